@@ -1,0 +1,55 @@
+#include "cli/cli.hpp"
+
+#include <cstdio>
+#include <string>
+
+#include "version_stamp.hpp"
+
+namespace plumb::cli {
+namespace {
+
+int version_command(std::span<const std::string_view>) {
+  std::printf("plumb version 0.1.0 (commit %s)\n", PLUMB_GIT_COMMIT);
+  return 0;
+}
+
+int help_command(std::span<const std::string_view>);
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(std::span<const std::string_view>);
+};
+
+constexpr Command k_commands[] = {
+    {"build", "render a kustomization (or a directory of YAML) to stdout", build_command},
+    {"version", "print the version and the git commit plumb was built from", version_command},
+    {"help", "show this help", help_command},
+};
+
+int help_command(std::span<const std::string_view>) {
+  std::printf(
+      "plumb keeps Kubernetes clusters true to Git.\n\n"
+      "Usage: plumb COMMAND [ARGS...]\n\nCommands:\n");
+  for (const Command& c : k_commands) {
+    std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+                static_cast<int>(c.summary.size()), c.summary.data());
+  }
+  std::printf("\nRun 'plumb COMMAND --help' for a command's flags.\n");
+  return 0;
+}
+
+}  // namespace
+
+int run(std::span<const std::string_view> args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") return help_command({});
+  if (args[0] == "--version") return version_command({});
+  for (const Command& c : k_commands) {
+    if (c.name == args[0]) return c.run(args.subspan(1));
+  }
+  std::fprintf(stderr, "plumb: unknown command '%.*s'; see 'plumb --help'\n",
+               static_cast<int>(args[0].size()), args[0].data());
+  return 2;
+}
+
+}  // namespace plumb::cli

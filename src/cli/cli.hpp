@@ -1,0 +1,15 @@
+// The plumb command line: a table of subcommands, each a function of its arguments.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace plumb::cli {
+
+// Runs `plumb ARGS...` (args excludes the program name); returns the process exit code.
+int run(std::span<const std::string_view> args);
+
+// Subcommands, one file each.
+int build_command(std::span<const std::string_view> args);
+
+}  // namespace plumb::cli
