@@ -1,0 +1,36 @@
+// YAML reading and writing for the document model.
+//
+// The reader takes a multi-document stream and resolves plain scalars the way kustomize
+// does (so `on` stays a string, `10` becomes an integer ...), expands anchors and aliases with
+// a limit, and reports errors as "<source>:<line>:<column>: <what>".
+//
+// The writer prints exactly what kustomize prints for the same tree: keys sorted in
+// go-yaml's order, 2-space indent, sequences not indented under their key, YAML 1.1-safe
+// quoting, literal blocks for multi-line strings, long strings folded near 80 columns.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/node.hpp"
+
+namespace plumb {
+
+// Every document of a stream, in order. Empty documents (only comments, or nothing between
+// two `---`) are left out. `source` names the input in error messages (a file path).
+Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source);
+
+// A stream that must hold exactly one document (an empty input gives a null Node).
+Result<Node> parse_yaml(std::string_view text, std::string_view source);
+
+// One document, ending in a newline, without a `---` line.
+std::string to_yaml(const Node& document);
+void append_yaml(const Node& document, std::string& out);
+
+// Documents joined by `---\n`, as `kubectl kustomize` prints a build.
+std::string to_yaml_stream(std::span<const Node> documents);
+
+}  // namespace plumb
