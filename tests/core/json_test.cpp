@@ -1,0 +1,236 @@
+#include "core/json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace plumb {
+namespace {
+
+Node parse_ok(std::string_view text) {
+  auto parsed = parse_json(text, "t.json");
+  EXPECT_TRUE(parsed.has_value()) << text << ": " << parsed.error().message();
+  return parsed ? *parsed : Node();
+}
+
+// Round trips: the compact form of the parsed input is `expected`.
+struct RoundTrip {
+  std::string_view input;
+  std::string_view expected;
+};
+
+class JsonRoundTrip : public testing::TestWithParam<RoundTrip> {};
+
+TEST_P(JsonRoundTrip, CompactOutput) {
+  const RoundTrip& c = GetParam();
+  EXPECT_EQ(to_json(parse_ok(c.input)), c.expected) << c.input;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, JsonRoundTrip,
+    testing::Values(
+        RoundTrip{"null", "null"}, RoundTrip{" true ", "true"}, RoundTrip{"false", "false"},
+        RoundTrip{"0", "0"}, RoundTrip{"-0", "0"}, RoundTrip{"42", "42"},
+        RoundTrip{"-9223372036854775808", "-9223372036854775808"},
+        RoundTrip{"9223372036854775807", "9223372036854775807"},
+        // Beyond int64: a float, printed as Go prints float64.
+        RoundTrip{"9223372036854775808", "9223372036854776000"}, RoundTrip{"1e21", "1e+21"},
+        RoundTrip{"1E21", "1e+21"}, RoundTrip{"1e20", "100000000000000000000"},
+        RoundTrip{"0.0000001", "1e-7"}, RoundTrip{"0.000001", "0.000001"},
+        RoundTrip{"1.5e-10", "1.5e-10"}, RoundTrip{"0.5", "0.5"}, RoundTrip{"100.0", "100"},
+        RoundTrip{"-2.25", "-2.25"}, RoundTrip{"1e300", "1e+300"}, RoundTrip{"0.1", "0.1"},
+        RoundTrip{"123456789.125", "123456789.125"}, RoundTrip{"-0.0", "-0"},
+        RoundTrip{"1e-400", "0"}, RoundTrip{R"("")", R"("")"},
+        RoundTrip{R"("plain")", R"("plain")"}, RoundTrip{R"("a\"b\\c\/d")", R"("a\"b\\c/d")"},
+        RoundTrip{R"("\n\r\t\b\f")", R"("\n\r\t\b\f")"},
+        RoundTrip{R"("\u0001\u001F")", R"("\u0001\u001f")"},
+        RoundTrip{R"("<a href='x'>&amp;</a>")",
+                  R"("\u003ca href='x'\u003e\u0026amp;\u003c/a\u003e")"},
+        RoundTrip{R"("\u00e9\u4e2d")", "\"\xc3\xa9\xe4\xb8\xad\""},
+        RoundTrip{R"("\ud83d\ude00")", "\"\xf0\x9f\x98\x80\""},
+        RoundTrip{R"("\ud83d")", "\"\xef\xbf\xbd\""},
+        RoundTrip{R"("\ude00x")", "\"\xef\xbf\xbdx\""},
+        RoundTrip{R"("\u2028\u2029")", R"("\u2028\u2029")"},
+        RoundTrip{"\"\xe2\x80\xa8\"", R"("\u2028")"}, RoundTrip{"\"\x7f\"", "\"\x7f\""},
+        RoundTrip{"[]", "[]"}, RoundTrip{"{}", "{}"}, RoundTrip{" [ 1 , [ ] , { } ] ", "[1,[],{}]"},
+        RoundTrip{R"({"b":1,"a":{"z":[true,null],"y":"s"}})",
+                  R"({"b":1,"a":{"z":[true,null],"y":"s"}})"},
+        RoundTrip{"\r\n\t{\"k\"\n:\n1}\n", R"({"k":1})"}));
+
+TEST(Json, InvalidUtf8IsWrittenAsReplacementCharacter) {
+  EXPECT_EQ(to_json(Node::string("a\xff"
+                                 "b")),
+            R"("a\ufffdb")");
+  EXPECT_EQ(to_json(Node::string("\xc3")), R"("\ufffd")");  // truncated sequence
+  EXPECT_EQ(to_json(Node::string("\xed\xa0\x80")), R"("\ufffd\ufffd\ufffd")");  // surrogate
+}
+
+TEST(Json, NumbersKeepTheirKind) {
+  EXPECT_TRUE(parse_ok("12").is_int());
+  EXPECT_TRUE(parse_ok("12.0").is_float());
+  EXPECT_TRUE(parse_ok("1e2").is_float());
+  EXPECT_TRUE(parse_ok("18446744073709551615").is_float());
+  EXPECT_EQ(parse_ok("-7").as_int(), -7);
+  EXPECT_DOUBLE_EQ(parse_ok("2.5e3").as_float(), 2500.0);
+}
+
+TEST(Json, FloatsFormatLikeGo) {
+  struct Case {
+    double value;
+    std::string_view text;
+  };
+  const Case cases[] = {{1e21, "1e+21"},
+                        {1e-7, "1e-7"},
+                        {0.5, "0.5"},
+                        {100.0, "100"},
+                        {1e-6, "0.000001"},
+                        {123e-20, "1.23e-18"},
+                        {-1e21, "-1e+21"},
+                        {3.0e100, "3e+100"},
+                        {0.3, "0.3"},
+                        {1.0 / 3, "0.3333333333333333"},
+                        {999999999999999900000.0, "999999999999999900000"}};
+  for (const Case& c : cases)
+    EXPECT_EQ(to_json(Node::floating(c.value)), c.text) << c.value;
+  EXPECT_EQ(to_json(Node::floating(std::numeric_limits<double>::quiet_NaN())), "null");
+}
+
+TEST(Json, MapKeepsInsertionOrder) {
+  Node n = parse_ok(R"({"z":1,"a":2,"m":3})");
+  ASSERT_EQ(n.size(), 3u);
+  EXPECT_EQ(n.entries()[0].key.as_string(), "z");
+  EXPECT_EQ(n.entries()[2].key.as_string(), "m");
+  EXPECT_EQ(n.find("a")->as_int(), 2);
+}
+
+TEST(Json, IndentedStyles) {
+  Node n = parse_ok(R"({"a":[1,{"b":null}],"c":{},"d":[]})");
+  EXPECT_EQ(to_json(n, JsonStyle::indented),
+            "{\n"
+            "  \"a\": [\n"
+            "    1,\n"
+            "    {\n"
+            "      \"b\": null\n"
+            "    }\n"
+            "  ],\n"
+            "  \"c\": {},\n"
+            "  \"d\": []\n"
+            "}");
+  EXPECT_EQ(to_json(parse_ok(R"({"k":[1]})"), JsonStyle::indented4),
+            "{\n    \"k\": [\n        1\n    ]\n}");
+}
+
+TEST(Json, AppendKeepsExistingText) {
+  std::string out = "x=";
+  append_json(parse_ok("[1]"), out);
+  EXPECT_EQ(out, "x=[1]");
+}
+
+struct BadCase {
+  std::string_view input;
+  std::string_view message;  // the whole error text
+};
+
+class JsonErrors : public testing::TestWithParam<BadCase> {};
+
+TEST_P(JsonErrors, NameSourceLineAndColumn) {
+  const BadCase& c = GetParam();
+  auto parsed = parse_json(c.input, "f.json");
+  ASSERT_FALSE(parsed.has_value()) << c.input;
+  EXPECT_EQ(parsed.error().message(), c.message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, JsonErrors,
+    testing::Values(
+        BadCase{"", "f.json: line 1, column 1: unexpected end of input"},
+        BadCase{"  ", "f.json: line 1, column 3: unexpected end of input"},
+        BadCase{"{\n  \"a\": tru\n}", "f.json: line 2, column 8: unexpected 't', expected a value"},
+        BadCase{"[1,]", "f.json: line 1, column 4: unexpected ']', expected a value"},
+        BadCase{"{\"a\":1,}", "f.json: line 1, column 8: unexpected '}', expected a string key"},
+        BadCase{"{\"a\" 1}", "f.json: line 1, column 6: expected ':' after object key"},
+        BadCase{"[1 2]", "f.json: line 1, column 4: unexpected '2', expected ',' or ']'"},
+        BadCase{"{\"a\":1 \"b\":2}",
+                "f.json: line 1, column 8: unexpected '\"', expected ',' or '}'"},
+        BadCase{"1 2", "f.json: line 1, column 3: unexpected '2' after the value"},
+        BadCase{"\"abc", "f.json: line 1, column 1: unterminated string"},
+        BadCase{"\"a\\", "f.json: line 1, column 1: unterminated string"},
+        BadCase{"\"a\\q\"", "f.json: line 1, column 3: invalid escape '\\q'"},
+        BadCase{"\"\\u12g4\"", "f.json: line 1, column 2: invalid \\u escape"},
+        BadCase{"\"a\nb\"", "f.json: line 1, column 3: control character in a string"},
+        BadCase{"01", "f.json: line 1, column 2: unexpected '1' after the value"},
+        BadCase{"-", "f.json: line 1, column 1: invalid number"},
+        BadCase{"1.", "f.json: line 1, column 1: invalid number: expected a digit after '.'"},
+        BadCase{"1e+",
+                "f.json: line 1, column 1: invalid number: expected a digit in the exponent"},
+        BadCase{"1e999", "f.json: line 1, column 1: number out of range: 1e999"},
+        BadCase{"[\x01]", "f.json: line 1, column 2: unexpected '\\x01', expected a value"},
+        BadCase{"{\"a\":1,\n\"a\":2}", "f.json: line 2, column 1: duplicate key \"a\""},
+        BadCase{"[1", "f.json: line 1, column 3: unexpected end of input in an array"},
+        BadCase{"{\"a\":1", "f.json: line 1, column 7: unexpected end of input in an object"},
+        BadCase{"NaN", "f.json: line 1, column 1: unexpected 'N', expected a value"}));
+
+TEST(Json, DuplicateKeyInLargeMapIsFound) {
+  std::string text = "{";
+  for (int i = 0; i < 40; ++i)
+    text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  text += "\"k3\":0}";
+  auto parsed = parse_json(text, "big.json");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_NE(parsed.error().message().find("duplicate key \"k3\""), std::string::npos);
+  text.replace(text.rfind("k3"), 2, "kk");
+  auto ok = parse_json(text, "big.json");
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->size(), 41u);
+}
+
+TEST(Json, DeepNestingIsAnErrorNotACrash) {
+  std::string deep(100000, '[');
+  auto parsed = parse_json(deep, "deep.json");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().message(),
+            "deep.json: line 1, column 1001: nesting deeper than 1000 levels");
+  std::string ok = std::string(1000, '[') + std::string(1000, ']');
+  EXPECT_TRUE(parse_json(ok).has_value());
+  std::string objects;
+  for (int i = 0; i < 1001; ++i)
+    objects += "{\"a\":";
+  EXPECT_FALSE(parse_json(objects).has_value());
+}
+
+TEST(Json, KubernetesObjectRoundTripsIndented) {
+  const std::string_view text = R"({
+  "apiVersion": "apps/v1",
+  "kind": "Deployment",
+  "metadata": {
+    "name": "web",
+    "labels": {
+      "app": "web"
+    }
+  },
+  "spec": {
+    "replicas": 3,
+    "template": {
+      "spec": {
+        "containers": [
+          {
+            "name": "nginx",
+            "image": "nginx:1.27",
+            "resources": {
+              "limits": {
+                "cpu": 0.5
+              }
+            }
+          }
+        ]
+      }
+    }
+  }
+})";
+  EXPECT_EQ(to_json(parse_ok(text), JsonStyle::indented), text);
+}
+
+}  // namespace
+}  // namespace plumb
