@@ -1,0 +1,502 @@
+// The YAML reader (see yaml_reader.hpp for the shape of the parser).
+//
+// Convention: every block-level parse function returns with the position at the first
+// content character of the next non-blank, non-comment line (after its indentation), or
+// at the end of the input. The caller compares that line's column with its own indent.
+#include <cstring>
+#include <unordered_set>
+
+#include "core/yaml.hpp"
+#include "core/yaml_reader.hpp"
+#include "core/yaml_scalar.hpp"
+
+namespace plumb {
+namespace yaml_detail {
+namespace {
+
+bool is_break(char c) {
+  return c == '\n' || c == '\r';
+}
+
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  out.append(text.substr(0, 60));
+  if (text.size() > 60) out += "...";
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+Reader::Reader(std::string_view text, std::string_view /*source*/)
+    : m_begin(text.data()),
+      m_end(text.data() + text.size()),
+      m_p(text.data()),
+      m_line_start(text.data()),
+      m_node_budget(1'000'000 + text.size()) {
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    m_p += 3;
+    m_line_start = m_p;
+  }
+}
+
+std::string Reader::position(const char* at) const {
+  size_t line = 1;
+  const char* line_start = m_begin;
+  for (const char* p = m_begin; p < at && p < m_end; ++p) {
+    if (*p == '\n') {
+      ++line;
+      line_start = p + 1;
+    }
+  }
+  size_t column = 1;
+  for (const char* p = line_start; p < at && p < m_end; ++p)
+    if ((static_cast<unsigned char>(*p) & 0xC0) != 0x80) ++column;
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+void Reader::fail_at(const char* at, std::string what) const {
+  throw ParseError{at, std::move(what)};
+}
+
+bool Reader::blank_or_end_at(const char* p) const {
+  return p >= m_end || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+}
+
+bool Reader::at_line_end() const {
+  return m_p >= m_end || *m_p == '\n' || *m_p == '\r' || *m_p == '#';
+}
+
+bool Reader::at_document_marker() const {
+  if (m_p != m_line_start || m_end - m_p < 3) return false;
+  if (!(std::memcmp(m_p, "---", 3) == 0 || std::memcmp(m_p, "...", 3) == 0)) return false;
+  return blank_or_end_at(m_p + 3);
+}
+
+void Reader::skip_blanks() {
+  while (m_p < m_end && (*m_p == ' ' || *m_p == '\t'))
+    ++m_p;
+}
+
+void Reader::skip_comment() {
+  if (m_p < m_end && *m_p == '#') {
+    const void* nl = std::memchr(m_p, '\n', static_cast<size_t>(m_end - m_p));
+    m_p = nl ? static_cast<const char*>(nl) : m_end;
+    if (m_p > m_begin && m_p[-1] == '\r') --m_p;
+  }
+}
+
+void Reader::consume_newline() {
+  if (m_p < m_end && *m_p == '\r') ++m_p;
+  if (m_p < m_end && *m_p == '\n') ++m_p;
+  m_line_start = m_p;
+}
+
+void Reader::skip_lines() {
+  for (;;) {
+    const char* p = m_p;
+    while (p < m_end && *p == ' ')
+      ++p;
+    if (p < m_end && *p == '\t') {
+      const char* tab = p;
+      while (p < m_end && (*p == ' ' || *p == '\t'))
+        ++p;
+      if (p < m_end && !is_break(*p) && *p != '#')
+        fail_at(tab, "tab character used for indentation (use spaces)");
+    }
+    m_p = p;
+    if (p >= m_end) return;
+    if (*p == '#') {
+      skip_comment();
+      if (at_end()) return;
+      consume_newline();
+      continue;
+    }
+    if (is_break(*p)) {
+      consume_newline();
+      continue;
+    }
+    return;
+  }
+}
+
+void Reader::finish_line() {
+  skip_blanks();
+  if (!at_end() && *m_p == '#') skip_comment();
+  if (!at_end() && !is_break(*m_p)) {
+    if (*m_p == ':') fail_at(m_p, "mapping values are not allowed in this context");
+    fail_at(m_p, "unexpected text after the value");
+  }
+  consume_newline();
+  skip_lines();
+}
+
+void Reader::enter(const char* at) {
+  if (++m_depth > k_max_depth)
+    fail_at(at, "nesting deeper than " + std::to_string(k_max_depth) + " levels");
+}
+
+void Reader::count_node() {
+  if (++m_nodes > m_node_budget) fail_at(m_p, "document has too many nodes");
+}
+
+// --- documents ---
+
+std::vector<Node> Reader::documents() {
+  std::vector<Node> docs;
+  for (;;) {
+    skip_lines();
+    while (!at_end() && *m_p == '%' && column() == 0) {  // directives: %YAML, %TAG
+      while (!at_end() && !is_break(*m_p))
+        ++m_p;
+      consume_newline();
+      skip_lines();
+    }
+    if (at_end()) break;
+    m_anchors.clear();
+    if (at_document_marker()) {
+      if (*m_p == '.') {  // a stray document end
+        m_p += 3;
+        finish_line();
+        continue;
+      }
+      m_p += 3;
+      skip_blanks();
+      if (at_line_end()) {
+        skip_comment();
+        consume_newline();
+        skip_lines();
+        if (!at_end() && !at_document_marker()) docs.push_back(block_node(-1));
+      } else {
+        docs.push_back(value_node(-1, Ctx::document));
+      }
+    } else {
+      docs.push_back(block_node(-1));
+    }
+    if (at_end()) break;
+    if (!at_document_marker()) fail_at(m_p, "expected the end of the document ('---' or '...')");
+    if (*m_p == '.') {
+      m_p += 3;
+      finish_line();
+    }
+  }
+  return docs;
+}
+
+// --- block structure ---
+
+Node Reader::value_node(int parent_indent, Ctx ctx) {
+  skip_blanks();
+  if (ctx == Ctx::seq_item && !at_line_end()) return block_node(parent_indent);
+  size_t before = m_nodes;
+  Props props;
+  if (!at_end() && (*m_p == '&' || *m_p == '!')) props = properties();
+  if (!at_line_end()) return apply(inline_value(parent_indent, props), props, before);
+  const char* at = m_p;
+  skip_comment();
+  consume_newline();
+  skip_lines();
+  if (!at_end() && !at_document_marker()) {
+    int c = column();
+    if (c > parent_indent) return apply(block_node(parent_indent), props, before);
+    if (ctx == Ctx::map_value && c == parent_indent && *m_p == '-' && blank_or_end_at(m_p + 1))
+      return apply(block_sequence(c, true), props, before);
+  }
+  return apply(make_scalar({"", true}, props, at), props, before);
+}
+
+Node Reader::block_node(int parent_indent) {
+  const int indent = column();
+  if (*m_p == '-' && blank_or_end_at(m_p + 1)) return block_sequence(indent, false);
+  size_t before = m_nodes;
+  Props props;
+  if (*m_p == '&' || *m_p == '!') {
+    props = properties();
+    if (at_line_end()) {
+      const char* at = m_p;
+      skip_comment();
+      consume_newline();
+      skip_lines();
+      if (!at_end() && !at_document_marker() && column() > parent_indent)
+        return apply(block_node(parent_indent), props, before);
+      return apply(make_scalar({"", true}, props, at), props, before);
+    }
+  }
+  const char* at = m_p;
+  switch (*m_p) {
+    case '"':
+    case '\'': {
+      Scalar s = *m_p == '"' ? double_quoted() : single_quoted();
+      bool one_line = std::memchr(at, '\n', static_cast<size_t>(m_p - at)) == nullptr;
+      skip_blanks();
+      if (peek() == ':' && blank_or_end_at(m_p + 1)) {
+        if (!one_line) fail_at(at, "a mapping key must be on one line");
+        return apply(block_mapping(indent, Node::string(s.text), at), props, before);
+      }
+      Node node = make_scalar(s, props, at);
+      finish_line();
+      return apply(std::move(node), props, before);
+    }
+    case '*': {
+      Node node = alias();
+      skip_blanks();
+      if (peek() == ':' && blank_or_end_at(m_p + 1))
+        return block_mapping(indent, key_node(node, at), at);
+      finish_line();
+      return node;
+    }
+    case '[':
+    case '{': {
+      Node node = flow_node(m_p);
+      skip_blanks();
+      if (peek() == ':') fail_at(at, "flow collections as mapping keys are not supported");
+      finish_line();
+      return apply(std::move(node), props, before);
+    }
+    case '|':
+    case '>':
+      return apply(make_scalar(block_scalar(parent_indent), props, at), props, before);
+    case '?':
+      if (blank_or_end_at(m_p + 1)) fail_at(m_p, "complex mapping keys ('? ') are not supported");
+      break;
+    case '@':
+    case '`':
+    case '%':
+    case ',':
+    case ']':
+    case '}':
+      fail_at(m_p, std::string("character '") + *m_p + "' cannot start a plain scalar");
+    default:
+      break;
+  }
+  std::string_view first = plain_line(false);
+  if (at_value_indicator(false))
+    return apply(block_mapping(indent, Node::string(first), at), props, before);
+  return apply(make_scalar(plain_block(parent_indent, first), props, at), props, before);
+}
+
+Node Reader::inline_value(int parent_indent, const Props& props) {
+  const char* at = m_p;
+  switch (*m_p) {
+    case '"':
+    case '\'': {
+      Node node = make_scalar(*m_p == '"' ? double_quoted() : single_quoted(), props, at);
+      finish_line();
+      return node;
+    }
+    case '*': {
+      if (props.any()) fail_at(at, "an alias cannot have an anchor or a tag");
+      Node node = alias();
+      finish_line();
+      return node;
+    }
+    case '[':
+    case '{': {
+      Node node = flow_node(m_p);
+      finish_line();
+      return node;
+    }
+    case '|':
+    case '>':
+      return make_scalar(block_scalar(parent_indent), props, at);
+    case '-':
+      if (blank_or_end_at(m_p + 1))
+        fail_at(m_p, "a block sequence cannot start on the same line as its key");
+      break;
+    case '?':
+      if (blank_or_end_at(m_p + 1)) fail_at(m_p, "complex mapping keys ('? ') are not supported");
+      break;
+    case '@':
+    case '`':
+    case '%':
+    case ',':
+    case ']':
+    case '}':
+      fail_at(m_p, std::string("character '") + *m_p + "' cannot start a plain scalar");
+    default:
+      break;
+  }
+  std::string_view first = plain_line(false);
+  if (at_value_indicator(false)) fail_at(m_p, "mapping values are not allowed in this context");
+  return make_scalar(plain_block(parent_indent, first), props, at);
+}
+
+Node Reader::block_mapping(int indent, Node first_key, const char* key_at) {
+  enter(key_at);
+  size_t base = m_entries.size();
+  std::vector<Node> merges;
+  Node key = std::move(first_key);
+  for (;;) {
+    ++m_p;  // ':'
+    Node value = value_node(indent, Ctx::map_value);
+    add_entry(base, std::move(key), key_at, std::move(value), merges);
+    if (at_end() || at_document_marker()) break;
+    int c = column();
+    if (c < indent) break;
+    if (c > indent) fail_at(m_p, "bad indentation of a mapping entry");
+    key = next_key(indent, key_at);
+  }
+  Node map = finish_map(base, merges.empty() ? nullptr : &merges);
+  leave();
+  return map;
+}
+
+Node Reader::next_key(int /*indent*/, const char*& key_at) {
+  key_at = m_p;
+  if (*m_p == '&' || *m_p == '!') properties();  // properties of a key: accepted, not kept
+  const char* at = m_p;
+  Node key;
+  switch (*m_p) {
+    case '-':
+      if (blank_or_end_at(m_p + 1)) fail_at(m_p, "expected a mapping key, found a sequence entry");
+      key = Node::string(plain_line(false));
+      break;
+    case '"':
+    case '\'': {
+      Scalar s = *m_p == '"' ? double_quoted() : single_quoted();
+      if (std::memchr(at, '\n', static_cast<size_t>(m_p - at)))
+        fail_at(at, "a mapping key must be on one line");
+      key = Node::string(s.text);
+      skip_blanks();
+      break;
+    }
+    case '*':
+      key = key_node(alias(), at);
+      skip_blanks();
+      break;
+    case '[':
+    case '{':
+      fail_at(m_p, "flow collections as mapping keys are not supported");
+    case '?':
+      if (blank_or_end_at(m_p + 1)) fail_at(m_p, "complex mapping keys ('? ') are not supported");
+      key = Node::string(plain_line(false));
+      break;
+    case '|':
+    case '>':
+    case '@':
+    case '`':
+    case '%':
+    case ',':
+    case ']':
+    case '}':
+      fail_at(m_p, std::string("character '") + *m_p + "' cannot start a mapping key");
+    default:
+      key = Node::string(plain_line(false));
+      break;
+  }
+  if (!(peek() == ':' && blank_or_end_at(m_p + 1)))
+    fail_at(at, "could not find the ':' after this mapping key");
+  return key;
+}
+
+void Reader::add_entry(size_t base, Node key, const char* key_at, Node value,
+                       std::vector<Node>& merges) {
+  std::string_view name = key.as_string();
+  if (name == "<<" && key_at && *key_at == '<') {  // a plain `<<` is a merge key
+    merges.push_back(std::move(value));
+    m_key_at.push_back(key_at);
+    m_entries.push_back({});  // placeholder, skipped by finish_map
+    m_entries.back().value = Node::boolean(false);
+    return;
+  }
+  for (size_t i = base; i < m_entries.size(); ++i) {
+    if (m_key_at[i] && m_entries[i].key.as_string() == name && m_entries[i].key.is_string()) {
+      fail_at(key_at, "duplicate mapping key " + quote(name) + " (first defined at " +
+                          position(m_key_at[i]) + ")");
+    }
+  }
+  m_entries.push_back({std::move(key), std::move(value)});
+  m_key_at.push_back(key_at);
+}
+
+Node Reader::finish_map(size_t base, std::vector<Node>* merges) {
+  count_node();
+  size_t count = 0;
+  for (size_t i = base; i < m_entries.size(); ++i)
+    if (m_entries[i].key.is_string()) ++count;
+  if (merges) {
+    // Keys written in the map win over merged ones; earlier merge sources win over later.
+    auto present = [&](std::string_view name) {
+      for (size_t i = base; i < m_entries.size(); ++i)
+        if (m_entries[i].key.is_string() && m_entries[i].key.as_string() == name) return true;
+      return false;
+    };
+    auto merge_one = [&](const Node& source) {
+      if (!source.is_map())
+        fail_at(m_p, "the value of '<<' must be a mapping or a list of mappings");
+      for (const MapEntry& e : source.entries()) {
+        if (present(e.key.as_string())) continue;
+        m_entries.push_back({e.key, e.value});
+        m_key_at.push_back(nullptr);
+        ++count;
+      }
+    };
+    for (const Node& source : *merges) {
+      if (source.is_list()) {
+        for (const Node& item : source.items())
+          merge_one(item);
+      } else {
+        merge_one(source);
+      }
+    }
+  }
+  Node map = Node::map(count);
+  for (size_t i = base; i < m_entries.size(); ++i) {
+    if (!m_entries[i].key.is_string()) continue;
+    map.append_entry(std::move(m_entries[i].key), std::move(m_entries[i].value));
+  }
+  m_entries.resize(base);
+  m_key_at.resize(base);
+  return map;
+}
+
+Node Reader::block_sequence(int indent, bool indentless) {
+  enter(m_p);
+  size_t base = m_items.size();
+  for (;;) {
+    ++m_p;  // '-'
+    Node item = value_node(indent, Ctx::seq_item);
+    m_items.push_back(std::move(item));
+    if (at_end() || at_document_marker()) break;
+    int c = column();
+    if (c < indent) break;
+    if (c > indent) fail_at(m_p, "bad indentation of a sequence entry");
+    if (!(*m_p == '-' && blank_or_end_at(m_p + 1))) {
+      if (indentless) break;
+      fail_at(m_p, "expected a sequence entry ('- ') at this indentation");
+    }
+  }
+  count_node();
+  Node list = Node::list(m_items.size() - base);
+  for (size_t i = base; i < m_items.size(); ++i)
+    list.push_back(std::move(m_items[i]));
+  m_items.resize(base);
+  leave();
+  return list;
+}
+
+Node Reader::key_node(const Node& key, const char* at) const {
+  if (!key.is_string()) fail_at(at, "an alias used as a mapping key must refer to a string");
+  return key;
+}
+
+}  // namespace yaml_detail
+
+Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source) {
+  yaml_detail::Reader reader(text, source);
+  try {
+    return reader.documents();
+  } catch (const yaml_detail::ParseError& e) {
+    return fail(source, ":", reader.position(e.at), ": ", e.what);
+  }
+}
+
+Result<Node> parse_yaml(std::string_view text, std::string_view source) {
+  auto docs = TRY(parse_yaml_stream(text, source));
+  if (docs.empty()) return Node();
+  if (docs.size() > 1)
+    return fail(source, ": expected one YAML document, found ", std::to_string(docs.size()));
+  return std::move(docs.front());
+}
+
+}  // namespace plumb
