@@ -53,17 +53,30 @@ struct MergeOptions {
     ignore,  // kustomize's schema does not carry it: the maps merge
   };
 
+  // Maps and scalars mixed in a list that merges (patchStrategy merge), counting the
+  // original's items and the patch's, directives included (["a", {$patch: replace}]).
+  enum class MixedItems : uint8_t {
+    error,   // Kubernetes: "list element types are not identical"
+    accept,  // kustomize
+  };
+
   ListDirectives list_directives = ListDirectives::apply;
   MapDelete map_delete = MapDelete::empty_map;
   Mismatch mismatch = Mismatch::replace;
   ListOrder list_order = ListOrder::kubernetes;
   MergeDirective merge_directive = MergeDirective::error;
   ReplaceStrategy replace_strategy = ReplaceStrategy::apply;
+  MixedItems mixed_items = MixedItems::error;
 
   static MergeOptions kubernetes() { return {}; }
   static MergeOptions kustomize() {
-    return {ListDirectives::keep_as_fields, MapDelete::remove_field, Mismatch::error,
-            ListOrder::patch_first,         MergeDirective::accept,  ReplaceStrategy::ignore};
+    return {.list_directives = ListDirectives::keep_as_fields,
+            .map_delete = MapDelete::remove_field,
+            .mismatch = Mismatch::error,
+            .list_order = ListOrder::patch_first,
+            .merge_directive = MergeDirective::accept,
+            .replace_strategy = ReplaceStrategy::ignore,
+            .mixed_items = MixedItems::accept};
   }
 };
 

@@ -303,6 +303,16 @@ Result<Node> Merger::merge_list(Node original, const Node& patch, const Child& c
                                 const Node* order, const Node* deletes, const std::string& path) {
   StrategicList how = child.field ? child.field->strategic_list() : StrategicList{};
   if (deletes && deletes->is_list()) remove_values(original, *deletes);
+  if (how.strategy != StrategicList::Strategy::replace &&
+      m_options.mixed_items == MergeOptions::MixedItems::error) {
+    size_t maps = 0;
+    for (const Node& n : original.items())
+      maps += n.is_map();
+    for (const Node& n : patch.items())
+      maps += n.is_map();
+    if (maps != 0 && maps != original.size() + patch.size())
+      return fail(path, ": list items are not all of one type (maps and scalars mixed)");
+  }
 
   // Special items: {$patch: replace} replaces the whole list, {$patch: delete, key: v}
   // removes the original's item with that key.

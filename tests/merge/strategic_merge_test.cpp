@@ -59,8 +59,8 @@ TEST(StrategicMergeErrors, NameThePath) {
        "strategic merge patch: spec.template.spec.containers[1]: item lacks the merge key "
        "\"name\""},
       {R"({"spec":{"template":{"spec":{"containers":["a"]}}}})",
-       "strategic merge patch: spec.template.spec.containers[0]: expected a map with the merge "
-       "key \"name\", got a scalar"},
+       "strategic merge patch: spec.template.spec.containers: list items are not all of one type "
+       "(maps and scalars mixed)"},
       {R"({"spec":{"template":{"$patch":"bogus"}}})",
        "strategic merge patch: spec.template: invalid $patch directive \"bogus\" (expected "
        "replace or delete)"},
@@ -77,6 +77,17 @@ TEST(StrategicMergeErrors, NameThePath) {
     ASSERT_FALSE(merged.has_value()) << c.patch;
     EXPECT_EQ(merged.error().message(), c.message);
   }
+}
+
+TEST(StrategicMerge, KustomizeNamesAScalarWhereAMergeKeyIsExpected) {
+  SchemaType deployment = Schema::builtin().kind("apps/v1", "Deployment")->type;
+  auto merged = strategic_merge(json(R"({"spec":{"template":{"spec":{"containers":[]}}}})"),
+                                json(R"({"spec":{"template":{"spec":{"containers":["a"]}}}})"),
+                                deployment, MergeOptions::kustomize());
+  ASSERT_FALSE(merged.has_value());
+  EXPECT_EQ(merged.error().message(),
+            "strategic merge patch: spec.template.spec.containers[0]: expected a map with the "
+            "merge key \"name\", got a scalar");
 }
 
 TEST(StrategicMerge, KustomizeRefusesAMapOverAScalar) {
