@@ -23,6 +23,8 @@ struct Command {
 
 constexpr Command k_commands[] = {
     {"build", "render a kustomization (or a directory of YAML) to stdout", build_command},
+    {"cluster", "serve an embedded Kubernetes API server (kubectl works against it)",
+     cluster_command},
     {"version", "print the version and the git commit plumb was built from", version_command},
     {"help", "show this help", help_command},
 };

@@ -11,5 +11,6 @@ int run(std::span<const std::string_view> args);
 
 // Subcommands, one file each.
 int build_command(std::span<const std::string_view> args);
+int cluster_command(std::span<const std::string_view> args);
 
 }  // namespace plumb::cli

@@ -1,0 +1,292 @@
+#include "localcluster/semantics.hpp"
+
+#include <atomic>
+#include <functional>
+
+#include "core/json.hpp"
+#include "localcluster/api_server.hpp"
+#include "localcluster/objects.hpp"
+#include "localcluster/ssa.hpp"
+
+namespace plumb::localcluster {
+namespace {
+
+bool is(const ResourceInfo& r, std::string_view group, std::string_view kind) {
+  return r.crd.empty() && r.group == group && r.kind == kind;
+}
+
+void set_default(Node& map, std::string_view key, Node value) {
+  const Node* existing = map.find(key);
+  if (existing == nullptr || existing->is_null()) map.set(key, std::move(value));
+}
+
+std::string allocate_cluster_ip(const Node& service) {
+  // Spread over 10.96.0.0/16 by the uid, so restarts do not hand out taken addresses.
+  size_t h = std::hash<std::string_view>{}(service.string_at({"metadata", "uid"}));
+  unsigned third = static_cast<unsigned>((h >> 8) % 256);
+  unsigned fourth = static_cast<unsigned>(h % 254) + 1;
+  if (third == 0 && fourth < 11) fourth += 10;  // keep the well-known low addresses free
+  return "10.96." + std::to_string(third) + "." + std::to_string(fourth);
+}
+
+void default_service(Node& object, const Node& before) {
+  Node& spec = object["spec"];
+  set_default(spec, "type", Node::string("ClusterIP"));
+  const bool external_name = spec.string_at({"type"}) == "ExternalName";
+  if (!external_name) {
+    if (spec.string_at({"clusterIP"}).empty()) {
+      std::string_view previous = before.string_at({"spec", "clusterIP"});
+      spec.set("clusterIP",
+               Node::string(previous.empty() ? allocate_cluster_ip(object) : previous));
+    }
+    if (!spec.find("clusterIPs")) {
+      Node ips = Node::list();
+      ips.push_back(Node::string(spec.string_at({"clusterIP"})));
+      spec.set("clusterIPs", std::move(ips));
+    }
+    set_default(spec, "sessionAffinity", Node::string("None"));
+    Node families = Node::list();
+    families.push_back(Node::string("IPv4"));
+    set_default(spec, "ipFamilies", std::move(families));
+    set_default(spec, "ipFamilyPolicy", Node::string("SingleStack"));
+    set_default(spec, "internalTrafficPolicy", Node::string("Cluster"));
+  }
+  if (Node* ports = spec.find_mut("ports")) {
+    for (Node& port : ports->items_mut()) {
+      set_default(port, "protocol", Node::string("TCP"));
+      if (const Node* p = port.find("port")) set_default(port, "targetPort", *p);
+    }
+  }
+  if (object.find("status") == nullptr) {
+    Node status = Node::map();
+    status.set("loadBalancer", Node::map());
+    object.set("status", std::move(status));
+  }
+}
+
+void default_deployment(Node& object) {
+  Node& spec = object["spec"];
+  set_default(spec, "replicas", Node::integer(1));
+  set_default(spec, "revisionHistoryLimit", Node::integer(10));
+  set_default(spec, "progressDeadlineSeconds", Node::integer(600));
+  if (!spec.find("strategy")) {
+    Node strategy = Node::map();
+    strategy.set("type", Node::string("RollingUpdate"));
+    Node rolling = Node::map();
+    rolling.set("maxSurge", Node::string("25%"));
+    rolling.set("maxUnavailable", Node::string("25%"));
+    strategy.set("rollingUpdate", std::move(rolling));
+    spec.set("strategy", std::move(strategy));
+  }
+}
+
+StatusCause immutable(std::string field, const Node* value) {
+  return {"FieldValueInvalid",
+          "Invalid value: " + (value ? to_json(*value) : std::string("null")) +
+              ": field is immutable",
+          std::move(field)};
+}
+
+void check_immutable(const Node& object, const Node& before, std::string_view path,
+                     std::vector<StatusCause>& causes) {
+  if (before.is_null()) return;
+  const Node* now = find_path(object, path);
+  const Node* then = find_path(before, path);
+  bool same = (now == nullptr && then == nullptr) || (now && then && *now == *then);
+  if (!same) causes.push_back(immutable(std::string(path), now));
+}
+
+void validate_workload(const Node& object, const Node& before, std::vector<StatusCause>& causes) {
+  const Node* selector = object.at_path({"spec", "selector"});
+  if (selector == nullptr || selector->empty()) {
+    causes.push_back({"FieldValueRequired", "Required value", "spec.selector"});
+    return;
+  }
+  const Node* labels = object.at_path({"spec", "template", "metadata", "labels"});
+  static const Node k_none = Node::map();
+  if (const Node* match = selector->find("matchLabels")) {
+    for (const MapEntry& e : match->entries()) {
+      const Node* v = labels ? labels->find(e.key.as_string()) : nullptr;
+      if (v == nullptr || !(*v == e.value)) {
+        causes.push_back({"FieldValueInvalid",
+                          "Invalid value: " + to_json(labels ? *labels : k_none) +
+                              ": `selector` does not match template `labels`",
+                          "spec.template.metadata.labels"});
+        break;
+      }
+    }
+  }
+  check_immutable(object, before, "spec.selector", causes);
+}
+
+void validate_immutable_data(const Node& object, const Node& before,
+                             std::vector<StatusCause>& causes) {
+  if (before.is_null()) return;
+  const Node* was_immutable = before.find("immutable");
+  if (was_immutable == nullptr || !was_immutable->as_bool()) return;
+  for (std::string_view field : {"data", "binaryData"}) {
+    const Node* now = object.find(field);
+    const Node* then = before.find(field);
+    bool same = (now == nullptr && then == nullptr) || (now && then && *now == *then);
+    if (!same)
+      causes.push_back({"FieldValueForbidden",
+                        "Forbidden: field is immutable when `immutable` is set",
+                        std::string(field)});
+  }
+  const Node* still = object.find("immutable");
+  if (still == nullptr || !still->as_bool())
+    causes.push_back({"FieldValueForbidden",
+                      "Forbidden: field is immutable when `immutable` is set", "immutable"});
+}
+
+Node condition(std::string_view type, std::string_view reason, std::string_view message) {
+  Node c = Node::map();
+  c.set("type", Node::string(type));
+  c.set("status", Node::string("True"));
+  c.set("lastTransitionTime", Node::string(now_rfc3339()));
+  c.set("reason", Node::string(reason));
+  c.set("message", Node::string(message));
+  return c;
+}
+
+}  // namespace
+
+void apply_defaults(const ResourceInfo& resource, Node& object, const Node& before) {
+  if (is(resource, "", "Namespace")) {
+    object["metadata"]["labels"].set("kubernetes.io/metadata.name",
+                                     Node::string(object.string_at({"metadata", "name"})));
+    if (before.is_null()) {
+      Node finalizers = Node::list();
+      finalizers.push_back(Node::string("kubernetes"));
+      object["spec"].set("finalizers", std::move(finalizers));
+      object["status"].set("phase", Node::string("Active"));
+    }
+  } else if (is(resource, "", "Service")) {
+    default_service(object, before);
+  } else if (is(resource, "apps", "Deployment")) {
+    default_deployment(object);
+  } else if (is(resource, "", "Secret")) {
+    set_default(object, "type", Node::string("Opaque"));
+  } else if (is(resource, "apps", "ReplicaSet") || is(resource, "apps", "StatefulSet")) {
+    set_default(object["spec"], "replicas", Node::integer(1));
+  }
+}
+
+std::vector<StatusCause> validate(const ResourceInfo& resource, const Node& object,
+                                  const Node& before) {
+  std::vector<StatusCause> causes;
+  if (is(resource, "apps", "Deployment") || is(resource, "apps", "ReplicaSet") ||
+      is(resource, "apps", "StatefulSet") || is(resource, "apps", "DaemonSet")) {
+    validate_workload(object, before, causes);
+  } else if (is(resource, "batch", "Job")) {
+    check_immutable(object, before, "spec.selector", causes);
+    check_immutable(object, before, "spec.template", causes);
+  } else if (is(resource, "", "Service")) {
+    std::string_view then = before.string_at({"spec", "clusterIP"});
+    std::string_view now = object.string_at({"spec", "clusterIP"});
+    if (!before.is_null() && !then.empty() && !now.empty() && then != now)
+      causes.push_back(immutable("spec.clusterIP", object.at_path({"spec", "clusterIP"})));
+  } else if (is(resource, "", "ConfigMap") || is(resource, "", "Secret")) {
+    validate_immutable_data(object, before, causes);
+  } else if (is(resource, "apiextensions.k8s.io", "CustomResourceDefinition")) {
+    std::string_view group = object.string_at({"spec", "group"});
+    std::string_view plural = object.string_at({"spec", "names", "plural"});
+    if (group.empty()) causes.push_back({"FieldValueRequired", "Required value", "spec.group"});
+    if (plural.empty())
+      causes.push_back({"FieldValueRequired", "Required value", "spec.names.plural"});
+    if (object.string_at({"spec", "names", "kind"}).empty())
+      causes.push_back({"FieldValueRequired", "Required value", "spec.names.kind"});
+    std::string expected = std::string(plural) + "." + std::string(group);
+    if (!group.empty() && !plural.empty() && object.string_at({"metadata", "name"}) != expected)
+      causes.push_back({"FieldValueInvalid",
+                        "Invalid value: \"" + std::string(object.string_at({"metadata", "name"})) +
+                            "\": must be spec.names.plural+\".\"+spec.group",
+                        "metadata.name"});
+    check_immutable(object, before, "spec.scope", causes);
+  }
+  return causes;
+}
+
+std::vector<ResourceInfo> crd_resources(const Node& crd) {
+  std::vector<ResourceInfo> out;
+  const Node* versions = crd.at_path({"spec", "versions"});
+  if (versions == nullptr) return out;
+  bool first = true;
+  for (const Node& version : versions->items()) {
+    const Node* served = version.find("served");
+    if (served && !served->as_bool()) continue;
+    ResourceInfo info;
+    info.group = std::string(crd.string_at({"spec", "group"}));
+    info.version = std::string(version.string_at({"name"}));
+    info.kind = std::string(crd.string_at({"spec", "names", "kind"}));
+    info.plural = std::string(crd.string_at({"spec", "names", "plural"}));
+    info.singular = std::string(crd.string_at({"spec", "names", "singular"}));
+    if (info.singular.empty()) {
+      info.singular = info.kind;
+      for (char& c : info.singular) c = static_cast<char>(std::tolower(c));
+    }
+    if (const Node* shorts = crd.at_path({"spec", "names", "shortNames"})) {
+      for (const Node& s : shorts->items()) info.short_names.emplace_back(s.as_string());
+    }
+    if (const Node* categories = crd.at_path({"spec", "names", "categories"})) {
+      for (const Node& s : categories->items()) info.categories.emplace_back(s.as_string());
+    }
+    info.verbs = {"delete", "deletecollection", "get", "list", "patch", "create", "update",
+                  "watch"};
+    if (version.at_path({"subresources", "status"})) info.subresources.push_back("status");
+    if (version.at_path({"subresources", "scale"})) info.subresources.push_back("scale");
+    info.namespaced = crd.string_at({"spec", "scope"}) != "Cluster";
+    info.preferred = first;
+    first = false;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+void after_write(ApiServer& server, const ResourceInfo& resource, const Node& before,
+                 const Node& after) {
+  if (!is(resource, "apiextensions.k8s.io", "CustomResourceDefinition")) return;
+  std::string name(after.string_at({"metadata", "name"}));
+  if (!after.string_at({"metadata", "deletionTimestamp"}).empty()) return;
+  register_crd_schema(after);
+  server.registry().set_custom(name, crd_resources(after));
+  (void)before;
+  // Names are accepted and the kinds served at once: Established.
+  if (after.at_path({"status", "acceptedNames", "kind"})) return;
+  Node next = after;
+  Node status = Node::map();
+  Node conditions = Node::list();
+  conditions.push_back(condition("NamesAccepted", "NoConflicts", "no conflicts found"));
+  conditions.push_back(
+      condition("Established", "InitialNamesAccepted", "the initial names have been accepted"));
+  status.set("conditions", std::move(conditions));
+  status.set("acceptedNames", *after.at_path({"spec", "names"}));
+  Node stored_versions = Node::list();
+  if (const Node* versions = after.at_path({"spec", "versions"})) {
+    for (const Node& v : versions->items()) {
+      const Node* storage = v.find("storage");
+      if (storage && storage->as_bool()) stored_versions.push_back(Node::string(v.string_at({"name"})));
+    }
+  }
+  status.set("storedVersions", std::move(stored_versions));
+  next.set("status", std::move(status));
+  (void)server.store().update(resource.storage_key(), "", name, std::move(next),
+                              object_rv(after));
+}
+
+void after_write_restore(Registry& registry, const Node& crd) {
+  if (!crd.string_at({"metadata", "deletionTimestamp"}).empty()) return;
+  register_crd_schema(crd);
+  registry.set_custom(std::string(crd.string_at({"metadata", "name"})), crd_resources(crd));
+}
+
+void after_delete(ApiServer& server, const ResourceInfo& resource, const Node& removed) {
+  if (!is(resource, "apiextensions.k8s.io", "CustomResourceDefinition")) return;
+  std::string name(removed.string_at({"metadata", "name"}));
+  std::string group(removed.string_at({"spec", "group"}));
+  std::string plural(removed.string_at({"spec", "names", "plural"}));
+  server.registry().set_custom(name, {});
+  server.store().remove_all(group + "/" + plural);
+}
+
+}  // namespace plumb::localcluster

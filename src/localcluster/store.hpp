@@ -1,0 +1,131 @@
+// The object store of the embedded API server: objects by resource ("group/plural"),
+// namespace and name, one global resourceVersion counter, an event window for watches, and,
+// with a data directory, a journal that makes every acknowledged write durable.
+//
+// The store knows nothing of Kubernetes semantics beyond metadata.resourceVersion, which it
+// sets on every write; the API layer computes objects and calls create/update/remove with
+// the resourceVersion it read (optimistic concurrency).
+//
+// Every write gets the next resourceVersion and exactly one event, so the event window is
+// indexed by resourceVersion. A watch from a resourceVersion older than the window gets
+// Gone (410), as Kubernetes does when etcd has compacted.
+//
+// Thread safety: every member may be called concurrently. Writes return only after their
+// journal record is on disk (group commit: concurrent writers share one fdatasync).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/node.hpp"
+#include "localcluster/api_error.hpp"
+
+namespace plumb::localcluster {
+
+class Journal;
+
+enum class EventType { added, modified, deleted };
+std::string_view event_type_name(EventType type);
+
+struct WatchEvent {
+  EventType type;
+  uint64_t rv;
+  std::string resource;  // storage key "group/plural"
+  std::string ns;
+  Node object;  // for deleted: the last state, carrying the deletion's resourceVersion
+};
+
+struct StoreOptions {
+  std::string data_dir;  // "" keeps everything in memory
+  size_t event_window = 100000;
+};
+
+struct ListPage {
+  std::vector<Node> items;
+  uint64_t rv = 0;       // the store's resourceVersion when the page was read
+  std::string next_key;  // "" when this was the last page; else the last key returned
+};
+
+enum class WaitStatus { events, timeout, gone, closed };
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> open(const StoreOptions& options);
+  ~Store();
+
+  uint64_t current_rv() const;
+
+  std::optional<Node> get(const std::string& resource, std::string_view ns,
+                          std::string_view name) const;
+
+  // Objects of a resource (of one namespace when ns is not ""), in namespace/name order,
+  // starting after `after_key`, at most `limit` (0: all) that pass `filter`.
+  ListPage list(const std::string& resource, std::string_view ns, std::string_view after_key,
+                size_t limit, const std::function<bool(const Node&)>& filter) const;
+
+  // Every (resource, object) of a namespace, for namespace deletion.
+  std::vector<std::pair<std::string, Node>> namespace_contents(std::string_view ns) const;
+  // Every (resource, object) matching a predicate, over all resources.
+  std::vector<std::pair<std::string, Node>> find_all(
+      const std::function<bool(const Node&)>& predicate) const;
+
+  // Writes; each returns the stored object with its new metadata.resourceVersion.
+  ApiResult<Node> create(const std::string& resource, const std::string& ns,
+                         const std::string& name, Node object);
+  // expected_rv 0: unconditional.
+  ApiResult<Node> update(const std::string& resource, const std::string& ns,
+                         const std::string& name, Node object, uint64_t expected_rv);
+  ApiResult<Node> remove(const std::string& resource, const std::string& ns,
+                         const std::string& name, uint64_t expected_rv);
+  // Drops every object of a resource (a CRD was deleted); one event per object.
+  void remove_all(const std::string& resource);
+
+  // Appends the events after `cursor` of `resource` (every resource when ""; of namespace
+  // `ns` unless "") to `out`,
+  // waiting up to `timeout` for one; moves `cursor` past every event looked at.
+  WaitStatus wait_events(const std::string& resource, std::string_view ns, uint64_t& cursor,
+                         std::chrono::milliseconds timeout, std::vector<WatchEvent>& out);
+
+  // Wakes every waiting watcher with `closed` (the server is stopping).
+  void close();
+
+ private:
+  struct Entry {
+    Node object;
+    uint64_t rv;
+  };
+  using Objects = std::map<std::string, Entry, std::less<>>;
+
+  Store() = default;
+  ApiResult<Node> commit(EventType type, const std::string& resource, const std::string& ns,
+                         const std::string& name, Node object, std::unique_lock<std::mutex>& lock);
+  Result<void> load(const std::string& data_dir);
+
+  mutable std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::unordered_map<std::string, Objects> m_objects;
+  uint64_t m_rv = 0;
+  std::vector<WatchEvent> m_ring;  // events, m_first_event_rv at m_ring_start
+  size_t m_ring_start = 0;
+  size_t m_ring_size = 0;
+  uint64_t m_first_event_rv = 1;
+  size_t m_window = 0;
+  bool m_closed = false;
+  std::unique_ptr<Journal> m_journal;
+};
+
+// "ns/name", the key objects are ordered by.
+std::string object_key(std::string_view ns, std::string_view name);
+
+}  // namespace plumb::localcluster
