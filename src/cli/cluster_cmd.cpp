@@ -1,6 +1,7 @@
 // `plumb cluster`: runs the embedded Kubernetes API server until interrupted.
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "cli/cli.hpp"
@@ -33,20 +34,20 @@ int cluster_command(std::span<const std::string_view> args) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(k_usage, stdout);
       return 0;
-    } else if (auto v = value("--data-dir")) {
-      options.data_dir = *v;
-    } else if (auto v = value("--port")) {
+    } else if (auto dir = value("--data-dir")) {
+      options.data_dir = *dir;
+    } else if (auto port = value("--port")) {
       try {
-        options.port = std::stoi(*v);
+        options.port = std::stoi(*port);
       } catch (...) {
-        std::fprintf(stderr, "plumb cluster: --port '%s' is not a number\n", v->c_str());
+        std::fprintf(stderr, "plumb cluster: --port '%s' is not a number\n", port->c_str());
         return 2;
       }
-    } else if (auto v = value("--kubeconfig")) {
-      options.kubeconfig = *v;
+    } else if (auto path = value("--kubeconfig")) {
+      options.kubeconfig = *path;
       kubeconfig_set = true;
-    } else if (auto v = value("--fail-images")) {
-      options.fail_images = *v;
+    } else if (auto regex = value("--fail-images")) {
+      options.fail_images = *regex;
     } else {
       std::fprintf(stderr, "plumb cluster: unknown argument '%.*s'\n%s",
                    static_cast<int>(arg.size()), arg.data(), k_usage);

@@ -78,8 +78,7 @@ ApiError already_exists(std::string_view plural, std::string_view group, std::st
   ApiError e;
   e.code = 409;
   e.reason = "AlreadyExists";
-  e.message =
-      qualified_resource(plural, group) + " \"" + std::string(name) + "\" already exists";
+  e.message = qualified_resource(plural, group) + " \"" + std::string(name) + "\" already exists";
   e.name = std::string(name);
   e.group = std::string(group);
   e.kind = std::string(plural);

@@ -6,6 +6,7 @@
 #include "core/json.hpp"
 #include "localcluster/discovery.hpp"
 #include "localcluster/objects.hpp"
+#include "localcluster/openapi.hpp"
 #include "localcluster/selectors.hpp"
 #include "localcluster/tables.hpp"
 
@@ -46,9 +47,13 @@ std::string_view aggregated_version(std::string_view accept) {
   return "";
 }
 
-bool is_true(std::string_view value) { return value == "true" || value == "1"; }
+bool is_true(std::string_view value) {
+  return value == "true" || value == "1";
+}
 
-std::string list_kind(const ResourceInfo& resource) { return resource.kind + "List"; }
+std::string list_kind(const ResourceInfo& resource) {
+  return resource.kind + "List";
+}
 
 Result<std::pair<uint64_t, std::string>> decode_continue(std::string_view token) {
   auto text = base64_decode(token);
@@ -128,8 +133,7 @@ void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
     send_json(response, 200, version_document());
     return;
   }
-  if (!m_options.token.empty() &&
-      request.header("authorization") != "Bearer " + m_options.token) {
+  if (!m_options.token.empty() && request.header("authorization") != "Bearer " + m_options.token) {
     ApiError error;
     error.code = 401;
     error.reason = "Unauthorized";
@@ -138,6 +142,17 @@ void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
     return;
   }
 
+  if (path == "/openapi/v3" || path == "/openapi/v3/") {
+    send_json(response, 200, openapi_v3_root(m_registry));
+    return;
+  }
+  if (path.starts_with("/openapi/v3/")) {
+    Node doc = openapi_v3_group_version(m_registry, std::string_view(path).substr(12));
+    if (!doc.is_null()) {
+      send_json(response, 200, doc);
+      return;
+    }
+  }
   std::vector<std::string_view> parts = split_path(path);
   if (parts.empty() || (parts[0] != "api" && parts[0] != "apis")) {
     ApiError error;
@@ -197,8 +212,7 @@ void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
 
   Route route;
   // namespaces/NS/RESOURCE/..., except namespaces/NAME/status|finalize.
-  if (rest[0] == "namespaces" && rest.size() >= 3 && rest[2] != "status" &&
-      rest[2] != "finalize") {
+  if (rest[0] == "namespaces" && rest.size() >= 3 && rest[2] != "status" && rest[2] != "finalize") {
     route.ns = std::string(rest[1]);
     rest.erase(rest.begin(), rest.begin() + 2);
   }
@@ -248,8 +262,7 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
     if (!result) {
       send_error(response, result.error());
     } else {
-      send_json(response, success,
-                result->string_at({"kind"}) == "Status" ? *result : *result);
+      send_json(response, success, result->string_at({"kind"}) == "Status" ? *result : *result);
     }
   };
 
@@ -294,9 +307,9 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
     }
     reply(update(resource, route.ns, route.name, std::move(*body), write), 200);
   } else if (method == "PATCH") {
-    reply(patch(resource, route.ns, route.name, request.header("content-type"), request.body,
-                write),
-          200);
+    reply(
+        patch(resource, route.ns, route.name, request.header("content-type"), request.body, write),
+        200);
   } else if (method == "DELETE") {
     DeleteOptions options;
     options.dry_run = write.dry_run;
@@ -309,11 +322,11 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
       }
       if (policy.empty()) policy = body->string_at({"propagationPolicy"});
       if (const Node* dry = body->find("dryRun")) {
-        for (const Node& d : dry->items()) options.dry_run |= d.as_string() == "All";
+        for (const Node& d : dry->items())
+          options.dry_run |= d.as_string() == "All";
       }
       options.precondition_uid = std::string(body->string_at({"preconditions", "uid"}));
-      options.precondition_rv =
-          std::string(body->string_at({"preconditions", "resourceVersion"}));
+      options.precondition_rv = std::string(body->string_at({"preconditions", "resourceVersion"}));
       if (const Node* orphan = body->find("orphanDependents"); orphan && orphan->as_bool())
         options.propagation = Propagation::orphan;
     }
@@ -357,7 +370,8 @@ void ApiServer::serve_list(const HttpRequest& request, const Route& route,
   if (!next.empty()) metadata.set("continue", Node::string(next));
   list.set("metadata", std::move(metadata));
   Node items = Node::list(page.items.size());
-  for (Node& item : page.items) items.push_back(as_version(std::move(item), resource));
+  for (Node& item : page.items)
+    items.push_back(as_version(std::move(item), resource));
   list.set("items", std::move(items));
   send_json(response, 200, list);
 }

@@ -49,8 +49,8 @@ class ApiServer {
 
   void handle(const HttpRequest& request, ResponseWriter& response);
 
-  ApiResult<Node> get(const ResourceInfo& resource, const std::string& ns,
-                      const std::string& name, std::string_view subresource = "");
+  ApiResult<Node> get(const ResourceInfo& resource, const std::string& ns, const std::string& name,
+                      std::string_view subresource = "");
   ApiResult<Node> create(const ResourceInfo& resource, const std::string& ns, Node body,
                          const WriteOptions& options);
   ApiResult<Node> update(const ResourceInfo& resource, const std::string& ns,

@@ -39,8 +39,8 @@ ApiResult<void> check_type(const ResourceInfo& resource, Node& object) {
   if (!api_version.empty() && api_version != resource.group_version())
     return api_fail(400, "BadRequest",
                     "the API version in the data (" + std::string(api_version) +
-                        ") does not match the expected API version (" +
-                        resource.group_version() + ")");
+                        ") does not match the expected API version (" + resource.group_version() +
+                        ")");
   if (!kind.empty() && kind != resource.kind)
     return api_fail(400, "BadRequest",
                     "the kind in the data (" + std::string(kind) +
@@ -55,7 +55,8 @@ Node scale_of(const ResourceInfo& resource, const Node& object) {
   scale.set("kind", Node::string("Scale"));
   scale.set("apiVersion", Node::string("autoscaling/v1"));
   Node metadata = Node::map();
-  for (std::string_view key : {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+  for (std::string_view key :
+       {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
     if (const Node* v = object.at_path({"metadata", key})) metadata.set(key, *v);
   }
   scale.set("metadata", std::move(metadata));
@@ -84,8 +85,9 @@ Node scale_of(const ResourceInfo& resource, const Node& object) {
 ApiResult<void> ApiServer::check_namespace(const ResourceInfo& resource, const std::string& ns) {
   if (!resource.namespaced) return {};
   if (ns.empty())
-    return api_fail(400, "BadRequest", "the namespace of the object must be set for " +
-                                           qualified_resource(resource.plural, resource.group));
+    return api_fail(400, "BadRequest",
+                    "the namespace of the object must be set for " +
+                        qualified_resource(resource.plural, resource.group));
   auto namespace_object = m_store.get("/namespaces", "", ns);
   if (!namespace_object) return std::unexpected(not_found("namespaces", "", ns));
   if (!namespace_object->string_at({"metadata", "deletionTimestamp"}).empty()) {
@@ -110,12 +112,12 @@ ApiResult<Node> ApiServer::get(const ResourceInfo& resource, const std::string& 
   return out;
 }
 
-ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::string& ns,
-                                  Node body, const WriteOptions& options) {
+ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::string& ns, Node body,
+                                  const WriteOptions& options) {
   if (!resource.has_verb("create"))
-    return api_fail(405, "MethodNotAllowed",
-                    "create is not supported on " +
-                        qualified_resource(resource.plural, resource.group));
+    return api_fail(
+        405, "MethodNotAllowed",
+        "create is not supported on " + qualified_resource(resource.plural, resource.group));
   TRY_VOID(check_type(resource, body));
   Node& metadata = body["metadata"];
   std::string body_ns(metadata.string_at({"namespace"}));
@@ -129,10 +131,10 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
   if (name.empty()) {
     std::string_view prefix = metadata.string_at({"generateName"});
     if (prefix.empty())
-      return std::unexpected(invalid(resource.kind, resource.group, "",
-                                     {{"FieldValueRequired",
-                                       "Required value: name or generateName is required",
-                                       "metadata.name"}}));
+      return std::unexpected(
+          invalid(resource.kind, resource.group, "",
+                  {{"FieldValueRequired", "Required value: name or generateName is required",
+                    "metadata.name"}}));
     name = std::string(prefix) + random_suffix(5);
   }
   if (!is_dns_subdomain(name))
@@ -171,12 +173,10 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
 }
 
 ApiResult<Node> ApiServer::update(const ResourceInfo& resource, const std::string& ns,
-                                  const std::string& name, Node body,
-                                  const WriteOptions& options) {
+                                  const std::string& name, Node body, const WriteOptions& options) {
   if (options.subresource == "scale") {
     const Node* replicas = body.at_path({"spec", "replicas"});
-    if (replicas == nullptr)
-      return api_fail(400, "BadRequest", "scale: spec.replicas is required");
+    if (replicas == nullptr) return api_fail(400, "BadRequest", "scale: spec.replicas is required");
     for (int attempt = 0;; ++attempt) {
       Node current = TRY(get(resource, ns, name));
       Node next = current;
@@ -211,8 +211,8 @@ ApiResult<Node> ApiServer::commit_update(const ResourceInfo& resource, const Nod
   Node& metadata = next["metadata"];
   if (!metadata.is_map()) metadata = Node::map();
   // Fields the server owns.
-  for (std::string_view key : {"name", "namespace", "uid", "creationTimestamp",
-                               "deletionTimestamp", "deletionGracePeriodSeconds", "generation"}) {
+  for (std::string_view key : {"name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
+                               "deletionGracePeriodSeconds", "generation"}) {
     if (const Node* v = current.at_path({"metadata", key})) {
       metadata.set(key, *v);
     } else {
@@ -264,8 +264,8 @@ ApiResult<Node> ApiServer::commit_update(const ResourceInfo& resource, const Nod
   }
   if (same_content(current, next)) return current;
   if (options.dry_run) return next;
-  Node stored = TRY(
-      m_store.update(resource.storage_key(), ns, name, std::move(next), object_rv(current)));
+  Node stored =
+      TRY(m_store.update(resource.storage_key(), ns, name, std::move(next), object_rv(current)));
   after_write(*this, resource, current, stored);
   return stored;
 }
@@ -280,8 +280,8 @@ ApiResult<Node> ApiServer::patch(const ResourceInfo& resource, const std::string
     if (!current && !(apply && current.error().code == 404)) return current;
     ApiResult<Node> result;
     if (apply) {
-      auto applied = server_side_apply(resource, current ? *current : Node(), ns, name, body,
-                                       options);
+      auto applied =
+          server_side_apply(resource, current ? *current : Node(), ns, name, body, options);
       if (!applied) return applied;
       if (!current) {
         WriteOptions create_options = options;
@@ -314,24 +314,23 @@ ApiResult<Node> ApiServer::patch(const ResourceInfo& resource, const std::string
 ApiResult<Node> ApiServer::remove(const ResourceInfo& resource, const std::string& ns,
                                   const std::string& name, const DeleteOptions& options) {
   if (!resource.has_verb("delete"))
-    return api_fail(405, "MethodNotAllowed",
-                    "delete is not supported on " +
-                        qualified_resource(resource.plural, resource.group));
+    return api_fail(
+        405, "MethodNotAllowed",
+        "delete is not supported on " + qualified_resource(resource.plural, resource.group));
   Node current = TRY(get(resource, ns, name));
   if (!options.precondition_uid.empty() &&
       options.precondition_uid != current.string_at({"metadata", "uid"}))
-    return std::unexpected(conflict(resource.plural, resource.group, name,
-                                    "Precondition failed: UID in precondition: " +
-                                        options.precondition_uid + ", UID in object meta: " +
-                                        std::string(current.string_at({"metadata", "uid"}))));
+    return std::unexpected(conflict(
+        resource.plural, resource.group, name,
+        "Precondition failed: UID in precondition: " + options.precondition_uid +
+            ", UID in object meta: " + std::string(current.string_at({"metadata", "uid"}))));
   if (!options.precondition_rv.empty() &&
       options.precondition_rv != current.string_at({"metadata", "resourceVersion"}))
-    return std::unexpected(conflict(resource.plural, resource.group, name,
-                                    "Precondition failed: ResourceVersion in precondition: " +
-                                        options.precondition_rv +
-                                        ", ResourceVersion in object meta: " +
-                                        std::string(current.string_at(
-                                            {"metadata", "resourceVersion"}))));
+    return std::unexpected(conflict(
+        resource.plural, resource.group, name,
+        "Precondition failed: ResourceVersion in precondition: " + options.precondition_rv +
+            ", ResourceVersion in object meta: " +
+            std::string(current.string_at({"metadata", "resourceVersion"}))));
   return finish_delete(resource, current, options);
 }
 
@@ -354,8 +353,8 @@ ApiResult<Node> ApiServer::finish_delete(const ResourceInfo& resource, const Nod
       next["spec"].set("finalizers", std::move(spec_finalizers));
     }
     if (options.dry_run) return next;
-    Node stored = TRY(m_store.update(resource.storage_key(), ns, name, std::move(next),
-                                     object_rv(current)));
+    Node stored =
+        TRY(m_store.update(resource.storage_key(), ns, name, std::move(next), object_rv(current)));
     after_write(*this, resource, current, stored);
     if (is_namespace) return finalize_namespace(name).value_or(stored);
     return stored;
@@ -406,9 +405,11 @@ void ApiServer::collect_garbage(const Node& owner, Propagation propagation) {
       if (ref.string_at({"uid"}) == uid) continue;
       kept.push_back(ref);
       std::string other_uid(ref.string_at({"uid"}));
-      if (!m_store.find_all([&](const Node& o) {
-             return o.string_at({"metadata", "uid"}) == other_uid;
-           }).empty())
+      if (!m_store
+               .find_all([&](const Node& o) {
+                 return o.string_at({"metadata", "uid"}) == other_uid;
+               })
+               .empty())
         other_owner = true;
     }
     if (propagation == Propagation::orphan || other_owner) {

@@ -70,7 +70,8 @@ Result<std::unique_ptr<Cluster>> Cluster::start(const ClusterOptions& options) {
   store_options.event_window = options.event_window;
   state->store = TRY(Store::open(store_options));
   // Kinds served by CRDs stored earlier come back before anything is served.
-  ResourcePtr crds = state->registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+  ResourcePtr crds =
+      state->registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
   for (const Node& crd : state->store->list(crds->storage_key(), "", "", 0, nullptr).items) {
     after_write_restore(state->registry, crd);
   }
@@ -84,9 +85,10 @@ Result<std::unique_ptr<Cluster>> Cluster::start(const ClusterOptions& options) {
   HttpServerOptions http_options;
   http_options.port = options.port;
   ApiServer* api = state->api.get();
-  state->http = TRY(HttpServer::start(
-      http_options, std::move(tls),
-      [api](const HttpRequest& request, ResponseWriter& response) { api->handle(request, response); }));
+  state->http = TRY(HttpServer::start(http_options, std::move(tls),
+                                      [api](const HttpRequest& request, ResponseWriter& response) {
+                                        api->handle(request, response);
+                                      }));
   api->set_server_address("127.0.0.1:" + std::to_string(state->http->port()));
 
   ControllerOptions controller_options;
@@ -95,19 +97,28 @@ Result<std::unique_ptr<Cluster>> Cluster::start(const ClusterOptions& options) {
 
   state->kubeconfig = kubeconfig_text("https://127.0.0.1:" + std::to_string(state->http->port()),
                                       state->credentials.ca_cert_pem, state->credentials.token);
-  if (!options.kubeconfig.empty()) TRY_VOID(write_kubeconfig(options.kubeconfig, state->kubeconfig));
+  if (!options.kubeconfig.empty())
+    TRY_VOID(write_kubeconfig(options.kubeconfig, state->kubeconfig));
   return std::unique_ptr<Cluster>(new Cluster(std::move(state)));
 }
 
 Cluster::Cluster(std::unique_ptr<State> state) : m_state(std::move(state)) {}
 
-Cluster::~Cluster() { stop(); }
+Cluster::~Cluster() {
+  stop();
+}
 
-int Cluster::port() const { return m_state->http->port(); }
+int Cluster::port() const {
+  return m_state->http->port();
+}
 
-std::string Cluster::server_url() const { return "https://127.0.0.1:" + std::to_string(port()); }
+std::string Cluster::server_url() const {
+  return "https://127.0.0.1:" + std::to_string(port());
+}
 
-const std::string& Cluster::kubeconfig() const { return m_state->kubeconfig; }
+const std::string& Cluster::kubeconfig() const {
+  return m_state->kubeconfig;
+}
 
 void Cluster::stop() {
   if (!m_state) return;

@@ -11,9 +11,9 @@
 namespace plumb::localcluster {
 
 struct ClusterOptions {
-  std::string data_dir;    // "" keeps state in memory
-  int port = 6443;         // 0: any free port
-  std::string kubeconfig;  // where to write the kubeconfig; "" writes none
+  std::string data_dir;              // "" keeps state in memory
+  int port = 6443;                   // 0: any free port
+  std::string kubeconfig;            // where to write the kubeconfig; "" writes none
   std::string fail_images = "fail";  // images matching this regex never become ready
   size_t event_window = 100000;
 };

@@ -50,8 +50,9 @@ std::string owner_storage(std::string_view kind) {
 }
 
 const std::set<std::string, std::less<>> k_watched = {
-    "apps/deployments", "apps/replicasets", "apps/statefulsets", "apps/daemonsets", "batch/jobs",
-    "/pods",            "/namespaces",      "/services",         "/persistentvolumeclaims"};
+    "apps/deployments", "apps/replicasets", "apps/statefulsets",
+    "apps/daemonsets",  "batch/jobs",       "/pods",
+    "/namespaces",      "/services",        "/persistentvolumeclaims"};
 
 }  // namespace
 
@@ -80,7 +81,8 @@ void Controllers::State::run() {
   uint64_t cursor = store.current_rv();
   // Everything present at start (after a restart) is looked at once.
   for (const std::string& storage : k_watched) {
-    for (const Node& object : store.list(storage, "", "", 0, nullptr).items) route(storage, object);
+    for (const Node& object : store.list(storage, "", "", 0, nullptr).items)
+      route(storage, object);
   }
   std::vector<WatchEvent> events;
   while (!stopping) {
@@ -158,7 +160,9 @@ Result<std::unique_ptr<Controllers>> Controllers::start(ApiServer& api,
 
 Controllers::Controllers(std::unique_ptr<State> state) : m_state(std::move(state)) {}
 
-Controllers::~Controllers() { stop(); }
+Controllers::~Controllers() {
+  stop();
+}
 
 void Controllers::stop() {
   if (!m_state || m_state->stopping.exchange(true)) return;

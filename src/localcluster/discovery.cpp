@@ -40,7 +40,8 @@ const SubresourceFacts& facts(std::string_view name) {
 
 Node strings(const std::vector<std::string>& values) {
   Node list = Node::list(values.size());
-  for (const std::string& v : values) list.push_back(Node::string(v));
+  for (const std::string& v : values)
+    list.push_back(Node::string(v));
   return list;
 }
 
@@ -88,7 +89,8 @@ Node group_entry(const GroupVersions& g) {
   Node entry = Node::map();
   entry.set("name", Node::string(g.group));
   Node versions = Node::list();
-  for (const std::string& v : g.versions) versions.push_back(group_version_entry(g.group, v));
+  for (const std::string& v : g.versions)
+    versions.push_back(group_version_entry(g.group, v));
   entry.set("versions", std::move(versions));
   entry.set("preferredVersion", group_version_entry(g.group, g.versions.front()));
   return entry;
@@ -180,15 +182,15 @@ Node api_group(const Registry& registry, std::string_view group) {
       Node out = Node::map();
       out.set("kind", Node::string("APIGroup"));
       out.set("apiVersion", Node::string("v1"));
-      for (const MapEntry& e : doc.entries()) out.set(e.key.as_string(), e.value);
+      for (const MapEntry& e : doc.entries())
+        out.set(e.key.as_string(), e.value);
       return out;
     }
   }
   return Node();
 }
 
-Node api_resource_list(const Registry& registry, std::string_view group,
-                       std::string_view version) {
+Node api_resource_list(const Registry& registry, std::string_view group, std::string_view version) {
   Node resources = Node::list();
   bool any = false;
   for (const ResourcePtr& r : registry.all()) {
@@ -222,9 +224,9 @@ Node api_resource_list(const Registry& registry, std::string_view group,
   Node doc = Node::map();
   doc.set("kind", Node::string("APIResourceList"));
   doc.set("apiVersion", Node::string("v1"));
-  doc.set("groupVersion", Node::string(group.empty() ? std::string(version)
-                                                     : std::string(group) + "/" +
-                                                           std::string(version)));
+  doc.set("groupVersion",
+          Node::string(group.empty() ? std::string(version)
+                                     : std::string(group) + "/" + std::string(version)));
   doc.set("resources", std::move(resources));
   return doc;
 }

@@ -17,8 +17,7 @@ Node version_document();
 Node api_versions(std::string_view server_address);  // GET /api
 Node api_group_list(const Registry& registry);       // GET /apis
 // GET /api/v1 or /apis/GROUP/VERSION; null when nothing is served there.
-Node api_resource_list(const Registry& registry, std::string_view group,
-                       std::string_view version);
+Node api_resource_list(const Registry& registry, std::string_view group, std::string_view version);
 // GET /api (core == true) or /apis with the aggregated Accept type.
 Node aggregated_discovery(const Registry& registry, bool core, std::string_view api_version);
 // GET /apis/GROUP: one APIGroup; null when unknown.

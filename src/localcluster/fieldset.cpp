@@ -18,7 +18,9 @@ Node member() {
   return leaf;
 }
 
-bool only_self(const Node& set) { return set.size() == 1 && set.find(".") != nullptr; }
+bool only_self(const Node& set) {
+  return set.size() == 1 && set.find(".") != nullptr;
+}
 
 // The value of a key field; a port's protocol defaults to TCP as the API server defaults it
 // before it extracts the applied fields.
@@ -158,7 +160,8 @@ Shape child_shape(const Shape& parent, std::string_view key) {
   switch (field->kind()) {
     case ValueKind::object:
       shape.kind = Shape::Kind::object;
-      shape.atomic = field->struct_type() == MapType::atomic || field->map_type() == MapType::atomic;
+      shape.atomic =
+          field->struct_type() == MapType::atomic || field->map_type() == MapType::atomic;
       break;
     case ValueKind::map:
       shape.kind = Shape::Kind::map;
@@ -233,7 +236,8 @@ Node fieldset_of(const Node& value, const Shape& shape) {
     }
     if (shape.list_type == ListType::set) {
       Node set = Node::map();
-      for (const Node& item : value.items()) set.set("v:" + to_json(item), member());
+      for (const Node& item : value.items())
+        set.set("v:" + to_json(item), member());
       return set;
     }
   }
@@ -282,7 +286,9 @@ Node fieldset_intersection(const Node& a, const Node& b) {
   return out;
 }
 
-bool fieldset_empty(const Node& set) { return set.empty(); }
+bool fieldset_empty(const Node& set) {
+  return set.empty();
+}
 
 Node to_fields_v1(const Node& set) {
   Node out = Node::map(set.size());
@@ -330,8 +336,8 @@ Node fieldset_differing(const Node& set, const Node& a, const Node& b, const Sha
       if (differs) out.set(".", Node::map());
     } else if (key.starts_with("f:")) {
       std::string_view name = key.substr(2);
-      Node sub = fieldset_differing(e.value, child(a, name), child(b, name),
-                                    child_shape(shape, name));
+      Node sub =
+          fieldset_differing(e.value, child(a, name), child(b, name), child_shape(shape, name));
       if (!sub.empty()) out.set(key, std::move(sub));
     } else if (key.starts_with("k:")) {
       Node k = parse_suffix(key);
@@ -369,8 +375,7 @@ Node merge_applied(const Node& base, const Node& config, const Shape& shape) {
       std::string_view key = e.key.as_string();
       if (e.value.is_null()) continue;
       const Node* existing = out.find(key);
-      out.set(key, existing ? merge_applied(*existing, e.value, child_shape(shape, key))
-                            : e.value);
+      out.set(key, existing ? merge_applied(*existing, e.value, child_shape(shape, key)) : e.value);
     }
     return out;
   }

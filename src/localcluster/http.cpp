@@ -26,10 +26,13 @@ namespace {
 constexpr size_t k_max_head_bytes = 64 * 1024;
 constexpr int k_idle_timeout_seconds = 120;
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
     text.remove_suffix(1);
   return text;
@@ -98,7 +101,8 @@ class Connection {
 
   bool write_all(std::string_view data) {
     while (!data.empty()) {
-      int n = SSL_write(m_ssl, data.data(), static_cast<int>(std::min<size_t>(data.size(), 1 << 30)));
+      int n =
+          SSL_write(m_ssl, data.data(), static_cast<int>(std::min<size_t>(data.size(), 1 << 30)));
       if (n <= 0) return false;
       data.remove_prefix(static_cast<size_t>(n));
     }
@@ -297,27 +301,48 @@ Result<HttpRequest> parse_request_head(std::string_view head) {
 
 std::string_view status_text(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 413: return "Request Entity Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Unknown";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 413:
+      return "Request Entity Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Unknown";
   }
 }
 
@@ -426,9 +451,13 @@ void HttpServer::State::serve(int fd) {
 
 HttpServer::HttpServer(std::unique_ptr<State> state) : m_state(std::move(state)) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
-int HttpServer::port() const { return m_state->port; }
+int HttpServer::port() const {
+  return m_state->port;
+}
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
                                                       ServerTls tls, HttpHandler handler) {
@@ -472,8 +501,10 @@ void HttpServer::stop() {
     if (s.stopping) return;
     s.stopping = true;
     ::shutdown(s.listen_fd, SHUT_RDWR);
-    for (int fd : s.open_fds) ::shutdown(fd, SHUT_RDWR);
-    for (int fd : s.pending) ::close(fd);
+    for (int fd : s.open_fds)
+      ::shutdown(fd, SHUT_RDWR);
+    for (int fd : s.pending)
+      ::close(fd);
     s.pending.clear();
     s.work_ready.notify_all();
   }
@@ -483,7 +514,8 @@ void HttpServer::stop() {
     std::lock_guard lock(s.mutex);
     workers.swap(s.workers);
   }
-  for (std::thread& t : workers) t.join();
+  for (std::thread& t : workers)
+    t.join();
 }
 
 }  // namespace plumb::localcluster

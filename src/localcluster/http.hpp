@@ -23,8 +23,8 @@ namespace plumb::localcluster {
 
 struct HttpRequest {
   std::string method;
-  std::string target;  // as sent: path and query
-  std::string path;    // percent-decoded
+  std::string target;                                        // as sent: path and query
+  std::string path;                                          // percent-decoded
   std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
@@ -65,8 +65,8 @@ std::string_view status_text(int status);
 
 class HttpServer {
  public:
-  static Result<std::unique_ptr<HttpServer>> start(const HttpServerOptions& options,
-                                                   ServerTls tls, HttpHandler handler);
+  static Result<std::unique_ptr<HttpServer>> start(const HttpServerOptions& options, ServerTls tls,
+                                                   HttpHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -15,7 +15,8 @@ std::mt19937_64& generator() {
 
 Node without(const Node& object, std::initializer_list<std::string_view> keys) {
   Node copy = object;
-  for (std::string_view key : keys) copy.erase(key);
+  for (std::string_view key : keys)
+    copy.erase(key);
   return copy;
 }
 
@@ -50,7 +51,8 @@ std::string random_suffix(size_t length) {
   // Kubernetes leaves out vowels and look-alike characters so names spell no words.
   static constexpr char k_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
   std::string out;
-  for (size_t i = 0; i < length; ++i) out += k_alphabet[generator()() % (sizeof k_alphabet - 1)];
+  for (size_t i = 0; i < length; ++i)
+    out += k_alphabet[generator()() % (sizeof k_alphabet - 1)];
   return out;
 }
 
@@ -75,7 +77,8 @@ bool same_content(const Node& a, const Node& b) {
     metadata.erase("resourceVersion");
     // A manager re-applying the same fields only moves its timestamp: not a change.
     if (Node* managed = metadata.find_mut("managedFields")) {
-      for (Node& entry : managed->items_mut()) entry.erase("time");
+      for (Node& entry : managed->items_mut())
+        entry.erase("time");
     }
     return metadata;
   };

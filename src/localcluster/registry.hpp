@@ -27,7 +27,7 @@ struct ResourceInfo {
   std::vector<std::string> subresources;
   std::vector<std::string> categories;
   bool namespaced = true;
-  std::string crd;  // the CustomResourceDefinition that serves it; "" for built-ins
+  std::string crd;        // the CustomResourceDefinition that serves it; "" for built-ins
   bool preferred = true;  // the group's preferred version
 
   std::string group_version() const { return group.empty() ? version : group + "/" + version; }
@@ -43,8 +43,7 @@ class Registry {
  public:
   Registry();  // the built-in resources
 
-  ResourcePtr find(std::string_view group, std::string_view version,
-                   std::string_view plural) const;
+  ResourcePtr find(std::string_view group, std::string_view version, std::string_view plural) const;
   ResourcePtr find_kind(std::string_view group, std::string_view version,
                         std::string_view kind) const;
   // Any version of group/plural (for cascading deletes and garbage collection).

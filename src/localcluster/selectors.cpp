@@ -6,8 +6,10 @@ namespace plumb::localcluster {
 namespace {
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
   return text;
 }
 
@@ -82,12 +84,18 @@ bool requirement_matches(const Requirement& r, const Node* value) {
     return std::find(r.values.begin(), r.values.end(), v) != r.values.end();
   };
   switch (r.op) {
-    case Requirement::Op::equals: return present && text == r.values[0];
-    case Requirement::Op::not_equals: return !present || text != r.values[0];
-    case Requirement::Op::in: return present && contains(text);
-    case Requirement::Op::not_in: return !present || !contains(text);
-    case Requirement::Op::exists: return present;
-    case Requirement::Op::not_exists: return !present;
+    case Requirement::Op::equals:
+      return present && text == r.values[0];
+    case Requirement::Op::not_equals:
+      return !present || text != r.values[0];
+    case Requirement::Op::in:
+      return present && contains(text);
+    case Requirement::Op::not_in:
+      return !present || !contains(text);
+    case Requirement::Op::exists:
+      return present;
+    case Requirement::Op::not_exists:
+      return !present;
   }
   return false;
 }
@@ -175,12 +183,17 @@ bool selector_object_matches(const Node& selector, const Node& labels) {
       Requirement r;
       r.key = std::string(e.string_at({"key"}));
       std::string_view op = e.string_at({"operator"});
-      if (op == "In") r.op = Requirement::Op::in;
-      else if (op == "NotIn") r.op = Requirement::Op::not_in;
-      else if (op == "Exists") r.op = Requirement::Op::exists;
-      else r.op = Requirement::Op::not_exists;
+      if (op == "In")
+        r.op = Requirement::Op::in;
+      else if (op == "NotIn")
+        r.op = Requirement::Op::not_in;
+      else if (op == "Exists")
+        r.op = Requirement::Op::exists;
+      else
+        r.op = Requirement::Op::not_exists;
       if (const Node* values = e.find("values")) {
-        for (const Node& v : values->items()) r.values.emplace_back(v.as_string());
+        for (const Node& v : values->items())
+          r.values.emplace_back(v.as_string());
       }
       if (!requirement_matches(r, labels.find(r.key))) return false;
     }

@@ -81,10 +81,10 @@ void default_deployment(Node& object) {
 }
 
 StatusCause immutable(std::string field, const Node* value) {
-  return {"FieldValueInvalid",
-          "Invalid value: " + (value ? to_json(*value) : std::string("null")) +
-              ": field is immutable",
-          std::move(field)};
+  return {
+      "FieldValueInvalid",
+      "Invalid value: " + (value ? to_json(*value) : std::string("null")) + ": field is immutable",
+      std::move(field)};
 }
 
 void check_immutable(const Node& object, const Node& before, std::string_view path,
@@ -223,16 +223,19 @@ std::vector<ResourceInfo> crd_resources(const Node& crd) {
     info.singular = std::string(crd.string_at({"spec", "names", "singular"}));
     if (info.singular.empty()) {
       info.singular = info.kind;
-      for (char& c : info.singular) c = static_cast<char>(std::tolower(c));
+      for (char& c : info.singular)
+        c = static_cast<char>(std::tolower(c));
     }
     if (const Node* shorts = crd.at_path({"spec", "names", "shortNames"})) {
-      for (const Node& s : shorts->items()) info.short_names.emplace_back(s.as_string());
+      for (const Node& s : shorts->items())
+        info.short_names.emplace_back(s.as_string());
     }
     if (const Node* categories = crd.at_path({"spec", "names", "categories"})) {
-      for (const Node& s : categories->items()) info.categories.emplace_back(s.as_string());
+      for (const Node& s : categories->items())
+        info.categories.emplace_back(s.as_string());
     }
-    info.verbs = {"delete", "deletecollection", "get", "list", "patch", "create", "update",
-                  "watch"};
+    info.verbs = {"delete", "deletecollection", "get",    "list",
+                  "patch",  "create",           "update", "watch"};
     if (version.at_path({"subresources", "status"})) info.subresources.push_back("status");
     if (version.at_path({"subresources", "scale"})) info.subresources.push_back("scale");
     info.namespaced = crd.string_at({"spec", "scope"}) != "Cluster";
@@ -265,13 +268,13 @@ void after_write(ApiServer& server, const ResourceInfo& resource, const Node& be
   if (const Node* versions = after.at_path({"spec", "versions"})) {
     for (const Node& v : versions->items()) {
       const Node* storage = v.find("storage");
-      if (storage && storage->as_bool()) stored_versions.push_back(Node::string(v.string_at({"name"})));
+      if (storage && storage->as_bool())
+        stored_versions.push_back(Node::string(v.string_at({"name"})));
     }
   }
   status.set("storedVersions", std::move(stored_versions));
   next.set("status", std::move(status));
-  (void)server.store().update(resource.storage_key(), "", name, std::move(next),
-                              object_rv(after));
+  (void)server.store().update(resource.storage_key(), "", name, std::move(next), object_rv(after));
 }
 
 void after_write_restore(Registry& registry, const Node& crd) {

@@ -76,8 +76,8 @@ void write_managers(Node& object, const std::vector<Manager>& managers) {
   }
 }
 
-Node new_entry(const std::string& manager, std::string_view operation,
-               const ResourceInfo& resource, std::string_view subresource) {
+Node new_entry(const std::string& manager, std::string_view operation, const ResourceInfo& resource,
+               std::string_view subresource) {
   Node entry = Node::map();
   entry.set("manager", Node::string(manager));
   entry.set("operation", Node::string(operation));
@@ -117,8 +117,8 @@ void record_update(Node& after, const Node& before, const std::string& manager,
                    const ResourceInfo& resource, std::string_view subresource) {
   const Shape shape = root_shape(schema_type(resource));
   Node after_view = owned_view(after, resource, subresource);
-  Node changed = fieldset_changed(before.is_null() ? Node() : owned_view(before, resource, subresource),
-                                  after_view, shape);
+  Node changed = fieldset_changed(
+      before.is_null() ? Node() : owned_view(before, resource, subresource), after_view, shape);
   // Every manager keeps only fields that still exist; others lose what this one changed.
   Node existing = fieldset_of(after_view, shape);
   std::vector<Manager> managers = read_managers(before.is_null() ? after : before);
@@ -214,8 +214,8 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
     error.group = resource.group;
     error.kind = resource.plural;
     std::string count = std::to_string(causes.size());
-    error.message = "Apply failed with " + count + " conflict" + (causes.size() > 1 ? "s" : "") +
-                    ": ";
+    error.message =
+        "Apply failed with " + count + " conflict" + (causes.size() > 1 ? "s" : "") + ": ";
     if (causes.size() == 1) {
       error.message += causes[0].message + ": " + causes[0].field;
     } else {
@@ -263,7 +263,8 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
   for (const MapEntry& e : merged_view.entries()) {
     std::string_view key = e.key.as_string();
     if (key == "metadata") {
-      for (const MapEntry& m : e.value.entries()) result["metadata"].set(m.key.as_string(), m.value);
+      for (const MapEntry& m : e.value.entries())
+        result["metadata"].set(m.key.as_string(), m.value);
     } else {
       result.set(key, e.value);
     }
@@ -283,7 +284,8 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
       m.set = applied;
     }
   }
-  if (!found) managers.push_back({new_entry(options.field_manager, "Apply", resource, sub), applied});
+  if (!found)
+    managers.push_back({new_entry(options.field_manager, "Apply", resource, sub), applied});
   write_managers(result, managers);
   return result;
 }

@@ -32,9 +32,12 @@ Node record(std::string_view op, uint64_t rv, const std::string& resource, const
 
 std::string_view event_type_name(EventType type) {
   switch (type) {
-    case EventType::added: return "ADDED";
-    case EventType::modified: return "MODIFIED";
-    case EventType::deleted: return "DELETED";
+    case EventType::added:
+      return "ADDED";
+    case EventType::modified:
+      return "MODIFIED";
+    case EventType::deleted:
+      return "DELETED";
   }
   return "ERROR";
 }
@@ -90,7 +93,9 @@ Result<void> Store::load(const std::string& data_dir) {
   return m_journal->compact(records);
 }
 
-Store::~Store() { close(); }
+Store::~Store() {
+  close();
+}
 
 uint64_t Store::current_rv() const {
   std::lock_guard lock(m_mutex);
@@ -179,8 +184,7 @@ ApiResult<Node> Store::commit(EventType type, const std::string& resource, const
   uint64_t sequence = 0;
   if (m_journal) {
     sequence = m_journal->append(record(type == EventType::deleted ? "del" : "put", rv, resource,
-                                        ns, name,
-                                        type == EventType::deleted ? Node() : object));
+                                        ns, name, type == EventType::deleted ? Node() : object));
   }
   m_changed.notify_all();
   lock.unlock();

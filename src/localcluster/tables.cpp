@@ -16,7 +16,9 @@ struct Column {
   Cell cell;
 };
 
-Node str(std::string_view text) { return Node::string(text); }
+Node str(std::string_view text) {
+  return Node::string(text);
+}
 
 Node age(const Node& object) {
   return str(human_duration(seconds_since(object.string_at({"metadata", "creationTimestamp"}))));
@@ -74,7 +76,8 @@ std::string pod_ready(const Node& pod) {
   const Node* specs = pod.at_path({"spec", "containers"});
   int64_t ready = 0;
   if (statuses) {
-    for (const Node& s : statuses->items()) ready += s.find("ready") && s.find("ready")->as_bool();
+    for (const Node& s : statuses->items())
+      ready += s.find("ready") && s.find("ready")->as_bool();
   }
   return std::to_string(ready) + "/" + std::to_string(specs ? specs->size() : 0);
 }
@@ -94,37 +97,48 @@ std::string pod_status(const Node& pod) {
 int64_t pod_restarts(const Node& pod) {
   int64_t total = 0;
   if (const Node* statuses = pod.at_path({"status", "containerStatuses"})) {
-    for (const Node& s : statuses->items()) total += int_at(s, {"restartCount"});
+    for (const Node& s : statuses->items())
+      total += int_at(s, {"restartCount"});
   }
   return total;
 }
 
-std::string or_none(std::string_view text) { return text.empty() ? "<none>" : std::string(text); }
+std::string or_none(std::string_view text) {
+  return text.empty() ? "<none>" : std::string(text);
+}
 
 std::vector<Column> columns_for(const ResourceInfo& r) {
-  Column name{"Name", "string", 0, [](const Node& o) { return str(o.string_at({"metadata", "name"})); }};
+  Column name{"Name", "string", 0, [](const Node& o) {
+                return str(o.string_at({"metadata", "name"}));
+              }};
   Column age_column{"Age", "string", 0, age};
   const std::string& k = r.kind;
   if (!r.crd.empty()) return {name, age_column};
   if (k == "ConfigMap")
-    return {name, {"Data", "integer", 0, [](const Node& o) {
-                     size_t n = 0;
-                     if (auto d = o.find("data")) n += d->size();
-                     if (auto d = o.find("binaryData")) n += d->size();
-                     return Node::integer(static_cast<int64_t>(n));
-                   }},
+    return {name,
+            {"Data", "integer", 0,
+             [](const Node& o) {
+               size_t n = 0;
+               if (auto d = o.find("data")) n += d->size();
+               if (auto d = o.find("binaryData")) n += d->size();
+               return Node::integer(static_cast<int64_t>(n));
+             }},
             age_column};
   if (k == "Secret")
-    return {name, {"Type", "string", 0, [](const Node& o) { return str(o.string_at({"type"})); }},
-            {"Data", "integer", 0, [](const Node& o) {
+    return {name,
+            {"Type", "string", 0, [](const Node& o) { return str(o.string_at({"type"})); }},
+            {"Data", "integer", 0,
+             [](const Node& o) {
                auto d = o.find("data");
                return Node::integer(d ? static_cast<int64_t>(d->size()) : 0);
              }},
             age_column};
   if (k == "Namespace")
-    return {name, {"Status", "string", 0, [](const Node& o) {
-                     return str(o.string_at({"status", "phase"}));
-                   }},
+    return {name,
+            {"Status", "string", 0,
+             [](const Node& o) {
+               return str(o.string_at({"status", "phase"}));
+             }},
             age_column};
   if (k == "Pod")
     return {name,
@@ -133,43 +147,80 @@ std::vector<Column> columns_for(const ResourceInfo& r) {
             {"Restarts", "string", 0,
              [](const Node& o) { return str(std::to_string(pod_restarts(o))); }},
             age_column,
-            {"IP", "string", 1, [](const Node& o) { return str(or_none(o.string_at({"status", "podIP"}))); }},
-            {"Node", "string", 1, [](const Node& o) { return str(or_none(o.string_at({"spec", "nodeName"}))); }},
+            {"IP", "string", 1,
+             [](const Node& o) {
+               return str(or_none(o.string_at({"status", "podIP"})));
+             }},
+            {"Node", "string", 1,
+             [](const Node& o) {
+               return str(or_none(o.string_at({"spec", "nodeName"})));
+             }},
             {"Nominated Node", "string", 1, [](const Node&) { return str("<none>"); }},
             {"Readiness Gates", "string", 1, [](const Node&) { return str("<none>"); }}};
   if (k == "Deployment")
-    return {name,
-            {"Ready", "string", 0, [](const Node& o) {
-               return str(std::to_string(int_at(o, {"status", "readyReplicas"})) + "/" +
-                          std::to_string(int_at(o, {"spec", "replicas"})));
-             }},
-            {"Up-to-date", "integer", 0, [](const Node& o) { return Node::integer(int_at(o, {"status", "updatedReplicas"})); }},
-            {"Available", "integer", 0, [](const Node& o) { return Node::integer(int_at(o, {"status", "availableReplicas"})); }},
-            age_column,
-            {"Containers", "string", 1, [](const Node& o) { return str(join(containers(o), "name")); }},
-            {"Images", "string", 1, [](const Node& o) { return str(join(containers(o), "image")); }},
-            {"Selector", "string", 1, [](const Node& o) { return str(selector_text(o.at_path({"spec", "selector"}))); }}};
+    return {
+        name,
+        {"Ready", "string", 0,
+         [](const Node& o) {
+           return str(std::to_string(int_at(o, {"status", "readyReplicas"})) + "/" +
+                      std::to_string(int_at(o, {"spec", "replicas"})));
+         }},
+        {"Up-to-date", "integer", 0,
+         [](const Node& o) {
+           return Node::integer(int_at(o, {"status", "updatedReplicas"}));
+         }},
+        {"Available", "integer", 0,
+         [](const Node& o) {
+           return Node::integer(int_at(o, {"status", "availableReplicas"}));
+         }},
+        age_column,
+        {"Containers", "string", 1, [](const Node& o) { return str(join(containers(o), "name")); }},
+        {"Images", "string", 1, [](const Node& o) { return str(join(containers(o), "image")); }},
+        {"Selector", "string", 1, [](const Node& o) {
+           return str(selector_text(o.at_path({"spec", "selector"})));
+         }}};
   if (k == "ReplicaSet")
-    return {name,
-            {"Desired", "integer", 0, [](const Node& o) { return Node::integer(int_at(o, {"spec", "replicas"})); }},
-            {"Current", "integer", 0, [](const Node& o) { return Node::integer(int_at(o, {"status", "replicas"})); }},
-            {"Ready", "integer", 0, [](const Node& o) { return Node::integer(int_at(o, {"status", "readyReplicas"})); }},
-            age_column,
-            {"Containers", "string", 1, [](const Node& o) { return str(join(containers(o), "name")); }},
-            {"Images", "string", 1, [](const Node& o) { return str(join(containers(o), "image")); }},
-            {"Selector", "string", 1, [](const Node& o) { return str(selector_text(o.at_path({"spec", "selector"}))); }}};
+    return {
+        name,
+        {"Desired", "integer", 0,
+         [](const Node& o) {
+           return Node::integer(int_at(o, {"spec", "replicas"}));
+         }},
+        {"Current", "integer", 0,
+         [](const Node& o) {
+           return Node::integer(int_at(o, {"status", "replicas"}));
+         }},
+        {"Ready", "integer", 0,
+         [](const Node& o) {
+           return Node::integer(int_at(o, {"status", "readyReplicas"}));
+         }},
+        age_column,
+        {"Containers", "string", 1, [](const Node& o) { return str(join(containers(o), "name")); }},
+        {"Images", "string", 1, [](const Node& o) { return str(join(containers(o), "image")); }},
+        {"Selector", "string", 1, [](const Node& o) {
+           return str(selector_text(o.at_path({"spec", "selector"})));
+         }}};
   if (k == "Service")
     return {name,
-            {"Type", "string", 0, [](const Node& o) { return str(o.string_at({"spec", "type"})); }},
-            {"Cluster-IP", "string", 0, [](const Node& o) { return str(or_none(o.string_at({"spec", "clusterIP"}))); }},
-            {"External-IP", "string", 0, [](const Node& o) {
+            {"Type", "string", 0,
+             [](const Node& o) {
+               return str(o.string_at({"spec", "type"}));
+             }},
+            {"Cluster-IP", "string", 0,
+             [](const Node& o) {
+               return str(or_none(o.string_at({"spec", "clusterIP"})));
+             }},
+            {"External-IP", "string", 0,
+             [](const Node& o) {
                const Node* ingress = o.at_path({"status", "loadBalancer", "ingress"});
                if (ingress && ingress->size() > 0) return str(join(*ingress, "ip"));
                return str(o.string_at({"spec", "type"}) == "LoadBalancer" ? "<pending>" : "<none>");
              }},
             {"Port(s)", "string", 0, [](const Node& o) { return str(ports_text(o)); }},
             age_column,
-            {"Selector", "string", 1, [](const Node& o) { return str(selector_text(o.at_path({"spec", "selector"}))); }}};
+            {"Selector", "string", 1, [](const Node& o) {
+               return str(selector_text(o.at_path({"spec", "selector"})));
+             }}};
   if (k == "CustomResourceDefinition")
     return {name, {"Created At", "date", 0, [](const Node& o) {
                      return str(o.string_at({"metadata", "creationTimestamp"}));
@@ -247,7 +298,8 @@ Node to_table(const ResourceInfo& resource, const std::vector<Node>& objects, ui
   for (const Node& object : objects) {
     Node row = Node::map();
     Node cells = Node::list(columns.size());
-    for (const Column& c : columns) cells.push_back(c.cell(object));
+    for (const Column& c : columns)
+      cells.push_back(c.cell(object));
     row.set("cells", std::move(cells));
     if (include == "Object") {
       row.set("object", object);

@@ -171,7 +171,8 @@ Result<Credentials> load_or_create_credentials(const std::string& dir) {
   const fs::path base(dir);
   const char* names[] = {"ca.crt", "ca.key", "server.crt", "server.key", "token"};
   int present = 0;
-  for (const char* name : names) present += fs::exists(base / name) ? 1 : 0;
+  for (const char* name : names)
+    present += fs::exists(base / name) ? 1 : 0;
   if (present == 0) {
     Credentials fresh = TRY(generate_credentials());
     std::error_code ec;
@@ -200,7 +201,9 @@ Result<Credentials> load_or_create_credentials(const std::string& dir) {
   return out;
 }
 
-void ServerTls::Free::operator()(SSL_CTX* context) const { SSL_CTX_free(context); }
+void ServerTls::Free::operator()(SSL_CTX* context) const {
+  SSL_CTX_free(context);
+}
 
 Result<ServerTls> ServerTls::create(const Credentials& credentials) {
   SSL_CTX* raw = SSL_CTX_new(TLS_server_method());
@@ -216,8 +219,8 @@ Result<ServerTls> ServerTls::create(const Credentials& credentials) {
                               static_cast<int>(credentials.server_key_pem.size())));
   Pkey key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
   if (!cert || !key) return fail("server.crt/server.key: not valid PEM: ", openssl_errors());
-  if (SSL_CTX_use_certificate(raw, cert.get()) != 1 || SSL_CTX_use_PrivateKey(raw, key.get()) != 1 ||
-      SSL_CTX_check_private_key(raw) != 1)
+  if (SSL_CTX_use_certificate(raw, cert.get()) != 1 ||
+      SSL_CTX_use_PrivateKey(raw, key.get()) != 1 || SSL_CTX_check_private_key(raw) != 1)
     return fail("server.crt/server.key: ", openssl_errors());
   // Offer only HTTP/1.1, so Go clients never try HTTP/2.
   SSL_CTX_set_alpn_select_cb(

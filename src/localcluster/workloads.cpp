@@ -20,10 +20,18 @@ ResourcePtr resource_of(WorkloadContext& c, std::string_view group, std::string_
   return c.api.registry().find_any_version(group, plural);
 }
 
-std::string ns_of(const Node& o) { return std::string(o.string_at({"metadata", "namespace"})); }
-std::string name_of(const Node& o) { return std::string(o.string_at({"metadata", "name"})); }
-std::string uid_of(const Node& o) { return std::string(o.string_at({"metadata", "uid"})); }
-bool terminating(const Node& o) { return !o.string_at({"metadata", "deletionTimestamp"}).empty(); }
+std::string ns_of(const Node& o) {
+  return std::string(o.string_at({"metadata", "namespace"}));
+}
+std::string name_of(const Node& o) {
+  return std::string(o.string_at({"metadata", "name"}));
+}
+std::string uid_of(const Node& o) {
+  return std::string(o.string_at({"metadata", "uid"}));
+}
+bool terminating(const Node& o) {
+  return !o.string_at({"metadata", "deletionTimestamp"}).empty();
+}
 
 int64_t int_at(const Node& o, std::initializer_list<std::string_view> path, int64_t fallback) {
   const Node* n = o.at_path(path);
@@ -60,8 +68,8 @@ Node owner_reference(const Node& owner) {
 }
 
 // Writes `status` through the status subresource unless it is already there.
-void write_status(WorkloadContext& c, const ResourceInfo& resource, const Node& object,
-                  Node status, const std::string& manager) {
+void write_status(WorkloadContext& c, const ResourceInfo& resource, const Node& object, Node status,
+                  const std::string& manager) {
   const Node* current = object.find("status");
   if (current && *current == status) return;
   Node next = object;
@@ -265,8 +273,8 @@ void reconcile_pod(WorkloadContext& c, const Node& pod) {
   status.set("phase", Node::string(failing ? "Running" : (done ? "Succeeded" : "Running")));
   set_condition(status, "Initialized", "True", "", "", false);
   if (failing) {
-    set_condition(status, "Ready", "False", "ContainersNotReady",
-                  "containers with unready status", false);
+    set_condition(status, "Ready", "False", "ContainersNotReady", "containers with unready status",
+                  false);
     set_condition(status, "ContainersReady", "False", "ContainersNotReady",
                   "containers with unready status", false);
   } else if (done) {
@@ -342,7 +350,8 @@ void reconcile_deployment(WorkloadContext& c, const Node& d) {
     rs.set("metadata", std::move(metadata));
     Node spec = Node::map();
     spec.set("replicas", Node::integer(desired));
-    Node selector = d.at_path({"spec", "selector"}) ? *d.at_path({"spec", "selector"}) : Node::map();
+    Node selector =
+        d.at_path({"spec", "selector"}) ? *d.at_path({"spec", "selector"}) : Node::map();
     selector["matchLabels"].set("pod-template-hash", Node::string(hash));
     spec.set("selector", std::move(selector));
     Node templ = *pod_template;
@@ -360,8 +369,8 @@ void reconcile_deployment(WorkloadContext& c, const Node& d) {
     (void)c.api.update(*replicasets, ns, name_of(*current), std::move(next), write);
   }
   const int64_t new_available = int_at(*current, {"status", "availableReplicas"}, 0);
-  const bool new_complete = new_available >= desired &&
-                            int_at(*current, {"status", "replicas"}, 0) == desired;
+  const bool new_complete =
+      new_available >= desired && int_at(*current, {"status", "replicas"}, 0) == desired;
   int64_t total = 0, ready = 0, available = 0;
   for (const Node& rs : sets) {
     if (&rs != current && new_complete && int_at(rs, {"spec", "replicas"}, 1) != 0) {
@@ -385,11 +394,12 @@ void reconcile_deployment(WorkloadContext& c, const Node& d) {
   } else {
     status.erase("unavailableReplicas");
   }
-  for (std::string_view key : {"replicas", "updatedReplicas", "readyReplicas", "availableReplicas"}) {
+  for (std::string_view key :
+       {"replicas", "updatedReplicas", "readyReplicas", "availableReplicas"}) {
     if (status.find(key)->as_int() == 0) status.erase(key);
   }
-  const int64_t max_unavailable =
-      percent_or_int(d.at_path({"spec", "strategy", "rollingUpdate", "maxUnavailable"}), desired, false);
+  const int64_t max_unavailable = percent_or_int(
+      d.at_path({"spec", "strategy", "rollingUpdate", "maxUnavailable"}), desired, false);
   if (available >= desired - max_unavailable) {
     set_condition(status, "Available", "True", "MinimumReplicasAvailable",
                   "Deployment has minimum availability.", true);
@@ -407,8 +417,9 @@ void reconcile_deployment(WorkloadContext& c, const Node& d) {
     const int64_t deadline = int_at(d, {"spec", "progressDeadlineSeconds"}, 600);
     int64_t since = progressing ? seconds_since(progressing->string_at({"lastUpdateTime"})) : 0;
     bool exceeded = progressing && progressing->string_at({"reason"}) == "ProgressDeadlineExceeded";
-    if (exceeded || (progressing && progressing->string_at({"reason"}) != "NewReplicaSetAvailable" &&
-                     since >= deadline)) {
+    if (exceeded ||
+        (progressing && progressing->string_at({"reason"}) != "NewReplicaSetAvailable" &&
+         since >= deadline)) {
       set_condition(status, "Progressing", "False", "ProgressDeadlineExceeded",
                     rs_text + " has timed out progressing.", true);
     } else {
@@ -431,7 +442,8 @@ void reconcile_statefulset(WorkloadContext& c, const Node& sts) {
   std::vector<Node> pods = owned(c, "/pods", ns, uid_of(sts));
   for (int64_t i = 0; i < desired; ++i) {
     std::string name = name_of(sts) + "-" + std::to_string(i);
-    bool exists = std::any_of(pods.begin(), pods.end(), [&](auto& p) { return name_of(p) == name; });
+    bool exists =
+        std::any_of(pods.begin(), pods.end(), [&](auto& p) { return name_of(p) == name; });
     if (!exists) {
       Node pod = make_pod(sts, *pod_template, name);
       pod["spec"].set("hostname", Node::string(name));
@@ -466,7 +478,8 @@ void reconcile_daemonset(WorkloadContext& c, const Node& ds) {
   const Node* pod_template = ds.at_path({"spec", "template"});
   if (pod_template == nullptr) return;
   std::vector<Node> pods = owned(c, "/pods", ns, uid_of(ds));
-  if (pods.empty()) create_pod(c, make_pod(ds, *pod_template, name_of(ds) + "-" + random_suffix(5)));
+  if (pods.empty())
+    create_pod(c, make_pod(ds, *pod_template, name_of(ds) + "-" + random_suffix(5)));
   pods = owned(c, "/pods", ns, uid_of(ds));
   int64_t ready = std::count_if(pods.begin(), pods.end(), pod_ready);
   Node status = Node::map();
@@ -500,9 +513,12 @@ void reconcile_job(WorkloadContext& c, const Node& job) {
   int64_t succeeded = 0, failed = 0, active = 0;
   for (const Node& pod : pods) {
     std::string_view phase = pod.string_at({"status", "phase"});
-    if (phase == "Succeeded") ++succeeded;
-    else if (phase == "Failed" || pod_failing(c, pod)) ++failed;
-    else ++active;
+    if (phase == "Succeeded")
+      ++succeeded;
+    else if (phase == "Failed" || pod_failing(c, pod))
+      ++failed;
+    else
+      ++active;
   }
   status.set("active", Node::integer(active));
   if (succeeded > 0) {
