@@ -35,6 +35,12 @@ bool is_break(char c) {
   return c == '\n' || c == '\r';
 }
 
+// U+2028 and U+2029: go-yaml's scanner (like libyaml's) treats them as line breaks inside
+// quoted scalars: kept as characters, but the blanks around them fold away.
+bool unicode_break_at(const char* p, const char* end) {
+  return end - p >= 3 && p[0] == '\xE2' && p[1] == '\x80' && (p[2] == '\xA8' || p[2] == '\xA9');
+}
+
 void append_utf8(uint32_t cp, std::string& out) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
@@ -70,6 +76,39 @@ std::string_view short_tag(std::string_view tag) {
     if (inner.starts_with(k_prefix)) return inner.substr(k_prefix.size());
   }
   return tag;
+}
+
+// kustomize reads a folded (`>`) scalar, writes it back with go-yaml v3 and reads it again.
+// v3's folded writer adds a line break after every line that starts with a non-blank (it
+// tests the first character of the whole text where it meant the next line), which the
+// second read keeps wherever the next content line is more indented: "a\n  b" becomes
+// "a\n\n  b". Text that v3 would not write as a block scalar (tabs, a space before a
+// break or at the end) or that starts with a blank goes through unchanged.
+void kustomize_folded_round_trip(std::string& s, int chomp) {
+  size_t k = 0;
+  while (k < s.size() && s[k] == '\n')
+    ++k;
+  if (k >= s.size() || s[k] == ' ' || s[k] == '\t') return;
+  if (s.find('\t') != std::string::npos || s.back() == ' ' || s.find(" \n") != std::string::npos)
+    return;
+  std::string out;
+  out.reserve(s.size() + 16);
+  size_t line_start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\n') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i > line_start && s[line_start] != ' ') {
+      size_t j = i + 1;
+      while (j < s.size() && s[j] == '\n')
+        ++j;
+      if (j < s.size() ? s[j] == ' ' : chomp == 1) out.push_back('\n');
+    }
+    out.push_back('\n');
+    line_start = i + 1;
+  }
+  s.swap(out);
 }
 
 }  // namespace
@@ -299,7 +338,7 @@ Reader::Scalar Reader::plain_flow() {
 Reader::Scalar Reader::double_quoted() {
   const char* open = m_p++;
   const char* p = m_p;
-  while (p < m_end && *p != '"' && *p != '\\' && !is_break(*p))
+  while (p < m_end && *p != '"' && *p != '\\' && !is_break(*p) && *p != '\xE2')
     ++p;
   if (p < m_end && *p == '"') {
     std::string_view text(m_p, static_cast<size_t>(p - m_p));
@@ -418,7 +457,8 @@ Reader::Scalar Reader::double_quoted() {
       const char* start = m_p;
       while (m_p < m_end && (*m_p == ' ' || *m_p == '\t'))
         ++m_p;
-      if (m_p < m_end && !is_break(*m_p)) m_buf.append(start, m_p);  // trailing blanks fold away
+      if (m_p < m_end && !is_break(*m_p) && !unicode_break_at(m_p, m_end))
+        m_buf.append(start, m_p);  // trailing blanks fold away
       continue;
     }
     if (is_break(c)) {
@@ -441,9 +481,15 @@ Reader::Scalar Reader::double_quoted() {
       }
       continue;
     }
+    if (unicode_break_at(m_p, m_end)) {
+      m_buf.append(m_p, 3);
+      m_p += 3;
+      skip_blanks();
+      continue;
+    }
     const char* start = m_p;
     while (m_p < m_end && *m_p != '"' && *m_p != '\\' && *m_p != ' ' && *m_p != '\t' &&
-           !is_break(*m_p))
+           !is_break(*m_p) && !unicode_break_at(m_p, m_end))
       ++m_p;
     m_buf.append(start, m_p);
   }
@@ -453,7 +499,7 @@ Reader::Scalar Reader::double_quoted() {
 Reader::Scalar Reader::single_quoted() {
   const char* open = m_p++;
   const char* p = m_p;
-  while (p < m_end && *p != '\'' && !is_break(*p))
+  while (p < m_end && *p != '\'' && !is_break(*p) && *p != '\xE2')
     ++p;
   if (p < m_end && *p == '\'' && !(p + 1 < m_end && p[1] == '\'')) {
     std::string_view text(m_p, static_cast<size_t>(p - m_p));
@@ -478,7 +524,7 @@ Reader::Scalar Reader::single_quoted() {
       const char* start = m_p;
       while (m_p < m_end && (*m_p == ' ' || *m_p == '\t'))
         ++m_p;
-      if (m_p < m_end && !is_break(*m_p)) m_buf.append(start, m_p);
+      if (m_p < m_end && !is_break(*m_p) && !unicode_break_at(m_p, m_end)) m_buf.append(start, m_p);
       continue;
     }
     if (is_break(c)) {
@@ -501,8 +547,15 @@ Reader::Scalar Reader::single_quoted() {
       }
       continue;
     }
+    if (unicode_break_at(m_p, m_end)) {
+      m_buf.append(m_p, 3);
+      m_p += 3;
+      skip_blanks();
+      continue;
+    }
     const char* start = m_p;
-    while (m_p < m_end && *m_p != '\'' && *m_p != ' ' && *m_p != '\t' && !is_break(*m_p))
+    while (m_p < m_end && *m_p != '\'' && *m_p != ' ' && *m_p != '\t' && !is_break(*m_p) &&
+           !unicode_break_at(m_p, m_end))
       ++m_p;
     m_buf.append(start, m_p);
   }
@@ -585,6 +638,7 @@ Reader::Scalar Reader::block_scalar(int parent_indent) {
   }
   if (chomp != -1 && leading_break) m_buf.push_back('\n');
   if (chomp == 1) m_buf.append(trailing, '\n');
+  if (!literal) kustomize_folded_round_trip(m_buf, chomp);
   m_p = m_line_start;
   skip_lines();
   return {m_buf, false};

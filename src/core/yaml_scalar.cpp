@@ -173,7 +173,12 @@ Decimal shortest(double value) {
   const char* p = text;
   for (; p < result.ptr && *p != 'e'; ++p)
     if (is_digit(*p)) d.digits[d.count++] = *p;
-  int exponent = std::atoi(p + 1);
+  int exponent = 0;
+  if (p < result.ptr) {
+    const char* e = p + 1;
+    if (e < result.ptr && *e == '+') ++e;
+    std::from_chars(e, result.ptr, exponent);
+  }
   while (d.count > 1 && d.digits[d.count - 1] == '0')
     --d.count;
   d.point = exponent + 1;
