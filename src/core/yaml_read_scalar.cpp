@@ -691,10 +691,8 @@ Node Reader::flow_node(const char* open, std::string* raw, bool* scalar) {
     }
     case '*':
       node = alias();
-      if (raw) {
-        if (!node.is_string()) fail_at(at, "an alias used as a mapping key must refer to a string");
-        raw->assign(node.as_string());
-      }
+      if (raw) raw->assign(node.as_string());
+      if (scalar) *scalar = node.is_string();  // only a string alias can be a key
       break;
     case ',':
     case ']':
