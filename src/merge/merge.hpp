@@ -94,6 +94,11 @@ struct MergeOptions {
 Result<Node> strategic_merge(const Node& original, const Node& patch, SchemaType type,
                              const MergeOptions& options = {});
 
+// The same, with the type found from the original's apiVersion and kind in `schema`
+// (unknown kinds merge maps and replace lists).
+Result<Node> strategic_merge(const Node& original, const Node& patch, const Schema& schema,
+                             const MergeOptions& options = {});
+
 // RFC 6902 JSON patch: `patch` is a list of operations (add, remove, replace, move, copy,
 // test). Errors read "json patch: operation 2 (replace /spec/x): path not found".
 Result<Node> json_patch(const Node& original, const Node& patch);

@@ -134,7 +134,9 @@ class Schema {
   // A type by name ("core/v1.PodSpec", or a custom definition name); unknown when absent.
   SchemaType type(std::string_view name) const;
 
-  // Adds the definitions of an OpenAPI v2 document ({"definitions": {...}}). Definitions
+  // Adds the definitions of an OpenAPI v2 document ({"definitions": {...}}). Note that
+  // kustomize's `openapi:` field replaces the built-in schema (kubectl kustomize then merges
+  // Deployment containers as a plain list): build Schema(BuiltinTypes::exclude) for it. Definitions
   // carrying x-kubernetes-group-version-kind become kinds. $refs to definitions the document
   // lacks fall back to built-in types ("io.k8s.api.core.v1.PodSpec" -> "core/v1.PodSpec").
   // `source` names the document in errors.

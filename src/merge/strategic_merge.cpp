@@ -491,4 +491,10 @@ Result<Node> strategic_merge(const Node& original, const Node& patch, SchemaType
   return merged;
 }
 
+Result<Node> strategic_merge(const Node& original, const Node& patch, const Schema& schema,
+                             const MergeOptions& options) {
+  auto kind = schema.kind(original.string_at({"apiVersion"}), original.string_at({"kind"}));
+  return strategic_merge(original, patch, kind ? kind->type : SchemaType(), options);
+}
+
 }  // namespace plumb

@@ -134,6 +134,19 @@ TEST(StrategicMerge, OriginalIsNotChangedAndUntouchedSubtreesAreShared) {
             "b");
 }
 
+TEST(StrategicMerge, FindsTheTypeFromApiVersionAndKind) {
+  Node original = json(R"({"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"a"}]}})");
+  Node patch = json(R"({"spec":{"containers":[{"name":"b"}]}})");
+  auto merged = strategic_merge(original, patch, Schema::builtin());
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_EQ(merged->at_path({"spec", "containers"})->size(), 2u);
+  // An unknown kind replaces the list.
+  original.set("kind", Node::string("Pod2"));
+  merged = strategic_merge(original, patch, Schema::builtin());
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_EQ(merged->at_path({"spec", "containers"})->size(), 1u);
+}
+
 TEST(StrategicMerge, MapOfStructsMergesEachValueWithItsType) {
   // ConfigMap data is map[string]string: values replace; a nested map merges by key.
   SchemaType cm = Schema::builtin().kind("v1", "ConfigMap")->type;
@@ -155,6 +168,35 @@ TEST(StrategicMerge, CustomSchemaFromCrdMergesByItsKey) {
                                 schema.kind("x.io/v1", "W")->type);
   ASSERT_TRUE(merged.has_value());
   EXPECT_EQ(*merged, json(R"({"spec":{"items":[{"id":"a","v":1,"w":2},{"id":"b"}]}})"));
+}
+
+// kustomize with `openapi: {path: schema.json}` uses that document alone: its kinds merge by
+// their x-kubernetes-patch-* facts and built-in kinds lose theirs (checked with kubectl
+// kustomize: containers are then replaced).
+TEST(StrategicMerge, KustomizeOpenApiFieldReplacesTheBuiltinSchema) {
+  Schema schema(BuiltinTypes::exclude);
+  ASSERT_TRUE(schema.add_openapi_v2(json(R"({"definitions": {
+    "com.example.v1.Foo": {"type": "object", "x-kubernetes-group-version-kind":
+      [{"group": "example.com", "version": "v1", "kind": "Foo"}],
+      "properties": {"spec": {"$ref": "#/definitions/com.example.v1.FooSpec"}}},
+    "com.example.v1.FooSpec": {"type": "object", "properties": {"items": {"type": "array",
+      "items": {"$ref": "#/definitions/com.example.v1.Item"},
+      "x-kubernetes-patch-merge-key": "name", "x-kubernetes-patch-strategy": "merge"}}},
+    "com.example.v1.Item": {"type": "object", "properties": {"name": {"type": "string"}}}}})"),
+                                    "schema.json"));
+  auto foo = strategic_merge(json(R"({"spec":{"items":[{"name":"a","v":1},{"name":"b","v":2}]}})"),
+                             json(R"({"spec":{"items":[{"name":"b","v":3}]}})"),
+                             schema.kind("example.com/v1", "Foo")->type, MergeOptions::kustomize());
+  ASSERT_TRUE(foo.has_value()) << foo.error().message();
+  EXPECT_EQ(*foo, json(R"({"spec":{"items":[{"name":"b","v":3},{"name":"a","v":1}]}})"));
+  EXPECT_FALSE(schema.kind("apps/v1", "Deployment"));
+  auto deployment = strategic_merge(
+      json(R"({"spec":{"template":{"spec":{"containers":[{"name":"a"},{"name":"b"}]}}}})"),
+      json(R"({"spec":{"template":{"spec":{"containers":[{"name":"b","image":"b2"}]}}}})"),
+      SchemaType(), MergeOptions::kustomize());
+  ASSERT_TRUE(deployment.has_value());
+  EXPECT_EQ(*deployment,
+            json(R"({"spec":{"template":{"spec":{"containers":[{"name":"b","image":"b2"}]}}}})"));
 }
 
 }  // namespace
