@@ -247,6 +247,17 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
     send_error(response, error);
     return;
   }
+  if (request.header("content-type").starts_with("application/vnd.kubernetes.protobuf")) {
+    // Only JSON bodies are understood; clients fall back to JSON on 415.
+    ApiError error;
+    error.code = 415;
+    error.reason = "UnsupportedMediaType";
+    error.message =
+        "the body of the request was in an unknown format - accepted media types "
+        "include: application/json, application/yaml";
+    send_error(response, error);
+    return;
+  }
   WriteOptions write;
   write.dry_run = request.param_or("dryRun", "") == "All";
   write.field_manager = std::string(request.param_or("fieldManager", ""));

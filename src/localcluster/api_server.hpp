@@ -32,6 +32,8 @@ struct WriteOptions {
   std::string field_manager;  // "" when none was given
   std::string subresource;    // "", "status" or "scale"
   bool force = false;         // server-side apply: take fields from other managers
+  // Internal: the object already carries its managedFields (an apply computed them).
+  bool managed_fields_done = false;
 };
 
 enum class Propagation { background, foreground, orphan };

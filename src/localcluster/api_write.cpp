@@ -153,9 +153,10 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
   } else {
     metadata.erase("namespace");
   }
-  for (std::string_view key : {"resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds",
-                               "selfLink", "managedFields"})
+  for (std::string_view key :
+       {"resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"})
     metadata.erase(key);
+  if (!options.managed_fields_done) metadata.erase("managedFields");
   metadata.set("uid", Node::string(new_uid()));
   metadata.set("creationTimestamp", Node::string(now_rfc3339()));
   if (!resource.crd.empty() || resource.has_subresource("status") || body.find("spec"))
@@ -286,6 +287,7 @@ ApiResult<Node> ApiServer::patch(const ResourceInfo& resource, const std::string
       if (!current) {
         WriteOptions create_options = options;
         create_options.field_manager.clear();  // the apply already recorded its fields
+        create_options.managed_fields_done = true;
         result = create(resource, ns, std::move(*applied), create_options);
         if (!result && result.error().reason == "AlreadyExists" && attempt < k_patch_retries)
           continue;
