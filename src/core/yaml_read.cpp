@@ -257,7 +257,10 @@ Node Reader::block_node(int parent_indent) {
     case '>':
       return apply(make_scalar(block_scalar(parent_indent), props, at), props, before);
     case '?':
-      if (blank_or_end_at(m_p + 1)) fail_at(m_p, "complex mapping keys ('? ') are not supported");
+      if (blank_or_end_at(m_p + 1)) {
+        Node key = explicit_key(indent);
+        return apply(block_mapping(indent, std::move(key), at), props, before);
+      }
       break;
     case '@':
     case '`':
@@ -328,7 +331,10 @@ Node Reader::block_mapping(int indent, Node first_key, const char* key_at) {
   Node key = std::move(first_key);
   for (;;) {
     ++m_p;  // ':'
-    Node value = value_node(indent, Ctx::map_value);
+    // After `? key`, the `: value` line may hold a compact collection, like a list item.
+    Ctx ctx = m_explicit_key ? Ctx::seq_item : Ctx::map_value;
+    m_explicit_key = false;
+    Node value = value_node(indent, ctx);
     add_entry(base, std::move(key), key_at, std::move(value), merges);
     if (at_end() || at_document_marker()) break;
     int c = column();
@@ -341,7 +347,7 @@ Node Reader::block_mapping(int indent, Node first_key, const char* key_at) {
   return map;
 }
 
-Node Reader::next_key(int /*indent*/, const char*& key_at) {
+Node Reader::next_key(int indent, const char*& key_at) {
   key_at = m_p;
   if (*m_p == '&' || *m_p == '!') properties();  // properties of a key: accepted, not kept
   const char* at = m_p;
@@ -368,7 +374,7 @@ Node Reader::next_key(int /*indent*/, const char*& key_at) {
     case '{':
       fail_at(m_p, "flow collections as mapping keys are not supported");
     case '?':
-      if (blank_or_end_at(m_p + 1)) fail_at(m_p, "complex mapping keys ('? ') are not supported");
+      if (blank_or_end_at(m_p + 1)) return explicit_key(indent);
       key = Node::string(plain_line(false));
       break;
     case '|':
@@ -386,6 +392,19 @@ Node Reader::next_key(int /*indent*/, const char*& key_at) {
   }
   if (!(peek() == ':' && blank_or_end_at(m_p + 1)))
     fail_at(at, "could not find the ':' after this mapping key");
+  return key;
+}
+
+// `? key` then `: value` at the same indentation: how go-yaml writes keys longer than 128
+// characters or holding line breaks. Only scalar keys are supported.
+Node Reader::explicit_key(int indent) {
+  const char* at = m_p;
+  ++m_p;  // '?'
+  Node key = value_node(indent, Ctx::seq_item);
+  if (!key.is_string()) fail_at(at, "only string keys are supported after '? '");
+  if (at_end() || column() != indent || *m_p != ':' || !blank_or_end_at(m_p + 1))
+    fail_at(at, "expected ': value' after the '? key' at the same indentation");
+  m_explicit_key = true;
   return key;
 }
 

@@ -67,6 +67,7 @@ class Reader {
   std::vector<const char*> m_key_at;  // where each scratch entry's key starts
   std::vector<Node> m_items;          // scratch stack of list items being built
   std::string m_buf;                  // scratch text for scalars that need building
+  bool m_explicit_key = false;        // the key just read was written `? key`
 
   [[noreturn]] void fail_at(const char* at, std::string what) const;
 
@@ -96,6 +97,7 @@ class Reader {
   Node block_mapping(int indent, Node first_key, const char* key_at);
   Node block_sequence(int indent, bool indentless);
   Node next_key(int indent, const char*& key_at);
+  Node explicit_key(int indent);
   Node finish_map(size_t base, std::vector<Node>* merges);
   void add_entry(size_t base, Node key, const char* key_at, Node value, std::vector<Node>& merges);
 

@@ -277,6 +277,15 @@ std::string kustomize_input() {
   values += "keys:\n";
   for (const std::string& key : keys())
     values += "  \"" + key + "\": 1\n";
+  // Keys go-yaml writes as `? key` (longer than 128 characters, or with line breaks), and
+  // keys that need quotes; kubectl's output of them must also read back.
+  std::string long_key(130, 'k');
+  std::string words = repeat("word", 30, " ");
+  values += "odd:\n  \"" + long_key + "\": 1\n  \"" + words + "\": x\n  \"a\\nb\": 2\n" +
+            "  \"a: b\": 3\n  \"on\": 4\n  \"\": 5\n  \" lead\": 6\n  \"\\u00e9\": 7\n" +
+            "  \"\\U0001F600\": 8\n  \"\\u2192\": 9\n  x: {\"" + long_key + "\": [1, 2]}\n" +
+            "  y: {\"" + long_key + "\": {a: 1}}\n  z: {\"a\\nb\\n\": [1]}\n" +
+            "  v: {\"a\\nb\": {}}\n  w: [\"" + long_key + "\"]\n";
   return configmap + "---\n" + values;
 }
 
