@@ -130,6 +130,9 @@ Removal remove_rec(const Node& object, const Node& set, const Shape& shape) {
       if (index >= 0) out.erase_at(static_cast<size_t>(index));
     }
   }
+  // A map or list emptied by the removal goes too, as Kubernetes' typed objects omit empty
+  // maps and lists.
+  if (out.is_container() && out.empty() && !object.empty()) return {true, Node()};
   return {false, std::move(out)};
 }
 

@@ -136,7 +136,8 @@ Result<LabelSelector> LabelSelector::parse(std::string_view text) {
       r.op = Requirement::Op::exists;
       r.key = std::string(term);
     }
-    if (r.key.empty()) return fail("label selector '", text, "': empty key in '", term, "'");
+    if (r.key.empty() || r.key.find_first_of(" (),!=") != std::string::npos)
+      return fail("label selector '", text, "': invalid key in '", term, "'");
     selector.m_requirements.push_back(std::move(r));
   }
   return selector;

@@ -213,6 +213,7 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
     error.name = name;
     error.group = resource.group;
     error.kind = resource.plural;
+    error.causes = causes;
     std::string count = std::to_string(causes.size());
     error.message =
         "Apply failed with " + count + " conflict" + (causes.size() > 1 ? "s" : "") + ": ";
@@ -239,9 +240,10 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
   Node removed = fieldset_difference(fieldset_difference(previous, applied), others);
   Node result = current.is_null() ? Node::map() : current;
   if (!fieldset_empty(removed)) {
-    Node pruned = remove_fields(owned_view(result, resource, sub), removed, shape);
+    const Node owned = owned_view(result, resource, sub);
+    Node pruned = remove_fields(owned, removed, shape);
     // Put the pruned owned parts back over the full object.
-    for (const MapEntry& e : owned_view(result, resource, sub).entries()) {
+    for (const MapEntry& e : owned.entries()) {
       std::string_view key = e.key.as_string();
       if (key == "metadata") {
         for (std::string_view field : {"labels", "annotations", "finalizers", "ownerReferences"}) {

@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# The kubectl scenario suite: each scenario starts a fresh `plumb cluster` on a free port with
+# its own kubeconfig and HOME (so kubectl's discovery cache starts empty), drives it with the
+# real kubectl, and asserts what kubectl prints or its exit code.
+#
+# Usage: run.sh PLUMB_BINARY SCENARIO     (scenarios: see the functions named scenario_*)
+# Exit 0 pass, 1 fail, 77 skip (no kubectl).
+set -uo pipefail
+
+PLUMB=$1
+SCENARIO=$2
+command -v kubectl >/dev/null || { echo "SKIP: kubectl not installed"; exit 77; }
+
+WORK=$(mktemp -d /tmp/plumb-e2e-XXXXXX)
+export HOME=$WORK KUBECONFIG=$WORK/kubeconfig
+PID=""
+
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL [$SCENARIO]: $*" >&2
+  [ -f "$WORK/cluster.log" ] && sed 's/^/  cluster: /' "$WORK/cluster.log" | tail -20 >&2
+  exit 1
+}
+
+# start [extra plumb cluster flags...]: starts the server and waits for its kubeconfig.
+start() {
+  rm -f "$KUBECONFIG"
+  "$PLUMB" cluster --port 0 --kubeconfig "$KUBECONFIG" "$@" >"$WORK/cluster.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 100); do
+    [ -s "$KUBECONFIG" ] && kubectl get --raw /readyz >/dev/null 2>&1 && return 0
+    kill -0 "$PID" 2>/dev/null || fail "plumb cluster exited"
+    sleep 0.05
+  done
+  fail "plumb cluster did not become ready"
+}
+
+stop() { kill "$PID" && wait "$PID"; PID=""; }
+crash() { kill -9 "$PID"; wait "$PID" 2>/dev/null; PID=""; }
+
+# expect_output "description" "needle" command...: runs the command, checks stdout+stderr.
+expect_output() {
+  local what=$1 needle=$2
+  shift 2
+  local out
+  out=$("$@" 2>&1)
+  grep -qF -- "$needle" <<<"$out" || fail "$what: expected '$needle' in output of '$*':
+$out"
+}
+
+# expect_exit CODE command...
+expect_exit() {
+  local code=$1
+  shift
+  local out
+  out=$("$@" 2>&1)
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "'$*' exited $got, expected $code:
+$out"
+}
+
+rv() { kubectl get "$@" -o jsonpath='{.metadata.resourceVersion}'; }
+
+write_app() {
+  local replicas=${1:-2} image=${2:-nginx:1.27}
+  cat >"$WORK/app.yaml" <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  a: "1"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: $replicas
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: $image
+        ports:
+        - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - port: 80
+YAML
+}
+
+write_crd() {
+  cat >"$WORK/crd.yaml" <<'YAML'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, shortNames: [wg]}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+YAML
+}
+
+scenario_version() {
+  start
+  expect_output "server version" "Server Version: v1.32.0" kubectl version
+}
+
+scenario_api_resources() {
+  start
+  local out
+  out=$(kubectl api-resources 2>&1) || fail "api-resources: $out"
+  grep -Eq '^deployments +deploy +apps/v1 +true +Deployment' <<<"$out" || fail "no deployments row: $out"
+  grep -Eq '^namespaces +ns +v1 +false +Namespace' <<<"$out" || fail "no namespaces row"
+  grep -Eq '^customresourcedefinitions +crd,crds +apiextensions.k8s.io/v1 +false' <<<"$out" ||
+    fail "no CRD row"
+  write_crd
+  kubectl apply -f "$WORK/crd.yaml" >/dev/null || fail "CRD apply"
+  expect_exit 0 kubectl wait --for=condition=Established crd/widgets.example.com --timeout=5s
+  expect_output "CRD kind listed" "widgets" kubectl api-resources --api-group=example.com
+}
+
+scenario_apply_server_side() {
+  start
+  write_app 2
+  expect_output "create" "deployment.apps/web serverside-applied" \
+    kubectl apply --server-side -f "$WORK/app.yaml"
+  local before
+  before="$(rv deploy/web) $(rv cm/cfg) $(rv svc/web)"
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "re-apply"
+  [ "$before" = "$(rv deploy/web) $(rv cm/cfg) $(rv svc/web)" ] ||
+    fail "re-apply changed resourceVersions: $before -> $(rv deploy/web) $(rv cm/cfg) $(rv svc/web)"
+  write_app 3
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "change"
+  expect_output "changed replicas" "3" kubectl get deploy web -o jsonpath='{.spec.replicas}'
+  write_app 4
+  expect_exit 1 kubectl apply --server-side --field-manager=other -f "$WORK/app.yaml"
+  expect_output "conflict message" 'conflict with "kubectl" using apps/v1: .spec.replicas' \
+    kubectl apply --server-side --field-manager=other -f "$WORK/app.yaml"
+  expect_exit 0 kubectl apply --server-side --field-manager=other --force-conflicts \
+    -f "$WORK/app.yaml"
+  expect_output "forced replicas" "4" kubectl get deploy web -o jsonpath='{.spec.replicas}'
+  # A field the manager stops applying is removed.
+  sed -i '/^  labels: {app: web}$/d' "$WORK/app.yaml"
+  kubectl apply --server-side --field-manager=other --force-conflicts -f "$WORK/app.yaml" \
+    >/dev/null || fail "apply without labels"
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null 2>&1
+  local labels
+  labels=$(kubectl get deploy web -o jsonpath='{.metadata.labels}')
+  [ -z "$labels" ] || fail "labels not removed after both managers stopped applying: $labels"
+}
+
+scenario_client_side_apply() {
+  start
+  write_app 1 busybox:1
+  expect_output "create" "deployment.apps/web created" kubectl apply -f "$WORK/app.yaml"
+  expect_output "unchanged" "deployment.apps/web unchanged" kubectl apply -f "$WORK/app.yaml"
+  write_app 1 busybox:2
+  expect_output "update" "deployment.apps/web configured" kubectl apply -f "$WORK/app.yaml"
+  expect_output "image" "busybox:2" \
+    kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}'
+}
+
+scenario_get_output() {
+  start
+  write_app 1
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  expect_output "yaml" "kind: Deployment" kubectl get deploy web -o yaml
+  kubectl get deploy web -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["metadata"]["name"]=="web"' ||
+    fail "-o json does not parse"
+  expect_output "wide headers" "CONTAINERS   IMAGES       SELECTOR" kubectl get deploy -o wide
+  expect_output "wide row" "nginx:1.27" kubectl get deploy -o wide
+  expect_output "service row" "80/TCP" kubectl get svc web
+  expect_output "all namespaces" "kube-system       Active" kubectl get ns -A
+  kubectl create ns other >/dev/null 2>&1 || printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n' | kubectl apply -f - >/dev/null
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: elsewhere, namespace: other}\n' | kubectl apply -f - >/dev/null
+  local out
+  out=$(kubectl get cm -A 2>&1)
+  grep -Eq '^NAMESPACE +NAME' <<<"$out" || fail "get -A header: $out"
+  grep -Eq '^other +elsewhere' <<<"$out" || fail "get -A row: $out"
+  grep -Eq '^default +cfg' <<<"$out" || fail "get -A default row: $out"
+}
+
+scenario_get_watch() {
+  start
+  timeout 5 kubectl get cm -w >"$WORK/watch.out" 2>&1 &
+  local watcher=$!
+  sleep 1
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {a: b}\n' |
+    kubectl apply -f - >/dev/null || fail "create"
+  kubectl label cm watched seen=yes >/dev/null || fail "label"
+  kubectl delete cm watched >/dev/null || fail "delete"
+  wait $watcher
+  local lines
+  lines=$(grep -c '^watched ' "$WORK/watch.out")
+  [ "$lines" -ge 3 ] || fail "watch saw $lines lines, expected 3 (add, label, delete):
+$(cat "$WORK/watch.out")"
+}
+
+scenario_edit() {
+  start
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\ndata: {a: before}\n' |
+    kubectl apply -f - >/dev/null || fail "create"
+  printf '#!/bin/sh\nsed -i "s/a: before/a: after/" "$1"\n' >"$WORK/editor.sh"
+  chmod +x "$WORK/editor.sh"
+  EDITOR="$WORK/editor.sh" expect_output "edit" "configmap/e edited" kubectl edit cm e
+  expect_output "edited value" "after" kubectl get cm e -o jsonpath='{.data.a}'
+}
+
+scenario_patch() {
+  start
+  write_app 1
+  kubectl apply -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  kubectl patch deploy web --type=merge -p '{"metadata":{"labels":{"m":"1"}}}' >/dev/null ||
+    fail "merge patch"
+  kubectl patch deploy web --type=json -p '[{"op":"add","path":"/metadata/labels/j","value":"2"}]' \
+    >/dev/null || fail "json patch"
+  kubectl patch deploy web -p \
+    '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","env":[{"name":"X","value":"y"}]}]}}}}' \
+    >/dev/null || fail "strategic merge patch"
+  expect_output "merge+json" '"j":"2"' kubectl get deploy web -o jsonpath='{.metadata.labels}'
+  expect_output "merge" '"m":"1"' kubectl get deploy web -o jsonpath='{.metadata.labels}'
+  # The strategic merge keeps the container and adds env to it.
+  expect_output "smp" 'nginx:1.27 y' kubectl get deploy web \
+    -o jsonpath='{.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].value}'
+  expect_exit 1 kubectl patch deploy web --type=json -p '[{"op":"remove","path":"/spec/nothing"}]'
+}
+
+scenario_scale_label_annotate() {
+  start
+  write_app 1
+  kubectl apply -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  expect_output "scale" "deployment.apps/web scaled" kubectl scale deploy web --replicas=3
+  expect_output "replicas" "3" kubectl get deploy web -o jsonpath='{.spec.replicas}'
+  expect_output "label" "deployment.apps/web labeled" kubectl label deploy web tier=back
+  expect_output "annotate" "deployment.apps/web annotated" kubectl annotate deploy web note=hi
+  expect_output "values" "back hi" kubectl get deploy web \
+    -o jsonpath='{.metadata.labels.tier} {.metadata.annotations.note}'
+  expect_output "selector" "web" kubectl get deploy -l tier=back -o name
+  local none
+  none=$(kubectl get deploy -l tier=front -o name 2>&1)
+  [ -z "$none" ] || fail "label selector matched: $none"
+}
+
+scenario_delete() {
+  start
+  cat >"$WORK/ns.yaml" <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata: {name: doomed}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c1, namespace: doomed}
+YAML
+  kubectl apply -f "$WORK/ns.yaml" >/dev/null || fail "apply"
+  expect_output "delete cm" 'configmap "c1" deleted' kubectl -n doomed delete cm c1
+  kubectl apply -f "$WORK/ns.yaml" >/dev/null || fail "re-apply"
+  expect_output "delete ns" 'namespace "doomed" deleted' kubectl delete ns doomed
+  expect_exit 1 kubectl get ns doomed
+  expect_output "contents gone" "No resources found" kubectl get cm -n doomed
+  expect_exit 1 kubectl delete cm nothing-here
+}
+
+scenario_diff() {
+  start
+  write_app 1
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  expect_exit 0 kubectl diff --server-side -f "$WORK/app.yaml"
+  write_app 5
+  expect_exit 1 kubectl diff --server-side -f "$WORK/app.yaml"
+  expect_output "diff shows change" "+  replicas: 5" kubectl diff --server-side -f "$WORK/app.yaml"
+  # Dry run changed nothing.
+  expect_output "unchanged" "1" kubectl get deploy web -o jsonpath='{.spec.replicas}'
+}
+
+scenario_wait_rollout() {
+  start
+  write_app 2
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  expect_output "wait" "condition met" kubectl wait --for=condition=Available deploy/web --timeout=20s
+  expect_output "rollout" 'deployment "web" successfully rolled out' \
+    kubectl rollout status deploy/web --timeout=20s
+  expect_output "pods ready" "2/2" kubectl get deploy web
+}
+
+scenario_failing_image() {
+  start
+  write_app 1 nginx:fail
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  expect_exit 1 kubectl wait --for=condition=Available deploy/web --timeout=3s
+  expect_output "crash loop" "CrashLoopBackOff" kubectl get pods
+  stop
+  start --fail-images 'broken$'
+  write_app 1 nginx:broken
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  expect_exit 1 kubectl wait --for=condition=Available deploy/web --timeout=2s
+}
+
+scenario_data_dir() {
+  local dir=$WORK/data
+  start --data-dir "$dir"
+  write_app 1
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  local uid
+  uid=$(kubectl get deploy web -o jsonpath='{.metadata.uid}')
+  stop
+  start --data-dir "$dir"
+  expect_output "after restart" "$uid" kubectl get deploy web -o jsonpath='{.metadata.uid}'
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: acked}\n' | kubectl apply -f - >/dev/null ||
+    fail "write before crash"
+  crash
+  start --data-dir "$dir"
+  expect_output "after kill -9" "acked" kubectl get cm acked -o name
+  expect_output "deployment too" "$uid" kubectl get deploy web -o jsonpath='{.metadata.uid}'
+}
+
+scenario_crd() {
+  start
+  write_crd
+  kubectl apply -f "$WORK/crd.yaml" >/dev/null || fail "CRD apply"
+  expect_exit 0 kubectl wait --for=condition=Established crd/widgets.example.com --timeout=5s
+  printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n' \
+    >"$WORK/w.yaml"
+  expect_output "CR apply" "widget.example.com/w serverside-applied" \
+    kubectl apply --server-side -f "$WORK/w.yaml"
+  expect_output "short name" "w" kubectl get wg -o name
+  expect_output "delete CRD" "deleted" kubectl delete crd widgets.example.com
+  expect_exit 1 kubectl get widgets.example.com
+}
+
+scenario_immutable_and_dry_run() {
+  start
+  write_app 1
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  sed 's/{app: web}/{app: other}/g' "$WORK/app.yaml" >"$WORK/changed.yaml"
+  expect_output "immutable selector" "field is immutable" \
+    kubectl apply --server-side -f "$WORK/changed.yaml"
+  write_app 7
+  expect_output "dry run" "serverside-applied (server dry run)" \
+    kubectl apply --server-side --dry-run=server -f "$WORK/app.yaml"
+  expect_output "dry run stored nothing" "1" kubectl get deploy web -o jsonpath='{.spec.replicas}'
+}
+
+declare -F "scenario_$SCENARIO" >/dev/null || { echo "unknown scenario $SCENARIO" >&2; exit 2; }
+"scenario_$SCENARIO"
+echo "PASS [$SCENARIO]"
