@@ -20,7 +20,8 @@ size_t SchemaType::field_count() const {
 }
 
 SchemaField SchemaType::field_at(size_t index) const {
-  return SchemaField(m_data, m_data->type(m_index).first_field + static_cast<uint32_t>(index));
+  return SchemaField(m_owner, m_data,
+                     m_data->type(m_index).first_field + static_cast<uint32_t>(index));
 }
 
 std::optional<SchemaField> SchemaType::field(std::string_view json_name) const {
@@ -36,7 +37,7 @@ std::optional<SchemaField> SchemaType::field(std::string_view json_name) const {
     } else if (json_name < name) {
       hi = mid;
     } else {
-      return SchemaField(m_data, mid);
+      return SchemaField(m_owner, m_data, mid);
     }
   }
   return std::nullopt;
@@ -55,7 +56,7 @@ ValueKind SchemaField::kind() const {
 SchemaType SchemaField::type() const {
   uint32_t type = m_data->field(m_index).type;
   if (type == schema_table::k_no_type) return SchemaType();
-  return SchemaType(m_data, type);
+  return SchemaType(m_owner, m_data, type);
 }
 
 bool SchemaField::patch_merge() const {
@@ -109,7 +110,7 @@ MapType SchemaField::struct_type() const {
 
 // --- Schema ---
 
-Schema::Schema(BuiltinTypes builtin) : m_data(std::make_unique<SchemaData>()) {
+Schema::Schema(BuiltinTypes builtin) : m_data(std::make_shared<SchemaData>()) {
   if (builtin == BuiltinTypes::include) {
     m_data->builtin = &schema_table::k_table;
     m_data->builtin_types = schema_table::k_table.type_count;
@@ -118,10 +119,13 @@ Schema::Schema(BuiltinTypes builtin) : m_data(std::make_unique<SchemaData>()) {
   }
 }
 
-Schema::Schema(const Schema& other) : m_data(std::make_unique<SchemaData>(*other.m_data)) {}
+Schema::Schema(const Schema& other) : m_data(std::make_shared<SchemaData>(*other.m_data)) {}
 
 Schema& Schema::operator=(const Schema& other) {
-  if (this != &other) m_data = std::make_unique<SchemaData>(*other.m_data);
+  if (this != &other) {
+    m_data = std::make_shared<SchemaData>(*other.m_data);
+    m_static = false;
+  }
   return *this;
 }
 
@@ -130,8 +134,16 @@ Schema& Schema::operator=(Schema&&) noexcept = default;
 Schema::~Schema() = default;
 
 const Schema& Schema::builtin() {
-  static const Schema instance(BuiltinTypes::include);
+  static const Schema instance = [] {
+    Schema s(BuiltinTypes::include);
+    s.m_static = true;
+    return s;
+  }();
   return instance;
+}
+
+SchemaOwner Schema::owner() const {
+  return m_static ? SchemaOwner() : SchemaOwner(m_data);
 }
 
 std::optional<KindInfo> Schema::kind(std::string_view api_version, std::string_view kind) const {
@@ -141,7 +153,7 @@ std::optional<KindInfo> Schema::kind(std::string_view api_version, std::string_v
   const SchemaData& d = *m_data;
   auto make = [&](uint32_t type, uint8_t scope) {
     KindInfo info;
-    if (type != schema_table::k_no_type) info.type = SchemaType(&d, type);
+    if (type != schema_table::k_no_type) info.type = SchemaType(owner(), &d, type);
     info.scope = static_cast<Scope>(scope);
     return info;
   };
@@ -155,7 +167,7 @@ std::optional<KindInfo> Schema::kind(std::string_view api_version, std::string_v
 SchemaType Schema::type(std::string_view name) const {
   uint32_t index = m_data->find_type(name);
   if (index == schema_table::k_no_type) return SchemaType();
-  return SchemaType(m_data.get(), index);
+  return SchemaType(owner(), m_data.get(), index);
 }
 
 }  // namespace plumb

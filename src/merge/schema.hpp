@@ -6,15 +6,18 @@
 // costs nothing. Custom types are added at run time from an OpenAPI v2 document (kustomize's
 // `openapi:` field) or from a CustomResourceDefinition.
 //
-// SchemaType and SchemaField are small handles into a Schema: they stay valid while the
-// Schema lives and no add_* call runs. A Schema is not synchronized: add types first, then
-// read it from any number of threads.
+// SchemaType and SchemaField are small handles that keep the types they point into alive
+// (a custom Schema may be dropped while a merge still walks its types); handles into the
+// built-in table cost no reference counting. A Schema is not synchronized: add types first
+// (or to a copy), then read it from any number of threads; an add_* call invalidates the
+// string_views handed out before.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/node.hpp"
@@ -24,6 +27,8 @@ namespace plumb {
 namespace detail {
 struct SchemaData;
 }
+// Null for the built-in Schema, which lives as long as the program.
+using SchemaOwner = std::shared_ptr<const detail::SchemaData>;
 
 // The coarse JSON shape of a field's value.
 enum class ValueKind : uint8_t {
@@ -75,7 +80,9 @@ class SchemaType {
  private:
   friend class Schema;
   friend class SchemaField;
-  SchemaType(const detail::SchemaData* data, uint32_t index) : m_data(data), m_index(index) {}
+  SchemaType(SchemaOwner owner, const detail::SchemaData* data, uint32_t index)
+      : m_owner(std::move(owner)), m_data(data), m_index(index) {}
+  SchemaOwner m_owner;
   const detail::SchemaData* m_data = nullptr;
   uint32_t m_index = 0;
 };
@@ -104,7 +111,9 @@ class SchemaField {
 
  private:
   friend class SchemaType;
-  SchemaField(const detail::SchemaData* data, uint32_t index) : m_data(data), m_index(index) {}
+  SchemaField(SchemaOwner owner, const detail::SchemaData* data, uint32_t index)
+      : m_owner(std::move(owner)), m_data(data), m_index(index) {}
+  SchemaOwner m_owner;
   const detail::SchemaData* m_data;
   uint32_t m_index;
 };
@@ -147,7 +156,10 @@ class Schema {
   Result<void> add_crd(const Node& crd);
 
  private:
-  std::unique_ptr<detail::SchemaData> m_data;
+  SchemaOwner owner() const;
+
+  std::shared_ptr<detail::SchemaData> m_data;
+  bool m_static = false;  // the builtin() instance: handles need no owner
 };
 
 }  // namespace plumb

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
+
 #include "core/json.hpp"
 
 namespace plumb {
@@ -337,6 +340,22 @@ TEST(Schema, CrdWithoutKindIsAnError) {
   ASSERT_FALSE(added);
   EXPECT_EQ(added.error().message(),
             "CustomResourceDefinition/x.example.com: spec.names.kind is missing");
+}
+
+TEST(Schema, HandlesKeepACustomSchemaAlive) {
+  std::optional<SchemaType> widget;
+  {
+    auto schema = std::make_unique<Schema>();
+    ASSERT_TRUE(schema->add_crd(json(R"({"metadata": {"name": "w.x.io"}, "spec": {"group": "x.io",
+        "names": {"kind": "W"}, "versions": [{"name": "v1", "schema": {"openAPIV3Schema": {
+        "type": "object", "properties": {"spec": {"type": "object", "properties": {
+        "size": {"type": "integer"}}}}}}}]}})")));
+    widget = schema->kind("x.io/v1", "W")->type;
+  }  // the Schema is gone; the handle still reads its types (ASan checks this)
+  auto spec = widget->field("spec");
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->type().field("size")->kind(), ValueKind::scalar);
+  EXPECT_EQ(widget->name(), "x.io/v1.W");
 }
 
 TEST(Schema, CopiesAreIndependent) {
