@@ -21,6 +21,10 @@ struct RoundTrip {
   std::string_view expected;
 };
 
+void PrintTo(const RoundTrip& c, std::ostream* os) {
+  *os << c.input;
+}
+
 class JsonRoundTrip : public testing::TestWithParam<RoundTrip> {};
 
 TEST_P(JsonRoundTrip, CompactOutput) {
@@ -132,6 +136,10 @@ struct BadCase {
   std::string_view input;
   std::string_view message;  // the whole error text
 };
+
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.message;
+}
 
 class JsonErrors : public testing::TestWithParam<BadCase> {};
 

@@ -20,6 +20,10 @@ struct PatchCase {
   bool error = false;
 };
 
+void PrintTo(const PatchCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class JsonPatch : public testing::TestWithParam<PatchCase> {};
 
 TEST_P(JsonPatch, Applies) {

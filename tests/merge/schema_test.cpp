@@ -65,6 +65,10 @@ struct ListCase {
   std::vector<std::string_view> map_keys;
 };
 
+void PrintTo(const ListCase& c, std::ostream* os) {
+  *os << c.kind << " " << c.path;
+}
+
 class SchemaLists : public testing::TestWithParam<ListCase> {};
 
 TEST_P(SchemaLists, StrategicAndApplyFacts) {

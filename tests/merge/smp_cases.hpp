@@ -5,6 +5,7 @@
 // Documents are written without apiVersion/kind/metadata.name; "ERROR" means the patch fails.
 #pragma once
 
+#include <ostream>
 #include <string_view>
 
 namespace plumb::testing_cases {
@@ -25,6 +26,11 @@ struct SmpCase {
   std::string_view kustomize;
   Oracle oracle;
 };
+
+// Test names and failure messages show the case name, not the struct's bytes.
+inline void PrintTo(const SmpCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 // item_without_merge_key: kustomize drops every item of the list (containers: []); we refuse
 // the patch, as Kubernetes does, rather than silently losing containers.
@@ -75,19 +81,16 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"spec":{"template":{"spec":{"volumes":[{"name":"v","emptyDir":{}},{"name":"w","emptyDir":{}}]}}}})",
      R"({"spec":{"template":{"spec":{"volumes":[{"$patch":"replace"},{"name":"x","emptyDir":{}}]}}}})",
      R"({"spec":{"template":{"spec":{"volumes":[{"emptyDir":{},"name":"x"}]}}}})",
-     R"({"spec":{"template":{"spec":{"volumes":[{"emptyDir":{},"name":"x"}]}}}})",
-     Oracle::both},
+     R"({"spec":{"template":{"spec":{"volumes":[{"emptyDir":{},"name":"x"}]}}}})", Oracle::both},
     {"patch_replace_map", "apps/v1", "Deployment",
      R"({"spec":{"template":{"metadata":{"labels":{"a":"b"},"annotations":{"x":"y"}}}}})",
      R"({"spec":{"template":{"metadata":{"$patch":"replace","labels":{"c":"d"}}}}})",
      R"({"spec":{"template":{"metadata":{"labels":{"c":"d"}}}}})",
-     R"({"spec":{"template":{"metadata":{"labels":{"c":"d"}}}}})",
-     Oracle::both},
+     R"({"spec":{"template":{"metadata":{"labels":{"c":"d"}}}}})", Oracle::both},
     {"patch_replace_map_empty", "apps/v1", "Deployment",
      R"({"spec":{"template":{"metadata":{"labels":{"a":"b"}}}}})",
      R"({"spec":{"template":{"metadata":{"$patch":"replace"}}}})",
-     R"({"spec":{"template":{"metadata":{}}}})",
-     R"({"spec":{"template":{"metadata":{}}}})",
+     R"({"spec":{"template":{"metadata":{}}}})", R"({"spec":{"template":{"metadata":{}}}})",
      Oracle::both},
     {"patch_merge_directive_on_map_and_item", "apps/v1", "Deployment",
      R"({"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"spec":{"containers":[{"name":"a","image":"a"}]}}}})",
@@ -99,8 +102,7 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"spec":{"dnsConfig":{"nameservers":["1.1.1.1"]},"containers":[{"name":"a"}]}})",
      R"({"spec":{"dnsConfig":{"$patch":"delete"}}})",
      R"({"spec":{"containers":[{"name":"a"}],"dnsConfig":{}}})",
-     R"({"spec":{"containers":[{"name":"a"}]}})",
-     Oracle::both},
+     R"({"spec":{"containers":[{"name":"a"}]}})", Oracle::both},
     {"finalizers_merge_as_set", "v1", "Pod",
      R"({"metadata":{"finalizers":["a","b","a"]},"spec":{"containers":[{"name":"a"}]}})",
      R"({"metadata":{"finalizers":["c","a","c"]}})",
@@ -135,8 +137,7 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"spec":{"selector":{"matchLabels":{"a":"b"}},"minAvailable":1}})",
      R"({"spec":{"selector":{"matchLabels":{"c":"d"}}}})",
      R"({"spec":{"minAvailable":1,"selector":{"matchLabels":{"c":"d"}}}})",
-     R"({"spec":{"minAvailable":1,"selector":{"matchLabels":{"a":"b","c":"d"}}}})",
-     Oracle::both},
+     R"({"spec":{"minAvailable":1,"selector":{"matchLabels":{"a":"b","c":"d"}}}})", Oracle::both},
     {"service_ports_by_port", "v1", "Service",
      R"({"spec":{"ports":[{"port":80,"targetPort":8080},{"port":443,"name":"https"}]}})",
      R"({"spec":{"ports":[{"port":443,"targetPort":8443},{"port":9090}]}})",
@@ -177,17 +178,14 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a"},{"name":"b"}]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a"},{"name":"b"}]}}}})",
-     R"({"spec":{"template":{"spec":{"containers":[{"name":"a"},{"name":"b"}]}}}})",
-     Oracle::both},
+     R"({"spec":{"template":{"spec":{"containers":[{"name":"a"},{"name":"b"}]}}}})", Oracle::both},
     {"empty_patch_list_replaces_atomic_list", "apps/v1", "Deployment",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a","args":["x"]}],"tolerations":[{"key":"k"}]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a","args":[]}],"tolerations":[]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"args":[],"name":"a"}],"tolerations":[]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"args":[],"name":"a"}],"tolerations":[]}}}})",
      Oracle::both},
-    {"nested_lists_env_delete_and_add", "apps/v1", "Deployment",
-     R"({"spec":{"template":{"spec":{"containers":[{"name":"a","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},{"name":"b","env":[{"name":"A"}]}]}}}})",
-     R"({"spec":{"template":{"spec":{"containers":[{"name":"b","env":[{"name":"C","value":"3"}]},{"name":"a","env":[{"name":"A","$patch":"delete"},{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"x"}},"value":null}]}]}}}})",
+    {"nested_lists_env_delete_and_add", "apps/v1", "Deployment", R"({"spec":{"template":{"spec":{"containers":[{"name":"a","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},{"name":"b","env":[{"name":"A"}]}]}}}})", R"({"spec":{"template":{"spec":{"containers":[{"name":"b","env":[{"name":"C","value":"3"}]},{"name":"a","env":[{"name":"A","$patch":"delete"},{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"x"}},"value":null}]}]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"env":[{"name":"C","value":"3"},{"name":"A"}],"name":"b"},{"env":[{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"x"}}}],"name":"a"}]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"env":[{"name":"C","value":"3"},{"name":"A"}],"name":"b"},{"env":[{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"x"}}}],"name":"a"}]}}}})",
      Oracle::both},
@@ -211,10 +209,8 @@ inline constexpr SmpCase k_smp_cases[] = {
      Oracle::both},
     {"replace_item_in_primitive_list", "v1", "Pod",
      R"({"metadata":{"finalizers":["a","b"]},"spec":{"containers":[{"name":"a"}]}})",
-     R"({"metadata":{"finalizers":["z",{"$patch":"replace"}]}})",
-     "ERROR",
-     R"({"metadata":{"finalizers":["z"]},"spec":{"containers":[{"name":"a"}]}})",
-     Oracle::both},
+     R"({"metadata":{"finalizers":["z",{"$patch":"replace"}]}})", "ERROR",
+     R"({"metadata":{"finalizers":["z"]},"spec":{"containers":[{"name":"a"}]}})", Oracle::both},
     {"kubectl_apply_style_patch", "apps/v1", "Deployment",
      R"({"metadata":{"annotations":{"a":"1"}},"spec":{"replicas":1,"template":{"spec":{"containers":[{"name":"web","image":"nginx:1","ports":[{"containerPort":80}]},{"name":"side","image":"s:1"}]}}}})",
      R"({"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},"spec":{"replicas":2,"template":{"spec":{"$setElementOrder/containers":[{"name":"side"},{"name":"web"}],"containers":[{"image":"nginx:2","name":"web","$setElementOrder/ports":[{"containerPort":8080}],"ports":[{"containerPort":8080},{"$patch":"delete","containerPort":80}]}]}}}})",
@@ -225,14 +221,12 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a","args":"x","env":{"a":1}}]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a","args":["y"]}]}}}})",
      R"({"spec":{"template":{"spec":{"containers":[{"args":["y"],"env":{"a":1},"name":"a"}]}}}})",
-     "ERROR",
-     Oracle::both},
+     "ERROR", Oracle::both},
     {"integer_merge_key_matches", "v1", "Service",
      R"({"spec":{"ports":[{"port":80,"name":"http"}]}})",
      R"({"spec":{"ports":[{"port":80,"targetPort":"web"}]}})",
      R"({"spec":{"ports":[{"name":"http","port":80,"targetPort":"web"}]}})",
-     R"({"spec":{"ports":[{"name":"http","port":80,"targetPort":"web"}]}})",
-     Oracle::both},
+     R"({"spec":{"ports":[{"name":"http","port":80,"targetPort":"web"}]}})", Oracle::both},
     {"labels_and_annotations_merge", "apps/v1", "Deployment",
      R"({"metadata":{"labels":{"app":"web","tier":"fe"},"annotations":{"x":"1"}},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}}}}})",
      R"({"metadata":{"labels":{"tier":"be","env":"prod"},"annotations":null},"spec":{"template":{"metadata":{"labels":{"env":"prod"}}}}})",
@@ -243,8 +237,7 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"spec":{"rules":[{"host":"a.com"},{"host":"b.com"}],"tls":[{"hosts":["a.com"]}]}})",
      R"({"spec":{"rules":[{"host":"c.com"}]}})",
      R"({"spec":{"rules":[{"host":"c.com"}],"tls":[{"hosts":["a.com"]}]}})",
-     R"({"spec":{"rules":[{"host":"c.com"}],"tls":[{"hosts":["a.com"]}]}})",
-     Oracle::both},
+     R"({"spec":{"rules":[{"host":"c.com"}],"tls":[{"hosts":["a.com"]}]}})", Oracle::both},
     {"cluster_role_rules_replace", "rbac.authorization.k8s.io/v1", "ClusterRole",
      R"({"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]})",
      R"({"rules":[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["list"]}]})",
@@ -252,9 +245,7 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"rules":[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["list"]}]})",
      Oracle::both},
     {"statefulset_volume_claim_templates", "apps/v1", "StatefulSet",
-     R"({"spec":{"volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"resources":{"requests":{"storage":"1Gi"}}}}],"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"name":"data","mountPath":"/d"}]}]}}}})",
-     R"({"spec":{"volumeClaimTemplates":[{"metadata":{"name":"logs"}}],"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"name":"logs","mountPath":"/l"}]}]}}}})",
-     R"({"spec":{"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"mountPath":"/l","name":"logs"},{"mountPath":"/d","name":"data"}]}]}},"volumeClaimTemplates":[{"metadata":{"name":"logs"}}]}})",
+     R"({"spec":{"volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"resources":{"requests":{"storage":"1Gi"}}}}],"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"name":"data","mountPath":"/d"}]}]}}}})", R"({"spec":{"volumeClaimTemplates":[{"metadata":{"name":"logs"}}],"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"name":"logs","mountPath":"/l"}]}]}}}})", R"({"spec":{"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"mountPath":"/l","name":"logs"},{"mountPath":"/d","name":"data"}]}]}},"volumeClaimTemplates":[{"metadata":{"name":"logs"}}]}})",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"mountPath":"/l","name":"logs"},{"mountPath":"/d","name":"data"}]}]}},"volumeClaimTemplates":[{"metadata":{"name":"logs"}}]}})",
      Oracle::both},
     {"scalar_replaces_scalar_types", "apps/v1", "Deployment",
@@ -265,16 +256,11 @@ inline constexpr SmpCase k_smp_cases[] = {
      Oracle::both},
     {"item_without_merge_key", "apps/v1", "Deployment",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a"}]}}}})",
-     R"({"spec":{"template":{"spec":{"containers":[{"image":"nokey"}]}}}})",
-     "ERROR",
-     "ERROR",
+     R"({"spec":{"template":{"spec":{"containers":[{"image":"nokey"}]}}}})", "ERROR", "ERROR",
      Oracle::kubernetes_only},
     {"invalid_patch_directive", "apps/v1", "Deployment",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"a"}]}}}})",
-     R"({"spec":{"template":{"$patch":"bogus"}}})",
-     "ERROR",
-     "ERROR",
-     Oracle::both},
+     R"({"spec":{"template":{"$patch":"bogus"}}})", "ERROR", "ERROR", Oracle::both},
 };
 
 }  // namespace plumb::testing_cases
