@@ -22,7 +22,7 @@ struct RoundTrip {
 };
 
 void PrintTo(const RoundTrip& c, std::ostream* os) {
-  *os << c.input;
+  *os << c.expected;
 }
 
 class JsonRoundTrip : public testing::TestWithParam<RoundTrip> {};
