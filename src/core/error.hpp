@@ -12,9 +12,12 @@ namespace plumb {
 class Error {
  public:
   Error() = default;
-  explicit Error(std::string message) : m_message(std::move(message)) {}
+  explicit Error(std::string message, int code = 0) : m_message(std::move(message)), m_code(code) {}
 
   const std::string& message() const { return m_message; }
+  // A machine-readable cause where one exists: the HTTP status of a failed API call
+  // (404, 409, 422 ...); 0 otherwise.
+  int code() const { return m_code; }
 
   // Returns this error with `what: ` put in front of the message.
   Error context(std::string_view what) const&;
@@ -22,6 +25,7 @@ class Error {
 
  private:
   std::string m_message;
+  int m_code = 0;
 };
 
 template <typename T>

@@ -1,0 +1,128 @@
+// A Kubernetes API client: REST mapping from discovery, get/list/apply/delete/watch, retries
+// with backoff on 429, 5xx and dropped connections, and a client-side rate limit.
+//
+// Failed calls return an Error whose code() is the HTTP status (404, 409, 422 ...) and whose
+// message is the API server's own, prefixed with the object it concerns.
+// Thread safety: all methods may be called from several threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/node.hpp"
+#include "kube/kubeconfig.hpp"
+#include "kube/transport.hpp"
+
+namespace plumb::kube {
+
+// A served resource: what discovery says about a kind.
+struct Resource {
+  std::string group;  // "" for the core group
+  std::string version;
+  std::string kind;
+  std::string name;  // plural, e.g. "deployments"
+  bool namespaced = false;
+
+  std::string api_version() const { return group.empty() ? version : group + "/" + version; }
+};
+
+// The path of a collection or object of a resource: /api/v1/namespaces/ns/pods[/name].
+std::string resource_path(const Resource& resource, std::string_view ns, std::string_view name);
+
+// Splits "apps/v1" into {"apps", "v1"} and "v1" into {"", "v1"}.
+std::pair<std::string_view, std::string_view> split_api_version(std::string_view api_version);
+
+enum class Force : bool { no, yes };
+enum class DryRun : bool { no, yes };
+enum class Propagation { background, foreground, orphan };
+
+struct ClientOptions {
+  double qps = 200;  // sustained requests per second; 0: no limit
+  int burst = 400;
+  int max_retries = 5;
+  std::chrono::milliseconds first_backoff{100};
+};
+
+// Request counters by verb, for benchmarks and tests ("no write request" on a no-op sync).
+struct RequestCounts {
+  std::atomic<uint64_t> reads{0};   // GET (get, list, discovery)
+  std::atomic<uint64_t> writes{0};  // apply, create, update, delete without dryRun
+  std::atomic<uint64_t> dry_runs{0};
+  std::atomic<uint64_t> watches{0};
+  std::atomic<uint64_t> retries{0};
+};
+
+// One watch event: type ADDED, MODIFIED, DELETED, BOOKMARK or ERROR, and the object.
+struct WatchEvent {
+  std::string type;
+  Node object;
+};
+
+class Client {
+ public:
+  Client(RestConfig config, std::unique_ptr<Transport> transport, ClientOptions options = {});
+  static Result<std::unique_ptr<Client>> connect(const KubeconfigOptions& options);
+
+  const RestConfig& config() const { return m_config; }
+  const RequestCounts& counts() const { return m_counts; }
+
+  // The resource serving apiVersion/kind; discovery is read on first use and read again once
+  // when a kind is unknown (it may come from a CRD created since). 404 when not served.
+  Result<Resource> resource_for(std::string_view api_version, std::string_view kind);
+  // Forgets the discovery cache (after CRDs were created).
+  void invalidate_discovery();
+
+  // The object, or nullopt when it does not exist.
+  Result<std::optional<Node>> get(const Resource& resource, std::string_view ns,
+                                  std::string_view name);
+  // All objects (following continue tokens); ns "" means all namespaces. Returns the List
+  // object with its `items` and `metadata.resourceVersion`.
+  Result<Node> list(const Resource& resource, std::string_view ns,
+                    std::string_view label_selector = {});
+  // Server-side apply of a whole object; returns the object the server holds after it.
+  Result<Node> apply(const Resource& resource, const Node& object, std::string_view field_manager,
+                     Force force, DryRun dry_run);
+  // Deletes; an object already gone is success (returns false).
+  Result<bool> remove(const Resource& resource, std::string_view ns, std::string_view name,
+                      Propagation propagation = Propagation::background);
+  // Watches from a resourceVersion until on_event returns false or the server ends the
+  // stream; returns the last resourceVersion seen. A 410 Gone is an Error with code 410.
+  Result<std::string> watch(const Resource& resource, std::string_view ns,
+                            std::string_view resource_version,
+                            const std::function<bool(const WatchEvent&)>& on_event,
+                            long timeout_seconds = 300);
+
+  // A raw request with retries and rate limiting; the body parsed as JSON. Non-2xx → Error.
+  Result<Node> request(HttpRequest request, std::string_view what);
+
+ private:
+  Result<void> load_discovery();
+  Result<HttpResponse> send_with_retries(const HttpRequest& request);
+  void wait_for_rate_limit();
+
+  RestConfig m_config;
+  std::unique_ptr<Transport> m_transport;
+  ClientOptions m_options;
+  RequestCounts m_counts;
+
+  std::mutex m_discovery_mutex;
+  std::vector<Resource> m_resources;
+  bool m_discovered = false;
+
+  std::mutex m_rate_mutex;
+  double m_tokens = 0;
+  std::chrono::steady_clock::time_point m_last_refill;
+};
+
+// The Error for a failed API response, from its Status body when there is one.
+Error api_error(const HttpResponse& response, std::string_view what);
+
+}  // namespace plumb::kube

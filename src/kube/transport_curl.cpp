@@ -1,0 +1,153 @@
+#include <curl/curl.h>
+
+#include <mutex>
+
+#include "kube/transport.hpp"
+
+namespace plumb::kube {
+namespace {
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Headers = std::unique_ptr<curl_slist, SlistDeleter>;
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+using Easy = std::unique_ptr<CURL, EasyDeleter>;
+
+struct BodySink {
+  CURL* curl = nullptr;
+  std::string* body = nullptr;
+  const ChunkHandler* on_chunk = nullptr;  // for 2xx bodies when set
+  bool stopped = false;
+};
+
+size_t write_body(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<BodySink*>(user);
+  size_t n = size * count;
+  long status = 0;
+  curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+  bool streamed = sink->on_chunk && status >= 200 && status < 300;
+  if (!streamed) {
+    sink->body->append(data, n);
+  } else if (!(*sink->on_chunk)(std::string_view(data, n))) {
+    sink->stopped = true;
+    return 0;  // makes libcurl abort the transfer
+  }
+  return n;
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(RestConfig config) : m_config(std::move(config)) { global_init_once(); }
+
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    HttpResponse response;
+    BodySink sink{handle(), &response.body, nullptr};
+    response.status = TRY(perform(request, sink));
+    return response;
+  }
+
+  Result<HttpResponse> stream(const HttpRequest& request, const ChunkHandler& on_chunk) override {
+    HttpResponse response;
+    BodySink sink{handle(), &response.body, &on_chunk};
+    response.status = TRY(perform(request, sink));
+    return response;
+  }
+
+ private:
+  // One easy handle per thread and transport, so connections are reused (keep-alive).
+  CURL* handle() {
+    thread_local std::vector<std::pair<const CurlTransport*, Easy>> handles;
+    for (auto& [owner, easy] : handles) {
+      if (owner == this) return easy.get();
+    }
+    handles.emplace_back(this, Easy(curl_easy_init()));
+    return handles.back().second.get();
+  }
+
+  Result<long> perform(const HttpRequest& request, BodySink& sink) {
+    CURL* curl = sink.curl;
+    curl_easy_reset(curl);
+    std::string url = m_config.server + request.target;
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, request.timeout_seconds);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    configure_tls(curl);
+
+    Headers headers;
+    auto add = [&](const std::string& line) {
+      headers.reset(curl_slist_append(headers.release(), line.c_str()));
+    };
+    add("Accept: " + request.accept);
+    add("User-Agent: plumb");
+    if (!request.content_type.empty()) add("Content-Type: " + request.content_type);
+    if (!m_config.token.empty()) add("Authorization: Bearer " + m_config.token);
+    add("Expect:");  // no 100-continue round trip for large bodies
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+    if (!m_config.username.empty()) {
+      curl_easy_setopt(curl, CURLOPT_USERNAME, m_config.username.c_str());
+      curl_easy_setopt(curl, CURLOPT_PASSWORD, m_config.password.c_str());
+    }
+
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+    }
+
+    CURLcode code = curl_easy_perform(curl);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && sink.stopped)) {
+      return fail(request.method, " ", m_config.server, request.target, ": ",
+                  curl_easy_strerror(code));
+    }
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    return status;
+  }
+
+  void configure_tls(CURL* curl) {
+    if (m_config.insecure_skip_tls_verify) {
+      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (!m_config.ca_pem.empty()) {
+      curl_blob ca{m_config.ca_pem.data(), m_config.ca_pem.size(), CURL_BLOB_NOCOPY};
+      curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
+    }
+    if (!m_config.client_cert_pem.empty()) {
+      curl_blob cert{m_config.client_cert_pem.data(), m_config.client_cert_pem.size(),
+                     CURL_BLOB_NOCOPY};
+      curl_blob key{m_config.client_key_pem.data(), m_config.client_key_pem.size(),
+                    CURL_BLOB_NOCOPY};
+      curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM");
+      curl_easy_setopt(curl, CURLOPT_SSLCERT_BLOB, &cert);
+      curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM");
+      curl_easy_setopt(curl, CURLOPT_SSLKEY_BLOB, &key);
+    }
+  }
+
+  RestConfig m_config;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_curl_transport(const RestConfig& config) {
+  return std::make_unique<CurlTransport>(config);
+}
+
+}  // namespace plumb::kube

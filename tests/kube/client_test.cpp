@@ -1,0 +1,170 @@
+#include "kube/client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+
+namespace plumb::kube {
+namespace {
+
+// Answers requests from a table of target → responses (the last one repeats).
+class FakeTransport : public Transport {
+ public:
+  std::map<std::string, std::deque<HttpResponse>> routes;
+  std::vector<HttpRequest> seen;
+
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    seen.push_back(request);
+    auto it = routes.find(request.method + " " + request.target);
+    if (it == routes.end()) return HttpResponse{404, R"({"kind":"Status","message":"nope"})"};
+    HttpResponse r = it->second.front();
+    if (it->second.size() > 1) it->second.pop_front();
+    if (r.status == 0) return fail("connection refused");
+    return r;
+  }
+  Result<HttpResponse> stream(const HttpRequest& request, const ChunkHandler& on_chunk) override {
+    HttpResponse r = TRY(send(request));
+    if (r.status != 200) return r;
+    // Deliver in awkward pieces to exercise line reassembly.
+    for (size_t i = 0; i < r.body.size(); i += 7) {
+      if (!on_chunk(std::string_view(r.body).substr(i, 7))) break;
+    }
+    return HttpResponse{200, ""};
+  }
+};
+
+struct Fixture {
+  FakeTransport* fake;
+  std::unique_ptr<Client> client;
+};
+
+Fixture make_client() {
+  auto transport = std::make_unique<FakeTransport>();
+  FakeTransport* fake = transport.get();
+  ClientOptions options;
+  options.first_backoff = std::chrono::milliseconds(1);
+  options.qps = 0;
+  auto client =
+      std::make_unique<Client>(RestConfig{.server = "https://x"}, std::move(transport), options);
+  return {fake, std::move(client)};
+}
+
+void add_legacy_discovery(FakeTransport& fake) {
+  fake.routes["GET /api"] = {{200, R"({"kind":"APIVersions","versions":["v1"]})"}};
+  fake.routes["GET /api/v1"] = {{200, R"({"kind":"APIResourceList","groupVersion":"v1",
+    "resources":[{"name":"pods","namespaced":true,"kind":"Pod"},
+                 {"name":"pods/status","namespaced":true,"kind":"Pod"},
+                 {"name":"namespaces","namespaced":false,"kind":"Namespace"}]})"}};
+  fake.routes["GET /apis"] = {{200, R"({"kind":"APIGroupList","groups":[{"name":"apps",
+    "versions":[{"groupVersion":"apps/v1","version":"v1"}]}]})"}};
+  fake.routes["GET /apis/apps/v1"] = {{200, R"({"groupVersion":"apps/v1",
+    "resources":[{"name":"deployments","namespaced":true,"kind":"Deployment"}]})"}};
+}
+
+TEST(Client, MapsKindsFromLegacyDiscovery) {
+  auto [fake, client] = make_client();
+  add_legacy_discovery(*fake);
+  Resource deploy = client->resource_for("apps/v1", "Deployment").value();
+  EXPECT_EQ(deploy.name, "deployments");
+  EXPECT_TRUE(deploy.namespaced);
+  EXPECT_EQ(resource_path(deploy, "web", "api"), "/apis/apps/v1/namespaces/web/deployments/api");
+  Resource ns = client->resource_for("v1", "Namespace").value();
+  EXPECT_FALSE(ns.namespaced);
+  EXPECT_EQ(resource_path(ns, "ignored", "x"), "/api/v1/namespaces/x");
+}
+
+TEST(Client, MapsKindsFromAggregatedDiscoveryAndRefreshesOnUnknownKind) {
+  auto [fake, client] = make_client();
+  fake->routes["GET /api"] = {{200, R"({"kind":"APIGroupDiscoveryList","items":[{"metadata":{},
+    "versions":[{"version":"v1","resources":[{"resource":"configmaps","scope":"Namespaced",
+    "responseKind":{"group":"","version":"v1","kind":"ConfigMap"}}]}]}]})"}};
+  fake->routes["GET /apis"] = {
+      {200, R"({"kind":"APIGroupDiscoveryList","items":[]})"},
+      {200, R"({"kind":"APIGroupDiscoveryList","items":[{"metadata":{"name":"example.com"},
+    "versions":[{"version":"v1","resources":[{"resource":"widgets","scope":"Cluster",
+    "responseKind":{"group":"example.com","version":"v1","kind":"Widget"}}]}]}]})"}};
+  EXPECT_EQ(client->resource_for("v1", "ConfigMap").value().name, "configmaps");
+  // Widget is not served at first discovery; a second discovery finds it (a CRD appeared).
+  Resource widget = client->resource_for("example.com/v1", "Widget").value();
+  EXPECT_EQ(widget.name, "widgets");
+  EXPECT_FALSE(widget.namespaced);
+  auto missing = client->resource_for("example.com/v1", "Gadget");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), 404);
+}
+
+TEST(Client, GetReturnsNothingOn404AndRetriesServerErrors) {
+  auto [fake, client] = make_client();
+  Resource pods{"", "v1", "Pod", "pods", true};
+  EXPECT_FALSE(client->get(pods, "default", "absent").value().has_value());
+  fake->routes["GET /api/v1/namespaces/default/pods/web"] = {
+      {503, "overloaded"}, {0, ""}, {200, R"({"kind":"Pod","metadata":{"name":"web"}})"}};
+  auto pod = client->get(pods, "default", "web").value();
+  ASSERT_TRUE(pod.has_value());
+  EXPECT_EQ(pod->string_at({"metadata", "name"}), "web");
+  EXPECT_EQ(client->counts().retries.load(), 2u);
+}
+
+TEST(Client, ApplyErrorsCarryStatusCodeAndServerMessage) {
+  auto [fake, client] = make_client();
+  Resource deploy{"apps", "v1", "Deployment", "deployments", true};
+  fake->routes
+      ["PATCH /apis/apps/v1/namespaces/prod/deployments/web?fieldManager=plumb&force=true"] = {
+      {422, R"({"kind":"Status","code":422,"reason":"Invalid",
+         "message":"spec.selector: Invalid value: field is immutable"})"}};
+  Node object;
+  object["apiVersion"] = Node::string("apps/v1");
+  object["kind"] = Node::string("Deployment");
+  object["metadata"]["name"] = Node::string("web");
+  object["metadata"]["namespace"] = Node::string("prod");
+  auto applied = client->apply(deploy, object, "plumb", Force::yes, DryRun::no);
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(applied.error().code(), 422);
+  EXPECT_EQ(applied.error().message(),
+            "Deployment/prod/web: spec.selector: Invalid value: field is immutable");
+  EXPECT_EQ(fake->seen.back().content_type, "application/apply-patch+yaml");
+  EXPECT_EQ(client->counts().writes.load(), 1u);
+}
+
+TEST(Client, ListFollowsContinueTokens) {
+  auto [fake, client] = make_client();
+  Resource cms{"", "v1", "ConfigMap", "configmaps", true};
+  fake->routes["GET /api/v1/configmaps?limit=500"] = {
+      {200, R"({"kind":"ConfigMapList","metadata":{"continue":"t 1"},"items":[{"n":1}]})"}};
+  fake->routes["GET /api/v1/configmaps?limit=500&continue=t%201"] = {
+      {200, R"({"kind":"ConfigMapList","metadata":{"resourceVersion":"9"},"items":[{"n":2}]})"}};
+  Node all = client->list(cms, "").value();
+  ASSERT_EQ(all.find("items")->size(), 2u);
+  EXPECT_EQ(all.string_at({"metadata", "resourceVersion"}), "9");
+}
+
+TEST(Client, WatchReassemblesLinesAndReportsGone) {
+  auto [fake, client] = make_client();
+  Resource cms{"", "v1", "ConfigMap", "configmaps", true};
+  std::string base =
+      "GET /api/v1/namespaces/a/configmaps?watch=1&allowWatchBookmarks=true&"
+      "timeoutSeconds=300&resourceVersion=";
+  fake->routes[base + "5"] = {{200,
+                               "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"x\","
+                               "\"resourceVersion\":\"6\"}}}\n"
+                               "{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"x\","
+                               "\"resourceVersion\":\"7\"}}}\n"}};
+  std::vector<std::string> events;
+  auto last = client->watch(cms, "a", "5", [&](const WatchEvent& e) {
+    events.push_back(e.type + " " + std::string(e.object.string_at({"metadata", "name"})));
+    return true;
+  });
+  EXPECT_EQ(last.value(), "7");
+  EXPECT_EQ(events, (std::vector<std::string>{"ADDED x", "DELETED x"}));
+
+  fake->routes[base + "1"] = {{200,
+                               "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
+                               "\"message\":\"too old resource version\"}}\n"}};
+  auto gone = client->watch(cms, "a", "1", [](const WatchEvent&) { return true; });
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code(), 410);
+}
+
+}  // namespace
+}  // namespace plumb::kube
