@@ -1,0 +1,305 @@
+#include "sync/sync.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "sync/fields.hpp"
+#include "sync/health.hpp"
+#include "sync/policy.hpp"
+
+namespace plumb::sync {
+namespace {
+
+// Runs body(i) for i in [0, count) on up to `workers` threads.
+template <typename Body>
+void parallel_for(size_t count, int workers, Body&& body) {
+  size_t threads = std::min<size_t>(count, size_t(std::max(1, workers)));
+  if (threads <= 1) {
+    for (size_t i = 0; i < count; ++i)
+      body(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i; (i = next++) < count;)
+        body(i);
+    });
+  }
+  for (auto& th : pool)
+    th.join();
+}
+
+bool is_immutable_error(const Error& error) {
+  return error.code() == 422 && error.message().find("immutable") != std::string::npos;
+}
+
+// Objects of one resource in one namespace are read with a single list when there are at
+// least this many of them; fewer are read one by one.
+constexpr size_t k_list_threshold = 3;
+
+}  // namespace
+
+Result<std::vector<std::optional<Node>>> Syncer::fetch_live(
+    std::span<const PlannedObject> objects) {
+  std::vector<std::optional<Node>> live(objects.size());
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> groups;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const PlannedObject& o = objects[i];
+    groups[{kube::resource_path(o.resource, o.ref.namespace_, ""), o.ref.namespace_}].push_back(i);
+  }
+  std::vector<std::pair<std::string, std::vector<size_t>>> singles;
+  for (auto& [key, indexes] : groups) {
+    const PlannedObject& first = objects[indexes.front()];
+    if (indexes.size() >= k_list_threshold) {
+      auto list = m_client.list(first.resource, first.ref.namespace_);
+      if (!list) {
+        if (list.error().code() == 404) continue;  // a kind whose CRD is new: nothing live
+        return std::unexpected(list.error());
+      }
+      std::map<std::string_view, const Node*> by_name;
+      const Node* items = list->find("items");
+      for (const Node& item : items ? items->items() : std::span<const Node>()) {
+        by_name[item.string_at({"metadata", "name"})] = &item;
+      }
+      for (size_t i : indexes) {
+        auto it = by_name.find(objects[i].ref.name);
+        if (it != by_name.end()) live[i] = *it->second;
+      }
+    } else {
+      for (size_t i : indexes)
+        singles.push_back({key.first, {i}});
+    }
+  }
+  std::vector<std::optional<Error>> errors(singles.size());
+  parallel_for(singles.size(), m_options.concurrency, [&](size_t s) {
+    size_t i = singles[s].second.front();
+    auto got = m_client.get(objects[i].resource, objects[i].ref.namespace_, objects[i].ref.name);
+    if (got) {
+      live[i] = std::move(*got);
+    } else if (got.error().code() != 404) {
+      errors[s] = got.error();
+    }
+  });
+  for (auto& e : errors) {
+    if (e) return std::unexpected(*e);
+  }
+  return live;
+}
+
+ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional<Node>& live) {
+  ObjectResult result{planned.ref, Action::unchanged, "", {}};
+  if (live && already_applied(planned.object, *live, m_options.field_manager)) return result;
+
+  auto apply = [&] {
+    return m_client.apply(planned.resource, planned.object, m_options.field_manager,
+                          kube::Force::yes, m_options.dry_run);
+  };
+  auto applied = apply();
+  if (!applied && is_immutable_error(applied.error()) && m_options.recreate == Recreate::yes &&
+      m_options.dry_run == kube::DryRun::no) {
+    auto removed = m_client.remove(planned.resource, planned.ref.namespace_, planned.ref.name,
+                                   kube::Propagation::foreground);
+    if (!removed) {
+      result.action = Action::failed;
+      result.message = "recreate: " + removed.error().message();
+      return result;
+    }
+    // Wait for the old object to be gone (finalizers, foreground deletion) before creating.
+    for (int attempt = 0; attempt < 300; ++attempt) {
+      auto still = m_client.get(planned.resource, planned.ref.namespace_, planned.ref.name);
+      if (still && !*still) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    applied = apply();
+    if (applied) {
+      result.action = Action::configured;
+      result.message = "recreated: an immutable field changed";
+      return result;
+    }
+  }
+  if (!applied) {
+    result.action = Action::failed;
+    result.message = applied.error().message();
+    if (is_immutable_error(applied.error())) {
+      result.message += " (an immutable field changed; --force deletes and recreates the object)";
+    }
+    return result;
+  }
+  if (!live) {
+    result.action = Action::created;
+  } else {
+    std::string_view before = live->string_at({"metadata", "resourceVersion"});
+    std::string_view after = applied->string_at({"metadata", "resourceVersion"});
+    bool changed =
+        m_options.dry_run == kube::DryRun::yes ? !contains(*live, planned.object) : before != after;
+    result.action = changed ? Action::configured : Action::unchanged;
+  }
+  return result;
+}
+
+bool Syncer::apply_stage(const std::vector<PlannedObject>& stage, SyncResult& result) {
+  bool ok = true;
+  // Kinds one after another (policy order), the objects of one kind in parallel.
+  for (size_t begin = 0; begin < stage.size();) {
+    size_t end = begin;
+    while (end < stage.size() && stage[end].ref.kind == stage[begin].ref.kind)
+      ++end;
+    std::span<const PlannedObject> kind_objects(stage.data() + begin, end - begin);
+    auto live = fetch_live(kind_objects);
+    std::vector<ObjectResult> results(kind_objects.size());
+    if (!live) {
+      for (size_t i = 0; i < kind_objects.size(); ++i) {
+        results[i] = {kind_objects[i].ref, Action::failed, live.error().message(), {}};
+      }
+    } else {
+      parallel_for(kind_objects.size(), m_options.concurrency,
+                   [&](size_t i) { results[i] = apply_one(kind_objects[i], (*live)[i]); });
+    }
+    for (ObjectResult& r : results) {
+      ok = ok && r.action != Action::failed;
+      result.objects.push_back(std::move(r));
+    }
+    begin = end;
+  }
+  return ok;
+}
+
+bool Syncer::wait_for_crds(const std::vector<PlannedObject>& stage, SyncResult& result) {
+  bool any = false;
+  for (const PlannedObject& o : stage) {
+    if (o.ref.kind != "CustomResourceDefinition") continue;
+    any = true;
+    if (m_options.dry_run == kube::DryRun::yes) continue;
+    HealthStatus health;
+    for (int attempt = 0; attempt < 300; ++attempt) {
+      auto live = m_client.get(o.resource, "", o.ref.name);
+      if (live && *live) health = health_of(**live);
+      if (health.health == Health::current || health.health == Health::failed) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (health.health != Health::current) {
+      result.error = o.ref.display() + ": not established: " + health.message;
+      return false;
+    }
+  }
+  if (any) m_client.invalidate_discovery();
+  return true;
+}
+
+SyncResult Syncer::apply(const Plan& plan) {
+  SyncResult result;
+  bool ok = apply_stage(plan.definitions, result) && wait_for_crds(plan.definitions, result);
+  if (ok) {
+    ok = apply_stage(plan.workloads, result);
+  } else {
+    for (const PlannedObject& o : plan.workloads) {
+      result.objects.push_back({o.ref, Action::skipped, "an earlier stage failed", {}});
+    }
+  }
+  if (result.error.empty() && !ok) {
+    result.error = std::to_string(result.count(Action::failed)) + " object(s) failed to apply";
+  }
+  return result;
+}
+
+void Syncer::prune(const std::vector<PlannedObject>& previous, const Plan& current,
+                   SyncResult& result) {
+  auto in_current = [&](const ObjectRef& ref) {
+    for (const auto* stage : {&current.definitions, &current.workloads}) {
+      for (const PlannedObject& o : *stage) {
+        if (o.ref.same_object(ref)) return true;
+      }
+    }
+    return false;
+  };
+  std::vector<const PlannedObject*> gone;
+  for (const PlannedObject& o : previous) {
+    if (!in_current(o.ref)) gone.push_back(&o);
+  }
+  // Reverse apply order: workloads before the namespaces and definitions they live in.
+  std::stable_sort(gone.begin(), gone.end(), [](const PlannedObject* a, const PlannedObject* b) {
+    auto rank = [](const PlannedObject* o) {
+      return std::pair{int(stage_of(o->ref.group, o->ref.kind)), kind_rank(o->ref.kind)};
+    };
+    return rank(a) > rank(b);
+  });
+  for (const PlannedObject* o : gone) {
+    ObjectResult r{o->ref, Action::deleted, "", {}};
+    auto live = m_client.get(o->resource, o->ref.namespace_, o->ref.name);
+    if (!live) {
+      r.action = Action::failed;
+      r.message = "prune: " + live.error().message();
+    } else if (!*live) {
+      continue;  // already gone
+    } else if (prune_disabled(**live)) {
+      r.action = Action::skipped;
+      r.message = "pruning disabled by annotation";
+    } else if (m_options.dry_run == kube::DryRun::no) {
+      auto removed = m_client.remove(o->resource, o->ref.namespace_, o->ref.name);
+      if (!removed) {
+        r.action = Action::failed;
+        r.message = "prune: " + removed.error().message();
+      }
+    }
+    result.objects.push_back(std::move(r));
+  }
+  if (result.error.empty() && result.count(Action::failed) > 0) {
+    result.error = std::to_string(result.count(Action::failed)) + " object(s) failed";
+  }
+}
+
+void Syncer::wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResult& result) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<const PlannedObject*> objects;
+  for (const auto* stage : {&plan.definitions, &plan.workloads}) {
+    for (const PlannedObject& o : *stage)
+      objects.push_back(&o);
+  }
+  std::vector<HealthStatus> health(objects.size());
+  for (;;) {
+    bool all_current = true;
+    const PlannedObject* failed_object = nullptr;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (health[i].health == Health::current) continue;
+      auto live =
+          m_client.get(objects[i]->resource, objects[i]->ref.namespace_, objects[i]->ref.name);
+      if (!live || !*live) {
+        health[i] = {Health::in_progress, live ? "not found" : live.error().message()};
+      } else {
+        health[i] = health_of(**live);
+      }
+      if (health[i].health == Health::failed && !failed_object) failed_object = objects[i];
+      all_current = all_current && health[i].health == Health::current;
+    }
+    bool timed_out = std::chrono::steady_clock::now() >= deadline;
+    if (all_current || failed_object || timed_out) {
+      for (ObjectResult& r : result.objects) {
+        for (size_t i = 0; i < objects.size(); ++i) {
+          if (objects[i]->ref.same_object(r.ref)) r.health = health[i];
+        }
+      }
+      if (failed_object) {
+        size_t i =
+            size_t(std::find(objects.begin(), objects.end(), failed_object) - objects.begin());
+        result.error = failed_object->ref.display() + ": health check failed: " + health[i].message;
+      } else if (!all_current) {
+        std::string pending;
+        for (size_t i = 0; i < objects.size(); ++i) {
+          if (health[i].health == Health::current) continue;
+          if (!pending.empty()) pending += "; ";
+          pending += objects[i]->ref.display() + " " + std::string(to_string(health[i].health)) +
+                     ": " + health[i].message;
+        }
+        result.error = "timed out waiting for health: " + pending;
+      }
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+}  // namespace plumb::sync

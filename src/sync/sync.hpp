@@ -1,0 +1,56 @@
+// The sync engine: make the cluster match a planned set of objects with server-side apply,
+// change nothing that already matches, prune what was applied before and is gone, and wait
+// for health. One SyncResult says what happened to every object.
+//
+// Thread safety: one Syncer runs one sync at a time; it uses the client from worker threads.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/object_ref.hpp"
+#include "kube/client.hpp"
+#include "sync/plan.hpp"
+#include "sync/result.hpp"
+
+namespace plumb::sync {
+
+enum class Recreate : bool { no, yes };  // delete and recreate on immutable-field errors
+
+struct SyncOptions {
+  std::string field_manager = "plumb";
+  Recreate recreate = Recreate::no;
+  kube::DryRun dry_run = kube::DryRun::no;
+  int concurrency = 8;  // requests in flight while applying one kind
+};
+
+class Syncer {
+ public:
+  Syncer(kube::Client& client, SyncOptions options)
+      : m_client(client), m_options(std::move(options)) {}
+
+  // Applies every object of the plan, definitions first (waiting for CRDs to be
+  // Established), then workloads. Stops at the first stage with a failure; the objects
+  // of later stages are reported as skipped.
+  SyncResult apply(const Plan& plan);
+
+  // Deletes the objects of `previous` that are not in `current`, in reverse apply order,
+  // except those whose live object disables pruning. Adds a result per object.
+  void prune(const std::vector<PlannedObject>& previous, const Plan& current, SyncResult& result);
+
+  // Waits until every applied object is Current, one is Failed, or the timeout passes;
+  // fills each object's health. Sets result.error unless all are Current.
+  void wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResult& result);
+
+ private:
+  ObjectResult apply_one(const PlannedObject& planned, const std::optional<Node>& live);
+  Result<std::vector<std::optional<Node>>> fetch_live(std::span<const PlannedObject> objects);
+  bool apply_stage(const std::vector<PlannedObject>& stage, SyncResult& result);
+  bool wait_for_crds(const std::vector<PlannedObject>& stage, SyncResult& result);
+
+  kube::Client& m_client;
+  SyncOptions m_options;
+};
+
+}  // namespace plumb::sync

@@ -1,0 +1,53 @@
+#include "sync/fields.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/json.hpp"
+
+namespace plumb::sync {
+namespace {
+
+Node json(std::string_view text) {
+  return parse_json(text).value();
+}
+
+TEST(Fields, DesiredContainedInLiveWithDefaultsAndExtraItems) {
+  Node desired = json(R"({"spec":{"replicas":2,"template":{"spec":{"containers":[
+    {"name":"app","image":"nginx:1"}]}}}})");
+  Node live = json(R"({"spec":{"replicas":2,"revisionHistoryLimit":10,"template":{"spec":{
+    "containers":[{"name":"sidecar","image":"envoy"},
+                  {"name":"app","image":"nginx:1","imagePullPolicy":"IfNotPresent"}]}}}})");
+  EXPECT_TRUE(contains(live, desired));
+  Node changed = json(R"({"spec":{"replicas":3}})");
+  EXPECT_FALSE(contains(live, changed));
+  Node other_image = json(R"({"spec":{"template":{"spec":{"containers":[
+    {"name":"app","image":"nginx:2"}]}}}})");
+  EXPECT_FALSE(contains(live, other_image));
+  // Scalar lists compare whole.
+  EXPECT_FALSE(contains(json(R"({"args":["a","b","c"]})"), json(R"({"args":["a","b"]})")));
+  EXPECT_TRUE(contains(json(R"({"n":1.0})"), json(R"({"n":1})")));
+}
+
+TEST(Fields, FieldsTheManagerOwnsButNoLongerAppliesNeedAnApply) {
+  Node live = json(R"({"metadata":{"labels":{"app":"web","old":"x"},"managedFields":[
+    {"manager":"plumb","operation":"Apply","fieldsV1":{"f:metadata":{"f:labels":{
+      "f:app":{},"f:old":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{
+      ".":{},"f:image":{}}}}}},
+    {"manager":"kubectl","operation":"Update","fieldsV1":{"f:metadata":{"f:labels":{
+      "f:other":{}}}}}]},
+    "spec":{"containers":[{"name":"app","image":"nginx"}]}})");
+  Node still_has_old = json(R"({"metadata":{"labels":{"app":"web","old":"x"}},
+    "spec":{"containers":[{"name":"app","image":"nginx"}]}})");
+  EXPECT_TRUE(already_applied(still_has_old, live, "plumb"));
+  Node dropped_old = json(R"({"metadata":{"labels":{"app":"web"}},
+    "spec":{"containers":[{"name":"app","image":"nginx"}]}})");
+  EXPECT_FALSE(already_applied(dropped_old, live, "plumb"));
+  // Another manager's fields do not matter.
+  EXPECT_TRUE(already_applied(still_has_old, live, "someone-else"));
+  Node renamed_container = json(R"({"metadata":{"labels":{"app":"web","old":"x"}},
+    "spec":{"containers":[{"name":"web","image":"nginx"}]}})");
+  EXPECT_FALSE(already_applied(renamed_container, live, "plumb"));
+}
+
+}  // namespace
+}  // namespace plumb::sync
