@@ -205,12 +205,12 @@ void Client::invalidate_discovery() {
   m_discovered = false;
 }
 
-Result<Resource> Client::resource_for(std::string_view api_version, std::string_view kind) {
-  auto [group, version] = split_api_version(api_version);
+Result<Resource> Client::find_resource(const std::function<bool(const Resource&)>& match,
+                                       std::string_view what) {
   std::lock_guard lock(m_discovery_mutex);
   auto find = [&]() -> const Resource* {
     for (const Resource& r : m_resources) {
-      if (r.kind == kind && r.group == group && r.version == version) return &r;
+      if (match(r)) return &r;
     }
     return nullptr;
   };
@@ -224,12 +224,22 @@ Result<Resource> Client::resource_for(std::string_view api_version, std::string_
     TRY_VOID(load_discovery());
     found = find();
   }
-  if (!found) {
-    return std::unexpected(Error("no kind \"" + std::string(kind) + "\" is served in version \"" +
-                                     std::string(api_version) + "\"",
-                                 404));
-  }
+  if (!found) return std::unexpected(Error(std::string(what), 404));
   return *found;
+}
+
+Result<Resource> Client::resource_for(std::string_view api_version, std::string_view kind) {
+  auto [group, version] = split_api_version(api_version);
+  return find_resource(
+      [&](const Resource& r) { return r.kind == kind && r.group == group && r.version == version; },
+      "no kind \"" + std::string(kind) + "\" is served in version \"" + std::string(api_version) +
+          "\"");
+}
+
+Result<Resource> Client::resource_for_group_kind(std::string_view group, std::string_view kind) {
+  return find_resource(
+      [&](const Resource& r) { return r.kind == kind && r.group == group; },
+      "no kind \"" + std::string(kind) + "\" is served in group \"" + std::string(group) + "\"");
 }
 
 Result<std::optional<Node>> Client::get(const Resource& resource, std::string_view ns,

@@ -77,6 +77,8 @@ class Client {
   // The resource serving apiVersion/kind; discovery is read on first use and read again once
   // when a kind is unknown (it may come from a CRD created since). 404 when not served.
   Result<Resource> resource_for(std::string_view api_version, std::string_view kind);
+  // The resource serving group/kind in the version discovery lists first (the preferred one).
+  Result<Resource> resource_for_group_kind(std::string_view group, std::string_view kind);
   // Forgets the discovery cache (after CRDs were created).
   void invalidate_discovery();
 
@@ -105,6 +107,8 @@ class Client {
 
  private:
   Result<void> load_discovery();
+  Result<Resource> find_resource(const std::function<bool(const Resource&)>& match,
+                                 std::string_view what);
   Result<HttpResponse> send_with_retries(const HttpRequest& request);
   void wait_for_rate_limit();
 
