@@ -1,0 +1,79 @@
+#include "sync/diff.hpp"
+
+#include "core/yaml.hpp"
+#include "sync/unified_diff.hpp"
+
+namespace plumb::sync {
+namespace {
+
+constexpr std::string_view k_noise[] = {"managedFields", "resourceVersion",   "uid",
+                                        "generation",    "creationTimestamp", "selfLink"};
+
+void mask_secret_values(Node& object, const Node* other, std::string_view side) {
+  for (std::string_view field : {"data", "stringData"}) {
+    Node* values = object.find_mut(field);
+    if (!values) continue;
+    const Node* other_values = other ? other->find(field) : nullptr;
+    for (MapEntry& e : values->entries_mut()) {
+      const Node* theirs = other_values ? other_values->find(e.key.as_string()) : nullptr;
+      bool same = theirs && *theirs == e.value;
+      std::string masked = same || !other ? "***" : "*** (" + std::string(side) + ")";
+      e.value = Node::string(masked);
+    }
+  }
+}
+
+}  // namespace
+
+Node diffable(const Node& object, const Node* other, std::string_view side) {
+  Node out = object;
+  out.erase("status");
+  if (Node* meta = out.find_mut("metadata")) {
+    for (std::string_view key : k_noise)
+      meta->erase(key);
+    if (meta->find("annotations") && meta->find("annotations")->empty()) meta->erase("annotations");
+  }
+  if (object.string_at({"kind"}) == "Secret" && object.string_at({"apiVersion"}) == "v1") {
+    mask_secret_values(out, other, side);
+  }
+  return out;
+}
+
+Result<std::vector<ObjectDiff>> diff_plan(kube::Client& client, const Plan& plan,
+                                          const std::vector<PlannedObject>& pruned,
+                                          std::string_view field_manager) {
+  std::vector<ObjectDiff> diffs;
+  for (const auto* stage : {&plan.definitions, &plan.workloads}) {
+    for (const PlannedObject& o : *stage) {
+      auto live = TRY(client.get(o.resource, o.ref.namespace_, o.ref.name));
+      Node merged;
+      auto dry =
+          client.apply(o.resource, o.object, field_manager, kube::Force::yes, kube::DryRun::yes);
+      if (dry) {
+        merged = std::move(*dry);
+      } else if (dry.error().code() == 404 && !live) {
+        merged = o.object;  // its namespace or CRD does not exist yet
+      } else {
+        return std::unexpected(std::move(dry).error());
+      }
+      const Node* merged_ptr = &merged;
+      std::string before = live ? to_yaml(diffable(*live, merged_ptr, "before")) : "";
+      std::string after = to_yaml(diffable(merged, live ? &*live : nullptr, "after"));
+      std::string name = o.ref.display();
+      std::string text =
+          unified_diff(before, after, live ? "live/" + name : "/dev/null", "merged/" + name);
+      if (text.empty()) continue;
+      diffs.push_back(
+          {o.ref, live ? ObjectDiff::Kind::changed : ObjectDiff::Kind::created, std::move(text)});
+    }
+  }
+  for (const PlannedObject& o : pruned) {
+    std::string name = o.ref.display();
+    std::string before = to_yaml(diffable(o.object, nullptr, "before"));
+    diffs.push_back(
+        {o.ref, ObjectDiff::Kind::pruned, unified_diff(before, "", "live/" + name, "/dev/null")});
+  }
+  return diffs;
+}
+
+}  // namespace plumb::sync
