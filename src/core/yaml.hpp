@@ -24,12 +24,19 @@
 
 namespace plumb {
 
+// What to do with a key that appears twice in one mapping. kustomize refuses it in
+// resources ("mapping key "x" already defined") but reads kustomization files with the last
+// value winning (at the first key's position).
+enum class DuplicateKeys { error, last_wins };
+
 // Every document of a stream, in order. Empty documents (only comments, or nothing between
 // two `---`) are left out. `source` names the input in error messages (a file path).
-Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source);
+Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source,
+                                            DuplicateKeys duplicates = DuplicateKeys::error);
 
 // A stream that must hold exactly one document (an empty input gives a null Node).
-Result<Node> parse_yaml(std::string_view text, std::string_view source);
+Result<Node> parse_yaml(std::string_view text, std::string_view source,
+                        DuplicateKeys duplicates = DuplicateKeys::error);
 
 // One document, ending in a newline, without a `---` line.
 std::string to_yaml(const Node& document);

@@ -28,11 +28,12 @@ std::string quote(std::string_view text) {
 
 }  // namespace
 
-Reader::Reader(std::string_view text, std::string_view /*source*/)
+Reader::Reader(std::string_view text, std::string_view /*source*/, DuplicateKeys duplicates)
     : m_begin(text.data()),
       m_end(text.data() + text.size()),
       m_p(text.data()),
       m_line_start(text.data()),
+      m_duplicates(duplicates),
       m_node_budget(1'000'000 + text.size()) {
   if (text.starts_with("\xEF\xBB\xBF")) {
     m_p += 3;
@@ -186,7 +187,12 @@ std::vector<Node> Reader::documents() {
 // --- block structure ---
 
 Node Reader::value_node(int parent_indent, Ctx ctx) {
+  const char* blanks = m_p;
   skip_blanks();
+  // go-yaml refuses a tab between "- " and the item on the same line.
+  if (ctx == Ctx::seq_item && !at_line_end() &&
+      std::memchr(blanks, '\t', static_cast<size_t>(m_p - blanks)))
+    fail_at(m_p, "tab character after '-' (use spaces)");
   if (ctx == Ctx::seq_item && !at_line_end()) return block_node(parent_indent);
   size_t before = m_nodes;
   Props props;
@@ -420,6 +426,10 @@ void Reader::add_entry(size_t base, Node key, const char* key_at, Node value,
   }
   for (size_t i = base; i < m_entries.size(); ++i) {
     if (m_key_at[i] && m_entries[i].key.as_string() == name && m_entries[i].key.is_string()) {
+      if (m_duplicates == DuplicateKeys::last_wins) {
+        m_entries[i].value = std::move(value);
+        return;
+      }
       fail_at(key_at, "duplicate mapping key " + quote(name) + " (first defined at " +
                           position(m_key_at[i]) + ")");
     }
@@ -501,8 +511,9 @@ Node Reader::key_node(const Node& key, const char* at) const {
 
 }  // namespace yaml_detail
 
-Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source) {
-  yaml_detail::Reader reader(text, source);
+Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source,
+                                            DuplicateKeys duplicates) {
+  yaml_detail::Reader reader(text, source, duplicates);
   try {
     return reader.documents();
   } catch (const yaml_detail::ParseError& e) {
@@ -510,8 +521,8 @@ Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_v
   }
 }
 
-Result<Node> parse_yaml(std::string_view text, std::string_view source) {
-  auto docs = TRY(parse_yaml_stream(text, source));
+Result<Node> parse_yaml(std::string_view text, std::string_view source, DuplicateKeys duplicates) {
+  auto docs = TRY(parse_yaml_stream(text, source, duplicates));
   if (docs.empty()) return Node();
   if (docs.size() > 1)
     return fail(source, ": expected one YAML document, found ", std::to_string(docs.size()));

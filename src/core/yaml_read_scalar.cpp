@@ -31,6 +31,33 @@ bool is_anchor_char(char c) {
          c == '-';
 }
 
+// The characters of a tag (URI characters, without the flow indicators).
+bool is_tag_char(char c) {
+  if (is_anchor_char(c)) return true;
+  switch (c) {
+    case ';':
+    case '/':
+    case '?':
+    case ':':
+    case '@':
+    case '&':
+    case '=':
+    case '+':
+    case '$':
+    case '.':
+    case '%':
+    case '!':
+    case '~':
+    case '*':
+    case '\'':
+    case '(':
+    case ')':
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool is_break(char c) {
   return c == '\n' || c == '\r';
 }
@@ -115,7 +142,7 @@ void kustomize_folded_round_trip(std::string& s, int chomp) {
 
 // --- properties and aliases ---
 
-Reader::Props Reader::properties() {
+Reader::Props Reader::properties(bool flow) {
   Props props;
   props.at = m_p;
   for (int round = 0; round < 2 && !at_end(); ++round) {
@@ -125,8 +152,6 @@ Reader::Props Reader::properties() {
       while (m_p < m_end && is_anchor_char(*m_p))
         ++m_p;
       if (m_p == start) fail_at(start - 1, "an anchor needs a name");
-      if (!blank_or_end_at(m_p) && !is_flow_indicator(*m_p))
-        fail_at(m_p, "unexpected character in an anchor name");
       props.anchor = std::string_view(start, static_cast<size_t>(m_p - start));
     } else if (*m_p == '!') {
       if (!props.tag.empty()) fail_at(m_p, "a node can have only one tag");
@@ -136,10 +161,14 @@ Reader::Props Reader::properties() {
         if (!close) fail_at(start, "unclosed verbatim tag");
         m_p = static_cast<const char*>(close) + 1;
       } else {
-        while (m_p < m_end && !blank_or_end_at(m_p) && !is_flow_indicator(*m_p))
+        ++m_p;
+        while (m_p < m_end && is_tag_char(*m_p))
           ++m_p;
       }
       props.tag = short_tag(std::string_view(start, static_cast<size_t>(m_p - start)));
+      // Like go-yaml: a tag ends at a blank (or a ',' inside a flow collection).
+      if (!blank_or_end_at(m_p) && !(flow && *m_p == ','))
+        fail_at(m_p, "expected a blank after the tag");
     } else {
       break;
     }
@@ -583,7 +612,8 @@ Reader::Scalar Reader::block_scalar(int parent_indent) {
       fail_at(m_p, "a block scalar indentation indicator must be 1 to 9");
     }
   }
-  if (!blank_or_end_at(m_p)) fail_at(m_p, "unexpected character in a block scalar header");
+  if (!blank_or_end_at(m_p) && *m_p != '#')
+    fail_at(m_p, "unexpected character in a block scalar header");
   skip_blanks();
   skip_comment();
   if (!at_end() && !is_break(*m_p)) fail_at(m_p, "unexpected text after a block scalar header");
@@ -667,7 +697,7 @@ Node Reader::flow_node(const char* open, std::string* raw, bool* scalar) {
   size_t before = m_nodes;
   Props props;
   if (*m_p == '&' || *m_p == '!') {
-    props = properties();
+    props = properties(true);
     flow_space(open);
   }
   const char* at = m_p;
@@ -696,12 +726,15 @@ Node Reader::flow_node(const char* open, std::string* raw, bool* scalar) {
       break;
     case ',':
     case ']':
-    case '}':
+    case '}':  // nothing but an anchor or a tag: a null node
+      if (!props.any()) fail_at(m_p, "did not find the expected value");
       if (raw) raw->clear();
       node = make_scalar({"", true}, props, at);
       break;
     default: {
-      if (*m_p == '@' || *m_p == '`' || *m_p == '%')
+      // In a flow collection go-yaml takes ':' as the value indicator and '|', '>' as block
+      // scalars, which flow collections cannot hold.
+      if (*m_p == '@' || *m_p == '`' || *m_p == '%' || *m_p == ':' || *m_p == '|' || *m_p == '>')
         fail_at(m_p, std::string("character '") + *m_p + "' cannot start a plain scalar");
       Scalar s = plain_flow();
       if (raw) raw->assign(s.text);
@@ -710,6 +743,15 @@ Node Reader::flow_node(const char* open, std::string* raw, bool* scalar) {
     }
   }
   return apply(std::move(node), props, before);
+}
+
+// In a flow collection go-yaml reads '?' as the explicit key indicator even when a
+// non-blank follows it.
+bool Reader::skip_flow_key_indicator(const char* open) {
+  if (*m_p != '?') return false;
+  ++m_p;
+  flow_space(open);
+  return true;
 }
 
 Node Reader::flow_sequence() {
@@ -726,8 +768,16 @@ Node Reader::flow_sequence() {
     }
     const char* at = m_p;
     bool scalar = false;
+    bool explicit_key = skip_flow_key_indicator(open);
     Node item = flow_node(open, &raw, &scalar);
     flow_space(open);
+    if (explicit_key && *m_p != ':') {  // [? key] is a pair with a null value
+      if (!scalar) fail_at(at, "flow collections as mapping keys are not supported");
+      Node pair = Node::map(1);
+      pair.append_entry(Node::string(raw), Node());
+      count_node();
+      item = std::move(pair);
+    }
     if (*m_p == ':') {  // a single-pair mapping: [key: value]
       if (!scalar) fail_at(at, "flow collections as mapping keys are not supported");
       ++m_p;
@@ -775,8 +825,8 @@ Node Reader::flow_mapping() {
       break;
     }
     const char* key_at = m_p;
-    if (*m_p == '?' && blank_or_end_at(m_p + 1))
-      fail_at(m_p, "complex mapping keys ('? ') are not supported");
+    if (*m_p == ':') fail_at(m_p, "did not find the expected key");
+    skip_flow_key_indicator(open);
     bool scalar = false;
     flow_node(open, &raw, &scalar);
     if (!scalar) fail_at(key_at, "flow collections as mapping keys are not supported");

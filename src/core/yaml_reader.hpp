@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/node.hpp"
+#include "core/yaml.hpp"
 
 namespace plumb::yaml_detail {
 
@@ -26,7 +27,7 @@ struct ParseError {
 
 class Reader {
  public:
-  Reader(std::string_view text, std::string_view source);
+  Reader(std::string_view text, std::string_view source, DuplicateKeys duplicates);
 
   // Parses every document; throws ParseError.
   std::vector<Node> documents();
@@ -53,6 +54,7 @@ class Reader {
   const char* m_end;
   const char* m_p;
   const char* m_line_start;
+  DuplicateKeys m_duplicates;
   int m_depth = 0;
   size_t m_nodes = 0;
   size_t m_node_budget;
@@ -102,7 +104,7 @@ class Reader {
   void add_entry(size_t base, Node key, const char* key_at, Node value, std::vector<Node>& merges);
 
   // --- scalars ---
-  Props properties();
+  Props properties(bool flow = false);
   Node apply(Node node, const Props& props, size_t nodes_before);
   Node make_scalar(Scalar scalar, const Props& props, const char* at);
   std::string_view plain_line(bool flow);
@@ -118,6 +120,7 @@ class Reader {
   void flow_space(const char* open);
   // `raw` receives a scalar's text as written (keys keep it); `scalar` whether it was one.
   Node flow_node(const char* open, std::string* raw = nullptr, bool* scalar = nullptr);
+  bool skip_flow_key_indicator(const char* open);
   Node flow_sequence();
   Node flow_mapping();
   Node key_node(const Node& key, const char* at) const;

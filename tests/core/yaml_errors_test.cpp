@@ -85,6 +85,12 @@ std::vector<BadCase> bad_cases() {
       {"missing comma in flow", "x: {a: 1 b: 2}\n", "1:11", "expected ','"},
       {"quoted key on two lines", "\"a\n b\": 1\n", "1:1", "one line"},
       {"document marker inside a quote", "a: \"x\n---\n\"\n", "1:4", "unclosed"},
+      // Inputs kubectl kustomize refuses too (checked with kubectl v1.32).
+      {"empty flow entry", "a: [1,, 2]\n", "1:7", "expected value"},
+      {"empty flow key", "a: {: b}\n", "1:5", "expected key"},
+      {"colon starting a flow value", "a: {b: :c}\n", "1:8", "cannot start"},
+      {"tab after a sequence dash", "a:\n- \tx\n", "2:4", "tab"},
+      {"text glued to a tag", "a: !foo\"x\" 1\n", "1:8", "tag"},
   };
 }
 

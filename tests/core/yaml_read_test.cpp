@@ -89,6 +89,35 @@ TEST(YamlRead, AnchorsAliasesAndMergeKeys) {
   EXPECT_EQ(parse_one("\"<<\": 1\n").find("<<")->as_int(), 1);
 }
 
+TEST(YamlRead, DuplicateKeysAreRefusedOrLastWinsOnRequest) {
+  // kustomize refuses duplicates in resources but reads kustomization files (for example
+  // configmaps__TestGeneratorRepeatsInKustomization) with the last value winning.
+  const char* text = "a: 1\nlist:\n- x\nb: 2\nlist:\n- y\n- z\n";
+  auto strict = parse_yaml(text, "k.yaml");
+  ASSERT_FALSE(strict.has_value());
+  EXPECT_NE(strict.error().message().find("k.yaml:5:1: duplicate mapping key \"list\""),
+            std::string::npos)
+      << strict.error().message();
+  auto lenient = parse_yaml(text, "k.yaml", DuplicateKeys::last_wins);
+  ASSERT_TRUE(lenient.has_value()) << lenient.error().message();
+  ASSERT_EQ(lenient->size(), 3u);
+  EXPECT_EQ(lenient->entries()[1].key.as_string(), "list");  // at the first key's place
+  EXPECT_EQ(lenient->find("list")->size(), 2u);
+  EXPECT_EQ(lenient->find("list")->items()[0].as_string(), "y");
+}
+
+TEST(YamlRead, AcceptsWhatKustomizeAccepts) {
+  // Each checked with kubectl kustomize v1.32.
+  Node n = parse_one("a:\tvalue\nb: |#c\n  x\nc: [1, 2, ]\nd: {e:f}\ng: [?x]\nh: [&y ,z]\n");
+  EXPECT_EQ(n.find("a")->as_string(), "value");
+  EXPECT_EQ(n.find("b")->as_string(), "x\n");
+  EXPECT_EQ(n.find("c")->size(), 2u);
+  EXPECT_TRUE(n.find("d")->find("e:f")->is_null());
+  EXPECT_TRUE(n.find("g")->items()[0].find("x")->is_null());
+  EXPECT_TRUE(n.find("h")->items()[0].is_null());
+  EXPECT_EQ(n.find("h")->items()[1].as_string(), "z");
+}
+
 TEST(YamlRead, TagsOverrideResolution) {
   Node n = parse_one("a: !!str 10\nb: !!float 1\nc: !!int \"7\"\nd: !custom 5\ne: !!str\n");
   EXPECT_EQ(n.find("a")->as_string(), "10");
