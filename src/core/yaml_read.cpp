@@ -3,6 +3,11 @@
 // Convention: every block-level parse function returns with the position at the first
 // content character of the next non-blank, non-comment line (after its indentation), or
 // at the end of the input. The caller compares that line's column with its own indent.
+#include <array>
+#include <cstdio>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <cstring>
 #include <unordered_set>
 
@@ -143,7 +148,67 @@ void Reader::count_node() {
 
 // --- documents ---
 
+void Reader::check_characters() const {
+  // 0: fine as a single byte; 1: a control character; 2: the start of a multi-byte sequence.
+  static constexpr auto k_class = [] {
+    std::array<uint8_t, 256> table{};
+    for (int c = 0; c < 0x20; ++c)
+      table[static_cast<size_t>(c)] = 1;
+    table['\t'] = table['\n'] = table['\r'] = 0;
+    table[0x7F] = 1;
+    for (int c = 0x80; c < 0x100; ++c)
+      table[static_cast<size_t>(c)] = 2;
+    return table;
+  }();
+  const auto* p = reinterpret_cast<const unsigned char*>(m_begin);
+  const auto* end = reinterpret_cast<const unsigned char*>(m_end);
+  while (p < end) {
+#ifdef __SSE2__
+    // 16 bytes at a time while they are printable ASCII or '\n' (signed compare: bytes from
+    // 0x80 count as below 0x20 and take the exact path below).
+    while (end - p >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      __m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+      __m128i newline = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+      __m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+      __m128i bad = _mm_or_si128(_mm_andnot_si128(newline, low), del);
+      if (_mm_movemask_epi8(bad) != 0) break;
+      p += 16;
+    }
+    if (p >= end) break;
+#endif
+    uint8_t kind = k_class[*p];
+    if (kind == 0) {
+      ++p;
+      continue;
+    }
+    const char* at = reinterpret_cast<const char*>(p);
+    if (kind == 1) {
+      char code[8];
+      std::snprintf(code, sizeof code, "%04X", *p);
+      fail_at(at, std::string("control character U+") + code + " is not allowed");
+    }
+    int width = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 0;
+    if (width == 0 || *p > 0xF4 || end - p < width) fail_at(at, "invalid UTF-8");
+    uint32_t cp = *p & (0x7F >> width);
+    for (int k = 1; k < width; ++k) {
+      if ((p[k] & 0xC0) != 0x80) fail_at(at, "invalid UTF-8");
+      cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    static constexpr uint32_t k_min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < k_min[width] || cp > 0x10FFFF) fail_at(at, "invalid UTF-8");
+    if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+        cp == 0xFFFE || cp == 0xFFFF) {
+      char code[12];
+      std::snprintf(code, sizeof code, "%04X", cp);
+      fail_at(at, std::string("character U+") + code + " is not allowed");
+    }
+    p += width;
+  }
+}
+
 std::vector<Node> Reader::documents() {
+  check_characters();
   std::vector<Node> docs;
   for (;;) {
     skip_lines();

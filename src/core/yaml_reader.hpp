@@ -32,6 +32,11 @@ class Reader {
   // Parses every document; throws ParseError.
   std::vector<Node> documents();
 
+  // Refuses what go-yaml's reader refuses before parsing: invalid UTF-8 and characters
+  // outside YAML's printable set (controls other than tab and line breaks, U+007F-U+009F
+  // except U+0085, surrogates, U+FFFE, U+FFFF).
+  void check_characters() const;
+
   // "line:column" (1-based, columns in characters) of a position in the text.
   std::string position(const char* at) const;
 

@@ -91,6 +91,11 @@ std::vector<BadCase> bad_cases() {
       {"colon starting a flow value", "a: {b: :c}\n", "1:8", "cannot start"},
       {"tab after a sequence dash", "a:\n- \tx\n", "2:4", "tab"},
       {"text glued to a tag", "a: !foo\"x\" 1\n", "1:8", "tag"},
+      {"invalid UTF-8 (Latin-1)", "a: 1\nb: caf\xe9\n", "2:7", "UTF-8"},
+      {"truncated UTF-8", "a: \"\xe2\x82\"\n", "1:5", "UTF-8"},
+      {"overlong UTF-8", "a: \xc0\xaf\n", "1:4", "UTF-8"},
+      {"control character", "a: \"x\x01y\"\n", "1:6", "U+0001"},
+      {"C1 control character", "a: x\xc2\x9by\n", "1:5", "U+009B"},
   };
 }
 
