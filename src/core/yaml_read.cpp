@@ -254,9 +254,8 @@ std::vector<Node> Reader::documents() {
 Node Reader::value_node(int parent_indent, Ctx ctx) {
   const char* blanks = m_p;
   skip_blanks();
-  // go-yaml refuses a tab between "- " and the item on the same line.
-  if (ctx == Ctx::seq_item && !at_line_end() &&
-      std::memchr(blanks, '\t', static_cast<size_t>(m_p - blanks)))
+  // go-yaml refuses a tab between "- " and the item (or the end of the line).
+  if (ctx == Ctx::seq_item && std::memchr(blanks, '\t', static_cast<size_t>(m_p - blanks)))
     fail_at(m_p, "tab character after '-' (use spaces)");
   if (ctx == Ctx::seq_item && !at_line_end()) return block_node(parent_indent);
   size_t before = m_nodes;
@@ -344,8 +343,10 @@ Node Reader::block_node(int parent_indent) {
       break;
   }
   std::string_view first = plain_line(false);
-  if (at_value_indicator(false))
+  if (at_value_indicator(false)) {
+    if (first.empty()) fail_at(m_p, "did not find the expected key before ':'");
     return apply(block_mapping(indent, Node::string(first), at), props, before);
+  }
   return apply(make_scalar(plain_block(parent_indent, first), props, at), props, before);
 }
 
@@ -426,7 +427,7 @@ Node Reader::next_key(int indent, const char*& key_at) {
   switch (*m_p) {
     case '-':
       if (blank_or_end_at(m_p + 1)) fail_at(m_p, "expected a mapping key, found a sequence entry");
-      key = Node::string(plain_line(false));
+      key = plain_key();
       break;
     case '"':
     case '\'': {
@@ -446,7 +447,7 @@ Node Reader::next_key(int indent, const char*& key_at) {
       fail_at(m_p, "flow collections as mapping keys are not supported");
     case '?':
       if (blank_or_end_at(m_p + 1)) return explicit_key(indent);
-      key = Node::string(plain_line(false));
+      key = plain_key();
       break;
     case '|':
     case '>':
@@ -458,12 +459,19 @@ Node Reader::next_key(int indent, const char*& key_at) {
     case '}':
       fail_at(m_p, std::string("character '") + *m_p + "' cannot start a mapping key");
     default:
-      key = Node::string(plain_line(false));
+      key = plain_key();
       break;
   }
   if (!(peek() == ':' && blank_or_end_at(m_p + 1)))
     fail_at(at, "could not find the ':' after this mapping key");
   return key;
+}
+
+Node Reader::plain_key() {
+  std::string_view text = plain_line(false);
+  if (text.empty() && at_value_indicator(false))
+    fail_at(m_p, "did not find the expected key before ':'");
+  return Node::string(text);
 }
 
 // `? key` then `: value` at the same indentation: how go-yaml writes keys longer than 128

@@ -152,6 +152,9 @@ Reader::Props Reader::properties(bool flow) {
       while (m_p < m_end && is_anchor_char(*m_p))
         ++m_p;
       if (m_p == start) fail_at(start - 1, "an anchor needs a name");
+      // What go-yaml lets follow an anchor name.
+      if (!blank_or_end_at(m_p) && !std::strchr("?:,]}%@`", *m_p))
+        fail_at(m_p, "unexpected character after an anchor name");
       props.anchor = std::string_view(start, static_cast<size_t>(m_p - start));
     } else if (*m_p == '!') {
       if (!props.tag.empty()) fail_at(m_p, "a node can have only one tag");
@@ -734,7 +737,8 @@ Node Reader::flow_node(const char* open, std::string* raw, bool* scalar) {
     default: {
       // In a flow collection go-yaml takes ':' as the value indicator and '|', '>' as block
       // scalars, which flow collections cannot hold.
-      if (*m_p == '@' || *m_p == '`' || *m_p == '%' || *m_p == ':' || *m_p == '|' || *m_p == '>')
+      if (*m_p == '@' || *m_p == '`' || *m_p == '%' || *m_p == ':' || *m_p == '|' || *m_p == '>' ||
+          *m_p == '?')
         fail_at(m_p, std::string("character '") + *m_p + "' cannot start a plain scalar");
       Scalar s = plain_flow();
       if (raw) raw->assign(s.text);

@@ -105,6 +105,7 @@ class Reader {
   Node block_sequence(int indent, bool indentless);
   Node next_key(int indent, const char*& key_at);
   Node explicit_key(int indent);
+  Node plain_key();
   Node finish_map(size_t base, std::vector<Node>* merges);
   void add_entry(size_t base, Node key, const char* key_at, Node value, std::vector<Node>& merges);
 
