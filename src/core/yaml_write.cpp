@@ -421,8 +421,11 @@ class Emitter {
   }
 
   static bool has_break(std::string_view s) {
-    for (size_t i = 0; i < s.size(); ++i)
-      if (is_break(s, i)) return true;
+    for (size_t i = 0; i < s.size(); ++i) {
+      // Only '\n', '\r' and sequences starting 0xC2 (NEL) or 0xE2 (LS, PS) can be breaks.
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if ((c == '\n' || c == '\r' || c == 0xC2 || c == 0xE2) && is_break(s, i)) return true;
+    }
     return false;
   }
 
