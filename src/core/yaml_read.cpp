@@ -19,10 +19,6 @@ namespace plumb {
 namespace yaml_detail {
 namespace {
 
-bool is_break(char c) {
-  return c == '\n' || c == '\r';
-}
-
 std::string quote(std::string_view text) {
   std::string out = "\"";
   out.append(text.substr(0, 60));

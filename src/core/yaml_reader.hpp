@@ -20,6 +20,13 @@ namespace plumb::yaml_detail {
 
 constexpr int k_max_depth = 1000;
 
+inline bool is_break(char c) {
+  return c == '\n' || c == '\r';
+}
+inline bool is_flow_indicator(char c) {
+  return c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
+}
+
 struct ParseError {
   const char* at;
   std::string what;
