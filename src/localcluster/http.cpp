@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <charconv>
 #include <condition_variable>
+#include <csignal>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -382,11 +383,12 @@ void HttpServer::State::accept_loop() {
       return;
     }
     pending.push_back(fd);
-    if (idle == 0 && workers.size() < options.max_threads) {
+    // Idle threads that were notified but have not woken yet still count as idle, so compare
+    // with the queue: every queued connection needs a thread of its own.
+    if (pending.size() > idle && workers.size() < options.max_threads) {
       workers.emplace_back([this] { worker_loop(); });
-    } else {
-      work_ready.notify_one();
     }
+    work_ready.notify_one();
   }
 }
 
@@ -461,6 +463,9 @@ int HttpServer::port() const {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
                                                       ServerTls tls, HttpHandler handler) {
+  // A client that goes away mid-response must not kill the process: writes then fail with
+  // EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   auto state = std::make_unique<State>();
   state->options = options;
   state->tls = std::move(tls);

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/json.hpp"
+#include "core/yaml.hpp"
 #include "localcluster/fieldset.hpp"
 #include "localcluster/objects.hpp"
 
@@ -94,8 +95,10 @@ bool same_manager(const Node& entry, std::string_view manager, std::string_view 
 }
 
 Result<Node> parse_config(std::string_view body) {
-  // kubectl sends JSON (a subset of YAML); YAML bodies need the YAML reader.
-  return parse_json(body, "apply patch");
+  // kubectl sends JSON; other clients send YAML. JSON is tried first: it is faster to read.
+  auto json = parse_json(body, "apply patch");
+  if (json) return json;
+  return parse_yaml(body, "apply patch");
 }
 
 }  // namespace

@@ -143,6 +143,17 @@ TEST_F(SsaTest, UpdateManagersOwnWhatTheyChanged) {
   EXPECT_NE(conflict.error().message.find("conflict with \"kubectl-scale\""), std::string::npos);
 }
 
+TEST_F(SsaTest, AcceptsYamlApplyBodies) {
+  auto created = apply(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n"
+      "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: "
+      "web}\n"
+      "    spec:\n      containers:\n      - name: a\n        image: a:1\n",
+      "yaml-client");
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->at_path({"spec", "replicas"})->as_int(), 4);
+}
+
 TEST(FieldSet, RoundTripsFieldsV1AndComputesDifferences) {
   Node fields =
       parse_json(R"({"f:a":{},"f:b":{"f:c":{}},"f:l":{"k:{\"name\":\"x\"}":{".":{},"f:v":{}}}})")
