@@ -19,6 +19,34 @@ constexpr int k_max_depth = 1000;
 // Maps this large check duplicate keys through a hash set instead of a linear scan.
 constexpr size_t k_linear_key_check = 16;
 
+// Length of a valid UTF-8 sequence at s (given n bytes left), or 0 when invalid.
+size_t utf8_length(const unsigned char* s, size_t n, uint32_t& cp) {
+  unsigned char c = s[0];
+  if (c < 0xC2) return 0;
+  size_t len;
+  if (c < 0xE0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c < 0xF0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c < 0xF5) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (n < len) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp < 0xE000))
+    return 0;
+  return len;
+}
+
 class Parser {
  public:
   Parser(std::string_view text, std::string_view source)
@@ -69,6 +97,12 @@ class Parser {
   template <typename... Parts>
   std::unexpected<Error> error(Parts&&... parts) {
     return error_at(m_at, std::forward<Parts>(parts)...);
+  }
+
+  size_t valid_utf8_at() const {
+    uint32_t cp = 0;
+    return utf8_length(reinterpret_cast<const unsigned char*>(m_at),
+                       static_cast<size_t>(m_end - m_at), cp);
   }
 
   void skip_space() {
@@ -252,6 +286,12 @@ class Parser {
       }
       if (c == '\\') break;
       if (c < 0x20) return error("control character in a string");
+      if (c >= 0x80) {
+        size_t len = valid_utf8_at();
+        if (len == 0) break;  // the slow path replaces it
+        m_at += len;
+        continue;
+      }
       ++m_at;
     }
     if (m_at == m_end) return error_at(start - 1, "unterminated string");
@@ -263,6 +303,18 @@ class Parser {
         return std::string_view(m_scratch);
       }
       if (c < 0x20) return error("control character in a string");
+      if (c >= 0x80) {
+        // Invalid UTF-8 reads as U+FFFD, one per bad byte, as Go decodes it.
+        size_t len = valid_utf8_at();
+        if (len == 0) {
+          m_scratch.append("\xef\xbf\xbd");
+          ++m_at;
+        } else {
+          m_scratch.append(m_at, len);
+          m_at += len;
+        }
+        continue;
+      }
       if (c != '\\') {
         m_scratch.push_back(static_cast<char>(c));
         ++m_at;
@@ -376,34 +428,6 @@ class Parser {
 };
 
 constexpr char k_hex[] = "0123456789abcdef";
-
-// Length of a valid UTF-8 sequence at s (given n bytes left), or 0 when invalid.
-size_t utf8_length(const unsigned char* s, size_t n, uint32_t& cp) {
-  unsigned char c = s[0];
-  if (c < 0xC2) return 0;
-  size_t len;
-  if (c < 0xE0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if (c < 0xF0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if (c < 0xF5) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (n < len) return 0;
-  for (size_t i = 1; i < len; ++i) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp < 0xE000))
-    return 0;
-  return len;
-}
 
 // Escapes as Go's encoding/json does with HTML escaping on (the default of json.Marshal):
 // <, > and & as \u003c \u003e \u0026, U+2028/U+2029 escaped, invalid UTF-8 as \ufffd.

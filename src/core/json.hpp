@@ -10,7 +10,8 @@
 namespace plumb {
 
 // Parses one JSON value. Integers that fit int64 become integers, other numbers floats.
-// \u escapes decode to UTF-8 (a lone surrogate becomes U+FFFD, as in Go). Duplicate keys
+// \u escapes decode to UTF-8; a lone surrogate and each byte of invalid UTF-8 become U+FFFD,
+// as in Go. Duplicate keys
 // and nesting deeper than 1000 levels are errors. Errors read
 // "<source>: line L, column C: <what>" (column in bytes, both 1-based).
 Result<Node> parse_json(std::string_view text, std::string_view source = "json");

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 
 namespace plumb {
@@ -69,6 +71,13 @@ TEST(Json, InvalidUtf8IsWrittenAsReplacementCharacter) {
             R"("a\ufffdb")");
   EXPECT_EQ(to_json(Node::string("\xc3")), R"("\ufffd")");  // truncated sequence
   EXPECT_EQ(to_json(Node::string("\xed\xa0\x80")), R"("\ufffd\ufffd\ufffd")");  // surrogate
+}
+
+TEST(Json, InvalidUtf8IsReadAsReplacementCharacter) {
+  EXPECT_EQ(parse_ok("\"a\xff\"").as_string(), "a\xef\xbf\xbd");
+  EXPECT_EQ(parse_ok("\"\xc3\\n\xc3\xa9\"").as_string(), "\xef\xbf\xbd\n\xc3\xa9");
+  EXPECT_EQ(parse_ok("\"\xed\xa0\x80\"").as_string(),
+            "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // an encoded surrogate
 }
 
 TEST(Json, NumbersKeepTheirKind) {
@@ -238,6 +247,122 @@ TEST(Json, KubernetesObjectRoundTripsIndented) {
   }
 })";
   EXPECT_EQ(to_json(parse_ok(text), JsonStyle::indented), text);
+}
+
+// A random tree of every value kind: strings of random valid UTF-8 (control characters,
+// quotes, <>&, U+2028 included), floats of random bit patterns.
+Node random_tree(std::mt19937_64& rng, int depth) {
+  auto pick = [&](uint64_t n) { return rng() % n; };
+  auto random_string = [&] {
+    static const char* pieces[] = {"a",
+                                   "Z",
+                                   "0",
+                                   " ",
+                                   "\"",
+                                   "\\",
+                                   "/",
+                                   "<",
+                                   ">",
+                                   "&",
+                                   "\n",
+                                   "\t",
+                                   "\x01",
+                                   "\x1f",
+                                   "\x7f",
+                                   "\xc3\xa9",
+                                   "\xe2\x80\xa8",
+                                   "\xe4\xb8\xad",
+                                   "\xf0\x9f\x98\x80"};
+    std::string out;
+    for (uint64_t i = pick(20); i > 0; --i)
+      out += pieces[pick(std::size(pieces))];
+    return out;
+  };
+  switch (depth > 4 ? pick(5) : pick(7)) {
+    case 0:
+      return Node();
+    case 1:
+      return Node::boolean(pick(2));
+    case 2:
+      return Node::integer(static_cast<int64_t>(rng()) >> pick(64));
+    case 3: {
+      double d;
+      do {
+        uint64_t bits = rng();
+        std::memcpy(&d, &bits, sizeof d);
+      } while (!std::isfinite(d));
+      // An integral float prints like an integer and reads back as one: keep those as ints.
+      if (d == std::trunc(d) && std::fabs(d) < 9e18) return Node::integer(static_cast<int64_t>(d));
+      return Node::floating(d);
+    }
+    case 4:
+      return Node::string(random_string());
+    case 5: {
+      Node list = Node::list();
+      for (uint64_t i = pick(5); i > 0; --i)
+        list.push_back(random_tree(rng, depth + 1));
+      return list;
+    }
+    default: {
+      Node map = Node::map();
+      for (uint64_t i = pick(5); i > 0; --i)
+        map.set(random_string(), random_tree(rng, depth + 1));
+      return map;
+    }
+  }
+}
+
+TEST(Json, RandomTreesRoundTripExactly) {
+  std::mt19937_64 rng(20261123);
+  for (int i = 0; i < 3000; ++i) {
+    Node tree = random_tree(rng, 0);
+    for (JsonStyle style : {JsonStyle::compact, JsonStyle::indented}) {
+      std::string text = to_json(tree, style);
+      auto back = parse_json(text, "random");
+      ASSERT_TRUE(back.has_value()) << text << ": " << back.error().message();
+      ASSERT_EQ(*back, tree) << text;
+      // Same kinds too: 1.5 stays a float, 2 an integer.
+      ASSERT_EQ(to_json(*back, style), text);
+    }
+  }
+}
+
+TEST(Json, CorruptedInputIsAnErrorOrAValueNeverACrash) {
+  const std::string base =
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x\u00e9","labels":{"a":"b"}},)"
+      R"("data":{"k":"line\nnext \ud83d\ude00","n":[1,-2.5e-3,true,false,null,{}]}})";
+  std::mt19937_64 rng(7);
+  const char alphabet[] = "{}[]\",:\\u0123456789eE+-.tfnlrsa \n\x01\xff\xc3";
+  int errors = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text = base;
+    for (uint64_t edits = 1 + rng() % 4; edits > 0; --edits) {
+      size_t at = rng() % text.size();
+      switch (rng() % 3) {
+        case 0:
+          text[at] = alphabet[rng() % (sizeof alphabet - 1)];
+          break;
+        case 1:
+          text.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          text.insert(at, 1, alphabet[rng() % (sizeof alphabet - 1)]);
+          break;
+      }
+      if (text.empty()) text = "x";
+    }
+    auto parsed = parse_json(text, "fuzz");
+    if (!parsed) {
+      ++errors;
+      EXPECT_EQ(parsed.error().message().rfind("fuzz: line ", 0), 0u) << parsed.error().message();
+    } else {
+      // Whatever was accepted writes out and reads back to the same tree.
+      auto again = parse_json(to_json(*parsed), "again");
+      ASSERT_TRUE(again.has_value());
+      EXPECT_EQ(*again, *parsed) << text;
+    }
+  }
+  EXPECT_GT(errors, 10000);  // most corruptions are caught
 }
 
 }  // namespace
