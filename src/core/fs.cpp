@@ -1,0 +1,231 @@
+#include "core/fs.hpp"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace plumb {
+
+std::string clean_path(std::string_view path) {
+  bool absolute = !path.empty() && path.front() == '/';
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    i = j + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!absolute) {
+        parts.push_back(part);
+      }
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (k > 0) out += '/';
+    out += parts[k];
+  }
+  if (out.empty()) out = ".";
+  return out;
+}
+
+std::string join_path(std::string_view dir, std::string_view name) {
+  if (is_abs_path(name)) return clean_path(name);
+  std::string joined(dir);
+  joined += '/';
+  joined += name;
+  return clean_path(joined);
+}
+
+std::string_view dir_name(std::string_view path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string_view base_name(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool is_abs_path(std::string_view path) { return !path.empty() && path.front() == '/'; }
+
+bool path_within(std::string_view path, std::string_view root) {
+  if (root == "/") return is_abs_path(path);
+  if (path.size() < root.size() || path.substr(0, root.size()) != root) return false;
+  return path.size() == root.size() || path[root.size()] == '/';
+}
+
+// --- disk ---
+
+namespace {
+
+class DiskFileSystem final : public FileSystem {
+ public:
+  Result<std::string> read_file(std::string_view path) const override {
+    std::string p(path);
+    struct stat st{};
+    if (::stat(p.c_str(), &st) != 0) return fail(p, ": ", std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) return fail(p, ": is a directory");
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return fail(p, ": cannot open");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return std::move(buffer).str();
+  }
+
+  Result<std::vector<std::string>> list_dir(std::string_view path) const override {
+    std::string p(path);
+    DIR* dir = ::opendir(p.c_str());
+    if (dir == nullptr) return fail(p, ": ", std::strerror(errno));
+    std::vector<std::string> names;
+    while (dirent* entry = ::readdir(dir)) {
+      std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      names.emplace_back(name);
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  bool is_dir(std::string_view path) const override {
+    struct stat st{};
+    return ::stat(std::string(path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
+
+  bool is_file(std::string_view path) const override {
+    struct stat st{};
+    return ::stat(std::string(path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  }
+
+  Result<std::string> resolve(std::string_view path) const override {
+    char buffer[PATH_MAX];
+    std::string p(path);
+    if (::realpath(p.c_str(), buffer) == nullptr) return fail(p, ": ", std::strerror(errno));
+    return std::string(buffer);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<FileSystem> make_disk_fs() { return std::make_unique<DiskFileSystem>(); }
+
+// --- memory ---
+
+namespace {
+
+std::string mem_abs(std::string_view path) {
+  return is_abs_path(path) ? clean_path(path) : join_path("/", path);
+}
+
+}  // namespace
+
+void MemoryFileSystem::add_dir(std::string_view path) {
+  std::string p = mem_abs(path);
+  while (true) {
+    m_dirs[p] = 1;
+    if (p == "/") break;
+    p = std::string(dir_name(p));
+  }
+}
+
+void MemoryFileSystem::add_file(std::string_view path, std::string content) {
+  std::string p = mem_abs(path);
+  add_dir(dir_name(p));
+  m_files[p] = std::move(content);
+}
+
+void MemoryFileSystem::add_symlink(std::string_view path, std::string_view target) {
+  std::string p = mem_abs(path);
+  add_dir(dir_name(p));
+  m_links[p] = std::string(target);
+}
+
+Result<std::string> MemoryFileSystem::resolve(std::string_view path) const {
+  // Follow links component by component; a bound on steps stops link cycles.
+  std::string p = mem_abs(path);
+  for (int steps = 0; steps < 64; ++steps) {
+    std::string done = "/";
+    bool changed = false;
+    std::string_view rest = std::string_view(p).substr(1);
+    while (!rest.empty()) {
+      size_t slash = rest.find('/');
+      std::string_view part = rest.substr(0, slash);
+      rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+      std::string next = join_path(done, part);
+      auto link = m_links.find(next);
+      if (link != m_links.end()) {
+        std::string target = is_abs_path(link->second) ? link->second
+                                                       : join_path(done, link->second);
+        p = rest.empty() ? clean_path(target) : join_path(target, rest);
+        changed = true;
+        break;
+      }
+      done = next;
+    }
+    if (!changed) {
+      if (!m_files.contains(p) && !m_dirs.contains(p)) {
+        return fail(std::string(path), ": no such file or directory");
+      }
+      return p;
+    }
+  }
+  return fail(std::string(path), ": too many levels of symbolic links");
+}
+
+Result<std::string> MemoryFileSystem::read_file(std::string_view path) const {
+  std::string p = TRY(resolve(path));
+  auto it = m_files.find(p);
+  if (it == m_files.end()) return fail(std::string(path), ": is a directory");
+  return it->second;
+}
+
+Result<std::vector<std::string>> MemoryFileSystem::list_dir(std::string_view path) const {
+  std::string p = TRY(resolve(path));
+  if (!m_dirs.contains(p)) return fail(std::string(path), ": not a directory");
+  std::string prefix = p == "/" ? "/" : p + "/";
+  std::vector<std::string> names;
+  auto collect = [&](const auto& table) {
+    for (auto it = table.lower_bound(prefix); it != table.end(); ++it) {
+      std::string_view key = it->first;
+      if (key.substr(0, prefix.size()) != prefix) break;
+      std::string_view rest = key.substr(prefix.size());
+      if (rest.empty() || rest.find('/') != std::string_view::npos) continue;
+      names.emplace_back(rest);
+    }
+  };
+  collect(m_files);
+  collect(m_links);
+  collect(m_dirs);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+bool MemoryFileSystem::is_dir(std::string_view path) const {
+  auto p = resolve(path);
+  return p && m_dirs.contains(*p);
+}
+
+bool MemoryFileSystem::is_file(std::string_view path) const {
+  auto p = resolve(path);
+  return p && m_files.contains(*p);
+}
+
+}  // namespace plumb

@@ -1,0 +1,65 @@
+// The filesystem seam: the render engine reads every input through FileSystem, so the same
+// code renders a directory on disk, a tree held in memory (tests) or, later, a git tree.
+//
+// Paths are '/'-separated. `clean_path` gives the lexical normal form (no "." or "..",
+// no doubled or trailing slash); `resolve` also follows symlinks so that load restrictions
+// can compare real locations. Implementations are read-only and safe to share between
+// threads once built.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace plumb {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  virtual Result<std::string> read_file(std::string_view path) const = 0;
+  // Entry names (not paths) of a directory, sorted.
+  virtual Result<std::vector<std::string>> list_dir(std::string_view path) const = 0;
+  virtual bool is_dir(std::string_view path) const = 0;
+  virtual bool is_file(std::string_view path) const = 0;
+  // The absolute, clean path with every symlink followed; an error when it does not exist.
+  virtual Result<std::string> resolve(std::string_view path) const = 0;
+};
+
+// The real disk. Relative paths are taken from the process's working directory.
+std::unique_ptr<FileSystem> make_disk_fs();
+
+// A tree in memory: files added by path (parent directories appear on their own),
+// symlinks as path -> target. Relative paths are taken from "/".
+class MemoryFileSystem final : public FileSystem {
+ public:
+  void add_file(std::string_view path, std::string content);
+  void add_dir(std::string_view path);
+  void add_symlink(std::string_view path, std::string_view target);
+
+  Result<std::string> read_file(std::string_view path) const override;
+  Result<std::vector<std::string>> list_dir(std::string_view path) const override;
+  bool is_dir(std::string_view path) const override;
+  bool is_file(std::string_view path) const override;
+  Result<std::string> resolve(std::string_view path) const override;
+
+ private:
+  std::map<std::string, std::string, std::less<>> m_files;
+  std::map<std::string, std::string, std::less<>> m_links;
+  std::map<std::string, int, std::less<>> m_dirs;
+};
+
+// Lexical path helpers.
+std::string clean_path(std::string_view path);
+std::string join_path(std::string_view dir, std::string_view name);
+std::string_view dir_name(std::string_view path);   // "a/b" -> "a"; "b" -> "."
+std::string_view base_name(std::string_view path);  // "a/b" -> "b"
+bool is_abs_path(std::string_view path);
+// True when `path` is `root` or below it (both clean and absolute).
+bool path_within(std::string_view path, std::string_view root);
+
+}  // namespace plumb

@@ -1,0 +1,29 @@
+// `plumb build`: renders a kustomization directory the way `kubectl kustomize` (kustomize
+// v5.5.0) does. The entry point of the render module.
+//
+//   auto docs = TRY(build_kustomization(fs, "overlays/prod", {}));
+//   std::string out = to_yaml_stream(docs);
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/node.hpp"
+#include "render/loader.hpp"
+
+namespace plumb::render {
+
+enum class Reorder { unspecified, legacy, none };
+
+struct BuildOptions {
+  LoadRestrictor restrictor = LoadRestrictor::root_only;
+  Reorder reorder = Reorder::unspecified;  // unspecified: sortOptions, else legacy
+  bool managed_by_label = false;
+};
+
+Result<std::vector<Node>> build_kustomization(const FileSystem& fs, std::string_view dir,
+                                              const BuildOptions& options);
+
+}  // namespace plumb::render

@@ -1,0 +1,192 @@
+// ImageTagTransformer: rewrites container images that match an `images` entry by name
+// (newName, newTag, digest, tagSuffix). Like kustomize it updates every "containers" and
+// "initContainers" list anywhere in an object, then the images field specs.
+#include "render/plugin.hpp"
+
+namespace plumb::render {
+namespace {
+
+struct ImageRule {
+  std::string name;
+  std::string new_name;
+  std::string new_tag;
+  std::string digest;
+  std::string tag_suffix;
+};
+
+std::string text_of(const Node* n) {
+  if (n == nullptr) return "";
+  if (n->is_string()) return std::string(n->as_string());
+  if (n->is_int()) return std::to_string(n->as_int());
+  if (n->is_float()) {
+    std::string s = std::to_string(n->as_float());
+    while (s.size() > 1 && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  }
+  return "";
+}
+
+bool tag_chars(std::string_view s) {
+  for (char c : s) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '{' ||
+              c == '}' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// kustomize's "^NAME(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$".
+bool image_matches(std::string_view image, std::string_view name) {
+  if (!image.starts_with(name)) return false;
+  std::string_view rest = image.substr(name.size());
+  if (rest.starts_with("@sha256")) rest.remove_prefix(7);
+  if (rest.empty()) return true;
+  return rest[0] == ':' && tag_chars(rest.substr(1));
+}
+
+void split_image(std::string_view image, std::string& name, std::string& tag,
+                 std::string& digest) {
+  size_t slash = image.find('/');
+  size_t offset = slash != std::string_view::npos && slash > 0 ? slash : 0;
+  std::string_view search = image.substr(offset);
+  size_t at = search.find('@');
+  size_t colon = search.find(':');
+  name = std::string(image);
+  tag.clear();
+  digest.clear();
+  if (at == std::string_view::npos && colon == std::string_view::npos) return;
+  if (at != std::string_view::npos && (colon == std::string_view::npos || at < colon)) {
+    name = std::string(image.substr(0, at + offset));
+    digest = std::string(image.substr(at + offset + 1));
+    return;
+  }
+  if (at != std::string_view::npos) {
+    name = std::string(image.substr(0, colon + offset));
+    tag = std::string(image.substr(colon + offset + 1, at - colon - 1));
+    digest = std::string(image.substr(at + offset + 1));
+    return;
+  }
+  name = std::string(image.substr(0, colon + offset));
+  tag = std::string(image.substr(colon + offset + 1));
+}
+
+void update_image(Node& field, const ImageRule& rule) {
+  if (!field.is_string() || !image_matches(field.as_string(), rule.name)) return;
+  std::string name, tag, digest;
+  split_image(field.as_string(), name, tag, digest);
+  if (!rule.new_name.empty()) name = rule.new_name;
+  if (!rule.new_tag.empty() && !rule.digest.empty()) {
+    tag = rule.new_tag;
+    digest = rule.digest;
+  } else if (!rule.new_tag.empty()) {
+    tag = rule.new_tag;
+    digest.clear();
+  } else if (!rule.digest.empty()) {
+    tag.clear();
+    digest = rule.digest;
+  }
+  if (!rule.tag_suffix.empty()) tag += rule.tag_suffix;
+  std::string out = name;
+  if (!tag.empty()) out += ":" + tag;
+  if (!digest.empty()) out += "@" + digest;
+  field = Node::string(out);
+}
+
+void legacy_walk(Node& node, const ImageRule& rule) {
+  if (node.is_map()) {
+    for (MapEntry& e : node.entries_mut()) {
+      std::string_view key = e.key.as_string();
+      if ((key == "containers" || key == "initContainers") && e.value.is_list()) {
+        for (Node& container : e.value.items_mut()) {
+          if (Node* image = container.find_mut("image")) update_image(*image, rule);
+        }
+      }
+      if (e.value.is_container()) legacy_walk(e.value, rule);
+    }
+  } else if (node.is_list()) {
+    for (Node& item : node.items_mut()) {
+      if (item.is_container()) legacy_walk(item, rule);
+    }
+  }
+}
+
+}  // namespace
+
+Result<Transform> make_image_tag(const Node& config) {
+  const Node* tag = config.find("imageTag");
+  if (tag == nullptr || !tag->is_map()) return fail("ImageTagTransformer: imageTag is required");
+  ImageRule rule;
+  rule.name = text_of(tag->find("name"));
+  rule.new_name = text_of(tag->find("newName"));
+  rule.new_tag = text_of(tag->find("newTag"));
+  rule.digest = text_of(tag->find("digest"));
+  rule.tag_suffix = text_of(tag->find("tagSuffix"));
+  FieldSpecs specs = TRY(field_specs_of(config));
+  // The legacy walk already covers container lists; field specs reach the rest.
+  FieldSpecs extra;
+  for (const FieldSpec& spec : specs) {
+    std::vector<std::string> keys = split_field_path(spec.path);
+    bool containers = keys.size() >= 2 && keys.back() == "image" &&
+                      (keys[keys.size() - 2] == "containers[]" ||
+                       keys[keys.size() - 2] == "initContainers[]" ||
+                       keys[keys.size() - 2] == "containers" ||
+                       keys[keys.size() - 2] == "initContainers");
+    if (!containers) extra.push_back(spec);
+  }
+  return Transform([rule, extra](ResourceSet& set) -> Result<void> {
+    for (Resource& r : set.mut()) {
+      if (r.kind() == "CustomResourceDefinition") continue;
+      legacy_walk(r.obj, rule);
+      TRY_VOID(visit_field_specs(r.obj, extra, CreateKind::none, [&](Node& field) -> Result<void> {
+        if (field.is_list()) {
+          for (Node& item : field.items_mut()) update_image(item, rule);
+        } else {
+          update_image(field, rule);
+        }
+        return {};
+      }));
+    }
+    return {};
+  });
+}
+
+Result<Transform> make_replica_count(const Node& config) {
+  const Node* replica = config.find("replica");
+  if (replica == nullptr || !replica->is_map()) {
+    return fail("ReplicaCountTransformer: replica is required");
+  }
+  std::string name(replica->string_at({"name"}));
+  const Node* count = replica->find("count");
+  Node value = count != nullptr ? *count : Node::integer(0);
+  FieldSpecs specs = TRY(field_specs_of(config));
+  return Transform([name, value, specs](ResourceSet& set) -> Result<void> {
+    bool found = false;
+    for (const FieldSpec& spec : specs) {
+      for (size_t i : set.by_any_name(name)) {
+        Resource& r = set.same_id(i);
+        std::vector<ResId> ids = r.previous;
+        ids.push_back(r.cur_id());
+        bool hit = false;
+        for (const ResId& id : ids) {
+          if (id.name == name && id.gvk.is_selected_by(spec.gvk)) hit = true;
+        }
+        if (!hit) continue;
+        found = true;
+        TRY_VOID(visit_field_spec(r.obj, spec, CreateKind::scalar, [&](Node& field) -> Result<void> {
+          field = value;
+          return {};
+        }));
+      }
+    }
+    if (!found) {
+      std::string gvks;
+      for (const FieldSpec& spec : specs) gvks += (gvks.empty() ? "" : " ") + spec.gvk.str();
+      return fail("resource with name ", name, " does not match a config with the following GVK [",
+                  gvks, "]");
+    }
+    return {};
+  });
+}
+
+}  // namespace plumb::render

@@ -1,0 +1,495 @@
+#include "render/target.hpp"
+
+#include <algorithm>
+
+#include "core/yaml.hpp"
+#include "render/plugin.hpp"
+
+namespace plumb::render {
+namespace {
+
+constexpr std::string_view k_origin_annotation = "config.kubernetes.io/origin";
+
+std::string quote_if_needed(std::string_view s) {
+  // The origin annotation is YAML text; paths are plain scalars in practice.
+  return std::string(s);
+}
+
+// Merges the labels/annotations of old into fresh (fresh wins), kustomize's
+// CopyMergeMetaDataFieldsFrom; name and namespace come from old.
+void copy_merge_metadata(Resource& fresh, const Resource& old) {
+  for (std::string_view field : {"labels", "annotations"}) {
+    const Node* from = old.obj.at_path({"metadata", field});
+    if (from == nullptr || !from->is_map() || from->empty()) continue;
+    Node merged = *from;
+    if (const Node* mine = fresh.obj.at_path({"metadata", field}); mine && mine->is_map()) {
+      for (const MapEntry& e : mine->entries()) merged.set(e.key.as_string(), e.value);
+    }
+    fresh.obj["metadata"].set(field, merged);
+  }
+  fresh.set_name(old.name());
+  if (!old.ns().empty()) {
+    fresh.set_namespace(old.ns());
+  } else if (Node* md = fresh.obj.find_mut("metadata")) {
+    md->erase("namespace");
+  }
+  fresh.previous = old.previous;
+  fresh.prefixes = old.prefixes;
+  fresh.suffixes = old.suffixes;
+  fresh.ref_var_names = old.ref_var_names;
+}
+
+void merge_data_field(Resource& fresh, const Resource& old, std::string_view field) {
+  const Node* from = old.obj.find(field);
+  if (from == nullptr || !from->is_map()) return;
+  Node merged = *from;
+  if (const Node* mine = fresh.obj.find(field); mine && mine->is_map()) {
+    for (const MapEntry& e : mine->entries()) merged.set(e.key.as_string(), e.value);
+  }
+  if (!merged.empty()) fresh.obj.set(field, merged);
+}
+
+}  // namespace
+
+Result<void> absorb(ResourceSet& into, Resource generated) {
+  ResId id = generated.cur_id();
+  std::vector<size_t> matches = into.by_any_id(id);
+  if (matches.empty()) {
+    if (generated.behavior == Behavior::merge || generated.behavior == Behavior::replace) {
+      return fail("id ", id.str(), " does not exist; cannot merge or replace");
+    }
+    return into.append(std::move(generated));
+  }
+  if (matches.size() > 1) {
+    return fail("found multiple objects that could accept merge of ", id.str());
+  }
+  Resource& old = into.mut()[matches[0]];
+  switch (generated.behavior) {
+    case Behavior::replace: {
+      bool hash = old.needs_hash;
+      copy_merge_metadata(generated, old);
+      generated.needs_hash = hash;
+      break;
+    }
+    case Behavior::merge: {
+      std::string origin(old.annotation(k_origin_annotation));
+      bool hash = old.needs_hash;
+      copy_merge_metadata(generated, old);
+      merge_data_field(generated, old, "data");
+      merge_data_field(generated, old, "binaryData");
+      generated.needs_hash = hash;
+      if (!origin.empty()) generated.set_annotation(k_origin_annotation, origin);
+      break;
+    }
+    default:
+      return fail("id ", id.str(), " exists; behavior must be merge or replace");
+  }
+  generated.behavior = old.behavior;
+  old = std::move(generated);
+  return {};
+}
+
+Result<Target> Target::load(Loader loader, const BuildOptions& options, std::string origin_dir) {
+  std::string content;
+  std::string file;
+  int found = 0;
+  for (std::string_view name : k_kustomization_file_names) {
+    std::string path = join_path(loader.root(), name);
+    if (loader.fs().is_file(path)) {
+      ++found;
+      content = TRY(loader.fs().read_file(path));
+      file = path;
+    }
+  }
+  if (found == 0) {
+    return fail("unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
+                "'Kustomization' in directory '",
+                loader.root(), "'");
+  }
+  if (found > 1) return fail("Found multiple kustomization files under: ", loader.root());
+  Target target;
+  target.m_k = TRY(parse_kustomization(content, file));
+  target.m_loader = std::move(loader);
+  target.m_options = &options;
+  target.m_origin_dir = std::move(origin_dir);
+  return target;
+}
+
+void Target::inherit_build_metadata(const Node* build_metadata) {
+  if (build_metadata == nullptr) {
+    m_k.fields.erase("buildMetadata");
+  } else {
+    m_k.fields.set("buildMetadata", *build_metadata);
+  }
+}
+
+bool Target::tracks_origin() const { return m_k.has_build_metadata("originAnnotations"); }
+
+std::string Target::origin_path(std::string_view path) const {
+  return m_origin_dir.empty() ? clean_path(path) : join_path(m_origin_dir, path);
+}
+
+Result<void> Target::accumulate(Accumulator& ra) {
+  for (std::string_view unsupported : {"helmCharts", "helmChartInflationGenerator"}) {
+    if (const Node* v = m_k.get(unsupported); v && !v->empty()) {
+      return fail(m_k.file, ": ", unsupported, ": helm charts are not supported yet");
+    }
+  }
+  TRY_VOID(accumulate_resources(ra, TRY(m_k.strings("resources")), "resources"));
+  TRY_VOID(merge_configurations(ra));
+  TRY_VOID(run_generators(ra));
+  for (const std::string& path : TRY(m_k.strings("components"))) {
+    if (is_remote_target(path)) {
+      return fail(m_k.file, ": components: ", path, ": remote components are not supported yet");
+    }
+    auto done = accumulate_directory(ra, path, true);
+    if (!done) return std::unexpected(done.error().context("accumulating components"));
+  }
+  TRY_VOID(run_transformers(ra));
+  TRY_VOID(run_validators(ra));
+  TRY_VOID(merge_vars(ra));
+  return {};
+}
+
+Result<void> Target::accumulate_resources(Accumulator& ra, const std::vector<std::string>& paths,
+                                          std::string_view field) {
+  for (const std::string& path : paths) {
+    if (is_remote_target(path)) {
+      return fail(m_k.file, ": ", field, ": ", path, ": remote resources are not supported yet");
+    }
+    if (m_loader.is_dir(path)) {
+      auto done = accumulate_directory(ra, path, false);
+      if (!done) return std::unexpected(done.error().context("accumulating resources"));
+      continue;
+    }
+    auto text = m_loader.load(path);
+    if (!text) {
+      return fail(m_k.file, ": accumulating resources: ", field, ": '", path,
+                  "': ", text.error().message());
+    }
+    std::vector<Resource> loaded = TRY(parse_resources(*text, join_path(m_loader.root(), path)));
+    for (Resource& r : loaded) {
+      if (tracks_origin()) {
+        r.set_annotation(k_origin_annotation, "path: " + quote_if_needed(origin_path(path)) + "\n");
+      }
+      auto added = ra.resources.append(std::move(r));
+      if (!added) {
+        return fail(m_k.file, ": merging resources from '", path, "': ",
+                    added.error().message());
+      }
+    }
+  }
+  return {};
+}
+
+Result<void> Target::accumulate_directory(Accumulator& ra, std::string_view path,
+                                          bool component) {
+  Loader child = TRY(m_loader.child(path));
+  std::string dir = child.root();
+  Target sub = TRY(Target::load(std::move(child), *m_options, origin_path(path)));
+  sub.inherit_build_metadata(m_k.get("buildMetadata"));
+  if (component && !sub.m_k.is_component()) {
+    return fail("expected kind 'Component' for path '", dir, "' but got '", sub.m_k.kind, "'");
+  }
+  if (!component && sub.m_k.is_component()) {
+    return fail("expected kind != 'Component' for path '", dir, "'");
+  }
+  if (component) {
+    auto done = sub.accumulate(ra);
+    if (!done) return std::unexpected(done.error().context("accumulating component '" + dir + "'"));
+    return {};
+  }
+  Accumulator sub_ra;
+  auto done = sub.accumulate(sub_ra);
+  if (!done) return std::unexpected(done.error().context("recursed accumulation of '" + dir + "'"));
+  auto merged = ra.resources.append_all(sub_ra.resources);
+  if (!merged) {
+    return std::unexpected(merged.error().context("recursed merging from path '" + dir + "'"));
+  }
+  TRY_VOID(ra.config.merge(sub_ra.config));
+  for (Var& v : sub_ra.vars) {
+    for (const Var& have : ra.vars) {
+      if (have.name == v.name) return fail("var '", v.name, "' already encountered");
+    }
+    ra.vars.push_back(std::move(v));
+  }
+  return {};
+}
+
+Result<void> Target::merge_configurations(Accumulator& ra) {
+  for (const std::string& path : TRY(m_k.strings("configurations"))) {
+    std::string text = TRY(m_loader.load(path));
+    std::string source = join_path(m_loader.root(), path);
+    Node doc = TRY(parse_yaml(text, source));
+    TRY_VOID(ra.config.merge(TRY(TransformerConfig::from_node(doc, source))));
+  }
+  for (const std::string& path : TRY(m_k.strings("crds"))) {
+    std::string text = TRY(m_loader.load(path));
+    std::string source = join_path(m_loader.root(), path);
+    TRY_VOID(ra.config.merge(TRY(config_from_crds(text, source))));
+  }
+  return {};
+}
+
+Result<std::vector<Resource>> Target::plugin_configs(std::string_view field) {
+  std::vector<Resource> out;
+  std::vector<std::string> paths;
+  const Node* entries = m_k.get(field);
+  if (entries == nullptr) return out;
+  if (!entries->is_list()) return fail(m_k.file, ": field '", field, "' must be a list");
+  Accumulator temp;
+  for (const Node& entry : entries->items()) {
+    std::string_view text = entry.as_string();
+    auto docs = parse_resources(text, m_k.file);
+    bool inline_config = docs && !docs->empty();
+    if (!inline_config) {
+      paths.emplace_back(text);
+      continue;
+    }
+    for (Resource& r : *docs) {
+      if (tracks_origin()) {
+        r.set_annotation(k_origin_annotation,
+                         "configuredIn: " + origin_path(base_name(m_k.file)) + "\n");
+      }
+      TRY_VOID(temp.resources.append(std::move(r)));
+    }
+  }
+  TRY_VOID(accumulate_resources(temp, paths, field));
+  for (const Resource& r : temp.resources.items()) out.push_back(r);
+  return out;
+}
+
+Result<void> Target::run_generators(Accumulator& ra) {
+  PluginContext ctx{&m_loader, &ra.config};
+  auto run = [&](const Node& config, std::string_view origin) -> Result<void> {
+    ResourceSet generated = TRY(run_generator(config, ctx));
+    for (Resource r : generated.items()) {
+      if (tracks_origin()) r.set_annotation(k_origin_annotation, origin);
+      auto done = absorb(ra.resources, std::move(r));
+      if (!done) return std::unexpected(done.error().context(m_k.file));
+    }
+    return {};
+  };
+  const Node* options = m_k.get("generatorOptions");
+  for (std::string_view field : {"configMapGenerator", "secretGenerator"}) {
+    const Node* list = m_k.get(field);
+    if (list == nullptr) continue;
+    if (!list->is_list()) return fail(m_k.file, ": field '", field, "' must be a list");
+    std::string kind = field == "configMapGenerator" ? "ConfigMapGenerator" : "SecretGenerator";
+    for (const Node& args : list->items()) {
+      Node config = args;
+      config.set("kind", Node::string(kind));
+      if (options != nullptr) config.set("globalOptions", *options);
+      std::string origin = "configuredIn: " + origin_path(base_name(m_k.file)) +
+                           "\nconfiguredBy:\n  apiVersion: builtin\n  kind: " + kind + "\n";
+      TRY_VOID(run(config, origin));
+    }
+  }
+  for (const Resource& config : TRY(plugin_configs("generators"))) {
+    std::string origin(config.annotation(k_origin_annotation));
+    if (origin.starts_with("path: ")) origin = "configuredIn: " + origin.substr(6);
+    Node plain = config.obj;
+    if (Node* md = plain.find_mut("metadata")) {
+      if (Node* an = md->find_mut("annotations")) {
+        an->erase(k_origin_annotation);
+        if (an->empty()) md->erase("annotations");
+      }
+    }
+    origin += "configuredBy:\n  apiVersion: " + std::string(plain.string_at({"apiVersion"})) +
+              "\n  kind: " + std::string(plain.string_at({"kind"})) + "\n";
+    if (!plain.string_at({"metadata", "name"}).empty()) {
+      origin += "  name: " + std::string(plain.string_at({"metadata", "name"})) + "\n";
+    }
+    TRY_VOID(run(plain, origin));
+  }
+  return {};
+}
+
+Result<void> Target::run_transformers(Accumulator& ra) {
+  PluginContext ctx{&m_loader, &ra.config};
+  const TransformerConfig& tc = ra.config;
+  std::vector<Transform> chain;
+  auto add = [&](Node config) -> Result<void> {
+    chain.push_back(TRY(make_transformer(config, ctx)));
+    return {};
+  };
+  auto plugin = [](std::string_view kind) {
+    Node n = Node::map();
+    n.set("kind", Node::string(kind));
+    return n;
+  };
+  if (const Node* smp = m_k.get("patchesStrategicMerge"); smp && !smp->empty()) {
+    Node c = plugin("PatchStrategicMergeTransformer");
+    c.set("paths", *smp);
+    TRY_VOID(add(c));
+  }
+  if (const Node* patches = m_k.get("patches"); patches && patches->is_list()) {
+    for (const Node& p : patches->items()) {
+      Node c = p;
+      c.set("kind", Node::string("PatchTransformer"));
+      TRY_VOID(add(c));
+    }
+  }
+  if (!m_k.string("namespace").empty()) {
+    Node c = plugin("NamespaceTransformer");
+    c["metadata"].set("namespace", Node::string(m_k.string("namespace")));
+    c.set("fieldSpecs", field_specs_node(tc.name_space));
+    TRY_VOID(add(c));
+  }
+  if (!m_k.string("namePrefix").empty()) {
+    Node c = plugin("PrefixTransformer");
+    c.set("prefix", Node::string(m_k.string("namePrefix")));
+    c.set("fieldSpecs", field_specs_node(tc.name_prefix));
+    TRY_VOID(add(c));
+  }
+  if (!m_k.string("nameSuffix").empty()) {
+    Node c = plugin("SuffixTransformer");
+    c.set("suffix", Node::string(m_k.string("nameSuffix")));
+    c.set("fieldSpecs", field_specs_node(tc.name_suffix));
+    TRY_VOID(add(c));
+  }
+  if (const Node* labels = m_k.get("labels"); labels && labels->is_list()) {
+    for (const Node& entry : labels->items()) {
+      FieldSpecs specs = TRY(field_specs_of(entry));
+      const Node* selectors = find_field(entry, "includeSelectors");
+      const Node* templates = find_field(entry, "includeTemplates");
+      if (selectors && selectors->as_bool()) {
+        for (const FieldSpec& s : tc.common_labels) TRY_VOID(merge_field_spec(specs, s));
+      } else {
+        TRY_VOID(merge_field_spec(specs, FieldSpec{{}, "metadata/labels", true}));
+        if (templates && templates->as_bool()) {
+          for (const FieldSpec& s : tc.template_labels) TRY_VOID(merge_field_spec(specs, s));
+        }
+      }
+      Node c = plugin("LabelTransformer");
+      const Node* pairs = find_field(entry, "pairs");
+      c.set("labels", pairs ? *pairs : Node::map());
+      c.set("fieldSpecs", field_specs_node(specs));
+      TRY_VOID(add(c));
+    }
+  }
+  if (const Node* labels = m_k.get("commonLabels"); labels && !labels->empty()) {
+    Node c = plugin("LabelTransformer");
+    c.set("labels", *labels);
+    c.set("fieldSpecs", field_specs_node(tc.common_labels));
+    TRY_VOID(add(c));
+  }
+  if (const Node* annotations = m_k.get("commonAnnotations"); annotations && !annotations->empty()) {
+    Node c = plugin("AnnotationsTransformer");
+    c.set("annotations", *annotations);
+    c.set("fieldSpecs", field_specs_node(tc.common_annotations));
+    TRY_VOID(add(c));
+  }
+  if (const Node* patches = m_k.get("patchesJson6902"); patches && patches->is_list()) {
+    for (const Node& p : patches->items()) {
+      Node c = plugin("PatchJson6902Transformer");
+      if (const Node* t = find_field(p, "target")) c.set("target", *t);
+      if (const Node* path = find_field(p, "path")) c.set("path", *path);
+      if (const Node* op = find_field(p, "patch")) c.set("jsonOp", *op);
+      TRY_VOID(add(c));
+    }
+  }
+  if (const Node* replicas = m_k.get("replicas"); replicas && replicas->is_list()) {
+    for (const Node& r : replicas->items()) {
+      Node c = plugin("ReplicaCountTransformer");
+      c.set("replica", r);
+      c.set("fieldSpecs", field_specs_node(tc.replicas));
+      TRY_VOID(add(c));
+    }
+  }
+  if (const Node* images = m_k.get("images"); images && images->is_list()) {
+    for (const Node& image : images->items()) {
+      Node c = plugin("ImageTagTransformer");
+      c.set("imageTag", image);
+      c.set("fieldSpecs", field_specs_node(tc.images));
+      TRY_VOID(add(c));
+    }
+  }
+  if (const Node* replacements = m_k.get("replacements"); replacements && !replacements->empty()) {
+    Node c = plugin("ReplacementTransformer");
+    c.set("replacements", *replacements);
+    TRY_VOID(add(c));
+  }
+  for (const Resource& config : TRY(plugin_configs("transformers"))) {
+    Node plain = config.obj;
+    if (Node* md = plain.find_mut("metadata")) {
+      if (Node* an = md->find_mut("annotations")) {
+        an->erase(k_origin_annotation);
+        if (an->empty()) md->erase("annotations");
+      }
+    }
+    auto t = make_transformer(plain, ctx);
+    if (!t) return std::unexpected(t.error().context(m_k.file + ": transformers"));
+    chain.push_back(std::move(*t));
+  }
+  for (const Transform& t : chain) {
+    auto done = t(ra.resources);
+    if (!done) return std::unexpected(done.error().context(m_k.file));
+  }
+  return {};
+}
+
+Result<void> Target::run_validators(Accumulator& ra) {
+  PluginContext ctx{&m_loader, &ra.config};
+  for (const Resource& config : TRY(plugin_configs("validators"))) {
+    Transform t = TRY(make_transformer(config.obj, ctx));
+    ResourceSet copy = ra.resources;
+    TRY_VOID(t(copy));
+  }
+  return {};
+}
+
+Result<void> Target::merge_vars(Accumulator& ra) {
+  const Node* vars = m_k.get("vars");
+  if (vars == nullptr) return {};
+  if (!vars->is_list()) return fail(m_k.file, ": field 'vars' must be a list");
+  for (const Node& entry : vars->items()) {
+    Var v;
+    v.name = std::string(entry.string_at({"name"}));
+    const Node* ref = find_field(entry, "objref");
+    if (ref == nullptr) return fail(m_k.file, ": var '", v.name, "' has no objref");
+    v.gvk = Gvk::from_api_version(ref->string_at({"apiVersion"}), ref->string_at({"kind"}));
+    if (const Node* g = ref->find("group"); g && v.gvk.group.empty()) {
+      v.gvk.group = std::string(g->as_string());
+    }
+    if (const Node* ver = ref->find("version"); ver && v.gvk.version.empty()) {
+      v.gvk.version = std::string(ver->as_string());
+    }
+    v.obj_name = std::string(ref->string_at({"name"}));
+    v.obj_namespace = std::string(ref->string_at({"namespace"}));
+    v.field_path = "metadata.name";
+    if (const Node* fr = find_field(entry, "fieldref")) {
+      std::string_view fp = fr->string_at({"fieldpath"});
+      if (fp.empty()) fp = fr->string_at({"fieldPath"});
+      if (!fp.empty()) v.field_path = std::string(fp);
+    }
+    ResId target{v.gvk, v.obj_name, v.obj_namespace};
+    bool exact_ns = !v.obj_namespace.empty() || v.gvk.cluster_scoped();
+    std::vector<size_t> matched;
+    for (size_t i : ra.resources.by_any_name(v.obj_name)) {
+      const Resource& r = ra.resources[i];
+      std::vector<ResId> ids = r.previous;
+      ids.push_back(r.cur_id());
+      for (const ResId& id : ids) {
+        bool hit = id.gvk == target.gvk && id.name == target.name &&
+                   (!exact_ns || id.effective_namespace() == target.effective_namespace());
+        if (hit) {
+          matched.push_back(i);
+          break;
+        }
+      }
+    }
+    if (matched.size() > 1) {
+      return fail(m_k.file, ": found ", std::to_string(matched.size()),
+                  " resId matches for var ", v.name, " (unable to disambiguate)");
+    }
+    if (matched.size() == 1) ra.resources.mut()[matched[0]].ref_var_names.push_back(v.name);
+    for (const Var& have : ra.vars) {
+      if (have.name == v.name) return fail(m_k.file, ": var '", v.name, "' already encountered");
+    }
+    ra.vars.push_back(std::move(v));
+  }
+  return {};
+}
+
+}  // namespace plumb::render

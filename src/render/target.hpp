@@ -1,0 +1,63 @@
+// One kustomization directory being built (kustomize's KustTarget): loads its file, then
+// accumulates resources, generators, components, transformers and vars into an Accumulator.
+// Sub-kustomizations get their own Accumulator, merged into the parent's; components work on
+// the parent's.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "render/build.hpp"
+#include "render/field_spec.hpp"
+#include "render/kustomization.hpp"
+#include "render/loader.hpp"
+#include "render/resource_set.hpp"
+
+namespace plumb::render {
+
+struct Var {
+  std::string name;
+  Gvk gvk;
+  std::string obj_name;
+  std::string obj_namespace;
+  std::string field_path;
+};
+
+struct Accumulator {
+  ResourceSet resources;
+  TransformerConfig config = TransformerConfig::defaults();
+  std::vector<Var> vars;
+};
+
+class Target {
+ public:
+  // origin_dir: this directory relative to the top kustomization (for origin annotations).
+  static Result<Target> load(Loader loader, const BuildOptions& options, std::string origin_dir);
+
+  const Kustomization& kustomization() const { return m_k; }
+  void inherit_build_metadata(const Node* build_metadata);
+  Result<void> accumulate(Accumulator& ra);
+
+ private:
+  Result<void> accumulate_resources(Accumulator& ra, const std::vector<std::string>& paths,
+                                    std::string_view field);
+  Result<void> accumulate_directory(Accumulator& ra, std::string_view path, bool component);
+  Result<void> merge_configurations(Accumulator& ra);
+  Result<void> run_generators(Accumulator& ra);
+  Result<void> run_transformers(Accumulator& ra);
+  Result<void> run_validators(Accumulator& ra);
+  Result<void> merge_vars(Accumulator& ra);
+  Result<std::vector<Resource>> plugin_configs(std::string_view field);
+  bool tracks_origin() const;
+  std::string origin_path(std::string_view path) const;
+
+  Loader m_loader;
+  Kustomization m_k;
+  const BuildOptions* m_options = nullptr;
+  std::string m_origin_dir;
+};
+
+Result<void> absorb(ResourceSet& into, Resource generated);
+
+}  // namespace plumb::render
