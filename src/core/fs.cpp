@@ -34,12 +34,14 @@ std::string clean_path(std::string_view path) {
     }
     parts.push_back(part);
   }
-  std::string out = absolute ? "/" : "";
+  std::string out;
+  out.reserve(path.size() + 1);
+  if (absolute) out.push_back('/');
   for (size_t k = 0; k < parts.size(); ++k) {
-    if (k > 0) out += '/';
-    out += parts[k];
+    if (k > 0) out.push_back('/');
+    out.append(parts[k].data(), parts[k].size());
   }
-  if (out.empty()) out = ".";
+  if (out.empty()) out.push_back('.');
   return out;
 }
 

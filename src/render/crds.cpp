@@ -64,7 +64,12 @@ Result<void> load_type(TransformerConfig& config, const Gvk& gvk, const Node& de
 
 Result<TransformerConfig> config_from_crds(std::string_view text, std::string_view source) {
   std::string_view trimmed = text.substr(std::min(text.size(), text.find_first_not_of(" \t\r\n")));
-  Node defs = trimmed.starts_with("{") ? TRY(parse_json(text, source)) : TRY(parse_yaml(text, source));
+  Node defs;
+  if (trimmed.starts_with("{")) {
+    defs = TRY(parse_json(text, source));
+  } else {
+    defs = TRY(parse_yaml(text, source));
+  }
   TransformerConfig config;
   if (!defs.is_map()) return fail(source, ": expected a map of OpenAPI definitions");
   if (const Node* inner = defs.find("definitions"); inner && inner->is_map()) defs = *inner;

@@ -98,7 +98,8 @@ Result<FieldSpecs> spec_list(const Node* node, std::string_view source) {
   if (node == nullptr || node->is_null()) return out;
   if (!node->is_list()) return fail(source, ": expected a list of field specs");
   for (const Node& item : node->items()) {
-    TRY_VOID(merge_field_spec(out, TRY(field_spec_from_node(item, source))));
+    FieldSpec spec = TRY(field_spec_from_node(item, source));
+    TRY_VOID(merge_field_spec(out, spec));
   }
   return out;
 }

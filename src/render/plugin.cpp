@@ -10,7 +10,8 @@ Result<FieldSpecs> field_specs_of(const Node& config) {
   if (list == nullptr || list->is_null()) return specs;
   if (!list->is_list()) return fail("fieldSpecs must be a list");
   for (const Node& item : list->items()) {
-    TRY_VOID(merge_field_spec(specs, TRY(field_spec_from_node(item, "fieldSpecs"))));
+    FieldSpec spec = TRY(field_spec_from_node(item, "fieldSpecs"));
+    TRY_VOID(merge_field_spec(specs, spec));
   }
   return specs;
 }

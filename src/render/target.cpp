@@ -135,7 +135,8 @@ Result<void> Target::accumulate(Accumulator& ra) {
       return fail(m_k.file, ": ", unsupported, ": helm charts are not supported yet");
     }
   }
-  TRY_VOID(accumulate_resources(ra, TRY(m_k.strings("resources")), "resources"));
+  std::vector<std::string> resources = TRY(m_k.strings("resources"));
+  TRY_VOID(accumulate_resources(ra, resources, "resources"));
   TRY_VOID(merge_configurations(ra));
   TRY_VOID(run_generators(ra));
   for (const std::string& path : TRY(m_k.strings("components"))) {
@@ -221,12 +222,14 @@ Result<void> Target::merge_configurations(Accumulator& ra) {
     std::string text = TRY(m_loader.load(path));
     std::string source = join_path(m_loader.root(), path);
     Node doc = TRY(parse_yaml(text, source));
-    TRY_VOID(ra.config.merge(TRY(TransformerConfig::from_node(doc, source))));
+    TransformerConfig config = TRY(TransformerConfig::from_node(doc, source));
+    TRY_VOID(ra.config.merge(config));
   }
   for (const std::string& path : TRY(m_k.strings("crds"))) {
     std::string text = TRY(m_loader.load(path));
     std::string source = join_path(m_loader.root(), path);
-    TRY_VOID(ra.config.merge(TRY(config_from_crds(text, source))));
+    TransformerConfig config = TRY(config_from_crds(text, source));
+    TRY_VOID(ra.config.merge(config));
   }
   return {};
 }
