@@ -213,7 +213,7 @@ Result<ResourceSet> generate_config_map(const Node& config, const PluginContext&
     if (is_valid_utf8(p.value)) {
       data.set(p.key, Node::string(p.value));
     } else {
-      binary.set(p.key, Node::string(base64_encode(p.value)));
+      binary.set(p.key, Node::string(base64_lines(p.value)));
     }
   }
   if (!data.empty()) r.obj.set("data", data);
@@ -230,7 +230,7 @@ Result<ResourceSet> generate_secret(const Node& config, const PluginContext& ctx
   auto pairs = collect_pairs(config, *ctx.loader);
   if (!pairs) return std::unexpected(pairs.error().context("secretGenerator " + std::string(r.name())));
   Node data = Node::map();
-  for (const Pair& p : *pairs) data.set(p.key, Node::string(base64_encode(p.value)));
+  for (const Pair& p : *pairs) data.set(p.key, Node::string(base64_lines(p.value)));
   if (!data.empty()) r.obj.set("data", data);
   std::string_view type = config.string_at({"type"});
   r.obj.set("type", Node::string(type.empty() ? "Opaque" : type));

@@ -151,14 +151,15 @@ std::string encode_for_hash(const Node& object) {
   Node m = Node::map();
   if (kind == "ConfigMap") {
     m.set("kind", Node::string("ConfigMap"));
-    m.set("name", Node::string(object.string_at({"metadata", "name"})));
+    // kustomize's hasher reads the name from a field that is never set: always "".
+    m.set("name", Node::string(""));
     m.set("data", string_map(object.find("data")));
     Node binary = string_map(object.find("binaryData"));
     if (!binary.empty()) m.set("binaryData", binary);
   } else if (kind == "Secret") {
     m.set("kind", Node::string("Secret"));
     m.set("type", Node::string(object.string_at({"type"})));
-    m.set("name", Node::string(object.string_at({"metadata", "name"})));
+    m.set("name", Node::string(""));
     m.set("data", string_map(object.find("data")));
     Node string_data = string_map(object.find("stringData"));
     if (!string_data.empty()) m.set("stringData", string_data);
@@ -201,6 +202,19 @@ std::string base64_encode(std::string_view bytes) {
                           reinterpret_cast<const unsigned char*>(bytes.data()),
                           static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string base64_lines(std::string_view bytes) {
+  constexpr size_t k_line = 70;
+  std::string flat = base64_encode(bytes);
+  if (flat.size() / k_line + 1 <= 1) return flat;
+  std::string out;
+  out.reserve(flat.size() + flat.size() / k_line + 1);
+  for (size_t i = 0; i < flat.size(); i += k_line) {
+    out.append(flat, i, k_line);
+    out.push_back('\n');
+  }
   return out;
 }
 

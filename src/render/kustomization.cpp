@@ -107,7 +107,7 @@ bool Kustomization::has_build_metadata(std::string_view option) const {
 }
 
 Result<Kustomization> parse_kustomization(std::string_view content, std::string_view file) {
-  Node doc = TRY(parse_yaml(content, file));
+  Node doc = TRY(parse_yaml(content, file, DuplicateKeys::last_wins));
   Kustomization k;
   k.file = std::string(file);
   if (doc.is_null()) doc = Node::map();
