@@ -120,6 +120,7 @@ Result<TransformerConfig> TransformerConfig::from_node(const Node& doc, std::str
       {"namespace", &TransformerConfig::name_space},
       {"commonLabels", &TransformerConfig::common_labels},
       {"templateLabels", &TransformerConfig::template_labels},
+      {"labels", &TransformerConfig::labels},
       {"commonAnnotations", &TransformerConfig::common_annotations},
       {"varReference", &TransformerConfig::var_reference},
       {"images", &TransformerConfig::images},
@@ -163,6 +164,7 @@ Result<void> TransformerConfig::merge(const TransformerConfig& other) {
   TRY_VOID(merge_list(name_space, other.name_space));
   TRY_VOID(merge_list(common_labels, other.common_labels));
   TRY_VOID(merge_list(template_labels, other.template_labels));
+  TRY_VOID(merge_list(labels, other.labels));
   TRY_VOID(merge_list(common_annotations, other.common_annotations));
   TRY_VOID(merge_list(var_reference, other.var_reference));
   TRY_VOID(merge_list(images, other.images));

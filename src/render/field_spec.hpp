@@ -54,6 +54,7 @@ struct TransformerConfig {
   FieldSpecs name_space;
   FieldSpecs common_labels;
   FieldSpecs template_labels;
+  FieldSpecs labels;  // added to every `labels:` entry
   FieldSpecs common_annotations;
   FieldSpecs var_reference;
   FieldSpecs images;

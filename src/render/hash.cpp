@@ -130,10 +130,12 @@ void append_go_json(const Node& value, std::string& out) {
 
 namespace {
 
-// A map of string values, as kustomize reads data maps (map[string]string).
+// A map of string values, as kustomize reads data maps (map[string]string); a missing data
+// field hashes as "" (kustomize's encoder sees an empty value, not an empty map).
 Node string_map(const Node* data) {
+  if (data == nullptr) return Node::string("");
   Node out = Node::map();
-  if (data == nullptr || !data->is_map()) return out;
+  if (!data->is_map()) return out;
   for (const MapEntry& e : data->entries()) {
     if (e.value.is_string()) {
       out.set(e.key.as_string(), e.value);
@@ -154,15 +156,17 @@ std::string encode_for_hash(const Node& object) {
     // kustomize's hasher reads the name from a field that is never set: always "".
     m.set("name", Node::string(""));
     m.set("data", string_map(object.find("data")));
-    Node binary = string_map(object.find("binaryData"));
-    if (!binary.empty()) m.set("binaryData", binary);
+    const Node* binary = object.find("binaryData");
+    if (binary != nullptr && !binary->empty()) m.set("binaryData", string_map(binary));
   } else if (kind == "Secret") {
     m.set("kind", Node::string("Secret"));
     m.set("type", Node::string(object.string_at({"type"})));
     m.set("name", Node::string(""));
     m.set("data", string_map(object.find("data")));
-    Node string_data = string_map(object.find("stringData"));
-    if (!string_data.empty()) m.set("stringData", string_data);
+    const Node* string_data = object.find("stringData");
+    if (string_data != nullptr && !string_data->empty()) {
+      m.set("stringData", string_map(string_data));
+    }
   } else {
     m = object;
   }

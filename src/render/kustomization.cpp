@@ -48,17 +48,17 @@ void append_list(Node& into, const Node& from) {
   for (const Node& item : from.items()) into.push_back(item);
 }
 
-// Generators accept envSource (one) beside envs (many).
+// Generators accept env (one file, the old form) beside envs (many).
 void fold_env_source(Node& generators) {
   if (!generators.is_list()) return;
   for (Node& g : generators.items_mut()) {
     if (!g.is_map()) continue;
-    const Node* one = find_field(g, "envSource");
+    const Node* one = find_field(g, "env");
     if (one == nullptr) continue;
     Node value = *one;
     std::string key;
     for (const MapEntry& e : g.entries()) {
-      if (iequals(e.key.as_string(), "envSource")) key = std::string(e.key.as_string());
+      if (iequals(e.key.as_string(), "env")) key = std::string(e.key.as_string());
     }
     g.erase(key);
     if (value.is_string() && !value.as_string().empty()) g["envs"].push_back(value);

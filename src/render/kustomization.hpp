@@ -1,7 +1,7 @@
 // The kustomization file model: reads kustomization.yaml (or .yml, or Kustomization) into a
 // map with canonical field names. Field names match case-insensitively, as kustomize reads
 // them; deprecated fields are folded into their successors (bases -> resources,
-// imageTags -> images, string-list patches -> patchesStrategicMerge, envSource -> envs).
+// imageTags -> images, string-list patches -> patchesStrategicMerge, env -> envs).
 // Unknown fields are an error naming the file.
 #pragma once
 

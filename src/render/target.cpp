@@ -66,18 +66,14 @@ Result<void> absorb(ResourceSet& into, Resource generated) {
   Resource& old = into.mut()[matches[0]];
   switch (generated.behavior) {
     case Behavior::replace: {
-      bool hash = old.needs_hash;
       copy_merge_metadata(generated, old);
-      generated.needs_hash = hash;
       break;
     }
     case Behavior::merge: {
       std::string origin(old.annotation(k_origin_annotation));
-      bool hash = old.needs_hash;
       copy_merge_metadata(generated, old);
       merge_data_field(generated, old, "data");
       merge_data_field(generated, old, "binaryData");
-      generated.needs_hash = hash;
       if (!origin.empty()) generated.set_annotation(k_origin_annotation, origin);
       break;
     }
@@ -353,7 +349,13 @@ Result<void> Target::run_transformers(Accumulator& ra) {
   }
   if (const Node* labels = m_k.get("labels"); labels && labels->is_list()) {
     for (const Node& entry : labels->items()) {
-      FieldSpecs specs = TRY(field_specs_of(entry));
+      FieldSpecs specs;
+      if (const Node* fields = find_field(entry, "fields"); fields && fields->is_list()) {
+        for (const Node& f : fields->items()) {
+          FieldSpec spec = TRY(field_spec_from_node(f, m_k.file));
+          TRY_VOID(merge_field_spec(specs, spec));
+        }
+      }
       const Node* selectors = find_field(entry, "includeSelectors");
       const Node* templates = find_field(entry, "includeTemplates");
       if (selectors && selectors->as_bool()) {
@@ -364,6 +366,7 @@ Result<void> Target::run_transformers(Accumulator& ra) {
           for (const FieldSpec& s : tc.template_labels) TRY_VOID(merge_field_spec(specs, s));
         }
       }
+      for (const FieldSpec& s : tc.labels) TRY_VOID(merge_field_spec(specs, s));
       Node c = plugin("LabelTransformer");
       const Node* pairs = find_field(entry, "pairs");
       c.set("labels", pairs ? *pairs : Node::map());
