@@ -240,6 +240,34 @@ Result<ResourceSet> generate_secret(const Node& config, const PluginContext& ctx
   return out;
 }
 
+Result<ResourceSet> generate_iam_policy(const Node& config) {
+  std::string_view cloud = config.string_at({"cloud"});
+  if (cloud != "gke") return fail("IAMPolicyGenerator: cloud '", cloud, "' is not supported");
+  std::string_view name = config.string_at({"kubernetesService", "name"});
+  std::string_view ns = config.string_at({"kubernetesService", "namespace"});
+  std::string_view account = config.string_at({"serviceAccount", "name"});
+  std::string_view project = config.string_at({"serviceAccount", "projectId"});
+  if (name.empty() || account.empty() || project.empty()) {
+    return fail("IAMPolicyGenerator: kubernetesService.name, serviceAccount.name and "
+                "serviceAccount.projectId are required");
+  }
+  Node obj = Node::map();
+  obj.set("apiVersion", Node::string("v1"));
+  obj.set("kind", Node::string("ServiceAccount"));
+  Node md = Node::map();
+  md.set("name", Node::string(name));
+  if (!ns.empty()) md.set("namespace", Node::string(ns));
+  Node annotations = Node::map();
+  annotations.set("iam.gke.io/gcp-service-account",
+                  Node::string(std::string(account) + "@" + std::string(project) +
+                               ".iam.gserviceaccount.com"));
+  md.set("annotations", annotations);
+  obj.set("metadata", md);
+  ResourceSet out;
+  out.append_unchecked(Resource(obj));
+  return out;
+}
+
 Result<void> add_hash_suffixes(ResourceSet& resources) {
   for (Resource& r : resources.mut()) {
     std::string_view marked = r.annotation("kustomize.config.k8s.io/needs-hash");

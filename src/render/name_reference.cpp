@@ -184,6 +184,18 @@ class Fixer {
 }  // namespace
 
 Result<void> fix_name_references(ResourceSet& resources, const TransformerConfig& config) {
+  // kustomize refuses a RoleBinding whose ServiceAccount subject has a blank namespace.
+  for (const Resource& r : resources.items()) {
+    if (r.kind() != "RoleBinding") continue;
+    const Node* subjects = r.obj.find("subjects");
+    if (subjects == nullptr || !subjects->is_list()) continue;
+    for (const Node& s : subjects->items()) {
+      const Node* ns = s.find("namespace");
+      if (ns != nullptr && !ns->is_string() && s.string_at({"kind"}) == "ServiceAccount") {
+        return fail("Invalid Input: namespace is blank for resource ", r.cur_id().str());
+      }
+    }
+  }
   // Only renamed objects can need a reference update.
   bool any_renamed = std::any_of(resources.items().begin(), resources.items().end(),
                                  [](const Resource& r) { return !r.previous.empty(); });

@@ -74,6 +74,7 @@ Result<ResourceSet> run_generator(const Node& config, const PluginContext& ctx) 
   std::string_view kind = config.string_at({"kind"});
   if (kind == "ConfigMapGenerator") return generate_config_map(config, ctx);
   if (kind == "SecretGenerator") return generate_secret(config, ctx);
+  if (kind == "IAMPolicyGenerator") return generate_iam_policy(config);
   if (kind.empty()) return fail("a generator config has no kind");
   return fail("generator kind '", kind, "' (", config.string_at({"apiVersion"}),
               "): exec and container plugins are not supported yet");

@@ -45,6 +45,7 @@ Result<Transform> make_replacements(const Node& config, const PluginContext& ctx
 Result<Transform> make_sort_order(const Node& config);
 Result<ResourceSet> generate_config_map(const Node& config, const PluginContext& ctx);
 Result<ResourceSet> generate_secret(const Node& config, const PluginContext& ctx);
+Result<ResourceSet> generate_iam_policy(const Node& config);
 
 // A patch target selector (kustomize's types.Selector): regexes on group, version, kind,
 // name, namespace plus label and annotation selectors.
