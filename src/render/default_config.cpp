@@ -143,7 +143,8 @@ TransformerConfig make_defaults() {
        {"||Ingress|spec/rules/host", "||Ingress|spec/tls/hosts", "||Ingress|spec/tls/secretName",
         "||Service|spec/ports/port", "||Service|spec/ports/targetPort",
         "||StatefulSet|spec/volumeClaimTemplates/spec/nfs/server",
-        "||PersistentVolume|spec/nfs/server", "|||metadata/labels", "|||metadata/annotations"}) {
+        "||PersistentVolume|spec/nfs/server", "|||metadata/labels", "|||metadata/annotations",
+        "||CronJob|spec/jobTemplate/spec/template/volumes/nfs/server"}) {
     c.var_reference.push_back(row(text));
   }
 
@@ -259,6 +260,8 @@ TransformerConfig make_defaults() {
     ref("scheduling.k8s.io|v1|PriorityClass|", std::move(refs));
   }
   ref("networking.k8s.io/v1|v1|IngressClass|", rows({"||Ingress|spec/ingressClassName"}));
+  ref("admissionregistration.k8s.io||ValidatingAdmissionPolicy|",
+      rows({"admissionregistration.k8s.io||ValidatingAdmissionPolicyBinding|spec/policyName"}));
   return c;
 }
 

@@ -143,24 +143,17 @@ class Fixer {
     std::string old_name(name_node->as_string());
     std::vector<size_t> candidates = candidates_named(old_name);
     if (const Node* ns_node = field.find("namespace")) {
-      std::string_view ns = ns_node->as_string();
+      // kustomize groups candidates by original namespace first, then by current one
+      // (effective namespaces: "" is "default").
+      ResId probe{Gvk{}, "", std::string(ns_node->as_string())};
+      std::string_view ns = probe.effective_namespace();
       std::vector<size_t> by_original;
       std::vector<size_t> by_current;
       for (size_t i : candidates) {
-        if (m_set[i].org_id().ns == ns) by_original.push_back(i);
-        if (m_set[i].ns() == ns) by_current.push_back(i);
+        if (m_set[i].org_id().effective_namespace() == ns) by_original.push_back(i);
+        if (m_set[i].cur_id().effective_namespace() == ns) by_current.push_back(i);
       }
       candidates = by_original.empty() ? by_current : by_original;
-      // kustomize groups the whole candidate set by namespace; a namespace present among
-      // the originals wins even when none of those match the name.
-      if (by_original.empty()) {
-        for (size_t i : m_set.by_any_name(old_name)) {
-          if (m_set[i].org_id().ns == ns && reachable(m_set[i])) {
-            candidates.clear();
-            break;
-          }
-        }
-      }
     }
     const Resource* referral = TRY(select(old_name, candidates, true));
     if (referral == nullptr) return {};

@@ -182,19 +182,22 @@ Result<Transform> make_patch(const Node& config, const PluginContext& ctx) {
   }
   PluginContext context = ctx;
   if (auto docs = as_smp(text, "patch")) {
-    if (docs->size() != 1) {
-      return fail("patches: expected one strategic merge patch, found ",
-                  std::to_string(docs->size()));
+    std::vector<SmPatch> patches;
+    for (const Node& doc : *docs) {
+      SmPatch one = sm;
+      one.patch = doc;
+      patches.push_back(std::move(one));
     }
-    sm.patch = (*docs)[0];
-    return Transform([sm, selector, context](ResourceSet& set) -> Result<void> {
-      if (!selector) {
-        size_t target = TRY(one_by_id(set, ResId::of(sm.patch)));
-        return apply_to(set, {target}, sm, context, false);
+    return Transform([patches, selector, context](ResourceSet& set) -> Result<void> {
+      for (const SmPatch& patch : patches) {
+        if (!selector) {
+          size_t target = TRY(one_by_id(set, ResId::of(patch.patch)));
+          TRY_VOID(apply_to(set, {target}, patch, context, false));
+        } else {
+          TRY_VOID(apply_to(set, select(set, *selector), patch, context, true));
+        }
       }
-      std::vector<size_t> picked = select(set, *selector);
-      SmPatch per = sm;
-      return apply_to(set, picked, per, context, true);
+      return {};
     });
   }
   Node ops = TRY(as_json_patch(text, "patch"));

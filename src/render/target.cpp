@@ -219,6 +219,8 @@ Result<void> Target::merge_configurations(Accumulator& ra) {
     std::string source = join_path(m_loader.root(), path);
     Node doc = TRY(parse_yaml(text, source));
     TransformerConfig config = TRY(TransformerConfig::from_node(doc, source));
+    if (doc.is_map() && doc.find("namePrefix")) ra.config.name_prefix.clear();
+    if (doc.is_map() && doc.find("nameSuffix")) ra.config.name_suffix.clear();
     TRY_VOID(ra.config.merge(config));
   }
   for (const std::string& path : TRY(m_k.strings("crds"))) {
