@@ -80,6 +80,9 @@ Result<void> absorb(ResourceSet& into, Resource generated) {
     default:
       return fail("id ", id.str(), " exists; behavior must be merge or replace");
   }
+  // A hash suffix survives only when both sides want one (a merge onto a plain resource
+  // keeps its name; disableNameSuffixHash in the overlay drops the base's hash).
+  generated.needs_hash = generated.needs_hash && old.needs_hash;
   generated.behavior = old.behavior;
   old = std::move(generated);
   return {};
