@@ -55,7 +55,9 @@ Result<void> sort_resources(ResourceSet& resources, const Kustomization& k,
 Result<std::vector<Node>> build_kustomization(const FileSystem& fs, std::string_view dir,
                                               const BuildOptions& options) {
   Loader loader = TRY(Loader::at(fs, dir, options.restrictor));
-  Target top = TRY(Target::load(std::move(loader), options, ""));
+  BuildState state;
+  state.options = &options;
+  Target top = TRY(Target::load(std::move(loader), state, "", true));
   const Kustomization& k = top.kustomization();
   Accumulator ra;
   auto accumulated = top.accumulate(ra);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/json.hpp"
 #include "core/yaml.hpp"
 #include "render/plugin.hpp"
 
@@ -88,7 +89,7 @@ Result<void> absorb(ResourceSet& into, Resource generated) {
   return {};
 }
 
-Result<Target> Target::load(Loader loader, const BuildOptions& options, std::string origin_dir) {
+Result<Target> Target::load(Loader loader, BuildState& state, std::string origin_dir, bool top) {
   std::string content;
   std::string file;
   int found = 0;
@@ -109,9 +110,53 @@ Result<Target> Target::load(Loader loader, const BuildOptions& options, std::str
   Target target;
   target.m_k = TRY(parse_kustomization(content, file));
   target.m_loader = std::move(loader);
-  target.m_options = &options;
+  target.m_state = &state;
   target.m_origin_dir = std::move(origin_dir);
+  TRY_VOID(target.load_openapi(top));
   return target;
+}
+
+Result<void> Target::load_openapi(bool top) {
+  if (m_state->schema_set && !top) return {};
+  const Node* openapi = m_k.get("openapi");
+  const Node* version = openapi ? find_field(*openapi, "version") : nullptr;
+  const Node* path = openapi ? find_field(*openapi, "path") : nullptr;
+  if (version != nullptr && path != nullptr) {
+    return fail(m_k.file, ": openapi: builtin version and custom schema provided, cannot use both");
+  }
+  if (path != nullptr) {
+    std::string file(path->as_string());
+    auto text = m_loader.load(file);
+    if (!text) return fail(m_k.file, ": openapi: '", file, "' doesn't exist or cannot be read");
+    std::string source = join_path(m_loader.root(), file);
+    std::string_view body = *text;
+    size_t first = body.find_first_not_of(" \t\r\n");
+    Node doc;
+    if (first != std::string_view::npos && body[first] == '{') {
+      doc = TRY(parse_json(body, source));
+    } else {
+      doc = TRY(parse_yaml(body, source));
+    }
+    Schema schema(BuiltinTypes::include);
+    TRY_VOID(schema.add_openapi_v2(doc, source));
+    m_state->schema = std::move(schema);
+    m_state->schema_set = true;
+    return {};
+  }
+  if (version != nullptr) {
+    if (version->as_string() != "v1.21.2") {
+      return fail(m_k.file, ": openapi: the specified OpenAPI version '", version->as_string(),
+                  "' is not built in (v1.21.2 is)");
+    }
+    m_state->schema.reset();
+    m_state->schema_set = true;
+    return {};
+  }
+  if (top) {
+    m_state->schema.reset();
+    m_state->schema_set = false;
+  }
+  return {};
 }
 
 void Target::inherit_build_metadata(const Node* build_metadata) {
@@ -186,7 +231,7 @@ Result<void> Target::accumulate_directory(Accumulator& ra, std::string_view path
                                           bool component) {
   Loader child = TRY(m_loader.child(path));
   std::string dir = child.root();
-  Target sub = TRY(Target::load(std::move(child), *m_options, origin_path(path)));
+  Target sub = TRY(Target::load(std::move(child), *m_state, origin_path(path), false));
   sub.inherit_build_metadata(m_k.get("buildMetadata"));
   if (component && !sub.m_k.is_component()) {
     return fail("expected kind 'Component' for path '", dir, "' but got '", sub.m_k.kind, "'");
@@ -264,7 +309,7 @@ Result<std::vector<Resource>> Target::plugin_configs(std::string_view field) {
 }
 
 Result<void> Target::run_generators(Accumulator& ra) {
-  PluginContext ctx{&m_loader, &ra.config};
+  PluginContext ctx{&m_loader, &ra.config, schema()};
   auto run = [&](const Node& config, std::string_view origin) -> Result<void> {
     ResourceSet generated = TRY(run_generator(config, ctx));
     for (Resource r : generated.items()) {
@@ -310,7 +355,7 @@ Result<void> Target::run_generators(Accumulator& ra) {
 }
 
 Result<void> Target::run_transformers(Accumulator& ra) {
-  PluginContext ctx{&m_loader, &ra.config};
+  PluginContext ctx{&m_loader, &ra.config, schema()};
   const TransformerConfig& tc = ra.config;
   std::vector<Transform> chain;
   auto add = [&](Node config) -> Result<void> {
@@ -441,7 +486,7 @@ Result<void> Target::run_transformers(Accumulator& ra) {
 }
 
 Result<void> Target::run_validators(Accumulator& ra) {
-  PluginContext ctx{&m_loader, &ra.config};
+  PluginContext ctx{&m_loader, &ra.config, schema()};
   for (const Resource& config : TRY(plugin_configs("validators"))) {
     Transform t = TRY(make_transformer(config.obj, ctx));
     ResourceSet copy = ra.resources;

@@ -4,10 +4,12 @@
 // the parent's.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "merge/schema.hpp"
 #include "render/build.hpp"
 #include "render/field_spec.hpp"
 #include "render/kustomization.hpp"
@@ -24,6 +26,15 @@ struct Var {
   std::string field_path;
 };
 
+// State shared by every kustomization of one build.
+struct BuildState {
+  const BuildOptions* options = nullptr;
+  // kustomize keeps one schema per build: the top kustomization's `openapi:`, or else the
+  // first one a base declares; builtin types until then.
+  std::optional<Schema> schema;
+  bool schema_set = false;
+};
+
 struct Accumulator {
   ResourceSet resources;
   TransformerConfig config = TransformerConfig::defaults();
@@ -33,7 +44,8 @@ struct Accumulator {
 class Target {
  public:
   // origin_dir: this directory relative to the top kustomization (for origin annotations).
-  static Result<Target> load(Loader loader, const BuildOptions& options, std::string origin_dir);
+  static Result<Target> load(Loader loader, BuildState& state, std::string origin_dir,
+                             bool top);
 
   const Kustomization& kustomization() const { return m_k; }
   void inherit_build_metadata(const Node* build_metadata);
@@ -49,12 +61,14 @@ class Target {
   Result<void> run_validators(Accumulator& ra);
   Result<void> merge_vars(Accumulator& ra);
   Result<std::vector<Resource>> plugin_configs(std::string_view field);
+  Result<void> load_openapi(bool top);
   bool tracks_origin() const;
   std::string origin_path(std::string_view path) const;
 
   Loader m_loader;
   Kustomization m_k;
-  const BuildOptions* m_options = nullptr;
+  BuildState* m_state = nullptr;
+  const Schema* schema() const { return m_state->schema ? &*m_state->schema : nullptr; }
   std::string m_origin_dir;
 };
 
