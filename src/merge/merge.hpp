@@ -60,6 +60,14 @@ struct MergeOptions {
     accept,  // kustomize
   };
 
+  // A patch list item without the list's merge key.
+  enum class MissingMergeKey : uint8_t {
+    error,              // Kubernetes: "map: ... does not contain declared merge key"
+    copy_when_missing,  // kustomize (kyaml): when the original has no such list (or an empty
+                        // one) the patch list is copied; otherwise still an error (kyaml
+                        // would drop every item)
+  };
+
   ListDirectives list_directives = ListDirectives::apply;
   MapDelete map_delete = MapDelete::empty_map;
   Mismatch mismatch = Mismatch::replace;
@@ -67,6 +75,7 @@ struct MergeOptions {
   MergeDirective merge_directive = MergeDirective::error;
   ReplaceStrategy replace_strategy = ReplaceStrategy::apply;
   MixedItems mixed_items = MixedItems::error;
+  MissingMergeKey missing_merge_key = MissingMergeKey::error;
 
   static MergeOptions kubernetes() { return {}; }
   static MergeOptions kustomize() {
@@ -76,7 +85,8 @@ struct MergeOptions {
             .list_order = ListOrder::patch_first,
             .merge_directive = MergeDirective::accept,
             .replace_strategy = ReplaceStrategy::ignore,
-            .mixed_items = MixedItems::accept};
+            .mixed_items = MixedItems::accept,
+            .missing_merge_key = MissingMergeKey::copy_when_missing};
   }
 };
 

@@ -356,7 +356,14 @@ Result<Node> Merger::merge_list(Node original, const Node& patch, const Child& c
 
   Child element;
   element.shape = Shape{child.shape.type, false};
-  if (replace_all || how.strategy == StrategicList::Strategy::replace) {
+  bool keyless =
+      how.strategy == StrategicList::Strategy::merge_by_key &&
+      m_options.missing_merge_key == MergeOptions::MissingMergeKey::copy_when_missing &&
+      (!original.is_list() || original.empty()) &&
+      std::any_of(items.begin(), items.end(), [&](const Node& n) {
+        return n.is_map() && n.find(how.merge_key) == nullptr && n.find("$patch") == nullptr;
+      });
+  if (replace_all || keyless || how.strategy == StrategicList::Strategy::replace) {
     Node out = Node::list(items.size());
     for (size_t i = 0; i < items.size(); ++i)
       out.push_back(TRY(clean(items[i], element, item_path(path, i))));
