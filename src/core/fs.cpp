@@ -65,7 +65,9 @@ std::string_view base_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-bool is_abs_path(std::string_view path) { return !path.empty() && path.front() == '/'; }
+bool is_abs_path(std::string_view path) {
+  return !path.empty() && path.front() == '/';
+}
 
 bool path_within(std::string_view path, std::string_view root) {
   if (root == "/") return is_abs_path(path);
@@ -81,7 +83,7 @@ class DiskFileSystem final : public FileSystem {
  public:
   Result<std::string> read_file(std::string_view path) const override {
     std::string p(path);
-    struct stat st{};
+    struct stat st {};
     if (::stat(p.c_str(), &st) != 0) return fail(p, ": ", std::strerror(errno));
     if (S_ISDIR(st.st_mode)) return fail(p, ": is a directory");
     std::ifstream in(p, std::ios::binary);
@@ -107,12 +109,12 @@ class DiskFileSystem final : public FileSystem {
   }
 
   bool is_dir(std::string_view path) const override {
-    struct stat st{};
+    struct stat st {};
     return ::stat(std::string(path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   }
 
   bool is_file(std::string_view path) const override {
-    struct stat st{};
+    struct stat st {};
     return ::stat(std::string(path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
   }
 
@@ -126,7 +128,9 @@ class DiskFileSystem final : public FileSystem {
 
 }  // namespace
 
-std::unique_ptr<FileSystem> make_disk_fs() { return std::make_unique<DiskFileSystem>(); }
+std::unique_ptr<FileSystem> make_disk_fs() {
+  return std::make_unique<DiskFileSystem>();
+}
 
 // --- memory ---
 
@@ -173,8 +177,8 @@ Result<std::string> MemoryFileSystem::resolve(std::string_view path) const {
       std::string next = join_path(done, part);
       auto link = m_links.find(next);
       if (link != m_links.end()) {
-        std::string target = is_abs_path(link->second) ? link->second
-                                                       : join_path(done, link->second);
+        std::string target =
+            is_abs_path(link->second) ? link->second : join_path(done, link->second);
         p = rest.empty() ? clean_path(target) : join_path(target, rest);
         changed = true;
         break;

@@ -15,7 +15,8 @@ std::string short_kind(std::string_view type_name) {
 
 std::string join(const std::vector<std::string>& path) {
   std::string out;
-  for (const std::string& p : path) out += (out.empty() ? "" : "/") + p;
+  for (const std::string& p : path)
+    out += (out.empty() ? "" : "/") + p;
   return out;
 }
 

@@ -27,7 +27,8 @@ FieldSpec row(std::string_view text) {
 
 FieldSpecs rows(std::initializer_list<std::string_view> texts) {
   FieldSpecs out;
-  for (std::string_view t : texts) out.push_back(row(t));
+  for (std::string_view t : texts)
+    out.push_back(row(t));
   return out;
 }
 
@@ -66,8 +67,7 @@ TransformerConfig make_defaults() {
       "batch||CronJob|spec/jobTemplate/spec/template/metadata/labels|c",
   });
   FieldSpecs metadata_labels = rows({"|||metadata/labels|c"});
-  metadata_labels.insert(metadata_labels.end(), c.template_labels.begin(),
-                         c.template_labels.end());
+  metadata_labels.insert(metadata_labels.end(), c.template_labels.begin(), c.template_labels.end());
   metadata_labels.insert(metadata_labels.begin() + 6,
                          row("apps||StatefulSet|spec/volumeClaimTemplates[]/metadata/labels|c"));
   c.common_labels = rows({
@@ -102,7 +102,8 @@ TransformerConfig make_defaults() {
       "networking.k8s.io||NetworkPolicy|spec/ingress/from/podSelector/matchLabels",
       "networking.k8s.io||NetworkPolicy|spec/egress/to/podSelector/matchLabels",
   });
-  for (const FieldSpec& spec : metadata_labels) (void)merge_field_spec(c.common_labels, spec);
+  for (const FieldSpec& spec : metadata_labels)
+    (void)merge_field_spec(c.common_labels, spec);
   c.common_annotations = rows({
       "|||metadata/annotations|c",
       "|v1|ReplicationController|spec/template/metadata/annotations|c",
@@ -128,10 +129,10 @@ TransformerConfig make_defaults() {
   });
 
   // varReference
-  for (std::string_view field :
-       {"containers/args", "containers/command", "containers/env/value",
-        "containers/volumeMounts/mountPath", "initContainers/args", "initContainers/command",
-        "initContainers/env/value", "initContainers/volumeMounts/mountPath", "volumes/nfs/server"}) {
+  for (std::string_view field : {"containers/args", "containers/command", "containers/env/value",
+                                 "containers/volumeMounts/mountPath", "initContainers/args",
+                                 "initContainers/command", "initContainers/env/value",
+                                 "initContainers/volumeMounts/mountPath", "volumes/nfs/server"}) {
     std::string f(field);
     c.var_reference.push_back(row("||CronJob|spec/jobTemplate/spec/template/spec/" + f));
     for (std::string_view kind : {"DaemonSet", "Deployment", "Job", "ReplicaSet", "StatefulSet"}) {
@@ -155,9 +156,10 @@ TransformerConfig make_defaults() {
     back.referrers = std::move(referrers);
     c.name_reference.push_back(std::move(back));
   };
-  for (std::string_view kind : {"Deployment", "ReplicationController", "ReplicaSet",
-                                "StatefulSet"}) {
-    ref("||" + std::string(kind) + "|", rows({"||HorizontalPodAutoscaler|spec/scaleTargetRef/name"}));
+  for (std::string_view kind :
+       {"Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"}) {
+    ref("||" + std::string(kind) + "|",
+        rows({"||HorizontalPodAutoscaler|spec/scaleTargetRef/name"}));
   }
   {
     FieldSpecs refs;
@@ -168,10 +170,10 @@ TransformerConfig make_defaults() {
           "volumes/projected/sources/configMap/name"}) {
       pod_fields(refs, f, true);
     }
-    for (std::string_view t :
-         {"||Node|spec/configSource/configMap", "||Role|rules/resourceNames",
-          "||ClusterRole|rules/resourceNames",
-          "||Ingress|metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap"}) {
+    for (std::string_view t : {"||Node|spec/configSource/configMap", "||Role|rules/resourceNames",
+                               "||ClusterRole|rules/resourceNames",
+                               "||Ingress|metadata/annotations/nginx.ingress.kubernetes.io\\/"
+                               "fastcgi-params-configmap"}) {
       refs.push_back(row(t));
     }
     ref("|v1|ConfigMap|", std::move(refs));
@@ -205,18 +207,17 @@ TransformerConfig make_defaults() {
     }
     ref("|v1|Secret|", std::move(refs));
   }
-  ref("|v1|Service|",
-      rows({"apps||StatefulSet|spec/serviceName",
-            "||Ingress|spec/rules/http/paths/backend/serviceName",
-            "||Ingress|spec/backend/serviceName",
-            "||Ingress|spec/rules/http/paths/backend/service/name",
-            "||Ingress|spec/defaultBackend/service/name",
-            "apiregistration.k8s.io||APIService|spec/service/name",
-            "admissionregistration.k8s.io||ValidatingWebhookConfiguration|"
-            "webhooks/clientConfig/service",
-            "admissionregistration.k8s.io||MutatingWebhookConfiguration|"
-            "webhooks/clientConfig/service",
-            "||HTTPRoute|spec/rules/backendRefs/name"}));
+  ref("|v1|Service|", rows({"apps||StatefulSet|spec/serviceName",
+                            "||Ingress|spec/rules/http/paths/backend/serviceName",
+                            "||Ingress|spec/backend/serviceName",
+                            "||Ingress|spec/rules/http/paths/backend/service/name",
+                            "||Ingress|spec/defaultBackend/service/name",
+                            "apiregistration.k8s.io||APIService|spec/service/name",
+                            "admissionregistration.k8s.io||ValidatingWebhookConfiguration|"
+                            "webhooks/clientConfig/service",
+                            "admissionregistration.k8s.io||MutatingWebhookConfiguration|"
+                            "webhooks/clientConfig/service",
+                            "||HTTPRoute|spec/rules/backendRefs/name"}));
   ref("rbac.authorization.k8s.io||Role|",
       rows({"rbac.authorization.k8s.io||RoleBinding|roleRef/name"}));
   ref("rbac.authorization.k8s.io||ClusterRole|",
@@ -226,8 +227,8 @@ TransformerConfig make_defaults() {
     FieldSpecs refs = rows({"rbac.authorization.k8s.io||RoleBinding|subjects",
                             "rbac.authorization.k8s.io||ClusterRoleBinding|subjects",
                             "||Pod|spec/serviceAccountName"});
-    for (std::string_view kind : {"StatefulSet", "Deployment", "ReplicationController", "Job",
-                                  "DaemonSet"}) {
+    for (std::string_view kind :
+         {"StatefulSet", "Deployment", "ReplicationController", "Job", "DaemonSet"}) {
       refs.push_back(row("||" + std::string(kind) + "|spec/template/spec/serviceAccountName"));
     }
     refs.push_back(row("||CronJob|spec/jobTemplate/spec/template/spec/serviceAccountName"));
@@ -235,10 +236,10 @@ TransformerConfig make_defaults() {
   }
   {
     FieldSpecs refs = rows({"||Pod|spec/volumes/persistentVolumeClaim/claimName"});
-    for (std::string_view kind : {"StatefulSet", "Deployment", "ReplicationController", "Job",
-                                  "DaemonSet"}) {
-      refs.push_back(
-          row("||" + std::string(kind) + "|spec/template/spec/volumes/persistentVolumeClaim/claimName"));
+    for (std::string_view kind :
+         {"StatefulSet", "Deployment", "ReplicationController", "Job", "DaemonSet"}) {
+      refs.push_back(row("||" + std::string(kind) +
+                         "|spec/template/spec/volumes/persistentVolumeClaim/claimName"));
     }
     refs.push_back(row(
         "||CronJob|spec/jobTemplate/spec/template/spec/volumes/persistentVolumeClaim/claimName"));
@@ -252,8 +253,8 @@ TransformerConfig make_defaults() {
             "||StatefulSet|spec/volumeClaimTemplates/spec/storageClassName"}));
   {
     FieldSpecs refs = rows({"||Pod|spec/priorityClassName"});
-    for (std::string_view kind : {"StatefulSet", "Deployment", "ReplicationController", "Job",
-                                  "DaemonSet"}) {
+    for (std::string_view kind :
+         {"StatefulSet", "Deployment", "ReplicationController", "Job", "DaemonSet"}) {
       refs.push_back(row("||" + std::string(kind) + "|spec/template/spec/priorityClassName"));
     }
     refs.push_back(row("||CronJob|spec/jobTemplate/spec/template/spec/priorityClassName"));

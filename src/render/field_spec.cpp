@@ -3,7 +3,9 @@
 namespace plumb::render {
 namespace {
 
-bool is_list_key(std::string_view key) { return key.ends_with("[]"); }
+bool is_list_key(std::string_view key) {
+  return key.ends_with("[]");
+}
 
 std::string_view bare_key(std::string_view key) {
   return is_list_key(key) ? key.substr(0, key.size() - 2) : key;
@@ -26,7 +28,8 @@ Result<void> walk(Node& node, const std::vector<std::string>& keys, size_t at, b
   }
   if (last) return visit(*field);
   if (field->is_list()) {
-    for (Node& item : field->items_mut()) TRY_VOID(walk(item, keys, at + 1, create, kind, visit));
+    for (Node& item : field->items_mut())
+      TRY_VOID(walk(item, keys, at + 1, create, kind, visit));
     return {};
   }
   return walk(*field, keys, at + 1, create, kind, visit);
@@ -63,7 +66,8 @@ Result<void> visit_field_spec(Node& object, const FieldSpec& spec, CreateKind cr
 
 Result<void> visit_field_specs(Node& object, const FieldSpecs& specs, CreateKind create,
                                const FieldVisitor& visit) {
-  for (const FieldSpec& spec : specs) TRY_VOID(visit_field_spec(object, spec, create, visit));
+  for (const FieldSpec& spec : specs)
+    TRY_VOID(visit_field_spec(object, spec, create, visit));
   return {};
 }
 
@@ -112,7 +116,7 @@ Result<TransformerConfig> TransformerConfig::from_node(const Node& doc, std::str
   if (!doc.is_map()) return fail(source, ": a transformer configuration must be a map");
   struct Slot {
     std::string_view key;
-    FieldSpecs TransformerConfig::* specs;
+    FieldSpecs TransformerConfig::*specs;
   };
   static constexpr Slot k_slots[] = {
       {"namePrefix", &TransformerConfig::name_prefix},
@@ -156,7 +160,8 @@ Result<TransformerConfig> TransformerConfig::from_node(const Node& doc, std::str
 
 Result<void> TransformerConfig::merge(const TransformerConfig& other) {
   auto merge_list = [](FieldSpecs& into, const FieldSpecs& from) -> Result<void> {
-    for (const FieldSpec& spec : from) TRY_VOID(merge_field_spec(into, spec));
+    for (const FieldSpec& spec : from)
+      TRY_VOID(merge_field_spec(into, spec));
     return {};
   };
   TRY_VOID(merge_list(name_prefix, other.name_prefix));

@@ -20,17 +20,22 @@ struct Pair {
 
 std::string scalar_text(const Node& n) {
   switch (n.type()) {
-    case Node::Type::string: return std::string(n.as_string());
-    case Node::Type::integer: return std::to_string(n.as_int());
-    case Node::Type::boolean: return n.as_bool() ? "true" : "false";
-    default: return "";
+    case Node::Type::string:
+      return std::string(n.as_string());
+    case Node::Type::integer:
+      return std::to_string(n.as_int());
+    case Node::Type::boolean:
+      return n.as_bool() ? "true" : "false";
+    default:
+      return "";
   }
 }
 
 std::vector<std::string> string_list(const Node* list) {
   std::vector<std::string> out;
   if (list == nullptr || !list->is_list()) return out;
-  for (const Node& item : list->items()) out.push_back(scalar_text(item));
+  for (const Node& item : list->items())
+    out.push_back(scalar_text(item));
   return out;
 }
 
@@ -103,7 +108,8 @@ Result<std::vector<Pair>> env_pairs(const Loader& loader, const std::string& pat
 Result<std::vector<Pair>> collect_pairs(const Node& config, const Loader& loader) {
   std::vector<Pair> pairs;
   for (const std::string& path : string_list(find_field(config, "envs"))) {
-    for (Pair& p : TRY(env_pairs(loader, path))) pairs.push_back(std::move(p));
+    for (Pair& p : TRY(env_pairs(loader, path)))
+      pairs.push_back(std::move(p));
   }
   for (const std::string& literal : string_list(find_field(config, "literals"))) {
     size_t eq = literal.find('=');
@@ -206,7 +212,8 @@ Result<ResourceSet> generate_config_map(const Node& config, const PluginContext&
   Options options;
   Resource r = TRY(base_resource(config, "ConfigMap", options));
   auto pairs = collect_pairs(config, *ctx.loader);
-  if (!pairs) return std::unexpected(pairs.error().context("configMapGenerator " + std::string(r.name())));
+  if (!pairs)
+    return std::unexpected(pairs.error().context("configMapGenerator " + std::string(r.name())));
   Node data = Node::map();
   Node binary = Node::map();
   for (const Pair& p : *pairs) {
@@ -228,9 +235,11 @@ Result<ResourceSet> generate_secret(const Node& config, const PluginContext& ctx
   Options options;
   Resource r = TRY(base_resource(config, "Secret", options));
   auto pairs = collect_pairs(config, *ctx.loader);
-  if (!pairs) return std::unexpected(pairs.error().context("secretGenerator " + std::string(r.name())));
+  if (!pairs)
+    return std::unexpected(pairs.error().context("secretGenerator " + std::string(r.name())));
   Node data = Node::map();
-  for (const Pair& p : *pairs) data.set(p.key, Node::string(base64_lines(p.value)));
+  for (const Pair& p : *pairs)
+    data.set(p.key, Node::string(base64_lines(p.value)));
   if (!data.empty()) r.obj.set("data", data);
   std::string_view type = config.string_at({"type"});
   r.obj.set("type", Node::string(type.empty() ? "Opaque" : type));
@@ -248,8 +257,9 @@ Result<ResourceSet> generate_iam_policy(const Node& config) {
   std::string_view account = config.string_at({"serviceAccount", "name"});
   std::string_view project = config.string_at({"serviceAccount", "projectId"});
   if (name.empty() || account.empty() || project.empty()) {
-    return fail("IAMPolicyGenerator: kubernetesService.name, serviceAccount.name and "
-                "serviceAccount.projectId are required");
+    return fail(
+        "IAMPolicyGenerator: kubernetesService.name, serviceAccount.name and "
+        "serviceAccount.projectId are required");
   }
   Node obj = Node::map();
   obj.set("apiVersion", Node::string("v1"));
@@ -258,9 +268,9 @@ Result<ResourceSet> generate_iam_policy(const Node& config) {
   md.set("name", Node::string(name));
   if (!ns.empty()) md.set("namespace", Node::string(ns));
   Node annotations = Node::map();
-  annotations.set("iam.gke.io/gcp-service-account",
-                  Node::string(std::string(account) + "@" + std::string(project) +
-                               ".iam.gserviceaccount.com"));
+  annotations.set(
+      "iam.gke.io/gcp-service-account",
+      Node::string(std::string(account) + "@" + std::string(project) + ".iam.gserviceaccount.com"));
   md.set("annotations", annotations);
   obj.set("metadata", md);
   ResourceSet out;

@@ -33,12 +33,24 @@ void append_go_string(std::string_view s, std::string& out) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '<': case '>': case '&':
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '<':
+        case '>':
+        case '&':
           out += "\\u00";
           out += k_hex[c >> 4];
           out += k_hex[c & 0xf];
@@ -86,16 +98,24 @@ bool is_valid_utf8(std::string_view text) {
 
 void append_go_json(const Node& value, std::string& out) {
   switch (value.type()) {
-    case Node::Type::null: out += "null"; break;
-    case Node::Type::boolean: out += value.as_bool() ? "true" : "false"; break;
-    case Node::Type::integer: out += std::to_string(value.as_int()); break;
+    case Node::Type::null:
+      out += "null";
+      break;
+    case Node::Type::boolean:
+      out += value.as_bool() ? "true" : "false";
+      break;
+    case Node::Type::integer:
+      out += std::to_string(value.as_int());
+      break;
     case Node::Type::floating: {
       char buffer[64];
       std::snprintf(buffer, sizeof buffer, "%.17g", value.as_float());
       out += buffer;
       break;
     }
-    case Node::Type::string: append_go_string(value.as_string(), out); break;
+    case Node::Type::string:
+      append_go_string(value.as_string(), out);
+      break;
     case Node::Type::list: {
       out += '[';
       bool first = true;
@@ -109,7 +129,8 @@ void append_go_json(const Node& value, std::string& out) {
     }
     case Node::Type::map: {
       std::vector<const MapEntry*> entries;
-      for (const MapEntry& e : value.entries()) entries.push_back(&e);
+      for (const MapEntry& e : value.entries())
+        entries.push_back(&e);
       std::sort(entries.begin(), entries.end(), [](const MapEntry* a, const MapEntry* b) {
         return a->key.as_string() < b->key.as_string();
       });
@@ -189,12 +210,23 @@ std::string hash_suffix(const Node& object) {
   }
   for (char& c : out) {
     switch (c) {
-      case '0': c = 'g'; break;
-      case '1': c = 'h'; break;
-      case '3': c = 'k'; break;
-      case 'a': c = 'm'; break;
-      case 'e': c = 't'; break;
-      default: break;
+      case '0':
+        c = 'g';
+        break;
+      case '1':
+        c = 'h';
+        break;
+      case '3':
+        c = 'k';
+        break;
+      case 'a':
+        c = 'm';
+        break;
+      case 'e':
+        c = 't';
+        break;
+      default:
+        break;
     }
   }
   return out;

@@ -20,7 +20,8 @@ std::string text_of(const Node* n) {
   if (n->is_int()) return std::to_string(n->as_int());
   if (n->is_float()) {
     std::string s = std::to_string(n->as_float());
-    while (s.size() > 1 && s.back() == '0') s.pop_back();
+    while (s.size() > 1 && s.back() == '0')
+      s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();
     return s;
   }
@@ -45,8 +46,7 @@ bool image_matches(std::string_view image, std::string_view name) {
   return rest[0] == ':' && tag_chars(rest.substr(1));
 }
 
-void split_image(std::string_view image, std::string& name, std::string& tag,
-                 std::string& digest) {
+void split_image(std::string_view image, std::string& name, std::string& tag, std::string& digest) {
   size_t slash = image.find('/');
   size_t offset = slash != std::string_view::npos && slash > 0 ? slash : 0;
   std::string_view search = image.substr(offset);
@@ -127,11 +127,10 @@ Result<Transform> make_image_tag(const Node& config) {
   FieldSpecs extra;
   for (const FieldSpec& spec : specs) {
     std::vector<std::string> keys = split_field_path(spec.path);
-    bool containers = keys.size() >= 2 && keys.back() == "image" &&
-                      (keys[keys.size() - 2] == "containers[]" ||
-                       keys[keys.size() - 2] == "initContainers[]" ||
-                       keys[keys.size() - 2] == "containers" ||
-                       keys[keys.size() - 2] == "initContainers");
+    bool containers =
+        keys.size() >= 2 && keys.back() == "image" &&
+        (keys[keys.size() - 2] == "containers[]" || keys[keys.size() - 2] == "initContainers[]" ||
+         keys[keys.size() - 2] == "containers" || keys[keys.size() - 2] == "initContainers");
     if (!containers) extra.push_back(spec);
   }
   return Transform([rule, extra](ResourceSet& set) -> Result<void> {
@@ -140,7 +139,8 @@ Result<Transform> make_image_tag(const Node& config) {
       legacy_walk(r.obj, rule);
       TRY_VOID(visit_field_specs(r.obj, extra, CreateKind::none, [&](Node& field) -> Result<void> {
         if (field.is_list()) {
-          for (Node& item : field.items_mut()) update_image(item, rule);
+          for (Node& item : field.items_mut())
+            update_image(item, rule);
         } else {
           update_image(field, rule);
         }
@@ -173,15 +173,17 @@ Result<Transform> make_replica_count(const Node& config) {
         }
         if (!hit) continue;
         found = true;
-        TRY_VOID(visit_field_spec(r.obj, spec, CreateKind::scalar, [&](Node& field) -> Result<void> {
-          field = value;
-          return {};
-        }));
+        TRY_VOID(
+            visit_field_spec(r.obj, spec, CreateKind::scalar, [&](Node& field) -> Result<void> {
+              field = value;
+              return {};
+            }));
       }
     }
     if (!found) {
       std::string gvks;
-      for (const FieldSpec& spec : specs) gvks += (gvks.empty() ? "" : " ") + spec.gvk.str();
+      for (const FieldSpec& spec : specs)
+        gvks += (gvks.empty() ? "" : " ") + spec.gvk.str();
       return fail("resource with name ", name, " does not match a config with the following GVK [",
                   gvks, "]");
     }

@@ -9,23 +9,40 @@ namespace plumb::render {
 namespace {
 
 constexpr std::string_view k_fields[] = {
-    "apiVersion",       "kind",
-    "metadata",         "openapi",
-    "namePrefix",       "nameSuffix",
-    "namespace",        "commonLabels",
-    "labels",           "commonAnnotations",
-    "patchesStrategicMerge", "patchesJson6902",
-    "patches",          "images",
-    "imageTags",        "replacements",
-    "replicas",         "vars",
-    "sortOptions",      "resources",
-    "components",       "crds",
-    "bases",            "configMapGenerator",
-    "secretGenerator",  "helmGlobals",
-    "helmCharts",       "helmChartInflationGenerator",
-    "generatorOptions", "configurations",
-    "generators",       "transformers",
-    "validators",       "buildMetadata",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
 };
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -45,7 +62,8 @@ std::string_view canonical(std::string_view key) {
 void append_list(Node& into, const Node& from) {
   if (!from.is_list()) return;
   if (!into.is_list()) into = Node::list();
-  for (const Node& item : from.items()) into.push_back(item);
+  for (const Node& item : from.items())
+    into.push_back(item);
 }
 
 // Generators accept env (one file, the old form) beside envs (many).
@@ -149,9 +167,8 @@ Result<Kustomization> parse_kustomization(std::string_view content, std::string_
     f.erase("imageTags");
   }
   // The old patches form: a list of file names means patchesStrategicMerge.
-  if (const Node* patches = f.find("patches"); patches && patches->is_list() &&
-                                               !patches->empty() &&
-                                               patches->items()[0].is_string()) {
+  if (const Node* patches = f.find("patches");
+      patches && patches->is_list() && !patches->empty() && patches->items()[0].is_string()) {
     Node smp = f.find("patchesStrategicMerge") ? *f.find("patchesStrategicMerge") : Node::list();
     append_list(smp, *patches);
     f.set("patchesStrategicMerge", smp);

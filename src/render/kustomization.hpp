@@ -17,7 +17,7 @@ namespace plumb::render {
 struct Kustomization {
   std::string file;  // the path it was read from, for messages
   std::string api_version;
-  std::string kind;  // Kustomization or Component
+  std::string kind;           // Kustomization or Component
   Node fields = Node::map();  // canonical field name -> value
 
   bool is_component() const { return kind == "Component"; }

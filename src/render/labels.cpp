@@ -13,7 +13,8 @@ Result<Transform> make_labels(const Node& config, std::string_view field) {
       TRY_VOID(visit_field_specs(r.obj, specs, CreateKind::map, [&](Node& map) -> Result<void> {
         if (map.is_null()) map = Node::map();
         if (!map.is_map()) return {};
-        for (const MapEntry& e : pairs.entries()) map.set(e.key.as_string(), e.value);
+        for (const MapEntry& e : pairs.entries())
+          map.set(e.key.as_string(), e.value);
         return {};
       }));
     }

@@ -41,7 +41,9 @@ Result<std::string> Loader::load(std::string_view path) const {
   return m_fs->read_file(full);
 }
 
-bool Loader::is_dir(std::string_view path) const { return m_fs->is_dir(join_path(m_root, path)); }
+bool Loader::is_dir(std::string_view path) const {
+  return m_fs->is_dir(join_path(m_root, path));
+}
 
 Result<Loader> Loader::child(std::string_view path) const {
   std::string full = join_path(m_root, path);
@@ -53,8 +55,8 @@ Result<Loader> Loader::child(std::string_view path) const {
   chain->push_back(m_root);
   for (const std::string& visited : *chain) {
     if (path_within(visited, real)) {
-      return fail("cycle detected: candidate root '", real, "' contains visited root '",
-                  visited, "'");
+      return fail("cycle detected: candidate root '", real, "' contains visited root '", visited,
+                  "'");
     }
   }
   Loader loader = *this;
@@ -84,7 +86,8 @@ Result<std::vector<Resource>> parse_resources(std::string_view text, std::string
     const Node* items = doc.find("items");
     if (kind.ends_with("List") && items != nullptr && (items->is_list() || items->is_null())) {
       if (items->is_list()) {
-        for (const Node& item : items->items()) TRY_VOID(add(item));
+        for (const Node& item : items->items())
+          TRY_VOID(add(item));
       }
       continue;
     }

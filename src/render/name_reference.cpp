@@ -107,7 +107,8 @@ class Fixer {
     std::vector<size_t> same_affixes;
     for (size_t i : candidates) {
       const Resource& r = m_set[i];
-      if (same_ending(r.prefixes, referrer.prefixes) && same_ending(r.suffixes, referrer.suffixes)) {
+      if (same_ending(r.prefixes, referrer.prefixes) &&
+          same_ending(r.suffixes, referrer.suffixes)) {
         same_affixes.push_back(i);
       }
     }
@@ -120,10 +121,10 @@ class Fixer {
     });
     if (identical) return &first;
     std::string ids;
-    for (size_t i : same_affixes) ids += (ids.empty() ? "" : ", ") + m_set[i].cur_id().str();
-    return fail("updating name reference in '", m_spec.path, "' field of '",
-                m_referrer_id.str(), "': found multiple possible referrals for '", old_name,
-                "': ", ids);
+    for (size_t i : same_affixes)
+      ids += (ids.empty() ? "" : ", ") + m_set[i].cur_id().str();
+    return fail("updating name reference in '", m_spec.path, "' field of '", m_referrer_id.str(),
+                "': found multiple possible referrals for '", old_name, "': ", ids);
   }
 
   Result<void> set_scalar(Node& field) {
@@ -137,8 +138,8 @@ class Fixer {
   Result<void> set_mapping(Node& field) {
     const Node* name_node = field.find("name");
     if (name_node == nullptr) {
-      return fail("updating name reference in '", m_spec.path, "' field of '",
-                  m_referrer_id.str(), "': path config error; no 'name' field in node");
+      return fail("updating name reference in '", m_spec.path, "' field of '", m_referrer_id.str(),
+                  "': path config error; no 'name' field in node");
     }
     std::string old_name(name_node->as_string());
     std::vector<size_t> candidates = candidates_named(old_name);

@@ -29,8 +29,8 @@ Result<bool> apply_smp(Resource& target, const SmPatch& sm, const PluginContext&
   std::string ns(target.ns());
   std::string kind(target.kind());
   if (sm.allow_name_change || sm.allow_kind_change) target.store_previous_id();
-  Node merged = TRY(strategic_merge(target.obj, sm.patch, type_of(target.obj, ctx),
-                                    MergeOptions::kustomize()));
+  Node merged = TRY(
+      strategic_merge(target.obj, sm.patch, type_of(target.obj, ctx), MergeOptions::kustomize()));
   if (merged.is_null() || (merged.is_map() && merged.empty())) return false;
   target.obj = std::move(merged);
   if (!sm.allow_kind_change) target.obj.set("kind", Node::string(kind));
@@ -142,7 +142,8 @@ Result<Transform> make_patch_smp(const Node& config, const PluginContext& ctx) {
     for (const Node& entry : paths->items()) {
       std::string_view text = entry.as_string();
       if (auto inline_docs = as_smp(text, "patchesStrategicMerge")) {
-        for (Node& d : *inline_docs) patches.push_back(std::move(d));
+        for (Node& d : *inline_docs)
+          patches.push_back(std::move(d));
         continue;
       }
       std::string content = TRY(ctx.loader->load(text));

@@ -37,8 +37,12 @@ Result<Node> string_map_of(const Node* map, std::string_view what) {
   for (const MapEntry& e : map->entries()) {
     const Node& v = e.value;
     switch (v.type()) {
-      case Node::Type::string: out.set(e.key.as_string(), v); break;
-      case Node::Type::null: out.set(e.key.as_string(), Node::string("")); break;
+      case Node::Type::string:
+        out.set(e.key.as_string(), v);
+        break;
+      case Node::Type::null:
+        out.set(e.key.as_string(), Node::string(""));
+        break;
       default:
         return fail(what, ": value of '", e.key.as_string(),
                     "' must be a string (quote numbers and booleans)");

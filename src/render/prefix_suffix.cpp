@@ -35,11 +35,12 @@ Result<Transform> make_prefix_suffix(const Node& config, bool prefix, bool suffi
           if (!post.empty()) r.suffixes.push_back(post);
           if (!pre.empty() || !post.empty()) r.store_previous_id();
         }
-        TRY_VOID(visit_field_spec(r.obj, spec, CreateKind::scalar, [&](Node& field) -> Result<void> {
-          if (!field.is_string()) return {};
-          field = Node::string(pre + std::string(field.as_string()) + post);
-          return {};
-        }));
+        TRY_VOID(
+            visit_field_spec(r.obj, spec, CreateKind::scalar, [&](Node& field) -> Result<void> {
+              if (!field.is_string()) return {};
+              field = Node::string(pre + std::string(field.as_string()) + post);
+              return {};
+            }));
       }
     }
     return {};

@@ -91,10 +91,12 @@ Result<Replacement> replacement_of(const Node& n) {
     if (select == nullptr) return fail("target must specify resources to select");
     target.select = TRY(id_selector(*select));
     if (const Node* reject = find_field(t, "reject"); reject && reject->is_list()) {
-      for (const Node& rj : reject->items()) target.reject.push_back(TRY(id_selector(rj)));
+      for (const Node& rj : reject->items())
+        target.reject.push_back(TRY(id_selector(rj)));
     }
     if (const Node* paths = find_field(t, "fieldPaths"); paths && paths->is_list()) {
-      for (const Node& p : paths->items()) target.field_paths.emplace_back(p.as_string());
+      for (const Node& p : paths->items())
+        target.field_paths.emplace_back(p.as_string());
     }
     if (target.field_paths.empty()) target.field_paths.push_back("metadata.name");
     target.options = options_of(find_field(t, "options"));
@@ -129,15 +131,19 @@ std::vector<ResId> ids_of(const Resource& r) {
 
 std::string scalar_text(const Node& n) {
   switch (n.type()) {
-    case Node::Type::string: return std::string(n.as_string());
-    case Node::Type::integer: return std::to_string(n.as_int());
-    case Node::Type::boolean: return n.as_bool() ? "true" : "false";
+    case Node::Type::string:
+      return std::string(n.as_string());
+    case Node::Type::integer:
+      return std::to_string(n.as_int());
+    case Node::Type::boolean:
+      return n.as_bool() ? "true" : "false";
     case Node::Type::floating: {
       std::string s = to_yaml(n);
       if (!s.empty() && s.back() == '\n') s.pop_back();
       return s;
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -151,9 +157,11 @@ void collect(Node& node, const std::vector<std::string>& parts, size_t at, bool 
   const std::string& part = parts[at];
   if (part == "*") {
     if (node.is_list()) {
-      for (Node& item : node.items_mut()) collect(item, parts, at + 1, create, out);
+      for (Node& item : node.items_mut())
+        collect(item, parts, at + 1, create, out);
     } else if (node.is_map()) {
-      for (MapEntry& e : node.entries_mut()) collect(e.value, parts, at + 1, create, out);
+      for (MapEntry& e : node.entries_mut())
+        collect(e.value, parts, at + 1, create, out);
     }
     return;
   }
@@ -234,8 +242,8 @@ Result<Node> source_value(const ResourceSet& set, const Replacement& r) {
       start = d + r.options.delimiter.size();
     }
     if (r.options.index < 0 || static_cast<size_t>(r.options.index) >= pieces.size()) {
-      return fail("options.index ", std::to_string(r.options.index),
-                  " is out of bounds for value ", text);
+      return fail("options.index ", std::to_string(r.options.index), " is out of bounds for value ",
+                  text);
     }
     value = Node::string(pieces[static_cast<size_t>(r.options.index)]);
   }
@@ -317,7 +325,8 @@ Result<void> apply(ResourceSet& set, const Replacement& r) {
           return fail("unable to find field \"", path, "\" in replacement target ",
                       res.cur_id().str());
         }
-        for (Node* field : fields) TRY_VOID(set_field(*field, value, t.options));
+        for (Node* field : fields)
+          TRY_VOID(set_field(*field, value, t.options));
       }
     }
   }
@@ -340,7 +349,8 @@ Result<Transform> make_replacements(const Node& config, const PluginContext& ctx
       std::string text = TRY(ctx.loader->load(file));
       Node doc = TRY(parse_yaml(text, join_path(ctx.loader->root(), file)));
       if (doc.is_list()) {
-        for (const Node& r : doc.items()) list.push_back(TRY(replacement_of(r)));
+        for (const Node& r : doc.items())
+          list.push_back(TRY(replacement_of(r)));
       } else if (doc.is_map()) {
         list.push_back(TRY(replacement_of(doc)));
       } else {
@@ -351,7 +361,8 @@ Result<Transform> make_replacements(const Node& config, const PluginContext& ctx
     list.push_back(TRY(replacement_of(entry)));
   }
   return Transform([list](ResourceSet& set) -> Result<void> {
-    for (const Replacement& r : list) TRY_VOID(apply(set, r));
+    for (const Replacement& r : list)
+      TRY_VOID(apply(set, r));
     return {};
   });
 }

@@ -10,7 +10,9 @@ bool Resource::has_any_id(const ResId& id) const {
   return false;
 }
 
-void Resource::set_name(std::string_view name) { obj["metadata"].set("name", Node::string(name)); }
+void Resource::set_name(std::string_view name) {
+  obj["metadata"].set("name", Node::string(name));
+}
 
 void Resource::set_namespace(std::string_view ns) {
   obj["metadata"].set("namespace", Node::string(ns));

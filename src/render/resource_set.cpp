@@ -45,7 +45,8 @@ void ResourceSet::append_unchecked(Resource resource) {
 }
 
 Result<void> ResourceSet::append_all(const ResourceSet& other) {
-  for (const Resource& r : other.items()) TRY_VOID(append(r));
+  for (const Resource& r : other.items())
+    TRY_VOID(append(r));
   return {};
 }
 

@@ -16,8 +16,10 @@ struct Requirement {
 };
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -123,9 +125,7 @@ bool requirements_match(const std::vector<Requirement>& reqs, const Node* map) {
 struct Pattern {
   bool any = true;
   std::regex re;
-  bool matches(std::string_view s) const {
-    return any || std::regex_match(s.begin(), s.end(), re);
-  }
+  bool matches(std::string_view s) const { return any || std::regex_match(s.begin(), s.end(), re); }
 };
 
 Result<Pattern> pattern(const Node& target, std::string_view field) {

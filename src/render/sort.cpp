@@ -9,12 +9,28 @@
 namespace plumb::render {
 namespace {
 
-const std::vector<std::string> k_order_first = {
-    "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition",
-    "ServiceAccount", "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding",
-    "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints", "Service", "LimitRange",
-    "PriorityClass", "PersistentVolume", "PersistentVolumeClaim", "Deployment", "StatefulSet",
-    "CronJob", "PodDisruptionBudget"};
+const std::vector<std::string> k_order_first = {"Namespace",
+                                                "ResourceQuota",
+                                                "StorageClass",
+                                                "CustomResourceDefinition",
+                                                "ServiceAccount",
+                                                "PodSecurityPolicy",
+                                                "Role",
+                                                "ClusterRole",
+                                                "RoleBinding",
+                                                "ClusterRoleBinding",
+                                                "ConfigMap",
+                                                "Secret",
+                                                "Endpoints",
+                                                "Service",
+                                                "LimitRange",
+                                                "PriorityClass",
+                                                "PersistentVolume",
+                                                "PersistentVolumeClaim",
+                                                "Deployment",
+                                                "StatefulSet",
+                                                "CronJob",
+                                                "PodDisruptionBudget"};
 const std::vector<std::string> k_order_last = {"MutatingWebhookConfiguration",
                                                "ValidatingWebhookConfiguration"};
 
@@ -32,7 +48,8 @@ void sort_by(ResourceSet& resources, const std::vector<std::string>& first,
   for (size_t i = 0; i < first.size(); ++i) {
     rank[first[i]] = -static_cast<int>(first.size()) + static_cast<int>(i);
   }
-  for (size_t i = 0; i < last.size(); ++i) rank[last[i]] = 1 + static_cast<int>(i);
+  for (size_t i = 0; i < last.size(); ++i)
+    rank[last[i]] = 1 + static_cast<int>(i);
   struct Key {
     int rank;
     std::string gvk;
@@ -55,20 +72,24 @@ void sort_by(ResourceSet& resources, const std::vector<std::string>& first,
   });
   std::vector<Resource> sorted;
   sorted.reserve(keys.size());
-  for (const Key& k : keys) sorted.push_back(std::move(resources.mut()[k.index]));
+  for (const Key& k : keys)
+    sorted.push_back(std::move(resources.mut()[k.index]));
   resources.mut() = std::move(sorted);
 }
 
 std::vector<std::string> names(const Node* list) {
   std::vector<std::string> out;
   if (list == nullptr || !list->is_list()) return out;
-  for (const Node& n : list->items()) out.emplace_back(n.as_string());
+  for (const Node& n : list->items())
+    out.emplace_back(n.as_string());
   return out;
 }
 
 }  // namespace
 
-void sort_legacy(ResourceSet& resources) { sort_by(resources, k_order_first, k_order_last); }
+void sort_legacy(ResourceSet& resources) {
+  sort_by(resources, k_order_first, k_order_last);
+}
 
 Result<Transform> make_sort_order(const Node& config) {
   std::string order(config.string_at({"order"}));
@@ -77,8 +98,9 @@ Result<Transform> make_sort_order(const Node& config) {
     return fail("the field 'sortOptions.order' must be one of [fifo, legacy]");
   }
   if (order == "fifo" && legacy != nullptr) {
-    return fail("the field 'sortOptions.legacySortOptions' is set but the selected sort "
-                "order is 'fifo'");
+    return fail(
+        "the field 'sortOptions.legacySortOptions' is set but the selected sort "
+        "order is 'fifo'");
   }
   if (order == "fifo") return Transform([](ResourceSet&) -> Result<void> { return {}; });
   std::vector<std::string> first = k_order_first;

@@ -10,6 +10,8 @@ namespace plumb::render {
 namespace {
 
 constexpr std::string_view k_origin_annotation = "config.kubernetes.io/origin";
+constexpr std::string_view k_transformations_annotation =
+    "alpha.config.kubernetes.io/transformations";
 
 std::string quote_if_needed(std::string_view s) {
   // The origin annotation is YAML text; paths are plain scalars in practice.
@@ -24,7 +26,8 @@ void copy_merge_metadata(Resource& fresh, const Resource& old) {
     if (from == nullptr || !from->is_map() || from->empty()) continue;
     Node merged = *from;
     if (const Node* mine = fresh.obj.at_path({"metadata", field}); mine && mine->is_map()) {
-      for (const MapEntry& e : mine->entries()) merged.set(e.key.as_string(), e.value);
+      for (const MapEntry& e : mine->entries())
+        merged.set(e.key.as_string(), e.value);
     }
     fresh.obj["metadata"].set(field, merged);
   }
@@ -45,7 +48,8 @@ void merge_data_field(Resource& fresh, const Resource& old, std::string_view fie
   if (from == nullptr || !from->is_map()) return;
   Node merged = *from;
   if (const Node* mine = fresh.obj.find(field); mine && mine->is_map()) {
-    for (const MapEntry& e : mine->entries()) merged.set(e.key.as_string(), e.value);
+    for (const MapEntry& e : mine->entries())
+      merged.set(e.key.as_string(), e.value);
   }
   if (!merged.empty()) fresh.obj.set(field, merged);
 }
@@ -102,9 +106,10 @@ Result<Target> Target::load(Loader loader, BuildState& state, std::string origin
     }
   }
   if (found == 0) {
-    return fail("unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
-                "'Kustomization' in directory '",
-                loader.root(), "'");
+    return fail(
+        "unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
+        "'Kustomization' in directory '",
+        loader.root(), "'");
   }
   if (found > 1) return fail("Found multiple kustomization files under: ", loader.root());
   Target target;
@@ -167,7 +172,9 @@ void Target::inherit_build_metadata(const Node* build_metadata) {
   }
 }
 
-bool Target::tracks_origin() const { return m_k.has_build_metadata("originAnnotations"); }
+bool Target::tracks_origin() const {
+  return m_k.has_build_metadata("originAnnotations");
+}
 
 std::string Target::origin_path(std::string_view path) const {
   return m_origin_dir.empty() ? clean_path(path) : join_path(m_origin_dir, path);
@@ -219,16 +226,14 @@ Result<void> Target::accumulate_resources(Accumulator& ra, const std::vector<std
       }
       auto added = ra.resources.append(std::move(r));
       if (!added) {
-        return fail(m_k.file, ": merging resources from '", path, "': ",
-                    added.error().message());
+        return fail(m_k.file, ": merging resources from '", path, "': ", added.error().message());
       }
     }
   }
   return {};
 }
 
-Result<void> Target::accumulate_directory(Accumulator& ra, std::string_view path,
-                                          bool component) {
+Result<void> Target::accumulate_directory(Accumulator& ra, std::string_view path, bool component) {
   Loader child = TRY(m_loader.child(path));
   std::string dir = child.root();
   Target sub = TRY(Target::load(std::move(child), *m_state, origin_path(path), false));
@@ -304,7 +309,8 @@ Result<std::vector<Resource>> Target::plugin_configs(std::string_view field) {
     }
   }
   TRY_VOID(accumulate_resources(temp, paths, field));
-  for (const Resource& r : temp.resources.items()) out.push_back(r);
+  for (const Resource& r : temp.resources.items())
+    out.push_back(r);
   return out;
 }
 
@@ -358,8 +364,12 @@ Result<void> Target::run_transformers(Accumulator& ra) {
   PluginContext ctx{&m_loader, &ra.config, schema()};
   const TransformerConfig& tc = ra.config;
   std::vector<Transform> chain;
+  std::vector<std::string> origins;  // the transformations annotation entry of each
   auto add = [&](Node config) -> Result<void> {
     chain.push_back(TRY(make_transformer(config, ctx)));
+    origins.push_back("- configuredIn: " + origin_path(base_name(m_k.file)) +
+                      "\n  configuredBy:\n    apiVersion: builtin\n    kind: " +
+                      std::string(config.string_at({"kind"})) + "\n");
     return {};
   };
   auto plugin = [](std::string_view kind) {
@@ -409,14 +419,17 @@ Result<void> Target::run_transformers(Accumulator& ra) {
       const Node* selectors = find_field(entry, "includeSelectors");
       const Node* templates = find_field(entry, "includeTemplates");
       if (selectors && selectors->as_bool()) {
-        for (const FieldSpec& s : tc.common_labels) TRY_VOID(merge_field_spec(specs, s));
+        for (const FieldSpec& s : tc.common_labels)
+          TRY_VOID(merge_field_spec(specs, s));
       } else {
         TRY_VOID(merge_field_spec(specs, FieldSpec{{}, "metadata/labels", true}));
         if (templates && templates->as_bool()) {
-          for (const FieldSpec& s : tc.template_labels) TRY_VOID(merge_field_spec(specs, s));
+          for (const FieldSpec& s : tc.template_labels)
+            TRY_VOID(merge_field_spec(specs, s));
         }
       }
-      for (const FieldSpec& s : tc.labels) TRY_VOID(merge_field_spec(specs, s));
+      for (const FieldSpec& s : tc.labels)
+        TRY_VOID(merge_field_spec(specs, s));
       Node c = plugin("LabelTransformer");
       const Node* pairs = find_field(entry, "pairs");
       c.set("labels", pairs ? *pairs : Node::map());
@@ -430,7 +443,8 @@ Result<void> Target::run_transformers(Accumulator& ra) {
     c.set("fieldSpecs", field_specs_node(tc.common_labels));
     TRY_VOID(add(c));
   }
-  if (const Node* annotations = m_k.get("commonAnnotations"); annotations && !annotations->empty()) {
+  if (const Node* annotations = m_k.get("commonAnnotations");
+      annotations && !annotations->empty()) {
     Node c = plugin("AnnotationsTransformer");
     c.set("annotations", *annotations);
     c.set("fieldSpecs", field_specs_node(tc.common_annotations));
@@ -468,6 +482,14 @@ Result<void> Target::run_transformers(Accumulator& ra) {
   }
   for (const Resource& config : TRY(plugin_configs("transformers"))) {
     Node plain = config.obj;
+    std::string origin(config.annotation(k_origin_annotation));
+    if (origin.starts_with("path: ")) origin = "configuredIn: " + origin.substr(6);
+    std::string entry = "- " + origin + "  configuredBy:\n    apiVersion: " +
+                        std::string(plain.string_at({"apiVersion"})) +
+                        "\n    kind: " + std::string(plain.string_at({"kind"})) + "\n";
+    if (!plain.string_at({"metadata", "name"}).empty()) {
+      entry += "    name: " + std::string(plain.string_at({"metadata", "name"})) + "\n";
+    }
     if (Node* md = plain.find_mut("metadata")) {
       if (Node* an = md->find_mut("annotations")) {
         an->erase(k_origin_annotation);
@@ -477,10 +499,17 @@ Result<void> Target::run_transformers(Accumulator& ra) {
     auto t = make_transformer(plain, ctx);
     if (!t) return std::unexpected(t.error().context(m_k.file + ": transformers"));
     chain.push_back(std::move(*t));
+    origins.push_back(entry);
   }
-  for (const Transform& t : chain) {
-    auto done = t(ra.resources);
+  bool annotate = m_k.has_build_metadata("transformerAnnotations");
+  for (size_t i = 0; i < chain.size(); ++i) {
+    auto done = chain[i](ra.resources);
     if (!done) return std::unexpected(done.error().context(m_k.file));
+    if (!annotate) continue;
+    for (Resource& r : ra.resources.mut()) {
+      std::string list(r.annotation(k_transformations_annotation));
+      r.set_annotation(k_transformations_annotation, list + origins[i]);
+    }
   }
   return {};
 }
@@ -536,8 +565,8 @@ Result<void> Target::merge_vars(Accumulator& ra) {
       }
     }
     if (matched.size() > 1) {
-      return fail(m_k.file, ": found ", std::to_string(matched.size()),
-                  " resId matches for var ", v.name, " (unable to disambiguate)");
+      return fail(m_k.file, ": found ", std::to_string(matched.size()), " resId matches for var ",
+                  v.name, " (unable to disambiguate)");
     }
     if (matched.size() == 1) ra.resources.mut()[matched[0]].ref_var_names.push_back(v.name);
     for (const Var& have : ra.vars) {

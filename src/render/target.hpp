@@ -44,8 +44,7 @@ struct Accumulator {
 class Target {
  public:
   // origin_dir: this directory relative to the top kustomization (for origin annotations).
-  static Result<Target> load(Loader loader, BuildState& state, std::string origin_dir,
-                             bool top);
+  static Result<Target> load(Loader loader, BuildState& state, std::string origin_dir, bool top);
 
   const Kustomization& kustomization() const { return m_k; }
   void inherit_build_metadata(const Node* build_metadata);

@@ -50,14 +50,18 @@ struct VarValue {
 
 std::string scalar_text(const Node& n) {
   switch (n.type()) {
-    case Node::Type::string: return std::string(n.as_string());
-    case Node::Type::integer: return std::to_string(n.as_int());
-    case Node::Type::boolean: return n.as_bool() ? "true" : "false";
+    case Node::Type::string:
+      return std::string(n.as_string());
+    case Node::Type::integer:
+      return std::to_string(n.as_int());
+    case Node::Type::boolean:
+      return n.as_bool() ? "true" : "false";
     case Node::Type::floating: {
       std::string s = std::to_string(n.as_float());
       return s;
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -152,7 +156,8 @@ Result<void> resolve_vars(ResourceSet& resources, const std::vector<Var>& vars,
   if (vars.empty()) return {};
   std::unordered_map<std::string, std::vector<size_t>> referring;
   for (size_t i = 0; i < resources.size(); ++i) {
-    for (const std::string& name : resources[i].ref_var_names) referring[name].push_back(i);
+    for (const std::string& name : resources[i].ref_var_names)
+      referring[name].push_back(i);
   }
   std::unordered_map<std::string, Node> values;
   for (const Var& v : vars) {
