@@ -1,0 +1,60 @@
+#include "core/fs.hpp"
+
+#include <gtest/gtest.h>
+
+namespace plumb {
+namespace {
+
+TEST(Paths, CleanPathIsLexicalNormalForm) {
+  EXPECT_EQ(clean_path("a/./b//c/"), "a/b/c");
+  EXPECT_EQ(clean_path("/a/b/../c"), "/a/c");
+  EXPECT_EQ(clean_path("../a/.."), "..");
+  EXPECT_EQ(clean_path("/.."), "/");
+  EXPECT_EQ(clean_path(""), ".");
+  EXPECT_EQ(join_path("/root/overlay", "../base"), "/root/base");
+  EXPECT_EQ(join_path("/root", "/abs/file"), "/abs/file");
+}
+
+TEST(Paths, WithinComparesWholeComponents) {
+  EXPECT_TRUE(path_within("/a/b", "/a"));
+  EXPECT_TRUE(path_within("/a", "/a"));
+  EXPECT_FALSE(path_within("/ab", "/a"));
+  EXPECT_FALSE(path_within("/a", "/a/b"));
+  EXPECT_TRUE(path_within("/x", "/"));
+}
+
+TEST(MemoryFileSystem, FilesDirectoriesAndListing) {
+  MemoryFileSystem fs;
+  fs.add_file("/app/kustomization.yaml", "resources: []\n");
+  fs.add_file("/app/base/a.yaml", "a");
+  EXPECT_TRUE(fs.is_dir("/app"));
+  EXPECT_TRUE(fs.is_dir("/app/base"));
+  EXPECT_TRUE(fs.is_file("/app/base/a.yaml"));
+  EXPECT_FALSE(fs.is_file("/app/base"));
+  EXPECT_EQ(*fs.read_file("/app/base/a.yaml"), "a");
+  EXPECT_FALSE(fs.read_file("/app/missing.yaml"));
+  auto names = fs.list_dir("/app");
+  ASSERT_TRUE(names);
+  EXPECT_EQ(*names, (std::vector<std::string>{"base", "kustomization.yaml"}));
+}
+
+TEST(MemoryFileSystem, ResolveFollowsSymlinks) {
+  MemoryFileSystem fs;
+  fs.add_file("/secret/key", "k");
+  fs.add_dir("/app");
+  fs.add_symlink("/app/link", "../secret");
+  EXPECT_EQ(*fs.resolve("/app/link/key"), "/secret/key");
+  EXPECT_EQ(*fs.read_file("/app/link/key"), "k");
+  fs.add_symlink("/app/loop", "/app/loop");
+  EXPECT_FALSE(fs.resolve("/app/loop"));
+}
+
+TEST(DiskFileSystem, ReadsWhatIsThere) {
+  auto fs = make_disk_fs();
+  EXPECT_TRUE(fs->is_dir("/"));
+  EXPECT_FALSE(fs->is_file("/definitely/not/here"));
+  EXPECT_FALSE(fs->read_file("/definitely/not/here"));
+}
+
+}  // namespace
+}  // namespace plumb
