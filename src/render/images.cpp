@@ -1,6 +1,10 @@
 // ImageTagTransformer: rewrites container images that match an `images` entry by name
 // (newName, newTag, digest, tagSuffix). Like kustomize it updates every "containers" and
 // "initContainers" list anywhere in an object, then the images field specs.
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+
 #include "render/plugin.hpp"
 
 namespace plumb::render {
@@ -93,62 +97,126 @@ void update_image(Node& field, const ImageRule& rule) {
   field = Node::string(out);
 }
 
-void legacy_walk(Node& node, const ImageRule& rule) {
+}  // namespace
+
+namespace {
+
+// The names an image string can match (kustomize's "^NAME(@sha256)?(:[tag chars]*)?$"):
+// the whole string, without a ":tag" suffix, and either of those without "@sha256".
+void candidate_names(std::string_view image, std::vector<std::string_view>& out) {
+  out.clear();
+  out.push_back(image);
+  size_t colon = image.rfind(':');
+  if (colon != std::string_view::npos && tag_chars(image.substr(colon + 1))) {
+    out.push_back(image.substr(0, colon));
+  }
+  size_t n = out.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (out[i].ends_with("@sha256")) out.push_back(out[i].substr(0, out[i].size() - 7));
+  }
+}
+
+// Applies the rules in order to one image field, each at most once, finding the rules that
+// can match through the name index instead of trying every rule.
+class ImageRules {
+ public:
+  explicit ImageRules(std::vector<ImageRule> rules) : m_rules(std::move(rules)) {
+    for (size_t i = 0; i < m_rules.size(); ++i)
+      m_by_name[m_rules[i].name].push_back(i);
+  }
+
+  void update(Node& field) {
+    if (!field.is_string()) return;
+    std::vector<std::string_view> names;
+    long last = -1;
+    while (true) {
+      std::string current(field.as_string());
+      candidate_names(current, names);
+      size_t best = m_rules.size();
+      for (std::string_view name : names) {
+        auto it = m_by_name.find(std::string(name));
+        if (it == m_by_name.end()) continue;
+        auto next = std::upper_bound(it->second.begin(), it->second.end(), last,
+                                     [](long v, size_t i) { return v < static_cast<long>(i); });
+        if (next != it->second.end()) best = std::min(best, *next);
+      }
+      if (best == m_rules.size()) return;
+      update_image(field, m_rules[best]);
+      last = static_cast<long>(best);
+    }
+  }
+
+ private:
+  std::vector<ImageRule> m_rules;
+  std::unordered_map<std::string, std::vector<size_t>> m_by_name;
+};
+
+void walk_containers(Node& node, ImageRules& rules) {
   if (node.is_map()) {
     for (MapEntry& e : node.entries_mut()) {
       std::string_view key = e.key.as_string();
       if ((key == "containers" || key == "initContainers") && e.value.is_list()) {
         for (Node& container : e.value.items_mut()) {
-          if (Node* image = container.find_mut("image")) update_image(*image, rule);
+          if (Node* image = container.find_mut("image")) rules.update(*image);
         }
       }
-      if (e.value.is_container()) legacy_walk(e.value, rule);
+      if (e.value.is_container()) walk_containers(e.value, rules);
     }
   } else if (node.is_list()) {
     for (Node& item : node.items_mut()) {
-      if (item.is_container()) legacy_walk(item, rule);
+      if (item.is_container()) walk_containers(item, rules);
     }
   }
 }
 
 }  // namespace
 
-Result<Transform> make_image_tag(const Node& config) {
-  const Node* tag = config.find("imageTag");
-  if (tag == nullptr || !tag->is_map()) return fail("ImageTagTransformer: imageTag is required");
-  ImageRule rule;
-  rule.name = text_of(tag->find("name"));
-  rule.new_name = text_of(tag->find("newName"));
-  rule.new_tag = text_of(tag->find("newTag"));
-  rule.digest = text_of(tag->find("digest"));
-  rule.tag_suffix = text_of(tag->find("tagSuffix"));
-  FieldSpecs specs = TRY(field_specs_of(config));
-  // The legacy walk already covers container lists; field specs reach the rest.
+Result<Transform> make_image_tags(const std::vector<Node>& configs) {
+  std::vector<ImageRule> rules;
   FieldSpecs extra;
-  for (const FieldSpec& spec : specs) {
-    std::vector<std::string> keys = split_field_path(spec.path);
-    bool containers =
-        keys.size() >= 2 && keys.back() == "image" &&
-        (keys[keys.size() - 2] == "containers[]" || keys[keys.size() - 2] == "initContainers[]" ||
-         keys[keys.size() - 2] == "containers" || keys[keys.size() - 2] == "initContainers");
-    if (!containers) extra.push_back(spec);
+  for (const Node& config : configs) {
+    const Node* tag = config.find("imageTag");
+    if (tag == nullptr || !tag->is_map()) {
+      return fail("ImageTagTransformer: imageTag is required");
+    }
+    ImageRule rule;
+    rule.name = text_of(tag->find("name"));
+    rule.new_name = text_of(tag->find("newName"));
+    rule.new_tag = text_of(tag->find("newTag"));
+    rule.digest = text_of(tag->find("digest"));
+    rule.tag_suffix = text_of(tag->find("tagSuffix"));
+    rules.push_back(std::move(rule));
+    // The container walk already covers container lists; field specs reach the rest.
+    for (const FieldSpec& spec : TRY(field_specs_of(config))) {
+      std::vector<std::string> keys = split_field_path(spec.path);
+      std::string_view parent = keys.size() >= 2 ? std::string_view(keys[keys.size() - 2]) : "";
+      bool containers = keys.size() >= 2 && keys.back() == "image" &&
+                        (parent == "containers[]" || parent == "initContainers[]" ||
+                         parent == "containers" || parent == "initContainers");
+      if (!containers) TRY_VOID(merge_field_spec(extra, spec));
+    }
   }
-  return Transform([rule, extra](ResourceSet& set) -> Result<void> {
+  auto shared = std::make_shared<ImageRules>(std::move(rules));
+  return Transform([shared, extra](ResourceSet& set) -> Result<void> {
     for (Resource& r : set.mut()) {
       if (r.kind() == "CustomResourceDefinition") continue;
-      legacy_walk(r.obj, rule);
+      walk_containers(r.obj, *shared);
       TRY_VOID(visit_field_specs(r.obj, extra, CreateKind::none, [&](Node& field) -> Result<void> {
         if (field.is_list()) {
           for (Node& item : field.items_mut())
-            update_image(item, rule);
+            shared->update(item);
         } else {
-          update_image(field, rule);
+          shared->update(field);
         }
         return {};
       }));
     }
     return {};
   });
+}
+
+Result<Transform> make_image_tag(const Node& config) {
+  return make_image_tags({config});
 }
 
 Result<Transform> make_replica_count(const Node& config) {

@@ -37,6 +37,9 @@ Result<Transform> make_prefix_suffix(const Node& config, bool prefix, bool suffi
 Result<Transform> make_namespace(const Node& config);
 Result<Transform> make_labels(const Node& config, std::string_view field);  // labels/annotations
 Result<Transform> make_image_tag(const Node& config);
+// Several image entries applied in one pass (each field meets each matching rule once, in
+// order), so `images:` costs O(image fields), not O(entries x resources).
+Result<Transform> make_image_tags(const std::vector<Node>& configs);
 Result<Transform> make_replica_count(const Node& config);
 Result<Transform> make_patch(const Node& config, const PluginContext& ctx);
 Result<Transform> make_patch_smp(const Node& config, const PluginContext& ctx);

@@ -365,11 +365,13 @@ Result<void> Target::run_transformers(Accumulator& ra) {
   const TransformerConfig& tc = ra.config;
   std::vector<Transform> chain;
   std::vector<std::string> origins;  // the transformations annotation entry of each
+  auto builtin_origin = [&](std::string_view kind) {
+    return "- configuredIn: " + origin_path(base_name(m_k.file)) +
+           "\n  configuredBy:\n    apiVersion: builtin\n    kind: " + std::string(kind) + "\n";
+  };
   auto add = [&](Node config) -> Result<void> {
     chain.push_back(TRY(make_transformer(config, ctx)));
-    origins.push_back("- configuredIn: " + origin_path(base_name(m_k.file)) +
-                      "\n  configuredBy:\n    apiVersion: builtin\n    kind: " +
-                      std::string(config.string_at({"kind"})) + "\n");
+    origins.push_back(builtin_origin(config.string_at({"kind"})));
     return {};
   };
   auto plugin = [](std::string_view kind) {
@@ -467,13 +469,18 @@ Result<void> Target::run_transformers(Accumulator& ra) {
       TRY_VOID(add(c));
     }
   }
-  if (const Node* images = m_k.get("images"); images && images->is_list()) {
+  if (const Node* images = m_k.get("images"); images && images->is_list() && !images->empty()) {
+    std::vector<Node> configs;
+    std::string entries;
     for (const Node& image : images->items()) {
       Node c = plugin("ImageTagTransformer");
       c.set("imageTag", image);
       c.set("fieldSpecs", field_specs_node(tc.images));
-      TRY_VOID(add(c));
+      configs.push_back(std::move(c));
+      entries += builtin_origin("ImageTagTransformer");
     }
+    chain.push_back(TRY(make_image_tags(configs)));
+    origins.push_back(entries);
   }
   if (const Node* replacements = m_k.get("replacements"); replacements && !replacements->empty()) {
     Node c = plugin("ReplacementTransformer");
