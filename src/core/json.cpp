@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace plumb {
 
@@ -142,17 +144,32 @@ class Parser {
     return error("unexpected '", printable(*m_at), "', expected a value");
   }
 
+  // Entries and items are collected on scratch vectors reused per depth, then moved into a
+  // container of the exact size: no regrowth, no copy-on-write checks per element.
+  std::deque<std::vector<MapEntry>> m_entry_scratch;
+  std::deque<std::vector<Node>> m_item_scratch;
+  std::string m_duplicate;
+
+  template <typename T>
+  static std::vector<T>& scratch(std::deque<std::vector<T>>& stack, int depth) {
+    while (stack.size() <= static_cast<size_t>(depth))
+      stack.emplace_back();
+    std::vector<T>& v = stack[static_cast<size_t>(depth)];
+    v.clear();
+    return v;
+  }
+
   Result<Node> parse_object(int depth) {
     if (depth > k_max_depth)
       return error("nesting deeper than ", std::to_string(k_max_depth), " levels");
     ++m_at;  // '{'
-    Node map = Node::map();
-    std::unordered_set<std::string> seen;  // filled only for large maps
     skip_space();
     if (m_at != m_end && *m_at == '}') {
       ++m_at;
-      return map;
+      return Node::map();
     }
+    std::vector<MapEntry>& entries = scratch(m_entry_scratch, depth);
+    std::unordered_set<std::string_view> seen;  // filled only for large maps
     while (true) {
       skip_space();
       if (m_at == m_end) return error("unexpected end of input in an object");
@@ -165,8 +182,9 @@ class Parser {
       ++m_at;
       skip_space();
       Node value = TRY(parse_value(depth));
-      if (!insert_unique(map, seen, std::move(key_node), std::move(value)))
+      if (is_duplicate(entries, seen, key_node.as_string()))
         return error_at(key_at, "duplicate key \"", m_duplicate, "\"");
+      entries.push_back(MapEntry{std::move(key_node), std::move(value)});
       skip_space();
       if (m_at == m_end) return error("unexpected end of input in an object");
       if (*m_at == ',') {
@@ -175,47 +193,62 @@ class Parser {
       }
       if (*m_at == '}') {
         ++m_at;
+        Node map = Node::map(entries.size());
+        for (MapEntry& e : entries)
+          map.append_entry(std::move(e.key), std::move(e.value));
+        entries.clear();
         return map;
       }
       return error("unexpected '", printable(*m_at), "', expected ',' or '}'");
     }
   }
 
-  // Kubernetes' strict decoding refuses duplicate keys; so do we, naming the key.
-  std::string m_duplicate;
-  bool insert_unique(Node& map, std::unordered_set<std::string>& seen, Node key, Node value) {
-    std::string_view k = key.as_string();
-    if (map.size() < k_linear_key_check) {
-      if (map.find(k)) {
-        m_duplicate = k;
-        return false;
+  // Kubernetes' strict decoding refuses duplicate keys; so do we, naming the key. Small maps
+  // scan; large ones switch to a hash set of views into the keys (heap keys do not move;
+  // inline keys are copied into the set's own storage first).
+  bool is_duplicate(const std::vector<MapEntry>& entries,
+                    std::unordered_set<std::string_view>& seen, std::string_view key) {
+    if (entries.size() < k_linear_key_check) {
+      for (const MapEntry& e : entries) {
+        if (e.key.as_string() == key) {
+          m_duplicate = key;
+          return true;
+        }
       }
-      if (map.size() + 1 == k_linear_key_check) {
-        for (const MapEntry& e : map.entries())
-          seen.emplace(e.key.as_string());
-        seen.emplace(k);
-      }
-    } else if (!seen.emplace(k).second) {
-      m_duplicate = k;
       return false;
     }
-    map.append_entry(std::move(key), std::move(value));
-    return true;
+    if (seen.empty()) {
+      for (const MapEntry& e : entries)
+        seen.insert(intern(e.key.as_string()));
+    }
+    if (seen.contains(key)) {
+      m_duplicate = key;
+      return true;
+    }
+    seen.insert(intern(key));
+    return false;
+  }
+
+  // Stable storage for keys of large maps (inline keys live inside Nodes that move).
+  std::deque<std::string> m_key_store;
+  std::string_view intern(std::string_view key) {
+    m_key_store.emplace_back(key);
+    return m_key_store.back();
   }
 
   Result<Node> parse_array(int depth) {
     if (depth > k_max_depth)
       return error("nesting deeper than ", std::to_string(k_max_depth), " levels");
     ++m_at;  // '['
-    Node list = Node::list();
     skip_space();
     if (m_at != m_end && *m_at == ']') {
       ++m_at;
-      return list;
+      return Node::list();
     }
+    std::vector<Node>& items = scratch(m_item_scratch, depth);
     while (true) {
       skip_space();
-      list.push_back(TRY(parse_value(depth)));
+      items.push_back(TRY(parse_value(depth)));
       skip_space();
       if (m_at == m_end) return error("unexpected end of input in an array");
       if (*m_at == ',') {
@@ -224,6 +257,10 @@ class Parser {
       }
       if (*m_at == ']') {
         ++m_at;
+        Node list = Node::list(items.size());
+        for (Node& item : items)
+          list.push_back(std::move(item));
+        items.clear();
         return list;
       }
       return error("unexpected '", printable(*m_at), "', expected ',' or ']'");

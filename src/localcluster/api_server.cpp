@@ -263,6 +263,7 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
   write.field_manager = std::string(request.param_or("fieldManager", ""));
   write.subresource = route.subresource;
   write.force = is_true(request.param_or("force", ""));
+  write.field_validation = std::string(request.param_or("fieldValidation", ""));
   if (write.field_manager.empty()) {
     // Kubernetes names the manager after the client's user agent ("kubectl/v1.32 ...").
     std::string_view agent = request.header("user-agent");
@@ -449,8 +450,14 @@ void ApiServer::serve_watch(const HttpRequest& request, const Route& route,
     for (const WatchEvent& event : events) {
       if (!name_filter.empty() && event.object.string_at({"metadata", "name"}) != name_filter)
         continue;
-      if (!filters->matches(event.object)) continue;
-      if (!emit(event_type_name(event.type), event.object)) return;
+      // With a selector, an object that starts matching is ADDED for this watcher and one
+      // that stops matching is DELETED, as the Kubernetes watch cache reports them.
+      const bool now = filters->matches(event.object);
+      const bool before = event.type == EventType::modified && filters->matches(event.previous);
+      std::string_view type = event_type_name(event.type);
+      if (event.type == EventType::modified && now != before) type = now ? "ADDED" : "DELETED";
+      if (!now && !before) continue;
+      if (!emit(type, event.object)) return;
       last_sent = std::chrono::steady_clock::now();
     }
     if (bookmarks && std::chrono::steady_clock::now() - last_sent >= m_options.bookmark_interval) {

@@ -29,9 +29,10 @@ struct ApiServerOptions {
 
 struct WriteOptions {
   bool dry_run = false;
-  std::string field_manager;  // "" when none was given
-  std::string subresource;    // "", "status" or "scale"
-  bool force = false;         // server-side apply: take fields from other managers
+  std::string field_manager;     // "" when none was given
+  std::string subresource;       // "", "status" or "scale"
+  bool force = false;            // server-side apply: take fields from other managers
+  std::string field_validation;  // "Strict": undeclared fields are an error
   // Internal: the object already carries its managedFields (an apply computed them).
   bool managed_fields_done = false;
 };

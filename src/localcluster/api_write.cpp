@@ -25,6 +25,26 @@ bool is_dns_subdomain(std::string_view name) {
   return true;
 }
 
+// fieldValidation=Strict: a field the schema does not declare is a 400, worded as Kubernetes'
+// strict decoder words it.
+ApiResult<void> check_declared(const ResourceInfo& resource, const Node& object,
+                               const WriteOptions& options, bool apply) {
+  if (options.field_validation != "Strict") return {};
+  std::string field = undeclared_field(resource, object);
+  if (field.empty()) return {};
+  if (apply)
+    return api_fail(400, "BadRequest",
+                    "failed to create typed patch object (" +
+                        std::string(object.string_at({"metadata", "namespace"})) + "/" +
+                        std::string(object.string_at({"metadata", "name"})) + "; " +
+                        resource.group_version() + ", Kind=" + resource.kind + "): ." + field +
+                        ": field not declared in schema");
+  return api_fail(400, "BadRequest",
+                  resource.kind + " in version \"" + resource.version +
+                      "\" cannot be handled as a " + resource.kind +
+                      ": strict decoding error: unknown field \"" + field + "\"");
+}
+
 std::string name_of(const Node& object) {
   return std::string(object.string_at({"metadata", "name"}));
 }
@@ -119,6 +139,7 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
         405, "MethodNotAllowed",
         "create is not supported on " + qualified_resource(resource.plural, resource.group));
   TRY_VOID(check_type(resource, body));
+  TRY_VOID(check_declared(resource, body, options, false));
   Node& metadata = body["metadata"];
   std::string body_ns(metadata.string_at({"namespace"}));
   std::string object_ns = resource.namespaced ? (ns.empty() ? body_ns : ns) : "";
@@ -191,6 +212,7 @@ ApiResult<Node> ApiServer::update(const ResourceInfo& resource, const std::strin
     }
   }
   TRY_VOID(check_type(resource, body));
+  TRY_VOID(check_declared(resource, body, options, false));
   std::string_view body_name = body.string_at({"metadata", "name"});
   if (!body_name.empty() && body_name != name)
     return api_fail(400, "BadRequest",
@@ -285,6 +307,7 @@ ApiResult<Node> ApiServer::patch(const ResourceInfo& resource, const std::string
           server_side_apply(resource, current ? *current : Node(), ns, name, body, options);
       if (!applied) return applied;
       if (!current) {
+        TRY_VOID(check_declared(resource, *applied, options, true));
         WriteOptions create_options = options;
         create_options.field_manager.clear();  // the apply already recorded its fields
         create_options.managed_fields_done = true;
@@ -293,12 +316,14 @@ ApiResult<Node> ApiServer::patch(const ResourceInfo& resource, const std::string
           continue;
         return result;
       }
+      TRY_VOID(check_declared(resource, *applied, options, true));
       WriteOptions update_options = options;
       update_options.field_manager.clear();
       result = commit_update(resource, *current, std::move(*applied), update_options);
     } else {
       Node view = options.subresource == "scale" ? scale_of(resource, *current) : *current;
       Node patched = TRY(apply_patch(resource, view, type, body));
+      if (options.subresource.empty()) TRY_VOID(check_declared(resource, patched, options, false));
       if (options.subresource == "scale") {
         result = update(resource, ns, name, std::move(patched), options);
       } else {

@@ -149,7 +149,54 @@ Node condition(std::string_view type, std::string_view reason, std::string_view 
   return c;
 }
 
+// Depth-first, in the object's order, so the error names the first undeclared field.
+bool find_undeclared(const Node& value, SchemaType type, const std::string& path,
+                     std::string& out) {
+  if (!type.known() || !value.is_map()) return false;
+  for (const MapEntry& e : value.entries()) {
+    std::string_view key = e.key.as_string();
+    if (path.empty() && (key == "apiVersion" || key == "kind")) continue;
+    std::string full = path.empty() ? std::string(key) : path + "." + std::string(key);
+    auto field = type.field(key);
+    if (!field) {
+      out = full;
+      return true;
+    }
+    SchemaType child = field->type();
+    if (!child.known() || e.value.is_null()) continue;
+    switch (field->kind()) {
+      case ValueKind::object:
+        if (find_undeclared(e.value, child, full, out)) return true;
+        break;
+      case ValueKind::list: {
+        size_t index = 0;
+        for (const Node& item : e.value.items()) {
+          if (find_undeclared(item, child, full + "[" + std::to_string(index++) + "]", out))
+            return true;
+        }
+        break;
+      }
+      case ValueKind::map:
+        for (const MapEntry& m : e.value.entries()) {
+          if (find_undeclared(m.value, child, full + "." + std::string(m.key.as_string()), out))
+            return true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string undeclared_field(const ResourceInfo& resource, const Node& object) {
+  if (!resource.crd.empty()) return "";
+  std::string out;
+  find_undeclared(object, schema_type(resource), "", out);
+  return out;
+}
 
 void apply_defaults(const ResourceInfo& resource, Node& object, const Node& before) {
   if (is(resource, "", "Namespace")) {

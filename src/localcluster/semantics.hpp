@@ -19,6 +19,10 @@ void apply_defaults(const ResourceInfo& resource, Node& object, const Node& befo
 std::vector<StatusCause> validate(const ResourceInfo& resource, const Node& object,
                                   const Node& before);
 
+// The first field of `object` the kind's schema does not declare ("spec.foo",
+// "spec.containers[0].bar"); "" when all are known or the kind has no schema.
+std::string undeclared_field(const ResourceInfo& resource, const Node& object);
+
 // After a stored create or update (CRDs get served and Established).
 void after_write(ApiServer& server, const ResourceInfo& resource, const Node& before,
                  const Node& after);

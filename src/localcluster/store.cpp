@@ -168,10 +168,14 @@ ApiResult<Node> Store::commit(EventType type, const std::string& resource, const
   uint64_t rv = ++m_rv;
   set_rv(object, rv);
   const std::string key = object_key(ns, name);
+  Objects& objects = m_objects[resource];
+  Node previous;
+  if (auto it = objects.find(key); it != objects.end() && type == EventType::modified)
+    previous = it->second.object;
   if (type == EventType::deleted) {
-    m_objects[resource].erase(key);
+    objects.erase(key);
   } else {
-    m_objects[resource][key] = Entry{object, rv};
+    objects[key] = Entry{object, rv};
   }
   // The ring holds the newest m_window events, indexed by resourceVersion.
   if (m_ring_size == m_window) {
@@ -179,7 +183,8 @@ ApiResult<Node> Store::commit(EventType type, const std::string& resource, const
     --m_ring_size;
     ++m_first_event_rv;
   }
-  m_ring[(m_ring_start + m_ring_size) % m_window] = WatchEvent{type, rv, resource, ns, object};
+  m_ring[(m_ring_start + m_ring_size) % m_window] =
+      WatchEvent{type, rv, resource, ns, object, std::move(previous)};
   ++m_ring_size;
   uint64_t sequence = 0;
   if (m_journal) {

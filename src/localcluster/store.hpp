@@ -43,7 +43,8 @@ struct WatchEvent {
   uint64_t rv;
   std::string resource;  // storage key "group/plural"
   std::string ns;
-  Node object;  // for deleted: the last state, carrying the deletion's resourceVersion
+  Node object;    // for deleted: the last state, carrying the deletion's resourceVersion
+  Node previous;  // for modified: the state before (a selector may stop or start matching)
 };
 
 struct StoreOptions {

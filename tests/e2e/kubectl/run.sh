@@ -221,6 +221,22 @@ scenario_get_watch() {
 $(cat "$WORK/watch.out")"
 }
 
+scenario_watch_selector() {
+  start
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: moving}\n' | kubectl apply -f - >/dev/null ||
+    fail "create"
+  timeout 4 kubectl get cm -l team=a -w --output-watch-events >"$WORK/watch.out" 2>&1 &
+  local watcher=$!
+  sleep 1
+  kubectl label cm moving team=a >/dev/null || fail "label in"
+  kubectl label cm moving team=b --overwrite >/dev/null || fail "label out"
+  wait $watcher
+  grep -Eq '^ADDED +moving' "$WORK/watch.out" || fail "no ADDED when the label matched:
+$(cat "$WORK/watch.out")"
+  grep -Eq '^DELETED +moving' "$WORK/watch.out" || fail "no DELETED when it stopped matching:
+$(cat "$WORK/watch.out")"
+}
+
 scenario_edit() {
   start
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\ndata: {a: before}\n' |
@@ -360,6 +376,11 @@ scenario_immutable_and_dry_run() {
   sed 's/{app: web}/{app: other}/g' "$WORK/app.yaml" >"$WORK/changed.yaml"
   expect_output "immutable selector" "field is immutable" \
     kubectl apply --server-side -f "$WORK/changed.yaml"
+  sed 's/^  replicas: 1$/  replicas: 1\n  replicaz: 2/' "$WORK/app.yaml" >"$WORK/typo.yaml"
+  expect_output "strict create" 'strict decoding error: unknown field "spec.replicaz"' \
+    kubectl create -f "$WORK/typo.yaml"
+  expect_output "strict apply" ".spec.replicaz: field not declared in schema" \
+    kubectl apply --server-side -f "$WORK/typo.yaml"
   write_app 7
   expect_output "dry run" "serverside-applied (server dry run)" \
     kubectl apply --server-side --dry-run=server -f "$WORK/app.yaml"
