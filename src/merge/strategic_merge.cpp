@@ -118,6 +118,8 @@ class Merger {
       Node* existing = original.find_mut(key);
       if (!existing || existing->is_null()) {
         Node fresh = TRY(clean(value, child, child_path));
+        // $deleteFromPrimitiveList applies after the merge, to the patch's own items too.
+        if (deletes && fresh.is_list()) remove_values(fresh, *deletes);
         original.set(key, std::move(fresh));
         continue;
       }
@@ -130,8 +132,8 @@ class Merger {
           *original.find_mut(key) = std::move(merged);
         }
       } else if (existing->is_list() && value.is_list()) {
-        Node merged =
-            TRY(merge_list(std::move(*existing), value, child, order, deletes, child_path));
+        Node merged = TRY(merge_list(std::move(*existing), value, child, order, child_path));
+        if (deletes) remove_values(merged, *deletes);
         *original.find_mut(key) = std::move(merged);
       } else {
         if (m_options.mismatch == MergeOptions::Mismatch::error &&
@@ -148,8 +150,9 @@ class Merger {
       Node* existing = original.find_mut(key);
       if (!existing || !existing->is_list()) continue;
       Child child = child_of(shape, key);
-      Node merged = TRY(merge_list(std::move(*existing), Node::list(), child, order,
-                                   find_directive(deletions, key), join(path, key)));
+      Node merged =
+          TRY(merge_list(std::move(*existing), Node::list(), child, order, join(path, key)));
+      if (const Node* deletes = find_directive(deletions, key)) remove_values(merged, *deletes);
       *original.find_mut(key) = std::move(merged);
     }
     for (auto [key, deletes] : deletions) {
@@ -216,6 +219,7 @@ class Merger {
   }
 
   static void remove_values(Node& list, const Node& values) {
+    if (!list.is_list() || !values.is_list()) return;
     auto items = list.items();
     Node kept = Node::list(items.size());
     for (const Node& item : items) {
@@ -230,12 +234,12 @@ class Merger {
   // A patch value with no original to merge into: nulls and directives are dropped.
   Result<Node> clean(const Node& value, const Child& child, const std::string& path) {
     if (value.is_map()) return merge_map(Node::map(), value, child.shape, path);
-    if (value.is_list()) return merge_list(Node::list(), value, child, nullptr, nullptr, path);
+    if (value.is_list()) return merge_list(Node::list(), value, child, nullptr, path);
     return value;
   }
 
   Result<Node> merge_list(Node original, const Node& patch, const Child& child, const Node* order,
-                          const Node* deletes, const std::string& path);
+                          const std::string& path);
 
   Result<Node> merge_scalars(const Node& original, const std::vector<Node>& patch,
                              const Node* order);
@@ -300,9 +304,8 @@ std::vector<Node> Merger::ordered(std::vector<Node>& others, std::vector<Node>& 
 }
 
 Result<Node> Merger::merge_list(Node original, const Node& patch, const Child& child,
-                                const Node* order, const Node* deletes, const std::string& path) {
+                                const Node* order, const std::string& path) {
   StrategicList how = child.field ? child.field->strategic_list() : StrategicList{};
-  if (deletes && deletes->is_list()) remove_values(original, *deletes);
   if (how.strategy != StrategicList::Strategy::replace &&
       m_options.mixed_items == MergeOptions::MixedItems::error) {
     size_t maps = 0;

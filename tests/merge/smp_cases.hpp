@@ -32,6 +32,11 @@ inline void PrintTo(const SmpCase& c, std::ostream* os) {
   *os << c.name;
 }
 
+// Not cases: $deleteFromPrimitiveList/x together with x in one patch. Kubernetes applies
+// the two in Go map order, so the same patch gives different results from run to run (7 of 8
+// kubectl runs deleted after merging, giving ["b"] for [a b] + [a] - [a]); we always delete after
+// merging (strategic_merge_test.cpp, DeleteFromPrimitiveListAfterMerge).
+//
 // item_without_merge_key: kustomize drops every item of the list (containers: []); we refuse
 // the patch, as Kubernetes does, rather than silently losing containers.
 inline constexpr SmpCase k_smp_cases[] = {
@@ -248,6 +253,10 @@ inline constexpr SmpCase k_smp_cases[] = {
      R"({"spec":{"volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"resources":{"requests":{"storage":"1Gi"}}}}],"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"name":"data","mountPath":"/d"}]}]}}}})", R"({"spec":{"volumeClaimTemplates":[{"metadata":{"name":"logs"}}],"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"name":"logs","mountPath":"/l"}]}]}}}})", R"({"spec":{"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"mountPath":"/l","name":"logs"},{"mountPath":"/d","name":"data"}]}]}},"volumeClaimTemplates":[{"metadata":{"name":"logs"}}]}})",
      R"({"spec":{"template":{"spec":{"containers":[{"name":"db","volumeMounts":[{"mountPath":"/l","name":"logs"},{"mountPath":"/d","name":"data"}]}]}},"volumeClaimTemplates":[{"metadata":{"name":"logs"}}]}})",
      Oracle::both},
+    {"new_list_with_delete_item_and_nulls", "v1", "Pod", R"({"spec":{"restartPolicy":"Always"}})",
+     R"({"spec":{"containers":[{"name":"a","$patch":"delete"},{"name":"b","image":null}]}})",
+     R"({"spec":{"containers":[{"name":"b"}],"restartPolicy":"Always"}})",
+     R"({"spec":{"containers":[{"name":"b"}],"restartPolicy":"Always"}})", Oracle::both},
     {"scalar_replaces_scalar_types", "apps/v1", "Deployment",
      R"({"spec":{"replicas":1,"template":{"spec":{"containers":[{"name":"a","image":"x","tty":false}]}}}})",
      R"({"spec":{"replicas":5,"template":{"spec":{"containers":[{"name":"a","image":"y","tty":true}]}}}})",

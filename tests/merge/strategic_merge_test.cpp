@@ -147,6 +147,30 @@ TEST(StrategicMerge, FindsTheTypeFromApiVersionAndKind) {
   EXPECT_EQ(merged->at_path({"spec", "containers"})->size(), 1u);
 }
 
+// Kubernetes runs these in Go map order (nondeterministic); we always delete after merging.
+TEST(StrategicMerge, DeleteFromPrimitiveListAfterMerge) {
+  SchemaType pod = Schema::builtin().kind("v1", "Pod")->type;
+  struct Case {
+    std::string_view original, patch, expected;
+  };
+  const Case cases[] = {
+      {R"({"metadata":{"finalizers":["a","b"]}})",
+       R"({"metadata":{"finalizers":["a"],"$deleteFromPrimitiveList/finalizers":["a"]}})",
+       R"({"metadata":{"finalizers":["b"]}})"},
+      {R"({"metadata":{}})",
+       R"({"metadata":{"finalizers":["a","b"],"$deleteFromPrimitiveList/finalizers":["a"]}})",
+       R"({"metadata":{"finalizers":["b"]}})"},
+      {R"({"metadata":{"finalizers":["a","b","c"]}})",
+       R"({"metadata":{"$setElementOrder/finalizers":["c","b"],"$deleteFromPrimitiveList/finalizers":["a"]}})",
+       R"({"metadata":{"finalizers":["c","b"]}})"},
+  };
+  for (const Case& c : cases) {
+    auto merged = strategic_merge(json(c.original), json(c.patch), pod);
+    ASSERT_TRUE(merged.has_value()) << merged.error().message();
+    EXPECT_EQ(*merged, json(c.expected)) << c.patch << " gave " << to_json(*merged);
+  }
+}
+
 TEST(StrategicMerge, MapOfStructsMergesEachValueWithItsType) {
   // ConfigMap data is map[string]string: values replace; a nested map merges by key.
   SchemaType cm = Schema::builtin().kind("v1", "ConfigMap")->type;
