@@ -16,6 +16,14 @@
 
 namespace plumb::localcluster {
 
+// A column `kubectl get` shows for a custom resource (additionalPrinterColumns).
+struct PrinterColumn {
+  std::string name;
+  std::string type;       // string, integer, number, boolean, date
+  std::string json_path;  // ".spec.replicas"
+  int priority = 0;
+};
+
 struct ResourceInfo {
   std::string group;  // "" for the core group
   std::string version;
@@ -29,6 +37,7 @@ struct ResourceInfo {
   bool namespaced = true;
   std::string crd;        // the CustomResourceDefinition that serves it; "" for built-ins
   bool preferred = true;  // the group's preferred version
+  std::vector<PrinterColumn> printer_columns;
 
   std::string group_version() const { return group.empty() ? version : group + "/" + version; }
   // Where objects live: one storage per group and plural, shared by the versions.

@@ -286,6 +286,15 @@ std::vector<ResourceInfo> crd_resources(const Node& crd) {
     if (version.at_path({"subresources", "status"})) info.subresources.push_back("status");
     if (version.at_path({"subresources", "scale"})) info.subresources.push_back("scale");
     info.namespaced = crd.string_at({"spec", "scope"}) != "Cluster";
+    if (const Node* columns = version.find("additionalPrinterColumns")) {
+      for (const Node& c : columns->items()) {
+        const Node* priority = c.find("priority");
+        info.printer_columns.push_back({std::string(c.string_at({"name"})),
+                                        std::string(c.string_at({"type"})),
+                                        std::string(c.string_at({"jsonPath"})),
+                                        priority ? static_cast<int>(priority->as_int()) : 0});
+      }
+    }
     info.preferred = first;
     first = false;
     out.push_back(std::move(info));

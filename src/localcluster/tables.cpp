@@ -1,8 +1,11 @@
 #include "localcluster/tables.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <functional>
+
+#include "core/json.hpp"
 
 namespace plumb::localcluster {
 namespace {
@@ -103,6 +106,52 @@ int64_t pod_restarts(const Node& pod) {
   return total;
 }
 
+// A simple JSONPath (".a.b", ".a[0].b", ".a[?(@.type==\"Ready\")].status") of a custom
+// resource's printer column; absent values print as empty cells.
+Node printer_cell(const Node& object, std::string_view path, std::string_view type) {
+  const Node* node = &object;
+  while (node != nullptr && !path.empty()) {
+    if (path.front() == '.') path.remove_prefix(1);
+    if (path.empty()) break;
+    if (path.front() == '[') {
+      size_t close = path.find(']');
+      if (close == std::string_view::npos) return Node();
+      std::string_view inside = path.substr(1, close - 1);
+      path.remove_prefix(close + 1);
+      if (inside.starts_with("?(@.")) {
+        // ?(@.key=="value")
+        size_t eq = inside.find("==");
+        if (eq == std::string_view::npos) return Node();
+        std::string_view key = inside.substr(4, eq - 4);
+        std::string_view want = inside.substr(eq + 2);
+        while (!want.empty() && (want.back() == ')' || want.back() == '"' || want.back() == '\''))
+          want.remove_suffix(1);
+        while (!want.empty() && (want.front() == '"' || want.front() == '\''))
+          want.remove_prefix(1);
+        const Node* found = nullptr;
+        for (const Node& item : node->items()) {
+          if (item.string_at({key}) == want) {
+            found = &item;
+            break;
+          }
+        }
+        node = found;
+      } else {
+        size_t index = static_cast<size_t>(std::atoi(std::string(inside).c_str()));
+        node = index < node->items().size() ? &node->items()[index] : nullptr;
+      }
+      continue;
+    }
+    size_t end = path.find_first_of(".[");
+    node = node->find(path.substr(0, end));
+    path = end == std::string_view::npos ? std::string_view() : path.substr(end);
+  }
+  if (node == nullptr || node->is_null()) return Node();
+  if (type == "date") return str(human_duration(seconds_since(node->as_string())));
+  if (node->is_container()) return str(to_json(*node));
+  return *node;
+}
+
 std::string or_none(std::string_view text) {
   return text.empty() ? "<none>" : std::string(text);
 }
@@ -113,7 +162,18 @@ std::vector<Column> columns_for(const ResourceInfo& r) {
               }};
   Column age_column{"Age", "string", 0, age};
   const std::string& k = r.kind;
-  if (!r.crd.empty()) return {name, age_column};
+  if (!r.crd.empty()) {
+    // A CRD with printer columns lists exactly those; without, it gets an Age column.
+    if (r.printer_columns.empty()) return {name, age_column};
+    std::vector<Column> out{name};
+    for (const PrinterColumn& pc : r.printer_columns) {
+      std::string path = pc.json_path;
+      std::string type = pc.type;
+      out.push_back({pc.name, pc.type == "date" ? "string" : pc.type, pc.priority,
+                     [path, type](const Node& o) { return printer_cell(o, path, type); }});
+    }
+    return out;
+  }
   if (k == "ConfigMap")
     return {name,
             {"Data", "integer", 0,

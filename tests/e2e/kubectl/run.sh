@@ -365,6 +365,16 @@ scenario_crd() {
   expect_output "CR apply" "widget.example.com/w serverside-applied" \
     kubectl apply --server-side -f "$WORK/w.yaml"
   expect_output "short name" "w" kubectl get wg -o name
+  cat >>"$WORK/crd.yaml" <<'YAML'
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Color, type: string, jsonPath: .spec.color, priority: 1}
+YAML
+  kubectl apply -f "$WORK/crd.yaml" >/dev/null || fail "CRD update"
+  local out
+  out=$(kubectl get wg -o wide 2>&1)
+  grep -Eq '^NAME +SIZE +COLOR$' <<<"$out" || fail "printer columns: $out"
+  grep -Eq '^w +3 *$' <<<"$out" || fail "printer column row: $out"
   expect_output "delete CRD" "deleted" kubectl delete crd widgets.example.com
   expect_exit 1 kubectl get widgets.example.com
 }
