@@ -244,8 +244,8 @@ class Merger {
   Result<Node> merge_scalars(const Node& original, const std::vector<Node>& patch,
                              const Node* order);
   Result<Node> merge_by_key(const Node& original, const std::vector<Node>& patch,
-                            std::string_view key, const Child& child, const Node* order,
-                            const std::string& path);
+                            const std::vector<size_t>& positions, std::string_view key,
+                            const Child& child, const Node* order, const std::string& path);
 
   template <typename IndexFn>
   std::vector<Node> ordered(std::vector<Node>& others, std::vector<Node>& wanted,
@@ -321,12 +321,14 @@ Result<Node> Merger::merge_list(Node original, const Node& patch, const Child& c
   // removes the original's item with that key.
   bool replace_all = false;
   std::vector<Node> items;
+  std::vector<size_t> positions;  // each item's index in the patch list, for error paths
   items.reserve(patch.size());
   size_t index = 0;
   for (const Node& item : patch.items()) {
     const Node* directive = item.is_map() ? item.find(k_patch) : nullptr;
     if (!directive) {
       items.push_back(item);
+      positions.push_back(index);
       ++index;
       continue;
     }
@@ -350,6 +352,7 @@ Result<Node> Merger::merge_list(Node original, const Node& patch, const Child& c
       Node rest = item;
       rest.erase(k_patch);
       items.push_back(std::move(rest));
+      positions.push_back(index);
     } else {
       return fail(item_path(path, index), ": invalid $patch directive \"", d, "\" (expected ",
                   expected_directives(), ")");
@@ -369,7 +372,7 @@ Result<Node> Merger::merge_list(Node original, const Node& patch, const Child& c
   if (replace_all || keyless || how.strategy == StrategicList::Strategy::replace) {
     Node out = Node::list(items.size());
     for (size_t i = 0; i < items.size(); ++i)
-      out.push_back(TRY(clean(items[i], element, item_path(path, i))));
+      out.push_back(TRY(clean(items[i], element, item_path(path, positions[i]))));
     return out;
   }
   if (how.strategy == StrategicList::Strategy::merge_primitives) {
@@ -379,12 +382,12 @@ Result<Node> Merger::merge_list(Node original, const Node& patch, const Child& c
       // Kubernetes cannot merge maps without a merge key; the patch list stands.
       Node out = Node::list(items.size());
       for (size_t i = 0; i < items.size(); ++i)
-        out.push_back(TRY(clean(items[i], element, item_path(path, i))));
+        out.push_back(TRY(clean(items[i], element, item_path(path, positions[i]))));
       return out;
     }
     return merge_scalars(original, items, order);
   }
-  return merge_by_key(original, items, how.merge_key, element, order, path);
+  return merge_by_key(original, items, positions, how.merge_key, element, order, path);
 }
 
 Result<Node> Merger::merge_scalars(const Node& original, const std::vector<Node>& patch,
@@ -420,7 +423,8 @@ Result<Node> Merger::merge_scalars(const Node& original, const std::vector<Node>
 }
 
 Result<Node> Merger::merge_by_key(const Node& original, const std::vector<Node>& patch,
-                                  std::string_view key, const Child& element, const Node* order,
+                                  const std::vector<size_t>& positions, std::string_view key,
+                                  const Child& element, const Node* order,
                                   const std::string& path) {
   auto key_of = [&](const Node& n) -> const Node* { return n.is_map() ? n.find(key) : nullptr; };
   auto index_by_key = [&](std::span<const Node> list, const Node& value) -> long {
@@ -434,7 +438,7 @@ Result<Node> Merger::merge_by_key(const Node& original, const std::vector<Node>&
   std::vector<Node> merged(original.items().begin(), original.items().end());
   for (size_t i = 0; i < patch.size(); ++i) {
     const Node& item = patch[i];
-    std::string at = item_path(path, i);
+    std::string at = item_path(path, positions[i]);
     if (!item.is_map())
       return fail(at, ": expected a map with the merge key \"", key, "\", got a ",
                   item.is_list() ? "list" : "scalar");

@@ -61,6 +61,9 @@ TEST(StrategicMergeErrors, NameThePath) {
       {R"({"spec":{"template":{"spec":{"containers":["a"]}}}})",
        "strategic merge patch: spec.template.spec.containers: list items are not all of one type "
        "(maps and scalars mixed)"},
+      {R"({"spec":{"template":{"spec":{"containers":[{"name":"z","$patch":"delete"},{"image":"x"}]}}}})",
+       "strategic merge patch: spec.template.spec.containers[1]: item lacks the merge key "
+       "\"name\""},
       {R"({"spec":{"template":{"$patch":"bogus"}}})",
        "strategic merge patch: spec.template: invalid $patch directive \"bogus\" (expected "
        "replace or delete)"},
