@@ -410,14 +410,7 @@ std::optional<Node> ApiServer::finalize_namespace(const std::string& name) {
 void ApiServer::collect_garbage(const Node& owner, Propagation propagation) {
   std::string uid(owner.string_at({"metadata", "uid"}));
   if (uid.empty()) return;
-  auto dependents = m_store.find_all([&](const Node& object) {
-    const Node* refs = object.at_path({"metadata", "ownerReferences"});
-    if (refs == nullptr) return false;
-    for (const Node& ref : refs->items()) {
-      if (ref.string_at({"uid"}) == uid) return true;
-    }
-    return false;
-  });
+  auto dependents = m_store.dependents_of(uid);
   for (auto& [storage, dependent] : dependents) {
     size_t slash = storage.find('/');
     ResourcePtr resource =
@@ -432,12 +425,7 @@ void ApiServer::collect_garbage(const Node& owner, Propagation propagation) {
       if (ref.string_at({"uid"}) == uid) continue;
       kept.push_back(ref);
       std::string other_uid(ref.string_at({"uid"}));
-      if (!m_store
-               .find_all([&](const Node& o) {
-                 return o.string_at({"metadata", "uid"}) == other_uid;
-               })
-               .empty())
-        other_owner = true;
+      if (m_store.uid_exists(other_uid)) other_owner = true;
     }
     if (propagation == Propagation::orphan || other_owner) {
       Node next = dependent;

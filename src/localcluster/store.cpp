@@ -77,6 +77,10 @@ Result<void> Store::load(const std::string& data_dir) {
     }
   };
   m_journal = TRY(Journal::open(data_dir + "/store", replay));
+  for (const auto& [resource, objects] : m_objects) {
+    for (const auto& [key, entry] : objects)
+      index_add(resource, key, entry.object);
+  }
   // Start every run from a fresh snapshot, so the journal only holds this run's writes.
   std::vector<Node> records;
   Node head = Node::map();
@@ -150,6 +154,48 @@ std::vector<std::pair<std::string, Node>> Store::namespace_contents(std::string_
   return out;
 }
 
+void Store::index_add(const std::string& resource, const std::string& key, const Node& object) {
+  std::string_view uid = object.string_at({"metadata", "uid"});
+  if (!uid.empty()) m_by_uid[std::string(uid)] = {resource, key};
+  if (const Node* refs = object.at_path({"metadata", "ownerReferences"})) {
+    for (const Node& ref : refs->items())
+      m_dependents[std::string(ref.string_at({"uid"}))].insert({resource, key});
+  }
+}
+
+void Store::index_remove(const std::string& resource, const std::string& key, const Node& object) {
+  std::string uid(object.string_at({"metadata", "uid"}));
+  if (auto it = m_by_uid.find(uid); it != m_by_uid.end() && it->second.second == key)
+    m_by_uid.erase(it);
+  if (const Node* refs = object.at_path({"metadata", "ownerReferences"})) {
+    for (const Node& ref : refs->items()) {
+      auto it = m_dependents.find(std::string(ref.string_at({"uid"})));
+      if (it == m_dependents.end()) continue;
+      it->second.erase({resource, key});
+      if (it->second.empty()) m_dependents.erase(it);
+    }
+  }
+}
+
+std::vector<std::pair<std::string, Node>> Store::dependents_of(std::string_view uid) const {
+  std::vector<std::pair<std::string, Node>> out;
+  std::lock_guard lock(m_mutex);
+  auto it = m_dependents.find(std::string(uid));
+  if (it == m_dependents.end()) return out;
+  for (const auto& [resource, key] : it->second) {
+    auto objects = m_objects.find(resource);
+    if (objects == m_objects.end()) continue;
+    auto entry = objects->second.find(key);
+    if (entry != objects->second.end()) out.emplace_back(resource, entry->second.object);
+  }
+  return out;
+}
+
+bool Store::uid_exists(std::string_view uid) const {
+  std::lock_guard lock(m_mutex);
+  return m_by_uid.contains(std::string(uid));
+}
+
 std::vector<std::pair<std::string, Node>> Store::find_all(
     const std::function<bool(const Node&)>& predicate) const {
   std::vector<std::pair<std::string, Node>> out;
@@ -170,8 +216,11 @@ ApiResult<Node> Store::commit(EventType type, const std::string& resource, const
   const std::string key = object_key(ns, name);
   Objects& objects = m_objects[resource];
   Node previous;
-  if (auto it = objects.find(key); it != objects.end() && type == EventType::modified)
-    previous = it->second.object;
+  if (auto it = objects.find(key); it != objects.end()) {
+    index_remove(resource, key, it->second.object);
+    if (type == EventType::modified) previous = it->second.object;
+  }
+  if (type != EventType::deleted) index_add(resource, key, object);
   if (type == EventType::deleted) {
     objects.erase(key);
   } else {

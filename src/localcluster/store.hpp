@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -81,6 +82,11 @@ class Store {
   std::vector<std::pair<std::string, Node>> find_all(
       const std::function<bool(const Node&)>& predicate) const;
 
+  // Objects whose ownerReferences name `uid`, and whether any object has `uid` (indexed, for
+  // garbage collection).
+  std::vector<std::pair<std::string, Node>> dependents_of(std::string_view uid) const;
+  bool uid_exists(std::string_view uid) const;
+
   // Writes; each returns the stored object with its new metadata.resourceVersion.
   ApiResult<Node> create(const std::string& resource, const std::string& ns,
                          const std::string& name, Node object);
@@ -112,10 +118,15 @@ class Store {
   ApiResult<Node> commit(EventType type, const std::string& resource, const std::string& ns,
                          const std::string& name, Node object, std::unique_lock<std::mutex>& lock);
   Result<void> load(const std::string& data_dir);
+  void index_add(const std::string& resource, const std::string& key, const Node& object);
+  void index_remove(const std::string& resource, const std::string& key, const Node& object);
 
   mutable std::mutex m_mutex;
   std::condition_variable m_changed;
   std::unordered_map<std::string, Objects> m_objects;
+  using Location = std::pair<std::string, std::string>;  // (resource, key)
+  std::unordered_map<std::string, Location> m_by_uid;
+  std::unordered_map<std::string, std::set<Location>> m_dependents;  // by owner uid
   uint64_t m_rv = 0;
   std::vector<WatchEvent> m_ring;  // events, m_first_event_rv at m_ring_start
   size_t m_ring_start = 0;

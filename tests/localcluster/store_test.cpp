@@ -76,6 +76,27 @@ TEST(Store, ListPagesContinueAfterTheLastKeyAndFilterByNamespace) {
   EXPECT_EQ(only_x.items.size(), 1u);
 }
 
+TEST(Store, IndexesDependentsByOwnerUid) {
+  auto store = memory_store();
+  Node owner = config_map("owner");
+  owner["metadata"].set("uid", Node::string("u-1"));
+  ASSERT_TRUE(store->create("/configmaps", "ns", "owner", owner));
+  Node child = config_map("child");
+  child["metadata"].set("uid", Node::string("u-2"));
+  Node ref = Node::map();
+  ref.set("uid", Node::string("u-1"));
+  child["metadata"]["ownerReferences"].push_back(ref);
+  ASSERT_TRUE(store->create("/configmaps", "ns", "child", child));
+  EXPECT_TRUE(store->uid_exists("u-1"));
+  ASSERT_EQ(store->dependents_of("u-1").size(), 1u);
+  EXPECT_EQ(store->dependents_of("u-1")[0].second.string_at({"metadata", "name"}), "child");
+  // An update that drops the reference drops the index entry; a delete drops the uid.
+  ASSERT_TRUE(store->update("/configmaps", "ns", "child", config_map("child"), 0));
+  EXPECT_TRUE(store->dependents_of("u-1").empty());
+  ASSERT_TRUE(store->remove("/configmaps", "ns", "owner", 0));
+  EXPECT_FALSE(store->uid_exists("u-1"));
+}
+
 TEST(Watch, DeliversEventsAfterTheCursorInOrder) {
   auto store = memory_store();
   ASSERT_TRUE(store->create("/configmaps", "ns", "a", config_map("a")));
