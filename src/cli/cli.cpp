@@ -25,6 +25,9 @@ constexpr Command k_commands[] = {
     {"build", "render a kustomization (or a directory of YAML) to stdout", build_command},
     {"cluster", "serve an embedded Kubernetes API server (kubectl works against it)",
      cluster_command},
+    {"apply", "render a path and apply it to the cluster (server-side apply, prune, wait)",
+     apply_command},
+    {"diff", "show what applying a path would change in the cluster", diff_command},
     {"version", "print the version and the git commit plumb was built from", version_command},
     {"help", "show this help", help_command},
 };

@@ -11,6 +11,8 @@ int run(std::span<const std::string_view> args);
 
 // Subcommands, one file each.
 int build_command(std::span<const std::string_view> args);
+int apply_command(std::span<const std::string_view> args);
+int diff_command(std::span<const std::string_view> args);
 int cluster_command(std::span<const std::string_view> args);
 
 }  // namespace plumb::cli

@@ -1,0 +1,118 @@
+// plumb apply PATH: render PATH and make the cluster match it.
+#include <cstdio>
+#include <set>
+
+#include "cli/cli.hpp"
+#include "cli/sync_common.hpp"
+#include "core/duration.hpp"
+#include "sync/sync.hpp"
+
+namespace plumb::cli {
+namespace {
+
+constexpr const char* k_usage =
+    "Usage: plumb apply PATH [flags]\n\n"
+    "Renders PATH (a kustomization, or a directory of YAML files read recursively) and applies\n"
+    "it with server-side apply (field manager \"plumb\"). Objects that already match cost no\n"
+    "write. What was applied is recorded as an ApplySet (a Secret in the namespace).\n\n"
+    "Flags:\n"
+    "  --prune             delete objects applied before that PATH no longer renders\n"
+    "  --wait              wait until every object is healthy (Current)\n"
+    "  --timeout D         how long --wait waits (default 5m)\n"
+    "  --force             delete and recreate objects whose immutable fields changed\n"
+    "  --dry-run           ask the server what would happen; change nothing\n"
+    "  -n, --namespace NS  namespace for objects without one (default: the context's)\n"
+    "  --applyset NAME     name of the ApplySet parent Secret (default plumb-<dir>)\n"
+    "  --kubeconfig FILE, --context NAME\n";
+
+void print_result(const sync::SyncResult& result) {
+  for (const sync::ObjectResult& o : result.objects) {
+    std::string line = o.ref.display() + " " + std::string(sync::to_string(o.action));
+    if (o.health.health != sync::Health::unknown) {
+      line += " (" + std::string(sync::to_string(o.health.health)) + ")";
+    }
+    if (!o.message.empty()) line += ": " + o.message;
+    std::printf("%s\n", line.c_str());
+  }
+}
+
+std::set<std::string> group_kinds(const sync::Plan& plan) {
+  std::set<std::string> out;
+  for (const auto* stage : {&plan.definitions, &plan.workloads}) {
+    for (const sync::PlannedObject& o : *stage)
+      out.insert(sync::group_kind(o.ref));
+  }
+  return out;
+}
+
+}  // namespace
+
+int apply_command(std::span<const std::string_view> args) {
+  FlagSpec spec{.booleans = {"--prune", "--wait", "--force", "--dry-run", "--help"},
+                .values = {"--timeout"},
+                .aliases = {{"-h", "--help"}}};
+  add_connection_flags(spec);
+  auto flags = parse_flags(args, spec);
+  if (!flags || flags->has("--help") || flags->positional.size() != 1) {
+    if (!flags) std::fprintf(stderr, "plumb apply: %s\n\n", flags.error().message().c_str());
+    std::fprintf(flags && flags->has("--help") ? stdout : stderr, "%s", k_usage);
+    return flags && flags->has("--help") ? 0 : 2;
+  }
+  auto timeout = parse_duration(flags->value("--timeout", "5m"));
+  if (!timeout) {
+    std::fprintf(stderr, "plumb apply: --timeout: %s\n", timeout.error().message().c_str());
+    return 2;
+  }
+  auto input = prepare_sync(*flags, flags->positional[0]);
+  if (!input) {
+    std::fprintf(stderr, "plumb apply: %s\n", input.error().message().c_str());
+    return 1;
+  }
+  kube::Client& client = *input->client;
+  sync::SyncOptions options;
+  options.recreate = flags->has("--force") ? sync::Recreate::yes : sync::Recreate::no;
+  options.dry_run = flags->has("--dry-run") ? kube::DryRun::yes : kube::DryRun::no;
+
+  auto previous = sync::load_members(client, input->applyset);
+  if (!previous) {
+    std::fprintf(stderr, "plumb apply: inventory: %s\n", previous.error().message().c_str());
+    return 1;
+  }
+  // Record the union of old and new kinds first, so an interrupted apply can still be
+  // pruned later (the ApplySet protocol).
+  std::set<std::string> kinds = group_kinds(input->plan);
+  std::set<std::string> all_kinds = kinds;
+  for (const sync::PlannedObject& o : *previous)
+    all_kinds.insert(sync::group_kind(o.ref));
+  if (auto written = sync::write_parent(client, input->applyset, all_kinds, options.dry_run);
+      !written) {
+    std::fprintf(stderr, "plumb apply: inventory: %s\n", written.error().message().c_str());
+    return 1;
+  }
+
+  sync::Syncer syncer(client, options);
+  sync::SyncResult result = syncer.apply(input->plan);
+  if (result.ok() && flags->has("--prune")) {
+    syncer.prune(*previous, input->plan, result);
+    if (result.ok()) {
+      if (auto written = sync::write_parent(client, input->applyset, kinds, options.dry_run);
+          !written) {
+        result.error = "inventory: " + written.error().message();
+      }
+    }
+  }
+  if (result.ok() && flags->has("--wait") && options.dry_run == kube::DryRun::no) {
+    syncer.wait(input->plan, *timeout, result);
+  }
+  print_result(result);
+  std::string suffix = options.dry_run == kube::DryRun::yes ? " (dry run)" : "";
+  if (!result.ok()) {
+    std::fprintf(stderr, "plumb apply: %s\n", result.error.c_str());
+    std::printf("%s%s\n", result.summary().c_str(), suffix.c_str());
+    return 1;
+  }
+  std::printf("%s%s\n", result.summary().c_str(), suffix.c_str());
+  return 0;
+}
+
+}  // namespace plumb::cli

@@ -1,0 +1,46 @@
+#include "cli/sync_common.hpp"
+
+#include <filesystem>
+
+#include "core/fs.hpp"
+#include "render/render_path.hpp"
+
+namespace plumb::cli {
+namespace {
+
+// A DNS-1123 name from a directory name: lower case, other characters become '-'.
+std::string applyset_name(const std::string& path) {
+  std::string base = std::filesystem::absolute(path).lexically_normal().filename().string();
+  if (base.empty())
+    base = std::filesystem::absolute(path).lexically_normal().parent_path().filename();
+  std::string name = "plumb-";
+  for (char c : base) {
+    char lower = char(std::tolower(static_cast<unsigned char>(c)));
+    name += std::isalnum(static_cast<unsigned char>(lower)) ? lower : '-';
+  }
+  while (name.back() == '-')
+    name.pop_back();
+  return name.substr(0, 63);
+}
+
+}  // namespace
+
+void add_connection_flags(FlagSpec& spec) {
+  spec.values.insert({"--kubeconfig", "--context", "--namespace", "--applyset"});
+  spec.aliases["-n"] = "--namespace";
+}
+
+Result<SyncInput> prepare_sync(const Flags& flags, const std::string& path) {
+  auto disk = make_disk_fs();
+  std::vector<Node> objects = TRY(render::render_path(*disk, path, {}));
+  SyncInput input;
+  input.client = TRY(kube::Client::connect(
+      {.kubeconfig = flags.value("--kubeconfig"), .context = flags.value("--context")}));
+  std::string ns = flags.value("--namespace", input.client->config().namespace_);
+  input.plan = TRY(sync::make_plan(std::move(objects), *input.client, {.default_namespace = ns}));
+  input.applyset = sync::ApplySet::for_parent(flags.value("--applyset", applyset_name(path)), ns);
+  sync::label_members(input.plan, input.applyset);
+  return input;
+}
+
+}  // namespace plumb::cli

@@ -1,0 +1,118 @@
+#include "render/render_path.hpp"
+
+#include <algorithm>
+
+#include "core/yaml.hpp"
+
+namespace plumb::render {
+namespace {
+
+constexpr std::string_view k_kustomization_files[] = {"kustomization.yaml", "kustomization.yml",
+                                                      "Kustomization"};
+
+bool has_kustomization(const FileSystem& fs, std::string_view dir) {
+  for (std::string_view name : k_kustomization_files) {
+    if (fs.is_file(join_path(dir, name))) return true;
+  }
+  return false;
+}
+
+bool is_manifest_name(std::string_view name) {
+  return name.ends_with(".yaml") || name.ends_with(".yml");
+}
+
+// A document stream is a manifest when every document names an apiVersion and a kind.
+bool is_manifest(const FileSystem& fs, const std::string& path) {
+  auto text = fs.read_file(path);
+  if (!text) return false;
+  auto docs = parse_yaml_stream(*text, path);
+  if (!docs || docs->empty()) return false;
+  for (const Node& doc : *docs) {
+    if (doc.string_at({"apiVersion"}).empty() || doc.string_at({"kind"}).empty()) return false;
+  }
+  return true;
+}
+
+Result<void> collect(const FileSystem& fs, const std::string& root, const std::string& dir,
+                     std::vector<std::string>& out) {
+  for (const std::string& name : TRY(fs.list_dir(dir))) {
+    if (name.starts_with(".")) continue;
+    std::string path = join_path(dir, name);
+    std::string relative = path.substr(root.size() + 1);
+    if (fs.is_dir(path)) {
+      if (has_kustomization(fs, path)) {
+        out.push_back(relative);
+      } else {
+        TRY_VOID(collect(fs, root, path, out));
+      }
+    } else if (is_manifest_name(name) && is_manifest(fs, path)) {
+      out.push_back(relative);
+    }
+  }
+  return {};
+}
+
+// The directory as it is, plus a kustomization.yaml in `dir` listing `resources`.
+class GeneratedKustomizationFs final : public FileSystem {
+ public:
+  GeneratedKustomizationFs(const FileSystem& base, std::string dir, std::string content)
+      : m_base(base),
+        m_file(join_path(dir, "kustomization.yaml")),
+        m_dir(std::move(dir)),
+        m_content(std::move(content)) {}
+
+  Result<std::string> read_file(std::string_view path) const override {
+    if (clean_path(path) == m_file) return m_content;
+    return m_base.read_file(path);
+  }
+  Result<std::vector<std::string>> list_dir(std::string_view path) const override {
+    auto names = TRY(m_base.list_dir(path));
+    if (clean_path(path) == m_dir) {
+      names.push_back("kustomization.yaml");
+      std::sort(names.begin(), names.end());
+    }
+    return names;
+  }
+  bool is_dir(std::string_view path) const override { return m_base.is_dir(path); }
+  bool is_file(std::string_view path) const override {
+    return clean_path(path) == m_file || m_base.is_file(path);
+  }
+  Result<std::string> resolve(std::string_view path) const override {
+    if (clean_path(path) == m_file) return m_file;
+    return m_base.resolve(path);
+  }
+
+ private:
+  const FileSystem& m_base;
+  std::string m_file;
+  std::string m_dir;
+  std::string m_content;
+};
+
+}  // namespace
+
+Result<std::vector<std::string>> manifest_resources(const FileSystem& fs, std::string_view dir) {
+  std::string root = TRY(fs.resolve(dir));
+  std::vector<std::string> out;
+  TRY_VOID(collect(fs, root, root, out));
+  return out;
+}
+
+Result<std::vector<Node>> render_path(const FileSystem& fs, std::string_view dir,
+                                      const BuildOptions& options) {
+  if (!fs.is_dir(dir)) return fail(dir, ": not a directory");
+  if (has_kustomization(fs, dir)) return build_kustomization(fs, dir, options);
+  std::string root = TRY(fs.resolve(dir));
+  std::vector<std::string> resources = TRY(manifest_resources(fs, root));
+  Node kustomization = Node::map();
+  kustomization.set("apiVersion", Node::string("kustomize.config.k8s.io/v1beta1"));
+  kustomization.set("kind", Node::string("Kustomization"));
+  Node& list = kustomization["resources"];
+  list = Node::list();
+  for (const std::string& r : resources)
+    list.push_back(Node::string(r));
+  GeneratedKustomizationFs generated(fs, root, to_yaml(kustomization));
+  return build_kustomization(generated, root, options);
+}
+
+}  // namespace plumb::render
