@@ -21,13 +21,14 @@ bool is_manifest_name(std::string_view name) {
   return name.ends_with(".yaml") || name.ends_with(".yml");
 }
 
-// A document stream is a manifest when every document names an apiVersion and a kind.
-bool is_manifest(const FileSystem& fs, const std::string& path) {
-  auto text = fs.read_file(path);
-  if (!text) return false;
-  auto docs = parse_yaml_stream(*text, path);
-  if (!docs || docs->empty()) return false;
-  for (const Node& doc : *docs) {
+// A YAML file is a manifest when every document names an apiVersion and a kind; other
+// YAML (values files, configuration) is left out, and YAML that does not parse is an error
+// naming the file.
+Result<bool> is_manifest(const FileSystem& fs, const std::string& path) {
+  std::string text = TRY(fs.read_file(path));
+  std::vector<Node> docs = TRY(parse_yaml_stream(text, path));
+  if (docs.empty()) return false;
+  for (const Node& doc : docs) {
     if (doc.string_at({"apiVersion"}).empty() || doc.string_at({"kind"}).empty()) return false;
   }
   return true;
@@ -45,7 +46,7 @@ Result<void> collect(const FileSystem& fs, const std::string& root, const std::s
       } else {
         TRY_VOID(collect(fs, root, path, out));
       }
-    } else if (is_manifest_name(name) && is_manifest(fs, path)) {
+    } else if (is_manifest_name(name) && TRY(is_manifest(fs, path))) {
       out.push_back(relative);
     }
   }

@@ -97,7 +97,8 @@ Result<Plan> make_plan(std::vector<Node> objects, kube::Client& client,
     }
     auto& stage = stage_of(ref.group, ref.kind) == Stage::cluster_definitions ? plan.definitions
                                                                               : plan.workloads;
-    stage.push_back(PlannedObject{std::move(ref), std::move(object), std::move(*resource)});
+    // A copy (O(1)), not a move: later objects may look up CRDs among `objects`.
+    stage.push_back(PlannedObject{std::move(ref), object, std::move(*resource)});
   }
   if (!problems.empty()) {
     std::string message = "invalid objects, nothing applied:";

@@ -124,6 +124,10 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
   if (!applied) {
     result.action = Action::failed;
     result.message = applied.error().message();
+    // The client names the object first; the result already does.
+    if (std::string prefix = planned.ref.display() + ": "; result.message.starts_with(prefix)) {
+      result.message.erase(0, prefix.size());
+    }
     if (is_immutable_error(applied.error())) {
       result.message += " (an immutable field changed; --force deletes and recreates the object)";
     }

@@ -1,0 +1,62 @@
+# Shared by the end-to-end suites: a fresh `plumb cluster` per scenario on a free port, with
+# its own kubeconfig and HOME (kubectl's discovery cache starts empty), and assertions.
+# The sourcing script sets PLUMB and SCENARIO first.
+set -uo pipefail
+command -v kubectl >/dev/null || { echo "SKIP: kubectl not installed"; exit 77; }
+
+WORK=$(mktemp -d /tmp/plumb-e2e-XXXXXX)
+export HOME=$WORK KUBECONFIG=$WORK/kubeconfig
+PID=""
+
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL [$SCENARIO]: $*" >&2
+  [ -f "$WORK/cluster.log" ] && sed 's/^/  cluster: /' "$WORK/cluster.log" | tail -20 >&2
+  exit 1
+}
+
+# start [extra plumb cluster flags...]: starts the server and waits until it is ready.
+start() {
+  rm -f "$KUBECONFIG"
+  "$PLUMB" cluster --port 0 --kubeconfig "$KUBECONFIG" "$@" >"$WORK/cluster.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 100); do
+    [ -s "$KUBECONFIG" ] && kubectl get --raw /readyz >/dev/null 2>&1 && return 0
+    kill -0 "$PID" 2>/dev/null || fail "plumb cluster exited"
+    sleep 0.05
+  done
+  fail "plumb cluster did not become ready"
+}
+
+# expect_output "description" "needle" command...: runs the command, checks stdout+stderr.
+expect_output() {
+  local what=$1 needle=$2
+  shift 2
+  local out
+  out=$("$@" 2>&1)
+  grep -qF -- "$needle" <<<"$out" || fail "$what: expected '$needle' in output of '$*':
+$out"
+}
+
+# expect_exit CODE command...
+expect_exit() {
+  local code=$1
+  shift
+  local out
+  out=$("$@" 2>&1)
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "'$*' exited $got, expected $code:
+$out"
+}
+
+# run_scenario: calls scenario_$SCENARIO, or fails when there is none.
+run_scenario() {
+  declare -F "scenario_$SCENARIO" >/dev/null || fail "no scenario '$SCENARIO'"
+  "scenario_$SCENARIO"
+  echo "PASS [$SCENARIO]"
+}
