@@ -23,7 +23,8 @@ constexpr const char* k_usage =
     "  --dry-run           ask the server what would happen; change nothing\n"
     "  -n, --namespace NS  namespace for objects without one (default: the context's)\n"
     "  --applyset NAME     name of the ApplySet parent Secret (default plumb-<dir>)\n"
-    "  --kubeconfig FILE, --context NAME\n";
+    "  --kubeconfig FILE, --context NAME\n"
+    "  --stats             print the API requests made, by kind, on stderr\n";
 
 void print_result(const sync::SyncResult& result) {
   for (const sync::ObjectResult& o : result.objects) {
@@ -48,7 +49,7 @@ std::set<std::string> group_kinds(const sync::Plan& plan) {
 }  // namespace
 
 int apply_command(std::span<const std::string_view> args) {
-  FlagSpec spec{.booleans = {"--prune", "--wait", "--force", "--dry-run", "--help"},
+  FlagSpec spec{.booleans = {"--prune", "--wait", "--force", "--dry-run", "--stats", "--help"},
                 .values = {"--timeout"},
                 .aliases = {{"-h", "--help"}}};
   add_connection_flags(spec);
@@ -105,6 +106,12 @@ int apply_command(std::span<const std::string_view> args) {
     syncer.wait(input->plan, *timeout, result);
   }
   print_result(result);
+  if (flags->has("--stats")) {
+    const kube::RequestCounts& c = client.counts();
+    std::fprintf(stderr, "requests: %llu reads, %llu writes, %llu dry runs, %llu retries\n",
+                 (unsigned long long)c.reads, (unsigned long long)c.writes,
+                 (unsigned long long)c.dry_runs, (unsigned long long)c.retries);
+  }
   std::string suffix = options.dry_run == kube::DryRun::yes ? " (dry run)" : "";
   if (!result.ok()) {
     std::fprintf(stderr, "plumb apply: %s\n", result.error.c_str());
