@@ -1,0 +1,311 @@
+#include "source/git.hpp"
+
+#include <git2.h>
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include "core/base64.hpp"
+#include "source/git_tree_fs.hpp"
+#include "source/semver.hpp"
+
+namespace plumb::source {
+namespace {
+
+void init_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+std::string last_git_error(std::string_view what) {
+  const git_error* e = git_error_last();
+  return std::string(what) + ": " + (e && e->message ? e->message : "unknown error");
+}
+
+std::string oid_hex(const git_oid& id) {
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &id);
+  return hex;
+}
+
+std::string short_hash(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < 8; ++i)
+    out += k_hex[digest[i] >> 4], out += k_hex[digest[i] & 15];
+  return out;
+}
+
+// What the callbacks of one remote operation need.
+struct CallbackState {
+  const GitAuth* auth;
+  int attempts = 0;
+  std::string host_key_error;
+};
+
+int credentials(git_credential** out, const char*, const char* username_from_url,
+                unsigned int allowed, void* payload) {
+  auto* state = static_cast<CallbackState*>(payload);
+  const GitAuth& auth = *state->auth;
+  if (++state->attempts > 1) return GIT_EAUTH;  // the server refused what we had
+  if ((allowed & GIT_CREDENTIAL_SSH_MEMORY) && !auth.identity.empty()) {
+    const char* user = username_from_url ? username_from_url : "git";
+    return git_credential_ssh_key_memory_new(
+        out, user, nullptr, auth.identity.c_str(),
+        auth.password.empty() ? nullptr : auth.password.c_str());
+  }
+  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !auth.password.empty()) {
+    std::string user = auth.username.empty() ? "git" : auth.username;
+    return git_credential_userpass_plaintext_new(out, user.c_str(), auth.password.c_str());
+  }
+  return GIT_PASSTHROUGH;
+}
+
+// For ssh: the host key must be listed in known_hosts (compared by SHA-256 of the key blob).
+int check_certificate(git_cert* cert, int valid, const char* host, void* payload) {
+  auto* state = static_cast<CallbackState*>(payload);
+  if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2) return valid ? 0 : GIT_PASSTHROUGH;
+  auto* hostkey = reinterpret_cast<git_cert_hostkey*>(cert);
+  if (state->auth->known_hosts.empty()) {
+    state->host_key_error = "no known_hosts given for " + std::string(host);
+    return GIT_ECERTIFICATE;
+  }
+  if (!(hostkey->type & GIT_CERT_SSH_SHA256)) return GIT_ECERTIFICATE;
+  std::string_view lines = state->auth->known_hosts;
+  while (!lines.empty()) {
+    std::string_view line = lines.substr(0, lines.find('\n'));
+    lines.remove_prefix(std::min(lines.size(), line.size() + 1));
+    // "host[,host...] keytype base64key [comment]"
+    size_t a = line.find(' '), b = a == std::string_view::npos ? a : line.find(' ', a + 1);
+    if (b == std::string_view::npos) continue;
+    std::string_view key = line.substr(b + 1, line.find(' ', b + 1) - b - 1);
+    auto blob = base64_decode(key);
+    if (!blob) continue;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(blob->data(), blob->size(), digest, &length, EVP_sha256(), nullptr);
+    if (length == 32 && std::equal(digest, digest + 32, hostkey->hash_sha256)) return 0;
+  }
+  state->host_key_error = "host key of " + std::string(host) + " is not in known_hosts";
+  return GIT_ECERTIFICATE;
+}
+
+struct RemoteOptions {
+  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  std::string header;
+  char* header_ptr = nullptr;
+  git_strarray headers{nullptr, 0};
+  CallbackState state;
+
+  explicit RemoteOptions(const GitAuth& auth) : state{&auth} {
+    callbacks.credentials = credentials;
+    callbacks.certificate_check = check_certificate;
+    callbacks.payload = &state;
+    if (!auth.bearer_token.empty()) {
+      header = "Authorization: Bearer " + auth.bearer_token;
+      header_ptr = header.data();
+      headers = {&header_ptr, 1};
+    }
+  }
+  RemoteOptions(const RemoteOptions&) = delete;
+
+  std::string error(std::string_view what) const {
+    return state.host_key_error.empty() ? last_git_error(what)
+                                        : std::string(what) + ": " + state.host_key_error;
+  }
+};
+
+// The ref names the remote advertises, with the commit each points at (tags peeled).
+using RemoteRefs = std::map<std::string, std::string>;
+
+std::string describe(const GitRef& ref) {
+  if (!ref.commit.empty()) return "commit " + ref.commit;
+  if (!ref.name.empty()) return "ref " + ref.name;
+  if (!ref.semver.empty()) return "semver " + ref.semver;
+  if (!ref.tag.empty()) return "tag " + ref.tag;
+  return "branch " + (ref.branch.empty() ? std::string("master") : ref.branch);
+}
+
+}  // namespace
+
+struct GitSource::Impl {
+  std::string url;
+  git_repository* repo = nullptr;
+  git_remote* remote = nullptr;
+
+  ~Impl() {
+    git_remote_free(remote);
+    git_repository_free(repo);
+  }
+
+  Result<RemoteRefs> list_remote(const GitAuth& auth) {
+    RemoteOptions options(auth);
+    if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, nullptr,
+                           &options.headers) != 0) {
+      return fail(options.error("git: " + url));
+    }
+    const git_remote_head** heads = nullptr;
+    size_t count = 0;
+    RemoteRefs refs;
+    if (git_remote_ls(&heads, &count, remote) == 0) {
+      for (size_t i = 0; i < count; ++i) {
+        std::string name = heads[i]->name;
+        std::string commit = oid_hex(heads[i]->oid);
+        if (name.ends_with("^{}")) {
+          refs[name.substr(0, name.size() - 3)] = commit;  // the peeled commit wins
+        } else {
+          refs.emplace(std::move(name), std::move(commit));
+        }
+      }
+    }
+    git_remote_disconnect(remote);
+    return refs;
+  }
+
+  Result<Revision> pick(const GitRef& ref, const RemoteRefs& refs) {
+    auto at = [&](const std::string& name) -> const std::string* {
+      auto it = refs.find(name);
+      return it == refs.end() ? nullptr : &it->second;
+    };
+    if (!ref.commit.empty()) {
+      std::string label = ref.branch.empty() ? "" : ref.branch + "@";
+      return Revision{ref.commit, label + "sha1:" + ref.commit};
+    }
+    if (!ref.name.empty()) {
+      const std::string* c = at(ref.name);
+      if (!c) return fail("git: ", url, ": reference ", ref.name, " not found");
+      return Revision{*c, ref.name + "@sha1:" + *c};
+    }
+    if (!ref.semver.empty()) {
+      std::vector<std::string> tags;
+      for (const auto& [name, commit] : refs) {
+        if (name.starts_with("refs/tags/")) tags.push_back(name.substr(10));
+      }
+      auto best = TRY(highest_matching_tag(tags, ref.semver));
+      if (!best) return fail("git: ", url, ": no tag matches semver range ", ref.semver);
+      const std::string& c = *at("refs/tags/" + *best);
+      return Revision{c, *best + "@sha1:" + c};
+    }
+    if (!ref.tag.empty()) {
+      const std::string* c = at("refs/tags/" + ref.tag);
+      if (!c) return fail("git: ", url, ": tag ", ref.tag, " not found");
+      return Revision{*c, ref.tag + "@sha1:" + *c};
+    }
+    std::string branch = ref.branch.empty() ? "master" : ref.branch;
+    const std::string* c = at("refs/heads/" + branch);
+    if (!c) return fail("git: ", url, ": branch ", branch, " not found");
+    return Revision{*c, branch + "@sha1:" + *c};
+  }
+
+  bool has_commit(const std::string& hex) {
+    git_oid id;
+    if (git_oid_fromstr(&id, hex.c_str()) != 0) return false;
+    git_commit* commit = nullptr;
+    if (git_commit_lookup(&commit, repo, &id) != 0) return false;
+    git_commit_free(commit);
+    return true;
+  }
+};
+
+GitSource::GitSource(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+GitSource::~GitSource() = default;
+GitSource::GitSource(GitSource&&) noexcept = default;
+GitSource& GitSource::operator=(GitSource&&) noexcept = default;
+
+const std::string& GitSource::url() const {
+  return m_impl->url;
+}
+
+Result<GitSource> GitSource::open(const std::string& cache_dir, const std::string& url) {
+  init_libgit2();
+  auto impl = std::make_unique<Impl>();
+  impl->url = url;
+  std::string path = cache_dir + "/" + short_hash(url) + ".git";
+  std::error_code ec;
+  std::filesystem::create_directories(cache_dir, ec);
+  if (git_repository_open_bare(&impl->repo, path.c_str()) != 0 &&
+      git_repository_init(&impl->repo, path.c_str(), 1) != 0) {
+    return fail(last_git_error("git: cannot create cache " + path));
+  }
+  if (git_remote_lookup(&impl->remote, impl->repo, "origin") != 0 &&
+      git_remote_create(&impl->remote, impl->repo, "origin", url.c_str()) != 0) {
+    return fail(last_git_error("git: " + url));
+  }
+  return GitSource(std::move(impl));
+}
+
+Result<Revision> GitSource::remote_revision(const GitRef& ref, const GitAuth& auth) {
+  RemoteRefs refs = TRY(m_impl->list_remote(auth));
+  return m_impl->pick(ref, refs);
+}
+
+Result<Revision> GitSource::fetch(const GitRef& ref, const GitAuth& auth) {
+  RemoteRefs refs = TRY(m_impl->list_remote(auth));
+  Revision revision = TRY(m_impl->pick(ref, refs));
+  if (m_impl->has_commit(revision.commit)) return revision;  // the remote did not move
+
+  // Fetch the one ref that leads to the commit (all branches for a bare commit).
+  std::string refspec = "+refs/heads/*:refs/remotes/origin/*";
+  if (!ref.commit.empty() && !ref.branch.empty()) {
+    refspec = "+refs/heads/" + ref.branch + ":refs/remotes/origin/" + ref.branch;
+  } else if (ref.commit.empty()) {
+    std::string name =
+        !ref.name.empty() ? ref.name
+        : !ref.semver.empty() || !ref.tag.empty()
+            ? "refs/tags/" + revision.text.substr(0, revision.text.find('@'))
+            : "refs/heads/" + (ref.branch.empty() ? std::string("master") : ref.branch);
+    refspec = "+" + name + ":refs/plumb/" + name.substr(5);
+  }
+  char* spec = refspec.data();
+  git_strarray specs{&spec, 1};
+  RemoteOptions options(auth);
+  git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
+  fetch.callbacks = options.callbacks;
+  fetch.custom_headers = options.headers;
+  fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  if (git_remote_fetch(m_impl->remote, &specs, &fetch, nullptr) != 0) {
+    return fail(options.error("git: fetch " + m_impl->url));
+  }
+  if (!m_impl->has_commit(revision.commit)) {
+    return fail("git: ", m_impl->url, ": ", describe(ref), ": commit ", revision.commit,
+                " not found after fetch");
+  }
+  return revision;
+}
+
+Result<std::unique_ptr<FileSystem>> GitSource::files(const std::string& commit_hex) const {
+  git_oid id;
+  if (git_oid_fromstr(&id, commit_hex.c_str()) != 0) return fail("git: bad commit ", commit_hex);
+  git_commit* commit = nullptr;
+  if (git_commit_lookup(&commit, m_impl->repo, &id) != 0) {
+    return fail("git: ", m_impl->url, ": commit ", commit_hex, " is not fetched");
+  }
+  git_tree* tree = nullptr;
+  int rc = git_commit_tree(&tree, commit);
+  git_commit_free(commit);
+  if (rc != 0) return fail(last_git_error("git: tree of " + commit_hex));
+  return std::unique_ptr<FileSystem>(new GitTreeFs(m_impl->repo, tree));
+}
+
+Result<std::optional<std::string>> highest_matching_tag(const std::vector<std::string>& tags,
+                                                        const std::string& range_text) {
+  VersionRange range = TRY(VersionRange::parse(range_text));
+  std::optional<std::string> best;
+  std::optional<Version> best_version;
+  for (const std::string& tag : tags) {
+    auto v = Version::parse(tag);
+    if (!v || !range.contains(*v)) continue;
+    if (!best_version || *best_version < *v) {
+      best_version = v;
+      best = tag;
+    }
+  }
+  return best;
+}
+
+}  // namespace plumb::source

@@ -1,0 +1,74 @@
+// Git sources: a bare repository cache per remote, fetched with libgit2, and read straight
+// from its object store (no checkout). Revisions are written the way Flux writes them:
+// "main@sha1:<hex>", "v1.2.3@sha1:<hex>", "sha1:<hex>" for a bare commit.
+//
+// Thread safety: one GitSource is used by one thread at a time; distinct GitSources (distinct
+// cache directories) may be used in parallel.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/fs.hpp"
+
+namespace plumb::source {
+
+// spec.ref of a Flux GitRepository; the first set field of commit, name, semver, tag, branch
+// wins (Flux's precedence); all empty means branch "master"... Flux defaults to "master".
+struct GitRef {
+  std::string branch;
+  std::string tag;
+  std::string semver;
+  std::string name;  // a full reference name, e.g. refs/heads/main or refs/pull/1/head
+  std::string commit;
+};
+
+// Credentials from the Secret a GitRepository references, with Flux's keys.
+struct GitAuth {
+  std::string username;
+  std::string password;
+  std::string bearer_token;
+  std::string identity;     // SSH private key (PEM / OpenSSH)
+  std::string known_hosts;  // for ssh
+  std::string ca_pem;       // extra CA for https
+};
+
+struct Revision {
+  std::string commit;  // 40 hex digits
+  std::string text;    // as Flux writes it: "main@sha1:<commit>"
+};
+
+class GitSource {
+ public:
+  ~GitSource();
+  GitSource(GitSource&&) noexcept;
+  GitSource& operator=(GitSource&&) noexcept;
+
+  // Opens (creating it if needed) the bare cache repository for url under cache_dir.
+  static Result<GitSource> open(const std::string& cache_dir, const std::string& url);
+
+  // The commit ref points at on the remote now, without fetching objects.
+  Result<Revision> remote_revision(const GitRef& ref, const GitAuth& auth);
+  // Makes the commit of ref available locally: fetches only when the remote moved past what
+  // the cache has. Returns the revision.
+  Result<Revision> fetch(const GitRef& ref, const GitAuth& auth);
+  // The files of a fetched commit, read from the object store.
+  Result<std::unique_ptr<FileSystem>> files(const std::string& commit) const;
+
+  const std::string& url() const;
+
+ private:
+  struct Impl;
+  explicit GitSource(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+// The highest tag satisfying a semver range ("1.2.x", ">=1.0.0 <2.0.0", "^1.2", "~1.2.3",
+// "*"), among tag names with or without a leading "v"; nullopt when none does.
+Result<std::optional<std::string>> highest_matching_tag(const std::vector<std::string>& tags,
+                                                        const std::string& range);
+
+}  // namespace plumb::source

@@ -1,0 +1,44 @@
+// A FileSystem over one commit of a git repository: reads blobs straight from the object
+// store. Paths are absolute from "/" (the repository root); relative paths are taken from
+// "/". Symlinks stored in the tree are followed by resolve() and by reads, and may not point
+// outside the root.
+#pragma once
+
+#include <git2.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/fs.hpp"
+
+namespace plumb::source {
+
+class GitTreeFs final : public FileSystem {
+ public:
+  // Takes a reference to repo (which must outlive this) and owns tree.
+  GitTreeFs(git_repository* repo, git_tree* tree) : m_repo(repo), m_tree(tree) {}
+  ~GitTreeFs() override;
+
+  Result<std::string> read_file(std::string_view path) const override;
+  Result<std::vector<std::string>> list_dir(std::string_view path) const override;
+  bool is_dir(std::string_view path) const override;
+  bool is_file(std::string_view path) const override;
+  Result<std::string> resolve(std::string_view path) const override;
+
+ private:
+  struct Entry {
+    git_object_t type = GIT_OBJECT_INVALID;  // GIT_OBJECT_TREE or GIT_OBJECT_BLOB
+    git_oid id{};
+  };
+  // The entry at a resolved path; the root is a tree.
+  Result<Entry> entry_at(const std::string& resolved) const;
+  Result<std::string> resolve_locked(std::string_view path) const;
+  Result<std::string> blob_text(const git_oid& id) const;
+
+  git_repository* m_repo;
+  git_tree* m_tree;
+  mutable std::mutex m_mutex;  // a git_repository is not shared between threads unguarded
+};
+
+}  // namespace plumb::source
