@@ -311,7 +311,7 @@ Result<bool> Client::remove(const Resource& resource, std::string_view ns, std::
 Result<std::string> Client::watch(const Resource& resource, std::string_view ns,
                                   std::string_view resource_version,
                                   const std::function<bool(const WatchEvent&)>& on_event,
-                                  long timeout_seconds) {
+                                  long timeout_seconds, const std::atomic<bool>* cancel) {
   std::string target =
       resource_path(resource, ns, "") +
       "?watch=1&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(timeout_seconds);
@@ -341,7 +341,7 @@ Result<std::string> Client::watch(const Resource& resource, std::string_view ns,
     if (!rv.empty()) last_version = std::string(rv);
     return on_event(ev);
   };
-  HttpRequest req{.target = std::move(target), .timeout_seconds = 0};
+  HttpRequest req{.target = std::move(target), .timeout_seconds = 0, .cancel = cancel};
   HttpResponse response = TRY(m_transport->stream(req, [&](std::string_view chunk) {
     pending.append(chunk);
     size_t start = 0;

@@ -100,7 +100,7 @@ class Client {
   Result<std::string> watch(const Resource& resource, std::string_view ns,
                             std::string_view resource_version,
                             const std::function<bool(const WatchEvent&)>& on_event,
-                            long timeout_seconds = 300);
+                            long timeout_seconds = 300, const std::atomic<bool>* cancel = nullptr);
 
   // A raw request with retries and rate limiting; the body parsed as JSON. Non-2xx → Error.
   Result<Node> request(HttpRequest request, std::string_view what);

@@ -4,6 +4,7 @@
 // Thread safety: send() and stream() may be called from several threads at once.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,6 +22,9 @@ struct HttpRequest {
   std::string content_type;  // of the body
   std::string accept = "application/json";
   long timeout_seconds = 60;  // 0: none (watches)
+  // When set, the request is abandoned soon (within about a second) after it becomes true;
+  // for watches that must stop when their owner does.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {

@@ -44,6 +44,10 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+int check_cancel(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+}
+
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(RestConfig config) : m_config(std::move(config)) { global_init_once(); }
@@ -84,6 +88,11 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    if (request.cancel) {
+      curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_cancel);
+      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, request.cancel);
+    }
     configure_tls(curl);
 
     Headers headers;
@@ -111,7 +120,8 @@ class CurlTransport final : public Transport {
 
     CURLcode code = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-    if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && sink.stopped)) {
+    bool canceled = code == CURLE_ABORTED_BY_CALLBACK && request.cancel && request.cancel->load();
+    if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && sink.stopped) && !canceled) {
       return fail(request.method, " ", m_config.server, request.target, ": ",
                   curl_easy_strerror(code));
     }

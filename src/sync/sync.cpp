@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <set>
 #include <thread>
 
+#include "kube/watch_cache.hpp"
 #include "sync/fields.hpp"
 #include "sync/health.hpp"
 #include "sync/policy.hpp"
@@ -263,46 +265,55 @@ void Syncer::wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResul
     for (const PlannedObject& o : *stage)
       objects.push_back(&o);
   }
-  std::vector<HealthStatus> health(objects.size());
-  for (;;) {
-    bool all_current = true;
-    const PlannedObject* failed_object = nullptr;
-    for (size_t i = 0; i < objects.size(); ++i) {
-      if (health[i].health == Health::current) continue;
-      auto live =
-          m_client.get(objects[i]->resource, objects[i]->ref.namespace_, objects[i]->ref.name);
-      if (!live || !*live) {
-        health[i] = {Health::in_progress, live ? "not found" : live.error().message()};
-      } else {
-        health[i] = health_of(**live);
-      }
-      if (health[i].health == Health::failed && !failed_object) failed_object = objects[i];
-      all_current = all_current && health[i].health == Health::current;
+  // Health is judged from a watch cache of the resources involved: one list and one watch
+  // per resource and namespace, however many objects and however long the wait.
+  kube::WatchCache cache(m_client);
+  std::set<std::pair<std::string, std::string>> watched;
+  for (const PlannedObject* o : objects) {
+    if (!watched.insert({kube::resource_path(o->resource, "", ""), o->ref.namespace_}).second) {
+      continue;
     }
-    bool timed_out = std::chrono::steady_clock::now() >= deadline;
-    if (all_current || failed_object || timed_out) {
-      for (ObjectResult& r : result.objects) {
-        for (size_t i = 0; i < objects.size(); ++i) {
-          if (objects[i]->ref.same_object(r.ref)) r.health = health[i];
-        }
-      }
-      if (failed_object) {
-        size_t i =
-            size_t(std::find(objects.begin(), objects.end(), failed_object) - objects.begin());
-        result.error = failed_object->ref.display() + ": health check failed: " + health[i].message;
-      } else if (!all_current) {
-        std::string pending;
-        for (size_t i = 0; i < objects.size(); ++i) {
-          if (health[i].health == Health::current) continue;
-          if (!pending.empty()) pending += "; ";
-          pending += objects[i]->ref.display() + " " + std::string(to_string(health[i].health)) +
-                     ": " + health[i].message;
-        }
-        result.error = "timed out waiting for health: " + pending;
-      }
+    if (auto started = cache.watch(o->resource, o->ref.namespace_); !started) {
+      result.error = "wait: " + started.error().message();
       return;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  std::vector<HealthStatus> health(objects.size());
+  const PlannedObject* failed_object = nullptr;
+  size_t failed_index = 0;
+  auto judge = [&] {
+    bool all_current = true;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      const PlannedObject& o = *objects[i];
+      auto live = cache.get(o.resource, o.ref.namespace_, o.ref.name);
+      health[i] = live ? health_of(*live) : HealthStatus{Health::in_progress, "not found"};
+      if (health[i].health == Health::failed && !failed_object) {
+        failed_object = &o;
+        failed_index = i;
+      }
+      all_current = all_current && health[i].health == Health::current;
+    }
+    return all_current || failed_object;
+  };
+  bool settled = cache.wait_until(judge, deadline);
+  cache.stop();
+  for (ObjectResult& r : result.objects) {
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (objects[i]->ref.same_object(r.ref)) r.health = health[i];
+    }
+  }
+  if (failed_object) {
+    result.error =
+        failed_object->ref.display() + ": health check failed: " + health[failed_index].message;
+  } else if (!settled) {
+    std::string pending;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (health[i].health == Health::current) continue;
+      if (!pending.empty()) pending += "; ";
+      pending += objects[i]->ref.display() + " " + std::string(to_string(health[i].health)) + ": " +
+                 health[i].message;
+    }
+    result.error = "timed out waiting for health: " + pending;
   }
 }
 
