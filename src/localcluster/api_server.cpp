@@ -142,6 +142,10 @@ void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
     return;
   }
 
+  if (path == "/metrics") {
+    response.send(200, "text/plain; version=0.0.4", m_metrics.text());
+    return;
+  }
   if (path == "/openapi/v3" || path == "/openapi/v3/") {
     send_json(response, 200, openapi_v3_root(m_registry));
     return;
@@ -235,6 +239,9 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
                                ResponseWriter& response) {
   const ResourceInfo& resource = *route.resource;
   const std::string& method = request.method;
+  m_metrics.count(
+      RequestMetrics::verb_of(method, !route.name.empty(), is_true(request.param_or("watch", ""))),
+      request.param_or("dryRun", "") == "All");
   if (!route.ns.empty() && !resource.namespaced) {
     send_error(response, not_found(resource.plural, resource.group, route.name));
     return;

@@ -16,6 +16,7 @@
 #include "core/node.hpp"
 #include "localcluster/api_error.hpp"
 #include "localcluster/http.hpp"
+#include "localcluster/metrics.hpp"
 #include "localcluster/registry.hpp"
 #include "localcluster/store.hpp"
 
@@ -93,6 +94,7 @@ class ApiServer {
   Registry& m_registry;
   Store& m_store;
   ApiServerOptions m_options;
+  RequestMetrics m_metrics;
 };
 
 // Writes `object` as JSON with a status code.

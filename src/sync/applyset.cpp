@@ -103,6 +103,12 @@ Result<void> write_parent(kube::Client& client, const ApplySet& set,
     if (!kinds.empty()) kinds += ",";
     kinds += gk;
   }
+  // A parent that already says this costs a read, not a write.
+  auto current = TRY(client.get(k_secrets, set.namespace_, set.name));
+  if (current && current->string_at({"metadata", "labels", k_id_label}) == set.id &&
+      current->string_at({"metadata", "annotations", k_group_kinds}) == kinds) {
+    return {};
+  }
   Node parent = Node::map();
   parent.set("apiVersion", Node::string("v1"));
   parent.set("kind", Node::string("Secret"));
