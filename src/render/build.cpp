@@ -63,8 +63,8 @@ Result<std::vector<Node>> build_kustomization(const FileSystem& fs, std::string_
   auto accumulated = top.accumulate(ra);
   if (!accumulated) return std::unexpected(accumulated.error());
   TRY_VOID(add_hash_suffixes(ra.resources));
-  TRY_VOID(fix_name_references(ra.resources, ra.config));
-  TRY_VOID(resolve_vars(ra.resources, ra.vars, ra.config.var_reference));
+  TRY_VOID(fix_name_references(ra.resources, ra.config()));
+  TRY_VOID(resolve_vars(ra.resources, ra.vars, ra.config().var_reference));
   ra.resources.filter([](const Resource& r) {
     return r.annotation("config.kubernetes.io/local-config") != "true";
   });

@@ -188,7 +188,8 @@ void collect(Node& node, const std::vector<std::string>& parts, size_t at, bool 
     return;
   }
   if (node.is_list()) {
-    bool digits = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+    bool digits = !part.empty() && part.size() < 10 &&
+                  part.find_first_not_of("0123456789") == std::string::npos;
     if (digits) {
       size_t index = std::stoul(part);
       if (index < node.size()) collect(node.items_mut()[index], parts, at + 1, create, out);

@@ -56,6 +56,22 @@ void merge_data_field(Resource& fresh, const Resource& old, std::string_view fie
 
 }  // namespace
 
+std::shared_ptr<const TransformerConfig> Accumulator::default_config() {
+  static const auto k_defaults =
+      std::make_shared<const TransformerConfig>(TransformerConfig::defaults());
+  return k_defaults;
+}
+
+TransformerConfig& Accumulator::config_mut() {
+  if (m_config.use_count() > 1) m_config = std::make_shared<TransformerConfig>(*m_config);
+  return const_cast<TransformerConfig&>(*m_config);
+}
+
+Result<void> Accumulator::merge_config(const Accumulator& other) {
+  if (other.m_config == m_config) return {};
+  return config_mut().merge(*other.m_config);
+}
+
 Result<void> absorb(ResourceSet& into, Resource generated) {
   ResId id = generated.cur_id();
   std::vector<size_t> matches = into.by_any_id(id);
@@ -256,7 +272,7 @@ Result<void> Target::accumulate_directory(Accumulator& ra, std::string_view path
   if (!merged) {
     return std::unexpected(merged.error().context("recursed merging from path '" + dir + "'"));
   }
-  TRY_VOID(ra.config.merge(sub_ra.config));
+  TRY_VOID(ra.merge_config(sub_ra));
   for (Var& v : sub_ra.vars) {
     for (const Var& have : ra.vars) {
       if (have.name == v.name) return fail("var '", v.name, "' already encountered");
@@ -272,15 +288,16 @@ Result<void> Target::merge_configurations(Accumulator& ra) {
     std::string source = join_path(m_loader.root(), path);
     Node doc = TRY(parse_yaml(text, source));
     TransformerConfig config = TRY(TransformerConfig::from_node(doc, source));
-    if (doc.is_map() && doc.find("namePrefix")) ra.config.name_prefix.clear();
-    if (doc.is_map() && doc.find("nameSuffix")) ra.config.name_suffix.clear();
-    TRY_VOID(ra.config.merge(config));
+    TransformerConfig& mine = ra.config_mut();
+    if (doc.is_map() && doc.find("namePrefix")) mine.name_prefix.clear();
+    if (doc.is_map() && doc.find("nameSuffix")) mine.name_suffix.clear();
+    TRY_VOID(mine.merge(config));
   }
   for (const std::string& path : TRY(m_k.strings("crds"))) {
     std::string text = TRY(m_loader.load(path));
     std::string source = join_path(m_loader.root(), path);
     TransformerConfig config = TRY(config_from_crds(text, source));
-    TRY_VOID(ra.config.merge(config));
+    TRY_VOID(ra.config_mut().merge(config));
   }
   return {};
 }
@@ -315,7 +332,7 @@ Result<std::vector<Resource>> Target::plugin_configs(std::string_view field) {
 }
 
 Result<void> Target::run_generators(Accumulator& ra) {
-  PluginContext ctx{&m_loader, &ra.config, schema()};
+  PluginContext ctx{&m_loader, &ra.config(), schema()};
   auto run = [&](const Node& config, std::string_view origin) -> Result<void> {
     ResourceSet generated = TRY(run_generator(config, ctx));
     for (Resource r : generated.items()) {
@@ -361,8 +378,8 @@ Result<void> Target::run_generators(Accumulator& ra) {
 }
 
 Result<void> Target::run_transformers(Accumulator& ra) {
-  PluginContext ctx{&m_loader, &ra.config, schema()};
-  const TransformerConfig& tc = ra.config;
+  PluginContext ctx{&m_loader, &ra.config(), schema()};
+  const TransformerConfig& tc = ra.config();
   std::vector<Transform> chain;
   std::vector<std::string> origins;  // the transformations annotation entry of each
   auto builtin_origin = [&](std::string_view kind) {
@@ -522,7 +539,7 @@ Result<void> Target::run_transformers(Accumulator& ra) {
 }
 
 Result<void> Target::run_validators(Accumulator& ra) {
-  PluginContext ctx{&m_loader, &ra.config, schema()};
+  PluginContext ctx{&m_loader, &ra.config(), schema()};
   for (const Resource& config : TRY(plugin_configs("validators"))) {
     Transform t = TRY(make_transformer(config.obj, ctx));
     ResourceSet copy = ra.resources;

@@ -4,6 +4,7 @@
 // the parent's.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,8 +38,17 @@ struct BuildState {
 
 struct Accumulator {
   ResourceSet resources;
-  TransformerConfig config = TransformerConfig::defaults();
   std::vector<Var> vars;
+
+  const TransformerConfig& config() const { return *m_config; }
+  // Copy-on-write: accumulators share the default tables until one of them changes, so a
+  // tree of a thousand bases neither copies nor re-merges the tables a thousand times.
+  TransformerConfig& config_mut();
+  Result<void> merge_config(const Accumulator& other);
+
+ private:
+  std::shared_ptr<const TransformerConfig> m_config = default_config();
+  static std::shared_ptr<const TransformerConfig> default_config();
 };
 
 class Target {
