@@ -78,6 +78,10 @@ Result<std::vector<Resource>> parse_resources(std::string_view text, std::string
     if (doc.is_null()) return {};
     if (!doc.is_map()) return fail(source, ": a resource must be a YAML map");
     if (doc.empty()) return {};
+    if (doc.string_at({"kind"}).empty()) return fail(source, ": missing kind in object");
+    if (doc.string_at({"metadata", "name"}).empty()) {
+      return fail(source, ": missing metadata.name in object of kind ", doc.string_at({"kind"}));
+    }
     out.emplace_back(doc);
     return {};
   };

@@ -262,6 +262,14 @@ TEST_F(Render, ErrorsNameTheFile) {
   EXPECT_NE(error.find("bogusField"), std::string::npos) << error;
 }
 
+TEST_F(Render, ResourcesNeedKindAndName) {
+  write("/t/kustomization.yaml", "resources:\n- r.yaml\n");
+  write("/t/r.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n");
+  EXPECT_NE(build_error("/t").find("missing metadata.name"), std::string::npos);
+  write("/t/r.yaml", "apiVersion: v1\nmetadata:\n  name: x\n");
+  EXPECT_NE(build_error("/t").find("missing kind"), std::string::npos);
+}
+
 TEST_F(Render, DuplicateIdsAcrossBasesConflict) {
   write("/t/a/kustomization.yaml", "resources:\n- cm.yaml\n");
   write("/t/a/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n");
