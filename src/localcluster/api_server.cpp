@@ -7,6 +7,7 @@
 #include "localcluster/discovery.hpp"
 #include "localcluster/objects.hpp"
 #include "localcluster/openapi.hpp"
+#include "localcluster/protobuf.hpp"
 #include "localcluster/selectors.hpp"
 #include "localcluster/tables.hpp"
 
@@ -45,6 +46,15 @@ std::string_view aggregated_version(std::string_view accept) {
     if (type.find("v=v2") != std::string_view::npos) return "v2";
   }
   return "";
+}
+
+// A create or update body: JSON, or protobuf for the kinds kubectl's generators send so.
+ApiResult<Node> read_body(const HttpRequest& request) {
+  if (request.header("content-type").starts_with(k_protobuf_type))
+    return decode_protobuf(request.body);
+  auto body = parse_json(request.body, "request body");
+  if (!body) return std::unexpected(bad_request(body.error().message()));
+  return std::move(*body);
 }
 
 bool is_true(std::string_view value) {
@@ -254,17 +264,6 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
     send_error(response, error);
     return;
   }
-  if (request.header("content-type").starts_with("application/vnd.kubernetes.protobuf")) {
-    // Only JSON bodies are understood; clients fall back to JSON on 415.
-    ApiError error;
-    error.code = 415;
-    error.reason = "UnsupportedMediaType";
-    error.message =
-        "the body of the request was in an unknown format - accepted media types "
-        "include: application/json, application/yaml";
-    send_error(response, error);
-    return;
-  }
   WriteOptions write;
   write.dry_run = request.param_or("dryRun", "") == "All";
   write.field_manager = std::string(request.param_or("fieldManager", ""));
@@ -293,11 +292,8 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
         serve_list(request, route, response);
       }
     } else if (method == "POST") {
-      auto body = parse_json(request.body, "request body");
-      if (!body) {
-        send_error(response, bad_request(body.error().message()));
-        return;
-      }
+      auto body = read_body(request);
+      if (!body) return send_error(response, body.error());
       reply(create(resource, route.ns, std::move(*body), write), 201);
     } else if (method == "DELETE") {
       serve_delete_collection(request, route, response);
@@ -319,11 +315,8 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
     }
     reply(object, 200);
   } else if (method == "PUT") {
-    auto body = parse_json(request.body, "request body");
-    if (!body) {
-      send_error(response, bad_request(body.error().message()));
-      return;
-    }
+    auto body = read_body(request);
+    if (!body) return send_error(response, body.error());
     reply(update(resource, route.ns, route.name, std::move(*body), write), 200);
   } else if (method == "PATCH") {
     reply(

@@ -180,7 +180,9 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
   if (!options.managed_fields_done) metadata.erase("managedFields");
   metadata.set("uid", Node::string(new_uid()));
   metadata.set("creationTimestamp", Node::string(now_rfc3339()));
-  if (!resource.crd.empty() || resource.has_subresource("status") || body.find("spec"))
+  // Kinds whose controllers report observedGeneration carry a generation.
+  if (!resource.crd.empty() || (!resource.group.empty() && resource.has_subresource("status")) ||
+      resource.kind == "ReplicationController")
     metadata.set("generation", Node::integer(1));
   if (resource.has_subresource("status") && resource.kind != "Namespace") body.erase("status");
   apply_defaults(resource, body, Node());

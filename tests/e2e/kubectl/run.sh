@@ -237,6 +237,20 @@ $(cat "$WORK/watch.out")"
 $(cat "$WORK/watch.out")"
 }
 
+scenario_create_generators() {
+  start
+  # kubectl's create generators send protobuf for these kinds.
+  expect_output "create ns" "namespace/gen created" kubectl create namespace gen
+  expect_output "create cm" "configmap/c created" \
+    kubectl -n gen create configmap c --from-literal=k1=v1 --from-literal=k2=v2
+  expect_output "create secret" "secret/s created" kubectl -n gen create secret generic s \
+    --from-literal=p=q
+  expect_output "cm data" '{"k1":"v1","k2":"v2"}' kubectl -n gen get cm c -o jsonpath='{.data}'
+  expect_output "secret data" 'cQ== Opaque' kubectl -n gen get secret s \
+    -o jsonpath='{.data.p} {.type}'
+  expect_output "ns active" "Active" kubectl get ns gen
+}
+
 scenario_edit() {
   start
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\ndata: {a: before}\n' |
