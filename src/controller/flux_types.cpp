@@ -1,0 +1,165 @@
+#include "controller/flux_types.hpp"
+
+#include "core/duration.hpp"
+#include "core/object_ref.hpp"
+
+namespace plumb::controller {
+namespace {
+
+// Errors read "<Kind>/<namespace>/<name>: spec.<field>: <what>".
+struct Reader {
+  const Node& object;
+  std::string who;
+
+  explicit Reader(const Node& o) : object(o), who(ObjectRef::of(o).display()) {}
+
+  const Node* spec(std::string_view field) const { return object.at_path({"spec", field}); }
+
+  std::unexpected<Error> bad(std::string_view field, std::string_view what) const {
+    return fail(who, ": spec.", field, ": ", what);
+  }
+
+  Result<std::string> string(std::string_view field, bool required = false) const {
+    const Node* n = spec(field);
+    if (!n || n->is_null()) {
+      if (required) return bad(field, "is required");
+      return std::string();
+    }
+    if (!n->is_string()) return bad(field, "must be a string");
+    return std::string(n->as_string());
+  }
+
+  Result<bool> boolean(std::string_view field) const {
+    const Node* n = spec(field);
+    if (!n || n->is_null()) return false;
+    if (!n->is_bool()) return bad(field, "must be true or false");
+    return n->as_bool();
+  }
+
+  Result<std::optional<milliseconds>> duration(std::string_view field, bool required) const {
+    std::string text = TRY(string(field, required));
+    if (text.empty()) return std::optional<milliseconds>();
+    auto d = parse_duration(text);
+    if (!d) return bad(field, d.error().message());
+    if (d->count() <= 0) return bad(field, "must be positive");
+    return std::optional<milliseconds>(*d);
+  }
+
+  Result<Node> list(std::string_view field) const {
+    const Node* n = spec(field);
+    if (!n || n->is_null()) return Node();
+    if (!n->is_list()) return bad(field, "must be a list");
+    return *n;
+  }
+};
+
+}  // namespace
+
+Result<GitRepositorySpec> parse_git_repository(const Node& object) {
+  Reader r(object);
+  GitRepositorySpec spec;
+  spec.url = TRY(r.string("url", true));
+  if (!(spec.url.starts_with("https://") || spec.url.starts_with("http://") ||
+        spec.url.starts_with("ssh://") || spec.url.starts_with("file://"))) {
+    return r.bad("url", "must start with https://, http://, ssh:// or file://");
+  }
+  spec.interval = TRY(r.duration("interval", true)).value();
+  if (auto t = TRY(r.duration("timeout", false))) spec.timeout = *t;
+  spec.suspend = TRY(r.boolean("suspend"));
+  if (const Node* ref = r.spec("ref"); ref && ref->is_map()) {
+    spec.ref.branch = std::string(ref->string_at({"branch"}));
+    spec.ref.tag = std::string(ref->string_at({"tag"}));
+    spec.ref.semver = std::string(ref->string_at({"semver"}));
+    spec.ref.name = std::string(ref->string_at({"name"}));
+    spec.ref.commit = std::string(ref->string_at({"commit"}));
+  }
+  if (spec.ref.branch.empty() && spec.ref.tag.empty() && spec.ref.semver.empty() &&
+      spec.ref.name.empty() && spec.ref.commit.empty()) {
+    spec.ref.branch = "master";
+  }
+  spec.secret_name = std::string(object.string_at({"spec", "secretRef", "name"}));
+  return spec;
+}
+
+Result<KustomizationSpec> parse_kustomization(const Node& object) {
+  Reader r(object);
+  KustomizationSpec spec;
+  std::string ns(object.string_at({"metadata", "namespace"}));
+  spec.interval = TRY(r.duration("interval", true)).value();
+  spec.retry_interval = TRY(r.duration("retryInterval", false)).value_or(spec.interval);
+  spec.timeout = TRY(r.duration("timeout", false)).value_or(spec.interval);
+  std::string path = TRY(r.string("path"));
+  if (!path.empty()) spec.path = path;
+  spec.prune = TRY(r.boolean("prune"));
+  spec.wait = TRY(r.boolean("wait"));
+  spec.force = TRY(r.boolean("force"));
+  spec.suspend = TRY(r.boolean("suspend"));
+
+  const Node* source = r.spec("sourceRef");
+  if (!source || !source->is_map()) return r.bad("sourceRef", "is required");
+  spec.source_ref.name = std::string(source->string_at({"name"}));
+  if (spec.source_ref.name.empty()) return r.bad("sourceRef.name", "is required");
+  if (std::string_view kind = source->string_at({"kind"}); !kind.empty()) {
+    spec.source_ref.kind = std::string(kind);
+  }
+  if (spec.source_ref.kind != "GitRepository") {
+    return r.bad("sourceRef.kind",
+                 "only GitRepository sources are supported yet, not " + spec.source_ref.kind);
+  }
+  spec.source_ref.namespace_ = std::string(source->string_at({"namespace"}));
+  if (spec.source_ref.namespace_.empty()) spec.source_ref.namespace_ = ns;
+
+  Node depends = TRY(r.list("dependsOn"));
+  for (const Node& d : depends.items()) {
+    NamespacedName dep{std::string(d.string_at({"namespace"})), std::string(d.string_at({"name"}))};
+    if (dep.name.empty()) return r.bad("dependsOn", "every entry needs a name");
+    if (dep.namespace_.empty()) dep.namespace_ = ns;
+    spec.depends_on.push_back(std::move(dep));
+  }
+  Node checks = TRY(r.list("healthChecks"));
+  for (const Node& c : checks.items())
+    spec.health_checks.push_back(c);
+  spec.target_namespace = TRY(r.string("targetNamespace"));
+  spec.name_prefix = TRY(r.string("namePrefix"));
+  spec.name_suffix = TRY(r.string("nameSuffix"));
+  if (const Node* meta = r.spec("commonMetadata")) spec.common_metadata = *meta;
+  spec.patches = TRY(r.list("patches"));
+  spec.images = TRY(r.list("images"));
+  Node components = TRY(r.list("components"));
+  for (const Node& c : components.items())
+    spec.components.emplace_back(c.as_string());
+  return spec;
+}
+
+Node overlay_kustomization(const KustomizationSpec& spec, const std::string& path) {
+  Node k = Node::map();
+  k.set("apiVersion", Node::string("kustomize.config.k8s.io/v1beta1"));
+  k.set("kind", Node::string("Kustomization"));
+  Node resources = Node::list();
+  resources.push_back(Node::string(path));
+  k.set("resources", resources);
+  if (!spec.target_namespace.empty()) k.set("namespace", Node::string(spec.target_namespace));
+  if (!spec.name_prefix.empty()) k.set("namePrefix", Node::string(spec.name_prefix));
+  if (!spec.name_suffix.empty()) k.set("nameSuffix", Node::string(spec.name_suffix));
+  if (const Node* labels = spec.common_metadata.find("labels")) {
+    Node entry = Node::map();
+    entry.set("pairs", *labels);
+    Node list = Node::list();
+    list.push_back(entry);
+    k.set("labels", list);
+  }
+  if (const Node* annotations = spec.common_metadata.find("annotations")) {
+    k.set("commonAnnotations", *annotations);
+  }
+  if (!spec.patches.is_null()) k.set("patches", spec.patches);
+  if (!spec.images.is_null()) k.set("images", spec.images);
+  if (!spec.components.empty()) {
+    Node list = Node::list();
+    for (const std::string& c : spec.components)
+      list.push_back(Node::string(c));
+    k.set("components", list);
+  }
+  return k;
+}
+
+}  // namespace plumb::controller
