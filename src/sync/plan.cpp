@@ -53,16 +53,14 @@ Result<Plan> make_plan(std::vector<Node> objects, kube::Client& client,
       continue;
     }
     bool complete = true;
-    for (auto [field, path] :
-         {std::pair{"apiVersion", std::initializer_list<std::string_view>{"apiVersion"}},
-          std::pair{"kind", std::initializer_list<std::string_view>{"kind"}},
-          std::pair{"metadata.name",
-                    std::initializer_list<std::string_view>{"metadata", "name"}}}) {
-      if (object.string_at(path).empty()) {
-        problems.push_back(who + ": " + field + " is required");
-        complete = false;
-      }
-    }
+    auto require = [&](std::string_view value, std::string_view field) {
+      if (!value.empty()) return;
+      problems.push_back(who + ": " + std::string(field) + " is required");
+      complete = false;
+    };
+    require(object.string_at({"apiVersion"}), "apiVersion");
+    require(object.string_at({"kind"}), "kind");
+    require(object.string_at({"metadata", "name"}), "metadata.name");
     if (!complete) continue;
 
     ObjectRef ref = ObjectRef::of(object);
