@@ -256,6 +256,14 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
     send_error(response, not_found(resource.plural, resource.group, route.name));
     return;
   }
+  if (route.subresource == "log" && request.method == "GET" && resource.kind == "Pod") {
+    // Simulated pods run nothing, so their log says so (kubectl logs works).
+    auto pod = get(resource, route.ns, route.name);
+    if (!pod) return send_error(response, pod.error());
+    response.send(200, "text/plain",
+                  "plumb: pod " + route.name + " is simulated by plumb cluster; it has no logs\n");
+    return;
+  }
   if (route.subresource != "" && route.subresource != "status" && route.subresource != "scale") {
     ApiError error;
     error.code = 405;

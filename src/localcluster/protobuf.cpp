@@ -58,6 +58,10 @@ const Message k_namespace{{
     {3, "status", Kind::message, &k_namespace_status},
 }};
 
+// Reviews are answered from their kind alone (the single user may do everything), so their
+// fields are not decoded.
+const Message k_review{{}};
+
 struct KnownKind {
   std::string_view api_version;
   std::string_view kind;
@@ -67,6 +71,12 @@ const KnownKind k_kinds[] = {
     {"v1", "ConfigMap", &k_config_map},
     {"v1", "Secret", &k_secret},
     {"v1", "Namespace", &k_namespace},
+    {"authorization.k8s.io/v1", "SelfSubjectAccessReview", &k_review},
+    {"authorization.k8s.io/v1", "SelfSubjectRulesReview", &k_review},
+    {"authorization.k8s.io/v1", "SubjectAccessReview", &k_review},
+    {"authorization.k8s.io/v1", "LocalSubjectAccessReview", &k_review},
+    {"authentication.k8s.io/v1", "SelfSubjectReview", &k_review},
+    {"authentication.k8s.io/v1", "TokenReview", &k_review},
 };
 
 // One protobuf wire-format reader over a byte range.

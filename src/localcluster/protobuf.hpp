@@ -1,5 +1,6 @@
 // Kubernetes protobuf request bodies ("k8s\0" + runtime.Unknown) for the kinds kubectl's
-// `create` generators send that way: Namespace, ConfigMap and Secret. Decoding is driven by
+// `create` generators send that way: Namespace, ConfigMap and Secret (and the access and
+// token reviews `kubectl auth` sends, answered from their kind). Decoding is driven by
 // a small table of field numbers (from k8s.io/api's generated.proto); other kinds are
 // refused with 415 so the error says what is missing.
 #pragma once

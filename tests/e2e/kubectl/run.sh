@@ -249,6 +249,10 @@ scenario_create_generators() {
   expect_output "secret data" 'cQ== Opaque' kubectl -n gen get secret s \
     -o jsonpath='{.data.p} {.type}'
   expect_output "ns active" "Active" kubectl get ns gen
+  # kubectl auth sends reviews; they are answered, not stored.
+  expect_output "can-i" "yes" kubectl auth can-i create deployments
+  expect_output "whoami" "plumb-admin" kubectl auth whoami
+  expect_output "reviews not stored" "No resources found" kubectl get selfsubjectaccessreviews
 }
 
 scenario_edit() {
@@ -336,6 +340,7 @@ scenario_wait_rollout() {
   expect_output "rollout" 'deployment "web" successfully rolled out' \
     kubectl rollout status deploy/web --timeout=20s
   expect_output "pods ready" "2/2" kubectl get deploy web
+  expect_output "logs" "is simulated by plumb cluster" kubectl logs deploy/web
 }
 
 scenario_failing_image() {
