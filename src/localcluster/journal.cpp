@@ -87,8 +87,15 @@ Journal::~Journal() {
   if (m_fd >= 0) ::close(m_fd);
 }
 
-Result<void> Journal::compact(const std::vector<Node>& records) {
+size_t Journal::journal_bytes() const {
   std::lock_guard lock(m_mutex);
+  return m_bytes;
+}
+
+Result<void> Journal::compact(const std::vector<Node>& records) {
+  std::unique_lock lock(m_mutex);
+  // No flusher may write to the journal while it is replaced.
+  m_synced_cv.wait(lock, [this] { return !m_flushing; });
   const std::string tmp = m_dir + "/snapshot.jsonl.tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail(tmp, ": ", std::strerror(errno));
@@ -114,13 +121,19 @@ Result<void> Journal::compact(const std::vector<Node>& records) {
   // The snapshot holds everything the journal did; only now may the journal go.
   if (::ftruncate(m_fd, 0) != 0 || ::lseek(m_fd, 0, SEEK_SET) < 0 || ::fsync(m_fd) != 0)
     return fail(m_dir, "/journal.jsonl: ", std::strerror(errno));
+  m_pending.clear();
+  m_synced = m_appended;
+  m_bytes = 0;
+  m_synced_cv.notify_all();
   return {};
 }
 
 uint64_t Journal::append(const Node& record) {
   std::lock_guard lock(m_mutex);
+  size_t before = m_pending.size();
   append_json(record, m_pending);
   m_pending += '\n';
+  m_bytes += m_pending.size() - before;
   return ++m_appended;
 }
 

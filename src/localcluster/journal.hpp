@@ -26,8 +26,11 @@ class Journal {
                                                const std::function<void(const Node&)>& replay);
   ~Journal();
 
-  // Replaces the snapshot with `records` (the whole state) and starts an empty journal.
+  // Replaces the snapshot with `records` (the whole state, including every record appended
+  // so far) and starts an empty journal; records waiting for a sync become durable with it.
   Result<void> compact(const std::vector<Node>& records);
+  // Bytes appended since the last compaction.
+  size_t journal_bytes() const;
 
   // Queues one record; returns its sequence number for wait_durable.
   uint64_t append(const Node& record);
@@ -38,11 +41,12 @@ class Journal {
 
   std::string m_dir;
   int m_fd = -1;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::condition_variable m_synced_cv;
   std::string m_pending;
   uint64_t m_appended = 0;
   uint64_t m_synced = 0;
+  size_t m_bytes = 0;
   bool m_flushing = false;
   std::string m_failure;  // a failed write poisons the journal
 };

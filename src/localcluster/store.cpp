@@ -54,6 +54,7 @@ std::string object_key(std::string_view ns, std::string_view name) {
 Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   std::unique_ptr<Store> store(new Store());
   store->m_window = options.event_window == 0 ? 1 : options.event_window;
+  store->m_compact_bytes = options.compact_bytes;
   store->m_ring.resize(store->m_window);
   if (!options.data_dir.empty()) TRY_VOID(store->load(options.data_dir));
   store->m_first_event_rv = store->m_rv + 1;
@@ -82,6 +83,10 @@ Result<void> Store::load(const std::string& data_dir) {
       index_add(resource, key, entry.object);
   }
   // Start every run from a fresh snapshot, so the journal only holds this run's writes.
+  return compact_locked();
+}
+
+Result<void> Store::compact_locked() {
   std::vector<Node> records;
   Node head = Node::map();
   head.set("op", Node::string("rv"));
@@ -241,6 +246,10 @@ ApiResult<Node> Store::commit(EventType type, const std::string& resource, const
                                         ns, name, type == EventType::deleted ? Node() : object));
   }
   m_changed.notify_all();
+  if (m_journal && m_journal->journal_bytes() >= m_compact_bytes) {
+    if (auto compacted = compact_locked(); !compacted)
+      return api_fail(500, "InternalError", compacted.error().message());
+  }
   lock.unlock();
   if (m_journal) {
     if (auto durable = m_journal->wait_durable(sequence); !durable)

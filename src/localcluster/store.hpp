@@ -51,6 +51,8 @@ struct WatchEvent {
 struct StoreOptions {
   std::string data_dir;  // "" keeps everything in memory
   size_t event_window = 100000;
+  // The journal is folded into a new snapshot once it holds this many bytes.
+  size_t compact_bytes = 64u << 20;
 };
 
 struct ListPage {
@@ -118,6 +120,8 @@ class Store {
   ApiResult<Node> commit(EventType type, const std::string& resource, const std::string& ns,
                          const std::string& name, Node object, std::unique_lock<std::mutex>& lock);
   Result<void> load(const std::string& data_dir);
+  // A snapshot of everything, written with m_mutex held (writes wait for it).
+  Result<void> compact_locked();
   void index_add(const std::string& resource, const std::string& key, const Node& object);
   void index_remove(const std::string& resource, const std::string& key, const Node& object);
 
@@ -133,6 +137,7 @@ class Store {
   size_t m_ring_size = 0;
   uint64_t m_first_event_rv = 1;
   size_t m_window = 0;
+  size_t m_compact_bytes = 0;
   bool m_closed = false;
   std::unique_ptr<Journal> m_journal;
 };

@@ -170,9 +170,10 @@ class DurableStore : public ::testing::Test {
     std::filesystem::remove_all(m_dir);
   }
   void TearDown() override { std::filesystem::remove_all(m_dir); }
-  std::unique_ptr<Store> open() {
+  std::unique_ptr<Store> open(size_t compact_bytes = 64u << 20) {
     StoreOptions options;
     options.data_dir = m_dir.string();
+    options.compact_bytes = compact_bytes;
     auto store = Store::open(options);
     EXPECT_TRUE(store) << store.error().message();
     return std::move(*store);
@@ -196,6 +197,22 @@ TEST_F(DurableStore, StateAndResourceVersionSurviveReopen) {
   // A second reopen reads the snapshot written by the first.
   store.reset();
   EXPECT_EQ(open()->current_rv(), 4u);
+}
+
+TEST_F(DurableStore, ALongJournalIsFoldedIntoTheSnapshot) {
+  {
+    auto store = open(1000);
+    for (int i = 0; i < 50; ++i) {
+      std::string name = "cm" + std::to_string(i);
+      ASSERT_TRUE(store->create("/configmaps", "ns", name, config_map(name)));
+    }
+    ASSERT_TRUE(store->remove("/configmaps", "ns", "cm7", 0));
+    EXPECT_LT(std::filesystem::file_size(m_dir / "store" / "journal.jsonl"), 1200u);
+  }
+  auto store = open();
+  EXPECT_EQ(store->list("/configmaps", "ns", "", 0, nullptr).items.size(), 49u);
+  EXPECT_FALSE(store->get("/configmaps", "ns", "cm7"));
+  EXPECT_EQ(store->current_rv(), 51u);
 }
 
 TEST_F(DurableStore, ATornLastRecordIsDropped) {
