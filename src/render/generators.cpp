@@ -47,27 +47,6 @@ std::string remove_quotes(std::string value) {
   return value;
 }
 
-bool valid_env_name(std::string_view key) {
-  if (key.empty()) return false;
-  if (std::isdigit(static_cast<unsigned char>(key[0]))) return false;
-  for (char c : key) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool valid_data_key(std::string_view key) {
-  if (key.empty() || key.size() > 253) return false;
-  for (char c : key) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return false;
-    }
-  }
-  return key != "." && key != "..";
-}
-
 Result<std::vector<Pair>> env_pairs(const Loader& loader, const std::string& path) {
   std::string text = TRY(loader.load(path));
   std::vector<Pair> out;
@@ -90,9 +69,7 @@ Result<std::vector<Pair>> env_pairs(const Loader& loader, const std::string& pat
     }
     size_t eq = line.find('=');
     std::string key(line.substr(0, eq));
-    if (!valid_env_name(key)) {
-      return fail(path, ": \"", key, "\" is not a valid key name");
-    }
+    if (key.empty()) return fail(path, ": line ", std::to_string(line_no), " has no key");
     std::string value;
     if (eq != std::string_view::npos) {
       value = std::string(line.substr(eq + 1));
@@ -137,14 +114,10 @@ Result<std::vector<Pair>> collect_pairs(const Node& config, const Loader& loader
     std::string content = TRY(loader.load(path));
     pairs.push_back({key, std::move(content)});
   }
+  // kustomize checks no key syntax (the API server does), only repeats.
   std::unordered_set<std::string> seen;
   for (const Pair& p : pairs) {
-    if (!valid_data_key(p.key)) {
-      return fail("\"", p.key, "\" is not a valid key name for a ConfigMap or Secret");
-    }
-    if (!seen.insert(p.key).second) {
-      return fail("cannot add key ", p.key, ", another key by that name already exists");
-    }
+    if (!seen.insert(p.key).second) return fail("illegally repeats the key `", p.key, "`");
   }
   return pairs;
 }

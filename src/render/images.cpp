@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "render/plugin.hpp"
 
@@ -41,11 +42,15 @@ bool tag_chars(std::string_view s) {
   return true;
 }
 
-// kustomize's "^NAME(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$".
+// kustomize's "^NAME(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$".
 bool image_matches(std::string_view image, std::string_view name) {
   if (!image.starts_with(name)) return false;
   std::string_view rest = image.substr(name.size());
-  if (rest.starts_with("@sha256")) rest.remove_prefix(7);
+  size_t digest = rest.find("@sha256:");
+  if (digest != std::string_view::npos) {
+    if (!tag_chars(rest.substr(digest + 8))) return false;
+    rest = rest.substr(0, digest);
+  }
   if (rest.empty()) return true;
   return rest[0] == ':' && tag_chars(rest.substr(1));
 }
@@ -101,18 +106,21 @@ void update_image(Node& field, const ImageRule& rule) {
 
 namespace {
 
-// The names an image string can match (kustomize's "^NAME(@sha256)?(:[tag chars]*)?$"):
-// the whole string, without a ":tag" suffix, and either of those without "@sha256".
+// The names an image string can match (see image_matches): the string with or without an
+// "@sha256:..." digest, each with or without a ":tag".
 void candidate_names(std::string_view image, std::vector<std::string_view>& out) {
   out.clear();
   out.push_back(image);
-  size_t colon = image.rfind(':');
-  if (colon != std::string_view::npos && tag_chars(image.substr(colon + 1))) {
-    out.push_back(image.substr(0, colon));
+  size_t digest = image.rfind("@sha256:");
+  if (digest != std::string_view::npos && tag_chars(image.substr(digest + 8))) {
+    out.push_back(image.substr(0, digest));
   }
   size_t n = out.size();
   for (size_t i = 0; i < n; ++i) {
-    if (out[i].ends_with("@sha256")) out.push_back(out[i].substr(0, out[i].size() - 7));
+    size_t colon = out[i].rfind(':');
+    if (colon != std::string_view::npos && tag_chars(out[i].substr(colon + 1))) {
+      out.push_back(out[i].substr(0, colon));
+    }
   }
 }
 
@@ -125,7 +133,9 @@ class ImageRules {
       m_by_name[m_rules[i].name].push_back(i);
   }
 
-  void update(Node& field) {
+  // times: how many of kustomize's two passes (the container walk, the field specs) reach
+  // this field; each matching rule acts that often (so a tagSuffix can apply twice).
+  void update(Node& field, int times = 1) {
     if (!field.is_string()) return;
     std::vector<std::string_view> names;
     long last = -1;
@@ -141,7 +151,8 @@ class ImageRules {
         if (next != it->second.end()) best = std::min(best, *next);
       }
       if (best == m_rules.size()) return;
-      update_image(field, m_rules[best]);
+      for (int i = 0; i < times; ++i)
+        update_image(field, m_rules[best]);
       last = static_cast<long>(best);
     }
   }
@@ -151,20 +162,24 @@ class ImageRules {
   std::unordered_map<std::string, std::vector<size_t>> m_by_name;
 };
 
-void walk_containers(Node& node, ImageRules& rules) {
+// The container walk: every "image" of a "containers" or "initContainers" list anywhere;
+// fields the field specs also reach get both passes.
+void walk_containers(Node& node, ImageRules& rules, std::unordered_set<const Node*>& by_specs) {
   if (node.is_map()) {
     for (MapEntry& e : node.entries_mut()) {
       std::string_view key = e.key.as_string();
       if ((key == "containers" || key == "initContainers") && e.value.is_list()) {
         for (Node& container : e.value.items_mut()) {
-          if (Node* image = container.find_mut("image")) rules.update(*image);
+          if (Node* image = container.find_mut("image")) {
+            rules.update(*image, by_specs.erase(image) > 0 ? 2 : 1);
+          }
         }
       }
-      if (e.value.is_container()) walk_containers(e.value, rules);
+      if (e.value.is_container()) walk_containers(e.value, rules, by_specs);
     }
   } else if (node.is_list()) {
     for (Node& item : node.items_mut()) {
-      if (item.is_container()) walk_containers(item, rules);
+      if (item.is_container()) walk_containers(item, rules, by_specs);
     }
   }
 }
@@ -173,7 +188,7 @@ void walk_containers(Node& node, ImageRules& rules) {
 
 Result<Transform> make_image_tags(const std::vector<Node>& configs) {
   std::vector<ImageRule> rules;
-  FieldSpecs extra;
+  FieldSpecs specs;
   for (const Node& config : configs) {
     const Node* tag = config.find("imageTag");
     if (tag == nullptr || !tag->is_map()) {
@@ -186,30 +201,34 @@ Result<Transform> make_image_tags(const std::vector<Node>& configs) {
     rule.digest = text_of(tag->find("digest"));
     rule.tag_suffix = text_of(tag->find("tagSuffix"));
     rules.push_back(std::move(rule));
-    // The container walk already covers container lists; field specs reach the rest.
     for (const FieldSpec& spec : TRY(field_specs_of(config))) {
-      std::vector<std::string> keys = split_field_path(spec.path);
-      std::string_view parent = keys.size() >= 2 ? std::string_view(keys[keys.size() - 2]) : "";
-      bool containers = keys.size() >= 2 && keys.back() == "image" &&
-                        (parent == "containers[]" || parent == "initContainers[]" ||
-                         parent == "containers" || parent == "initContainers");
-      if (!containers) TRY_VOID(merge_field_spec(extra, spec));
+      TRY_VOID(merge_field_spec(specs, spec));
     }
   }
   auto shared = std::make_shared<ImageRules>(std::move(rules));
-  return Transform([shared, extra](ResourceSet& set) -> Result<void> {
+  return Transform([shared, specs](ResourceSet& set) -> Result<void> {
+    std::unordered_set<const Node*> by_specs;
+    std::vector<Node*> order;
     for (Resource& r : set.mut()) {
       if (r.kind() == "CustomResourceDefinition") continue;
-      walk_containers(r.obj, *shared);
-      TRY_VOID(visit_field_specs(r.obj, extra, CreateKind::none, [&](Node& field) -> Result<void> {
+      // Unshare the object first so that field addresses stay put during both walks.
+      Node& obj = r.obj;
+      by_specs.clear();
+      order.clear();
+      TRY_VOID(visit_field_specs(obj, specs, CreateKind::none, [&](Node& field) -> Result<void> {
         if (field.is_list()) {
-          for (Node& item : field.items_mut())
-            shared->update(item);
-        } else {
-          shared->update(field);
+          for (Node& item : field.items_mut()) {
+            if (by_specs.insert(&item).second) order.push_back(&item);
+          }
+        } else if (by_specs.insert(&field).second) {
+          order.push_back(&field);
         }
         return {};
       }));
+      walk_containers(obj, *shared, by_specs);
+      for (Node* field : order) {
+        if (by_specs.contains(field)) shared->update(*field);
+      }
     }
     return {};
   });

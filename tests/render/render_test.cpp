@@ -270,6 +270,84 @@ TEST_F(Render, ResourcesNeedKindAndName) {
   EXPECT_NE(build_error("/t").find("missing kind"), std::string::npos);
 }
 
+// kubectl kustomize applies each image rule in two passes (container walk, field specs), so a
+// tagSuffix lands twice on pod-spec containers; rules chain in order.
+TEST_F(Render, ImagesMatchTagsAndDigestsAndChainInOrder) {
+  write("/t/kustomization.yaml", R"(resources:
+- p.yaml
+images:
+- name: localhost:5000/app
+  newTag: v2
+- name: nginx
+  newName: gcr.io/nginx
+- name: redis
+  digest: sha256:1111
+- name: alpine
+  tagSuffix: -debug
+- name: gcr.io/nginx
+  newTag: "9"
+- name: postgres
+  newName: my/postgres
+  newTag: "14"
+)");
+  write("/t/p.yaml", R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  initContainers:
+  - name: i
+    image: alpine:3.18
+  containers:
+  - name: a
+    image: localhost:5000/app:v1
+  - name: c
+    image: nginx@sha256:abcd
+  - name: d
+    image: redis:7
+  - name: e
+    image: nginxx:1
+  - name: f
+    image: postgres:13@sha256:abc
+)");
+  EXPECT_EQ(build_ok("/t"), R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - image: localhost:5000/app:v2
+    name: a
+  - image: gcr.io/nginx:9
+    name: c
+  - image: redis@sha256:1111
+    name: d
+  - image: nginxx:1
+    name: e
+  - image: my/postgres:14
+    name: f
+  initContainers:
+  - image: alpine:3.18-debug-debug
+    name: i
+)");
+}
+
+TEST_F(Render, GeneratorKeysAreNotValidatedButMustNotRepeat) {
+  write("/t/kustomization.yaml", R"(configMapGenerator:
+- name: x
+  literals:
+  - "a b=1"
+  envs:
+  - e.env
+)");
+  write("/t/e.env", "  B = two \n# comment\nC=\n");
+  std::string out = build_ok("/t");
+  EXPECT_NE(out.find("  'B ': ' two '\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  a b: \"1\"\n"), std::string::npos) << out;
+  write("/u/kustomization.yaml", "configMapGenerator:\n- name: x\n  literals:\n  - a=1\n  - a=2\n");
+  EXPECT_NE(build_error("/u").find("repeats the key"), std::string::npos);
+}
+
 TEST_F(Render, DuplicateIdsAcrossBasesConflict) {
   write("/t/a/kustomization.yaml", "resources:\n- cm.yaml\n");
   write("/t/a/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n");
