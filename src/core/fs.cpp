@@ -234,4 +234,44 @@ bool MemoryFileSystem::is_file(std::string_view path) const {
   return p && m_files.contains(*p);
 }
 
+void OverlayFileSystem::add_file(std::string_view path, std::string content) {
+  m_files[clean_path(path)] = std::move(content);
+}
+
+const std::string* OverlayFileSystem::extra(std::string_view path) const {
+  std::string clean = clean_path(is_abs_path(path) ? std::string(path) : "/" + std::string(path));
+  auto it = m_files.find(clean);
+  return it == m_files.end() ? nullptr : &it->second;
+}
+
+Result<std::string> OverlayFileSystem::read_file(std::string_view path) const {
+  if (const std::string* text = extra(path)) return *text;
+  return m_base.read_file(path);
+}
+
+Result<std::vector<std::string>> OverlayFileSystem::list_dir(std::string_view path) const {
+  std::vector<std::string> names = TRY(m_base.list_dir(path));
+  std::string dir = clean_path(path);
+  for (const auto& [file, text] : m_files) {
+    if (dir_name(file) != dir) continue;
+    std::string name(base_name(file));
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool OverlayFileSystem::is_dir(std::string_view path) const {
+  return m_base.is_dir(path);
+}
+
+bool OverlayFileSystem::is_file(std::string_view path) const {
+  return extra(path) != nullptr || m_base.is_file(path);
+}
+
+Result<std::string> OverlayFileSystem::resolve(std::string_view path) const {
+  if (extra(path)) return clean_path(path);
+  return m_base.resolve(path);
+}
+
 }  // namespace plumb

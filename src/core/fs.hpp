@@ -53,6 +53,26 @@ class MemoryFileSystem final : public FileSystem {
   std::map<std::string, int, std::less<>> m_dirs;
 };
 
+// Another FileSystem with some files added or replaced (absolute, clean paths); their
+// directories must exist in the base. Used to lay a generated kustomization over a tree.
+class OverlayFileSystem final : public FileSystem {
+ public:
+  explicit OverlayFileSystem(const FileSystem& base) : m_base(base) {}
+  void add_file(std::string_view path, std::string content);
+
+  Result<std::string> read_file(std::string_view path) const override;
+  Result<std::vector<std::string>> list_dir(std::string_view path) const override;
+  bool is_dir(std::string_view path) const override;
+  bool is_file(std::string_view path) const override;
+  Result<std::string> resolve(std::string_view path) const override;
+
+ private:
+  const std::string* extra(std::string_view path) const;
+
+  const FileSystem& m_base;
+  std::map<std::string, std::string, std::less<>> m_files;
+};
+
 // Lexical path helpers.
 std::string clean_path(std::string_view path);
 std::string join_path(std::string_view dir, std::string_view name);

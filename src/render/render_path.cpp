@@ -1,7 +1,5 @@
 #include "render/render_path.hpp"
 
-#include <algorithm>
-
 #include "core/yaml.hpp"
 
 namespace plumb::render {
@@ -53,43 +51,6 @@ Result<void> collect(const FileSystem& fs, const std::string& root, const std::s
   return {};
 }
 
-// The directory as it is, plus a kustomization.yaml in `dir` listing `resources`.
-class GeneratedKustomizationFs final : public FileSystem {
- public:
-  GeneratedKustomizationFs(const FileSystem& base, std::string dir, std::string content)
-      : m_base(base),
-        m_file(join_path(dir, "kustomization.yaml")),
-        m_dir(std::move(dir)),
-        m_content(std::move(content)) {}
-
-  Result<std::string> read_file(std::string_view path) const override {
-    if (clean_path(path) == m_file) return m_content;
-    return m_base.read_file(path);
-  }
-  Result<std::vector<std::string>> list_dir(std::string_view path) const override {
-    auto names = TRY(m_base.list_dir(path));
-    if (clean_path(path) == m_dir) {
-      names.push_back("kustomization.yaml");
-      std::sort(names.begin(), names.end());
-    }
-    return names;
-  }
-  bool is_dir(std::string_view path) const override { return m_base.is_dir(path); }
-  bool is_file(std::string_view path) const override {
-    return clean_path(path) == m_file || m_base.is_file(path);
-  }
-  Result<std::string> resolve(std::string_view path) const override {
-    if (clean_path(path) == m_file) return m_file;
-    return m_base.resolve(path);
-  }
-
- private:
-  const FileSystem& m_base;
-  std::string m_file;
-  std::string m_dir;
-  std::string m_content;
-};
-
 }  // namespace
 
 Result<std::vector<std::string>> manifest_resources(const FileSystem& fs, std::string_view dir) {
@@ -112,7 +73,8 @@ Result<std::vector<Node>> render_path(const FileSystem& fs, std::string_view dir
   list = Node::list();
   for (const std::string& r : resources)
     list.push_back(Node::string(r));
-  GeneratedKustomizationFs generated(fs, root, to_yaml(kustomization));
+  OverlayFileSystem generated(fs);
+  generated.add_file(join_path(root, "kustomization.yaml"), to_yaml(kustomization));
   return build_kustomization(generated, root, options);
 }
 

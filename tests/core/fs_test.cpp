@@ -58,3 +58,26 @@ TEST(DiskFileSystem, ReadsWhatIsThere) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST(OverlayFileSystem, AddsAndReplacesFilesOverTheBase) {
+  MemoryFileSystem base;
+  base.add_file("/app/deploy.yaml", "kind: Deployment\n");
+  base.add_file("/app/kustomization.yaml", "resources: []\n");
+  OverlayFileSystem overlay(base);
+  overlay.add_file("/app/kustomization.yaml", "resources:\n- deploy.yaml\n");
+  overlay.add_file("/app/extra.yaml", "kind: ConfigMap\n");
+  EXPECT_EQ(overlay.read_file("/app/kustomization.yaml").value(), "resources:\n- deploy.yaml\n");
+  EXPECT_EQ(overlay.read_file("app/extra.yaml").value(), "kind: ConfigMap\n");
+  EXPECT_EQ(overlay.read_file("/app/deploy.yaml").value(), "kind: Deployment\n");
+  EXPECT_EQ(overlay.list_dir("/app").value(),
+            (std::vector<std::string>{"deploy.yaml", "extra.yaml", "kustomization.yaml"}));
+  EXPECT_TRUE(overlay.is_file("/app/extra.yaml"));
+  EXPECT_TRUE(overlay.is_dir("/app"));
+  EXPECT_EQ(base.read_file("/app/kustomization.yaml").value(), "resources: []\n");
+}
+
+}  // namespace
+}  // namespace plumb
