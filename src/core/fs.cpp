@@ -249,8 +249,17 @@ Result<std::string> OverlayFileSystem::read_file(std::string_view path) const {
   return m_base.read_file(path);
 }
 
+bool OverlayFileSystem::holds_dir(std::string_view path) const {
+  std::string dir = clean_path(path);
+  for (const auto& [file, text] : m_files) {
+    if (dir_name(file) == dir) return true;
+  }
+  return false;
+}
+
 Result<std::vector<std::string>> OverlayFileSystem::list_dir(std::string_view path) const {
-  std::vector<std::string> names = TRY(m_base.list_dir(path));
+  std::vector<std::string> names;
+  if (m_base.is_dir(path) || !holds_dir(path)) names = TRY(m_base.list_dir(path));
   std::string dir = clean_path(path);
   for (const auto& [file, text] : m_files) {
     if (dir_name(file) != dir) continue;
@@ -262,7 +271,7 @@ Result<std::vector<std::string>> OverlayFileSystem::list_dir(std::string_view pa
 }
 
 bool OverlayFileSystem::is_dir(std::string_view path) const {
-  return m_base.is_dir(path);
+  return m_base.is_dir(path) || holds_dir(path);
 }
 
 bool OverlayFileSystem::is_file(std::string_view path) const {
@@ -271,6 +280,7 @@ bool OverlayFileSystem::is_file(std::string_view path) const {
 
 Result<std::string> OverlayFileSystem::resolve(std::string_view path) const {
   if (extra(path)) return clean_path(path);
+  if (!m_base.is_dir(path) && holds_dir(path)) return clean_path(path);
   return m_base.resolve(path);
 }
 

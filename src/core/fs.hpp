@@ -53,8 +53,9 @@ class MemoryFileSystem final : public FileSystem {
   std::map<std::string, int, std::less<>> m_dirs;
 };
 
-// Another FileSystem with some files added or replaced (absolute, clean paths); their
-// directories must exist in the base. Used to lay a generated kustomization over a tree.
+// Another FileSystem with some files added or replaced (absolute paths). A directory that
+// holds added files exists even when the base lacks it. Used to lay generated
+// kustomizations over a tree.
 class OverlayFileSystem final : public FileSystem {
  public:
   explicit OverlayFileSystem(const FileSystem& base) : m_base(base) {}
@@ -68,6 +69,7 @@ class OverlayFileSystem final : public FileSystem {
 
  private:
   const std::string* extra(std::string_view path) const;
+  bool holds_dir(std::string_view path) const;
 
   const FileSystem& m_base;
   std::map<std::string, std::string, std::less<>> m_files;

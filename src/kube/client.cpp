@@ -291,6 +291,18 @@ Result<Node> Client::apply(const Resource& resource, const Node& object,
   return request(std::move(req), object_label(resource, ns, name));
 }
 
+Result<Node> Client::apply_status(const Resource& resource, const Node& object,
+                                  std::string_view field_manager) {
+  std::string_view ns = object.string_at({"metadata", "namespace"});
+  std::string_view name = object.string_at({"metadata", "name"});
+  HttpRequest req{.method = "PATCH",
+                  .target = resource_path(resource, ns, name) +
+                            "/status?fieldManager=" + percent_encode(field_manager) + "&force=true",
+                  .body = to_json(object),
+                  .content_type = "application/apply-patch+yaml"};
+  return request(std::move(req), object_label(resource, ns, name) + " status");
+}
+
 Result<bool> Client::remove(const Resource& resource, std::string_view ns, std::string_view name,
                             Propagation propagation) {
   static constexpr std::string_view k_policies[] = {"Background", "Foreground", "Orphan"};

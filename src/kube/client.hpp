@@ -92,6 +92,9 @@ class Client {
   // Server-side apply of a whole object; returns the object the server holds after it.
   Result<Node> apply(const Resource& resource, const Node& object, std::string_view field_manager,
                      Force force, DryRun dry_run);
+  // Server-side apply of an object's status (the status subresource).
+  Result<Node> apply_status(const Resource& resource, const Node& object,
+                            std::string_view field_manager);
   // Deletes; an object already gone is success (returns false).
   Result<bool> remove(const Resource& resource, std::string_view ns, std::string_view name,
                       Propagation propagation = Propagation::background);

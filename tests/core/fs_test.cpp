@@ -77,6 +77,12 @@ TEST(OverlayFileSystem, AddsAndReplacesFilesOverTheBase) {
   EXPECT_TRUE(overlay.is_file("/app/extra.yaml"));
   EXPECT_TRUE(overlay.is_dir("/app"));
   EXPECT_EQ(base.read_file("/app/kustomization.yaml").value(), "resources: []\n");
+  // A directory only the overlay has.
+  overlay.add_file("/virtual/kustomization.yaml", "resources:\n- ../app\n");
+  EXPECT_TRUE(overlay.is_dir("/virtual"));
+  EXPECT_EQ(overlay.list_dir("/virtual").value(), std::vector<std::string>{"kustomization.yaml"});
+  EXPECT_EQ(overlay.resolve("/virtual").value(), "/virtual");
+  EXPECT_FALSE(base.is_dir("/virtual"));
 }
 
 }  // namespace
