@@ -334,7 +334,9 @@ Result<std::vector<Resource>> Target::plugin_configs(std::string_view field) {
 Result<void> Target::run_generators(Accumulator& ra) {
   PluginContext ctx{&m_loader, &ra.config(), schema()};
   auto run = [&](const Node& config, std::string_view origin) -> Result<void> {
-    ResourceSet generated = TRY(run_generator(config, ctx));
+    auto made = run_generator(config, ctx);
+    if (!made) return std::unexpected(made.error().context(m_k.file));
+    ResourceSet generated = std::move(*made);
     for (Resource r : generated.items()) {
       if (tracks_origin()) r.set_annotation(k_origin_annotation, origin);
       auto done = absorb(ra.resources, std::move(r));
@@ -387,7 +389,9 @@ Result<void> Target::run_transformers(Accumulator& ra) {
            "\n  configuredBy:\n    apiVersion: builtin\n    kind: " + std::string(kind) + "\n";
   };
   auto add = [&](Node config) -> Result<void> {
-    chain.push_back(TRY(make_transformer(config, ctx)));
+    auto made = make_transformer(config, ctx);
+    if (!made) return std::unexpected(made.error().context(m_k.file));
+    chain.push_back(std::move(*made));
     origins.push_back(builtin_origin(config.string_at({"kind"})));
     return {};
   };
