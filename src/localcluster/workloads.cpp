@@ -180,9 +180,45 @@ std::atomic<uint32_t> g_pod_ip{2};
 
 }  // namespace
 
+// JSON with map keys sorted and empty values left out, so equal templates hash equally
+// whatever order their keys came in (a replace, an undo or an apply from another client
+// reorders them).
+void append_canonical(const Node& value, std::string& out) {
+  if (value.is_map()) {
+    std::vector<const MapEntry*> entries;
+    for (const MapEntry& e : value.entries()) {
+      // Null and empty values are what typed clients add (`creationTimestamp: null`,
+      // `resources: {}`): the same template either way.
+      if (e.value.is_null() || (e.value.is_container() && e.value.empty())) continue;
+      entries.push_back(&e);
+    }
+    std::sort(entries.begin(), entries.end(), [](const MapEntry* a, const MapEntry* b) {
+      return a->key.as_string() < b->key.as_string();
+    });
+    out += '{';
+    for (const MapEntry* e : entries) {
+      append_json(e->key, out);
+      out += ':';
+      append_canonical(e->value, out);
+      out += ',';
+    }
+    out += '}';
+  } else if (value.is_list()) {
+    out += '[';
+    for (const Node& item : value.items()) {
+      append_canonical(item, out);
+      out += ',';
+    }
+    out += ']';
+  } else {
+    append_json(value, out);
+  }
+}
+
 std::string template_hash(const Node& template_spec) {
-  // FNV-1a of the template's JSON, written with the alphabet Kubernetes uses for it.
-  std::string text = to_json(template_spec);
+  // FNV-1a of the template's canonical JSON, written with the alphabet Kubernetes uses.
+  std::string text;
+  append_canonical(template_spec, text);
   uint32_t hash = 2166136261u;
   for (unsigned char ch : text) {
     hash ^= ch;
@@ -362,11 +398,27 @@ void reconcile_deployment(WorkloadContext& c, const Node& d) {
     c.requeue("apps/deployments", ns, name_of(d), milliseconds(50));
     return;
   }
-  // The new ReplicaSet gets every replica; old ones go once it is fully available.
-  if (int_at(*current, {"spec", "replicas"}, 1) != desired) {
+  // The new ReplicaSet gets every replica; old ones go once it is fully available. A
+  // ReplicaSet brought back (rollout undo) becomes the newest revision again.
+  const int64_t current_revision = static_cast<int64_t>(parse_rv(
+      current->string_at({"metadata", "annotations", "deployment.kubernetes.io/revision"})));
+  if (int_at(*current, {"spec", "replicas"}, 1) != desired || current_revision < revision) {
     Node next = *current;
     next["spec"].set("replicas", Node::integer(desired));
+    if (current_revision < revision)
+      next["metadata"]["annotations"].set("deployment.kubernetes.io/revision",
+                                          Node::string(std::to_string(revision + 1)));
     (void)c.api.update(*replicasets, ns, name_of(*current), std::move(next), write);
+  }
+  // The Deployment carries the revision it runs (kubectl rollout undo patches around it).
+  const std::string running =
+      std::to_string(current_revision < revision ? revision + 1 : current_revision);
+  if (d.string_at({"metadata", "annotations", "deployment.kubernetes.io/revision"}) != running) {
+    Node next = d;
+    next["metadata"]["annotations"].set("deployment.kubernetes.io/revision", Node::string(running));
+    (void)c.api.update(*deployments, ns, name_of(d), std::move(next), write);
+    c.requeue("apps/deployments", ns, name_of(d), milliseconds(10));
+    return;
   }
   const int64_t new_available = int_at(*current, {"status", "availableReplicas"}, 0);
   const bool new_complete =

@@ -65,6 +65,16 @@ TEST(Workloads, TemplateHashChangesWithTheTemplate) {
   b["spec"].set("image", Node::string("nginx:2"));
   EXPECT_EQ(template_hash(a), template_hash(a));
   EXPECT_NE(template_hash(a), template_hash(b));
+  // Regression: a replace or rollout undo that reorders keys must not start a rollout.
+  Node c = Node::map();
+  c.set("x", Node::integer(1));
+  c.set("y", Node::integer(2));
+  Node d = Node::map();
+  d.set("y", Node::integer(2));
+  d.set("x", Node::integer(1));
+  d.set("creationTimestamp", Node());
+  d.set("resources", Node::map());
+  EXPECT_EQ(template_hash(c), template_hash(d));
 }
 
 }  // namespace

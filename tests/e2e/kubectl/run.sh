@@ -149,6 +149,9 @@ scenario_apply_server_side() {
   write_app 2
   expect_output "create" "deployment.apps/web serverside-applied" \
     kubectl apply --server-side -f "$WORK/app.yaml"
+  # Let the controllers finish writing status, so only the re-apply could change anything.
+  kubectl rollout status deploy/web --timeout=20s >/dev/null || fail "rollout"
+  sleep 0.3
   local before
   before="$(rv deploy/web) $(rv cm/cfg) $(rv svc/web)"
   kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "re-apply"
@@ -341,6 +344,19 @@ scenario_wait_rollout() {
     kubectl rollout status deploy/web --timeout=20s
   expect_output "pods ready" "2/2" kubectl get deploy web
   expect_output "logs" "is simulated by plumb cluster" kubectl logs deploy/web
+  # A new image rolls out a second ReplicaSet; undo brings the first back as revision 3.
+  kubectl set image deploy/web nginx=nginx:1.28 >/dev/null || fail "set image"
+  expect_output "second rollout" "successfully rolled out" \
+    kubectl rollout status deploy/web --timeout=20s
+  kubectl rollout undo deploy/web >/dev/null || fail "undo"
+  expect_output "undo rollout" "successfully rolled out" \
+    kubectl rollout status deploy/web --timeout=20s
+  expect_output "image back" "nginx:1.27" \
+    kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}'
+  local sets
+  sets=$(kubectl get rs --no-headers | wc -l)
+  [ "$sets" -eq 2 ] || fail "undo made a new ReplicaSet instead of reusing the old one: $sets"
+  expect_output "history" "3         <none>" kubectl rollout history deploy/web
 }
 
 scenario_failing_image() {
