@@ -145,7 +145,8 @@ TransformerConfig make_defaults() {
         "||Service|spec/ports/port", "||Service|spec/ports/targetPort",
         "||StatefulSet|spec/volumeClaimTemplates/spec/nfs/server",
         "||PersistentVolume|spec/nfs/server", "|||metadata/labels", "|||metadata/annotations",
-        "||CronJob|spec/jobTemplate/spec/template/volumes/nfs/server"}) {
+        "||CronJob|spec/jobTemplate/spec/template/volumes/nfs/server",
+        "||Deployment|spec/template/metadata/annotations"}) {
     c.var_reference.push_back(row(text));
   }
 
@@ -216,8 +217,7 @@ TransformerConfig make_defaults() {
                             "admissionregistration.k8s.io||ValidatingWebhookConfiguration|"
                             "webhooks/clientConfig/service",
                             "admissionregistration.k8s.io||MutatingWebhookConfiguration|"
-                            "webhooks/clientConfig/service",
-                            "||HTTPRoute|spec/rules/backendRefs/name"}));
+                            "webhooks/clientConfig/service"}));
   ref("rbac.authorization.k8s.io||Role|",
       rows({"rbac.authorization.k8s.io||RoleBinding|roleRef/name"}));
   ref("rbac.authorization.k8s.io||ClusterRole|",
