@@ -28,6 +28,8 @@ constexpr Command k_commands[] = {
     {"apply", "render a path and apply it to the cluster (server-side apply, prune, wait)",
      apply_command},
     {"diff", "show what applying a path would change in the cluster", diff_command},
+    {"controller", "reconcile Flux GitRepository and Kustomization objects (--once)",
+     controller_command},
     {"version", "print the version and the git commit plumb was built from", version_command},
     {"help", "show this help", help_command},
 };

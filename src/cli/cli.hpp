@@ -13,6 +13,7 @@ int run(std::span<const std::string_view> args);
 int build_command(std::span<const std::string_view> args);
 int apply_command(std::span<const std::string_view> args);
 int diff_command(std::span<const std::string_view> args);
+int controller_command(std::span<const std::string_view> args);
 int cluster_command(std::span<const std::string_view> args);
 
 }  // namespace plumb::cli

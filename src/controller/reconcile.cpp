@@ -1,0 +1,281 @@
+#include "controller/reconcile.hpp"
+
+#include <algorithm>
+
+#include "controller/conditions.hpp"
+#include "controller/flux_types.hpp"
+#include "core/base64.hpp"
+#include "core/fs.hpp"
+#include "core/yaml.hpp"
+#include "render/render_path.hpp"
+#include "sync/plan.hpp"
+#include "sync/sync.hpp"
+
+namespace plumb::controller {
+
+const kube::Resource k_git_repositories{"source.toolkit.fluxcd.io", "v1", "GitRepository",
+                                        "gitrepositories", true};
+const kube::Resource k_kustomizations{"kustomize.toolkit.fluxcd.io", "v1", "Kustomization",
+                                      "kustomizations", true};
+
+namespace {
+
+constexpr std::string_view k_manager = "plumb";
+constexpr std::string_view k_overlay_dir = "/.plumb-overlay";
+
+Node crd(const kube::Resource& r, std::string_view singular, std::string_view short_name) {
+  std::string text =
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+      "metadata:\n  name: " +
+      r.name + "." + r.group +
+      "\n"
+      "spec:\n  group: " +
+      r.group +
+      "\n  scope: Namespaced\n"
+      "  names:\n    kind: " +
+      r.kind + "\n    listKind: " + r.kind +
+      "List\n"
+      "    plural: " +
+      r.name + "\n    singular: " + std::string(singular) +
+      "\n"
+      "    shortNames: [" +
+      std::string(short_name) +
+      "]\n"
+      "  versions:\n  - name: " +
+      r.version +
+      "\n    served: true\n"
+      "    storage: true\n    subresources:\n      status: {}\n"
+      "    schema:\n      openAPIV3Schema:\n        type: object\n"
+      "        x-kubernetes-preserve-unknown-fields: true\n";
+  return parse_yaml(text, "flux CRD").value();
+}
+
+// "main@sha1:abc" or "sha1:abc" → "abc".
+std::string commit_of(std::string_view revision) {
+  size_t at = revision.find("sha1:");
+  return at == std::string_view::npos ? "" : std::string(revision.substr(at + 5));
+}
+
+Node status_object(const kube::Resource& r, const Node& object, Node status) {
+  Node out = Node::map();
+  out.set("apiVersion", Node::string(r.api_version()));
+  out.set("kind", Node::string(r.kind));
+  out["metadata"].set("name", *object.at_path({"metadata", "name"}));
+  out["metadata"].set("namespace", *object.at_path({"metadata", "namespace"}));
+  out.set("status", std::move(status));
+  return out;
+}
+
+// The inventory Flux keeps: entries {id: <ns>_<name>_<group>_<kind>, v: <version>}.
+Node inventory_of(const sync::Plan& plan) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto* stage : {&plan.definitions, &plan.workloads}) {
+    for (const sync::PlannedObject& o : *stage)
+      entries.push_back({o.ref.inventory_id(), o.ref.version});
+  }
+  std::sort(entries.begin(), entries.end());
+  Node list = Node::list();
+  for (auto& [id, v] : entries) {
+    Node e = Node::map();
+    e.set("id", Node::string(id));
+    e.set("v", Node::string(v));
+    list.push_back(std::move(e));
+  }
+  Node inventory = Node::map();
+  inventory.set("entries", std::move(list));
+  return inventory;
+}
+
+// The objects a previous inventory names, for pruning.
+Result<std::vector<sync::PlannedObject>> previous_objects(kube::Client& client,
+                                                          const Node& object) {
+  std::vector<sync::PlannedObject> out;
+  const Node* entries = object.at_path({"status", "inventory", "entries"});
+  for (const Node& e : entries ? entries->items() : std::span<const Node>()) {
+    // <namespace>_<name>_<group>_<kind>; names and namespaces have no '_'.
+    std::string id(e.string_at({"id"}));
+    size_t a = id.find('_'), b = id.find('_', a + 1), c = id.rfind('_');
+    if (a == std::string::npos || b == std::string::npos || c <= b) continue;
+    ObjectRef ref{id.substr(b + 1, c - b - 1), std::string(e.string_at({"v"})), id.substr(c + 1),
+                  id.substr(0, a), id.substr(a + 1, b - a - 1)};
+    auto resource = client.resource_for_group_kind(ref.group, ref.kind);
+    if (!resource) {
+      if (resource.error().code() == 404) continue;
+      return std::unexpected(resource.error());
+    }
+    out.push_back(sync::PlannedObject{std::move(ref), Node(), *resource});
+  }
+  return out;
+}
+
+// Renders the Kustomization's path from the source tree with Flux's overlay fields.
+Result<std::vector<Node>> render(const FileSystem& files, const KustomizationSpec& spec) {
+  std::string path = clean_path("/" + spec.path);
+  if (!files.is_dir(path))
+    return fail("spec.path: ", spec.path, ": no such directory in the source");
+  OverlayFileSystem fs(files);
+  bool has_kustomization = files.is_file(join_path(path, "kustomization.yaml")) ||
+                           files.is_file(join_path(path, "kustomization.yml")) ||
+                           files.is_file(join_path(path, "Kustomization"));
+  if (!has_kustomization) {
+    Node generated = Node::map();
+    generated.set("apiVersion", Node::string("kustomize.config.k8s.io/v1beta1"));
+    generated.set("kind", Node::string("Kustomization"));
+    Node& resources = generated["resources"];
+    resources = Node::list();
+    for (const std::string& r : TRY(render::manifest_resources(files, path))) {
+      resources.push_back(Node::string(r));
+    }
+    fs.add_file(join_path(path, "kustomization.yaml"), to_yaml(generated));
+  }
+  fs.add_file(std::string(k_overlay_dir) + "/kustomization.yaml",
+              to_yaml(overlay_kustomization(spec, ".." + path)));
+  render::BuildOptions options;
+  options.restrictor = render::LoadRestrictor::none;  // as Flux builds
+  return render::build_kustomization(fs, k_overlay_dir, options);
+}
+
+}  // namespace
+
+std::vector<Node> flux_crds() {
+  return {crd(k_git_repositories, "gitrepository", "gitrepo"),
+          crd(k_kustomizations, "kustomization", "ks")};
+}
+
+Result<void> Reconcilers::write_status(const kube::Resource& resource, const Node& object,
+                                       Node status) {
+  TRY(m_client.apply_status(resource, status_object(resource, object, std::move(status)),
+                            k_manager));
+  return {};
+}
+
+Result<source::GitAuth> Reconcilers::auth_from_secret(const std::string& ns,
+                                                      const std::string& name) {
+  source::GitAuth auth;
+  if (name.empty()) return auth;
+  static const kube::Resource secrets{"", "v1", "Secret", "secrets", true};
+  auto secret = TRY(m_client.get(secrets, ns, name));
+  if (!secret) return fail("secret ", ns, "/", name, " not found");
+  auto value = [&](std::string_view key) {
+    const Node* data = secret->at_path({"data", key});
+    if (!data) return std::string();
+    return base64_decode(data->as_string()).value_or("");
+  };
+  auth.username = value("username");
+  auth.password = value("password");
+  auth.bearer_token = value("bearerToken");
+  auth.identity = value("identity");
+  auth.known_hosts = value("known_hosts");
+  auth.ca_pem = value("ca.crt");
+  return auth;
+}
+
+Result<std::string> Reconcilers::reconcile_source(const std::string& ns, const std::string& name) {
+  auto object = TRY(m_client.get(k_git_repositories, ns, name));
+  if (!object) return std::string();
+  int64_t generation = object->at_path({"metadata", "generation"})
+                           ? object->at_path({"metadata", "generation"})->as_int()
+                           : 0;
+  Node status = object->find("status") ? *object->find("status") : Node::map();
+  auto fetched = [&]() -> Result<source::Revision> {
+    GitRepositorySpec spec = TRY(parse_git_repository(*object));
+    if (spec.suspend) return source::Revision{};
+    source::GitAuth auth = TRY(auth_from_secret(ns, spec.secret_name));
+    return m_sources.with(spec.url,
+                          [&](source::GitSource& src) { return src.fetch(spec.ref, auth); });
+  }();
+  status.set("observedGeneration", Node::integer(generation));
+  if (!fetched) {
+    set_condition(status, "Ready", false, "GitOperationFailed", fetched.error().message(),
+                  generation);
+    TRY_VOID(write_status(k_git_repositories, *object, std::move(status)));
+    return std::unexpected(fetched.error());
+  }
+  if (fetched->commit.empty()) return std::string();  // suspended
+  Node& artifact = status["artifact"];
+  if (artifact.string_at({"revision"}) != fetched->text) {
+    artifact.set("revision", Node::string(fetched->text));
+    artifact.set("lastUpdateTime", Node::string(now_rfc3339()));
+  }
+  set_condition(status, "Ready", true, "Succeeded",
+                "stored artifact for revision '" + fetched->text + "'", generation);
+  TRY_VOID(write_status(k_git_repositories, *object, std::move(status)));
+  return fetched->text;
+}
+
+Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::string& ns,
+                                                                  const std::string& name) {
+  auto object = TRY(m_client.get(k_kustomizations, ns, name));
+  KustomizationOutcome outcome;
+  if (!object) return outcome;
+  int64_t generation = object->at_path({"metadata", "generation"})
+                           ? object->at_path({"metadata", "generation"})->as_int()
+                           : 0;
+  Node status = object->find("status") ? *object->find("status") : Node::map();
+  auto failed = [&](std::string_view reason, const Error& error) -> Result<KustomizationOutcome> {
+    set_condition(status, "Ready", false, reason, error.message(), generation);
+    status.set("observedGeneration", Node::integer(generation));
+    TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
+    return std::unexpected(error);
+  };
+
+  auto spec = parse_kustomization(*object);
+  if (!spec) return failed("ReconciliationFailed", spec.error());
+  if (spec->suspend) return outcome;
+  for (const NamespacedName& dep : spec->depends_on) {
+    auto other = TRY(m_client.get(k_kustomizations, dep.namespace_, dep.name));
+    if (!other || !is_ready(*other)) {
+      return failed("DependencyNotReady",
+                    Error("dependency '" + dep.namespace_ + "/" + dep.name + "' is not ready"));
+    }
+  }
+  auto source =
+      TRY(m_client.get(k_git_repositories, spec->source_ref.namespace_, spec->source_ref.name));
+  std::string revision(source ? source->string_at({"status", "artifact", "revision"}) : "");
+  if (revision.empty()) {
+    return failed("ArtifactFailed",
+                  Error("Source artifact not found for GitRepository '" +
+                        spec->source_ref.namespace_ + "/" + spec->source_ref.name + "'"));
+  }
+  outcome.revision = revision;
+  status.set("lastAttemptedRevision", Node::string(revision));
+  std::string url(source->string_at({"spec", "url"}));
+  auto objects = m_sources.with(url, [&](source::GitSource& src) -> Result<std::vector<Node>> {
+    auto files = TRY(src.files(commit_of(revision)));
+    return render(*files, *spec);
+  });
+  if (!objects) return failed("BuildFailed", objects.error());
+
+  for (Node& o : *objects) {
+    Node& labels = o["metadata"]["labels"];
+    labels.set("kustomize.toolkit.fluxcd.io/name", Node::string(name));
+    labels.set("kustomize.toolkit.fluxcd.io/namespace", Node::string(ns));
+  }
+  auto plan =
+      sync::make_plan(std::move(*objects), m_client, {.default_namespace = spec->target_namespace});
+  if (!plan) return failed("ReconciliationFailed", plan.error());
+  auto previous = previous_objects(m_client, *object);
+  if (!previous) return failed("ReconciliationFailed", previous.error());
+
+  sync::SyncOptions options;
+  options.recreate = spec->force ? sync::Recreate::yes : sync::Recreate::no;
+  sync::Syncer syncer(m_client, options);
+  outcome.result = syncer.apply(*plan);
+  if (outcome.result.ok() && spec->prune) syncer.prune(*previous, *plan, outcome.result);
+  if (!outcome.result.ok()) {
+    return failed("ReconciliationFailed", Error(outcome.result.error));
+  }
+  status.set("inventory", inventory_of(*plan));
+  if (spec->wait) {
+    syncer.wait(*plan, spec->timeout, outcome.result);
+    if (!outcome.result.ok()) return failed("HealthCheckFailed", Error(outcome.result.error));
+  }
+  status.set("lastAppliedRevision", Node::string(revision));
+  status.set("observedGeneration", Node::integer(generation));
+  set_condition(status, "Ready", true, "ReconciliationSucceeded", "Applied revision: " + revision,
+                generation);
+  TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
+  return outcome;
+}
+
+}  // namespace plumb::controller
