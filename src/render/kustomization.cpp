@@ -83,6 +83,63 @@ void fold_env_source(Node& generators) {
   }
 }
 
+// kustomize decodes the file into typed Go structs, so a number where a string belongs (or
+// the reverse) is an error there; the same checks here, for the fields whose types matter.
+Result<void> check_types(const Node& f, std::string_view file) {
+  auto bad = [&](std::string_view field, std::string_view want) {
+    return fail(file, ": invalid Kustomization: field '", field, "' must be ", want);
+  };
+  auto is_string_or_null = [](const Node* n) {
+    return n == nullptr || n->is_null() || n->is_string();
+  };
+  for (std::string_view field : {"apiVersion", "kind", "namePrefix", "nameSuffix", "namespace"}) {
+    if (!is_string_or_null(f.find(field))) return bad(field, "a string");
+  }
+  for (std::string_view field :
+       {"resources", "components", "crds", "bases", "configurations", "generators", "transformers",
+        "validators", "buildMetadata", "patchesStrategicMerge"}) {
+    const Node* v = f.find(field);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_list()) return bad(field, "a list of strings");
+    for (const Node& item : v->items()) {
+      if (!item.is_string()) return bad(field, "a list of strings");
+    }
+  }
+  for (std::string_view field : {"commonLabels", "commonAnnotations"}) {
+    const Node* v = f.find(field);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_map()) return bad(field, "a map of strings");
+    for (const MapEntry& e : v->entries()) {
+      if (!is_string_or_null(&e.value)) return bad(field, "a map of strings (quote numbers)");
+    }
+  }
+  for (std::string_view field : {"images", "imageTags"}) {
+    const Node* v = f.find(field);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_list()) return bad(field, "a list");
+    for (const Node& item : v->items()) {
+      for (std::string_view key : {"name", "newName", "newTag", "digest", "tagSuffix"}) {
+        if (item.is_map() && !is_string_or_null(find_field(item, key))) {
+          return bad(std::string(field) + "." + std::string(key), "a string (quote numbers)");
+        }
+      }
+    }
+  }
+  if (const Node* v = f.find("replicas"); v && !v->is_null()) {
+    if (!v->is_list()) return bad("replicas", "a list");
+    for (const Node& item : v->items()) {
+      if (!item.is_map() || !is_string_or_null(find_field(item, "name"))) {
+        return bad("replicas.name", "a string");
+      }
+      const Node* count = find_field(item, "count");
+      if (count != nullptr && !count->is_null() && !count->is_int()) {
+        return bad("replicas.count", "an integer");
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 const Node* find_field(const Node& map, std::string_view key) {
@@ -138,6 +195,7 @@ Result<Kustomization> parse_kustomization(std::string_view content, std::string_
     k.fields.set(name, e.value);
   }
   Node& f = k.fields;
+  TRY_VOID(check_types(f, file));
   k.kind = std::string(f.string_at({"kind"}));
   k.api_version = std::string(f.string_at({"apiVersion"}));
   if (k.kind.empty()) k.kind = "Kustomization";

@@ -348,6 +348,16 @@ TEST_F(Render, GeneratorKeysAreNotValidatedButMustNotRepeat) {
   EXPECT_NE(build_error("/u").find("repeats the key"), std::string::npos);
 }
 
+// kustomize decodes into typed structs: a number where a string belongs fails the build.
+TEST_F(Render, FieldTypesAreChecked) {
+  write("/t/kustomization.yaml", "namePrefix: 1\n");
+  EXPECT_NE(build_error("/t").find("namePrefix"), std::string::npos);
+  write("/t/kustomization.yaml", "images:\n- name: x\n  newTag: 1.0\n");
+  EXPECT_NE(build_error("/t").find("images.newTag"), std::string::npos);
+  write("/t/kustomization.yaml", "replicas:\n- name: m\n  count: \"2\"\n");
+  EXPECT_NE(build_error("/t").find("replicas.count"), std::string::npos);
+}
+
 TEST_F(Render, DuplicateIdsAcrossBasesConflict) {
   write("/t/a/kustomization.yaml", "resources:\n- cm.yaml\n");
   write("/t/a/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n");
