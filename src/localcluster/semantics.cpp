@@ -214,8 +214,29 @@ void apply_defaults(const ResourceInfo& resource, Node& object, const Node& befo
     default_deployment(object);
   } else if (is(resource, "", "Secret")) {
     set_default(object, "type", Node::string("Opaque"));
-  } else if (is(resource, "apps", "ReplicaSet") || is(resource, "apps", "StatefulSet")) {
+  } else if (is(resource, "apps", "ReplicaSet")) {
     set_default(object["spec"], "replicas", Node::integer(1));
+  } else if (is(resource, "apps", "StatefulSet") || is(resource, "apps", "DaemonSet")) {
+    Node& spec = object["spec"];
+    const bool stateful = resource.kind == "StatefulSet";
+    if (stateful) {
+      set_default(spec, "replicas", Node::integer(1));
+      set_default(spec, "podManagementPolicy", Node::string("OrderedReady"));
+    }
+    set_default(spec, "revisionHistoryLimit", Node::integer(10));
+    if (!spec.find("updateStrategy")) {
+      Node strategy = Node::map();
+      strategy.set("type", Node::string("RollingUpdate"));
+      Node rolling = Node::map();
+      if (stateful) {
+        rolling.set("partition", Node::integer(0));
+      } else {
+        rolling.set("maxUnavailable", Node::integer(1));
+        rolling.set("maxSurge", Node::integer(0));
+      }
+      strategy.set("rollingUpdate", std::move(rolling));
+      spec.set("updateStrategy", std::move(strategy));
+    }
   }
 }
 

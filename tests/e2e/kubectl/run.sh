@@ -359,6 +359,20 @@ scenario_wait_rollout() {
   expect_output "history" "3         <none>" kubectl rollout history deploy/web
 }
 
+scenario_workloads() {
+  start
+  kubectl apply --server-side -f "$(dirname "$0")/workloads.yaml" >/dev/null || fail "apply"
+  expect_output "statefulset" "partitioned roll out complete: 2 new pods" \
+    kubectl rollout status sts/db --timeout=20s
+  expect_output "daemonset" 'daemon set "agent" successfully rolled out' \
+    kubectl rollout status ds/agent --timeout=20s
+  expect_output "job" "condition met" kubectl wait --for=condition=complete job/once --timeout=20s
+  expect_output "pvc" "condition met" \
+    kubectl wait --for=jsonpath='{.status.phase}'=Bound pvc/data --timeout=20s
+  expect_output "job table" "Complete   1/1" kubectl get job once
+  expect_output "stateful pods" "db-1" kubectl get pods -o name
+}
+
 scenario_failing_image() {
   start
   write_app 1 nginx:fail
