@@ -45,8 +45,8 @@ enum class DryRun : bool { no, yes };
 enum class Propagation { background, foreground, orphan };
 
 struct ClientOptions {
-  double qps = 200;  // sustained requests per second; 0: no limit
-  int burst = 400;
+  double qps = 500;  // sustained requests per second; 0: no limit
+  int burst = 1000;
   int max_retries = 5;
   std::chrono::milliseconds first_backoff{100};
 };
