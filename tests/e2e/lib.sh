@@ -33,6 +33,9 @@ start() {
   fail "plumb cluster did not become ready"
 }
 
+stop() { kill "$PID" && wait "$PID"; PID=""; }
+crash() { kill -9 "$PID"; wait "$PID" 2>/dev/null; PID=""; }
+
 # expect_output "description" "needle" command...: runs the command, checks stdout+stderr.
 expect_output() {
   local what=$1 needle=$2

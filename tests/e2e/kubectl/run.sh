@@ -5,64 +5,9 @@
 #
 # Usage: run.sh PLUMB_BINARY SCENARIO     (scenarios: see the functions named scenario_*)
 # Exit 0 pass, 1 fail, 77 skip (no kubectl).
-set -uo pipefail
-
 PLUMB=$1
 SCENARIO=$2
-command -v kubectl >/dev/null || { echo "SKIP: kubectl not installed"; exit 77; }
-
-WORK=$(mktemp -d /tmp/plumb-e2e-XXXXXX)
-export HOME=$WORK KUBECONFIG=$WORK/kubeconfig
-PID=""
-
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL [$SCENARIO]: $*" >&2
-  [ -f "$WORK/cluster.log" ] && sed 's/^/  cluster: /' "$WORK/cluster.log" | tail -20 >&2
-  exit 1
-}
-
-# start [extra plumb cluster flags...]: starts the server and waits for its kubeconfig.
-start() {
-  rm -f "$KUBECONFIG"
-  "$PLUMB" cluster --port 0 --kubeconfig "$KUBECONFIG" "$@" >"$WORK/cluster.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 100); do
-    [ -s "$KUBECONFIG" ] && kubectl get --raw /readyz >/dev/null 2>&1 && return 0
-    kill -0 "$PID" 2>/dev/null || fail "plumb cluster exited"
-    sleep 0.05
-  done
-  fail "plumb cluster did not become ready"
-}
-
-stop() { kill "$PID" && wait "$PID"; PID=""; }
-crash() { kill -9 "$PID"; wait "$PID" 2>/dev/null; PID=""; }
-
-# expect_output "description" "needle" command...: runs the command, checks stdout+stderr.
-expect_output() {
-  local what=$1 needle=$2
-  shift 2
-  local out
-  out=$("$@" 2>&1)
-  grep -qF -- "$needle" <<<"$out" || fail "$what: expected '$needle' in output of '$*':
-$out"
-}
-
-# expect_exit CODE command...
-expect_exit() {
-  local code=$1
-  shift
-  local out
-  out=$("$@" 2>&1)
-  local got=$?
-  [ "$got" -eq "$code" ] || fail "'$*' exited $got, expected $code:
-$out"
-}
+source "$(dirname "$0")/../lib.sh"
 
 rv() { kubectl get "$@" -o jsonpath='{.metadata.resourceVersion}'; }
 
@@ -446,6 +391,4 @@ scenario_immutable_and_dry_run() {
   expect_output "dry run stored nothing" "1" kubectl get deploy web -o jsonpath='{.spec.replicas}'
 }
 
-declare -F "scenario_$SCENARIO" >/dev/null || { echo "unknown scenario $SCENARIO" >&2; exit 2; }
-"scenario_$SCENARIO"
-echo "PASS [$SCENARIO]"
+run_scenario
