@@ -1,5 +1,7 @@
 #include "render/hash.hpp"
 
+#include "core/base64.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -229,15 +231,6 @@ std::string hash_suffix(const Node& object) {
         break;
     }
   }
-  return out;
-}
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
   return out;
 }
 

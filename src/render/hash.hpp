@@ -15,7 +15,6 @@ std::string hash_suffix(const Node& object);
 // Go encoding/json text of a value, maps with sorted keys (as json.Marshal of a Go map).
 void append_go_json(const Node& value, std::string& out);
 
-std::string base64_encode(std::string_view bytes);
 // Base64 as kustomize writes generated data: lines of 70 characters, each ending in a newline,
 // when the text is longer than one line.
 std::string base64_lines(std::string_view bytes);
