@@ -43,8 +43,10 @@ Result<void> WatchCache::watch(const Resource& resource, std::string_view ns) {
     m_changed.wait(lock, [&] { return stream->synced || stream->error || m_stopping; });
     if (!stream->synced && stream->error) {
       Error error = *stream->error;
-      stream->thread.detach();  // it has ended
+      std::thread ended = std::move(stream->thread);
       m_streams.erase(it);
+      lock.unlock();
+      ended.join();  // it returns right after reporting the error
       return std::unexpected(error);
     }
   }
@@ -113,7 +115,9 @@ void WatchCache::run(Stream* stream) {
       std::lock_guard lock(m_mutex);
       stream->error = list.error();
       m_changed.notify_all();
-      if (!stream->synced) return;  // watch() reports it
+      // Before the first sync, watch() reports the error and frees the stream as soon as the
+      // lock is released: touch nothing after this.
+      if (!stream->synced) return;
     } else {
       std::map<std::string, Node> fresh;
       const Node* items = list->find("items");
