@@ -359,6 +359,44 @@ Reader::Scalar Reader::plain_flow() {
 
 // --- quoted scalars ---
 
+// Blanks and line breaks inside a quoted scalar, folded as YAML folds them: trailing blanks
+// of a line go, one break becomes a space, n+1 breaks become n newlines. Returns false when
+// the next character is none of these.
+bool Reader::fold_quoted_space(const char* open, const char* unclosed) {
+  char c = *m_p;
+  if (c == ' ' || c == '\t') {
+    const char* start = m_p;
+    while (m_p < m_end && (*m_p == ' ' || *m_p == '\t'))
+      ++m_p;
+    if (m_p < m_end && !is_break(*m_p) && !unicode_break_at(m_p, m_end)) m_buf.append(start, m_p);
+    return true;
+  }
+  if (is_break(c)) {
+    consume_newline();
+    size_t empty = 0;
+    for (;;) {
+      skip_blanks();
+      if (at_end() || !is_break(*m_p)) break;
+      consume_newline();
+      ++empty;
+    }
+    if (at_document_marker()) fail_at(open, unclosed);
+    if (empty == 0) {
+      m_buf.push_back(' ');
+    } else {
+      m_buf.append(empty, '\n');
+    }
+    return true;
+  }
+  if (unicode_break_at(m_p, m_end)) {
+    m_buf.append(m_p, 3);
+    m_p += 3;
+    skip_blanks();
+    return true;
+  }
+  return false;
+}
+
 Reader::Scalar Reader::double_quoted() {
   const char* open = m_p++;
   const char* p = m_p;
@@ -477,40 +515,7 @@ Reader::Scalar Reader::double_quoted() {
       }
       continue;
     }
-    if (c == ' ' || c == '\t') {
-      const char* start = m_p;
-      while (m_p < m_end && (*m_p == ' ' || *m_p == '\t'))
-        ++m_p;
-      if (m_p < m_end && !is_break(*m_p) && !unicode_break_at(m_p, m_end))
-        m_buf.append(start, m_p);  // trailing blanks fold away
-      continue;
-    }
-    if (is_break(c)) {
-      consume_newline();
-      size_t empty = 0;
-      for (;;) {
-        skip_blanks();
-        if (!at_end() && is_break(*m_p)) {
-          consume_newline();
-          ++empty;
-          continue;
-        }
-        break;
-      }
-      if (at_document_marker()) fail_at(open, "unclosed double-quoted string");
-      if (empty == 0) {
-        m_buf.push_back(' ');
-      } else {
-        m_buf.append(empty, '\n');
-      }
-      continue;
-    }
-    if (unicode_break_at(m_p, m_end)) {
-      m_buf.append(m_p, 3);
-      m_p += 3;
-      skip_blanks();
-      continue;
-    }
+    if (fold_quoted_space(open, "unclosed double-quoted string")) continue;
     const char* start = m_p;
     while (m_p < m_end && *m_p != '"' && *m_p != '\\' && *m_p != ' ' && *m_p != '\t' &&
            !is_break(*m_p) && !unicode_break_at(m_p, m_end))
@@ -544,39 +549,7 @@ Reader::Scalar Reader::single_quoted() {
       ++m_p;
       break;
     }
-    if (c == ' ' || c == '\t') {
-      const char* start = m_p;
-      while (m_p < m_end && (*m_p == ' ' || *m_p == '\t'))
-        ++m_p;
-      if (m_p < m_end && !is_break(*m_p) && !unicode_break_at(m_p, m_end)) m_buf.append(start, m_p);
-      continue;
-    }
-    if (is_break(c)) {
-      consume_newline();
-      size_t empty = 0;
-      for (;;) {
-        skip_blanks();
-        if (!at_end() && is_break(*m_p)) {
-          consume_newline();
-          ++empty;
-          continue;
-        }
-        break;
-      }
-      if (at_document_marker()) fail_at(open, "unclosed single-quoted string");
-      if (empty == 0) {
-        m_buf.push_back(' ');
-      } else {
-        m_buf.append(empty, '\n');
-      }
-      continue;
-    }
-    if (unicode_break_at(m_p, m_end)) {
-      m_buf.append(m_p, 3);
-      m_p += 3;
-      skip_blanks();
-      continue;
-    }
+    if (fold_quoted_space(open, "unclosed single-quoted string")) continue;
     const char* start = m_p;
     while (m_p < m_end && *m_p != '\'' && *m_p != ' ' && *m_p != '\t' && !is_break(*m_p) &&
            !unicode_break_at(m_p, m_end))

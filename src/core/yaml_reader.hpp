@@ -124,6 +124,7 @@ class Reader {
   Scalar plain_block(int parent_indent, std::string_view first);
   Scalar plain_flow();
   Scalar double_quoted();
+  bool fold_quoted_space(const char* open, const char* unclosed);
   Scalar single_quoted();
   Scalar block_scalar(int parent_indent);
   bool at_value_indicator(bool flow) const;
