@@ -1,5 +1,7 @@
 #include "core/json.hpp"
 
+#include "core/utf8.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -272,24 +274,6 @@ class Parser {
     return Node::string(text);
   }
 
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   // Reads 4 hex digits after "\u"; -1 when malformed.
   int32_t read_hex4(const char* p) {
     if (m_end - p < 4) return -1;
@@ -391,16 +375,17 @@ class Parser {
               int32_t low = read_hex4(m_at + 2);
               if (low >= 0xDC00 && low < 0xE000) {
                 m_at += 6;
-                append_utf8(m_scratch, 0x10000 + ((static_cast<uint32_t>(cp) - 0xD800) << 10) +
-                                           (static_cast<uint32_t>(low) - 0xDC00));
+                append_utf8(0x10000 + ((static_cast<uint32_t>(cp) - 0xD800) << 10) +
+                                (static_cast<uint32_t>(low) - 0xDC00),
+                            m_scratch);
                 continue;
               }
             }
-            append_utf8(m_scratch, 0xFFFD);
+            append_utf8(0xFFFD, m_scratch);
           } else if (cp >= 0xDC00 && cp < 0xE000) {
-            append_utf8(m_scratch, 0xFFFD);
+            append_utf8(0xFFFD, m_scratch);
           } else {
-            append_utf8(m_scratch, static_cast<uint32_t>(cp));
+            append_utf8(static_cast<uint32_t>(cp), m_scratch);
           }
           continue;
         }
