@@ -37,6 +37,24 @@ Result<void> walk(Node& node, const std::vector<std::string>& keys, size_t at, b
 
 }  // namespace
 
+std::vector<std::string> split_dotted_path(std::string_view path) {
+  std::vector<std::string> parts;
+  std::string current;
+  int depth = 0;
+  for (char c : path) {
+    if (c == '[') ++depth;
+    if (c == ']') --depth;
+    if (c == '.' && depth == 0) {
+      parts.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  parts.push_back(std::move(current));
+  return parts;
+}
+
 std::vector<std::string> split_field_path(std::string_view path) {
   std::vector<std::string> keys;
   std::string current;

@@ -27,6 +27,8 @@ struct FieldSpec {
 
 using FieldSpecs = std::vector<FieldSpec>;
 
+// Splits "a.b[x=y.z].c" on the dots outside brackets (replacements' and vars' field paths).
+std::vector<std::string> split_dotted_path(std::string_view path);
 // Splits a field spec path into keys (escapes resolved, "[]" kept on list keys).
 std::vector<std::string> split_field_path(std::string_view path);
 

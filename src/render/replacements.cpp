@@ -105,24 +105,6 @@ Result<Replacement> replacement_of(const Node& n) {
   return r;
 }
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> parts;
-  std::string current;
-  int depth = 0;
-  for (char c : path) {
-    if (c == '[') ++depth;
-    if (c == ']') --depth;
-    if (c == '.' && depth == 0) {
-      parts.push_back(std::move(current));
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  parts.push_back(std::move(current));
-  return parts;
-}
-
 std::vector<ResId> ids_of(const Resource& r) {
   std::vector<ResId> ids{r.cur_id()};
   ids.insert(ids.end(), r.previous.begin(), r.previous.end());
@@ -225,7 +207,7 @@ Result<Node> source_value(const ResourceSet& set, const Replacement& r) {
   }
   Node copy = source->obj;
   std::vector<Node*> found;
-  collect(copy, split_path(r.field_path), 0, false, found);
+  collect(copy, split_dotted_path(r.field_path), 0, false, found);
   if (found.empty() || found[0]->is_null()) {
     return fail("fieldPath `", r.field_path, "` is missing for replacement source ",
                 source->cur_id().str());
@@ -321,7 +303,7 @@ Result<void> apply(ResourceSet& set, const Replacement& r) {
       if (rejected) continue;
       for (const std::string& path : t.field_paths) {
         std::vector<Node*> fields;
-        collect(res.obj, split_path(path), 0, t.options.create, fields);
+        collect(res.obj, split_dotted_path(path), 0, t.options.create, fields);
         if (fields.empty()) {
           return fail("unable to find field \"", path, "\" in replacement target ",
                       res.cur_id().str());

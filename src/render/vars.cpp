@@ -5,25 +5,6 @@
 namespace plumb::render {
 namespace {
 
-// Splits "a.b[x=y.z].c" on dots outside brackets.
-std::vector<std::string> split_dotted(std::string_view path) {
-  std::vector<std::string> parts;
-  std::string current;
-  int depth = 0;
-  for (char c : path) {
-    if (c == '[') ++depth;
-    if (c == ']') --depth;
-    if (c == '.' && depth == 0) {
-      parts.push_back(std::move(current));
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  parts.push_back(std::move(current));
-  return parts;
-}
-
 const Node* step_bracket(const Node* node, std::string_view inner) {
   if (node == nullptr || !node->is_list()) return nullptr;
   size_t eq = inner.find('=');
@@ -132,7 +113,7 @@ Result<void> replace_in(Node& field, const std::unordered_map<std::string, Node>
 
 const Node* field_by_path(const Node& object, std::string_view path) {
   const Node* node = &object;
-  for (const std::string& part : split_dotted(path)) {
+  for (const std::string& part : split_dotted_path(path)) {
     std::string_view p = part;
     size_t bracket = p.find('[');
     std::string_view key = bracket == std::string_view::npos ? p : p.substr(0, bracket);
