@@ -26,6 +26,7 @@ namespace {
 
 constexpr size_t k_max_head_bytes = 64 * 1024;
 constexpr int k_idle_timeout_seconds = 120;
+constexpr size_t k_max_drain_bytes = 16u << 20;
 
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
@@ -46,7 +47,7 @@ int hex_value(char c) {
   return -1;
 }
 
-// One TLS connection with a read buffer.
+// One connection, TLS or plain (ssl null), with a read buffer.
 class Connection {
  public:
   Connection(int fd, SSL* ssl) : m_fd(fd), m_ssl(ssl) {}
@@ -55,12 +56,12 @@ class Connection {
     ::close(m_fd);
   }
 
-  bool handshake() { return SSL_accept(m_ssl) == 1; }
+  bool handshake() { return !m_ssl || SSL_accept(m_ssl) == 1; }
 
   // Reads more bytes into the buffer; false on EOF or error.
   bool fill() {
     char chunk[16384];
-    int n = SSL_read(m_ssl, chunk, sizeof chunk);
+    long n = m_ssl ? SSL_read(m_ssl, chunk, sizeof chunk) : ::recv(m_fd, chunk, sizeof chunk, 0);
     if (n <= 0) return false;
     m_buffer.append(chunk, static_cast<size_t>(n));
     return true;
@@ -102,16 +103,33 @@ class Connection {
 
   bool write_all(std::string_view data) {
     while (!data.empty()) {
-      int n =
-          SSL_write(m_ssl, data.data(), static_cast<int>(std::min<size_t>(data.size(), 1 << 30)));
+      size_t size = std::min<size_t>(data.size(), 1 << 30);
+      long n = m_ssl ? SSL_write(m_ssl, data.data(), static_cast<int>(size))
+                     : ::send(m_fd, data.data(), size, MSG_NOSIGNAL);
       if (n <= 0) return false;
       data.remove_prefix(static_cast<size_t>(n));
     }
     return true;
   }
 
+  // After an early error response (413): stops writing and reads (up to `expected` bytes, or
+  // until the client pauses) what the client is still sending, so that closing with unread
+  // input does not reset the connection before the client has read the response.
+  void drain(size_t expected) {
+    ::shutdown(m_fd, SHUT_WR);
+    timeval timeout{1, 0};
+    ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char chunk[16384];
+    expected = std::min(expected, k_max_drain_bytes);
+    for (size_t total = std::min(m_buffer.size(), expected); total < expected;) {
+      long n = ::recv(m_fd, chunk, sizeof chunk, 0);
+      if (n <= 0) return;
+      total += static_cast<size_t>(n);
+    }
+  }
+
   bool peer_closed() {
-    if (SSL_pending(m_ssl) > 0 || !m_buffer.empty()) return false;
+    if ((m_ssl && SSL_pending(m_ssl) > 0) || !m_buffer.empty()) return false;
     pollfd p{m_fd, POLLIN, 0};
     int r = ::poll(&p, 1, 0);
     return r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
@@ -191,27 +209,59 @@ class ConnectionWriter : public ResponseWriter {
   bool m_ok = true;
 };
 
-bool read_chunked_body(Connection& connection, size_t limit, std::string& body) {
+enum class BodyRead { ok, too_large, malformed, broken };
+
+BodyRead read_chunked_body(Connection& connection, size_t limit, std::string& body) {
   for (;;) {
     auto line = connection.read_line();
-    if (!line) return false;
+    if (!line) return BodyRead::broken;
     size_t size = 0;
     std::string_view digits = trim(*line);
     digits = digits.substr(0, digits.find(';'));
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), size, 16);
-    if (ec != std::errc() || body.size() + size > limit) return false;
+    if (ec != std::errc()) return BodyRead::broken;
+    if (size > limit || body.size() + size > limit) return BodyRead::too_large;
     if (size == 0) {
       // Trailers end with an empty line.
       for (;;) {
         auto trailer = connection.read_line();
-        if (!trailer) return false;
-        if (trailer->empty()) return true;
+        if (!trailer) return BodyRead::broken;
+        if (trailer->empty()) return BodyRead::ok;
       }
     }
-    if (!connection.read_exact(size, body)) return false;
+    if (!connection.read_exact(size, body)) return BodyRead::broken;
     auto crlf = connection.read_line();
-    if (!crlf || !crlf->empty()) return false;
+    if (!crlf || !crlf->empty()) return BodyRead::broken;
   }
+}
+
+// The Content-Length, or the most a body of unknown length is read when discarded.
+size_t announced_bytes(const HttpRequest& request) {
+  std::string_view length = request.header("content-length");
+  size_t size = k_max_drain_bytes;
+  std::from_chars(length.data(), length.data() + length.size(), size);
+  return size;
+}
+
+// Reads the body the head announces (Content-Length or chunked), answering
+// `Expect: 100-continue` first.
+BodyRead read_body(Connection& connection, size_t limit, HttpRequest& request) {
+  std::string_view length = request.header("content-length");
+  bool chunked = request.header("transfer-encoding").find("chunked") != std::string_view::npos;
+  size_t size = 0;
+  if (!length.empty()) {
+    auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), size);
+    if (ec != std::errc() || ptr != length.data() + length.size()) return BodyRead::malformed;
+    if (size > limit) return BodyRead::too_large;
+  } else if (!chunked) {
+    return BodyRead::ok;
+  }
+  if (request.header("expect") == "100-continue" &&
+      !connection.write_all("HTTP/1.1 100 Continue\r\n\r\n"))
+    return BodyRead::broken;
+  if (!length.empty())
+    return connection.read_exact(size, request.body) ? BodyRead::ok : BodyRead::broken;
+  return read_chunked_body(connection, limit, request.body);
 }
 
 }  // namespace
@@ -349,7 +399,7 @@ std::string_view status_text(int status) {
 
 struct HttpServer::State {
   HttpServerOptions options;
-  ServerTls tls;
+  std::optional<ServerTls> tls;  // none: plain HTTP
   HttpHandler handler;
   int listen_fd = -1;
   int port = 0;
@@ -412,8 +462,11 @@ void HttpServer::State::worker_loop() {
 void HttpServer::State::serve(int fd) {
   timeval timeout{k_idle_timeout_seconds, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  SSL* ssl = SSL_new(tls.context());
-  SSL_set_fd(ssl, fd);
+  SSL* ssl = nullptr;
+  if (tls) {
+    ssl = SSL_new(tls->context());
+    SSL_set_fd(ssl, fd);
+  }
   Connection connection(fd, ssl);
   if (!connection.handshake()) {
     ERR_clear_error();
@@ -428,21 +481,22 @@ void HttpServer::State::serve(int fd) {
       writer.send(400, "text/plain", request.error().message() + "\n");
       break;
     }
-    std::string_view length = request->header("content-length");
-    bool ok = true;
-    if (!length.empty()) {
-      size_t size = 0;
-      auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), size);
-      if (ec != std::errc() || size > options.max_body_bytes) {
-        ConnectionWriter writer(connection, false);
-        writer.send(413, "text/plain", "request body too large or malformed length\n");
-        break;
-      }
-      ok = connection.read_exact(size, request->body);
-    } else if (request->header("transfer-encoding").find("chunked") != std::string_view::npos) {
-      ok = read_chunked_body(connection, options.max_body_bytes, request->body);
+    BodyRead body = read_body(connection, options.max_body_bytes, *request);
+    if (body == BodyRead::too_large) {
+      ConnectionWriter writer(connection, false);
+      writer.send(
+          413, "text/plain",
+          "request body larger than " + std::to_string(options.max_body_bytes) + " bytes\n");
+      // A client that asked "Expect: 100-continue" has not sent the body.
+      if (request->header("expect") != "100-continue") connection.drain(announced_bytes(*request));
+      break;
     }
-    if (!ok) break;
+    if (body == BodyRead::malformed) {
+      ConnectionWriter writer(connection, false);
+      writer.send(400, "text/plain", "malformed Content-Length\n");
+      break;
+    }
+    if (body == BodyRead::broken) break;
     ConnectionWriter writer(connection, request->method == "HEAD");
     handler(*request, writer);
     if (!writer.finish()) break;
@@ -463,6 +517,17 @@ int HttpServer::port() const {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
                                                       ServerTls tls, HttpHandler handler) {
+  return listen(options, std::move(tls), std::move(handler));
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start_plain(const HttpServerOptions& options,
+                                                            HttpHandler handler) {
+  return listen(options, std::nullopt, std::move(handler));
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::listen(const HttpServerOptions& options,
+                                                       std::optional<ServerTls> tls,
+                                                       HttpHandler handler) {
   // A client that goes away mid-response must not kill the process: writes then fail with
   // EPIPE instead.
   std::signal(SIGPIPE, SIG_IGN);

@@ -1,8 +1,9 @@
-// A small HTTP/1.1 server over TLS for the embedded API server: requests parsed by hand,
-// keep-alive, Content-Length or chunked request bodies, and chunked streaming responses
-// (watch). Each connection is served by one thread of a pool that grows on demand up to a
-// limit and reuses idle threads, because watch connections hold their thread for as long as
-// the client keeps them open.
+// A small HTTP/1.1 server over TLS for the embedded API server (and in plain HTTP for the
+// controller's webhook receiver): requests parsed by hand, keep-alive, Content-Length or
+// chunked request bodies (`Expect: 100-continue` answered, 413 past max_body_bytes), and
+// chunked streaming responses (watch). Each connection is served by one thread of a pool that grows
+// on demand up to a limit and reuses idle threads, because watch connections hold their thread for
+// as long as the client keeps them open.
 //
 // Thread safety: the handler is called concurrently from many connection threads.
 #pragma once
@@ -67,6 +68,9 @@ class HttpServer {
  public:
   static Result<std::unique_ptr<HttpServer>> start(const HttpServerOptions& options, ServerTls tls,
                                                    HttpHandler handler);
+  // The same without TLS (for loopback endpoints such as webhook receivers).
+  static Result<std::unique_ptr<HttpServer>> start_plain(const HttpServerOptions& options,
+                                                         HttpHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -79,6 +83,9 @@ class HttpServer {
 
  private:
   explicit HttpServer(std::unique_ptr<State> state);
+  static Result<std::unique_ptr<HttpServer>> listen(const HttpServerOptions& options,
+                                                    std::optional<ServerTls> tls,
+                                                    HttpHandler handler);
   std::unique_ptr<State> m_state;
 };
 
