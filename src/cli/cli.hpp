@@ -15,5 +15,12 @@ int apply_command(std::span<const std::string_view> args);
 int diff_command(std::span<const std::string_view> args);
 int controller_command(std::span<const std::string_view> args);
 int cluster_command(std::span<const std::string_view> args);
+// The flux-like commands (flux_*_cmd.cpp).
+int get_command(std::span<const std::string_view> args);
+int reconcile_command(std::span<const std::string_view> args);
+int suspend_command(std::span<const std::string_view> args);
+int resume_command(std::span<const std::string_view> args);
+int create_command(std::span<const std::string_view> args);
+int events_command(std::span<const std::string_view> args);
 
 }  // namespace plumb::cli

@@ -1,0 +1,150 @@
+// plumb get kustomizations|sources ...: the status of Flux objects, as `flux get` prints it.
+#include <cstdio>
+
+#include "cli/cli.hpp"
+#include "cli/flux_common.hpp"
+#include "cli/flux_table.hpp"
+
+namespace plumb::cli {
+namespace {
+
+using namespace flux;
+
+constexpr std::string_view k_usage =
+    "Usage: plumb get KIND [NAME] [flags]\n\n"
+    "Prints the status of Flux objects as `flux get` does: NAME, REVISION, SUSPENDED, READY,\n"
+    "MESSAGE (NAMESPACE first with -A). REVISION is status.lastAppliedRevision of a\n"
+    "Kustomization and status.artifact.revision of a source; READY and MESSAGE come from the\n"
+    "Ready condition.\n\n"
+    "Kinds:\n"
+    "  kustomizations, kustomization, ks\n"
+    "  sources              every source kind (names prefixed with the kind)\n"
+    "  sources git, source git\n\n"
+    "Flags:\n"
+    "  -A, --all-namespaces  list across all namespaces\n"
+    "  -w, --watch           after the table, print a row each time an object changes\n"
+    "      --no-header       skip the header\n"
+    "  -n, --namespace NS    the namespace (default flux-system)\n"
+    "  --kubeconfig FILE, --context NAME\n";
+
+struct Listing {
+  const FluxKind& kind;
+  bool all_namespaces;
+  bool kind_prefix;  // `get sources`: gitrepository/NAME
+};
+
+Row header_of(const Listing& l) {
+  Row header{"NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"};
+  if (l.all_namespaces) header.insert(header.begin(), "NAMESPACE");
+  return header;
+}
+
+Row row_of(const Listing& l, const Node& object) {
+  std::string name(object.string_at({"metadata", "name"}));
+  if (l.kind_prefix) name = std::string(l.kind.lower) + "/" + name;
+  Readiness ready = readiness_of(object);
+  Row row{name, revision_of(l.kind, object), is_suspended(object) ? "True" : "False", ready.status,
+          ready.message};
+  if (l.all_namespaces)
+    row.insert(row.begin(), std::string(object.string_at({"metadata", "namespace"})));
+  return row;
+}
+
+void print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+// The objects to show and the resourceVersion to watch from.
+struct Snapshot {
+  std::vector<Node> items;
+  std::string version;
+};
+
+Result<Snapshot> read(kube::Client& client, const Listing& l, const std::string& ns,
+                      const std::string& name) {
+  Snapshot snapshot;
+  if (!name.empty()) {
+    Node object = TRY(get_object(client, l.kind, ns, name));
+    snapshot.version = std::string(object.string_at({"metadata", "resourceVersion"}));
+    snapshot.items.push_back(std::move(object));
+    return snapshot;
+  }
+  auto list = client.list(*l.kind.resource, l.all_namespaces ? "" : ns);
+  if (!list) {
+    if (list.error().code() == 404) return snapshot;  // the CRD is not installed: none
+    return std::unexpected(list.error());
+  }
+  snapshot.version = std::string(list->string_at({"metadata", "resourceVersion"}));
+  if (const Node* items = list->find("items")) {
+    snapshot.items.assign(items->items().begin(), items->items().end());
+  }
+  return snapshot;
+}
+
+// Prints a row for each change until interrupted (or the watch fails); the header first
+// when it was not printed yet (nothing was listed).
+Result<void> follow(kube::Client& client, const Listing& l, const std::string& ns,
+                    const std::string& name, std::string version, Row header) {
+  for (;;) {
+    auto last = client.watch(
+        *l.kind.resource, l.all_namespaces ? "" : ns, version, [&](const kube::WatchEvent& event) {
+          if (event.type == "BOOKMARK") return true;
+          if (!name.empty() && event.object.string_at({"metadata", "name"}) != name) {
+            return true;
+          }
+          print(format_table(header, {row_of(l, event.object)}));
+          header.clear();
+          return true;
+        });
+    if (last) {
+      version = *last;
+    } else if (last.error().code() == 410) {
+      version = TRY(read(client, l, ns, name)).version;
+    } else {
+      return std::unexpected(last.error());
+    }
+  }
+}
+
+}  // namespace
+
+int get_command(std::span<const std::string_view> args) {
+  FlagSpec spec{.booleans = {"--all-namespaces", "--watch", "--no-header"},
+                .aliases = {{"-A", "--all-namespaces"}, {"-w", "--watch"}}};
+  KindCommand command =
+      parse_kind_command(args, spec, "get", k_usage, AllSources::allowed, Names::at_most_one);
+  if (command.exit) return *command.exit;
+  const Flags& flags = command.flags;
+  const KindSelection& selection = command.selection;
+  bool watch = flags.has("--watch");
+  if (watch && selection.all_sources) {
+    return usage("get", "--watch needs a single kind, e.g. 'sources git'", k_usage);
+  }
+  Listing listing{*selection.kind, flags.has("--all-namespaces"), selection.all_sources};
+  std::string name = selection.names.empty() ? "" : selection.names[0];
+
+  auto session = connect(flags);
+  if (!session) return failed(session.error());
+  auto snapshot = read(*session->client, listing, session->ns, name);
+  if (!snapshot) return failed(snapshot.error());
+  Row header = flags.has("--no-header") ? Row{} : header_of(listing);
+  std::vector<Row> rows;
+  for (const Node& object : snapshot->items)
+    rows.push_back(row_of(listing, object));
+  if (!rows.empty()) {
+    print(format_table(header, rows));
+    if (selection.all_sources) print("\n");
+  } else if (!selection.all_sources) {
+    std::string where = listing.all_namespaces ? "any" : "\"" + session->ns + "\"";
+    say(Mark::failure,
+        "no " + std::string(listing.kind.kind) + " objects found in " + where + " namespace");
+  }
+  if (!watch) return 0;
+  if (!rows.empty()) header.clear();
+  auto followed =
+      follow(*session->client, listing, session->ns, name, snapshot->version, std::move(header));
+  return followed ? 0 : failed(followed.error());
+}
+
+}  // namespace plumb::cli

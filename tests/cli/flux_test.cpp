@@ -1,0 +1,331 @@
+// The pure parts of the flux-like commands: table layout, timestamps and LAST SEEN, the
+// objects `plumb create` makes and its --export text, and the kind words.
+#include <gtest/gtest.h>
+
+#include "cli/flux_common.hpp"
+#include "cli/flux_manifests.hpp"
+#include "cli/flux_table.hpp"
+#include "controller/flux_types.hpp"
+#include "core/yaml.hpp"
+
+namespace plumb::cli::flux {
+namespace {
+
+using namespace std::chrono;
+
+Node yaml(std::string_view text) {
+  return parse_yaml(text, "test.yaml").value();
+}
+
+SystemTime at(std::string_view timestamp) {
+  return parse_timestamp(timestamp).value();
+}
+
+// --- table -----------------------------------------------------------------------------
+
+// The layout of flux's own `get kustomization` test (cmd/flux/testdata): cells padded to the
+// column, a tab after each; the header's last cell ends in a space.
+TEST(FluxTable, LayoutOfFluxGet) {
+  std::string out = format_table({"NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"},
+                                 {{"tkfg", "6.0.0/627d5c4b", "False", "True",
+                                   "Applied revision: 6.0.0/627d5c4b"}});
+  EXPECT_EQ(out,
+            "NAME\tREVISION      \tSUSPENDED\tREADY\tMESSAGE                          \n"
+            "tkfg\t6.0.0/627d5c4b\tFalse    \tTrue \tApplied revision: 6.0.0/627d5c4b\t\n");
+}
+
+TEST(FluxTable, WidthsCountCodePointsAndWidestCellWins) {
+  std::string out = format_table({"A", "B"}, {{"✔✔", "x"}, {"abc", "yy"}});
+  EXPECT_EQ(out, "A  \tB  \n✔✔ \tx \t\nabc\tyy\t\n");
+}
+
+TEST(FluxTable, RowsWithoutHeaderAsWatchPrintsThem) {
+  EXPECT_EQ(format_table({}, {{"apps", "main@sha1:1", "False"}}), "apps\tmain@sha1:1\tFalse\t\n");
+}
+
+TEST(FluxTable, CellWithLineBreaksSpansLines) {
+  EXPECT_EQ(format_table({"N", "MESSAGE"}, {{"a", "one\nthree"}}),
+            "N\tMESSAGE \na\tone    \t\n  \tthree  \t\n");
+}
+
+// --- time ------------------------------------------------------------------------------
+
+TEST(FluxTime, ParsesRfc3339WithFractionAndOffset) {
+  EXPECT_EQ(at("2026-01-02T03:04:05Z"), sys_days(2026y / 1 / 2) + 3h + 4min + 5s);
+  EXPECT_EQ(at("2026-01-02T03:04:05.25Z") - at("2026-01-02T03:04:05Z"), 250ms);
+  EXPECT_EQ(at("2026-01-02T05:04:05+02:00"), at("2026-01-02T03:04:05Z"));
+  EXPECT_EQ(at("2026-01-02T01:34:05-01:30"), at("2026-01-02T03:04:05Z"));
+  for (std::string_view bad : {"", "2026-01-02", "2026-01-02T03:04:05", "2026-13-02T03:04:05Z",
+                               "2026-01-02T03:04:05+0200", "yesterday"}) {
+    EXPECT_FALSE(parse_timestamp(bad)) << bad;
+  }
+}
+
+TEST(FluxTime, Rfc3339NanoAsGoWritesIt) {
+  SystemTime t = at("2026-11-23T20:15:04Z");
+  EXPECT_EQ(rfc3339_nano(t), "2026-11-23T20:15:04Z");
+  EXPECT_EQ(rfc3339_nano(t + 120ms), "2026-11-23T20:15:04.12Z");
+  EXPECT_EQ(rfc3339_nano(t + duration_cast<SystemTime::duration>(123456789ns)),
+            "2026-11-23T20:15:04.123456789Z");
+  EXPECT_EQ(parse_timestamp(rfc3339_nano(t + 5ms)), t + 5ms);
+}
+
+TEST(FluxTime, LastSeenAsFluxEventsPrintsIt) {
+  SystemTime now = at("2026-11-23T20:15:04Z");
+  EXPECT_EQ(last_seen(yaml("firstTimestamp: 2026-11-23T20:14:52Z\n"
+                           "lastTimestamp: 2026-11-23T20:14:52Z\ncount: 1\n"),
+                      now),
+            "12s");
+  EXPECT_EQ(last_seen(yaml("firstTimestamp: 2026-11-23T20:05:04Z\n"
+                           "lastTimestamp: 2026-11-23T20:10:04Z\ncount: 3\n"),
+                      now),
+            "5m (x3 over 10m)");
+  EXPECT_EQ(last_seen(yaml("eventTime: 2026-11-23T20:12:00.500000Z\n"), now), "3m3s");
+  EXPECT_EQ(last_seen(yaml("series: {count: 4, lastObservedTime: 2026-11-23T20:15:00.000000Z}\n"
+                           "eventTime: 2026-11-23T16:15:04.000000Z\n"),
+                      now),
+            "4s (x4 over 4h)");
+  EXPECT_EQ(last_seen(yaml("reason: x\n"), now), "<unknown>");
+}
+
+TEST(FluxTime, EventTimePrefersLastTimestamp) {
+  Node event = yaml(
+      "firstTimestamp: 2026-11-23T20:00:00Z\nlastTimestamp: 2026-11-23T20:10:00Z\n"
+      "eventTime: 2026-11-23T19:00:00.000000Z\n");
+  EXPECT_EQ(event_time(event), at("2026-11-23T20:10:00Z"));
+  EXPECT_EQ(event_time(yaml("eventTime: 2026-11-23T19:00:00.000000Z\n")),
+            at("2026-11-23T19:00:00Z"));
+}
+
+// --- create --export -------------------------------------------------------------------
+
+TEST(FluxCreate, GitSourceExportAsFluxPrintsIt) {
+  GitSourceOptions o{.name = "podinfo", .url = "https://github.com/stefanprodan/podinfo",
+                     .branch = "master"};
+  auto object = git_repository_manifest(o);
+  ASSERT_TRUE(object) << object.error().message();
+  EXPECT_EQ(export_yaml(*object),
+            "---\n"
+            "apiVersion: source.toolkit.fluxcd.io/v1\n"
+            "kind: GitRepository\n"
+            "metadata:\n"
+            "  name: podinfo\n"
+            "  namespace: flux-system\n"
+            "spec:\n"
+            "  interval: 1m0s\n"
+            "  ref:\n"
+            "    branch: master\n"
+            "  url: https://github.com/stefanprodan/podinfo\n");
+}
+
+TEST(FluxCreate, GitSourceRefPrecedenceAndSecret) {
+  GitSourceOptions o{.name = "app", .ns = "apps", .url = "ssh://git@example.com/app",
+                     .branch = "main", .tag = "v1", .semver = ">=1.0.0 <2.0.0",
+                     .commit = "abc123", .secret_ref = "deploy-key",
+                     .interval = milliseconds(90000)};
+  std::string text = export_yaml(git_repository_manifest(o).value());
+  EXPECT_NE(text.find("  interval: 1m30s\n  ref:\n    branch: main\n    commit: abc123\n"
+                      "  secretRef:\n    name: deploy-key\n"),
+            std::string::npos)
+      << text;
+  o.commit.clear();
+  text = export_yaml(git_repository_manifest(o).value());
+  EXPECT_NE(text.find("  ref:\n    semver: '>=1.0.0 <2.0.0'\n"), std::string::npos) << text;
+  o.semver.clear();
+  text = export_yaml(git_repository_manifest(o).value());
+  EXPECT_NE(text.find("  ref:\n    tag: v1\n  secretRef"), std::string::npos) << text;
+}
+
+TEST(FluxCreate, GitSourceErrors) {
+  GitSourceOptions o{.name = "app", .url = "", .branch = "main"};
+  EXPECT_EQ(git_repository_manifest(o).error().message(), "url is required");
+  o.url = "ftp://example.com/app";
+  EXPECT_EQ(git_repository_manifest(o).error().message(),
+            "git URL scheme 'ftp' not supported, can be: ssh, http, https, file");
+  o.url = "file:///srv/git/app";
+  o.branch.clear();
+  EXPECT_NE(git_repository_manifest(o).error().message().find("a Git ref is required"),
+            std::string::npos);
+}
+
+// The getting-started guide's `flux create kustomization podinfo --target-namespace=default
+// --source=podinfo --path="./kustomize" --prune=true --wait=true --interval=30m
+// --retry-interval=2m --health-check-timeout=3m --export`.
+TEST(FluxCreate, KustomizationExportAsFluxPrintsIt) {
+  KustomizationOptions o{.name = "podinfo",
+                         .source = "podinfo",
+                         .path = "./kustomize",
+                         .prune = true,
+                         .wait = true,
+                         .interval = minutes(30),
+                         .retry_interval = minutes(2),
+                         .health_check_timeout = minutes(3),
+                         .target_namespace = "default"};
+  auto object = kustomization_manifest(o);
+  ASSERT_TRUE(object) << object.error().message();
+  EXPECT_EQ(export_yaml(*object),
+            "---\n"
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\n"
+            "kind: Kustomization\n"
+            "metadata:\n"
+            "  name: podinfo\n"
+            "  namespace: flux-system\n"
+            "spec:\n"
+            "  interval: 30m0s\n"
+            "  path: ./kustomize\n"
+            "  prune: true\n"
+            "  retryInterval: 2m0s\n"
+            "  sourceRef:\n"
+            "    kind: GitRepository\n"
+            "    name: podinfo\n"
+            "  targetNamespace: default\n"
+            "  timeout: 3m0s\n"
+            "  wait: true\n");
+}
+
+TEST(FluxCreate, KustomizationMinimalAndDependsOn) {
+  KustomizationOptions o{.name = "apps", .source = "GitRepository/repo.infra",
+                         .path = "apps/../deploy", .depends_on = {"infra", "tenants/base"}};
+  EXPECT_EQ(export_yaml(kustomization_manifest(o).value()),
+            "---\n"
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\n"
+            "kind: Kustomization\n"
+            "metadata:\n"
+            "  name: apps\n"
+            "  namespace: flux-system\n"
+            "spec:\n"
+            "  dependsOn:\n"
+            "  - name: infra\n"
+            "  - name: base\n"
+            "    namespace: tenants\n"
+            "  interval: 1m0s\n"
+            "  path: ./deploy\n"
+            "  prune: false\n"
+            "  sourceRef:\n"
+            "    kind: GitRepository\n"
+            "    name: repo\n"
+            "    namespace: infra\n");
+}
+
+// What --export prints is what Plumb's controller reads.
+TEST(FluxCreate, ExportIsReadByPlumbsParser) {
+  GitSourceOptions g{.name = "podinfo", .url = "https://example.com/podinfo.git",
+                     .tag = "6.5.0", .secret_ref = "auth", .interval = milliseconds(30000)};
+  auto docs = parse_yaml_stream(export_yaml(git_repository_manifest(g).value()), "export");
+  ASSERT_TRUE(docs) << docs.error().message();
+  ASSERT_EQ(docs->size(), 1u);
+  auto git = controller::parse_git_repository(docs->at(0));
+  ASSERT_TRUE(git) << git.error().message();
+  EXPECT_EQ(git->url, "https://example.com/podinfo.git");
+  EXPECT_EQ(git->interval, milliseconds(30000));
+  EXPECT_EQ(git->ref.tag, "6.5.0");
+  EXPECT_EQ(git->ref.branch, "");
+  EXPECT_EQ(git->secret_name, "auth");
+
+  KustomizationOptions k{.name = "apps", .ns = "team", .source = "podinfo.flux-system",
+                         .path = "./apps/prod", .prune = true, .wait = true,
+                         .interval = minutes(10), .retry_interval = minutes(1),
+                         .target_namespace = "prod", .depends_on = {"infra"}};
+  docs = parse_yaml_stream(export_yaml(kustomization_manifest(k).value()), "export");
+  ASSERT_TRUE(docs) << docs.error().message();
+  auto ks = controller::parse_kustomization(docs->at(0));
+  ASSERT_TRUE(ks) << ks.error().message();
+  EXPECT_EQ(ks->interval, minutes(10));
+  EXPECT_EQ(ks->retry_interval, minutes(1));
+  EXPECT_EQ(ks->timeout, minutes(2));
+  EXPECT_EQ(ks->path, "./apps/prod");
+  EXPECT_TRUE(ks->prune);
+  EXPECT_TRUE(ks->wait);
+  EXPECT_EQ(ks->target_namespace, "prod");
+  EXPECT_EQ(ks->source_ref.name, "podinfo");
+  EXPECT_EQ(ks->source_ref.namespace_, "flux-system");
+  ASSERT_EQ(ks->depends_on.size(), 1u);
+  EXPECT_EQ(ks->depends_on[0].name, "infra");
+  EXPECT_EQ(ks->depends_on[0].namespace_, "team");
+}
+
+TEST(FluxCreate, SourceRefForms) {
+  auto ref = parse_source_ref("podinfo");
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->kind, "GitRepository");
+  EXPECT_EQ(ref->name, "podinfo");
+  EXPECT_EQ(ref->namespace_, "");
+  ref = parse_source_ref(" gitrepository/podinfo.flux-system ");
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->kind, "GitRepository");
+  EXPECT_EQ(ref->name, "podinfo");
+  EXPECT_EQ(ref->namespace_, "flux-system");
+  EXPECT_EQ(parse_source_ref("").error().message(), "source is required");
+  EXPECT_EQ(parse_source_ref("OCIRepository/podinfo").error().message(),
+            "source kind 'OCIRepository' is not supported, must be GitRepository");
+  EXPECT_FALSE(parse_source_ref("GitRepository/"));
+  EXPECT_FALSE(parse_source_ref("GitRepository/a/b"));
+}
+
+TEST(FluxCreate, RelativePathsAsFluxCleansThem) {
+  EXPECT_EQ(clean_relative_path(""), "./");
+  EXPECT_EQ(clean_relative_path("./"), "./");
+  EXPECT_EQ(clean_relative_path("./kustomize"), "./kustomize");
+  EXPECT_EQ(clean_relative_path("apps//prod/"), "./apps/prod");
+  EXPECT_EQ(clean_relative_path("apps/../base"), "./base");
+  EXPECT_EQ(clean_relative_path("../../etc"), "./etc");
+  EXPECT_EQ(clean_relative_path("/abs/path"), "./abs/path");
+}
+
+// --- kinds and Ready -------------------------------------------------------------------
+
+TEST(FluxKinds, KindWords) {
+  using Words = std::vector<std::string>;
+  for (std::string word : {"ks", "kustomization", "kustomizations"}) {
+    auto s = select_kind(Words{word, "apps"}, AllSources::refused);
+    ASSERT_TRUE(s) << word;
+    EXPECT_EQ(s->kind, &kustomization_kind());
+    EXPECT_EQ(s->names, Words{"apps"});
+  }
+  auto git = select_kind(Words{"source", "git", "podinfo"}, AllSources::refused);
+  ASSERT_TRUE(git);
+  EXPECT_EQ(git->kind, &git_repository_kind());
+  EXPECT_FALSE(git->all_sources);
+  EXPECT_EQ(git->names, Words{"podinfo"});
+  auto all = select_kind(Words{"sources"}, AllSources::allowed);
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(all->all_sources);
+  EXPECT_FALSE(select_kind(Words{"sources"}, AllSources::refused));
+  auto unknown = select_kind(Words{"helmreleases"}, AllSources::allowed);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("unknown kind 'helmreleases'; kinds: kustomizations"),
+            std::string::npos)
+      << unknown.error().message();
+  EXPECT_FALSE(select_kind(Words{"source", "oci", "x"}, AllSources::refused));
+  EXPECT_FALSE(select_kind(Words{}, AllSources::refused));
+}
+
+TEST(FluxKinds, ReadinessFromTheReadyCondition) {
+  Readiness none = readiness_of(yaml("metadata: {name: a}\n"));
+  EXPECT_FALSE(none.found);
+  EXPECT_EQ(none.status, "False");
+  EXPECT_EQ(none.message, "waiting to be reconciled");
+  Readiness stale = readiness_of(yaml(R"(
+metadata: {name: a, generation: 3}
+status:
+  conditions:
+  - {type: Reconciling, status: "True"}
+  - {type: Ready, status: "True", reason: ReconciliationSucceeded, message: done,
+     observedGeneration: 2}
+)"));
+  EXPECT_TRUE(stale.found);
+  EXPECT_FALSE(stale.current);
+  EXPECT_EQ(stale.status, "True");
+  EXPECT_EQ(stale.message, "done");
+  EXPECT_EQ(revision_of(kustomization_kind(), yaml("status: {lastAppliedRevision: main@sha1:1}")),
+            "main@sha1:1");
+  EXPECT_EQ(revision_of(git_repository_kind(),
+                        yaml("status: {artifact: {revision: main@sha1:2}}")),
+            "main@sha1:2");
+  EXPECT_EQ(revision_of(git_repository_kind(), yaml("status: {}")), "");
+  EXPECT_TRUE(is_suspended(yaml("spec: {suspend: true}")));
+  EXPECT_FALSE(is_suspended(yaml("spec: {}")));
+}
+
+}  // namespace
+}  // namespace plumb::cli::flux
