@@ -140,14 +140,10 @@ std::string object_name(const FluxKind& kind, std::string_view ns, std::string_v
 
 Result<Node> get_object(kube::Client& client, const FluxKind& kind, std::string_view ns,
                         std::string_view name) {
-  auto object = client.get(*kind.resource, ns, name);
-  if (!object) {
-    // A cluster without the CRD has no such object either.
-    if (object.error().code() != 404) return std::unexpected(object.error());
-    object = std::optional<Node>();
-  }
-  if (!*object) return fail(object_name(kind, ns, name), " not found");
-  return std::move(**object);
+  // A cluster without the CRD answers 404 too: no such object either way.
+  auto object = TRY(client.get(*kind.resource, ns, name));
+  if (!object) return fail(object_name(kind, ns, name), " not found");
+  return std::move(*object);
 }
 
 Node apply_stub(const FluxKind& kind, std::string_view ns, std::string_view name) {

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/flags.hpp"
 #include "core/error.hpp"
@@ -63,8 +64,8 @@ Result<Session> connect(const Flags& flags);
 // The namespace of -n, flux-system by default.
 std::string namespace_of(const Flags& flags);
 
-// The Ready condition as `flux get` shows it: status True/False, or False with
-// "waiting to be reconciled" when the object has none yet.
+// The Ready condition as `flux get` shows it: its status and message, or False with
+// "waiting to be reconciled" when the object has none yet (found is then false).
 struct Readiness {
   std::string status;  // "True", "False", "Unknown"
   std::string reason;
@@ -96,7 +97,8 @@ void say(Mark mark, std::string_view message);
 // (from --help) prints the usage on stdout and returns 0.
 int usage(std::string_view command, std::string_view message, std::string_view text);
 
-// Parses flags, and answers --help and flag errors; nullopt means "return *exit".
+// Parses flags, and answers --help and flag errors: without flags the command returns
+// `exit` at once.
 struct Parsed {
   std::optional<Flags> flags;
   int exit = 0;
