@@ -26,9 +26,9 @@ SystemTime at(std::string_view timestamp) {
 // The layout of flux's own `get kustomization` test (cmd/flux/testdata): cells padded to the
 // column, a tab after each; the header's last cell ends in a space.
 TEST(FluxTable, LayoutOfFluxGet) {
-  std::string out = format_table({"NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"},
-                                 {{"tkfg", "6.0.0/627d5c4b", "False", "True",
-                                   "Applied revision: 6.0.0/627d5c4b"}});
+  std::string out = format_table(
+      {"NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"},
+      {{"tkfg", "6.0.0/627d5c4b", "False", "True", "Applied revision: 6.0.0/627d5c4b"}});
   EXPECT_EQ(out,
             "NAME\tREVISION      \tSUSPENDED\tREADY\tMESSAGE                          \n"
             "tkfg\t6.0.0/627d5c4b\tFalse    \tTrue \tApplied revision: 6.0.0/627d5c4b\t\n");
@@ -100,8 +100,8 @@ TEST(FluxTime, EventTimePrefersLastTimestamp) {
 // --- create --export -------------------------------------------------------------------
 
 TEST(FluxCreate, GitSourceExportAsFluxPrintsIt) {
-  GitSourceOptions o{.name = "podinfo", .url = "https://github.com/stefanprodan/podinfo",
-                     .branch = "master"};
+  GitSourceOptions o{
+      .name = "podinfo", .url = "https://github.com/stefanprodan/podinfo", .branch = "master"};
   auto object = git_repository_manifest(o);
   ASSERT_TRUE(object) << object.error().message();
   EXPECT_EQ(export_yaml(*object),
@@ -119,9 +119,14 @@ TEST(FluxCreate, GitSourceExportAsFluxPrintsIt) {
 }
 
 TEST(FluxCreate, GitSourceRefPrecedenceAndSecret) {
-  GitSourceOptions o{.name = "app", .ns = "apps", .url = "ssh://git@example.com/app",
-                     .branch = "main", .tag = "v1", .semver = ">=1.0.0 <2.0.0",
-                     .commit = "abc123", .secret_ref = "deploy-key",
+  GitSourceOptions o{.name = "app",
+                     .ns = "apps",
+                     .url = "ssh://git@example.com/app",
+                     .branch = "main",
+                     .tag = "v1",
+                     .semver = ">=1.0.0 <2.0.0",
+                     .commit = "abc123",
+                     .secret_ref = "deploy-key",
                      .interval = milliseconds(90000)};
   std::string text = export_yaml(git_repository_manifest(o).value());
   EXPECT_NE(text.find("  interval: 1m30s\n  ref:\n    branch: main\n    commit: abc123\n"
@@ -184,8 +189,10 @@ TEST(FluxCreate, KustomizationExportAsFluxPrintsIt) {
 }
 
 TEST(FluxCreate, KustomizationMinimalAndDependsOn) {
-  KustomizationOptions o{.name = "apps", .source = "GitRepository/repo.infra",
-                         .path = "apps/../deploy", .depends_on = {"infra", "tenants/base"}};
+  KustomizationOptions o{.name = "apps",
+                         .source = "GitRepository/repo.infra",
+                         .path = "apps/../deploy",
+                         .depends_on = {"infra", "tenants/base"}};
   EXPECT_EQ(export_yaml(kustomization_manifest(o).value()),
             "---\n"
             "apiVersion: kustomize.toolkit.fluxcd.io/v1\n"
@@ -209,8 +216,11 @@ TEST(FluxCreate, KustomizationMinimalAndDependsOn) {
 
 // What --export prints is what Plumb's controller reads.
 TEST(FluxCreate, ExportIsReadByPlumbsParser) {
-  GitSourceOptions g{.name = "podinfo", .url = "https://example.com/podinfo.git",
-                     .tag = "6.5.0", .secret_ref = "auth", .interval = milliseconds(30000)};
+  GitSourceOptions g{.name = "podinfo",
+                     .url = "https://example.com/podinfo.git",
+                     .tag = "6.5.0",
+                     .secret_ref = "auth",
+                     .interval = milliseconds(30000)};
   auto docs = parse_yaml_stream(export_yaml(git_repository_manifest(g).value()), "export");
   ASSERT_TRUE(docs) << docs.error().message();
   ASSERT_EQ(docs->size(), 1u);
@@ -222,10 +232,16 @@ TEST(FluxCreate, ExportIsReadByPlumbsParser) {
   EXPECT_EQ(git->ref.branch, "");
   EXPECT_EQ(git->secret_name, "auth");
 
-  KustomizationOptions k{.name = "apps", .ns = "team", .source = "podinfo.flux-system",
-                         .path = "./apps/prod", .prune = true, .wait = true,
-                         .interval = minutes(10), .retry_interval = minutes(1),
-                         .target_namespace = "prod", .depends_on = {"infra"}};
+  KustomizationOptions k{.name = "apps",
+                         .ns = "team",
+                         .source = "podinfo.flux-system",
+                         .path = "./apps/prod",
+                         .prune = true,
+                         .wait = true,
+                         .interval = minutes(10),
+                         .retry_interval = minutes(1),
+                         .target_namespace = "prod",
+                         .depends_on = {"infra"}};
   docs = parse_yaml_stream(export_yaml(kustomization_manifest(k).value()), "export");
   ASSERT_TRUE(docs) << docs.error().message();
   auto ks = controller::parse_kustomization(docs->at(0));
@@ -319,8 +335,7 @@ status:
   EXPECT_EQ(stale.message, "done");
   EXPECT_EQ(revision_of(kustomization_kind(), yaml("status: {lastAppliedRevision: main@sha1:1}")),
             "main@sha1:1");
-  EXPECT_EQ(revision_of(git_repository_kind(),
-                        yaml("status: {artifact: {revision: main@sha1:2}}")),
+  EXPECT_EQ(revision_of(git_repository_kind(), yaml("status: {artifact: {revision: main@sha1:2}}")),
             "main@sha1:2");
   EXPECT_EQ(revision_of(git_repository_kind(), yaml("status: {}")), "");
   EXPECT_TRUE(is_suspended(yaml("spec: {suspend: true}")));
