@@ -1,10 +1,10 @@
 // `plumb cluster`: runs the embedded Kubernetes API server until interrupted.
-#include <csignal>
 #include <cstdio>
 #include <optional>
 #include <string>
 
 #include "cli/cli.hpp"
+#include "cli/signals.hpp"
 #include "localcluster/cluster.hpp"
 
 namespace plumb::cli {
@@ -59,13 +59,7 @@ int cluster_command(std::span<const std::string_view> args) {
         options.data_dir.empty() ? "plumb-cluster.kubeconfig" : options.data_dir + "/kubeconfig";
   }
 
-  // Block the stop signals before any thread starts, then wait for one here.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  StopSignals signals;  // before any thread starts
 
   auto cluster = localcluster::Cluster::start(options);
   if (!cluster) {
@@ -75,8 +69,7 @@ int cluster_command(std::span<const std::string_view> args) {
   std::printf("plumb cluster: serving %s\nplumb cluster: kubeconfig %s\n",
               (*cluster)->server_url().c_str(), options.kubeconfig.c_str());
   std::fflush(stdout);
-  int received = 0;
-  sigwait(&signals, &received);
+  signals.wait();
   std::printf("plumb cluster: stopping\n");
   (*cluster)->stop();
   return 0;

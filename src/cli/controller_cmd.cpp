@@ -1,24 +1,31 @@
 // plumb controller: reconciles Flux GitRepository and Kustomization objects.
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <mutex>
 
 #include "cli/cli.hpp"
 #include "cli/flags.hpp"
+#include "cli/signals.hpp"
+#include "controller/controller.hpp"
 #include "controller/reconcile.hpp"
 
 namespace plumb::cli {
 namespace {
 
 constexpr const char* k_usage =
-    "Usage: plumb controller --once [flags]\n\n"
+    "Usage: plumb controller [--once] [flags]\n\n"
     "Reconciles every GitRepository (source.toolkit.fluxcd.io/v1) and Kustomization\n"
     "(kustomize.toolkit.fluxcd.io/v1) in the cluster: fetches each repository, renders each\n"
     "Kustomization's path at the fetched revision and syncs it (server-side apply, prune,\n"
     "health), and writes their status as Flux does. Installs the two CRDs when missing.\n"
-    "With --once it makes one pass (dependencies first) and exits 0 when all are Ready.\n"
-    "The continuous loop (intervals, watches, drift correction) is not built yet.\n\n"
+    "Runs until interrupted: changes to the Flux objects and new commits are applied as they\n"
+    "come, at each interval, and a change made to an applied object outside Git (kubectl\n"
+    "edit, scale, delete) is undone at once.\n"
+    "With --once it makes one pass (dependencies first) and exits 0 when all are Ready.\n\n"
     "Flags:\n"
     "  --once              one pass, then exit\n"
+    "  --workers N         reconciles in parallel (default 4)\n"
     "  --cache-dir DIR     where git repositories are cached (default ~/.cache/plumb/git)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
@@ -27,18 +34,17 @@ std::string default_cache_dir() {
   return std::string(home ? home : "/tmp") + "/.cache/plumb/git";
 }
 
-Result<void> install_crds(kube::Client& client) {
-  static const kube::Resource crds{"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
-                                   "customresourcedefinitions", false};
-  bool created = false;
-  for (const Node& crd : controller::flux_crds()) {
-    auto live = TRY(client.get(crds, "", crd.string_at({"metadata", "name"})));
-    if (live) continue;
-    TRY(client.apply(crds, crd, "plumb", kube::Force::yes, kube::DryRun::no));
-    created = true;
-  }
-  if (created) client.invalidate_discovery();
-  return {};
+// Progress lines with the time of day, safe from any thread.
+void log_line(const std::string& line) {
+  static std::mutex mutex;
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char stamp[16];
+  std::strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+  std::lock_guard lock(mutex);
+  std::printf("%s %s\n", stamp, line.c_str());
+  std::fflush(stdout);
 }
 
 std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
@@ -53,18 +59,28 @@ std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
   return out;
 }
 
+int run_once(kube::Client& client, const std::string& cache_dir);
+
 }  // namespace
 
 int controller_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--once", "--help"},
-                .values = {"--kubeconfig", "--context", "--cache-dir"},
+                .values = {"--kubeconfig", "--context", "--cache-dir", "--workers"},
                 .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
-  if (!flags || flags->has("--help") || !flags->has("--once") || !flags->positional.empty()) {
+  if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb controller: %s\n\n", flags.error().message().c_str());
     bool help = flags && flags->has("--help");
     std::fprintf(help ? stdout : stderr, "%s", k_usage);
     return help ? 0 : 2;
+  }
+  int workers = 4;
+  if (flags->has("--workers")) {
+    workers = std::atoi(flags->value("--workers").c_str());
+    if (workers < 1) {
+      std::fprintf(stderr, "plumb controller: --workers must be a positive number\n");
+      return 2;
+    }
   }
   auto client = kube::Client::connect(
       {.kubeconfig = flags->value("--kubeconfig"), .context = flags->value("--context")});
@@ -72,15 +88,35 @@ int controller_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "plumb controller: %s\n", client.error().message().c_str());
     return 1;
   }
-  if (auto installed = install_crds(**client); !installed) {
+  std::string cache_dir = flags->value("--cache-dir", default_cache_dir());
+  if (flags->has("--once")) return run_once(**client, cache_dir);
+
+  StopSignals signals;
+  controller::Controller loop(
+      **client, {.cache_dir = cache_dir, .workers = workers, .log = log_line, .event = {}});
+  if (auto started = loop.start(); !started) {
+    std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
+    return 1;
+  }
+  log_line("controller started (" + std::to_string(workers) + " workers)");
+  signals.wait();
+  log_line("stopping");
+  loop.stop();
+  return 0;
+}
+
+namespace {
+
+int run_once(kube::Client& client, const std::string& cache_dir) {
+  if (auto installed = controller::install_flux_crds(client); !installed) {
     std::fprintf(stderr, "plumb controller: installing CRDs: %s\n",
                  installed.error().message().c_str());
     return 1;
   }
-  controller::SourceCache sources(flags->value("--cache-dir", default_cache_dir()));
-  controller::Reconcilers reconcilers(**client, sources);
+  controller::SourceCache sources(cache_dir);
+  controller::Reconcilers reconcilers(client, sources);
   bool ok = true;
-  for (auto& [ns, name] : names_of(**client, controller::k_git_repositories)) {
+  for (auto& [ns, name] : names_of(client, controller::k_git_repositories)) {
     auto revision = reconcilers.reconcile_source(ns, name);
     if (revision) {
       std::printf("GitRepository/%s/%s: %s\n", ns.c_str(), name.c_str(), revision->c_str());
@@ -91,7 +127,7 @@ int controller_command(std::span<const std::string_view> args) {
     }
   }
   // Dependencies first: passes until nothing more becomes ready.
-  auto pending = names_of(**client, controller::k_kustomizations);
+  auto pending = names_of(client, controller::k_kustomizations);
   std::vector<std::string> errors(pending.size());
   for (bool progress = true; progress && !pending.empty();) {
     progress = false;
@@ -117,4 +153,5 @@ int controller_command(std::span<const std::string_view> args) {
   return ok ? 0 : 1;
 }
 
+}  // namespace
 }  // namespace plumb::cli

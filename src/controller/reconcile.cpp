@@ -135,11 +135,46 @@ Result<std::vector<Node>> render(const FileSystem& files, const KustomizationSpe
   return render::build_kustomization(fs, k_overlay_dir, options);
 }
 
+int64_t generation_of(const Node& object) {
+  const Node* generation = object.at_path({"metadata", "generation"});
+  return generation ? generation->as_int() : 0;
+}
+
+// Echoes a `flux reconcile` request in the status that ends this reconcile.
+void mark_handled(Node& status, const Node& object) {
+  const Node* requested = object.at_path({"metadata", "annotations", k_requested_at});
+  if (requested && requested->is_string()) status.set("lastHandledReconcileAt", *requested);
+}
+
+void remove_condition(Node& status, std::string_view type) {
+  Node* conditions = status.find_mut("conditions");
+  if (!conditions || !conditions->is_list()) return;
+  Node kept = Node::list();
+  for (const Node& c : conditions->items()) {
+    if (c.string_at({"type"}) != type) kept.push_back(c);
+  }
+  *conditions = std::move(kept);
+}
+
 }  // namespace
 
 std::vector<Node> flux_crds() {
   return {crd(k_git_repositories, "gitrepository", "gitrepo"),
           crd(k_kustomizations, "kustomization", "ks")};
+}
+
+Result<void> install_flux_crds(kube::Client& client) {
+  static const kube::Resource crds{"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
+                                   "customresourcedefinitions", false};
+  bool created = false;
+  for (const Node& crd : flux_crds()) {
+    auto live = TRY(client.get(crds, "", crd.string_at({"metadata", "name"})));
+    if (live) continue;
+    TRY(client.apply(crds, crd, k_manager, kube::Force::yes, kube::DryRun::no));
+    created = true;
+  }
+  if (created) client.invalidate_discovery();
+  return {};
 }
 
 Result<void> Reconcilers::write_status(const kube::Resource& resource, const Node& object,
@@ -185,6 +220,7 @@ Result<std::string> Reconcilers::reconcile_source(const std::string& ns, const s
                           [&](source::GitSource& src) { return src.fetch(spec.ref, auth); });
   }();
   status.set("observedGeneration", Node::integer(generation));
+  mark_handled(status, *object);
   if (!fetched) {
     set_condition(status, "Ready", false, "GitOperationFailed", fetched.error().message(),
                   generation);
@@ -203,25 +239,60 @@ Result<std::string> Reconcilers::reconcile_source(const std::string& ns, const s
   return fetched->text;
 }
 
+Result<std::vector<sync::PlannedObject>> Reconcilers::health_targets(const KustomizationSpec& spec,
+                                                                     const std::string& ns,
+                                                                     const sync::Plan& plan) {
+  std::vector<sync::PlannedObject> out;
+  if (spec.wait) {
+    for (const auto* stage : {&plan.definitions, &plan.workloads})
+      out.insert(out.end(), stage->begin(), stage->end());
+    return out;
+  }
+  for (const Node& check : spec.health_checks) {
+    std::string_view api_version = check.string_at({"apiVersion"});
+    std::string_view kind = check.string_at({"kind"});
+    auto resource = m_client.resource_for(api_version, kind);
+    if (!resource) {
+      return fail("spec.healthChecks: ", kind, " ", check.string_at({"name"}), ": ",
+                  resource.error().message());
+    }
+    auto [group, version] = kube::split_api_version(api_version);
+    std::string target_ns(check.string_at({"namespace"}));
+    if (target_ns.empty() && resource->namespaced) target_ns = ns;
+    if (!resource->namespaced) target_ns.clear();
+    out.push_back(
+        sync::PlannedObject{ObjectRef{std::string(group), std::string(version), std::string(kind),
+                                      target_ns, std::string(check.string_at({"name"}))},
+                            Node(), *resource});
+  }
+  return out;
+}
+
 Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::string& ns,
-                                                                  const std::string& name) {
+                                                                  const std::string& name,
+                                                                  HealthWait health_wait,
+                                                                  std::string* failure_reason) {
   auto object = TRY(m_client.get(k_kustomizations, ns, name));
   KustomizationOutcome outcome;
   if (!object) return outcome;
-  int64_t generation = object->at_path({"metadata", "generation"})
-                           ? object->at_path({"metadata", "generation"})->as_int()
-                           : 0;
+  int64_t generation = generation_of(*object);
   Node status = object->find("status") ? *object->find("status") : Node::map();
   auto failed = [&](std::string_view reason, const Error& error) -> Result<KustomizationOutcome> {
+    if (failure_reason) *failure_reason = reason;
     set_condition(status, "Ready", false, reason, error.message(), generation);
+    remove_condition(status, "Reconciling");
     status.set("observedGeneration", Node::integer(generation));
+    mark_handled(status, *object);
     TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
     return std::unexpected(error);
   };
 
   auto spec = parse_kustomization(*object);
   if (!spec) return failed("ReconciliationFailed", spec.error());
-  if (spec->suspend) return outcome;
+  if (spec->suspend) {
+    outcome.suspended = true;
+    return outcome;
+  }
   for (const NamespacedName& dep : spec->depends_on) {
     auto other = TRY(m_client.get(k_kustomizations, dep.namespace_, dep.name));
     if (!other || !is_ready(*other)) {
@@ -256,26 +327,67 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
   if (!plan) return failed("ReconciliationFailed", plan.error());
   auto previous = previous_objects(m_client, *object);
   if (!previous) return failed("ReconciliationFailed", previous.error());
+  auto targets = health_targets(*spec, ns, *plan);
+  if (!targets) return failed("ReconciliationFailed", targets.error());
 
   sync::SyncOptions options;
   options.recreate = spec->force ? sync::Recreate::yes : sync::Recreate::no;
   sync::Syncer syncer(m_client, options);
   outcome.result = syncer.apply(*plan);
+  if (outcome.result.ok() && m_on_applied) m_on_applied(ns, name, *plan);
   if (outcome.result.ok() && spec->prune) syncer.prune(*previous, *plan, outcome.result);
   if (!outcome.result.ok()) {
     return failed("ReconciliationFailed", Error(outcome.result.error));
   }
   status.set("inventory", inventory_of(*plan));
-  if (spec->wait) {
-    syncer.wait(*plan, spec->timeout, outcome.result);
+  status.set("observedGeneration", Node::integer(generation));
+  outcome.timeout = spec->timeout;
+  outcome.health_targets = std::move(*targets);
+  outcome.plan = std::move(*plan);
+  if (!outcome.health_targets.empty()) {
+    if (health_wait == HealthWait::deferred) {
+      set_condition(status, "Reconciling", true, "Progressing",
+                    "Health check in progress for revision " + revision, generation);
+      set_condition(status, "Ready", false, "Progressing", "Reconciliation in progress",
+                    generation);
+      // Ready is Unknown while health is judged, as Flux writes it.
+      for (Node& c : status["conditions"].items_mut()) {
+        if (c.string_at({"type"}) == "Ready") c.set("status", Node::string("Unknown"));
+      }
+      TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
+      return outcome;
+    }
+    sync::Plan checks;
+    checks.workloads = outcome.health_targets;
+    syncer.wait(checks, spec->timeout, outcome.result);
     if (!outcome.result.ok()) return failed("HealthCheckFailed", Error(outcome.result.error));
   }
   status.set("lastAppliedRevision", Node::string(revision));
-  status.set("observedGeneration", Node::integer(generation));
+  remove_condition(status, "Reconciling");
   set_condition(status, "Ready", true, "ReconciliationSucceeded", "Applied revision: " + revision,
                 generation);
+  mark_handled(status, *object);
   TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
   return outcome;
+}
+
+Result<void> Reconcilers::finish_kustomization(const std::string& ns, const std::string& name,
+                                               const KustomizationOutcome& outcome,
+                                               const std::string& health_error) {
+  auto object = TRY(m_client.get(k_kustomizations, ns, name));
+  if (!object) return {};
+  int64_t generation = generation_of(*object);
+  Node status = object->find("status") ? *object->find("status") : Node::map();
+  remove_condition(status, "Reconciling");
+  if (health_error.empty()) {
+    status.set("lastAppliedRevision", Node::string(outcome.revision));
+    set_condition(status, "Ready", true, "ReconciliationSucceeded",
+                  "Applied revision: " + outcome.revision, generation);
+  } else {
+    set_condition(status, "Ready", false, "HealthCheckFailed", health_error, generation);
+  }
+  mark_handled(status, *object);
+  return write_status(k_kustomizations, *object, std::move(status));
 }
 
 }  // namespace plumb::controller

@@ -8,14 +8,18 @@
 // objects; the source cache serializes access to each repository.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "controller/flux_types.hpp"
 #include "core/error.hpp"
 #include "kube/client.hpp"
 #include "source/git.hpp"
+#include "sync/plan.hpp"
 #include "sync/result.hpp"
 
 namespace plumb::controller {
@@ -26,6 +30,9 @@ extern const kube::Resource k_kustomizations;
 // The CustomResourceDefinitions of GitRepository and Kustomization, as Plumb installs them
 // when missing.
 std::vector<Node> flux_crds();
+
+// Installs the two CRDs when the cluster lacks them.
+Result<void> install_flux_crds(kube::Client& client);
 
 // Bare repository caches, one per URL, shared by the reconcilers.
 class SourceCache {
@@ -45,27 +52,58 @@ class SourceCache {
   std::map<std::string, std::unique_ptr<Entry>> m_entries;
 };
 
+// What a Kustomization reconcile did. With HealthWait::deferred and objects to judge, the
+// status is left Ready=Unknown ("Progressing") and health_targets say what the caller must
+// watch before calling finish_kustomization.
 struct KustomizationOutcome {
   sync::SyncResult result;
   std::string revision;
+  bool suspended = false;
+  sync::Plan plan;                                  // what was applied
+  std::vector<sync::PlannedObject> health_targets;  // spec.wait: all; else spec.healthChecks
+  std::chrono::milliseconds timeout{0};
 };
+
+// Whether reconcile_kustomization waits for health itself (one-shot runs) or hands the wait
+// to the caller (the controller, so that waiting holds no worker).
+enum class HealthWait : bool { inline_wait, deferred };
+
+// Called after a Kustomization's objects were applied and before anything is pruned: the
+// controller moves its drift watch to the new set here, so a prune is not taken for drift.
+using AppliedHook =
+    std::function<void(const std::string& ns, const std::string& name, const sync::Plan& plan)>;
+
+// The annotation `flux reconcile` sets; status.lastHandledReconcileAt echoes it when done.
+inline constexpr std::string_view k_requested_at = "reconcile.fluxcd.io/requestedAt";
 
 class Reconcilers {
  public:
-  Reconcilers(kube::Client& client, SourceCache& sources) : m_client(client), m_sources(sources) {}
+  Reconcilers(kube::Client& client, SourceCache& sources, AppliedHook on_applied = {})
+      : m_client(client), m_sources(sources), m_on_applied(std::move(on_applied)) {}
 
   // Fetches the repository when its remote moved; status.artifact.revision names the commit.
   Result<std::string> reconcile_source(const std::string& ns, const std::string& name);
   // Renders the source's revision at spec.path and syncs it.
-  Result<KustomizationOutcome> reconcile_kustomization(const std::string& ns,
-                                                       const std::string& name);
+  Result<KustomizationOutcome> reconcile_kustomization(
+      const std::string& ns, const std::string& name,
+      HealthWait health_wait = HealthWait::inline_wait, std::string* failure_reason = nullptr);
+  // Ends a deferred health wait: Ready=True, or Ready=False (HealthCheckFailed) with
+  // health_error.
+  Result<void> finish_kustomization(const std::string& ns, const std::string& name,
+                                    const KustomizationOutcome& outcome,
+                                    const std::string& health_error);
 
  private:
   Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
   Result<void> write_status(const kube::Resource& resource, const Node& object, Node status);
 
+  Result<std::vector<sync::PlannedObject>> health_targets(const KustomizationSpec& spec,
+                                                          const std::string& ns,
+                                                          const sync::Plan& plan);
+
   kube::Client& m_client;
   SourceCache& m_sources;
+  AppliedHook m_on_applied;
 };
 
 template <typename Fn>

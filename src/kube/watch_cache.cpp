@@ -67,6 +67,24 @@ std::optional<Node> WatchCache::get(const Resource& resource, std::string_view n
   return std::nullopt;
 }
 
+std::vector<Node> WatchCache::list(const Resource& resource, std::string_view ns) const {
+  std::lock_guard lock(m_mutex);
+  std::map<std::string_view, const Node*> found;  // streams may overlap: one entry per object
+  for (const auto& [id, stream] : m_streams) {
+    const Resource& r = stream->resource;
+    if (r.name != resource.name || r.group != resource.group) continue;
+    if (!ns.empty() && !stream->ns.empty() && stream->ns != ns) continue;
+    for (const auto& [k, object] : stream->objects) {
+      if (ns.empty() || object.string_at({"metadata", "namespace"}) == ns) found[k] = &object;
+    }
+  }
+  std::vector<Node> out;
+  out.reserve(found.size());
+  for (const auto& [k, object] : found)
+    out.push_back(*object);
+  return out;
+}
+
 bool WatchCache::wait_until(const std::function<bool()>& done,
                             std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(m_mutex);

@@ -37,6 +37,9 @@ class WatchCache {
   std::optional<Node> get(const Resource& resource, std::string_view ns,
                           std::string_view name) const;
 
+  // Every cached object of resource (in ns, or in all namespaces for "").
+  std::vector<Node> list(const Resource& resource, std::string_view ns = {}) const;
+
   // Calls done() after every change until it returns true or the deadline passes; returns
   // whether it returned true.
   bool wait_until(const std::function<bool()>& done,

@@ -8,7 +8,10 @@ WORK=$(mktemp -d /tmp/plumb-e2e-XXXXXX)
 export HOME=$WORK KUBECONFIG=$WORK/kubeconfig
 PID=""
 
+EXTRA_PIDS=()  # more processes a scenario started, stopped before the cluster
+
 cleanup() {
+  for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
   rm -rf "$WORK"
 }
@@ -17,6 +20,7 @@ trap cleanup EXIT
 fail() {
   echo "FAIL [$SCENARIO]: $*" >&2
   [ -f "$WORK/cluster.log" ] && sed 's/^/  cluster: /' "$WORK/cluster.log" | tail -20 >&2
+  [ -f "$WORK/controller.log" ] && sed 's/^/  controller: /' "$WORK/controller.log" | tail -30 >&2
   exit 1
 }
 
@@ -55,6 +59,17 @@ expect_exit() {
   local got=$?
   [ "$got" -eq "$code" ] || fail "'$*' exited $got, expected $code:
 $out"
+}
+
+# wait_for "description" SECONDS command...: polls the command every 50 ms until it succeeds.
+wait_for() {
+  local what=$1 seconds=$2
+  shift 2
+  local deadline=$(($(date +%s%N) + seconds * 1000000000))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || fail "timed out after ${seconds}s waiting for: $what"
+    sleep 0.05
+  done
 }
 
 # run_scenario: calls scenario_$SCENARIO, or fails when there is none.

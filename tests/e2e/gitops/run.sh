@@ -93,6 +93,28 @@ spec:
 YAML
 }
 
+# dependent_ks NAME: a Kustomization of ./infra that depends on apps (retried every 10m).
+dependent_ks() {
+  cat <<YAML
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: $1
+  namespace: flux-system
+spec:
+  interval: 10m
+  retryInterval: 10m
+  path: ./infra
+  prune: true
+  dependsOn:
+  - name: apps
+  sourceRef:
+    kind: GitRepository
+    name: podinfo
+YAML
+}
+
 setup() {
   start
   make_repo
@@ -169,22 +191,7 @@ metadata:
   namespace: demo
 YAML
   commit "infra" >/dev/null
-  cat <<'YAML' | kubectl apply -f - >/dev/null || fail "apply dependent"
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: a-dependent
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./infra
-  prune: true
-  dependsOn:
-  - name: apps
-  sourceRef:
-    kind: GitRepository
-    name: podinfo
-YAML
+  dependent_ks a-dependent | kubectl apply -f - >/dev/null || fail "apply dependent"
   local out
   out=$(reconcile 2>&1) || fail "reconcile with dependsOn: $out"
   # "a-dependent" comes first in the list, yet it is applied after the Kustomization it
@@ -194,6 +201,258 @@ YAML
   second=$(grep -n "Kustomization/flux-system/a-dependent:" <<<"$out" | cut -d: -f1)
   [ -n "$first" ] && [ -n "$second" ] && [ "$first" -lt "$second" ] || fail "order: $out"
   expect_exit 0 kubectl -n demo get cm infra
+}
+
+# ---- the continuous controller --------------------------------------------------------
+
+# start_controller: `plumb controller` in the background, its log in $WORK/controller.log.
+start_controller() {
+  "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  wait_for "the controller installs the Flux CRDs" 10 kubectl get crd kustomizations.kustomize.toolkit.fluxcd.io
+}
+
+# What `flux reconcile source git` asks for: the controller fetches now.
+request_fetch() {
+  kubectl -n flux-system annotate gitrepository "${1:-podinfo}" --overwrite \
+    "reconcile.fluxcd.io/requestedAt=$(date +%s%N)" >/dev/null || fail "annotate"
+}
+
+ks_ready() { [ "$(ks_field "$1" '{.status.conditions[?(@.type=="Ready")].status}')" = True ]; }
+applied_is() { [ "$(ks_field "$1" '{.status.lastAppliedRevision}')" = "main@sha1:$2" ]; }
+cm_color_is() { [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.color}')" = "$1" ]; }
+replicas_are() { [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = "$1" ]; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# expect_within_ms "description" MS command...: the command succeeds within MS milliseconds
+# of now; prints how long it took.
+expect_within_ms() {
+  local what=$1 limit=$2 started elapsed
+  shift 2
+  started=$(now_ms)
+  wait_for "$what" 10 "$@"
+  elapsed=$(($(now_ms) - started))
+  echo "$what: ${elapsed} ms"
+  [ "$elapsed" -le "$limit" ] || fail "$what took ${elapsed} ms (limit ${limit} ms)"
+}
+
+loop_setup() {
+  start
+  make_repo
+  start_controller
+  flux_objects | kubectl apply -f - >/dev/null || fail "kubectl apply of the Flux objects"
+  wait_for "the first commit is applied" 20 ks_ready apps
+}
+
+scenario_loop_commits_apply_and_prune() {
+  loop_setup
+  cm_color_is blue || fail "configmap not applied"
+  local head web_generation ns_version
+  web_generation=$(kubectl -n demo get deploy web -o jsonpath='{.metadata.generation}')
+  ns_version=$(kubectl get ns demo -o jsonpath='{.metadata.resourceVersion}')
+  # The next commit changes one file: that object alone is configured.
+  sed -i 's/blue/green/' "$REPO/apps/config.yaml"
+  head=$(commit "green")
+  request_fetch
+  wait_for "the second commit is applied" 20 applied_is apps "$head"
+  cm_color_is green || fail "configmap not green"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.metadata.generation}')" = "$web_generation" ] ||
+    fail "the Deployment was written although its file did not change"
+  [ "$(kubectl get ns demo -o jsonpath='{.metadata.resourceVersion}')" = "$ns_version" ] ||
+    fail "the Namespace was written although its file did not change"
+  grep -q "1 configured, 2 unchanged" "$WORK/controller.log" || fail "log does not say 1 configured"
+  # A removed file is pruned.
+  git -C "$REPO" rm -q apps/config.yaml
+  head=$(commit "remove config")
+  request_fetch
+  wait_for "the removal is applied" 20 applied_is apps "$head"
+  expect_exit 1 kubectl -n demo get cm settings
+  kubectl -n demo get deploy web >/dev/null || fail "the Deployment was pruned too"
+}
+
+scenario_loop_drift_is_undone() {
+  loop_setup
+  kubectl -n demo delete deploy web >/dev/null || fail "kubectl delete"
+  expect_within_ms "deleted Deployment restored" 1000 kubectl -n demo get deploy web
+  kubectl -n demo scale deploy web --replicas=5 >/dev/null || fail "kubectl scale"
+  expect_within_ms "scaled replicas restored" 1000 replicas_are 1
+  kubectl -n demo patch cm settings --type merge -p '{"data":{"color":"red"}}' >/dev/null ||
+    fail "kubectl patch"
+  expect_within_ms "edited ConfigMap restored" 1000 cm_color_is blue
+  # A field Plumb does not apply is left alone.
+  kubectl -n demo label cm settings extra=kept >/dev/null || fail "kubectl label"
+  sleep 1
+  [ "$(kubectl -n demo get cm settings -o jsonpath='{.metadata.labels.extra}')" = kept ] ||
+    fail "a label Plumb does not manage was removed"
+  grep -q "drift: Deployment/demo/web deleted outside Git; restored" "$WORK/controller.log" ||
+    fail "the repair is not in the log"
+}
+
+scenario_loop_suspend_and_resume() {
+  loop_setup
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"suspend":true}}' \
+    >/dev/null || fail "suspend"
+  sed -i 's/blue/green/' "$REPO/apps/config.yaml"
+  local head
+  head=$(commit "green")
+  request_fetch
+  wait_for "the source fetched the commit" 20 eval '[ "$(kubectl -n flux-system get gitrepository podinfo -o jsonpath={.status.artifact.revision})" = "main@sha1:$head" ]'
+  kubectl -n demo delete cm settings >/dev/null || fail "kubectl delete"
+  sleep 1.5
+  expect_exit 1 kubectl -n demo get cm settings  # suspended: no drift correction either
+  applied_is apps "$head" && fail "a suspended Kustomization applied a commit"
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"suspend":false}}' \
+    >/dev/null || fail "resume"
+  wait_for "resume catches up" 20 applied_is apps "$head"
+  cm_color_is green || fail "configmap not recreated green"
+}
+
+scenario_loop_depends_on_is_an_event() {
+  start
+  make_repo
+  sed -i 's/nginx:1.27/fail:1/' "$REPO/apps/web.yaml"  # never becomes ready
+  write infra/cm.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: after-apps
+  namespace: demo
+YAML
+  commit "failing image" >/dev/null
+  start_controller
+  local wait_too='s/^  prune: true$/  prune: true\n  wait: true/'
+  { flux_objects | sed "$wait_too"; dependent_ks later; } | kubectl apply -f - >/dev/null ||
+    fail "apply"
+  wait_for "the Deployment is applied" 20 kubectl -n demo get deploy web
+  sleep 2
+  expect_exit 1 kubectl -n demo get cm after-apps
+  [ "$(ks_field later '{.status.conditions[?(@.type=="Ready")].reason}')" = DependencyNotReady ] ||
+    fail "dependent: $(ks_field later '{.status.conditions}')"
+  # Fixing the image makes apps Ready; the dependent follows at once, not after its 10m retry.
+  sed -i 's/fail:1/nginx:1.27/' "$REPO/apps/web.yaml"
+  commit "good image" >/dev/null
+  request_fetch
+  wait_for "apps becomes Ready" 20 ks_ready apps
+  expect_within_ms "the dependent applied after its dependency became Ready" 5000 \
+    kubectl -n demo get cm after-apps
+}
+
+# The objects exactly as Flux's getting-started guide writes them (only the URL points at a
+# local repository, and its default branch is master as podinfo's is).
+scenario_loop_flux_guide_yaml() {
+  start
+  git init -q -b master "$REPO"
+  write kustomize/kustomization.yaml <<'YAML'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - hpa.yaml
+  - deployment.yaml
+  - service.yaml
+YAML
+  write kustomize/deployment.yaml <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: podinfo
+spec:
+  minReadySeconds: 3
+  revisionHistoryLimit: 5
+  progressDeadlineSeconds: 60
+  strategy:
+    rollingUpdate:
+      maxUnavailable: 0
+    type: RollingUpdate
+  selector:
+    matchLabels:
+      app: podinfo
+  template:
+    metadata:
+      labels:
+        app: podinfo
+    spec:
+      containers:
+      - name: podinfod
+        image: ghcr.io/stefanprodan/podinfo:6.7.0
+        ports:
+        - name: http
+          containerPort: 9898
+          protocol: TCP
+YAML
+  write kustomize/service.yaml <<'YAML'
+apiVersion: v1
+kind: Service
+metadata:
+  name: podinfo
+spec:
+  type: ClusterIP
+  selector:
+    app: podinfo
+  ports:
+    - name: http
+      port: 9898
+      protocol: TCP
+      targetPort: http
+YAML
+  write kustomize/hpa.yaml <<'YAML'
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: podinfo
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: podinfo
+  minReplicas: 2
+  maxReplicas: 4
+  metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target:
+        type: Utilization
+        averageUtilization: 99
+YAML
+  commit "podinfo" >/dev/null
+  start_controller
+  kubectl create namespace flux-system >/dev/null
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "apply the guide's YAML"
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 1m
+  ref:
+    branch: master
+  url: file://$REPO
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 30m0s
+  path: ./kustomize
+  prune: true
+  retryInterval: 2m0s
+  sourceRef:
+    kind: GitRepository
+    name: podinfo
+  targetNamespace: default
+  timeout: 3m0s
+  wait: true
+YAML
+  wait_for "the guide's Kustomization becomes Ready" 30 ks_ready podinfo
+  kubectl -n default get deploy podinfo >/dev/null || fail "no Deployment in targetNamespace"
+  kubectl -n default get hpa podinfo >/dev/null || fail "no HPA"
+  kubectl -n default get svc podinfo >/dev/null || fail "no Service"
+  [ "$(kubectl -n default get deploy podinfo -o jsonpath='{.metadata.labels.kustomize\.toolkit\.fluxcd\.io/name}')" = podinfo ] ||
+    fail "objects not labelled with their Kustomization"
 }
 
 run_scenario
