@@ -6,8 +6,8 @@
 
 #include "cli/cli.hpp"
 #include "cli/flags.hpp"
+#include "cli/gitops_loop.hpp"
 #include "cli/signals.hpp"
-#include "controller/controller.hpp"
 #include "controller/reconcile.hpp"
 
 namespace plumb::cli {
@@ -26,25 +26,17 @@ constexpr const char* k_usage =
     "Flags:\n"
     "  --once              one pass, then exit\n"
     "  --workers N         reconciles in parallel (default 4)\n"
+    "  --webhook-port N    serve webhooks on http://127.0.0.1:N (0: any free port):\n"
+    "                      POST /hook/NAMESPACE/NAME fetches that GitRepository now,\n"
+    "                      POST /hook/github takes GitHub push events; a bearer token\n"
+    "                      from $PLUMB_WEBHOOK_TOKEN and the GitHub secret from\n"
+    "                      $PLUMB_GITHUB_SECRET are required when set\n"
     "  --cache-dir DIR     where git repositories are cached (default ~/.cache/plumb/git)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
 std::string default_cache_dir() {
   const char* home = std::getenv("HOME");
   return std::string(home ? home : "/tmp") + "/.cache/plumb/git";
-}
-
-// Progress lines with the time of day, safe from any thread.
-void log_line(const std::string& line) {
-  static std::mutex mutex;
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char stamp[16];
-  std::strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-  std::lock_guard lock(mutex);
-  std::printf("%s %s\n", stamp, line.c_str());
-  std::fflush(stdout);
 }
 
 std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
@@ -64,9 +56,10 @@ int run_once(kube::Client& client, const std::string& cache_dir);
 }  // namespace
 
 int controller_command(std::span<const std::string_view> args) {
-  FlagSpec spec{.booleans = {"--once", "--help"},
-                .values = {"--kubeconfig", "--context", "--cache-dir", "--workers"},
-                .aliases = {{"-h", "--help"}}};
+  FlagSpec spec{
+      .booleans = {"--once", "--help"},
+      .values = {"--kubeconfig", "--context", "--cache-dir", "--workers", "--webhook-port"},
+      .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb controller: %s\n\n", flags.error().message().c_str());
@@ -92,9 +85,8 @@ int controller_command(std::span<const std::string_view> args) {
   if (flags->has("--once")) return run_once(**client, cache_dir);
 
   StopSignals signals;
-  controller::Controller loop(
-      **client, {.cache_dir = cache_dir, .workers = workers, .log = log_line, .event = {}});
-  if (auto started = loop.start(); !started) {
+  GitOpsLoop loop(**client, cache_dir, workers);
+  if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;
   }

@@ -207,9 +207,17 @@ YAML
 
 # start_controller: `plumb controller` in the background, its log in $WORK/controller.log.
 start_controller() {
-  "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  "$PLUMB" controller --cache-dir "$WORK/cache" --webhook-port 0 >"$WORK/controller.log" 2>&1 &
   EXTRA_PIDS+=($!)
   wait_for "the controller installs the Flux CRDs" 10 kubectl get crd kustomizations.kustomize.toolkit.fluxcd.io
+  wait_for "the webhook receiver" 10 grep -q "webhook receiver on" "$WORK/controller.log"
+  HOOK=$(grep -o "http://127.0.0.1:[0-9]*" "$WORK/controller.log" | head -1)/hook
+}
+
+# event_exists REASON [MESSAGE-PART]: a core/v1 Event in flux-system says so.
+event_exists() {
+  kubectl -n flux-system get events -o jsonpath='{range .items[*]}{.reason}{" "}{.message}{"\n"}{end}' |
+    grep -F -- "$1 ${2:-}" >/dev/null
 }
 
 # What `flux reconcile source git` asks for: the controller fetches now.
@@ -253,7 +261,11 @@ scenario_loop_commits_apply_and_prune() {
   # The next commit changes one file: that object alone is configured.
   sed -i 's/blue/green/' "$REPO/apps/config.yaml"
   head=$(commit "green")
-  request_fetch
+  # A webhook call fetches at once (the GitRepository's interval is 1m).
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$HOOK/flux-system/podinfo")" = 202 ] ||
+    fail "webhook"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$HOOK/flux-system/nothing")" = 404 ] ||
+    fail "webhook for a GitRepository that does not exist"
   wait_for "the second commit is applied" 20 applied_is apps "$head"
   cm_color_is green || fail "configmap not green"
   [ "$(kubectl -n demo get deploy web -o jsonpath='{.metadata.generation}')" = "$web_generation" ] ||
@@ -261,6 +273,8 @@ scenario_loop_commits_apply_and_prune() {
   [ "$(kubectl get ns demo -o jsonpath='{.metadata.resourceVersion}')" = "$ns_version" ] ||
     fail "the Namespace was written although its file did not change"
   grep -q "1 configured, 2 unchanged" "$WORK/controller.log" || fail "log does not say 1 configured"
+  wait_for "an event says what was configured" 5 event_exists ReconciliationSucceeded "ConfigMap/demo/settings configured"
+  wait_for "an event for the new artifact" 5 event_exists NewArtifact "stored artifact for revision 'main@sha1:$head'"
   # A removed file is pruned.
   git -C "$REPO" rm -q apps/config.yaml
   head=$(commit "remove config")
@@ -286,6 +300,7 @@ scenario_loop_drift_is_undone() {
     fail "a label Plumb does not manage was removed"
   grep -q "drift: Deployment/demo/web deleted outside Git; restored" "$WORK/controller.log" ||
     fail "the repair is not in the log"
+  wait_for "an event records the repair" 5 event_exists DriftCorrected "Deployment/demo/web deleted outside Git; restored"
 }
 
 scenario_loop_suspend_and_resume() {

@@ -1,0 +1,41 @@
+// The GitOps loop as `plumb controller` and `plumb up` run it: the controller, Kubernetes
+// events for what it does (source-controller / kustomize-controller, as Flux names them),
+// progress lines on stdout, and optionally the webhook receiver.
+//
+// Thread safety: start and stop from one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "controller/controller.hpp"
+#include "controller/events.hpp"
+#include "controller/webhook.hpp"
+
+namespace plumb::cli {
+
+// Prints "HH:MM:SS line" on stdout; safe from any thread.
+void log_line(const std::string& line);
+
+class GitOpsLoop {
+ public:
+  GitOpsLoop(kube::Client& client, const std::string& cache_dir, int workers);
+  ~GitOpsLoop();
+
+  // webhook_port: "" for no webhook receiver, "0" for any free port. The token and the GitHub
+  // secret come from $PLUMB_WEBHOOK_TOKEN and $PLUMB_GITHUB_SECRET (never from flags, which
+  // other users can read in the process list).
+  Result<void> start(std::string_view webhook_port);
+  // The webhook receiver's port, 0 when there is none.
+  int webhook_port() const;
+  void stop();
+
+ private:
+  controller::EventRecorder m_source_events;
+  controller::EventRecorder m_kustomize_events;
+  controller::Controller m_controller;
+  std::unique_ptr<controller::WebhookServer> m_webhook;
+};
+
+}  // namespace plumb::cli
