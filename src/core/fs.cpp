@@ -75,6 +75,10 @@ bool path_within(std::string_view path, std::string_view root) {
   return path.size() == root.size() || path[root.size()] == '/';
 }
 
+std::optional<std::string> FileSystem::content_id(std::string_view) const {
+  return std::nullopt;
+}
+
 // --- disk ---
 
 namespace {
@@ -224,6 +228,14 @@ Result<std::vector<std::string>> MemoryFileSystem::list_dir(std::string_view pat
   return names;
 }
 
+std::optional<std::string> MemoryFileSystem::content_id(std::string_view path) const {
+  auto p = resolve(path);
+  if (!p) return std::string();
+  auto it = m_files.find(*p);
+  if (it == m_files.end()) return std::nullopt;
+  return "f:" + it->second;
+}
+
 bool MemoryFileSystem::is_dir(std::string_view path) const {
   auto p = resolve(path);
   return p && m_dirs.contains(*p);
@@ -276,6 +288,12 @@ bool OverlayFileSystem::is_dir(std::string_view path) const {
 
 bool OverlayFileSystem::is_file(std::string_view path) const {
   return extra(path) != nullptr || m_base.is_file(path);
+}
+
+std::optional<std::string> OverlayFileSystem::content_id(std::string_view path) const {
+  if (const std::string* text = extra(path)) return "f:" + *text;
+  if (holds_dir(path)) return std::nullopt;
+  return m_base.content_id(path);
 }
 
 Result<std::string> OverlayFileSystem::resolve(std::string_view path) const {

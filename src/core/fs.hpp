@@ -3,12 +3,14 @@
 //
 // Paths are '/'-separated. `clean_path` gives the lexical normal form (no "." or "..",
 // no doubled or trailing slash); `resolve` also follows symlinks so that load restrictions
-// can compare real locations. Implementations are read-only and safe to share between
-// threads once built.
+// can compare real locations. `content_id` names what a path holds without reading it, so a
+// render's inputs can be checked against another tree cheaply (core/recording_fs.hpp).
+// Implementations are read-only and safe to share between threads once built.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,11 @@ class FileSystem {
   virtual bool is_file(std::string_view path) const = 0;
   // The absolute, clean path with every symlink followed; an error when it does not exist.
   virtual Result<std::string> resolve(std::string_view path) const = 0;
+  // What `path` holds (symlinks followed), as an id that is equal in two trees only when
+  // read_file gives the same result in both: for git the object id of the blob or tree, ""
+  // when the path does not exist. nullopt when this filesystem cannot tell without reading
+  // (the default, and the disk): what was read from it cannot be cached.
+  virtual std::optional<std::string> content_id(std::string_view path) const;
 };
 
 // The real disk. Relative paths are taken from the process's working directory.
@@ -46,6 +53,8 @@ class MemoryFileSystem final : public FileSystem {
   bool is_dir(std::string_view path) const override;
   bool is_file(std::string_view path) const override;
   Result<std::string> resolve(std::string_view path) const override;
+  // A file's id is its content; directories have none.
+  std::optional<std::string> content_id(std::string_view path) const override;
 
  private:
   std::map<std::string, std::string, std::less<>> m_files;
@@ -66,6 +75,9 @@ class OverlayFileSystem final : public FileSystem {
   bool is_dir(std::string_view path) const override;
   bool is_file(std::string_view path) const override;
   Result<std::string> resolve(std::string_view path) const override;
+  // An added file's id is its content; other paths are the base's, but a directory holding
+  // added files has none.
+  std::optional<std::string> content_id(std::string_view path) const override;
 
  private:
   const std::string* extra(std::string_view path) const;
