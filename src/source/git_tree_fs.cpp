@@ -58,10 +58,10 @@ Result<std::string> GitTreeFs::blob_text(const git_oid& id) const {
 }
 
 // Walks the path one component at a time, replacing symlinks by their targets.
-Result<std::string> GitTreeFs::resolve_locked(std::string_view path) const {
+Result<GitTreeFs::Found> GitTreeFs::find_locked(std::string_view path) const {
   std::vector<std::string> pending = components(absolute(path));
   std::reverse(pending.begin(), pending.end());
-  std::string resolved = "/";
+  Found found{"/", GIT_OBJECT_TREE, *git_tree_id(m_tree)};
   git_tree* tree = m_tree;
   git_tree* owned = nullptr;
   int links = 0;
@@ -75,7 +75,7 @@ Result<std::string> GitTreeFs::resolve_locked(std::string_view path) const {
     if (name == ".") continue;
     if (!tree) {
       release();
-      return fail(path, ": not a directory: ", resolved);
+      return fail(path, ": not a directory: ", found.path);
     }
     const git_tree_entry* entry = git_tree_entry_byname(tree, name.c_str());
     if (!entry) {
@@ -89,68 +89,69 @@ Result<std::string> GitTreeFs::resolve_locked(std::string_view path) const {
         return fail(path, ": too many levels of symbolic links");
       }
       std::string target = TRY(blob_text(*git_tree_entry_id(entry)));
-      std::string joined = is_abs_path(target) ? target : resolved + "/" + target;
+      std::string joined = is_abs_path(target) ? target : found.path + "/" + target;
       std::string clean = clean_path(joined);
       if (escapes_root(joined)) {
         release();
-        return fail(path, ": symlink ", join_path(resolved, name),
+        return fail(path, ": symlink ", join_path(found.path, name),
                     " points outside the repository");
       }
       // Restart from the root with the link's target followed by what is left.
       std::vector<std::string> target_parts = components(clean);
       std::reverse(target_parts.begin(), target_parts.end());
       pending.insert(pending.end(), target_parts.begin(), target_parts.end());
-      resolved = "/";
+      found = Found{"/", GIT_OBJECT_TREE, *git_tree_id(m_tree)};
       release();
       tree = m_tree;
       continue;
     }
-    resolved = join_path(resolved, name);
+    found.path = join_path(found.path, name);
+    found.id = *git_tree_entry_id(entry);
     release();
     if (mode == GIT_FILEMODE_TREE) {
-      if (git_tree_lookup(&owned, m_repo, git_tree_entry_id(entry)) != 0) {
+      found.type = GIT_OBJECT_TREE;
+      if (git_tree_lookup(&owned, m_repo, &found.id) != 0) {
         return fail(path, ": cannot read tree");
       }
       tree = owned;
     } else {
-      tree = nullptr;  // a blob: only valid as the last component
+      found.type = git_tree_entry_type(entry);  // a blob, or a submodule's commit
+      tree = nullptr;                           // only valid as the last component
     }
   }
   release();
-  return resolved;
-}
-
-Result<GitTreeFs::Entry> GitTreeFs::entry_at(const std::string& resolved) const {
-  if (resolved == "/") return Entry{GIT_OBJECT_TREE, *git_tree_id(m_tree)};
-  git_tree_entry* entry = nullptr;
-  if (git_tree_entry_bypath(&entry, m_tree, resolved.c_str() + 1) != 0) {
-    return fail(resolved, ": no such file or directory");
-  }
-  Entry out{git_tree_entry_type(entry), *git_tree_entry_id(entry)};
-  git_tree_entry_free(entry);
-  return out;
+  return found;
 }
 
 Result<std::string> GitTreeFs::resolve(std::string_view path) const {
   std::lock_guard lock(m_mutex);
-  return resolve_locked(path);
+  return TRY(find_locked(path)).path;
+}
+
+std::optional<std::string> GitTreeFs::content_id(std::string_view path) const {
+  std::lock_guard lock(m_mutex);
+  auto found = find_locked(path);
+  if (!found) return std::string();
+  char hex[GIT_OID_HEXSZ + 2];
+  hex[0] = found->type == GIT_OBJECT_TREE ? 't' : found->type == GIT_OBJECT_BLOB ? 'b' : 'c';
+  git_oid_tostr(hex + 1, sizeof hex - 1, &found->id);
+  return std::string(hex);
 }
 
 Result<std::string> GitTreeFs::read_file(std::string_view path) const {
   std::lock_guard lock(m_mutex);
-  std::string resolved = TRY(resolve_locked(path));
-  Entry entry = TRY(entry_at(resolved));
-  if (entry.type != GIT_OBJECT_BLOB) return fail(path, ": is a directory");
-  return blob_text(entry.id);
+  Found found = TRY(find_locked(path));
+  if (found.type == GIT_OBJECT_TREE) return fail(path, ": is a directory");
+  if (found.type != GIT_OBJECT_BLOB) return fail(path, ": is a submodule");
+  return blob_text(found.id);
 }
 
 Result<std::vector<std::string>> GitTreeFs::list_dir(std::string_view path) const {
   std::lock_guard lock(m_mutex);
-  std::string resolved = TRY(resolve_locked(path));
-  Entry entry = TRY(entry_at(resolved));
-  if (entry.type != GIT_OBJECT_TREE) return fail(path, ": not a directory");
+  Found found = TRY(find_locked(path));
+  if (found.type != GIT_OBJECT_TREE) return fail(path, ": not a directory");
   git_tree* tree = nullptr;
-  if (git_tree_lookup(&tree, m_repo, &entry.id) != 0) return fail(path, ": cannot read tree");
+  if (git_tree_lookup(&tree, m_repo, &found.id) != 0) return fail(path, ": cannot read tree");
   std::vector<std::string> names;
   size_t count = git_tree_entrycount(tree);
   names.reserve(count);
@@ -163,18 +164,14 @@ Result<std::vector<std::string>> GitTreeFs::list_dir(std::string_view path) cons
 
 bool GitTreeFs::is_dir(std::string_view path) const {
   std::lock_guard lock(m_mutex);
-  auto resolved = resolve_locked(path);
-  if (!resolved) return false;
-  auto entry = entry_at(*resolved);
-  return entry && entry->type == GIT_OBJECT_TREE;
+  auto found = find_locked(path);
+  return found && found->type == GIT_OBJECT_TREE;
 }
 
 bool GitTreeFs::is_file(std::string_view path) const {
   std::lock_guard lock(m_mutex);
-  auto resolved = resolve_locked(path);
-  if (!resolved) return false;
-  auto entry = entry_at(*resolved);
-  return entry && entry->type == GIT_OBJECT_BLOB;
+  auto found = find_locked(path);
+  return found && found->type == GIT_OBJECT_BLOB;
 }
 
 }  // namespace plumb::source

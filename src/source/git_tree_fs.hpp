@@ -1,7 +1,8 @@
 // A FileSystem over one commit of a git repository: reads blobs straight from the object
 // store. Paths are absolute from "/" (the repository root); relative paths are taken from
 // "/". Symlinks stored in the tree are followed by resolve() and by reads, and may not point
-// outside the root.
+// outside the root. content_id is the object id of the blob or tree a path resolves to,
+// found by walking trees only.
 #pragma once
 
 #include <git2.h>
@@ -25,15 +26,18 @@ class GitTreeFs final : public FileSystem {
   bool is_dir(std::string_view path) const override;
   bool is_file(std::string_view path) const override;
   Result<std::string> resolve(std::string_view path) const override;
+  // "b<hex>" for a file, "t<hex>" for a directory, "c<hex>" for a submodule, "" when the
+  // path does not exist.
+  std::optional<std::string> content_id(std::string_view path) const override;
 
  private:
-  struct Entry {
-    git_object_t type = GIT_OBJECT_INVALID;  // GIT_OBJECT_TREE or GIT_OBJECT_BLOB
+  // What a path leads to once every symlink is followed; the root is a tree.
+  struct Found {
+    std::string path;
+    git_object_t type = GIT_OBJECT_TREE;  // TREE, BLOB, or COMMIT (a submodule)
     git_oid id{};
   };
-  // The entry at a resolved path; the root is a tree.
-  Result<Entry> entry_at(const std::string& resolved) const;
-  Result<std::string> resolve_locked(std::string_view path) const;
+  Result<Found> find_locked(std::string_view path) const;
   Result<std::string> blob_text(const git_oid& id) const;
 
   git_repository* m_repo;

@@ -2,51 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include "source/git_repo.hpp"
 
 namespace plumb::source {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A real repository made with the git CLI, and a cache directory for GitSource.
-class GitRepoTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/plumb-git-test-XXXXXX";
-    m_dir = mkdtemp(pattern);
-    m_repo = m_dir + "/repo";
-    git("init -q -b main " + m_repo);
-    git("-C " + m_repo + " config user.email t@example.com");
-    git("-C " + m_repo + " config user.name t");
-  }
-  void TearDown() override { fs::remove_all(m_dir); }
-
-  static void git(const std::string& args) {
-    ASSERT_EQ(std::system(("git " + args + " >/dev/null 2>&1").c_str()), 0) << args;
-  }
-  void write(const std::string& path, const std::string& text) {
-    fs::create_directories(fs::path(m_repo + "/" + path).parent_path());
-    std::ofstream(m_repo + "/" + path) << text;
-  }
-  std::string commit(const std::string& message) {
-    git("-C " + m_repo + " add -A");
-    git("-C " + m_repo + " commit -q -m '" + message + "'");
-    return head();
-  }
-  std::string head() {
-    std::string out = m_dir + "/head";
-    std::system(("git -C " + m_repo + " rev-parse HEAD > " + out).c_str());
-    std::string hex;
-    std::ifstream(out) >> hex;
-    return hex;
-  }
-  GitSource open() { return GitSource::open(m_dir + "/cache", "file://" + m_repo).value(); }
-
-  std::string m_dir, m_repo;
-};
 
 TEST_F(GitRepoTest, FetchesABranchAndReadsItsFilesWithoutCheckout) {
   write("apps/web/deploy.yaml", "kind: Deployment\n");
@@ -124,6 +88,29 @@ TEST_F(GitRepoTest, SymlinksAreFollowedInsideTheRepositoryOnly) {
   auto escape = files->read_file("base/escape");
   ASSERT_FALSE(escape);
   EXPECT_NE(escape.error().message().find("points outside the repository"), std::string::npos);
+}
+
+std::string rev_parse(const std::string& repo, const std::string& spec) {
+  std::string out = repo + "/../rev";
+  std::system(("git -C " + repo + " rev-parse " + spec + " > " + out).c_str());
+  std::string hex;
+  std::ifstream(out) >> hex;
+  return hex;
+}
+
+TEST_F(GitRepoTest, ContentIdsAreObjectIdsFoundThroughSymlinks) {
+  write("base/cm.yaml", "kind: ConfigMap\n");
+  fs::create_directory_symlink("base", m_repo + "/alias");
+  std::string c = commit("ids");
+  GitSource source = open();
+  source.fetch({.branch = "main"}, {}).value();
+  auto files = source.files(c).value();
+  EXPECT_EQ(files->content_id("base/cm.yaml"), "b" + rev_parse(m_repo, "HEAD:base/cm.yaml"));
+  EXPECT_EQ(files->content_id("/alias/cm.yaml"), files->content_id("base/cm.yaml"));
+  EXPECT_EQ(files->content_id("base"), "t" + rev_parse(m_repo, "HEAD:base"));
+  EXPECT_EQ(files->content_id("/"), "t" + rev_parse(m_repo, "HEAD^{tree}"));
+  EXPECT_EQ(files->content_id("base/missing.yaml"), "");
+  EXPECT_EQ(files->content_id("base/cm.yaml/below"), "");
 }
 
 }  // namespace
