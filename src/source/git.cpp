@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <utility>
 
 #include "core/base64.hpp"
+#include "source/ca_trust.hpp"
 #include "source/git_tree_fs.hpp"
 #include "source/semver.hpp"
 
@@ -53,8 +55,9 @@ std::string short_hash(std::string_view text) {
 // What the callbacks of one remote operation need.
 struct CallbackState {
   const GitAuth* auth;
+  const CaTrust* ca = nullptr;  // ca.crt, when the Secret has one
   int attempts = 0;
-  std::string host_key_error;
+  std::string certificate_error;
 };
 
 int credentials(git_credential** out, const char*, const char* username_from_url,
@@ -75,13 +78,37 @@ int credentials(git_credential** out, const char*, const char* username_from_url
   return GIT_PASSTHROUGH;
 }
 
-// For ssh: the host key must be listed in known_hosts (compared by SHA-256 of the key blob).
+// For https: trusted by the system's certificate authorities (libgit2 checked), or else by
+// ca.crt.
+int check_tls_certificate(const git_cert_x509& cert, int valid, const std::string& host,
+                          CallbackState& state) {
+  if (valid) return 0;
+  std::string error =
+      "TLS certificate of " + host + " is not trusted by the system's certificate authorities";
+  if (!state.ca) {
+    state.certificate_error = error + " (no ca.crt given)";
+    return GIT_ECERTIFICATE;
+  }
+  auto by_ca = state.ca->verify({static_cast<const unsigned char*>(cert.data), cert.len}, host);
+  if (!by_ca) {
+    state.certificate_error = error + " nor by ca.crt: " + by_ca.error().message();
+    return GIT_ECERTIFICATE;
+  }
+  git_error_clear();
+  return 0;
+}
+
+// Every connection's certificate check. For ssh the host key must be listed in known_hosts
+// (compared by SHA-256 of the key blob).
 int check_certificate(git_cert* cert, int valid, const char* host, void* payload) {
   auto* state = static_cast<CallbackState*>(payload);
+  if (cert->cert_type == GIT_CERT_X509) {
+    return check_tls_certificate(*reinterpret_cast<git_cert_x509*>(cert), valid, host, *state);
+  }
   if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2) return valid ? 0 : GIT_PASSTHROUGH;
   auto* hostkey = reinterpret_cast<git_cert_hostkey*>(cert);
   if (state->auth->known_hosts.empty()) {
-    state->host_key_error = "no known_hosts given for " + std::string(host);
+    state->certificate_error = "no known_hosts given for " + std::string(host);
     return GIT_ECERTIFICATE;
   }
   if (!(hostkey->type & GIT_CERT_SSH_SHA256)) return GIT_ECERTIFICATE;
@@ -100,7 +127,7 @@ int check_certificate(git_cert* cert, int valid, const char* host, void* payload
     EVP_Digest(blob->data(), blob->size(), digest, &length, EVP_sha256(), nullptr);
     if (length == 32 && std::equal(digest, digest + 32, hostkey->hash_sha256)) return 0;
   }
-  state->host_key_error = "host key of " + std::string(host) + " is not in known_hosts";
+  state->certificate_error = "host key of " + std::string(host) + " is not in known_hosts";
   return GIT_ECERTIFICATE;
 }
 
@@ -111,7 +138,8 @@ struct RemoteOptions {
   git_strarray headers{nullptr, 0};
   CallbackState state;
 
-  explicit RemoteOptions(const GitAuth& auth) : state{&auth} {
+  RemoteOptions(const GitAuth& auth, const std::optional<CaTrust>& ca)
+      : state{&auth, ca ? &*ca : nullptr} {
     callbacks.credentials = credentials;
     callbacks.certificate_check = check_certificate;
     callbacks.payload = &state;
@@ -124,8 +152,8 @@ struct RemoteOptions {
   RemoteOptions(const RemoteOptions&) = delete;
 
   std::string error(std::string_view what) const {
-    return state.host_key_error.empty() ? last_git_error(what)
-                                        : std::string(what) + ": " + state.host_key_error;
+    return state.certificate_error.empty() ? last_git_error(what)
+                                           : std::string(what) + ": " + state.certificate_error;
   }
 };
 
@@ -142,18 +170,39 @@ std::string describe(const GitRef& ref) {
 
 }  // namespace
 
+// The "origin" remote, looked up afresh for each operation: libgit2 1.5 keeps the HTTP client
+// of a remote's first connection, with the callback payload of that first operation, so a
+// remote object is never used for a second one.
+class Remote {
+ public:
+  static Result<Remote> origin(git_repository* repo, const std::string& url) {
+    Remote remote;
+    if (git_remote_lookup(&remote.m_remote, repo, "origin") != 0) {
+      return fail(last_git_error("git: " + url));
+    }
+    return remote;
+  }
+  Remote(Remote&& other) noexcept : m_remote(std::exchange(other.m_remote, nullptr)) {}
+  Remote& operator=(Remote&&) = delete;
+  ~Remote() { git_remote_free(m_remote); }
+  git_remote* get() const { return m_remote; }
+
+ private:
+  Remote() = default;
+  git_remote* m_remote = nullptr;
+};
+
 struct GitSource::Impl {
   std::string url;
   git_repository* repo = nullptr;
-  git_remote* remote = nullptr;
 
-  ~Impl() {
-    git_remote_free(remote);
-    git_repository_free(repo);
-  }
+  ~Impl() { git_repository_free(repo); }
 
   Result<RemoteRefs> list_remote(const GitAuth& auth) {
-    RemoteOptions options(auth);
+    auto ca = TRY(CaTrust::parse(auth.ca_pem));
+    RemoteOptions options(auth, ca);
+    Remote origin = TRY(Remote::origin(repo, url));
+    git_remote* remote = origin.get();
     if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, nullptr,
                            &options.headers) != 0) {
       return fail(options.error("git: " + url));
@@ -241,10 +290,12 @@ Result<GitSource> GitSource::open(const std::string& cache_dir, const std::strin
       git_repository_init(&impl->repo, path.c_str(), 1) != 0) {
     return fail(last_git_error("git: cannot create cache " + path));
   }
-  if (git_remote_lookup(&impl->remote, impl->repo, "origin") != 0 &&
-      git_remote_create(&impl->remote, impl->repo, "origin", url.c_str()) != 0) {
+  git_remote* remote = nullptr;
+  if (git_remote_lookup(&remote, impl->repo, "origin") != 0 &&
+      git_remote_create(&remote, impl->repo, "origin", url.c_str()) != 0) {
     return fail(last_git_error("git: " + url));
   }
+  git_remote_free(remote);
   return GitSource(std::move(impl));
 }
 
@@ -272,12 +323,14 @@ Result<Revision> GitSource::fetch(const GitRef& ref, const GitAuth& auth) {
   }
   char* spec = refspec.data();
   git_strarray specs{&spec, 1};
-  RemoteOptions options(auth);
+  auto ca = TRY(CaTrust::parse(auth.ca_pem));
+  RemoteOptions options(auth, ca);
   git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
   fetch.callbacks = options.callbacks;
   fetch.custom_headers = options.headers;
   fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-  if (git_remote_fetch(m_impl->remote, &specs, &fetch, nullptr) != 0) {
+  Remote origin = TRY(Remote::origin(m_impl->repo, m_impl->url));
+  if (git_remote_fetch(origin.get(), &specs, &fetch, nullptr) != 0) {
     return fail(options.error("git: fetch " + m_impl->url));
   }
   if (!m_impl->has_commit(revision.commit)) {
