@@ -15,6 +15,7 @@ int apply_command(std::span<const std::string_view> args);
 int diff_command(std::span<const std::string_view> args);
 int controller_command(std::span<const std::string_view> args);
 int cluster_command(std::span<const std::string_view> args);
+int up_command(std::span<const std::string_view> args);
 // The flux-like commands (flux_*_cmd.cpp).
 int get_command(std::span<const std::string_view> args);
 int reconcile_command(std::span<const std::string_view> args);

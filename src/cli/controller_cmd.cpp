@@ -68,7 +68,7 @@ int controller_command(std::span<const std::string_view> args) {
     return help ? 0 : 2;
   }
   int workers = 4;
-  if (flags->has("--workers")) {
+  if (flags->has_value("--workers")) {
     workers = std::atoi(flags->value("--workers").c_str());
     if (workers < 1) {
       std::fprintf(stderr, "plumb controller: --workers must be a positive number\n");

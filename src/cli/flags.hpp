@@ -25,6 +25,8 @@ struct Flags {
   std::vector<std::string> positional;
 
   bool has(std::string_view name) const { return set.count(name) > 0; }
+  // A value flag was given.
+  bool has_value(std::string_view name) const { return values.count(name) > 0; }
   std::string value(std::string_view name, std::string_view fallback = "") const {
     auto it = values.find(name);
     return it == values.end() ? std::string(fallback) : it->second;

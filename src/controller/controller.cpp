@@ -430,7 +430,8 @@ void Controller::process_kustomization(const std::string& ns, const std::string&
   Tracked& t = *it->second;
   if (!outcome) {
     std::string message = outcome.error().message();
-    if (reason == "DependencyNotReady") {
+    if (reason == "DependencyNotReady" || reason == "ArtifactFailed") {
+      // Waiting, not failing: the dependency's Ready or the source's revision queues it.
       say(key + ": " + message);
       schedule_retry(key, std::min(t.retry_interval, k_dependency_retry));
       return;

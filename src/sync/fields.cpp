@@ -27,13 +27,18 @@ bool list_contains(const Node& live, const Node& desired) {
   return true;
 }
 
-// Whether a list item matches the key object of a `k:{...}` path element.
+// Whether a desired list item matches the key object of a `k:{...}` path element. Key fields
+// the item leaves out count as matching: the server defaulted them (a container port's
+// `protocol: TCP` is part of its key), so the item names the same entry.
 bool matches_key(const Node& item, const Node& key) {
+  bool any = false;
   for (const MapEntry& e : key.entries()) {
     const Node* v = item.find(e.key.as_string());
-    if (!v || !(*v == e.value)) return false;
+    if (!v) continue;
+    if (!(*v == e.value)) return false;
+    any = true;
   }
-  return true;
+  return any;
 }
 
 }  // namespace

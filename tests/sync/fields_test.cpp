@@ -49,5 +49,21 @@ TEST(Fields, FieldsTheManagerOwnsButNoLongerAppliesNeedAnApply) {
   EXPECT_FALSE(already_applied(renamed_container, live, "plumb"));
 }
 
+TEST(Fields, ListMapKeysTheServerDefaultedStillMatch) {
+  // A Service port's key is {port, protocol}; the manifest leaves protocol to its default.
+  Node live = json(R"({"metadata":{"managedFields":[
+    {"manager":"plumb","operation":"Apply","fieldsV1":{"f:spec":{"f:ports":{
+      "k:{\"port\":80,\"protocol\":\"TCP\"}":{".":{},"f:port":{},"f:name":{}}}}}}]},
+    "spec":{"ports":[{"name":"http","port":80,"protocol":"TCP"}]}})");
+  Node desired = json(R"({"spec":{"ports":[{"name":"http","port":80}]}})");
+  EXPECT_TRUE(already_applied(desired, live, "plumb"));
+  // Another port is another entry: the owned one is no longer applied.
+  Node other_port = json(R"({"spec":{"ports":[{"name":"http","port":8080}]}})");
+  EXPECT_FALSE(already_applied(other_port, live, "plumb"));
+  // A key field given with another value is another entry too.
+  Node udp = json(R"({"spec":{"ports":[{"name":"http","port":80,"protocol":"UDP"}]}})");
+  EXPECT_FALSE(already_applied(udp, live, "plumb"));
+}
+
 }  // namespace
 }  // namespace plumb::sync

@@ -470,4 +470,42 @@ YAML
     fail "objects not labelled with their Kustomization"
 }
 
+# ---- plumb up ------------------------------------------------------------------------
+
+# start_up: `plumb up` with its data in $WORK/up; waits until the apps are Ready.
+start_up() {
+  "$PLUMB" up --data-dir "$WORK/up" --port 0 >"$WORK/controller.log" 2>&1 &
+  PID=$!
+  export KUBECONFIG=$WORK/up/kubeconfig
+  wait_for "plumb up prints what to try" 20 grep -q "^Try:" "$WORK/controller.log"
+  wait_for "the example apps are applied and Ready" 30 ks_ready apps
+}
+
+scenario_up_bootstraps_the_examples() {
+  start_up
+  ks_ready flux-system || fail "flux-system not Ready"
+  [ "$(kubectl -n staging get deploy podinfo -o jsonpath='{.spec.replicas}')" = 2 ] ||
+    fail "the staging overlay's replica patch is not applied"
+  kubectl -n staging get cm -o name | grep -q "podinfo-config-" || fail "generated ConfigMap"
+  # The repository holds the bootstrap objects, pointing at itself.
+  grep -q "url: file://$WORK/up/repo" "$WORK/up/repo/clusters/local/flux-system.yaml" ||
+    fail "the GitRepository does not point at the created repository"
+  # A commit is applied at once: the post-commit hook calls the webhook.
+  sed -i 's/value: 2/value: 3/' "$WORK/up/repo/apps/staging/kustomization.yaml"
+  git -C "$WORK/up/repo" -c user.name=t -c user.email=t@example.com commit -qam "three" ||
+    fail "commit"
+  expect_within_ms "a commit applied through the post-commit webhook" 10000 \
+    eval '[ "$(kubectl -n staging get deploy podinfo -o jsonpath={.spec.replicas})" = 3 ]'
+  kubectl -n staging delete deploy podinfo >/dev/null || fail "kubectl delete"
+  expect_within_ms "deleted Deployment restored" 1000 kubectl -n staging get deploy podinfo
+  grep -q "drift: .*changed outside Git" "$WORK/controller.log" &&
+    fail "objects nobody touched were taken for drift"
+  # Restarted on the same data directory: same repository, same cluster state.
+  stop
+  start_up
+  [ "$(kubectl -n staging get deploy podinfo -o jsonpath='{.spec.replicas}')" = 3 ] ||
+    fail "state lost across a restart"
+  [ "$(git -C "$WORK/up/repo" rev-list --count HEAD)" = 2 ] || fail "the repository was recreated"
+}
+
 run_scenario

@@ -1,0 +1,218 @@
+// `plumb up`: the whole GitOps loop on one machine — the embedded API server, the controller
+// and the webhook receiver — bootstrapped from a git repository (the project's examples
+// unless --repo names one).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/cli.hpp"
+#include "cli/examples.hpp"
+#include "cli/flags.hpp"
+#include "cli/gitops_loop.hpp"
+#include "cli/signals.hpp"
+#include "controller/reconcile.hpp"
+#include "core/yaml.hpp"
+#include "localcluster/cluster.hpp"
+#include "source/git_repo.hpp"
+
+namespace plumb::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_usage =
+    "Usage: plumb up [--repo URL [--branch B] [--path P]] [--data-dir DIR] [--port N]\n"
+    "                [--webhook-port N]\n\n"
+    "Runs the GitOps loop on this machine: the embedded Kubernetes API server (state kept in\n"
+    "DIR), the controller and the webhook receiver, until interrupted.\n"
+    "Without --repo, the first run creates a git repository in DIR/repo from Plumb's examples\n"
+    "(apps/base, apps/staging, clusters/local) and bootstraps from it, as `flux bootstrap`\n"
+    "does: a GitRepository `flux-system` for the repository and a Kustomization `flux-system`\n"
+    "applying clusters/local, which holds the other Kustomizations. Commits to that\n"
+    "repository are applied at once (its post-commit hook calls the webhook).\n"
+    "With --repo, the GitRepository points at URL (branch B, default main) and the\n"
+    "Kustomization applies path P (default ./).\n\n"
+    "Flags:\n"
+    "  --data-dir DIR      default $XDG_DATA_HOME/plumb or ~/.local/share/plumb\n"
+    "  --port N            the API server's port (default 6443; 0: any free port)\n"
+    "  --webhook-port N    the webhook receiver's port (default 0: any free port)\n";
+
+constexpr std::string_view k_url_placeholder = "PLUMB_REPO_URL";
+
+std::string default_data_dir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/plumb";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "/tmp") + "/.local/share/plumb";
+}
+
+// The post-commit hook of the created repository: tells the webhook receiver (whose port
+// `plumb up` writes to DIR/webhook-port) that there is a new commit.
+std::string post_commit_hook(const std::string& data_dir) {
+  return "#!/bin/sh\n"
+         "# Installed by plumb up: apply each commit at once instead of at the next interval.\n"
+         "port=$(cat '" +
+         data_dir +
+         "/webhook-port' 2>/dev/null) || exit 0\n"
+         "command -v curl >/dev/null || exit 0\n"
+         "curl -s -o /dev/null -X POST \"http://127.0.0.1:$port/hook/flux-system/flux-system\" "
+         "|| true\n";
+}
+
+// Creates DIR/repo from the examples unless it exists; returns its URL.
+Result<std::string> ensure_example_repository(const std::string& data_dir) {
+  std::string dir = data_dir + "/repo";
+  std::string url = "file://" + dir;
+  if (fs::exists(dir + "/.git")) return url;
+  std::vector<source::RepositoryFile> files;
+  for (const EmbeddedFile& f : example_files()) {
+    std::string content(f.content);
+    for (size_t at; (at = content.find(k_url_placeholder)) != std::string::npos;)
+      content.replace(at, k_url_placeholder.size(), url);
+    files.push_back({std::string(f.path), std::move(content)});
+  }
+  TRY(source::create_repository(dir, files, "main", "Plumb examples"));
+  std::string hook = dir + "/.git/hooks/post-commit";
+  std::ofstream(hook) << post_commit_hook(data_dir);
+  fs::permissions(hook, fs::perms::owner_all, fs::perm_options::add);
+  return url;
+}
+
+Node flux_object(std::string_view text) {
+  return parse_yaml(text, "plumb up").value();
+}
+
+// What `flux bootstrap` leaves in the cluster: the namespace, a GitRepository for the
+// repository and a Kustomization applying its cluster directory.
+std::vector<Node> bootstrap_objects(const std::string& url, const std::string& branch,
+                                    const std::string& path) {
+  return {flux_object("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n"),
+          flux_object("apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\n"
+                      "metadata:\n  name: flux-system\n  namespace: flux-system\n"
+                      "spec:\n  interval: 1m\n  ref:\n    branch: \"" +
+                      branch + "\"\n  url: \"" + url + "\"\n"),
+          flux_object("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+                      "metadata:\n  name: flux-system\n  namespace: flux-system\n"
+                      "spec:\n  interval: 10m\n  path: \"" +
+                      path +
+                      "\"\n  prune: true\n  sourceRef:\n    kind: GitRepository\n"
+                      "    name: flux-system\n")};
+}
+
+Result<void> bootstrap(kube::Client& client, const std::vector<Node>& objects) {
+  TRY_VOID(controller::install_flux_crds(client));
+  for (const Node& o : objects) {
+    auto resource = TRY(client.resource_for(o.string_at({"apiVersion"}), o.string_at({"kind"})));
+    TRY(client.apply(resource, o, "plumb", kube::Force::yes, kube::DryRun::no));
+  }
+  return {};
+}
+
+Result<int> port_flag(const Flags& flags, std::string_view name, int fallback) {
+  if (!flags.has_value(name)) return fallback;
+  std::string text = flags.value(name);
+  char* end = nullptr;
+  long port = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end || port < 0 || port > 65535)
+    return fail(name, " '", text, "' is not a port number");
+  return int(port);
+}
+
+}  // namespace
+
+int up_command(std::span<const std::string_view> args) {
+  FlagSpec spec{
+      .booleans = {"--help"},
+      .values = {"--repo", "--branch", "--path", "--data-dir", "--port", "--webhook-port"},
+      .aliases = {{"-h", "--help"}}};
+  auto flags = parse_flags(args, spec);
+  if (!flags || flags->has("--help") || !flags->positional.empty()) {
+    if (!flags) std::fprintf(stderr, "plumb up: %s\n\n", flags.error().message().c_str());
+    bool help = flags && flags->has("--help");
+    std::fprintf(help ? stdout : stderr, "%s", k_usage);
+    return help ? 0 : 2;
+  }
+  auto port = port_flag(*flags, "--port", 6443);
+  auto webhook_port = port_flag(*flags, "--webhook-port", 0);
+  for (const auto* p : {&port, &webhook_port}) {
+    if (!*p) {
+      std::fprintf(stderr, "plumb up: %s\n", p->error().message().c_str());
+      return 2;
+    }
+  }
+  std::string data_dir = fs::absolute(flags->value("--data-dir", default_data_dir())).string();
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+
+  std::string url = flags->value("--repo");
+  std::string branch = flags->value("--branch", "main");
+  std::string path = flags->value("--path", url.empty() ? "./clusters/local" : "./");
+  if (url.empty()) {
+    auto created = ensure_example_repository(data_dir);
+    if (!created) {
+      std::fprintf(stderr, "plumb up: creating the example repository: %s\n",
+                   created.error().message().c_str());
+      return 1;
+    }
+    url = *created;
+  }
+
+  StopSignals signals;  // before any thread starts
+  localcluster::ClusterOptions options;
+  options.data_dir = data_dir + "/cluster";
+  options.port = *port;
+  options.kubeconfig = data_dir + "/kubeconfig";
+  auto cluster = localcluster::Cluster::start(options);
+  if (!cluster) {
+    std::fprintf(stderr, "plumb up: starting the API server: %s\n",
+                 cluster.error().message().c_str());
+    return 1;
+  }
+  auto client = kube::Client::connect({.kubeconfig = options.kubeconfig, .context = ""});
+  if (!client) {
+    std::fprintf(stderr, "plumb up: %s\n", client.error().message().c_str());
+    return 1;
+  }
+  if (auto done = bootstrap(**client, bootstrap_objects(url, branch, path)); !done) {
+    std::fprintf(stderr, "plumb up: bootstrap: %s\n", done.error().message().c_str());
+    return 1;
+  }
+  GitOpsLoop loop(**client, data_dir + "/git-cache", 4);
+  if (auto started = loop.start(std::to_string(*webhook_port)); !started) {
+    std::fprintf(stderr, "plumb up: %s\n", started.error().message().c_str());
+    return 1;
+  }
+  std::ofstream(data_dir + "/webhook-port") << loop.webhook_port() << "\n";
+  std::string hook =
+      "http://127.0.0.1:" + std::to_string(loop.webhook_port()) + "/hook/flux-system/flux-system";
+  bool examples = url.starts_with("file://" + data_dir);
+  std::printf(
+      "\nplumb up: API server  %s\n"
+      "plumb up: kubeconfig  %s\n"
+      "plumb up: repository  %s (branch %s, path %s)\n"
+      "plumb up: webhook     POST %s\n\n"
+      "Try:\n"
+      "  export KUBECONFIG=%s\n"
+      "  plumb get kustomizations        # Ready once the first commit is applied\n",
+      (*cluster)->server_url().c_str(), options.kubeconfig.c_str(), url.c_str(), branch.c_str(),
+      path.c_str(), hook.c_str(), options.kubeconfig.c_str());
+  if (examples) {
+    std::printf(
+        "  cd %s/repo && sed -i 's/value: 2/value: 3/' apps/staging/kustomization.yaml &&\n"
+        "    git commit -qam 'three replicas'   # applied at once (post-commit hook)\n"
+        "  kubectl -n staging delete deploy podinfo   # back within a second\n"
+        "  plumb events --for ks/apps\n\n",
+        data_dir.c_str());
+  } else {
+    std::printf("  kubectl get all -A\n  plumb events\n\n");
+  }
+  std::fflush(stdout);
+  signals.wait();
+  log_line("stopping");
+  loop.stop();
+  (*cluster)->stop();
+  fs::remove(data_dir + "/webhook-port", ec);
+  return 0;
+}
+
+}  // namespace plumb::cli

@@ -1,0 +1,73 @@
+#include "source/git_repo.hpp"
+
+#include <git2.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace plumb::source {
+namespace {
+
+std::unexpected<Error> git_failure(std::string_view what) {
+  const git_error* e = git_error_last();
+  return std::unexpected(
+      Error(std::string(what) + ": " + (e && e->message ? e->message : "unknown error")));
+}
+
+template <typename T, void (*Free)(T*)>
+struct Freed {
+  T* p = nullptr;
+  ~Freed() { Free(p); }
+};
+
+}  // namespace
+
+Result<std::string> create_repository(const std::string& dir,
+                                      const std::vector<RepositoryFile>& files,
+                                      std::string_view branch, std::string_view message) {
+  namespace fs = std::filesystem;
+  git_libgit2_init();  // reference-counted; cheap when already done
+  if (fs::exists(fs::path(dir) / ".git")) return fail(dir, ": already holds a git repository");
+  std::error_code ec;
+  for (const RepositoryFile& f : files) {
+    fs::path path = fs::path(dir) / f.path;
+    fs::create_directories(path.parent_path(), ec);
+    std::ofstream out(path, std::ios::binary);
+    out << f.content;
+    if (!out.flush()) return fail(path.string(), ": cannot write");
+    out.close();
+    if (f.executable) fs::permissions(path, fs::perms::owner_exec, fs::perm_options::add, ec);
+  }
+
+  std::string head = "refs/heads/" + std::string(branch);
+  git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  options.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  options.initial_head = head.c_str();
+  Freed<git_repository, git_repository_free> repo;
+  if (git_repository_init_ext(&repo.p, dir.c_str(), &options) != 0)
+    return git_failure("git init " + dir);
+  Freed<git_index, git_index_free> index;
+  if (git_repository_index(&index.p, repo.p) != 0) return git_failure("git index");
+  for (const RepositoryFile& f : files) {
+    if (git_index_add_bypath(index.p, f.path.c_str()) != 0) return git_failure("git add " + f.path);
+  }
+  git_oid tree_id, commit_id;
+  if (git_index_write(index.p) != 0 || git_index_write_tree(&tree_id, index.p) != 0)
+    return git_failure("git write-tree");
+  Freed<git_tree, git_tree_free> tree;
+  if (git_tree_lookup(&tree.p, repo.p, &tree_id) != 0) return git_failure("git tree");
+  Freed<git_signature, git_signature_free> signature;
+  if (git_signature_default(&signature.p, repo.p) != 0 &&
+      git_signature_now(&signature.p, "plumb", "plumb@localhost") != 0)
+    return git_failure("git signature");
+  std::string text(message);
+  if (git_commit_create(&commit_id, repo.p, "HEAD", signature.p, signature.p, nullptr, text.c_str(),
+                        tree.p, 0, nullptr) != 0)
+    return git_failure("git commit");
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &commit_id);
+  return std::string(hex);
+}
+
+}  // namespace plumb::source
