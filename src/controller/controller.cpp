@@ -17,6 +17,7 @@ namespace {
 constexpr std::string_view k_source_kind = "GitRepository";
 constexpr std::string_view k_kustomization_kind = "Kustomization";
 constexpr std::string_view k_health_kind = "Health";
+constexpr std::string_view k_deleted_kind = "Deleted";
 constexpr std::string_view k_manager = "plumb";
 // Flux's default wait before a Kustomization whose dependencies are not Ready is retried;
 // a dependency turning Ready queues it sooner.
@@ -219,18 +220,23 @@ void Controller::on_flux_object(const kube::WatchEvent& event, bool is_source) {
   std::string ns(object.string_at({"metadata", "namespace"}));
   std::string name(object.string_at({"metadata", "name"}));
   std::string key = queue_key(is_source ? k_source_kind : k_kustomization_kind, ns, name);
-  std::vector<std::string> to_queue;
-  {
-    std::lock_guard lock(m_mutex);
-    if (event.type == "DELETED") {
+  if (event.type == "DELETED") {
+    {
+      std::lock_guard lock(m_mutex);
       m_tracked.erase(key);
       m_scheduler.forget(key);
       if (!is_source) {
         forget_applied(key);
         m_health.erase(key);
+        m_deleted[key] = object;
       }
-      return;
     }
+    if (!is_source) m_queue.add(queue_key(k_deleted_kind, ns, name));
+    return;
+  }
+  std::vector<std::string> to_queue;
+  {
+    std::lock_guard lock(m_mutex);
     auto& slot = m_tracked[key];
     bool is_new = !slot;
     if (is_new) slot = std::make_unique<Tracked>();
@@ -358,6 +364,8 @@ void Controller::process(const std::string& key) {
     process_kustomization(ns, name);
   } else if (kind == k_health_kind) {
     process_health(ns, name);
+  } else if (kind == k_deleted_kind) {
+    process_deletion(ns, name);
   }
 }
 
@@ -448,6 +456,10 @@ void Controller::process_kustomization(const std::string& ns, const std::string&
     return;
   }
   std::string changes = describe_changes(outcome->result);
+  if (changes.empty() && outcome->render_reused &&
+      object.string_at({"status", "lastAppliedRevision"}) != outcome->revision) {
+    say(key + ": " + outcome->revision + ": its inputs did not change: not rendered again");
+  }
   if (!changes.empty()) {
     say(key + ": " + outcome->revision + ": " + outcome->result.summary());
     record(object, false, "ReconciliationSucceeded", changes);
@@ -515,6 +527,25 @@ void Controller::process_health(const std::string& ns, const std::string& name) 
   }
   say(key + ": ready at " + waiter->outcome.revision);
   schedule_success(key, it->second->interval);
+}
+
+void Controller::process_deletion(const std::string& ns, const std::string& name) {
+  std::string key = queue_key(k_kustomization_kind, ns, name);
+  Node object;
+  {
+    std::lock_guard lock(m_mutex);
+    auto it = m_deleted.find(key);
+    if (it == m_deleted.end()) return;
+    object = std::move(it->second);
+    m_deleted.erase(it);
+    if (m_tracked.count(key)) return;  // created again meanwhile: its reconcile decides
+  }
+  auto result = m_reconcilers.garbage_collect(object);
+  if (!result) {
+    say(key + ": deleted; pruning its objects failed: " + result.error().message());
+  } else if (!result->objects.empty()) {
+    say(key + ": deleted; " + result->summary());
+  }
 }
 
 // ---- drift -------------------------------------------------------------------------------
@@ -586,6 +617,7 @@ void Controller::track_applied(const std::string& owner, const sync::Plan& plan)
   {
     std::lock_guard lock(m_mutex);
     forget_applied(owner);
+    if (!m_tracked.count(owner)) return;  // deleted meanwhile
     std::set<std::string>& keys = m_applied_by_owner[owner];
     for (const sync::PlannedObject* o : objects) {
       std::string key = object_key(o->resource, o->ref.namespace_, o->ref.name);

@@ -88,6 +88,7 @@ class Controller {
   void process_source(const std::string& ns, const std::string& name);
   void process_kustomization(const std::string& ns, const std::string& name);
   void process_health(const std::string& ns, const std::string& name);
+  void process_deletion(const std::string& ns, const std::string& name);
   void repair(const std::string& object_key);
 
   // Bookkeeping, called with m_mutex held unless said otherwise.
@@ -107,7 +108,8 @@ class Controller {
   SourceCache m_sources;
   Reconcilers m_reconcilers;
   kube::WatchCache m_cache;
-  WorkQueue m_queue;        // "GitRepository/ns/name", "Kustomization/ns/name", "Health/ns/name"
+  // "GitRepository/ns/name", "Kustomization/ns/name", "Health/ns/name", "Deleted/ns/name"
+  WorkQueue m_queue;
   WorkQueue m_drift_queue;  // object keys
 
   mutable std::mutex m_mutex;
@@ -117,6 +119,7 @@ class Controller {
   std::map<std::string, std::unique_ptr<Applied>> m_applied;  // by object key
   std::map<std::string, std::set<std::string>> m_applied_by_owner;
   std::map<std::string, std::unique_ptr<HealthWaiter>> m_health;  // by Kustomization key
+  std::map<std::string, Node> m_deleted;  // Kustomizations deleted, as last seen, to prune
   std::map<std::string, std::set<std::string>> m_health_by_object;
   std::set<std::string> m_watched;  // resource paths with a cluster-wide watch
   // Kustomizations being reconciled: their objects' repairs wait until it is done (the

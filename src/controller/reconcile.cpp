@@ -6,6 +6,8 @@
 #include "controller/flux_types.hpp"
 #include "core/base64.hpp"
 #include "core/fs.hpp"
+#include "core/json.hpp"
+#include "core/recording_fs.hpp"
 #include "core/yaml.hpp"
 #include "render/render_path.hpp"
 #include "sync/plan.hpp"
@@ -311,9 +313,20 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
   outcome.revision = revision;
   status.set("lastAttemptedRevision", Node::string(revision));
   std::string url(source->string_at({"spec", "url"}));
+  // Rendered again only when the revision's tree answers some question of the last render
+  // differently (or the overlay fields changed).
+  std::string cache_key = ns + "/" + name;
+  std::string fingerprint = spec->path + "\n" + to_json(overlay_kustomization(*spec, spec->path));
   auto objects = m_sources.with(url, [&](source::GitSource& src) -> Result<std::vector<Node>> {
     auto files = TRY(src.files(commit_of(revision)));
-    return render(*files, *spec);
+    if (auto cached = m_renders.lookup(cache_key, fingerprint, *files)) {
+      outcome.render_reused = true;
+      return std::move(*cached);
+    }
+    RecordingFileSystem recording(*files);
+    auto rendered = TRY(render(recording, *spec));
+    m_renders.store(cache_key, std::move(fingerprint), recording.inputs(), rendered);
+    return rendered;
   });
   if (!objects) return failed("BuildFailed", objects.error());
 
@@ -369,6 +382,20 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
   mark_handled(status, *object);
   TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
   return outcome;
+}
+
+Result<sync::SyncResult> Reconcilers::garbage_collect(const Node& object) {
+  std::string key(object.string_at({"metadata", "namespace"}));
+  key += "/";
+  key += object.string_at({"metadata", "name"});
+  m_renders.forget(key);
+  sync::SyncResult result;
+  auto spec = parse_kustomization(object);
+  if (!spec || !spec->prune || spec->suspend) return result;  // Flux orphans them then
+  auto previous = TRY(previous_objects(m_client, object));
+  sync::Syncer syncer(m_client, {});
+  syncer.prune(previous, sync::Plan{}, result);
+  return result;
 }
 
 Result<void> Reconcilers::finish_kustomization(const std::string& ns, const std::string& name,

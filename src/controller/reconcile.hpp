@@ -16,6 +16,7 @@
 #include <string>
 
 #include "controller/flux_types.hpp"
+#include "controller/render_cache.hpp"
 #include "core/error.hpp"
 #include "kube/client.hpp"
 #include "source/git.hpp"
@@ -59,7 +60,8 @@ struct KustomizationOutcome {
   sync::SyncResult result;
   std::string revision;
   bool suspended = false;
-  sync::Plan plan;                                  // what was applied
+  bool render_reused = false;  // the revision's tree held the same inputs: not rendered again
+  sync::Plan plan;             // what was applied
   std::vector<sync::PlannedObject> health_targets;  // spec.wait: all; else spec.healthChecks
   std::chrono::milliseconds timeout{0};
 };
@@ -89,6 +91,9 @@ class Reconcilers {
       HealthWait health_wait = HealthWait::inline_wait, std::string* failure_reason = nullptr);
   // Ends a deferred health wait: Ready=True, or Ready=False (HealthCheckFailed) with
   // health_error.
+  // What Flux does when a Kustomization with prune: true is deleted: deletes every object of
+  // its last inventory (`object` is the Kustomization as it was last seen).
+  Result<sync::SyncResult> garbage_collect(const Node& object);
   Result<void> finish_kustomization(const std::string& ns, const std::string& name,
                                     const KustomizationOutcome& outcome,
                                     const std::string& health_error);
@@ -104,6 +109,7 @@ class Reconcilers {
   kube::Client& m_client;
   SourceCache& m_sources;
   AppliedHook m_on_applied;
+  RenderCache m_renders;
 };
 
 template <typename Fn>

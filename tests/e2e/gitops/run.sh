@@ -470,6 +470,39 @@ YAML
     fail "objects not labelled with their Kustomization"
 }
 
+scenario_loop_untouched_app_not_rendered_and_deletion_prunes() {
+  start
+  make_repo
+  write infra/cm.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: after-apps
+  namespace: demo
+data:
+  v: "1"
+YAML
+  commit "infra" >/dev/null
+  start_controller
+  { flux_objects; dependent_ks later; } | kubectl apply -f - >/dev/null || fail "apply"
+  wait_for "both applied" 20 ks_ready later
+  # A commit that touches only ./infra: apps is neither rendered nor written again.
+  local head
+  sed -i 's/v: "1"/v: "2"/' "$REPO/infra/cm.yaml"
+  head=$(commit "infra v2")
+  request_fetch
+  wait_for "infra's change applied" 20 applied_is later "$head"
+  wait_for "apps at the new revision too" 20 applied_is apps "$head"
+  grep -q "Kustomization/flux-system/apps: main@sha1:$head: its inputs did not change: not rendered again" \
+    "$WORK/controller.log" || fail "apps was rendered again"
+  grep -q "Kustomization/flux-system/later: main@sha1:$head: 1 configured" "$WORK/controller.log" ||
+    fail "infra's change not configured"
+  # Deleting a Kustomization with prune: true deletes what it applied, as Flux does.
+  kubectl -n flux-system delete kustomization later >/dev/null || fail "delete ks"
+  wait_for "its ConfigMap pruned" 10 eval '! kubectl -n demo get cm after-apps'
+  kubectl -n demo get cm settings >/dev/null || fail "another Kustomization's object was pruned"
+}
+
 # ---- plumb up ------------------------------------------------------------------------
 
 # start_up: `plumb up` with its data in $WORK/up; waits until the apps are Ready.
