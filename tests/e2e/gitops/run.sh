@@ -275,11 +275,13 @@ scenario_loop_commits_apply_and_prune() {
   grep -q "1 configured, 2 unchanged" "$WORK/controller.log" || fail "log does not say 1 configured"
   wait_for "an event says what was configured" 5 event_exists ReconciliationSucceeded "ConfigMap/demo/settings configured"
   wait_for "an event for the new artifact" 5 event_exists NewArtifact "stored artifact for revision 'main@sha1:$head'"
-  # A removed file is pruned.
+  # A removed file is pruned; `plumb reconcile --with-source` returns once it is applied.
   git -C "$REPO" rm -q apps/config.yaml
   head=$(commit "remove config")
-  request_fetch
-  wait_for "the removal is applied" 20 applied_is apps "$head"
+  expect_output "plumb reconcile ks --with-source" "applied revision main@sha1:$head" \
+    "$PLUMB" reconcile ks apps --with-source
+  applied_is apps "$head" || fail "reconcile returned before the commit was applied"
+  expect_output "plumb get ks" "main@sha1:$head" "$PLUMB" get ks apps
   expect_exit 1 kubectl -n demo get cm settings
   kubectl -n demo get deploy web >/dev/null || fail "the Deployment was pruned too"
 }
@@ -305,20 +307,21 @@ scenario_loop_drift_is_undone() {
 
 scenario_loop_suspend_and_resume() {
   loop_setup
-  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"suspend":true}}' \
-    >/dev/null || fail "suspend"
+  "$PLUMB" suspend ks apps >/dev/null 2>&1 || fail "plumb suspend"
   sed -i 's/blue/green/' "$REPO/apps/config.yaml"
   local head
   head=$(commit "green")
-  request_fetch
+  expect_output "plumb reconcile source git" "fetched revision main@sha1:$head" \
+    "$PLUMB" reconcile source git podinfo
+  expect_exit 1 "$PLUMB" reconcile ks apps  # suspended
   wait_for "the source fetched the commit" 20 eval '[ "$(kubectl -n flux-system get gitrepository podinfo -o jsonpath={.status.artifact.revision})" = "main@sha1:$head" ]'
   kubectl -n demo delete cm settings >/dev/null || fail "kubectl delete"
   sleep 1.5
   expect_exit 1 kubectl -n demo get cm settings  # suspended: no drift correction either
   applied_is apps "$head" && fail "a suspended Kustomization applied a commit"
-  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"suspend":false}}' \
-    >/dev/null || fail "resume"
-  wait_for "resume catches up" 20 applied_is apps "$head"
+  # resume waits for the reconcile it triggers.
+  expect_output "plumb resume" "applied revision main@sha1:$head" "$PLUMB" resume ks apps
+  applied_is apps "$head" || fail "resume did not catch up"
   cm_color_is green || fail "configmap not recreated green"
 }
 
