@@ -24,7 +24,7 @@ Result<Transform> make_prefix_suffix(const Node& config, bool prefix, bool suffi
   std::string pre = prefix ? std::string(config.string_at({"prefix"})) : "";
   std::string post = suffix ? std::string(config.string_at({"suffix"})) : "";
   FieldSpecs specs = TRY(field_specs_of(config));
-  return Transform([pre, post, specs, prefix, suffix](ResourceSet& set) -> Result<void> {
+  return Transform([pre, post, specs](ResourceSet& set) -> Result<void> {
     for (Resource& r : set.mut()) {
       ResId org = r.org_id();
       if (skips_renaming(org)) continue;
