@@ -56,6 +56,10 @@ Result<std::vector<Pair>> env_pairs(const Loader& loader, const std::string& pat
     size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     std::string_view line(text.data() + start, end - start);
+    // kustomize refuses such a line (a value might go to binaryData, but a key cannot).
+    if (!is_valid_utf8(line)) {
+      return fail(path, ": line ", std::to_string(line_no + 1), " has invalid UTF-8");
+    }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line_no == 0 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) {

@@ -348,6 +348,17 @@ TEST_F(Render, GeneratorKeysAreNotValidatedButMustNotRepeat) {
   EXPECT_NE(build_error("/u").find("repeats the key"), std::string::npos);
 }
 
+// Found by build_fuzz: the key went out as invalid UTF-8, which no YAML reader takes back.
+TEST_F(Render, EnvFileLineWithInvalidUtf8IsRefused) {
+  write("/t/kustomization.yaml", "configMapGenerator:\n- name: x\n  envs:\n  - e.env\n");
+  write("/t/e.env", "A=1\nMOUNTAIN\x9A=everest\n");
+  EXPECT_EQ(build_error("/t"),
+            "/t/kustomization.yaml: configMapGenerator x: e.env: line 2 has invalid UTF-8");
+  write("/t/e.env", "A=1\nB=x\x9Ay\n");
+  EXPECT_EQ(build_error("/t"),
+            "/t/kustomization.yaml: configMapGenerator x: e.env: line 2 has invalid UTF-8");
+}
+
 // kustomize decodes into typed structs: a number where a string belongs fails the build.
 TEST_F(Render, FieldTypesAreChecked) {
   write("/t/kustomization.yaml", "namePrefix: 1\n");
