@@ -242,11 +242,16 @@ bool runes_less(const Char* a, size_t na, const Char* b, size_t nb) {
         }
       }
     }
+    // Go's int arithmetic: a run of more than 18 digits wraps around (kustomize sorts
+    // "k10000000000000000000" before "k2"), with no undefined behaviour here.
+    auto push_digit = [](int64_t n, uint32_t c) {
+      return static_cast<int64_t>(static_cast<uint64_t>(n) * 10 + (c - '0'));
+    };
     size_t ai = i, bi = i;
     for (; ai < na && digit(a[ai]); ++ai)
-      an = an * 10 + static_cast<int64_t>(a[ai] - '0');
+      an = push_digit(an, a[ai]);
     for (; bi < nb && digit(b[bi]); ++bi)
-      bn = bn * 10 + static_cast<int64_t>(b[bi] - '0');
+      bn = push_digit(bn, b[bi]);
     if (an != bn) return an < bn;
     if (ai != bi) return ai < bi;
     return x < y;

@@ -249,9 +249,10 @@ const std::vector<Row>& rows() {
 // order for those depends on Go's random map order, so they are not in the table.)
 const std::vector<std::string>& keys() {
   static const std::vector<std::string> table = {
-      "b10", "b9",  "b010", "b01",   "b1",  "a",     "B",      "_a",  "1",   "10",
-      "2",   "a1b", "a01b", "a001b", "é",   "z",     "Z",      "a_b", "a-b", "a.b",
-      "a/b", "ab",  "aB",   "a0",    "a00", "x10y2", "x10y10", "x9y"};
+      "b10", "b9", "b010", "b01", "b1", "a", "B", "_a", "1", "10", "2", "a1b", "a01b", "a001b", "é",
+      "z", "Z", "a_b", "a-b", "a.b", "a/b", "ab", "aB", "a0", "a00", "x10y2", "x10y10", "x9y",
+      // Digit runs past int64 wrap around as Go's int does.
+      "k2", "k10000000000000000000", "k99999999999999999999", "k1"};
   return table;
 }
 
@@ -332,6 +333,14 @@ std::string run_kubectl(const fs::path& dir) {
     return {};
   }
   return read_file(out);
+}
+
+// Found by merge_fuzz: summing the digits of a long run overflowed int64 (undefined
+// behaviour). Go wraps around, so 10^19 sorts before 2 (checked with kubectl above).
+TEST(YamlWriteKeyOrder, DigitRunsPastInt64WrapAroundAsInGo) {
+  auto doc = parse_yaml("k2: a\nk99999999999999999999: b\nk10000000000000000000: c\nk1: d\n", "t");
+  ASSERT_TRUE(doc.has_value()) << doc.error().message();
+  EXPECT_EQ(to_yaml(*doc), "k1: d\nk10000000000000000000: c\nk2: a\nk99999999999999999999: b\n");
 }
 
 class YamlScalarTable : public ::testing::Test {
