@@ -420,7 +420,7 @@ Node Reader::next_key(int indent, const char*& key_at) {
   if (*m_p == '&' || *m_p == '!') properties();  // properties of a key: accepted, not kept
   const char* at = m_p;
   Node key;
-  switch (*m_p) {
+  switch (peek()) {  // properties may end the input
     case '-':
       if (blank_or_end_at(m_p + 1)) fail_at(m_p, "expected a mapping key, found a sequence entry");
       key = plain_key();

@@ -136,6 +136,19 @@ TEST(YamlErrors, OneDocumentParserRejectsAStream) {
   EXPECT_NE(result.error().message().find("two.yaml"), std::string::npos);
 }
 
+// Found by merge_fuzz: a tag or anchor where a key belongs, at the very end of the input,
+// made the reader look at the byte after the input. Each input is cut from a longer buffer
+// whose next byte is a quote, so reading it changes the error.
+TEST(YamlErrors, KeyPropertiesAtTheEndReadNothingBeyondTheInput) {
+  for (std::string buffer : {"a: 1\n!\"", "a: 1\n&x\"", "a: 1\n!t &x\""}) {
+    std::string_view input = std::string_view(buffer).substr(0, buffer.size() - 1);
+    auto result = parse_yaml_stream(input, "f.yaml");
+    ASSERT_FALSE(result.has_value()) << input;
+    EXPECT_NE(result.error().message().find("could not find the ':'"), std::string::npos)
+        << input << ": " << result.error().message();
+  }
+}
+
 // Every prefix and many random corruptions of a realistic document either parse or fail
 // with a positioned error; none crash (run under ASan in CI).
 TEST(YamlErrors, TruncatedAndCorruptedInputsNeverCrash) {
