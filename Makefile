@@ -2,6 +2,8 @@
 BUILD ?= build
 JOBS  ?= 2
 CMAKE_FLAGS ?=
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TARGETS ?= build_fuzz merge_fuzz
 
 .PHONY: all deps configure build test test-asan demo fuzz bench format clean
 
@@ -31,6 +33,15 @@ test-asan: deps
 	cd $(BUILD)-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
 	  ctest --output-on-failure -j$(JOBS) -L unit
 
+# libFuzzer targets under ASan and UBSan (clang 16), FUZZ_SECONDS (default 600) each; not part
+# of `make test` or CI. See fuzz/README.md.
+fuzz:
+	@FUZZ=1 scripts/install-deps
+	CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPLUMB_FUZZ=ON -DPLUMB_TESTS=OFF -DPLUMB_BENCH=OFF -DPLUMB_WERROR=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS)
+	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
 demo: build
 	@scripts/demo $(BUILD)/plumb
 
@@ -41,4 +52,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD)
