@@ -473,6 +473,12 @@ class Emitter {
   }
 
   void string_scalar(std::string_view s, int indent, bool simple_key) {
+    // A plain `<<` key would read back as a merge key. (kustomize never prints one: it drops
+    // such a key from its input and fails on one that a generator or patch makes.)
+    if (simple_key && s == "<<") {
+      write_double(s, false, indent);
+      return;
+    }
     // Fast path: one word of printable ASCII that go-yaml would read back as this string.
     if (!s.empty() && !first_needs_care(s[0])) {
       bool simple = true;

@@ -177,5 +177,15 @@ TEST(YamlWrite, SortsKeysAndLaysOutLikeKustomize) {
   EXPECT_EQ(to_yaml_stream(docs), "a: 1\n---\nb: 2\n");
 }
 
+// Found by build_fuzz: a generator literal `<<=x` made a `<<` key that was printed plain and
+// read back as a merge key. A value `<<` stays plain, as kustomize prints it.
+TEST(YamlWrite, AMergeKeyLookalikeKeyIsQuoted) {
+  Node n = parse_one("\"<<\": '[1]'\nb: <<\n");
+  ASSERT_NE(n.find("<<"), nullptr);
+  std::string text = to_yaml(n);
+  EXPECT_EQ(text, "\"<<\": '[1]'\nb: <<\n");
+  EXPECT_EQ(parse_one(text), n);
+}
+
 }  // namespace
 }  // namespace plumb
