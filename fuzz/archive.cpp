@@ -1,8 +1,5 @@
 #include "archive.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace plumb::fuzz {
 namespace {
 
@@ -50,13 +47,6 @@ Archive split_archive(std::string_view input) {
     archive.sections.push_back(section);
   }
   return archive;
-}
-
-void report_bug(std::string_view target, std::string_view what, std::string_view detail) {
-  std::fprintf(stderr, "%.*s: %.*s\n%.*s\n", static_cast<int>(target.size()), target.data(),
-               static_cast<int>(what.size()), what.data(), static_cast<int>(detail.size()),
-               detail.data());
-  std::abort();
 }
 
 }  // namespace plumb::fuzz

@@ -30,9 +30,4 @@ struct Archive {
 
 Archive split_archive(std::string_view input);
 
-// A failed check: prints "<target>: <what>" and the detail to stderr, then aborts, so that
-// libFuzzer keeps the input as a crash.
-[[noreturn]] void report_bug(std::string_view target, std::string_view what,
-                             std::string_view detail);
-
 }  // namespace plumb::fuzz
