@@ -37,8 +37,11 @@ Result<void> collect(const FileSystem& fs, const std::string& root, const std::s
   for (const std::string& name : TRY(fs.list_dir(dir))) {
     if (name.starts_with(".")) continue;
     std::string path = join_path(dir, name);
-    std::string relative = path.substr(root.size() + 1);
+    std::string relative = path.substr(root == "/" ? 1 : root.size() + 1);
     if (fs.is_dir(path)) {
+      // Like Flux's walk (which does not follow links), a linked directory is left out: a
+      // link to an ancestor would otherwise be walked forever.
+      if (TRY(fs.resolve(path)) != path) continue;
       if (has_kustomization(fs, path)) {
         out.push_back(relative);
       } else {
