@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# bench/mttp: Flux's "mean time to production" benchmark shape (fluxcd/flux-benchmark) run
+# against `plumb controller` on a fresh `plumb cluster`.
+#
+# For each N: one git repository (git CLI), one commit holding N apps — apps/podinfo-<i>/
+# with a ServiceAccount, a Service, a Deployment scaled to zero and an Ingress, Flux's
+# podinfo manifests — one GitRepository, and N Kustomizations (interval 60m, retryInterval
+# 2m, prune, wait, timeout 1m, targetNamespace benchmark), as the benchmark's timoni module
+# writes them. The Flux objects are created first; then `plumb controller` starts and the
+# clock runs until every Kustomization is Ready=True (all four objects applied and healthy),
+# observed with one `kubectl get -w`. Then:
+#   - commit → applied: a commit changing one app's Deployment, a webhook call, until the
+#     change is visible through the API (watched);
+#   - delete → restored: `kubectl delete deploy`, from the DELETED watch event until the
+#     Deployment is back (a new uid, watched).
+# Peak memory is the controller's VmHWM (/proc/PID/status).
+#
+# Usage: bench/mttp/run.sh [N...]     (default 100 1000)
+# PLUMB (default build/plumb), WORKERS (--workers, default the controller's) override;
+# PERF=FILE records both processes with perf until all are Ready (FILE.N).
+set -euo pipefail
+SIZES=("${@:-100}")
+[ $# -eq 0 ] && SIZES=(100 1000)
+PLUMB=$(realpath "${PLUMB:-build/plumb}")
+WORK=$(mktemp -d /tmp/plumb-bench-mttp-XXXXXX)
+export HOME=$WORK
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+PIDS=()
+stop_all() {  # the newest first: the controller before the cluster it talks to
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    kill "${PIDS[i]}" 2>/dev/null || true
+    wait "${PIDS[i]}" 2>/dev/null || true
+  done
+  PIDS=()
+}
+trap 'stop_all; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+
+die() {
+  echo "bench/mttp: $*" >&2
+  tail -5 "$DIR/cluster.log" "$DIR/controller.log" >&2
+  exit 1
+}
+now() { echo "${EPOCHREALTIME/./}"; }                  # microseconds
+secs() { printf '%d.%03d' $(($1 / 1000000)) $((($1 / 1000) % 1000)); }  # µs → s.mmm
+ms() { echo $((($1 + 500) / 1000)); }
+# cpu PID: user + system CPU seconds of a process so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# requests: the API server's request counters, "verb=count ..." (non-zero ones).
+requests() {
+  kubectl get --raw /metrics | awk -F'[{}" ]+' '/^plumb_apiserver_requests_total/ && $NF > 0 {
+    printf "%s%s=%s", sep, $3 ($5 == "true" ? "(dry)" : ""), $NF; sep = " " }'
+}
+# requests_since "BEFORE": per-verb differences of two requests outputs.
+requests_since() {
+  awk -v before="$1" -v after="$(requests)" 'BEGIN {
+    n = split(before, b, " "); for (i = 1; i <= n; i++) { split(b[i], kv, "="); old[kv[1]] = kv[2] }
+    n = split(after, a, " "); for (i = 1; i <= n; i++) { split(a[i], kv, "=");
+      d = kv[2] - old[kv[1]]; if (d > 0) { printf "%s%s=%d", sep, kv[1], d; sep = " " } } }'
+}
+
+# app MANIFEST INDEX CPU: the four objects of Flux's benchmark app (podinfo 6.5.3).
+app() {
+  local n="podinfo-$1" cpu=$2
+  cat <<YAML
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: $n
+  labels:
+    app.kubernetes.io/name: $n
+    app.kubernetes.io/version: 6.5.3
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: $n
+  labels:
+    app.kubernetes.io/name: $n
+    app.kubernetes.io/version: 6.5.3
+spec:
+  type: ClusterIP
+  ports:
+  - port: 9898
+    targetPort: http
+    protocol: TCP
+    name: http
+  - port: 9999
+    targetPort: grpc
+    protocol: TCP
+    name: grpc
+  selector:
+    app.kubernetes.io/name: $n
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: $n
+  labels:
+    app.kubernetes.io/name: $n
+    app.kubernetes.io/version: 6.5.3
+spec:
+  replicas: 0
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: $n
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: $n
+      annotations:
+        prometheus.io/scrape: "true"
+        prometheus.io/port: "9898"
+    spec:
+      terminationGracePeriodSeconds: 30
+      serviceAccountName: $n
+      containers:
+      - name: podinfo
+        image: ghcr.io/stefanprodan/podinfo:6.5.3
+        imagePullPolicy: IfNotPresent
+        command: [./podinfo, --port=9898, --port-metrics=9797, --grpc-port=9999, --level=info]
+        ports:
+        - {name: http, containerPort: 9898, protocol: TCP}
+        - {name: http-metrics, containerPort: 9797, protocol: TCP}
+        - {name: grpc, containerPort: 9999, protocol: TCP}
+        resources:
+          requests:
+            cpu: $cpu
+            memory: 16Mi
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: $n
+  labels:
+    app.kubernetes.io/name: $n
+    app.kubernetes.io/version: 6.5.3
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: $n.local
+    http:
+      paths:
+      - path: /
+        pathType: ImplementationSpecific
+        backend:
+          service:
+            name: $n
+            port:
+              number: 9898
+YAML
+}
+
+# flux_objects N REPO: the namespaces, the GitRepository and N Kustomizations.
+flux_objects() {
+  cat <<YAML
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: flux-system
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: benchmark
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 60m
+  url: file://$2
+  ref:
+    branch: main
+YAML
+  for ((i = 0; i < $1; i++)); do
+    cat <<YAML
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: podinfo-$i
+  namespace: flux-system
+spec:
+  interval: 60m
+  retryInterval: 2m
+  timeout: 1m
+  path: ./apps/podinfo-$i
+  prune: true
+  wait: true
+  targetNamespace: benchmark
+  sourceRef:
+    kind: GitRepository
+    name: podinfo
+YAML
+  done
+}
+
+# watch_start NAME kubectl-get-args...: `kubectl get -w` through $DIR/NAME.fifo, opened for
+# reading as $WATCH_FD. Its first lines are the current state.
+watch_start() {
+  local name=$1
+  shift
+  mkfifo "$DIR/$name.fifo"
+  kubectl get "$@" -w >"$DIR/$name.fifo" 2>"$DIR/$name.err" &
+  PIDS+=($!)
+  exec {WATCH_FD}<"$DIR/$name.fifo"
+}
+
+run_size() {
+  local n=$1
+  DIR=$WORK/n$n
+  mkdir -p "$DIR"
+  export KUBECONFIG=$DIR/kubeconfig
+  "$PLUMB" cluster --port 0 --kubeconfig "$KUBECONFIG" >"$DIR/cluster.log" 2>&1 &
+  PIDS+=($!)
+  until [ -s "$KUBECONFIG" ] && kubectl get --raw /readyz >/dev/null 2>&1; do sleep 0.1; done
+
+  local repo=$DIR/repo
+  git init -q -b main "$repo"
+  for ((i = 0; i < n; i++)); do
+    mkdir -p "$repo/apps/podinfo-$i"
+    app "$i" 1m >"$repo/apps/podinfo-$i/podinfo.yaml"
+  done
+  git -C "$repo" add -A && git -C "$repo" commit -qm "$n apps"
+
+  # The CRDs (the controller installs them), then the Flux objects, before the clock starts.
+  "$PLUMB" controller --once --cache-dir "$DIR/cache" >/dev/null
+  flux_objects "$n" "$repo" >"$DIR/flux.yaml"
+  kubectl apply --server-side -f "$DIR/flux.yaml" >/dev/null
+
+  # All Ready: one watch, counting the Kustomizations whose Ready is True.
+  watch_start ks -n flux-system kustomizations.kustomize.toolkit.fluxcd.io \
+    -o 'jsonpath={.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\n"}'
+  local t0 t1 ready_us before
+  before=$(requests)
+  t0=$(now)
+  "$PLUMB" controller --cache-dir "$DIR/cache" --webhook-port 0 ${WORKERS:+--workers "$WORKERS"} \
+    >"$DIR/controller.log" 2>&1 &
+  local controller=$!
+  PIDS+=($controller)
+  local perf=""
+  if [ -n "${PERF:-}" ]; then  # PERF=FILE: perf record of the controller and server until all Ready
+    perf record -q -g -F 999 -o "$PERF.$n" -p "$controller,${PIDS[0]}" >/dev/null 2>&1 &
+    perf=$!
+  fi
+  local -A ready=()
+  local name status count=0
+  while [ "$count" -lt "$n" ] && read -r name status <&"$WATCH_FD"; do
+    [ -n "$name" ] || continue
+    if [ "$status" = True ]; then
+      [ -n "${ready[$name]:-}" ] || { ready[$name]=1; count=$((count + 1)); }
+    elif [ -n "${ready[$name]:-}" ]; then
+      unset "ready[$name]"
+      count=$((count - 1))
+    fi
+  done
+  t1=$(now)
+  [ "$count" -eq "$n" ] || die "the watch ended with $count of $n Kustomizations Ready"
+  [ -z "$perf" ] || { kill -INT "$perf"; wait "$perf" || true; }
+  exec {WATCH_FD}<&-
+  ready_us=$((t1 - t0))
+  local hwm cluster_hwm
+  hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$controller/status")
+  echo "N=$n: all Ready: controller CPU $(cpu "$controller") s, server CPU $(cpu "${PIDS[0]}") s" \
+    "(both since their start); requests: $(requests_since "$before")" >&2
+
+  # Commit → applied: one app's cpu request changes; a webhook call; watched until visible.
+  local hook
+  hook=$(grep -o "http://127.0.0.1:[0-9]*" "$DIR/controller.log" | head -1)/hook
+  app 1 2m >"$repo/apps/podinfo-1/podinfo.yaml"
+  git -C "$repo" commit -qam "podinfo-1: 2m"
+  watch_start deploy -n benchmark deploy/podinfo-1 \
+    -o 'jsonpath={.spec.template.spec.containers[0].resources.requests.cpu}{"\n"}'
+  read -r _ <&"$WATCH_FD"  # the current state
+  t0=$(now)
+  curl -sf -X POST "$hook/flux-system/podinfo" >/dev/null
+  grep -m1 -qx 2m <&"$WATCH_FD"
+  t1=$(now)
+  exec {WATCH_FD}<&-
+  local commit_us=$((t1 - t0))
+
+  # Delete → restored: from the DELETED event to the ADDED event of a new Deployment.
+  watch_start restore -n benchmark deploy/podinfo-2 --output-watch-events \
+    -o 'jsonpath={.type}{" "}{.object.metadata.uid}{"\n"}'
+  local line uid=""
+  read -r line <&"$WATCH_FD"
+  uid=${line#* }
+  kubectl -n benchmark delete deploy podinfo-2 --wait=false >/dev/null
+  while read -r line <&"$WATCH_FD"; do
+    [ "${line%% *}" = DELETED ] && { t0=$(now); continue; }
+    [ "${line#* }" != "$uid" ] && [ "${line%% *}" != DELETED ] && { t1=$(now); break; }
+  done
+  exec {WATCH_FD}<&-
+  local restore_us=$((t1 - t0))
+  cluster_hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/${PIDS[0]}/status")
+
+  ROWS+=("$(printf '| %5d | %8s s | %6s MB | %7s ms | %7s ms | %6s MB |' "$n" "$(secs "$ready_us")" \
+    "$hwm" "$(ms "$commit_us")" "$(ms "$restore_us")" "$cluster_hwm")")
+  echo "N=$n: all Ready after $(secs "$ready_us") s, controller peak ${hwm} MB;" \
+    "commit→applied $(ms "$commit_us") ms; delete→restored $(ms "$restore_us") ms" >&2
+  stop_all
+}
+
+ROWS=()
+for n in "${SIZES[@]}"; do run_size "$n"; done
+echo "|     N | all Ready  | ctl peak  | commit→applied | delete→restored | server peak |"
+echo "|------:|-----------:|----------:|-----------:|-----------:|----------:|"
+printf '%s\n' "${ROWS[@]}"
