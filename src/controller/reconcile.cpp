@@ -179,11 +179,43 @@ Result<void> install_flux_crds(kube::Client& client) {
   return {};
 }
 
+namespace {
+
+std::string written_key(const kube::Resource& resource, std::string_view ns,
+                        std::string_view name) {
+  std::string key = resource.name;
+  key.append("/").append(ns).append("/").append(name);
+  return key;
+}
+
+}  // namespace
+
 Result<void> Reconcilers::write_status(const kube::Resource& resource, const Node& object,
                                        Node status) {
-  TRY(m_client.apply_status(resource, status_object(resource, object, std::move(status)),
-                            k_manager));
+  Node written = TRY(m_client.apply_status(
+      resource, status_object(resource, object, std::move(status)), k_manager));
+  std::lock_guard lock(m_written_mutex);
+  m_written[written_key(resource, object.string_at({"metadata", "namespace"}),
+                        object.string_at({"metadata", "name"}))] =
+      std::string(written.string_at({"metadata", "resourceVersion"}));
   return {};
+}
+
+Result<std::optional<Node>> Reconcilers::read(const kube::Resource& resource,
+                                              const std::string& ns, const std::string& name) {
+  if (m_cache && m_cache->follows(resource, ns)) {
+    std::optional<Node> cached = m_cache->get(resource, ns, name);
+    std::lock_guard lock(m_written_mutex);
+    auto written = m_written.find(written_key(resource, ns, name));
+    // Read your writes: a status computed from an older one would drop what the last write
+    // added (the inventory the next prune needs). The cache is up to date when it holds the
+    // version we wrote; any other version may be older, and is fetched.
+    if (written == m_written.end()
+            ? cached.has_value()
+            : cached && cached->string_at({"metadata", "resourceVersion"}) == written->second)
+      return cached;
+  }
+  return m_client.get(resource, ns, name);
 }
 
 Result<source::GitAuth> Reconcilers::auth_from_secret(const std::string& ns,
@@ -208,7 +240,7 @@ Result<source::GitAuth> Reconcilers::auth_from_secret(const std::string& ns,
 }
 
 Result<std::string> Reconcilers::reconcile_source(const std::string& ns, const std::string& name) {
-  auto object = TRY(m_client.get(k_git_repositories, ns, name));
+  auto object = TRY(read(k_git_repositories, ns, name));
   if (!object) return std::string();
   int64_t generation = object->at_path({"metadata", "generation"})
                            ? object->at_path({"metadata", "generation"})->as_int()
@@ -274,7 +306,7 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
                                                                   const std::string& name,
                                                                   HealthWait health_wait,
                                                                   std::string* failure_reason) {
-  auto object = TRY(m_client.get(k_kustomizations, ns, name));
+  auto object = TRY(read(k_kustomizations, ns, name));
   KustomizationOutcome outcome;
   if (!object) return outcome;
   int64_t generation = generation_of(*object);
@@ -296,14 +328,13 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
     return outcome;
   }
   for (const NamespacedName& dep : spec->depends_on) {
-    auto other = TRY(m_client.get(k_kustomizations, dep.namespace_, dep.name));
+    auto other = TRY(read(k_kustomizations, dep.namespace_, dep.name));
     if (!other || !is_ready(*other)) {
       return failed("DependencyNotReady",
                     Error("dependency '" + dep.namespace_ + "/" + dep.name + "' is not ready"));
     }
   }
-  auto source =
-      TRY(m_client.get(k_git_repositories, spec->source_ref.namespace_, spec->source_ref.name));
+  auto source = TRY(read(k_git_repositories, spec->source_ref.namespace_, spec->source_ref.name));
   std::string revision(source ? source->string_at({"status", "artifact", "revision"}) : "");
   if (revision.empty()) {
     return failed("ArtifactFailed",
@@ -345,6 +376,7 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
 
   sync::SyncOptions options;
   options.recreate = spec->force ? sync::Recreate::yes : sync::Recreate::no;
+  options.live_cache = m_cache;
   sync::Syncer syncer(m_client, options);
   outcome.result = syncer.apply(*plan);
   if (outcome.result.ok() && m_on_applied) m_on_applied(ns, name, *plan);
@@ -401,7 +433,7 @@ Result<sync::SyncResult> Reconcilers::garbage_collect(const Node& object) {
 Result<void> Reconcilers::finish_kustomization(const std::string& ns, const std::string& name,
                                                const KustomizationOutcome& outcome,
                                                const std::string& health_error) {
-  auto object = TRY(m_client.get(k_kustomizations, ns, name));
+  auto object = TRY(read(k_kustomizations, ns, name));
   if (!object) return {};
   int64_t generation = generation_of(*object);
   Node status = object->find("status") ? *object->find("status") : Node::map();

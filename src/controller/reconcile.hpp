@@ -19,6 +19,7 @@
 #include "controller/render_cache.hpp"
 #include "core/error.hpp"
 #include "kube/client.hpp"
+#include "kube/watch_cache.hpp"
 #include "source/git.hpp"
 #include "sync/plan.hpp"
 #include "sync/result.hpp"
@@ -80,8 +81,15 @@ inline constexpr std::string_view k_requested_at = "reconcile.fluxcd.io/requeste
 
 class Reconcilers {
  public:
-  Reconcilers(kube::Client& client, SourceCache& sources, AppliedHook on_applied = {})
-      : m_client(client), m_sources(sources), m_on_applied(std::move(on_applied)) {}
+  // With a cache (the controller's watches), Flux objects and the live objects of the
+  // resources it follows are read from it instead of being fetched; a Flux object whose
+  // status this reconciler wrote is read from the cache only once the cache holds that write.
+  Reconcilers(kube::Client& client, SourceCache& sources, AppliedHook on_applied = {},
+              const kube::WatchCache* cache = nullptr)
+      : m_client(client),
+        m_sources(sources),
+        m_on_applied(std::move(on_applied)),
+        m_cache(cache) {}
 
   // Fetches the repository when its remote moved; status.artifact.revision names the commit.
   Result<std::string> reconcile_source(const std::string& ns, const std::string& name);
@@ -101,6 +109,9 @@ class Reconcilers {
  private:
   Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
   Result<void> write_status(const kube::Resource& resource, const Node& object, Node status);
+  // A Flux object, from the cache when it is fresh enough (see the constructor), else GET.
+  Result<std::optional<Node>> read(const kube::Resource& resource, const std::string& ns,
+                                   const std::string& name);
 
   Result<std::vector<sync::PlannedObject>> health_targets(const KustomizationSpec& spec,
                                                           const std::string& ns,
@@ -110,6 +121,10 @@ class Reconcilers {
   SourceCache& m_sources;
   AppliedHook m_on_applied;
   RenderCache m_renders;
+  const kube::WatchCache* m_cache;
+  std::mutex m_written_mutex;
+  // The resourceVersion of the last status written, by "plural/namespace/name".
+  std::map<std::string, std::string> m_written;
 };
 
 template <typename Fn>

@@ -67,6 +67,17 @@ std::optional<Node> WatchCache::get(const Resource& resource, std::string_view n
   return std::nullopt;
 }
 
+bool WatchCache::follows(const Resource& resource, std::string_view ns) const {
+  std::lock_guard lock(m_mutex);
+  std::string_view wanted = resource.namespaced ? ns : "";
+  for (const auto& [id, stream] : m_streams) {
+    const Resource& r = stream->resource;
+    if (r.name != resource.name || r.group != resource.group || !stream->synced) continue;
+    if (stream->ns.empty() || stream->ns == wanted) return true;
+  }
+  return false;
+}
+
 std::vector<Node> WatchCache::list(const Resource& resource, std::string_view ns) const {
   std::lock_guard lock(m_mutex);
   std::map<std::string_view, const Node*> found;  // streams may overlap: one entry per object

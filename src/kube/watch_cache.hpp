@@ -37,6 +37,10 @@ class WatchCache {
   std::optional<Node> get(const Resource& resource, std::string_view ns,
                           std::string_view name) const;
 
+  // Whether the cache follows resource in ns (a stream of that namespace or of all of them,
+  // its initial list done): then get() answers for it, nullopt meaning "does not exist".
+  bool follows(const Resource& resource, std::string_view ns) const;
+
   // Every cached object of resource (in ns, or in all namespaces for "").
   std::vector<Node> list(const Resource& resource, std::string_view ns = {}) const;
 

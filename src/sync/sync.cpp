@@ -6,7 +6,6 @@
 #include <set>
 #include <thread>
 
-#include "kube/watch_cache.hpp"
 #include "sync/fields.hpp"
 #include "sync/health.hpp"
 #include "sync/policy.hpp"
@@ -49,8 +48,13 @@ Result<std::vector<std::optional<Node>>> Syncer::fetch_live(
     std::span<const PlannedObject> objects) {
   std::vector<std::optional<Node>> live(objects.size());
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> groups;
+  const kube::WatchCache* cache = m_options.live_cache;
   for (size_t i = 0; i < objects.size(); ++i) {
     const PlannedObject& o = objects[i];
+    if (cache && cache->follows(o.resource, o.ref.namespace_)) {
+      live[i] = cache->get(o.resource, o.ref.namespace_, o.ref.name);
+      continue;
+    }
     groups[{kube::resource_path(o.resource, o.ref.namespace_, ""), o.ref.namespace_}].push_back(i);
   }
   std::vector<std::pair<std::string, std::vector<size_t>>> singles;

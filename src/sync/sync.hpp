@@ -11,6 +11,7 @@
 
 #include "core/object_ref.hpp"
 #include "kube/client.hpp"
+#include "kube/watch_cache.hpp"
 #include "sync/plan.hpp"
 #include "sync/result.hpp"
 
@@ -23,6 +24,11 @@ struct SyncOptions {
   Recreate recreate = Recreate::no;
   kube::DryRun dry_run = kube::DryRun::no;
   int concurrency = 8;  // requests in flight while applying one kind
+  // Where live objects are read before applying: from this cache for the resources it
+  // follows (a controller watches what it applied), else from the API server. A cache that
+  // lags behind costs at most a needless apply, or a skipped one that its next watch event
+  // repairs.
+  const kube::WatchCache* live_cache = nullptr;
 };
 
 class Syncer {
