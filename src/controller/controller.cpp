@@ -88,6 +88,10 @@ struct Controller::Tracked {
   std::vector<std::string> depends;  // kustomizations: queue keys of dependsOn
   Duration interval{60s};
   Duration retry_interval{60s};
+  // Sources without a revision yet: whether the last fetch failed. Until a revision arrives
+  // (or a fetch fails), the Kustomizations that would find no artifact wait here.
+  bool fetch_failed = false;
+  std::set<std::string> waiting;
 };
 
 struct Controller::Applied {
@@ -130,11 +134,13 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
     : m_client(client),
       m_options(std::move(options)),
       m_sources(m_options.cache_dir),
-      m_reconcilers(client, m_sources,
-                    [this](const std::string& ns, const std::string& name, const sync::Plan& plan) {
-                      track_applied(queue_key(k_kustomization_kind, ns, name), plan);
-                    }),
       m_cache(client),
+      m_reconcilers(
+          client, m_sources,
+          [this](const std::string& ns, const std::string& name, const sync::Plan& plan) {
+            track_applied(queue_key(k_kustomization_kind, ns, name), plan);
+          },
+          &m_cache),
       m_scheduler(m_options.jitter) {}
 
 Controller::~Controller() {
@@ -221,8 +227,10 @@ void Controller::on_flux_object(const kube::WatchEvent& event, bool is_source) {
   std::string name(object.string_at({"metadata", "name"}));
   std::string key = queue_key(is_source ? k_source_kind : k_kustomization_kind, ns, name);
   if (event.type == "DELETED") {
+    std::set<std::string> waiting;
     {
       std::lock_guard lock(m_mutex);
+      if (auto it = m_tracked.find(key); it != m_tracked.end()) waiting.swap(it->second->waiting);
       m_tracked.erase(key);
       m_scheduler.forget(key);
       if (!is_source) {
@@ -232,6 +240,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, bool is_source) {
       }
     }
     if (!is_source) m_queue.add(queue_key(k_deleted_kind, ns, name));
+    for (const std::string& k : waiting)
+      m_queue.add(k);
     return;
   }
   std::vector<std::string> to_queue;
@@ -258,6 +268,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, bool is_source) {
           if (!other->is_source && other->source_key == key && !other->suspended)
             to_queue.push_back(other_key);
         }
+        to_queue.insert(to_queue.end(), t.waiting.begin(), t.waiting.end());
+        t.waiting.clear();
       }
       t.revision = std::move(revision);
     } else {
@@ -384,6 +396,14 @@ void Controller::process_source(const std::string& ns, const std::string& name) 
   std::lock_guard lock(m_mutex);
   auto it = m_tracked.find(key);
   if (it == m_tracked.end()) return;
+  // A successful fetch releases the waiting Kustomizations through the watch event of the
+  // revision it wrote; a failed one has no revision to wait for.
+  it->second->fetch_failed = !revision;
+  if (!revision) {
+    for (const std::string& k : it->second->waiting)
+      m_queue.add(k);
+    it->second->waiting.clear();
+  }
   if (it->second->suspended) return;
   if (!revision) {
     say(key + ": fetch failed: " + revision.error().message());
@@ -406,9 +426,14 @@ void Controller::process_kustomization(const std::string& ns, const std::string&
     auto it = m_tracked.find(key);
     if (it == m_tracked.end()) return;
     object = it->second->object;
-  }
-  {
-    std::lock_guard lock(m_mutex);
+    // A source still on its first fetch: reconciling now could only fail with "artifact not
+    // found". Its revision (or its failure) queues this Kustomization again.
+    auto source = m_tracked.find(it->second->source_key);
+    if (source != m_tracked.end() && source->second->revision.empty() &&
+        !source->second->fetch_failed && !source->second->suspended) {
+      source->second->waiting.insert(key);
+      return;
+    }
     m_busy[key];
   }
   std::string reason;

@@ -106,8 +106,8 @@ class Controller {
   kube::Client& m_client;
   ControllerOptions m_options;
   SourceCache m_sources;
+  kube::WatchCache m_cache;  // before m_reconcilers, which read from it
   Reconcilers m_reconcilers;
-  kube::WatchCache m_cache;
   // "GitRepository/ns/name", "Kustomization/ns/name", "Health/ns/name", "Deleted/ns/name"
   WorkQueue m_queue;
   WorkQueue m_drift_queue;  // object keys

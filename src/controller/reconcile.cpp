@@ -10,6 +10,7 @@
 #include "core/recording_fs.hpp"
 #include "core/yaml.hpp"
 #include "render/render_path.hpp"
+#include "sync/health.hpp"
 #include "sync/plan.hpp"
 #include "sync/sync.hpp"
 
@@ -201,8 +202,8 @@ Result<void> Reconcilers::write_status(const kube::Resource& resource, const Nod
   return {};
 }
 
-Result<std::optional<Node>> Reconcilers::read(const kube::Resource& resource,
-                                              const std::string& ns, const std::string& name) {
+Result<std::optional<Node>> Reconcilers::read(const kube::Resource& resource, const std::string& ns,
+                                              const std::string& name) {
   if (m_cache && m_cache->follows(resource, ns)) {
     std::optional<Node> cached = m_cache->get(resource, ns, name);
     std::lock_guard lock(m_written_mutex);
@@ -389,6 +390,12 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
   outcome.timeout = spec->timeout;
   outcome.health_targets = std::move(*targets);
   outcome.plan = std::move(*plan);
+  if (!outcome.health_targets.empty() && health_wait == HealthWait::deferred &&
+      healthy_without_changes(outcome)) {
+    // Nothing was written and every target is Current: there is no wait to report (Ready
+    // does not flap to Unknown for a revision that changes nothing here).
+    outcome.health_targets.clear();
+  }
   if (!outcome.health_targets.empty()) {
     if (health_wait == HealthWait::deferred) {
       set_condition(status, "Reconciling", true, "Progressing",
@@ -414,6 +421,19 @@ Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::str
   mark_handled(status, *object);
   TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
   return outcome;
+}
+
+bool Reconcilers::healthy_without_changes(const KustomizationOutcome& outcome) const {
+  if (!m_cache) return false;
+  for (const sync::ObjectResult& o : outcome.result.objects) {
+    if (o.action == sync::Action::created || o.action == sync::Action::configured) return false;
+  }
+  for (const sync::PlannedObject& o : outcome.health_targets) {
+    if (!m_cache->follows(o.resource, o.ref.namespace_)) return false;
+    auto live = m_cache->get(o.resource, o.ref.namespace_, o.ref.name);
+    if (!live || sync::health_of(*live).health != sync::Health::current) return false;
+  }
+  return true;
 }
 
 Result<sync::SyncResult> Reconcilers::garbage_collect(const Node& object) {

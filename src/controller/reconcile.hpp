@@ -56,7 +56,9 @@ class SourceCache {
 
 // What a Kustomization reconcile did. With HealthWait::deferred and objects to judge, the
 // status is left Ready=Unknown ("Progressing") and health_targets say what the caller must
-// watch before calling finish_kustomization.
+// watch before calling finish_kustomization — unless the sync wrote nothing and the cache
+// already shows every target Current: then Ready=True is written at once and health_targets
+// is empty.
 struct KustomizationOutcome {
   sync::SyncResult result;
   std::string revision;
@@ -86,10 +88,7 @@ class Reconcilers {
   // status this reconciler wrote is read from the cache only once the cache holds that write.
   Reconcilers(kube::Client& client, SourceCache& sources, AppliedHook on_applied = {},
               const kube::WatchCache* cache = nullptr)
-      : m_client(client),
-        m_sources(sources),
-        m_on_applied(std::move(on_applied)),
-        m_cache(cache) {}
+      : m_client(client), m_sources(sources), m_on_applied(std::move(on_applied)), m_cache(cache) {}
 
   // Fetches the repository when its remote moved; status.artifact.revision names the commit.
   Result<std::string> reconcile_source(const std::string& ns, const std::string& name);
@@ -109,6 +108,8 @@ class Reconcilers {
  private:
   Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
   Result<void> write_status(const kube::Resource& resource, const Node& object, Node status);
+  // True when the sync wrote nothing and the cache shows every health target Current.
+  bool healthy_without_changes(const KustomizationOutcome& outcome) const;
   // A Flux object, from the cache when it is fresh enough (see the constructor), else GET.
   Result<std::optional<Node>> read(const kube::Resource& resource, const std::string& ns,
                                    const std::string& name);

@@ -1,0 +1,238 @@
+// The continuous controller and the reconcilers against the embedded API server and a real
+// git repository: what they read from the watch cache instead of the API server, the order of
+// a source's first fetch and its Kustomizations, Ready that does not flap for a revision that
+// changes nothing, and the inventory a prune relies on when the cache lags behind.
+#include "controller/controller.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <span>
+#include <thread>
+
+#include "controller/conditions.hpp"
+#include "core/yaml.hpp"
+#include "localcluster/cluster.hpp"
+#include "source/git_repo.hpp"
+
+namespace plumb::controller {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string config_map(std::string_view name) {
+  return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + std::string(name) +
+         "\ndata:\n  k: v\n";
+}
+
+// Polls until done() or 20 s; false on timeout.
+template <typename Fn>
+bool eventually(Fn done) {
+  for (auto deadline = std::chrono::steady_clock::now() + 20s;
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms)) {
+    if (done()) return true;
+  }
+  return false;
+}
+
+class ControllerTest : public source::GitRepoTest {
+ protected:
+  void SetUp() override {
+    GitRepoTest::SetUp();
+    auto started = localcluster::Cluster::start({.port = 0, .kubeconfig = m_dir + "/kubeconfig"});
+    ASSERT_TRUE(started) << started.error().message();
+    cluster = std::move(*started);
+    // The controller's client, whose requests the tests count, and the test's own.
+    client = kube::Client::connect({.kubeconfig = m_dir + "/kubeconfig"}).value();
+    probe = kube::Client::connect({.kubeconfig = m_dir + "/kubeconfig"}).value();
+    ASSERT_TRUE(install_flux_crds(*probe));
+    apply_yaml("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n");
+    apply_yaml("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n");
+  }
+  void TearDown() override {
+    controller.reset();
+    client.reset();
+    probe.reset();
+    if (cluster) cluster->stop();
+    GitRepoTest::TearDown();
+  }
+
+  void apply_yaml(const std::string& text) {
+    Node object = parse_yaml(text, "test").value();
+    auto resource =
+        probe->resource_for(object.string_at({"apiVersion"}), object.string_at({"kind"}));
+    ASSERT_TRUE(resource) << resource.error().message();
+    auto applied = probe->apply(*resource, object, "test", kube::Force::yes, kube::DryRun::no);
+    ASSERT_TRUE(applied) << applied.error().message();
+  }
+  void apply_source(const std::string& url) {
+    apply_yaml(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n"
+        "  name: repo\n  namespace: flux-system\nspec:\n  interval: 60m\n  url: " +
+        url + "\n  ref:\n    branch: main\n");
+  }
+  // A Kustomization of apps/NAME (prune, wait) into the namespace "apps".
+  void apply_kustomization(const std::string& name) {
+    apply_yaml(
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+        "  name: " +
+        name + "\n  namespace: flux-system\nspec:\n  interval: 60m\n  path: ./apps/" + name +
+        "\n  prune: true\n  wait: true\n  targetNamespace: apps\n"
+        "  sourceRef:\n    kind: GitRepository\n    name: repo\n");
+  }
+  // One commit with a ConfigMap per app, the source and a Kustomization per app; the commit.
+  std::string commit_apps(const std::vector<std::string>& names) {
+    for (const std::string& n : names)
+      write("apps/" + n + "/cm.yaml", config_map(n));
+    std::string head = commit("apps");
+    apply_source("file://" + m_repo);
+    for (const std::string& n : names)
+      apply_kustomization(n);
+    return head;
+  }
+  std::optional<Node> kustomization(const std::string& name) {
+    return probe->get(k_kustomizations, "flux-system", name).value();
+  }
+  bool ready_at(const std::string& name, const std::string& revision) {
+    auto ks = kustomization(name);
+    return ks && is_ready(*ks) &&
+           ks->string_at({"status", "lastAppliedRevision"}) == "main@sha1:" + revision;
+  }
+  bool all_ready_at(const std::vector<std::string>& names, const std::string& revision) {
+    for (const std::string& n : names)
+      if (!ready_at(n, revision)) return false;
+    return true;
+  }
+  // "STATUS REASON" of the Ready condition, "" without one.
+  std::string ready_reason(const std::string& name) {
+    auto ks = kustomization(name);
+    const Node* conditions = ks ? ks->at_path({"status", "conditions"}) : nullptr;
+    for (const Node& c : conditions ? conditions->items() : std::span<const Node>()) {
+      if (c.string_at({"type"}) == "Ready")
+        return std::string(c.string_at({"status"})) + " " + std::string(c.string_at({"reason"}));
+    }
+    return "";
+  }
+  bool config_map_exists(const std::string& name) {
+    static const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
+    return probe->get(k_config_maps, "apps", name).value().has_value();
+  }
+
+  void start_controller() {
+    controller = std::make_unique<Controller>(
+        *client, ControllerOptions{.cache_dir = m_dir + "/cache",
+                                   .event = [this](const Node&, bool warning,
+                                                   const std::string& reason, const std::string&) {
+                                     std::lock_guard lock(events_mutex);
+                                     events.push_back((warning ? "Warning " : "Normal ") + reason);
+                                   }});
+    ASSERT_TRUE(controller->start());
+  }
+  std::vector<std::string> recorded() {
+    std::lock_guard lock(events_mutex);
+    return events;
+  }
+
+  std::unique_ptr<localcluster::Cluster> cluster;
+  std::unique_ptr<kube::Client> client;
+  std::unique_ptr<kube::Client> probe;
+  std::unique_ptr<Controller> controller;
+  std::mutex events_mutex;
+  std::vector<std::string> events;
+};
+
+std::vector<std::string> app_names(int n) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i)
+    names.push_back("app-" + std::to_string(i));
+  return names;
+}
+
+TEST_F(ControllerTest, KustomizationsWaitForTheirSourcesFirstFetchAndReadFromTheCache) {
+  const std::vector<std::string> names = app_names(12);
+  std::string head = commit_apps(names);
+  start_controller();
+  ASSERT_TRUE(eventually([&] { return all_ready_at(names, head); }));
+  // No Kustomization was reconciled before its source had a revision: nothing failed.
+  for (const std::string& e : recorded())
+    EXPECT_EQ(e.find("Warning"), std::string::npos) << e;
+  // Reads: discovery, the initial lists, a few GETs before a watch is synced. Flux objects and
+  // the live objects come from the watch cache (fetching them took 8 reads per Kustomization).
+  EXPECT_LT(client->counts().reads, 3 * names.size());
+  // Writes: per Kustomization its ConfigMap, Ready=Unknown while health is judged, Ready=True.
+  EXPECT_LE(client->counts().writes, 2 + 3 * names.size());
+}
+
+TEST_F(ControllerTest, AFailedFirstFetchReleasesTheKustomizationsWaitingForIt) {
+  apply_source("file://" + m_dir + "/no-such-repository");
+  apply_kustomization("app-0");
+  start_controller();
+  // The fetch failed; the Kustomization that waited for it says why it has nothing to apply.
+  EXPECT_TRUE(eventually([&] { return ready_reason("app-0") == "False ArtifactFailed"; }));
+}
+
+TEST_F(ControllerTest, ARevisionThatChangesNothingKeepsReadyTrue) {
+  const std::vector<std::string> names = app_names(3);
+  std::string first = commit_apps(names);
+  start_controller();
+  ASSERT_TRUE(eventually([&] { return all_ready_at(names, first); }));
+
+  // Every status the Kustomizations go through from now on.
+  kube::WatchCache watch(*probe);
+  ASSERT_TRUE(watch.watch(k_kustomizations, "flux-system"));
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::string>> seen;  // name → Ready statuses
+  watch.subscribe([&](const kube::WatchEvent& event, const kube::Resource&) {
+    std::string ready = "missing";
+    if (const Node* conditions = event.object.at_path({"status", "conditions"})) {
+      for (const Node& c : conditions->items())
+        if (c.string_at({"type"}) == "Ready") ready = std::string(c.string_at({"status"}));
+    }
+    std::lock_guard lock(mutex);
+    seen[std::string(event.object.string_at({"metadata", "name"}))].push_back(ready);
+  });
+  write("README.md", "nothing the apps read\n");
+  std::string second = commit("readme");
+  ASSERT_TRUE(controller->refresh_source("flux-system", "repo"));
+  ASSERT_TRUE(eventually([&] { return all_ready_at(names, second); }));
+  watch.stop();
+  std::lock_guard lock(mutex);
+  for (const std::string& n : names) {
+    // One status write: Ready=True at the new revision, never Unknown in between.
+    EXPECT_EQ(seen[n], std::vector<std::string>{"True"}) << n;
+  }
+}
+
+// A prune needs the inventory the last reconcile wrote. A cache that has not seen that write
+// yet (here: one stopped before it) must not hand the reconciler an older status.
+TEST_F(ControllerTest, PruneUsesTheInventoryJustWrittenWhenTheCacheLags) {
+  write("apps/app-0/a.yaml", config_map("a"));
+  write("apps/app-0/b.yaml", config_map("b"));
+  commit("a and b");
+  apply_source("file://" + m_repo);
+  apply_kustomization("app-0");
+  kube::WatchCache frozen(*client);
+  ASSERT_TRUE(frozen.watch(k_kustomizations, ""));
+  ASSERT_TRUE(frozen.watch(k_git_repositories, ""));
+  frozen.stop();  // it keeps the objects as they were, without status
+  SourceCache sources(m_dir + "/cache");
+  Reconcilers reconcilers(*client, sources, {}, &frozen);
+  ASSERT_TRUE(reconcilers.reconcile_source("flux-system", "repo"));
+  ASSERT_TRUE(reconcilers.reconcile_kustomization("flux-system", "app-0"));
+  ASSERT_TRUE(config_map_exists("a") && config_map_exists("b"));
+
+  std::filesystem::remove(m_repo + "/apps/app-0/b.yaml");
+  std::string head = commit("b removed");
+  ASSERT_TRUE(reconcilers.reconcile_source("flux-system", "repo"));
+  auto outcome = reconcilers.reconcile_kustomization("flux-system", "app-0");
+  ASSERT_TRUE(outcome) << outcome.error().message();
+  EXPECT_EQ(outcome->revision, "main@sha1:" + head);
+  EXPECT_TRUE(config_map_exists("a"));
+  EXPECT_FALSE(config_map_exists("b"));
+}
+
+}  // namespace
+}  // namespace plumb::controller
