@@ -32,6 +32,10 @@ constexpr const char* k_usage =
     "                      from $PLUMB_WEBHOOK_TOKEN and the GitHub secret from\n"
     "                      $PLUMB_GITHUB_SECRET are required when set\n"
     "  --cache-dir DIR     where git repositories are cached (default ~/.cache/plumb/git)\n"
+    "  --kube-api-qps F, --kube-api-burst N\n"
+    "                      client-side rate limit of API requests (0: none). Without them\n"
+    "                      500/s, burst 1000, lifted when the API server does flow control\n"
+    "                      itself (API Priority and Fairness), as Flux does\n"
     "  --kubeconfig FILE, --context NAME\n";
 
 std::string default_cache_dir() {
@@ -53,13 +57,30 @@ std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
 
 int run_once(kube::Client& client, const std::string& cache_dir);
 
+// The client's rate limit from --kube-api-qps / --kube-api-burst: given, it always applies.
+Result<kube::ClientOptions> client_options(const Flags& flags) {
+  kube::ClientOptions options;
+  if (!flags.has_value("--kube-api-qps") && !flags.has_value("--kube-api-burst")) return options;
+  options.server_flow_control = kube::ServerFlowControl::ignored;
+  try {
+    if (flags.has_value("--kube-api-qps")) options.qps = std::stod(flags.value("--kube-api-qps"));
+    if (flags.has_value("--kube-api-burst"))
+      options.burst = std::stoi(flags.value("--kube-api-burst"));
+  } catch (const std::exception&) {
+    return fail("--kube-api-qps and --kube-api-burst take numbers");
+  }
+  if (options.qps < 0 || options.burst < 1)
+    return fail("--kube-api-qps must be at least 0 and --kube-api-burst at least 1");
+  return options;
+}
+
 }  // namespace
 
 int controller_command(std::span<const std::string_view> args) {
-  FlagSpec spec{
-      .booleans = {"--once", "--help"},
-      .values = {"--kubeconfig", "--context", "--cache-dir", "--workers", "--webhook-port"},
-      .aliases = {{"-h", "--help"}}};
+  FlagSpec spec{.booleans = {"--once", "--help"},
+                .values = {"--kubeconfig", "--context", "--cache-dir", "--workers",
+                           "--webhook-port", "--kube-api-qps", "--kube-api-burst"},
+                .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb controller: %s\n\n", flags.error().message().c_str());
@@ -75,8 +96,13 @@ int controller_command(std::span<const std::string_view> args) {
       return 2;
     }
   }
+  auto limits = client_options(*flags);
+  if (!limits) {
+    std::fprintf(stderr, "plumb controller: %s\n", limits.error().message().c_str());
+    return 2;
+  }
   auto client = kube::Client::connect(
-      {.kubeconfig = flags->value("--kubeconfig"), .context = flags->value("--context")});
+      {.kubeconfig = flags->value("--kubeconfig"), .context = flags->value("--context")}, *limits);
   if (!client) {
     std::fprintf(stderr, "plumb controller: %s\n", client.error().message().c_str());
     return 1;

@@ -110,14 +110,15 @@ Client::Client(RestConfig config, std::unique_ptr<Transport> transport, ClientOp
       m_tokens(options.burst),
       m_last_refill(std::chrono::steady_clock::now()) {}
 
-Result<std::unique_ptr<Client>> Client::connect(const KubeconfigOptions& options) {
+Result<std::unique_ptr<Client>> Client::connect(const KubeconfigOptions& options,
+                                                ClientOptions client_options) {
   RestConfig config = TRY(load_rest_config(options));
   auto transport = make_curl_transport(config);
-  return std::make_unique<Client>(std::move(config), std::move(transport));
+  return std::make_unique<Client>(std::move(config), std::move(transport), client_options);
 }
 
 void Client::wait_for_rate_limit() {
-  if (m_options.qps <= 0) return;
+  if (m_options.qps <= 0 || m_limit_lifted) return;
   std::unique_lock lock(m_rate_mutex);
   for (;;) {
     auto now = std::chrono::steady_clock::now();
@@ -140,6 +141,9 @@ Result<HttpResponse> Client::send_with_retries(const HttpRequest& request) {
   for (int attempt = 0;; ++attempt) {
     wait_for_rate_limit();
     auto response = m_transport->send(request);
+    if (response && response->flow_control &&
+        m_options.server_flow_control == ServerFlowControl::lifts_limit)
+      m_limit_lifted = true;
     bool last = attempt >= m_options.max_retries;
     if (response && (!retryable_status(response->status) || last)) return response;
     if (!response && last) return response;

@@ -44,9 +44,19 @@ enum class Force : bool { no, yes };
 enum class DryRun : bool { no, yes };
 enum class Propagation { background, foreground, orphan };
 
+// What an API server that does flow control itself does to the client-side rate limit.
+enum class ServerFlowControl {
+  lifts_limit,  // no client-side limit once an answer shows it (Flux, controller-runtime)
+  ignored,      // the limit stays (it was asked for explicitly)
+};
+
 struct ClientOptions {
   double qps = 500;  // sustained requests per second; 0: no limit
   int burst = 1000;
+  // The client-side limit protects API servers without flow control. One that answers with
+  // API Priority and Fairness headers queues and rejects (429, retried) on its own, and the
+  // client-side limit would only slow a controller's necessary writes.
+  ServerFlowControl server_flow_control = ServerFlowControl::lifts_limit;
   int max_retries = 5;
   std::chrono::milliseconds first_backoff{100};
 };
@@ -69,10 +79,13 @@ struct WatchEvent {
 class Client {
  public:
   Client(RestConfig config, std::unique_ptr<Transport> transport, ClientOptions options = {});
-  static Result<std::unique_ptr<Client>> connect(const KubeconfigOptions& options);
+  static Result<std::unique_ptr<Client>> connect(const KubeconfigOptions& options,
+                                                 ClientOptions client_options = {});
 
   const RestConfig& config() const { return m_config; }
   const RequestCounts& counts() const { return m_counts; }
+  // True once an answer showed the server does flow control (and the limit was lifted).
+  bool rate_limit_lifted() const { return m_limit_lifted; }
 
   // The resource serving apiVersion/kind; discovery is read on first use and read again once
   // when a kind is unknown (it may come from a CRD created since). 404 when not served.
@@ -124,6 +137,7 @@ class Client {
   std::vector<Resource> m_resources;
   bool m_discovered = false;
 
+  std::atomic<bool> m_limit_lifted{false};
   std::mutex m_rate_mutex;
   double m_tokens = 0;
   std::chrono::steady_clock::time_point m_last_refill;

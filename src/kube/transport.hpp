@@ -30,6 +30,9 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
+  // The server classified the request for API Priority and Fairness (it answered with an
+  // X-Kubernetes-PF-FlowSchema-UID header): it does flow control itself.
+  bool flow_control = false;
 };
 
 // Called with each piece of a streamed body as it arrives; return false to stop reading.

@@ -1,5 +1,7 @@
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
 
 #include "kube/transport.hpp"
@@ -44,6 +46,18 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Notes whether the response carries API Priority and Fairness headers.
+size_t read_header(char* data, size_t size, size_t count, void* user) {
+  static constexpr std::string_view k_flow_schema = "x-kubernetes-pf-flowschema-uid:";
+  size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.size() >= k_flow_schema.size() &&
+      std::equal(k_flow_schema.begin(), k_flow_schema.end(), line.begin(),
+                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+    *static_cast<bool*>(user) = true;
+  return n;
+}
+
 int check_cancel(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
 }
@@ -55,14 +69,14 @@ class CurlTransport final : public Transport {
   Result<HttpResponse> send(const HttpRequest& request) override {
     HttpResponse response;
     BodySink sink{handle(), &response.body, nullptr};
-    response.status = TRY(perform(request, sink));
+    response.status = TRY(perform(request, sink, response.flow_control));
     return response;
   }
 
   Result<HttpResponse> stream(const HttpRequest& request, const ChunkHandler& on_chunk) override {
     HttpResponse response;
     BodySink sink{handle(), &response.body, &on_chunk};
-    response.status = TRY(perform(request, sink));
+    response.status = TRY(perform(request, sink, response.flow_control));
     return response;
   }
 
@@ -77,7 +91,7 @@ class CurlTransport final : public Transport {
     return handles.back().second.get();
   }
 
-  Result<long> perform(const HttpRequest& request, BodySink& sink) {
+  Result<long> perform(const HttpRequest& request, BodySink& sink, bool& flow_control) {
     CURL* curl = sink.curl;
     curl_easy_reset(curl);
     std::string url = m_config.server + request.target;
@@ -88,6 +102,8 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &flow_control);
     if (request.cancel) {
       curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
       curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_cancel);

@@ -131,10 +131,15 @@ void send_error(ResponseWriter& response, const ApiError& error) {
 }
 
 ApiServer::ApiServer(Registry& registry, Store& store, ApiServerOptions options)
-    : m_registry(registry), m_store(store), m_options(std::move(options)) {}
+    : m_registry(registry),
+      m_store(store),
+      m_options(std::move(options)),
+      m_flow_control(m_options.flow_control) {}
 
 void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
   const std::string& path = request.path;
+  response.add_header(std::string(k_flow_schema_header), m_flow_control.flow_schema_uid());
+  response.add_header(std::string(k_priority_level_header), m_flow_control.priority_level_uid());
   if (path == "/healthz" || path == "/livez" || path == "/readyz") {
     response.send(200, "text/plain; charset=utf-8", "ok");
     return;
@@ -148,6 +153,17 @@ void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
     error.code = 401;
     error.reason = "Unauthorized";
     error.message = "Unauthorized";
+    send_error(response, error);
+    return;
+  }
+  const bool long_running = is_true(request.param_or("watch", ""));  // watches take no seat
+  std::optional<FlowControl::Seat> seat = long_running ? std::nullopt : m_flow_control.admit();
+  if (!long_running && !seat) {
+    ApiError error;
+    error.code = 429;
+    error.reason = "TooManyRequests";
+    error.message = "Too many requests, please try again later.";
+    response.add_header("Retry-After", "1");
     send_error(response, error);
     return;
   }

@@ -15,6 +15,7 @@
 
 #include "core/node.hpp"
 #include "localcluster/api_error.hpp"
+#include "localcluster/flow_control.hpp"
 #include "localcluster/http.hpp"
 #include "localcluster/metrics.hpp"
 #include "localcluster/registry.hpp"
@@ -26,6 +27,7 @@ struct ApiServerOptions {
   std::string token;           // required bearer token; "" accepts any request
   std::string server_address;  // "127.0.0.1:PORT", reported by /api
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(30)};
+  FlowControlOptions flow_control;
 };
 
 struct WriteOptions {
@@ -95,6 +97,7 @@ class ApiServer {
   Store& m_store;
   ApiServerOptions m_options;
   RequestMetrics m_metrics;
+  FlowControl m_flow_control;
 };
 
 // Writes `object` as JSON with a status code.

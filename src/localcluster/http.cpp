@@ -154,7 +154,9 @@ class ConnectionWriter : public ResponseWriter {
     out += content_type;
     out += "\r\nContent-Length: ";
     out += std::to_string(body.size());
-    out += "\r\nCache-Control: no-cache, private\r\n\r\n";
+    out += "\r\nCache-Control: no-cache, private\r\n";
+    append_headers(out);
+    out += "\r\n";
     if (!m_head_only) out += body;
     m_ok = m_connection.write_all(out);
     m_sent = true;
@@ -165,7 +167,9 @@ class ConnectionWriter : public ResponseWriter {
     append_status_line(out, status);
     out += "Content-Type: ";
     out += content_type;
-    out += "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache, private\r\n\r\n";
+    out += "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache, private\r\n";
+    append_headers(out);
+    out += "\r\n";
     m_streaming = true;
     m_sent = true;
     m_ok = m_connection.write_all(out);
@@ -194,6 +198,15 @@ class ConnectionWriter : public ResponseWriter {
   }
 
  private:
+  void append_headers(std::string& out) const {
+    for (const auto& [name, value] : m_headers) {
+      out += name;
+      out += ": ";
+      out += value;
+      out += "\r\n";
+    }
+  }
+
   static void append_status_line(std::string& out, int status) {
     out += "HTTP/1.1 ";
     out += std::to_string(status);

@@ -37,16 +37,23 @@ struct HttpRequest {
   std::string_view param_or(std::string_view name, std::string_view fallback) const;
 };
 
-// How a handler answers: either one send(), or begin_stream() then write_chunk()s.
+// How a handler answers: either one send(), or begin_stream() then write_chunk()s; headers
+// added before either are sent with it.
 class ResponseWriter {
  public:
   virtual ~ResponseWriter() = default;
+  void add_header(std::string name, std::string value) {
+    m_headers.emplace_back(std::move(name), std::move(value));
+  }
   virtual void send(int status, std::string_view content_type, std::string_view body) = 0;
   virtual bool begin_stream(int status, std::string_view content_type) = 0;
   // False once the client has gone away.
   virtual bool write_chunk(std::string_view data) = 0;
   // True when the client closed its side (checked without blocking).
   virtual bool client_gone() = 0;
+
+ protected:
+  std::vector<std::pair<std::string, std::string>> m_headers;
 };
 
 using HttpHandler = std::function<void(const HttpRequest&, ResponseWriter&)>;

@@ -12,12 +12,16 @@ struct Fixture {
   std::unique_ptr<Client> client;
 };
 
-Fixture make_client() {
-  auto transport = std::make_unique<FakeTransport>();
-  FakeTransport* fake = transport.get();
+ClientOptions unlimited() {
   ClientOptions options;
   options.first_backoff = std::chrono::milliseconds(1);
   options.qps = 0;
+  return options;
+}
+
+Fixture make_client(ClientOptions options = unlimited()) {
+  auto transport = std::make_unique<FakeTransport>();
+  FakeTransport* fake = transport.get();
   auto client =
       std::make_unique<Client>(RestConfig{.server = "https://x"}, std::move(transport), options);
   return {fake, std::move(client)};
@@ -137,6 +141,49 @@ TEST(Client, WatchReassemblesLinesAndReportsGone) {
   auto gone = client->watch(cms, "a", "1", [](const WatchEvent&) { return true; });
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code(), 410);
+}
+
+// Seconds that `count` GETs of one object take.
+double seconds_for_gets(Client& client, int count) {
+  Resource pods{"", "v1", "Pod", "pods", true};
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < count; ++i)
+    EXPECT_TRUE(client.get(pods, "default", "web"));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// 20 requests per second, no burst beyond one: 5 GETs take at least 0.2 s when limited.
+ClientOptions twenty_per_second(ServerFlowControl flow_control) {
+  ClientOptions options;
+  options.qps = 20;
+  options.burst = 1;
+  options.server_flow_control = flow_control;
+  return options;
+}
+
+TEST(Client, RateLimitsWhenTheServerDoesNoFlowControl) {
+  auto [fake, client] = make_client(twenty_per_second(ServerFlowControl::lifts_limit));
+  fake->routes["GET /api/v1/namespaces/default/pods/web"] = {{200, R"({"kind":"Pod"})"}};
+  EXPECT_GE(seconds_for_gets(*client, 5), 0.18);
+  EXPECT_FALSE(client->rate_limit_lifted());
+}
+
+TEST(Client, LiftsTheRateLimitForAServerWithFlowControl) {
+  auto [fake, client] = make_client(twenty_per_second(ServerFlowControl::lifts_limit));
+  HttpResponse answer{200, R"({"kind":"Pod"})"};
+  answer.flow_control = true;  // an API Priority and Fairness header came with it
+  fake->routes["GET /api/v1/namespaces/default/pods/web"] = {answer};
+  EXPECT_LT(seconds_for_gets(*client, 5), 0.15);
+  EXPECT_TRUE(client->rate_limit_lifted());
+}
+
+TEST(Client, KeepsAnExplicitRateLimitForAServerWithFlowControl) {
+  auto [fake, client] = make_client(twenty_per_second(ServerFlowControl::ignored));
+  HttpResponse answer{200, R"({"kind":"Pod"})"};
+  answer.flow_control = true;
+  fake->routes["GET /api/v1/namespaces/default/pods/web"] = {answer};
+  EXPECT_GE(seconds_for_gets(*client, 5), 0.18);
+  EXPECT_FALSE(client->rate_limit_lifted());
 }
 
 }  // namespace

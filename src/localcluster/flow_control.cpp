@@ -1,0 +1,54 @@
+#include "localcluster/flow_control.hpp"
+
+#include "localcluster/objects.hpp"
+
+namespace plumb::localcluster {
+
+FlowControl::FlowControl(FlowControlOptions options)
+    : m_options(options), m_flow_schema_uid(new_uid()), m_priority_level_uid(new_uid()) {}
+
+FlowControl::Seat::~Seat() {
+  if (m_owner) m_owner->release();
+}
+
+std::optional<FlowControl::Seat> FlowControl::admit() {
+  std::unique_lock lock(m_mutex);
+  if (m_in_use < m_options.seats) {
+    ++m_in_use;
+    return Seat(this);
+  }
+  if (m_waiting >= m_options.queue_length) {
+    ++m_rejected;
+    return std::nullopt;
+  }
+  ++m_waiting;
+  bool seated =
+      m_freed.wait_for(lock, m_options.queue_wait, [&] { return m_in_use < m_options.seats; });
+  --m_waiting;
+  if (!seated) {
+    ++m_rejected;
+    return std::nullopt;
+  }
+  ++m_in_use;
+  return Seat(this);
+}
+
+size_t FlowControl::waiting() const {
+  std::lock_guard lock(m_mutex);
+  return m_waiting;
+}
+
+size_t FlowControl::rejected() const {
+  std::lock_guard lock(m_mutex);
+  return m_rejected;
+}
+
+void FlowControl::release() {
+  {
+    std::lock_guard lock(m_mutex);
+    --m_in_use;
+  }
+  m_freed.notify_one();
+}
+
+}  // namespace plumb::localcluster
