@@ -17,6 +17,7 @@
 #
 # Usage: bench/mttp/run.sh [N...]     (default 100 1000)
 # PLUMB (default build/plumb), WORKERS (--workers, default the controller's) override;
+# CONTROLLER_FLAGS adds flags (e.g. "--kube-api-qps 500" keeps the client-side rate limit);
 # PERF=FILE records both processes with perf until all are Ready (FILE.N).
 set -euo pipefail
 SIZES=("${@:-100}")
@@ -242,8 +243,9 @@ run_size() {
   local t0 t1 ready_us before
   before=$(requests)
   t0=$(now)
+  # shellcheck disable=SC2086  # CONTROLLER_FLAGS is a list of flags
   "$PLUMB" controller --cache-dir "$DIR/cache" --webhook-port 0 ${WORKERS:+--workers "$WORKERS"} \
-    >"$DIR/controller.log" 2>&1 &
+    ${CONTROLLER_FLAGS:-} >"$DIR/controller.log" 2>&1 &
   local controller=$!
   PIDS+=($controller)
   local perf=""
