@@ -235,7 +235,7 @@ void Controller::on_flux_object(const kube::WatchEvent& event, bool is_source) {
       m_scheduler.forget(key);
       if (!is_source) {
         forget_applied(key);
-        m_health.erase(key);
+        take_health_wait(key);
         m_deleted[key] = object;
       }
     }
@@ -458,6 +458,9 @@ void Controller::process_kustomization(const std::string& ns, const std::string&
   }
 
   std::lock_guard lock(m_mutex);
+  // This reconcile supersedes a health wait still pending from the previous one: finishing
+  // that one later would write its older outcome over this one's.
+  take_health_wait(key);
   auto it = m_tracked.find(key);
   if (it == m_tracked.end()) return;
   Tracked& t = *it->second;
@@ -476,7 +479,6 @@ void Controller::process_kustomization(const std::string& ns, const std::string&
   }
   if (outcome->suspended) {
     forget_applied(key);
-    m_health.erase(key);
     m_scheduler.forget(key);
     return;
   }
@@ -515,6 +517,20 @@ void Controller::process_kustomization(const std::string& ns, const std::string&
   m_health[key] = std::move(waiter);
 }
 
+std::unique_ptr<Controller::HealthWaiter> Controller::take_health_wait(const std::string& key) {
+  auto it = m_health.find(key);
+  if (it == m_health.end()) return nullptr;
+  std::unique_ptr<HealthWaiter> waiter = std::move(it->second);
+  m_health.erase(it);
+  for (const auto& [k, h] : waiter->health) {
+    auto by_object = m_health_by_object.find(k);
+    if (by_object == m_health_by_object.end()) continue;
+    by_object->second.erase(key);
+    if (by_object->second.empty()) m_health_by_object.erase(by_object);
+  }
+  return waiter;
+}
+
 void Controller::process_health(const std::string& ns, const std::string& name) {
   std::string key = queue_key(k_kustomization_kind, ns, name);
   std::unique_ptr<HealthWaiter> waiter;
@@ -528,14 +544,7 @@ void Controller::process_health(const std::string& ns, const std::string& name) 
       schedule_at(queue_key(k_health_kind, ns, name), it->second->deadline);
       return;
     }
-    waiter = std::move(it->second);
-    m_health.erase(it);
-    for (const auto& [k, h] : waiter->health) {
-      auto by_object = m_health_by_object.find(k);
-      if (by_object == m_health_by_object.end()) continue;
-      by_object->second.erase(key);
-      if (by_object->second.empty()) m_health_by_object.erase(by_object);
-    }
+    waiter = take_health_wait(key);
     if (auto t = m_tracked.find(key); t != m_tracked.end()) object = t->second->object;
   }
   std::string error = waiter->error();

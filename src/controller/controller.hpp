@@ -97,6 +97,8 @@ class Controller {
   void schedule_at(const std::string& key, Clock::time_point when);
   void track_applied(const std::string& owner, const sync::Plan& plan);  // takes m_mutex
   void forget_applied(const std::string& owner);
+  // Removes a Kustomization's deferred health wait (and its index entries); null if none.
+  std::unique_ptr<HealthWaiter> take_health_wait(const std::string& key);
   // Starts a cluster-wide watch of resource unless there is one; true when started now.
   Result<bool> ensure_watched(const kube::Resource& resource);  // without m_mutex
   void say(const std::string& line) const;

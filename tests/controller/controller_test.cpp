@@ -75,12 +75,15 @@ class ControllerTest : public source::GitRepoTest {
         url + "\n  ref:\n    branch: main\n");
   }
   // A Kustomization of apps/NAME (prune, wait) into the namespace "apps".
-  void apply_kustomization(const std::string& name) {
+  void apply_kustomization(const std::string& name, const std::string& timeout = "1m") {
     apply_yaml(
         "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
         "  name: " +
-        name + "\n  namespace: flux-system\nspec:\n  interval: 60m\n  path: ./apps/" + name +
-        "\n  prune: true\n  wait: true\n  targetNamespace: apps\n"
+        name +
+        "\n  namespace: flux-system\nspec:\n  interval: 60m\n"
+        "  path: ./apps/" +
+        name + "\n  prune: true\n  wait: true\n  timeout: " + timeout +
+        "\n  targetNamespace: apps\n"
         "  sourceRef:\n    kind: GitRepository\n    name: repo\n");
   }
   // One commit with a ConfigMap per app, the source and a Kustomization per app; the commit.
@@ -162,8 +165,10 @@ TEST_F(ControllerTest, KustomizationsWaitForTheirSourcesFirstFetchAndReadFromThe
   // Reads: discovery, the initial lists, a few GETs before a watch is synced. Flux objects and
   // the live objects come from the watch cache (fetching them took 8 reads per Kustomization).
   EXPECT_LT(client->counts().reads, 3 * names.size());
-  // Writes: per Kustomization its ConfigMap, Ready=Unknown while health is judged, Ready=True.
-  EXPECT_LE(client->counts().writes, 2 + 3 * names.size());
+  // Writes: the source's status; per Kustomization its ConfigMap, Ready=Unknown while health
+  // is judged, Ready=True; a Kustomization a worker held when the revision came is reconciled
+  // once more (one more status write).
+  EXPECT_LE(client->counts().writes, 1 + 3 * names.size() + 4);
 }
 
 TEST_F(ControllerTest, AFailedFirstFetchReleasesTheKustomizationsWaitingForIt) {
@@ -204,6 +209,27 @@ TEST_F(ControllerTest, ARevisionThatChangesNothingKeepsReadyTrue) {
     // One status write: Ready=True at the new revision, never Unknown in between.
     EXPECT_EQ(seen[n], std::vector<std::string>{"True"}) << n;
   }
+}
+
+// A reconcile supersedes the health wait of the one before: when that wait ends later, it must
+// not write its older outcome over the newer status.
+TEST_F(ControllerTest, AFailedReconcileEndsTheHealthWaitBeforeIt) {
+  write("apps/app-0/web.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+        "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
+        "      labels: {app: web}\n    spec:\n      containers:\n"
+        "      - name: web\n        image: example/fail:1\n");  // never becomes ready
+  commit("web");
+  apply_source("file://" + m_repo);
+  apply_kustomization("app-0", "2s");
+  start_controller();
+  ASSERT_TRUE(eventually([&] { return ready_reason("app-0") == "Unknown Progressing"; }));
+  write("apps/app-0/broken.yaml", "kind: [unclosed\n");
+  commit("broken");
+  ASSERT_TRUE(controller->refresh_source("flux-system", "repo"));
+  ASSERT_TRUE(eventually([&] { return ready_reason("app-0") == "False BuildFailed"; }));
+  std::this_thread::sleep_for(2500ms);  // past the first wait's 2 s deadline
+  EXPECT_EQ(ready_reason("app-0"), "False BuildFailed");
 }
 
 // A prune needs the inventory the last reconcile wrote. A cache that has not seen that write
