@@ -18,7 +18,7 @@
 # Usage: bench/mttp/run.sh [N...]     (default 100 1000)
 # PLUMB (default build/plumb), WORKERS (--workers, default the controller's) override;
 # CONTROLLER_FLAGS adds flags (e.g. "--kube-api-qps 500" keeps the client-side rate limit);
-# PERF=FILE records both processes with perf until all are Ready (FILE.N).
+# PERF=FILE records the machine with perf until all are Ready (FILE.N; the pids are printed).
 set -euo pipefail
 SIZES=("${@:-100}")
 [ $# -eq 0 ] && SIZES=(100 1000)
@@ -250,7 +250,8 @@ run_size() {
   PIDS+=($controller)
   local perf=""
   if [ -n "${PERF:-}" ]; then  # PERF=FILE: perf record of the controller and server until all Ready
-    perf record -q -g -F 999 -o "$PERF.$n" -p "$controller,${PIDS[0]}" >/dev/null 2>&1 &
+    perf record -q -a -g -F 499 -o "$PERF.$n" >/dev/null 2>&1 &  # all CPUs: threads come and go
+    echo "perf: controller pid $controller, API server pid ${PIDS[0]}" >&2
     perf=$!
   fi
   local -A ready=()
