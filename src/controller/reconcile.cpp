@@ -441,6 +441,11 @@ Result<sync::SyncResult> Reconcilers::garbage_collect(const Node& object) {
   key += "/";
   key += object.string_at({"metadata", "name"});
   m_renders.forget(key);
+  {
+    std::lock_guard lock(m_written_mutex);
+    m_written.erase(written_key(k_kustomizations, object.string_at({"metadata", "namespace"}),
+                                object.string_at({"metadata", "name"})));
+  }
   sync::SyncResult result;
   auto spec = parse_kustomization(object);
   if (!spec || !spec->prune || spec->suspend) return result;  // Flux orphans them then
