@@ -349,14 +349,14 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
   } else if (method == "DELETE") {
     DeleteOptions options;
     options.dry_run = write.dry_run;
-    std::string_view policy = request.param_or("propagationPolicy", "");
+    std::string policy(request.param_or("propagationPolicy", ""));  // outlives the body below
     if (!request.body.empty()) {
       auto body = parse_json(request.body, "delete options");
       if (!body) {
         send_error(response, bad_request(body.error().message()));
         return;
       }
-      if (policy.empty()) policy = body->string_at({"propagationPolicy"});
+      if (policy.empty()) policy = std::string(body->string_at({"propagationPolicy"}));
       if (const Node* dry = body->find("dryRun")) {
         for (const Node& d : dry->items())
           options.dry_run |= d.as_string() == "All";
