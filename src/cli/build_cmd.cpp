@@ -13,7 +13,8 @@ namespace {
 
 constexpr const char* k_usage =
     "Usage: plumb build [DIR] [flags]\n\n"
-    "Renders the kustomization in DIR (default .) exactly as `kubectl kustomize DIR` does.\n\n"
+    "Renders the kustomization in DIR (default .) exactly as `kubectl kustomize DIR` does.\n"
+    "Remote bases (git URLs) are fetched into $XDG_CACHE_HOME/plumb/git (~/.cache/plumb/git).\n\n"
     "Flags:\n"
     "  --load-restrictor LoadRestrictionsRootOnly|LoadRestrictionsNone\n"
     "                          may files be read from outside the kustomization root\n"
@@ -90,6 +91,8 @@ int build_command(std::span<const std::string_view> args) {
   }
   if (dir.empty()) dir = ".";
   auto fs = make_disk_fs();
+  render::GitRemoteFetcher remote(render::default_git_cache_dir());
+  options.remote = &remote;
   auto docs = render::build_kustomization(*fs, dir, options);
   if (!docs) {
     std::fprintf(stderr, "Error: %s\n", docs.error().message().c_str());

@@ -57,7 +57,7 @@ Result<std::vector<Node>> build_kustomization(const FileSystem& fs, std::string_
   Loader loader = TRY(Loader::at(fs, dir, options.restrictor));
   BuildState state;
   state.options = &options;
-  Target top = TRY(Target::load(std::move(loader), state, "", true));
+  Target top = TRY(Target::load(std::move(loader), state, OriginDir{}, true));
   const Kustomization& k = top.kustomization();
   Accumulator ra;
   auto accumulated = top.accumulate(ra);

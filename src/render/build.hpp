@@ -21,6 +21,9 @@ struct BuildOptions {
   LoadRestrictor restrictor = LoadRestrictor::root_only;
   Reorder reorder = Reorder::unspecified;  // unspecified: sortOptions, else legacy
   bool managed_by_label = false;
+  // Fetches remote bases (git URLs in resources and components); without one they are an
+  // error naming the entry. Not owned; must outlive the build. See render/remote.hpp.
+  RemoteFetcher* remote = nullptr;
 };
 
 Result<std::vector<Node>> build_kustomization(const FileSystem& fs, std::string_view dir,

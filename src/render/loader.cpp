@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/yaml.hpp"
 
 namespace plumb::render {
@@ -20,12 +22,31 @@ Result<Loader> Loader::at(const FileSystem& fs, std::string_view dir, LoadRestri
   loader.m_fs = &fs;
   loader.m_root = TRY(fs.resolve(absolute));
   loader.m_restrictor = restrictor;
-  loader.m_chain = std::make_shared<std::vector<std::string>>();
+  loader.m_chain = std::make_shared<std::vector<Visited>>();
+  loader.m_repo_chain = std::make_shared<std::vector<std::string>>();
   return loader;
+}
+
+bool Loader::leaves_repository(std::string_view path) const {
+  if (m_owned_fs == nullptr || is_abs_path(path)) return false;
+  long depth = 0;
+  std::string joined = m_root + "/" + std::string(path);
+  for (size_t i = 0; i <= joined.size();) {
+    size_t j = std::min(joined.find('/', i), joined.size());
+    std::string_view part = std::string_view(joined).substr(i, j - i);
+    i = j + 1;
+    if (part.empty() || part == ".") continue;
+    depth += part == ".." ? -1 : 1;
+    if (depth < 0) return true;
+  }
+  return false;
 }
 
 Result<std::string> Loader::file_path(std::string_view path) const {
   std::string full = join_path(m_root, path);
+  if (leaves_repository(path)) {
+    return fail("security; file '", path, "' is not in or below '", m_root, "' of ", m_repo);
+  }
   if (m_restrictor == LoadRestrictor::root_only) {
     auto real = m_fs->resolve(full);
     std::string checked = real ? *real : full;
@@ -42,21 +63,29 @@ Result<std::string> Loader::load(std::string_view path) const {
 }
 
 bool Loader::is_dir(std::string_view path) const {
-  return m_fs->is_dir(join_path(m_root, path));
+  return !leaves_repository(path) && m_fs->is_dir(join_path(m_root, path));
+}
+
+bool Loader::is_file(std::string_view path) const {
+  return !leaves_repository(path) && m_fs->is_file(join_path(m_root, path));
 }
 
 Result<Loader> Loader::child(std::string_view path) const {
   std::string full = join_path(m_root, path);
+  if (leaves_repository(path)) {
+    return fail("security; bases in kustomizations found in cloned git repos must be within ",
+                "the repo, but base '", path, "' is outside ", m_repo);
+  }
   if (!m_fs->is_dir(full)) {
     return fail("must build at directory: '", full, "': not a valid directory");
   }
   std::string real = TRY(m_fs->resolve(full));
-  auto chain = std::make_shared<std::vector<std::string>>(*m_chain);
-  chain->push_back(m_root);
-  for (const std::string& visited : *chain) {
-    if (path_within(visited, real)) {
-      return fail("cycle detected: candidate root '", real, "' contains visited root '", visited,
-                  "'");
+  auto chain = std::make_shared<std::vector<Visited>>(*m_chain);
+  chain->push_back(Visited{m_fs, m_root});
+  for (const Visited& visited : *chain) {
+    if (visited.fs == m_fs && path_within(visited.root, real)) {
+      return fail("cycle detected: candidate root '", real, "' contains visited root '",
+                  visited.root, "'");
     }
   }
   Loader loader = *this;
@@ -65,10 +94,37 @@ Result<Loader> Loader::child(std::string_view path) const {
   return loader;
 }
 
-bool is_remote_target(std::string_view path) {
-  return path.find("://") != std::string_view::npos || path.starts_with("github.com/") ||
-         path.starts_with("gitlab.com/") || path.starts_with("bitbucket.org/") ||
-         path.starts_with("git@") || path.starts_with("git::");
+Result<Loader> Loader::remote(const RepoSpec& spec, const RemoteTree& tree) const {
+  for (const std::string& previous : *m_repo_chain) {
+    if (previous.starts_with(spec.raw)) {
+      return fail("cycle detected: URI '", redact_url(spec.raw), "' referenced by previous URI '",
+                  redact_url(previous), "'");
+    }
+  }
+  std::string root = join_path("/", spec.kust_root_path);
+  if (tree.fs->is_file(root)) {
+    return fail("'", spec.kust_root_path, "' refers to a file; expecting directory");
+  }
+  if (!tree.fs->is_dir(root)) {
+    return fail("'", spec.kust_root_path, "' is not a directory of the repository");
+  }
+  auto chain = std::make_shared<std::vector<Visited>>(*m_chain);
+  chain->push_back(Visited{m_fs, m_root});
+  auto repos = std::make_shared<std::vector<std::string>>(*m_repo_chain);
+  repos->push_back(spec.raw);
+  Loader loader;
+  loader.m_fs = tree.fs.get();
+  loader.m_owned_fs = tree.fs;
+  loader.m_root = TRY(tree.fs->resolve(root));
+  loader.m_repo = redact_url(spec.clone_spec());
+  loader.m_restrictor = LoadRestrictor::root_only;  // clones never escape their root
+  loader.m_chain = std::move(chain);
+  loader.m_repo_chain = std::move(repos);
+  return loader;
+}
+
+bool is_remote_file(std::string_view path) {
+  return path.starts_with("http://") || path.starts_with("https://");
 }
 
 Result<std::vector<Resource>> parse_resources(std::string_view text, std::string_view source) {

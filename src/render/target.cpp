@@ -18,6 +18,34 @@ std::string quote_if_needed(std::string_view s) {
   return std::string(s);
 }
 
+// One "key: value" line as kustomize's YAML printer writes it (quoted when it must be).
+std::string yaml_line(std::string_view key, std::string_view value) {
+  Node map = Node::map();
+  map.set(key, Node::string(value));
+  return to_yaml(map);
+}
+
+// The text of a YAML map as an item of a list: "- " before the first line, "  " before the
+// others.
+std::string as_list_item(std::string_view text) {
+  std::string out = "- ";
+  for (size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '\n' && i + 1 < text.size()) out += "  ";
+  }
+  return out;
+}
+
+// A resource's origin ("path: P\n" with perhaps repo and ref) as the origin of a plugin it
+// configures: kustomize's OriginFromCustomPlugin writes repo, ref, then configuredIn: P.
+std::string configured_in(std::string_view origin) {
+  if (!origin.starts_with("path: ")) return std::string(origin);
+  size_t end = origin.find('\n');
+  std::string_view path = origin.substr(6, end == std::string_view::npos ? end : end - 6);
+  std::string_view rest = end == std::string_view::npos ? "" : origin.substr(end + 1);
+  return std::string(rest) + "configuredIn: " + std::string(path) + "\n";
+}
+
 // Merges the labels/annotations of old into fresh (fresh wins), kustomize's
 // CopyMergeMetaDataFieldsFrom; name and namespace come from old.
 void copy_merge_metadata(Resource& fresh, const Resource& old) {
@@ -109,7 +137,7 @@ Result<void> absorb(ResourceSet& into, Resource generated) {
   return {};
 }
 
-Result<Target> Target::load(Loader loader, BuildState& state, std::string origin_dir, bool top) {
+Result<Target> Target::load(Loader loader, BuildState& state, OriginDir origin, bool top) {
   std::string content;
   std::string file;
   int found = 0;
@@ -132,7 +160,7 @@ Result<Target> Target::load(Loader loader, BuildState& state, std::string origin
   target.m_k = TRY(parse_kustomization(content, file));
   target.m_loader = std::move(loader);
   target.m_state = &state;
-  target.m_origin_dir = std::move(origin_dir);
+  target.m_origin = std::move(origin);
   TRY_VOID(target.load_openapi(top));
   return target;
 }
@@ -193,7 +221,14 @@ bool Target::tracks_origin() const {
 }
 
 std::string Target::origin_path(std::string_view path) const {
-  return m_origin_dir.empty() ? clean_path(path) : join_path(m_origin_dir, path);
+  return m_origin.path.empty() ? clean_path(path) : join_path(m_origin.path, path);
+}
+
+std::string Target::origin_repo_lines() const {
+  if (m_origin.repo.empty()) return "";
+  std::string out = yaml_line("repo", m_origin.repo);
+  if (!m_origin.ref.empty()) out += yaml_line("ref", m_origin.ref);
+  return out;
 }
 
 Result<void> Target::accumulate(Accumulator& ra) {
@@ -207,8 +242,10 @@ Result<void> Target::accumulate(Accumulator& ra) {
   TRY_VOID(merge_configurations(ra));
   TRY_VOID(run_generators(ra));
   for (const std::string& path : TRY(m_k.strings("components"))) {
-    if (is_remote_target(path)) {
-      return fail(m_k.file, ": components: ", path, ": remote components are not supported yet");
+    // A component is always a directory: a git URL is fetched before any local lookup.
+    if (auto spec = parse_repo_spec(path)) {
+      TRY_VOID(accumulate_remote(ra, *spec, "components", true));
+      continue;
     }
     auto done = accumulate_directory(ra, path, true);
     if (!done) return std::unexpected(done.error().context("accumulating components"));
@@ -222,10 +259,19 @@ Result<void> Target::accumulate(Accumulator& ra) {
 Result<void> Target::accumulate_resources(Accumulator& ra, const std::vector<std::string>& paths,
                                           std::string_view field) {
   for (const std::string& path : paths) {
-    if (is_remote_target(path)) {
-      return fail(m_k.file, ": ", field, ": ", path, ": remote resources are not supported yet");
+    // kustomize tries a file first, then a git URL, then a directory.
+    if (!m_loader.is_file(path)) {
+      if (auto spec = parse_repo_spec(path)) {
+        TRY_VOID(accumulate_remote(ra, *spec, field, false));
+        continue;
+      }
+      if (is_remote_file(path)) {
+        return fail(m_k.file, ": ", field, ": ", redact_url(path),
+                    ": remote files over http are not supported yet");
+      }
     }
-    if (m_loader.is_dir(path)) {
+    // A path out of a fetched repository is refused as a base (kustomize's message).
+    if (m_loader.is_dir(path) || m_loader.leaves_repository(path)) {
       auto done = accumulate_directory(ra, path, false);
       if (!done) return std::unexpected(done.error().context("accumulating resources"));
       continue;
@@ -238,7 +284,8 @@ Result<void> Target::accumulate_resources(Accumulator& ra, const std::vector<std
     std::vector<Resource> loaded = TRY(parse_resources(*text, join_path(m_loader.root(), path)));
     for (Resource& r : loaded) {
       if (tracks_origin()) {
-        r.set_annotation(k_origin_annotation, "path: " + quote_if_needed(origin_path(path)) + "\n");
+        r.set_annotation(k_origin_annotation, "path: " + quote_if_needed(origin_path(path)) + "\n" +
+                                                  origin_repo_lines());
       }
       auto added = ra.resources.append(std::move(r));
       if (!added) {
@@ -251,8 +298,54 @@ Result<void> Target::accumulate_resources(Accumulator& ra, const std::vector<std
 
 Result<void> Target::accumulate_directory(Accumulator& ra, std::string_view path, bool component) {
   Loader child = TRY(m_loader.child(path));
-  std::string dir = child.root();
-  Target sub = TRY(Target::load(std::move(child), *m_state, origin_path(path), false));
+  OriginDir origin = m_origin;
+  origin.path = origin_path(path);
+  return accumulate_loader(ra, std::move(child), std::move(origin), component);
+}
+
+Result<void> Target::accumulate_remote(Accumulator& ra, const RepoSpec& spec,
+                                       std::string_view field, bool component) {
+  std::string url = redact_url(spec.raw);
+  std::string clone = spec.clone_spec();
+  auto redacted = [&](Error error) {
+    std::string message = error.message();
+    std::string safe = redact_url(clone);
+    for (size_t at = message.find(clone); at != std::string::npos;
+         at = message.find(clone, at + safe.size()))
+      message.replace(at, clone.size(), safe);
+    return fail(m_k.file, ": ", field, ": ", url, ": ", message);
+  };
+  if (m_state->options->remote == nullptr) {
+    return fail(m_k.file, ": ", field, ": ", url,
+                ": remote bases cannot be fetched here (no git access given to the build)");
+  }
+  std::string key = clone + "\n" + spec.ref;
+  auto cached = m_state->remote_trees.find(key);
+  if (cached == m_state->remote_trees.end()) {
+    auto tree = m_state->options->remote->fetch(spec);
+    if (!tree) {
+      return redacted(tree.error().context("fetching ref " +
+                                           (spec.ref.empty() ? std::string("HEAD") : spec.ref)));
+    }
+    cached = m_state->remote_trees.emplace(key, std::move(*tree)).first;
+  }
+  auto child = m_loader.remote(spec, cached->second);
+  if (!child) return redacted(child.error());
+  // kustomize's origin of a remote base: the path below the repository root, "notCloned"
+  // when the entry names the root itself (it strips the first segment of its placeholder
+  // clone directory).
+  OriginDir origin{spec.kust_root_path.empty() ? "notCloned" : clean_path(spec.kust_root_path),
+                   redact_url(clone), spec.ref};
+  auto done = accumulate_loader(ra, std::move(*child), std::move(origin), component);
+  if (!done) return redacted(done.error());
+  return {};
+}
+
+Result<void> Target::accumulate_loader(Accumulator& ra, Loader child, OriginDir origin,
+                                       bool component) {
+  std::string dir =
+      child.repo().empty() ? child.root() : child.repo() + "//" + child.root().substr(1);
+  Target sub = TRY(Target::load(std::move(child), *m_state, std::move(origin), false));
   sub.inherit_build_metadata(m_k.get("buildMetadata"));
   if (component && !sub.m_k.is_component()) {
     return fail("expected kind 'Component' for path '", dir, "' but got '", sub.m_k.kind, "'");
@@ -319,8 +412,8 @@ Result<std::vector<Resource>> Target::plugin_configs(std::string_view field) {
     }
     for (Resource& r : *docs) {
       if (tracks_origin()) {
-        r.set_annotation(k_origin_annotation,
-                         "configuredIn: " + origin_path(base_name(m_k.file)) + "\n");
+        r.set_annotation(k_origin_annotation, origin_repo_lines() + "configuredIn: " +
+                                                  origin_path(base_name(m_k.file)) + "\n");
       }
       TRY_VOID(temp.resources.append(std::move(r)));
     }
@@ -354,14 +447,14 @@ Result<void> Target::run_generators(Accumulator& ra) {
       Node config = args;
       config.set("kind", Node::string(kind));
       if (options != nullptr) config.set("globalOptions", *options);
-      std::string origin = "configuredIn: " + origin_path(base_name(m_k.file)) +
+      std::string origin = origin_repo_lines() +
+                           "configuredIn: " + origin_path(base_name(m_k.file)) +
                            "\nconfiguredBy:\n  apiVersion: builtin\n  kind: " + kind + "\n";
       TRY_VOID(run(config, origin));
     }
   }
   for (const Resource& config : TRY(plugin_configs("generators"))) {
-    std::string origin(config.annotation(k_origin_annotation));
-    if (origin.starts_with("path: ")) origin = "configuredIn: " + origin.substr(6);
+    std::string origin = configured_in(config.annotation(k_origin_annotation));
     Node plain = config.obj;
     if (Node* md = plain.find_mut("metadata")) {
       if (Node* an = md->find_mut("annotations")) {
@@ -385,8 +478,9 @@ Result<void> Target::run_transformers(Accumulator& ra) {
   std::vector<Transform> chain;
   std::vector<std::string> origins;  // the transformations annotation entry of each
   auto builtin_origin = [&](std::string_view kind) {
-    return "- configuredIn: " + origin_path(base_name(m_k.file)) +
-           "\n  configuredBy:\n    apiVersion: builtin\n    kind: " + std::string(kind) + "\n";
+    return as_list_item(origin_repo_lines() + "configuredIn: " + origin_path(base_name(m_k.file)) +
+                        "\nconfiguredBy:\n  apiVersion: builtin\n  kind: " + std::string(kind) +
+                        "\n");
   };
   auto add = [&](Node config) -> Result<void> {
     auto made = make_transformer(config, ctx);
@@ -510,14 +604,14 @@ Result<void> Target::run_transformers(Accumulator& ra) {
   }
   for (const Resource& config : TRY(plugin_configs("transformers"))) {
     Node plain = config.obj;
-    std::string origin(config.annotation(k_origin_annotation));
-    if (origin.starts_with("path: ")) origin = "configuredIn: " + origin.substr(6);
-    std::string entry = "- " + origin + "  configuredBy:\n    apiVersion: " +
-                        std::string(plain.string_at({"apiVersion"})) +
-                        "\n    kind: " + std::string(plain.string_at({"kind"})) + "\n";
+    std::string entry =
+        configured_in(config.annotation(k_origin_annotation)) +
+        "configuredBy:\n  apiVersion: " + std::string(plain.string_at({"apiVersion"})) +
+        "\n  kind: " + std::string(plain.string_at({"kind"})) + "\n";
     if (!plain.string_at({"metadata", "name"}).empty()) {
-      entry += "    name: " + std::string(plain.string_at({"metadata", "name"})) + "\n";
+      entry += "  name: " + std::string(plain.string_at({"metadata", "name"})) + "\n";
     }
+    entry = as_list_item(entry);
     if (Node* md = plain.find_mut("metadata")) {
       if (Node* an = md->find_mut("annotations")) {
         an->erase(k_origin_annotation);

@@ -4,6 +4,7 @@
 // the parent's.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,9 +28,20 @@ struct Var {
   std::string field_path;
 };
 
+// Where a kustomization sits, for origin annotations: its directory relative to the top
+// kustomization, or within a remote repository (then with the repository and ref).
+struct OriginDir {
+  std::string path;
+  std::string repo;  // the clone URL, redacted
+  std::string ref;
+};
+
 // State shared by every kustomization of one build.
 struct BuildState {
   const BuildOptions* options = nullptr;
+  // Remote repositories fetched by this build, by clone URL and ref: an entry named twice is
+  // fetched once, and the whole build reads one commit of it.
+  std::map<std::string, RemoteTree> remote_trees;
   // kustomize keeps one schema per build: the top kustomization's `openapi:`, or else the
   // first one a base declares; builtin types until then.
   std::optional<Schema> schema;
@@ -53,8 +65,8 @@ struct Accumulator {
 
 class Target {
  public:
-  // origin_dir: this directory relative to the top kustomization (for origin annotations).
-  static Result<Target> load(Loader loader, BuildState& state, std::string origin_dir, bool top);
+  // origin: where this directory sits (for origin annotations).
+  static Result<Target> load(Loader loader, BuildState& state, OriginDir origin, bool top);
 
   const Kustomization& kustomization() const { return m_k; }
   void inherit_build_metadata(const Node* build_metadata);
@@ -64,6 +76,9 @@ class Target {
   Result<void> accumulate_resources(Accumulator& ra, const std::vector<std::string>& paths,
                                     std::string_view field);
   Result<void> accumulate_directory(Accumulator& ra, std::string_view path, bool component);
+  Result<void> accumulate_remote(Accumulator& ra, const RepoSpec& spec, std::string_view field,
+                                 bool component);
+  Result<void> accumulate_loader(Accumulator& ra, Loader child, OriginDir origin, bool component);
   Result<void> merge_configurations(Accumulator& ra);
   Result<void> run_generators(Accumulator& ra);
   Result<void> run_transformers(Accumulator& ra);
@@ -73,12 +88,14 @@ class Target {
   Result<void> load_openapi(bool top);
   bool tracks_origin() const;
   std::string origin_path(std::string_view path) const;
+  // "repo: ...\nref: ...\n" for a kustomization in a remote repository, else "".
+  std::string origin_repo_lines() const;
 
   Loader m_loader;
   Kustomization m_k;
   BuildState* m_state = nullptr;
   const Schema* schema() const { return m_state->schema ? &*m_state->schema : nullptr; }
-  std::string m_origin_dir;
+  OriginDir m_origin;
 };
 
 Result<void> absorb(ResourceSet& into, Resource generated);

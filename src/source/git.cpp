@@ -3,6 +3,7 @@
 #include <git2.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -260,6 +261,24 @@ struct GitSource::Impl {
     return Revision{*c, branch + "@sha1:" + *c};
   }
 
+  Result<void> fetch_refspecs(std::vector<std::string> refspecs, const GitAuth& auth) {
+    std::vector<char*> pointers;
+    for (std::string& spec : refspecs)
+      pointers.push_back(spec.data());
+    git_strarray specs{pointers.data(), pointers.size()};
+    auto ca = TRY(CaTrust::parse(auth.ca_pem));
+    RemoteOptions options(auth, ca);
+    git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
+    fetch.callbacks = options.callbacks;
+    fetch.custom_headers = options.headers;
+    fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+    Remote origin = TRY(Remote::origin(repo, url));
+    if (git_remote_fetch(origin.get(), &specs, &fetch, nullptr) != 0) {
+      return fail(options.error("git: fetch " + url));
+    }
+    return {};
+  }
+
   bool has_commit(const std::string& hex) {
     git_oid id;
     if (git_oid_fromstr(&id, hex.c_str()) != 0) return false;
@@ -321,21 +340,72 @@ Result<Revision> GitSource::fetch(const GitRef& ref, const GitAuth& auth) {
             : "refs/heads/" + (ref.branch.empty() ? std::string("master") : ref.branch);
     refspec = "+" + name + ":refs/plumb/" + name.substr(5);
   }
-  char* spec = refspec.data();
-  git_strarray specs{&spec, 1};
-  auto ca = TRY(CaTrust::parse(auth.ca_pem));
-  RemoteOptions options(auth, ca);
-  git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
-  fetch.callbacks = options.callbacks;
-  fetch.custom_headers = options.headers;
-  fetch.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-  Remote origin = TRY(Remote::origin(m_impl->repo, m_impl->url));
-  if (git_remote_fetch(origin.get(), &specs, &fetch, nullptr) != 0) {
-    return fail(options.error("git: fetch " + m_impl->url));
-  }
+  TRY_VOID(m_impl->fetch_refspecs({refspec}, auth));
   if (!m_impl->has_commit(revision.commit)) {
     return fail("git: ", m_impl->url, ": ", describe(ref), ": commit ", revision.commit,
                 " not found after fetch");
+  }
+  return revision;
+}
+
+namespace {
+
+bool is_full_commit_id(std::string_view ref) {
+  return ref.size() == GIT_OID_HEXSZ && std::all_of(ref.begin(), ref.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// The advertised ref `git fetch URL <ref>` picks (git's ref rules), or nullptr.
+const std::pair<const std::string, std::string>* match_git_ref(const RemoteRefs& refs,
+                                                               const std::string& ref) {
+  for (const char* pattern : {"%s", "refs/%s", "refs/tags/%s", "refs/heads/%s", "refs/remotes/%s",
+                              "refs/remotes/%s/HEAD"}) {
+    std::string name(pattern);
+    name.replace(name.find("%s"), 2, ref);
+    if (auto it = refs.find(name); it != refs.end()) return &*it;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<Revision> GitSource::fetch_git_ref(const std::string& ref, const GitAuth& auth) {
+  std::string wanted = ref.empty() ? "HEAD" : ref;
+  if (is_full_commit_id(wanted) && m_impl->has_commit(wanted)) {
+    return Revision{wanted, "sha1:" + wanted};
+  }
+  RemoteRefs refs = TRY(m_impl->list_remote(auth));
+  std::vector<std::string> refspecs;
+  Revision revision;
+  if (is_full_commit_id(wanted)) {
+    revision = Revision{wanted, "sha1:" + wanted};
+    // The ref that leads to it, else every branch and tag.
+    for (const auto& [name, commit] : refs) {
+      if (commit == wanted && name.starts_with("refs/")) {
+        refspecs = {"+" + name + ":refs/plumb/" + name.substr(5)};
+        break;
+      }
+    }
+    if (refspecs.empty()) {
+      refspecs = {"+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"};
+    }
+  } else {
+    const auto* match = match_git_ref(refs, wanted);
+    if (match == nullptr) return fail("no such ref");
+    const auto& [name, commit] = *match;
+    revision = Revision{commit, wanted + "@sha1:" + commit};
+    if (m_impl->has_commit(commit)) return revision;
+    if (name.starts_with("refs/")) {
+      refspecs = {"+" + name + ":refs/plumb/" + name.substr(5)};
+    } else {
+      // HEAD: the branch it points at is among the branches.
+      refspecs = {"+refs/heads/*:refs/remotes/origin/*"};
+    }
+  }
+  TRY_VOID(m_impl->fetch_refspecs(std::move(refspecs), auth));
+  if (!m_impl->has_commit(revision.commit)) {
+    return fail("commit ", revision.commit, " not found after fetch");
   }
   return revision;
 }

@@ -55,6 +55,12 @@ class GitSource {
   // Makes the commit of ref available locally: fetches only when the remote moved past what
   // the cache has. Returns the revision.
   Result<Revision> fetch(const GitRef& ref, const GitAuth& auth);
+  // Makes available the commit `git fetch URL <ref>` fetches (kustomize's remote bases): ""
+  // is the remote's HEAD; 40 hex digits a commit; otherwise the first advertised ref among
+  // <ref>, refs/<ref>, refs/tags/<ref>, refs/heads/<ref>, refs/remotes/<ref>,
+  // refs/remotes/<ref>/HEAD (git's order: a tag wins over a branch of the same name). Fetches
+  // nothing when the commit is already cached; the error "no such ref" when none matches.
+  Result<Revision> fetch_git_ref(const std::string& ref, const GitAuth& auth);
   // The files of a fetched commit, read from the object store.
   Result<std::unique_ptr<FileSystem>> files(const std::string& commit) const;
 

@@ -246,8 +246,13 @@ TEST_F(Render, UnsupportedFeaturesNameTheField) {
   write("/t/remote/kustomization.yaml",
         "resources:\n- https://github.com/example/repo//base?ref=v1\n");
   std::string error = build_error("/t/remote");
-  EXPECT_NE(error.find("resources"), std::string::npos) << error;
-  EXPECT_NE(error.find("not supported yet"), std::string::npos) << error;
+  EXPECT_NE(error.find("resources: https://github.com/example/repo//base?ref=v1: remote bases "
+                       "cannot be fetched here"),
+            std::string::npos)
+      << error;
+  write("/t/files/kustomization.yaml", "resources:\n- https://example.com/app.yaml\n");
+  error = build_error("/t/files");
+  EXPECT_NE(error.find("remote files over http are not supported yet"), std::string::npos) << error;
   write("/t/helm/kustomization.yaml", "helmCharts:\n- name: x\n");
   error = build_error("/t/helm");
   EXPECT_NE(error.find("helmCharts"), std::string::npos) << error;

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """A git server for tests: git's smart HTTP protocol over TLS.
 
-    https_git_server.py ROOT CERT KEY
+    https_git_server.py ROOT [CERT KEY]
 
 Serves the repositories under ROOT (https://127.0.0.1:PORT/<repo>) by running
 `git http-backend` as a CGI program for each request, with the certificate CERT
-and its key KEY. Prints PORT on the first line of stdout, then serves until it
-is terminated.
+and its key KEY; without CERT and KEY, plain HTTP (http://127.0.0.1:PORT/<repo>).
+Prints PORT on the first line of stdout, then serves until it is terminated.
 """
 
 import http.server
@@ -78,12 +78,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    root, cert, key = sys.argv[1:4]
-    Handler.root = root
+    Handler.root = sys.argv[1]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    if len(sys.argv) > 3:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 
