@@ -3,9 +3,10 @@ BUILD ?= build
 JOBS  ?= 2
 CMAKE_FLAGS ?=
 FUZZ_BUILD ?= build-fuzz
+LOCKS_BUILD ?= build-locks
 FUZZ_TARGETS ?= build_fuzz merge_fuzz
 
-.PHONY: all deps configure build test test-asan demo fuzz bench format clean
+.PHONY: all deps configure build test test-asan check-locks demo fuzz bench format clean
 
 all: build
 
@@ -21,10 +22,11 @@ configure: $(BUILD)/CMakeCache.txt
 build: deps configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Every test: unit, conformance and end-to-end, through CTest. In CI the unit tests also run
-# once under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Every test: unit, conformance and end-to-end, through CTest, then the locking rules. In CI
+# the unit tests also run once under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@$(MAKE) --no-print-directory check-locks
 	@if [ -n "$$CI" ] || [ -n "$(WITH_ASAN)" ]; then $(MAKE) --no-print-directory test-asan; fi
 
 test-asan: deps
@@ -32,6 +34,11 @@ test-asan: deps
 	cmake --build $(BUILD)-asan -j$(JOBS)
 	cd $(BUILD)-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
 	  ctest --output-on-failure -j$(JOBS) -L unit
+
+# The locking rules (src/core/thread_annotations.hpp): every source that uses them compiled
+# with clang++-16 -Wthread-safety -Werror, syntax only, from $(LOCKS_BUILD)'s compile commands.
+check-locks: deps
+	@scripts/check-locks $(LOCKS_BUILD) $(JOBS)
 
 # libFuzzer targets under ASan and UBSan (clang 16), FUZZ_SECONDS (default 600) each; not part
 # of `make test` or CI. See fuzz/README.md.
@@ -52,4 +59,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD) $(LOCKS_BUILD)

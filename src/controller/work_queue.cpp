@@ -3,7 +3,7 @@
 namespace plumb::controller {
 
 void WorkQueue::add(const std::string& key) {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   if (m_shut_down || !m_dirty.insert(key).second) return;
   if (m_processing.count(key)) return;  // done() requeues it
   m_queue.push_back(key);
@@ -20,18 +20,19 @@ std::optional<std::string> WorkQueue::take_locked() {
 }
 
 std::optional<std::string> WorkQueue::get() {
-  std::unique_lock lock(m_mutex);
-  m_ready.wait(lock, [&] { return !m_queue.empty() || m_shut_down; });
+  UniqueLock lock(m_mutex);
+  while (m_queue.empty() && !m_shut_down)
+    m_ready.wait(lock);
   return take_locked();
 }
 
 std::optional<std::string> WorkQueue::try_get() {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return take_locked();
 }
 
 void WorkQueue::done(const std::string& key) {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   m_processing.erase(key);
   if (m_dirty.count(key)) {
     m_queue.push_back(key);
@@ -40,13 +41,13 @@ void WorkQueue::done(const std::string& key) {
 }
 
 void WorkQueue::shut_down() {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   m_shut_down = true;
   m_ready.notify_all();
 }
 
 size_t WorkQueue::waiting() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_queue.size();
 }
 

@@ -5,38 +5,39 @@
 // Thread safety: all methods may be called from any thread.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
+
+#include "core/thread_annotations.hpp"
 
 namespace plumb::controller {
 
 class WorkQueue {
  public:
   // Queues key unless it is already waiting.
-  void add(const std::string& key);
+  void add(const std::string& key) EXCLUDES(m_mutex);
   // The next key, blocking until there is one; nullopt once shut down and drained.
-  std::optional<std::string> get();
+  std::optional<std::string> get() EXCLUDES(m_mutex);
   // Non-blocking get, for step-driven tests.
-  std::optional<std::string> try_get();
+  std::optional<std::string> try_get() EXCLUDES(m_mutex);
   // The worker finished key; requeues it when it was added meanwhile.
-  void done(const std::string& key);
-  void shut_down();
+  void done(const std::string& key) EXCLUDES(m_mutex);
+  void shut_down() EXCLUDES(m_mutex);
 
-  size_t waiting() const;
+  size_t waiting() const EXCLUDES(m_mutex);
 
  private:
-  std::optional<std::string> take_locked();
+  std::optional<std::string> take_locked() REQUIRES(m_mutex);
 
-  mutable std::mutex m_mutex;
-  std::condition_variable m_ready;
-  std::deque<std::string> m_queue;
-  std::unordered_set<std::string> m_dirty;       // waiting in m_queue or to be requeued
-  std::unordered_set<std::string> m_processing;  // held by a worker
-  bool m_shut_down = false;
+  mutable Mutex m_mutex;
+  CondVar m_ready;
+  std::deque<std::string> m_queue GUARDED_BY(m_mutex);
+  // waiting in m_queue or to be requeued
+  std::unordered_set<std::string> m_dirty GUARDED_BY(m_mutex);
+  std::unordered_set<std::string> m_processing GUARDED_BY(m_mutex);  // held by a worker
+  bool m_shut_down GUARDED_BY(m_mutex) = false;
 };
 
 }  // namespace plumb::controller
