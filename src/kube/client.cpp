@@ -119,7 +119,7 @@ Result<std::unique_ptr<Client>> Client::connect(const KubeconfigOptions& options
 
 void Client::wait_for_rate_limit() {
   if (m_options.qps <= 0 || m_limit_lifted) return;
-  std::unique_lock lock(m_rate_mutex);
+  UniqueLock lock(m_rate_mutex);
   for (;;) {
     auto now = std::chrono::steady_clock::now();
     double elapsed = std::chrono::duration<double>(now - m_last_refill).count();
@@ -169,7 +169,7 @@ Result<Node> Client::request(HttpRequest request, std::string_view what) {
   return parse_json(response.body, what);
 }
 
-Result<void> Client::load_discovery() {
+Result<std::vector<Resource>> Client::discover() {
   std::vector<Resource> resources;
   HttpRequest core{.target = "/api", .accept = std::string(k_aggregated_accept)};
   Node core_doc = TRY(request(core, "discovery /api"));
@@ -199,37 +199,53 @@ Result<void> Client::load_discovery() {
       }
     }
   }
-  m_resources = std::move(resources);
-  m_discovered = true;
-  return {};
+  return resources;
 }
 
 void Client::invalidate_discovery() {
-  std::lock_guard lock(m_discovery_mutex);
-  m_discovered = false;
+  LockGuard lock(m_discovery_mutex);
+  m_valid_from = m_discoveries + 1;
 }
 
+// A cached answer is searched outside the lock; a discovery runs outside it, one at a time.
+// A kind missing from the cache is looked up again in a discovery that began after this call
+// (it sees every CRD created before the call), whether this caller or another one runs it.
 Result<Resource> Client::find_resource(const std::function<bool(const Resource&)>& match,
                                        std::string_view what) {
-  std::lock_guard lock(m_discovery_mutex);
-  auto find = [&]() -> const Resource* {
-    for (const Resource& r : m_resources) {
-      if (match(r)) return &r;
+  UniqueLock lock(m_discovery_mutex);
+  const uint64_t fresh = m_discoveries + 1;  // discoveries numbered from here are fresh
+  uint64_t searched = 0;                     // the discovery whose answer was searched last
+  for (;;) {
+    if (m_resources_from >= m_valid_from && m_resources_from != searched) {
+      searched = m_resources_from;
+      std::shared_ptr<const std::vector<Resource>> resources = m_resources;
+      lock.unlock();
+      auto found = std::find_if(resources->begin(), resources->end(), match);
+      if (found != resources->end()) return *found;
+      if (searched >= fresh) return std::unexpected(Error(std::string(what), 404));
+      lock.lock();
+      continue;
     }
-    return nullptr;
-  };
-  bool fresh = false;
-  if (!m_discovered) {
-    TRY_VOID(load_discovery());
-    fresh = true;
+    if (m_failed_from >= fresh) return std::unexpected(*m_discovery_error);
+    if (m_discovering) {
+      m_discovery_done.wait(lock);
+      continue;
+    }
+    const uint64_t number = ++m_discoveries;
+    m_discovering = true;
+    lock.unlock();
+    auto discovered = discover();
+    lock.lock();
+    m_discovering = false;
+    if (discovered) {
+      m_resources = std::make_shared<const std::vector<Resource>>(std::move(*discovered));
+      m_resources_from = number;
+    } else {
+      m_discovery_error = std::move(discovered).error();
+      m_failed_from = number;
+    }
+    m_discovery_done.notify_all();
   }
-  const Resource* found = find();
-  if (!found && !fresh) {
-    TRY_VOID(load_discovery());
-    found = find();
-  }
-  if (!found) return std::unexpected(Error(std::string(what), 404));
-  return *found;
 }
 
 Result<Resource> Client::resource_for(std::string_view api_version, std::string_view kind) {

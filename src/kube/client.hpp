@@ -3,14 +3,16 @@
 //
 // Failed calls return an Error whose code() is the HTTP status (404, 409, 422 ...) and whose
 // message is the API server's own, prefixed with the object it concerns.
-// Thread safety: all methods may be called from several threads.
+// Thread safety: all methods may be called from several threads. No lock is held during a
+// request: discovery is made by one caller at a time, outside the lock, while callers whose
+// kind is in the cache are answered at once and those that need the discovery in flight wait
+// for it (without holding the lock).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@
 
 #include "core/error.hpp"
 #include "core/node.hpp"
+#include "core/thread_annotations.hpp"
 #include "kube/kubeconfig.hpp"
 #include "kube/transport.hpp"
 
@@ -89,11 +92,14 @@ class Client {
 
   // The resource serving apiVersion/kind; discovery is read on first use and read again once
   // when a kind is unknown (it may come from a CRD created since). 404 when not served.
-  Result<Resource> resource_for(std::string_view api_version, std::string_view kind);
+  Result<Resource> resource_for(std::string_view api_version, std::string_view kind)
+      EXCLUDES(m_discovery_mutex);
   // The resource serving group/kind in the version discovery lists first (the preferred one).
-  Result<Resource> resource_for_group_kind(std::string_view group, std::string_view kind);
-  // Forgets the discovery cache (after CRDs were created).
-  void invalidate_discovery();
+  Result<Resource> resource_for_group_kind(std::string_view group, std::string_view kind)
+      EXCLUDES(m_discovery_mutex);
+  // Forgets the discovery cache (after CRDs were created): a discovery in flight does not
+  // count either.
+  void invalidate_discovery() EXCLUDES(m_discovery_mutex);
 
   // The object, or nullopt when it does not exist.
   Result<std::optional<Node>> get(const Resource& resource, std::string_view ns,
@@ -122,25 +128,33 @@ class Client {
   Result<Node> request(HttpRequest request, std::string_view what);
 
  private:
-  Result<void> load_discovery();
+  // Asks the API server which resources it serves (several requests).
+  Result<std::vector<Resource>> discover() EXCLUDES(m_discovery_mutex);
   Result<Resource> find_resource(const std::function<bool(const Resource&)>& match,
-                                 std::string_view what);
+                                 std::string_view what) EXCLUDES(m_discovery_mutex);
   Result<HttpResponse> send_with_retries(const HttpRequest& request);
-  void wait_for_rate_limit();
+  void wait_for_rate_limit() EXCLUDES(m_rate_mutex);
 
   RestConfig m_config;
   std::unique_ptr<Transport> m_transport;
   ClientOptions m_options;
   RequestCounts m_counts;
 
-  std::mutex m_discovery_mutex;
-  std::vector<Resource> m_resources;
-  bool m_discovered = false;
+  // Discoveries are numbered in the order they start; one runs at a time.
+  Mutex m_discovery_mutex;
+  CondVar m_discovery_done;  // a discovery finished (m_discovering became false)
+  std::shared_ptr<const std::vector<Resource>> m_resources GUARDED_BY(m_discovery_mutex);
+  uint64_t m_resources_from GUARDED_BY(m_discovery_mutex) = 0;  // its discovery; 0: none
+  uint64_t m_valid_from GUARDED_BY(m_discovery_mutex) = 1;      // older ones were invalidated
+  uint64_t m_discoveries GUARDED_BY(m_discovery_mutex) = 0;     // started so far
+  bool m_discovering GUARDED_BY(m_discovery_mutex) = false;
+  uint64_t m_failed_from GUARDED_BY(m_discovery_mutex) = 0;  // the last failed discovery
+  std::optional<Error> m_discovery_error GUARDED_BY(m_discovery_mutex);  // and its error
 
   std::atomic<bool> m_limit_lifted{false};
-  std::mutex m_rate_mutex;
-  double m_tokens = 0;
-  std::chrono::steady_clock::time_point m_last_refill;
+  Mutex m_rate_mutex;
+  double m_tokens GUARDED_BY(m_rate_mutex) = 0;
+  std::chrono::steady_clock::time_point m_last_refill GUARDED_BY(m_rate_mutex);
 };
 
 // The Error for a failed API response, from its Status body when there is one.

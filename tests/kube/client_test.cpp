@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "kube/fake_transport.hpp"
+#include "kube/gated_transport.hpp"
 
 namespace plumb::kube {
 namespace {
@@ -69,6 +73,88 @@ TEST(Client, MapsKindsFromAggregatedDiscoveryAndRefreshesOnUnknownKind) {
   auto missing = client->resource_for("example.com/v1", "Gadget");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code(), 404);
+}
+
+struct GatedFixture {
+  FakeTransport* fake;
+  GatedTransport* gate;
+  std::unique_ptr<Client> client;
+};
+
+GatedFixture make_gated_client() {
+  auto fake = std::make_unique<FakeTransport>();
+  FakeTransport* fake_ptr = fake.get();
+  auto gate = std::make_unique<GatedTransport>(std::move(fake));
+  GatedTransport* gate_ptr = gate.get();
+  auto client =
+      std::make_unique<Client>(RestConfig{.server = "https://x"}, std::move(gate), unlimited());
+  return {fake_ptr, gate_ptr, std::move(client)};
+}
+
+// Regression: the discovery requests ran with the discovery mutex held, so every lookup (of
+// kinds long in the cache too) waited for a slow discovery.
+TEST(Client, LooksUpCachedKindsWhileADiscoveryIsInFlight) {
+  auto [fake, gate, client] = make_gated_client();
+  add_legacy_discovery(*fake);
+  ASSERT_TRUE(client->resource_for("v1", "Pod"));
+  gate->hold("GET /api");
+  // An unknown kind discovers again; that discovery hangs at the gate.
+  std::thread unknown([&] { EXPECT_FALSE(client->resource_for("example.com/v1", "Widget")); });
+  gate->wait_for_held("GET /api");
+  auto cached =
+      std::async(std::launch::async, [&] { return client->resource_for("apps/v1", "Deployment"); });
+  bool answered = cached.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  gate->open("GET /api");
+  unknown.join();
+  ASSERT_TRUE(answered) << "a cached kind waited for the discovery in flight";
+  EXPECT_EQ(cached.get().value().name, "deployments");
+  EXPECT_EQ(gate->requests("GET /api"), 2u);
+}
+
+// Callers that need discovery while one is in flight wait for it instead of asking again, and
+// take its answer when their kind is in it.
+TEST(Client, ConcurrentFirstLookupsShareOneDiscovery) {
+  auto [fake, gate, client] = make_gated_client();
+  add_legacy_discovery(*fake);
+  gate->hold("GET /api");
+  std::thread first([&] { EXPECT_EQ(client->resource_for("v1", "Pod").value().name, "pods"); });
+  gate->wait_for_held("GET /api");
+  std::vector<std::thread> others;
+  for (int i = 0; i < 4; ++i) {
+    others.emplace_back([&] {
+      EXPECT_EQ(client->resource_for("apps/v1", "Deployment").value().name, "deployments");
+    });
+  }
+  gate->open("GET /api");
+  first.join();
+  for (std::thread& t : others)
+    t.join();
+  EXPECT_EQ(gate->requests("GET /api"), 1u);
+}
+
+// A failed discovery is the answer of every caller that waited for it; the next lookup tries
+// again.
+TEST(Client, ReportsAFailedDiscoveryAndTriesAgainLater) {
+  auto [fake, gate, client] = make_gated_client();
+  add_legacy_discovery(*fake);
+  fake->routes["GET /api"] = {{403, R"({"kind":"Status","message":"forbidden"})"},
+                              {200, R"({"kind":"APIVersions","versions":["v1"]})"}};
+  auto failed = client->resource_for("v1", "Pod");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code(), 403);
+  EXPECT_EQ(client->resource_for("v1", "Pod").value().name, "pods");
+  EXPECT_EQ(gate->requests("GET /api"), 2u);
+}
+
+// After invalidate_discovery() the next lookup discovers again, once.
+TEST(Client, DiscoversAgainOnceAfterInvalidation) {
+  auto [fake, gate, client] = make_gated_client();
+  add_legacy_discovery(*fake);
+  ASSERT_TRUE(client->resource_for("v1", "Pod"));
+  client->invalidate_discovery();
+  ASSERT_TRUE(client->resource_for("v1", "Pod"));
+  ASSERT_TRUE(client->resource_for("v1", "Namespace"));
+  EXPECT_EQ(gate->requests("GET /api"), 2u);
 }
 
 TEST(Client, GetReturnsNothingOn404AndRetriesServerErrors) {
