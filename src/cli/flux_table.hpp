@@ -1,34 +1,25 @@
 // Output pieces of the flux-like commands that are pure functions: the table layout the flux
-// CLI prints (olekukonko/tablewriter v0.0.5 with no borders and tab padding), timestamps
-// (RFC 3339 read, RFC3339Nano written as Go writes it), and the LAST SEEN column of
-// `events`.
+// CLI prints (olekukonko/tablewriter v0.0.5 with no borders and tab padding) and the LAST SEEN
+// column of `events` (timestamps are core/time.hpp's).
 //
 // Thread safety: pure functions.
 #pragma once
 
-#include <chrono>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/node.hpp"
+#include "core/time.hpp"
 
 namespace plumb::cli::flux {
 
 using Row = std::vector<std::string>;
-using SystemTime = std::chrono::system_clock::time_point;
 
 // The table as `flux get` prints it: every cell padded to its column's width (in code
 // points) and followed by a tab; the header's last cell by a space instead. No header line
 // when header is empty. A cell with line breaks spans several lines.
 std::string format_table(const Row& header, const std::vector<Row>& rows);
-
-// "2026-11-23T20:15:04Z", with optional fraction and numeric offset; nullopt otherwise.
-std::optional<SystemTime> parse_timestamp(std::string_view text);
-
-// Go's time.RFC3339Nano in UTC: "2026-11-23T20:15:04.12345Z" (trailing zeros dropped).
-std::string rfc3339_nano(SystemTime time);
 
 // When an Event last happened, for sorting: series.lastObservedTime, else lastTimestamp,
 // else eventTime.

@@ -10,6 +10,7 @@
 #include "controller/reconcile.hpp"
 #include "core/duration.hpp"
 #include "core/object_ref.hpp"
+#include "core/time.hpp"
 
 namespace plumb::cli::flux {
 namespace {
@@ -126,7 +127,7 @@ Result<void> reconcile_object(kube::Client& client, const FluxKind& kind, const 
   if (announce == Announce::yes) {
     say(Mark::action, "annotating " + kind_name + " " + name + " in " + ns + " namespace");
   }
-  std::string token = rfc3339_nano(std::chrono::system_clock::now());
+  std::string token = format_rfc3339_nano(std::chrono::system_clock::now());
   Node request = apply_stub(kind, ns, name);
   request["metadata"]["annotations"].set(k_requested_at, Node::string(token));
   Node applied = TRY(client.apply(*kind.resource, request, k_manager_reconcile, kube::Force::yes,

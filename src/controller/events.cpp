@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "core/json.hpp"
+#include "core/time.hpp"
 
 namespace plumb::controller {
 namespace {
@@ -19,15 +20,6 @@ constexpr size_t k_max_remembered = 4096;
 // An event write gives up sooner than an ordinary API call: a slow server must not let the
 // queue fill with stale events.
 constexpr long k_write_timeout_seconds = 15;
-
-std::string rfc3339(SystemTime time) {
-  std::time_t t = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string host_name() {
   char buf[256] = {};
@@ -183,7 +175,7 @@ std::string EventRecorder::aggregation_key(const Pending& event) {
 Result<void> EventRecorder::update(Written& written, const Pending& event) {
   Node patch = Node::map();
   patch.set("count", Node::integer(written.count + 1));
-  patch.set("lastTimestamp", Node::string(rfc3339(event.time)));
+  patch.set("lastTimestamp", Node::string(format_rfc3339(event.time)));
   TRY(m_client.request({.method = "PATCH",
                         .target = events_path(written.ns) + "/" + written.name,
                         .body = to_json(patch),
@@ -199,7 +191,7 @@ Result<void> EventRecorder::create(const std::string& key, const Pending& event)
   std::string_view object_ns = event.involved.string_at({"metadata", "namespace"});
   std::string ns = object_ns.empty() ? "default" : std::string(object_ns);
   std::string name = unique_name(event.involved.string_at({"metadata", "name"}), event.time);
-  std::string timestamp = rfc3339(event.time);
+  std::string timestamp = format_rfc3339(event.time);
 
   Node metadata = Node::map();
   metadata.set("name", Node::string(name));

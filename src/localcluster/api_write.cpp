@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "core/json.hpp"
+#include "core/time.hpp"
 #include "localcluster/api_server.hpp"
 #include "localcluster/objects.hpp"
 #include "localcluster/patch.hpp"

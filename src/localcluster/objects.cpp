@@ -1,8 +1,6 @@
 #include "localcluster/objects.hpp"
 
 #include <charconv>
-#include <chrono>
-#include <ctime>
 #include <random>
 
 namespace plumb::localcluster {
@@ -36,15 +34,6 @@ std::string new_uid() {
     if (i == 7 || i == 11 || i == 15 || i == 19) out += '-';
   }
   return out;
-}
-
-std::string now_rfc3339() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 std::string random_suffix(size_t length) {

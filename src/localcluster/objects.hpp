@@ -11,7 +11,6 @@
 namespace plumb::localcluster {
 
 std::string new_uid();                     // random UUID v4
-std::string now_rfc3339();                 // "2026-11-23T18:45:00Z"
 std::string random_suffix(size_t length);  // for generateName: [a-z0-9]
 uint64_t parse_rv(std::string_view text);  // 0 when empty or not a number
 uint64_t object_rv(const Node& object);

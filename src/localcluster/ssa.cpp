@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/json.hpp"
+#include "core/time.hpp"
 #include "core/yaml.hpp"
 #include "localcluster/fieldset.hpp"
 #include "localcluster/objects.hpp"

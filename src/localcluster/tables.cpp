@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "core/json.hpp"
+#include "core/time.hpp"
 
 namespace plumb::localcluster {
 namespace {
@@ -394,41 +395,10 @@ bool wants_table(std::string_view accept) {
          accept.find("g=meta.k8s.io") != std::string_view::npos;
 }
 
-std::string human_duration(int64_t seconds) {
-  if (seconds < -1) return "<invalid>";
-  if (seconds < 0) return "0s";
-  if (seconds < 120) return std::to_string(seconds) + "s";
-  int64_t minutes = seconds / 60;
-  if (minutes < 10) {
-    int64_t s = seconds % 60;
-    return std::to_string(minutes) + "m" + (s == 0 ? "" : std::to_string(s) + "s");
-  }
-  if (minutes < 180) return std::to_string(minutes) + "m";
-  int64_t hours = seconds / 3600;
-  if (hours < 8) {
-    int64_t m = minutes % 60;
-    return std::to_string(hours) + "h" + (m == 0 ? "" : std::to_string(m) + "m");
-  }
-  if (hours < 48) return std::to_string(hours) + "h";
-  if (hours < 24 * 8) {
-    int64_t h = hours % 24;
-    return std::to_string(hours / 24) + "d" + (h == 0 ? "" : std::to_string(h) + "h");
-  }
-  if (hours < 24 * 365 * 2) return std::to_string(hours / 24) + "d";
-  if (hours < 24 * 365 * 8) {
-    int64_t d = (hours / 24) % 365;
-    return std::to_string(hours / 24 / 365) + "y" + (d == 0 ? "" : std::to_string(d) + "d");
-  }
-  return std::to_string(hours / 24 / 365) + "y";
-}
-
 int64_t seconds_since(std::string_view timestamp) {
-  std::tm tm{};
-  std::string text(timestamp);
-  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return -1;
-  std::time_t then = timegm(&tm);
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  return static_cast<int64_t>(now - then);
+  std::optional<SystemTime> then = parse_rfc3339(timestamp);
+  if (!then) return -1;
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now() - *then).count();
 }
 
 Node to_table(const ResourceInfo& resource, const std::vector<Node>& objects, uint64_t rv,

@@ -20,8 +20,6 @@ bool wants_table(std::string_view accept);
 Node to_table(const ResourceInfo& resource, const std::vector<Node>& objects, uint64_t rv,
               const std::string& continue_token, const HttpRequest& request);
 
-// Kubernetes' short age format: "45s", "5m3s", "3h", "12d" ...
-std::string human_duration(int64_t seconds);
 // Seconds since an RFC 3339 timestamp; -1 when it does not parse.
 int64_t seconds_since(std::string_view timestamp);
 

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "core/json.hpp"
+#include "core/time.hpp"
 #include "localcluster/api_server.hpp"
 #include "localcluster/objects.hpp"
 #include "localcluster/tables.hpp"

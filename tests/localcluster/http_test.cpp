@@ -3,7 +3,6 @@
 
 #include "localcluster/http.hpp"
 #include "localcluster/objects.hpp"
-#include "localcluster/tables.hpp"
 #include "localcluster/workloads.hpp"
 
 namespace plumb::localcluster {
@@ -35,18 +34,6 @@ TEST(Http, UrlDecoding) {
   EXPECT_EQ(url_decode("a%2Fb+c", true), "a/b c");
   EXPECT_EQ(url_decode("100%", true), "100%");
   EXPECT_EQ(url_decode("%zz", true), "%zz");
-}
-
-TEST(Tables, HumanDurationsMatchKubernetes) {
-  EXPECT_EQ(human_duration(5), "5s");
-  EXPECT_EQ(human_duration(119), "119s");
-  EXPECT_EQ(human_duration(125), "2m5s");
-  EXPECT_EQ(human_duration(600), "10m");
-  EXPECT_EQ(human_duration(3 * 3600 + 60), "3h1m");
-  EXPECT_EQ(human_duration(30 * 3600), "30h");
-  EXPECT_EQ(human_duration(3 * 86400 + 3600), "3d1h");
-  EXPECT_EQ(human_duration(400 * 86400), "400d");
-  EXPECT_EQ(human_duration(-5), "<invalid>");
 }
 
 TEST(Objects, UidsAreVersion4AndDistinct) {
