@@ -5,7 +5,6 @@
 #include <future>
 #include <thread>
 
-#include "kube/fake_transport.hpp"
 #include "kube/gated_transport.hpp"
 
 namespace plumb::kube {
@@ -73,22 +72,6 @@ TEST(Client, MapsKindsFromAggregatedDiscoveryAndRefreshesOnUnknownKind) {
   auto missing = client->resource_for("example.com/v1", "Gadget");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code(), 404);
-}
-
-struct GatedFixture {
-  FakeTransport* fake;
-  GatedTransport* gate;
-  std::unique_ptr<Client> client;
-};
-
-GatedFixture make_gated_client() {
-  auto fake = std::make_unique<FakeTransport>();
-  FakeTransport* fake_ptr = fake.get();
-  auto gate = std::make_unique<GatedTransport>(std::move(fake));
-  GatedTransport* gate_ptr = gate.get();
-  auto client =
-      std::make_unique<Client>(RestConfig{.server = "https://x"}, std::move(gate), unlimited());
-  return {fake_ptr, gate_ptr, std::move(client)};
 }
 
 // Regression: the discovery requests ran with the discovery mutex held, so every lookup (of

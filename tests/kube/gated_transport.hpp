@@ -8,7 +8,8 @@
 //   ...                                 // other calls must not wait for it
 //   gate.open("GET /api");
 //
-// Streams are answered whole (one chunk) once the route's gate is open.
+// Streams are answered whole (one chunk) once the route's gate is open. make_gated_client()
+// puts a FakeTransport behind a gate and a Client in front.
 //
 // Thread safety: every member may be called from any thread.
 #pragma once
@@ -20,6 +21,8 @@
 #include <string_view>
 
 #include "core/thread_annotations.hpp"
+#include "kube/client.hpp"
+#include "kube/fake_transport.hpp"
 #include "kube/transport.hpp"
 
 namespace plumb::kube {
@@ -85,5 +88,25 @@ class GatedTransport final : public Transport {
   std::map<std::string, size_t, std::less<>> m_waiting GUARDED_BY(m_mutex);
   std::map<std::string, size_t, std::less<>> m_requests GUARDED_BY(m_mutex);
 };
+
+// A Client whose requests pass a gate to a FakeTransport (no rate limit, 1 ms retry backoff).
+struct GatedClient {
+  FakeTransport* fake;
+  GatedTransport* gate;
+  std::unique_ptr<Client> client;
+};
+
+inline GatedClient make_gated_client() {
+  auto fake = std::make_unique<FakeTransport>();
+  FakeTransport* fake_ptr = fake.get();
+  auto gate = std::make_unique<GatedTransport>(std::move(fake));
+  GatedTransport* gate_ptr = gate.get();
+  ClientOptions options;
+  options.qps = 0;
+  options.first_backoff = std::chrono::milliseconds(1);
+  auto client =
+      std::make_unique<Client>(RestConfig{.server = "https://x"}, std::move(gate), options);
+  return {fake_ptr, gate_ptr, std::move(client)};
+}
 
 }  // namespace plumb::kube
