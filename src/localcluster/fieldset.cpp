@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/json.hpp"
+#include "merge/fields_v1.hpp"
 
 namespace plumb::localcluster {
 namespace {
@@ -56,9 +57,16 @@ long find_value(const Node& list, const Node& value) {
   return -1;
 }
 
-Node parse_suffix(std::string_view key) {
-  auto parsed = parse_json(key.substr(2), "field path");
-  return parsed ? *parsed : Node();
+// The key fields of a keyed-list item, sorted by name, as a "k:" key names them.
+Node key_object(const Node& item, const std::vector<std::string_view>& keys) {
+  std::vector<std::string_view> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  Node key = Node::map(sorted.size());
+  for (std::string_view k : sorted) {
+    Node v = key_value(item, k);
+    if (!v.is_null()) key.set(k, std::move(v));
+  }
+  return key;
 }
 
 const Node& child(const Node& value, std::string_view key) {
@@ -68,29 +76,32 @@ const Node& child(const Node& value, std::string_view key) {
 
 void collect_paths(const Node& set, const std::string& prefix, std::vector<std::string>& out) {
   for (const MapEntry& e : set.entries()) {
-    std::string_view key = e.key.as_string();
-    if (key == ".") {
-      out.push_back(prefix.empty() ? "." : prefix);
-      continue;
-    }
+    FieldsV1Key key = decode_fields_v1_key(e.key.as_string());
     std::string path = prefix;
-    if (key.starts_with("f:")) {
-      path += ".";
-      path += key.substr(2);
-    } else if (key.starts_with("k:")) {
-      Node k = parse_suffix(key);
-      path += "[";
-      bool first = true;
-      for (const MapEntry& kv : k.entries()) {
-        if (!first) path += ",";
-        first = false;
-        path += std::string(kv.key.as_string()) + "=" + to_json(kv.value);
+    switch (key.kind) {
+      case FieldsV1Key::Kind::self:
+        out.push_back(prefix.empty() ? "." : prefix);
+        continue;
+      case FieldsV1Key::Kind::field:
+        path += ".";
+        path += key.text;
+        break;
+      case FieldsV1Key::Kind::key: {
+        path += "[";
+        bool first = true;
+        for (const MapEntry& kv : key.value.entries()) {
+          if (!first) path += ",";
+          first = false;
+          path += std::string(kv.key.as_string()) + "=" + to_json(kv.value);
+        }
+        path += "]";
+        break;
       }
-      path += "]";
-    } else if (key.starts_with("v:")) {
-      path += "[=" + std::string(key.substr(2)) + "]";
-    } else {
-      path += "[" + std::string(key) + "]";
+      case FieldsV1Key::Kind::value:
+        path += "[=" + std::string(key.text) + "]";
+        break;
+      default:
+        path += "[" + std::string(e.key.as_string()) + "]";
     }
     collect_paths(e.value, path, out);
   }
@@ -105,9 +116,9 @@ Removal remove_rec(const Node& object, const Node& set, const Shape& shape) {
   if (set.find(".")) return {true, Node()};
   Node out = object;
   for (const MapEntry& e : set.entries()) {
-    std::string_view key = e.key.as_string();
-    if (key.starts_with("f:")) {
-      std::string_view name = key.substr(2);
+    FieldsV1Key key = decode_fields_v1_key(e.key.as_string());
+    if (key.kind == FieldsV1Key::Kind::field) {
+      std::string_view name = key.text;
       const Node* c = out.find(name);
       if (c == nullptr) continue;
       Removal r = remove_rec(*c, e.value, child_shape(shape, name));
@@ -116,8 +127,8 @@ Removal remove_rec(const Node& object, const Node& set, const Shape& shape) {
       } else {
         out.set(name, std::move(r.value));
       }
-    } else if (key.starts_with("k:")) {
-      long index = find_item(out, parse_suffix(key));
+    } else if (key.kind == FieldsV1Key::Kind::key) {
+      long index = find_item(out, key.value);
       if (index < 0) continue;
       Removal r = remove_rec(out.items()[static_cast<size_t>(index)], e.value, item_shape(shape));
       if (r.remove) {
@@ -125,8 +136,8 @@ Removal remove_rec(const Node& object, const Node& set, const Shape& shape) {
       } else {
         out.items_mut()[static_cast<size_t>(index)] = std::move(r.value);
       }
-    } else if (key.starts_with("v:")) {
-      long index = find_value(out, parse_suffix(key));
+    } else if (key.kind == FieldsV1Key::Kind::value) {
+      long index = find_value(out, key.value);
       if (index >= 0) out.erase_at(static_cast<size_t>(index));
     }
   }
@@ -200,14 +211,7 @@ Shape item_shape(const Shape& list) {
 }
 
 std::string item_key(const Node& item, const std::vector<std::string_view>& keys) {
-  std::vector<std::string_view> sorted = keys;
-  std::sort(sorted.begin(), sorted.end());
-  Node key = Node::map(sorted.size());
-  for (std::string_view k : sorted) {
-    Node v = key_value(item, k);
-    if (!v.is_null()) key.set(k, std::move(v));
-  }
-  return "k:" + to_json(key);
+  return "k:" + to_json(key_object(item, keys));
 }
 
 Node fieldset_of(const Node& value, const Shape& shape) {
@@ -333,26 +337,24 @@ Node fieldset_differing(const Node& set, const Node& a, const Node& b, const Sha
   Node out = Node::map();
   const bool leaf = only_self(set);
   for (const MapEntry& e : set.entries()) {
-    std::string_view key = e.key.as_string();
-    if (key == ".") {
+    FieldsV1Key key = decode_fields_v1_key(e.key.as_string());
+    if (key.kind == FieldsV1Key::Kind::self) {
       bool differs = leaf ? !(a == b) : (a.is_null() != b.is_null());
       if (differs) out.set(".", Node::map());
-    } else if (key.starts_with("f:")) {
-      std::string_view name = key.substr(2);
-      Node sub =
-          fieldset_differing(e.value, child(a, name), child(b, name), child_shape(shape, name));
-      if (!sub.empty()) out.set(key, std::move(sub));
-    } else if (key.starts_with("k:")) {
-      Node k = parse_suffix(key);
-      long ia = find_item(a, k);
-      long ib = find_item(b, k);
+    } else if (key.kind == FieldsV1Key::Kind::field) {
+      Node sub = fieldset_differing(e.value, child(a, key.text), child(b, key.text),
+                                    child_shape(shape, key.text));
+      if (!sub.empty()) out.set(e.key.as_string(), std::move(sub));
+    } else if (key.kind == FieldsV1Key::Kind::key) {
+      long ia = find_item(a, key.value);
+      long ib = find_item(b, key.value);
       const Node& va = ia < 0 ? null_node() : a.items()[static_cast<size_t>(ia)];
       const Node& vb = ib < 0 ? null_node() : b.items()[static_cast<size_t>(ib)];
       Node sub = fieldset_differing(e.value, va, vb, item_shape(shape));
-      if (!sub.empty()) out.set(key, std::move(sub));
-    } else if (key.starts_with("v:")) {
-      Node v = parse_suffix(key);
-      if ((find_value(a, v) < 0) != (find_value(b, v) < 0)) out.set(key, member());
+      if (!sub.empty()) out.set(e.key.as_string(), std::move(sub));
+    } else if (key.kind == FieldsV1Key::Kind::value) {
+      if ((find_value(a, key.value) < 0) != (find_value(b, key.value) < 0))
+        out.set(e.key.as_string(), member());
     }
   }
   return out;
@@ -386,8 +388,7 @@ Node merge_applied(const Node& base, const Node& config, const Shape& shape) {
     if (shape.list_type == ListType::map && !shape.keys.empty()) {
       Node out = base;
       for (const Node& item : config.items()) {
-        Node key = parse_suffix(item_key(item, shape.keys));
-        long index = find_item(out, key);
+        long index = find_item(out, key_object(item, shape.keys));
         if (index < 0) {
           out.push_back(item);
         } else {

@@ -1,6 +1,6 @@
 #include "sync/fields.hpp"
 
-#include "core/json.hpp"
+#include "merge/fields_v1.hpp"
 
 namespace plumb::sync {
 namespace {
@@ -62,30 +62,32 @@ bool contains(const Node& live, const Node& desired) {
 
 bool fields_present(const Node& fields, const Node& object) {
   for (const MapEntry& e : fields.entries()) {
-    std::string_view path = e.key.as_string();
-    if (path == ".") continue;
-    std::string_view rest = path.size() > 2 ? path.substr(2) : std::string_view();
+    FieldsV1Key key = decode_fields_v1_key(e.key.as_string());
     const Node* child = nullptr;
-    if (path.starts_with("f:")) {
-      child = object.find(rest);
-    } else if (path.starts_with("k:")) {
-      auto key = parse_json(rest, "managedFields key");
-      if (!key) return false;
-      for (const Node& item : object.items()) {
-        if (matches_key(item, *key)) {
-          child = &item;
-          break;
+    switch (key.kind) {
+      case FieldsV1Key::Kind::self:
+        continue;
+      case FieldsV1Key::Kind::field:
+        child = object.find(key.text);
+        break;
+      case FieldsV1Key::Kind::key:
+        for (const Node& item : object.items()) {
+          if (matches_key(item, key.value)) {
+            child = &item;
+            break;
+          }
         }
-      }
-    } else if (path.starts_with("v:")) {
-      auto value = parse_json(rest, "managedFields value");
-      if (!value) return false;
-      for (const Node& item : object.items()) {
-        if (item == *value) child = &item;
-      }
-    } else if (path.starts_with("i:")) {
-      size_t index = size_t(std::strtoull(std::string(rest).c_str(), nullptr, 10));
-      if (index < object.size()) child = &object.items()[index];
+        break;
+      case FieldsV1Key::Kind::value:
+        for (const Node& item : object.items()) {
+          if (item == key.value) child = &item;
+        }
+        break;
+      case FieldsV1Key::Kind::index:
+        if (key.index < object.size()) child = &object.items()[key.index];
+        break;
+      case FieldsV1Key::Kind::invalid:
+        return false;
     }
     if (!child) return false;
     if (!e.value.empty() && !fields_present(e.value, *child)) return false;

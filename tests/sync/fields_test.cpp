@@ -65,5 +65,18 @@ TEST(Fields, ListMapKeysTheServerDefaultedStillMatch) {
   EXPECT_FALSE(already_applied(udp, live, "plumb"));
 }
 
+TEST(Fields, OwnedSetItemsAndListPositionsMustStillBeApplied) {
+  Node fields = json(R"({"f:metadata":{"f:finalizers":{"v:\"a\"":{}}},
+    "f:spec":{"f:args":{"i:1":{}}}})");
+  EXPECT_TRUE(fields_present(fields, json(R"({"metadata":{"finalizers":["b","a"]},
+    "spec":{"args":["x","y"]}})")));
+  EXPECT_FALSE(fields_present(fields, json(R"({"metadata":{"finalizers":["b"]},
+    "spec":{"args":["x","y"]}})")));
+  EXPECT_FALSE(fields_present(fields, json(R"({"metadata":{"finalizers":["a"]},
+    "spec":{"args":["x"]}})")));
+  // A key that does not decode is never present.
+  EXPECT_FALSE(fields_present(json(R"({"k:{":{}})"), json(R"([{"name":"a"}])")));
+}
+
 }  // namespace
 }  // namespace plumb::sync
