@@ -76,7 +76,7 @@ EventRecorder::EventRecorder(kube::Client& client, std::string component,
 
 EventRecorder::~EventRecorder() {
   {
-    std::lock_guard lock(m_mutex);
+    LockGuard lock(m_mutex);
     m_stopping = true;
     m_dropped += m_queue.size();
     m_finished += m_queue.size();
@@ -92,7 +92,7 @@ void EventRecorder::record(const Node& involved, EventType type, std::string_vie
   Pending event{involved,    type,           std::string(reason), cap_event_message(message),
                 annotations, m_options.now()};
   {
-    std::lock_guard lock(m_mutex);
+    LockGuard lock(m_mutex);
     if (m_stopping || m_queue.size() >= m_options.queue_capacity) {
       ++m_dropped;
       return;
@@ -104,25 +104,27 @@ void EventRecorder::record(const Node& involved, EventType type, std::string_vie
 }
 
 void EventRecorder::flush() {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   uint64_t target = m_recorded;
-  m_idle.wait(lock, [&] { return m_finished >= target; });
+  while (m_finished < target)
+    m_idle.wait(lock);
 }
 
 uint64_t EventRecorder::dropped() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_dropped;
 }
 
 uint64_t EventRecorder::failed() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_failed;
 }
 
 void EventRecorder::run() {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   for (;;) {
-    m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+    while (!m_stopping && m_queue.empty())
+      m_wake.wait(lock);
     if (m_stopping) return;
     Pending event = std::move(m_queue.front());
     m_queue.pop_front();

@@ -12,22 +12,22 @@
 // counted. A write failure is reported on stderr once per kind of failure (operation and
 // HTTP status), not once per event.
 //
-// Thread safety: record(), flush() and the counters may be called from any thread.
+// Thread safety: record(), flush() and the counters may be called from any thread. The
+// clock (options.now) and failure reports (options.report_failure) are called without a lock.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <thread>
 
 #include "core/node.hpp"
+#include "core/thread_annotations.hpp"
 #include "kube/client.hpp"
 
 namespace plumb::controller {
@@ -69,13 +69,14 @@ class EventRecorder {
   // the revision in "kustomize.toolkit.fluxcd.io/revision" /
   // "source.toolkit.fluxcd.io/revision").
   void record(const Node& involved, EventType type, std::string_view reason,
-              std::string_view message, const std::map<std::string, std::string>& annotations = {});
+              std::string_view message, const std::map<std::string, std::string>& annotations = {})
+      EXCLUDES(m_mutex);
 
   // Returns once every event recorded before the call has been written (or has failed).
-  void flush();
+  void flush() EXCLUDES(m_mutex);
 
-  uint64_t dropped() const;  // queue full
-  uint64_t failed() const;   // the API server refused or could not be reached
+  uint64_t dropped() const EXCLUDES(m_mutex);  // queue full
+  uint64_t failed() const EXCLUDES(m_mutex);   // the API server refused or could not be reached
 
  private:
   struct Pending {
@@ -94,7 +95,7 @@ class EventRecorder {
     std::chrono::system_clock::time_point last;
   };
 
-  void run();
+  void run() EXCLUDES(m_mutex);
   // False when the event could not be written.
   bool write(const Pending& event);
   static std::string aggregation_key(const Pending& event);
@@ -108,17 +109,17 @@ class EventRecorder {
   std::string m_component;
   EventRecorderOptions m_options;
 
-  mutable std::mutex m_mutex;
-  std::condition_variable m_wake;  // the writer: work or stop
-  std::condition_variable m_idle;  // flush(): another event finished
-  std::deque<Pending> m_queue;
-  uint64_t m_recorded = 0;  // accepted into the queue
-  uint64_t m_finished = 0;  // of those, written, failed or discarded
-  bool m_stopping = false;
-  uint64_t m_dropped = 0;
-  uint64_t m_failed = 0;
+  mutable Mutex m_mutex;
+  CondVar m_wake;  // the writer: work or stop
+  CondVar m_idle;  // flush(): another event finished
+  std::deque<Pending> m_queue GUARDED_BY(m_mutex);
+  uint64_t m_recorded GUARDED_BY(m_mutex) = 0;  // accepted into the queue
+  uint64_t m_finished GUARDED_BY(m_mutex) = 0;  // of those, written, failed or discarded
+  bool m_stopping GUARDED_BY(m_mutex) = false;
+  uint64_t m_dropped GUARDED_BY(m_mutex) = 0;
+  uint64_t m_failed GUARDED_BY(m_mutex) = 0;
 
-  // Writer thread only.
+  // Writer thread only (no lock).
   std::map<std::string, Written> m_written;
   std::set<std::string> m_reported;  // kinds of failure already on stderr
   int64_t m_last_nanos = 0;

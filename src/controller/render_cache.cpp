@@ -7,13 +7,15 @@ std::optional<std::vector<Node>> RenderCache::lookup(const std::string& key,
                                                      const FileSystem& tree) const {
   std::shared_ptr<const Entry> entry;
   {
-    std::lock_guard lock(m_mutex);
+    LockGuard lock(m_mutex);
     auto it = m_entries.find(key);
     if (it != m_entries.end()) entry = it->second;
   }
   bool hit = entry && entry->fingerprint == fingerprint && entry->inputs.unchanged_in(tree);
-  std::lock_guard lock(m_mutex);
-  ++(hit ? m_hits : m_misses);
+  {
+    LockGuard lock(m_mutex);
+    ++(hit ? m_hits : m_misses);
+  }
   if (!hit) return std::nullopt;
   return entry->objects;
 }
@@ -26,23 +28,23 @@ bool RenderCache::store(const std::string& key, std::string fingerprint, RenderI
   }
   auto entry = std::make_shared<const Entry>(
       Entry{std::move(fingerprint), std::move(inputs), std::move(objects)});
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   m_entries[key] = std::move(entry);
   return true;
 }
 
 void RenderCache::forget(const std::string& key) {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   m_entries.erase(key);
 }
 
 RenderCache::Stats RenderCache::stats() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return {m_hits, m_misses, m_entries.size()};
 }
 
 size_t RenderCache::heap_bytes() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   size_t bytes = 0;
   for (const auto& [key, entry] : m_entries) {
     bytes += key.capacity() + sizeof(Entry) + entry->fingerprint.capacity() +

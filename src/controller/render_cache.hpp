@@ -16,13 +16,12 @@
 // Kustomization key; `forget` when a Kustomization is deleted.
 //
 // Thread safety: every member may be called from several workers at once. A lookup checks
-// the inputs outside the lock.
+// the inputs (reads of the tree) and copies the objects outside the lock.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +29,7 @@
 #include "core/fs.hpp"
 #include "core/node.hpp"
 #include "core/recording_fs.hpp"
+#include "core/thread_annotations.hpp"
 
 namespace plumb::controller {
 
@@ -44,18 +44,18 @@ class RenderCache {
   // The objects stored for key ("namespace/name") when they were rendered with the same
   // fingerprint and every input is unchanged in tree; nullopt otherwise.
   std::optional<std::vector<Node>> lookup(const std::string& key, std::string_view fingerprint,
-                                          const FileSystem& tree) const;
+                                          const FileSystem& tree) const EXCLUDES(m_mutex);
   // Keeps the objects for key, replacing what was there. Returns false (and drops what was
   // there) when the inputs cannot be checked later (read from a filesystem without content
   // ids).
   bool store(const std::string& key, std::string fingerprint, RenderInputs inputs,
-             std::vector<Node> objects);
-  void forget(const std::string& key);
+             std::vector<Node> objects) EXCLUDES(m_mutex);
+  void forget(const std::string& key) EXCLUDES(m_mutex);
 
-  Stats stats() const;
+  Stats stats() const EXCLUDES(m_mutex);
   // Heap bytes of every entry, counting object trees as if nothing were shared (an upper
   // bound).
-  size_t heap_bytes() const;
+  size_t heap_bytes() const EXCLUDES(m_mutex);
 
  private:
   struct Entry {
@@ -64,10 +64,10 @@ class RenderCache {
     std::vector<Node> objects;
   };
 
-  mutable std::mutex m_mutex;
-  std::map<std::string, std::shared_ptr<const Entry>, std::less<>> m_entries;
-  mutable uint64_t m_hits = 0;
-  mutable uint64_t m_misses = 0;
+  mutable Mutex m_mutex;
+  std::map<std::string, std::shared_ptr<const Entry>, std::less<>> m_entries GUARDED_BY(m_mutex);
+  mutable uint64_t m_hits GUARDED_BY(m_mutex) = 0;
+  mutable uint64_t m_misses GUARDED_BY(m_mutex) = 0;
 };
 
 }  // namespace plumb::controller
