@@ -426,8 +426,11 @@ void ApiServer::serve_watch(const HttpRequest& request, const Route& route,
 
   std::string_view rv_param = request.param_or("resourceVersion", "");
   uint64_t cursor = parse_rv(rv_param);
+  // A watch-list (sendInitialEvents=true; kubectl and client-go from v1.35 on) gets the
+  // current objects as ADDED and then a BOOKMARK annotated k8s.io/initial-events-end.
+  const bool initial_events = is_true(request.param_or("sendInitialEvents", ""));
   std::vector<Node> initial;
-  if (rv_param.empty() || rv_param == "0") {
+  if (rv_param.empty() || rv_param == "0" || initial_events) {
     ListPage page = m_store.list(resource.storage_key(), route.ns, "", 0,
                                  [&](const Node& o) { return filters->matches(o); });
     initial = std::move(page.items);
@@ -448,9 +451,28 @@ void ApiServer::serve_watch(const HttpRequest& request, const Route& route,
     line += '\n';
     return response.write_chunk(line);
   };
+  enum class Bookmark { periodic, initial_events_end };
+  auto bookmark = [&](Bookmark what) {
+    Node object = Node::map();
+    object.set("kind", Node::string(resource.kind));
+    object.set("apiVersion", Node::string(resource.group_version()));
+    Node metadata = Node::map();
+    metadata.set("resourceVersion", Node::string(std::to_string(cursor)));
+    if (what == Bookmark::initial_events_end) {
+      Node annotations = Node::map();
+      annotations.set("k8s.io/initial-events-end", Node::string("true"));
+      metadata.set("annotations", std::move(annotations));
+    }
+    object.set("metadata", std::move(metadata));
+    std::string line;
+    append_json(watch_event("BOOKMARK", std::move(object)), line);
+    line += '\n';
+    return response.write_chunk(line);
+  };
   for (const Node& object : initial) {
     if (!emit("ADDED", object)) return;
   }
+  if (initial_events && !bookmark(Bookmark::initial_events_end)) return;
   auto last_sent = std::chrono::steady_clock::now();
   std::vector<WatchEvent> events;
   for (;;) {
@@ -485,16 +507,7 @@ void ApiServer::serve_watch(const HttpRequest& request, const Route& route,
       last_sent = std::chrono::steady_clock::now();
     }
     if (bookmarks && std::chrono::steady_clock::now() - last_sent >= m_options.bookmark_interval) {
-      Node bookmark = Node::map();
-      bookmark.set("kind", Node::string(resource.kind));
-      bookmark.set("apiVersion", Node::string(resource.group_version()));
-      Node metadata = Node::map();
-      metadata.set("resourceVersion", Node::string(std::to_string(cursor)));
-      bookmark.set("metadata", std::move(metadata));
-      std::string line;
-      append_json(watch_event("BOOKMARK", std::move(bookmark)), line);
-      line += '\n';
-      if (!response.write_chunk(line)) return;
+      if (!bookmark(Bookmark::periodic)) return;
       last_sent = std::chrono::steady_clock::now();
     }
   }

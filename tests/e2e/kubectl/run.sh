@@ -304,6 +304,18 @@ scenario_wait_rollout() {
   expect_output "history" "3         <none>" kubectl rollout history deploy/web
 }
 
+# kubectl v1.35 waits with watch-list requests (sendInitialEvents=true), which end the initial
+# objects with a bookmark; forced on here, so an older kubectl asks the same way.
+scenario_watch_list() {
+  start
+  export KUBE_FEATURE_WatchListClient=true
+  write_app 2
+  kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"
+  expect_output "wait" "condition met" kubectl wait --for=condition=Available deploy/web --timeout=10s
+  expect_output "rollout" 'deployment "web" successfully rolled out' \
+    kubectl rollout status deploy/web --timeout=10s
+}
+
 scenario_workloads() {
   start
   kubectl apply --server-side -f "$(dirname "$0")/workloads.yaml" >/dev/null || fail "apply"
