@@ -9,13 +9,13 @@
 #include <array>
 
 #include "core/json.hpp"
-#include "localcluster/http.hpp"
+#include "net/http.hpp"
 
 namespace plumb::controller {
 namespace {
 
-using localcluster::HttpRequest;
-using localcluster::ResponseWriter;
+using net::HttpRequest;
+using net::ResponseWriter;
 
 constexpr std::string_view k_hook_prefix = "/hook/";
 constexpr std::string_view k_signature_prefix = "sha256=";
@@ -250,7 +250,7 @@ class Receiver {
       size_t amp = form.find('&');
       std::string_view pair = form.substr(0, amp);
       form = amp == std::string_view::npos ? std::string_view() : form.substr(amp + 1);
-      if (pair.starts_with("payload=")) return localcluster::url_decode(pair.substr(8), true);
+      if (pair.starts_with("payload=")) return net::url_decode(pair.substr(8), true);
     }
     return request.body;
   }
@@ -265,12 +265,12 @@ Result<std::unique_ptr<WebhookServer>> WebhookServer::start(WebhookOptions optio
                                                             WebhookTargets targets) {
   if (!targets.refresh || !targets.refresh_by_url)
     return fail("webhook receiver: refresh and refresh_by_url are required");
-  localcluster::HttpServerOptions http{.host = options.host,
-                                       .port = options.port,
-                                       .max_threads = k_max_threads,
-                                       .max_body_bytes = k_webhook_max_body_bytes};
+  net::HttpServerOptions http{.host = options.host,
+                              .port = options.port,
+                              .max_threads = k_max_threads,
+                              .max_body_bytes = k_webhook_max_body_bytes};
   auto receiver = std::make_shared<const Receiver>(std::move(options), std::move(targets));
-  auto server = localcluster::HttpServer::start_plain(
+  auto server = net::HttpServer::start_plain(
       http, [receiver](const HttpRequest& request, ResponseWriter& out) {
         receiver->handle(request, out);
       });

@@ -25,7 +25,7 @@
 
 #include "core/error.hpp"
 
-namespace plumb::localcluster {
+namespace plumb::net {
 class HttpServer;
 }
 
@@ -62,7 +62,7 @@ class WebhookServer {
 
  private:
   WebhookServer() = default;
-  std::unique_ptr<localcluster::HttpServer> m_http;
+  std::unique_ptr<net::HttpServer> m_http;
 };
 
 // One form for the URLs of one repository, so that the https, ssh (`ssh://` and scp-like

@@ -49,7 +49,7 @@ std::string_view aggregated_version(std::string_view accept) {
 }
 
 // A create or update body: JSON, or protobuf for the kinds kubectl's generators send so.
-ApiResult<Node> read_body(const HttpRequest& request) {
+ApiResult<Node> read_body(const net::HttpRequest& request) {
   if (request.header("content-type").starts_with(k_protobuf_type))
     return decode_protobuf(request.body);
   auto body = parse_json(request.body, "request body");
@@ -92,7 +92,7 @@ struct Filters {
   }
 };
 
-ApiResult<Filters> parse_filters(const HttpRequest& request) {
+ApiResult<Filters> parse_filters(const net::HttpRequest& request) {
   Filters filters;
   auto labels = LabelSelector::parse(request.param_or("labelSelector", ""));
   if (!labels) return std::unexpected(bad_request(labels.error().message()));
@@ -119,14 +119,14 @@ Node watch_event(std::string_view type, Node object) {
 
 }  // namespace
 
-void send_json(ResponseWriter& response, int status, const Node& object) {
+void send_json(net::ResponseWriter& response, int status, const Node& object) {
   std::string body;
   append_json(object, body);
   body += '\n';
   response.send(status, "application/json", body);
 }
 
-void send_error(ResponseWriter& response, const ApiError& error) {
+void send_error(net::ResponseWriter& response, const ApiError& error) {
   send_json(response, error.code, status_object(error));
 }
 
@@ -136,7 +136,7 @@ ApiServer::ApiServer(Registry& registry, Store& store, ApiServerOptions options)
       m_options(std::move(options)),
       m_flow_control(m_options.flow_control) {}
 
-void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
+void ApiServer::handle(const net::HttpRequest& request, net::ResponseWriter& response) {
   const std::string& path = request.path;
   response.add_header(std::string(k_flow_schema_header), m_flow_control.flow_schema_uid());
   response.add_header(std::string(k_priority_level_header), m_flow_control.priority_level_uid());
@@ -261,8 +261,8 @@ void ApiServer::handle(const HttpRequest& request, ResponseWriter& response) {
   serve_resource(request, route, response);
 }
 
-void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
-                               ResponseWriter& response) {
+void ApiServer::serve_resource(const net::HttpRequest& request, const Route& route,
+                               net::ResponseWriter& response) {
   const ResourceInfo& resource = *route.resource;
   const std::string& method = request.method;
   m_metrics.count(
@@ -378,8 +378,8 @@ void ApiServer::serve_resource(const HttpRequest& request, const Route& route,
   }
 }
 
-void ApiServer::serve_list(const HttpRequest& request, const Route& route,
-                           ResponseWriter& response) {
+void ApiServer::serve_list(const net::HttpRequest& request, const Route& route,
+                           net::ResponseWriter& response) {
   const ResourceInfo& resource = *route.resource;
   auto filters = parse_filters(request);
   if (!filters) return send_error(response, filters.error());
@@ -412,8 +412,8 @@ void ApiServer::serve_list(const HttpRequest& request, const Route& route,
   send_json(response, 200, list);
 }
 
-void ApiServer::serve_watch(const HttpRequest& request, const Route& route,
-                            ResponseWriter& response) {
+void ApiServer::serve_watch(const net::HttpRequest& request, const Route& route,
+                            net::ResponseWriter& response) {
   const ResourceInfo& resource = *route.resource;
   auto filters = parse_filters(request);
   if (!filters) return send_error(response, filters.error());
@@ -513,8 +513,8 @@ void ApiServer::serve_watch(const HttpRequest& request, const Route& route,
   }
 }
 
-void ApiServer::serve_delete_collection(const HttpRequest& request, const Route& route,
-                                        ResponseWriter& response) {
+void ApiServer::serve_delete_collection(const net::HttpRequest& request, const Route& route,
+                                        net::ResponseWriter& response) {
   const ResourceInfo& resource = *route.resource;
   if (!resource.has_verb("deletecollection")) {
     ApiError error;

@@ -16,10 +16,10 @@
 #include "core/node.hpp"
 #include "localcluster/api_error.hpp"
 #include "localcluster/flow_control.hpp"
-#include "localcluster/http.hpp"
 #include "localcluster/metrics.hpp"
 #include "localcluster/registry.hpp"
 #include "localcluster/store.hpp"
+#include "net/http.hpp"
 
 namespace plumb::localcluster {
 
@@ -53,7 +53,7 @@ class ApiServer {
  public:
   ApiServer(Registry& registry, Store& store, ApiServerOptions options);
 
-  void handle(const HttpRequest& request, ResponseWriter& response);
+  void handle(const net::HttpRequest& request, net::ResponseWriter& response);
 
   ApiResult<Node> get(const ResourceInfo& resource, const std::string& ns, const std::string& name,
                       std::string_view subresource = "");
@@ -79,11 +79,14 @@ class ApiServer {
  private:
   struct Route;
 
-  void serve_resource(const HttpRequest& request, const Route& route, ResponseWriter& response);
-  void serve_list(const HttpRequest& request, const Route& route, ResponseWriter& response);
-  void serve_watch(const HttpRequest& request, const Route& route, ResponseWriter& response);
-  void serve_delete_collection(const HttpRequest& request, const Route& route,
-                               ResponseWriter& response);
+  void serve_resource(const net::HttpRequest& request, const Route& route,
+                      net::ResponseWriter& response);
+  void serve_list(const net::HttpRequest& request, const Route& route,
+                  net::ResponseWriter& response);
+  void serve_watch(const net::HttpRequest& request, const Route& route,
+                   net::ResponseWriter& response);
+  void serve_delete_collection(const net::HttpRequest& request, const Route& route,
+                               net::ResponseWriter& response);
 
   // Shared by update and patch: validates and stores `next` as the new state of `current`.
   ApiResult<Node> commit_update(const ResourceInfo& resource, const Node& current, Node next,
@@ -101,7 +104,7 @@ class ApiServer {
 };
 
 // Writes `object` as JSON with a status code.
-void send_json(ResponseWriter& response, int status, const Node& object);
-void send_error(ResponseWriter& response, const ApiError& error);
+void send_json(net::ResponseWriter& response, int status, const Node& object);
+void send_error(net::ResponseWriter& response, const ApiError& error);
 
 }  // namespace plumb::localcluster

@@ -2,12 +2,12 @@
 
 #include "localcluster/api_server.hpp"
 #include "localcluster/controllers.hpp"
-#include "localcluster/http.hpp"
 #include "localcluster/kubeconfig.hpp"
 #include "localcluster/registry.hpp"
 #include "localcluster/semantics.hpp"
 #include "localcluster/store.hpp"
 #include "localcluster/tls.hpp"
+#include "net/http.hpp"
 
 namespace plumb::localcluster {
 
@@ -18,7 +18,7 @@ struct Cluster::State {
   std::unique_ptr<Store> store;
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<Controllers> controllers;
-  std::unique_ptr<HttpServer> http;
+  std::unique_ptr<net::HttpServer> http;
   std::string kubeconfig;
 };
 
@@ -76,19 +76,22 @@ Result<std::unique_ptr<Cluster>> Cluster::start(const ClusterOptions& options) {
     after_write_restore(state->registry, crd);
   }
 
-  ServerTls tls = TRY(ServerTls::create(state->credentials));
+  auto tls =
+      net::ServerTls::create(state->credentials.server_cert_pem, state->credentials.server_key_pem);
+  if (!tls) return std::unexpected(tls.error().context("server.crt/server.key"));
   ApiServerOptions api_options;
   api_options.token = state->credentials.token;
   state->api = std::make_unique<ApiServer>(state->registry, *state->store, api_options);
   bootstrap(*state->api);
 
-  HttpServerOptions http_options;
+  net::HttpServerOptions http_options;
   http_options.port = options.port;
   ApiServer* api = state->api.get();
-  state->http = TRY(HttpServer::start(http_options, std::move(tls),
-                                      [api](const HttpRequest& request, ResponseWriter& response) {
-                                        api->handle(request, response);
-                                      }));
+  state->http = TRY(
+      net::HttpServer::start(http_options, std::move(*tls),
+                             [api](const net::HttpRequest& request, net::ResponseWriter& response) {
+                               api->handle(request, response);
+                             }));
   api->set_server_address("127.0.0.1:" + std::to_string(state->http->port()));
 
   ControllerOptions controller_options;

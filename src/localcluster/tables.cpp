@@ -402,7 +402,7 @@ int64_t seconds_since(std::string_view timestamp) {
 }
 
 Node to_table(const ResourceInfo& resource, const std::vector<Node>& objects, uint64_t rv,
-              const std::string& continue_token, const HttpRequest& request) {
+              const std::string& continue_token, const net::HttpRequest& request) {
   std::vector<Column> columns = columns_for(resource);
   Node table = Node::map();
   table.set("kind", Node::string("Table"));

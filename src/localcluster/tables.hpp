@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "core/node.hpp"
-#include "localcluster/http.hpp"
 #include "localcluster/registry.hpp"
+#include "net/http.hpp"
 
 namespace plumb::localcluster {
 
@@ -18,7 +18,7 @@ namespace plumb::localcluster {
 bool wants_table(std::string_view accept);
 
 Node to_table(const ResourceInfo& resource, const std::vector<Node>& objects, uint64_t rv,
-              const std::string& continue_token, const HttpRequest& request);
+              const std::string& continue_token, const net::HttpRequest& request);
 
 // Seconds since an RFC 3339 timestamp; -1 when it does not parse.
 int64_t seconds_since(std::string_view timestamp);

@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "net/tls.hpp"
+
 namespace plumb::localcluster {
 namespace {
 
@@ -56,7 +58,7 @@ Result<void> add_extension(X509* cert, X509* issuer, int nid, const char* value)
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
   X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  if (ext == nullptr) return fail("certificate extension ", value, ": ", openssl_errors());
+  if (ext == nullptr) return fail("certificate extension ", value, ": ", net::openssl_errors());
   X509_add_ext(cert, ext, -1);
   X509_EXTENSION_free(ext);
   return {};
@@ -84,7 +86,7 @@ Result<Cert> new_certificate(EVP_PKEY* key, const char* common_name) {
 
 Result<std::string> random_token() {
   unsigned char bytes[24];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return fail("token: ", openssl_errors());
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return fail("token: ", net::openssl_errors());
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string token;
   for (unsigned char b : bytes) {
@@ -120,21 +122,10 @@ Result<void> write_file(const std::filesystem::path& path, const std::string& te
 
 }  // namespace
 
-std::string openssl_errors() {
-  std::string text;
-  while (unsigned long code = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    if (!text.empty()) text += "; ";
-    text += buffer;
-  }
-  return text.empty() ? "unknown OpenSSL error" : text;
-}
-
 Result<Credentials> generate_credentials() {
   Pkey ca_key(EVP_EC_gen("P-256"));
   Pkey server_key(EVP_EC_gen("P-256"));
-  if (!ca_key || !server_key) return fail("generating keys: ", openssl_errors());
+  if (!ca_key || !server_key) return fail("generating keys: ", net::openssl_errors());
 
   Cert ca = TRY(new_certificate(ca_key.get(), "plumb-cluster-ca"));
   X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get()));
@@ -143,7 +134,7 @@ Result<Credentials> generate_credentials() {
                          "critical,digitalSignature,keyCertSign,cRLSign"));
   TRY_VOID(add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash"));
   if (X509_sign(ca.get(), ca_key.get(), EVP_sha256()) == 0)
-    return fail("signing the CA certificate: ", openssl_errors());
+    return fail("signing the CA certificate: ", net::openssl_errors());
 
   Cert server = TRY(new_certificate(server_key.get(), "plumb-cluster"));
   X509_set_issuer_name(server.get(), X509_get_subject_name(ca.get()));
@@ -155,7 +146,7 @@ Result<Credentials> generate_credentials() {
                          "IP:127.0.0.1,IP:::1,DNS:localhost"));
   TRY_VOID(add_extension(server.get(), ca.get(), NID_authority_key_identifier, "keyid:always"));
   if (X509_sign(server.get(), ca_key.get(), EVP_sha256()) == 0)
-    return fail("signing the serving certificate: ", openssl_errors());
+    return fail("signing the serving certificate: ", net::openssl_errors());
 
   Credentials out;
   out.ca_cert_pem = cert_pem(ca.get());
@@ -199,45 +190,6 @@ Result<Credentials> load_or_create_credentials(const std::string& dir) {
   while (!out.token.empty() && (out.token.back() == '\n' || out.token.back() == '\r'))
     out.token.pop_back();
   return out;
-}
-
-void ServerTls::Free::operator()(SSL_CTX* context) const {
-  SSL_CTX_free(context);
-}
-
-Result<ServerTls> ServerTls::create(const Credentials& credentials) {
-  SSL_CTX* raw = SSL_CTX_new(TLS_server_method());
-  if (raw == nullptr) return fail("TLS context: ", openssl_errors());
-  ServerTls tls;
-  tls.m_context = std::shared_ptr<SSL_CTX>(raw, Free{});
-  SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION);
-
-  Bio cert_bio(BIO_new_mem_buf(credentials.server_cert_pem.data(),
-                               static_cast<int>(credentials.server_cert_pem.size())));
-  Cert cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
-  Bio key_bio(BIO_new_mem_buf(credentials.server_key_pem.data(),
-                              static_cast<int>(credentials.server_key_pem.size())));
-  Pkey key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!cert || !key) return fail("server.crt/server.key: not valid PEM: ", openssl_errors());
-  if (SSL_CTX_use_certificate(raw, cert.get()) != 1 ||
-      SSL_CTX_use_PrivateKey(raw, key.get()) != 1 || SSL_CTX_check_private_key(raw) != 1)
-    return fail("server.crt/server.key: ", openssl_errors());
-  // Offer only HTTP/1.1, so Go clients never try HTTP/2.
-  SSL_CTX_set_alpn_select_cb(
-      raw,
-      [](SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
-         unsigned int inlen, void*) -> int {
-        static const unsigned char k_http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
-        unsigned char* selected = nullptr;
-        if (SSL_select_next_proto(&selected, outlen, k_http11, sizeof k_http11, in, inlen) ==
-            OPENSSL_NPN_NEGOTIATED) {
-          *out = selected;
-          return SSL_TLSEXT_ERR_OK;
-        }
-        return SSL_TLSEXT_ERR_NOACK;
-      },
-      nullptr);
-  return tls;
 }
 
 }  // namespace plumb::localcluster

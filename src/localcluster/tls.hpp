@@ -2,16 +2,14 @@
 // 127.0.0.1 and localhost, generated on first start (ECDSA P-256, OpenSSL 3) and reused from
 // a directory when one is given, so a kubeconfig written earlier keeps verifying.
 //
-// Thread safety: the functions are independent; a ServerTls is read-only after creation and
-// may be shared by every connection thread.
+// The SSL_CTX that serves them is net/tls.hpp's ServerTls.
+//
+// Thread safety: the functions are independent.
 #pragma once
 
-#include <memory>
 #include <string>
 
 #include "core/error.hpp"
-
-typedef struct ssl_ctx_st SSL_CTX;
 
 namespace plumb::localcluster {
 
@@ -29,21 +27,5 @@ Result<Credentials> generate_credentials();
 // Reads ca.crt, ca.key, server.crt, server.key and token from `dir`; when none exist, generates
 // them and writes them there (keys mode 0600). A partial set is an error naming the file.
 Result<Credentials> load_or_create_credentials(const std::string& dir);
-
-// An SSL_CTX serving the certificate (TLS 1.2+, HTTP/1.1 by ALPN).
-class ServerTls {
- public:
-  static Result<ServerTls> create(const Credentials& credentials);
-  SSL_CTX* context() const { return m_context.get(); }
-
- private:
-  struct Free {
-    void operator()(SSL_CTX* context) const;
-  };
-  std::shared_ptr<SSL_CTX> m_context;
-};
-
-// The OpenSSL error queue as text (for messages), emptied.
-std::string openssl_errors();
 
 }  // namespace plumb::localcluster

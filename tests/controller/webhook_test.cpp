@@ -2,9 +2,7 @@
 // fake controller callbacks.
 #include "controller/webhook.hpp"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,8 +11,12 @@
 #include <fstream>
 #include <mutex>
 
+#include "net/raw_http.hpp"
+
 namespace plumb::controller {
 namespace {
+
+using namespace net::testing;
 
 // GitHub's documented example delivery ("Validating webhook deliveries").
 constexpr std::string_view k_doc_secret = "It's a Secret to Everybody";
@@ -81,72 +83,6 @@ TEST(WebhookUrls, FormsOfOneRepositoryCompareEqual) {
 }
 
 // --- the server over real sockets ---
-
-struct Reply {
-  int status = 0;
-  std::string body;
-};
-
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;  // the server may stop reading after an early answer
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-std::string read_until_close(int fd) {
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
-}
-
-Reply parse_reply(std::string_view raw) {
-  Reply reply;
-  // A "100 Continue" interim response may come first.
-  while (raw.starts_with("HTTP/1.1 100"))
-    raw.remove_prefix(raw.find("\r\n\r\n") + 4);
-  if (raw.size() < 12) return reply;
-  reply.status = std::stoi(std::string(raw.substr(9, 3)));
-  size_t body = raw.find("\r\n\r\n");
-  if (body != std::string_view::npos) reply.body = raw.substr(body + 4);
-  return reply;
-}
-
-// Sends one request (the connection closes after it) and returns the answer.
-Reply exchange(int port, std::string_view method, std::string_view path,
-               std::vector<std::string> headers = {}, std::string_view body = {}) {
-  int fd = connect_to(port);
-  if (fd < 0) return {};
-  std::string head = std::string(method) + " " + std::string(path) + " HTTP/1.1\r\n";
-  head += "Host: 127.0.0.1\r\nConnection: close\r\n";
-  head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  for (const std::string& h : headers)
-    head += h + "\r\n";
-  head += "\r\n";
-  send_all(fd, head);
-  send_all(fd, body);
-  Reply reply = parse_reply(read_until_close(fd));
-  ::close(fd);
-  return reply;
-}
 
 constexpr std::string_view k_token = "s3cret-token";
 constexpr std::string_view k_secret = "hook-secret";

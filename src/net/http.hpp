@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "localcluster/tls.hpp"
+#include "net/tls.hpp"
 
-namespace plumb::localcluster {
+namespace plumb::net {
 
 struct HttpRequest {
   std::string method;
@@ -96,4 +96,4 @@ class HttpServer {
   std::unique_ptr<State> m_state;
 };
 
-}  // namespace plumb::localcluster
+}  // namespace plumb::net

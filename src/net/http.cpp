@@ -1,4 +1,4 @@
-#include "localcluster/http.hpp"
+#include "net/http.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,7 +21,7 @@
 #include <set>
 #include <thread>
 
-namespace plumb::localcluster {
+namespace plumb::net {
 namespace {
 
 constexpr size_t k_max_head_bytes = 64 * 1024;
@@ -601,4 +601,4 @@ void HttpServer::stop() {
     t.join();
 }
 
-}  // namespace plumb::localcluster
+}  // namespace plumb::net
