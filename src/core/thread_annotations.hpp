@@ -20,13 +20,18 @@
 // rather than passing a predicate: the analysis checks a lambda's body on its own, as if no
 // mutex were held (a lambda called under the lock says so: `[&]() REQUIRES(m_mutex) {...}`).
 //
-// Thread safety: Mutex, CondVar as std::mutex, std::condition_variable; a LockGuard or
-// UniqueLock belongs to the thread that made it.
+// Readers and writers: a SharedMutex is held shared by a ReaderLock (GUARDED_BY members may be
+// read, not written) or exclusively by a WriterLock.
+//
+// Thread safety: Mutex, SharedMutex, CondVar as std::mutex, std::shared_mutex,
+// std::condition_variable; a LockGuard, UniqueLock, ReaderLock or WriterLock belongs to the
+// thread that made it.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <shared_mutex>
 
 #if defined(__clang__)
 #define PLUMB_THREAD_ANNOTATION(x) __attribute__((x))
@@ -51,6 +56,8 @@
 // The function takes / releases the mutex (no argument: `this`, for a mutex type's methods).
 #define ACQUIRE(...) PLUMB_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define RELEASE(...) PLUMB_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
+#define ACQUIRE_SHARED(...) PLUMB_THREAD_ANNOTATION(acquire_shared_capability(__VA_ARGS__))
+#define RELEASE_SHARED(...) PLUMB_THREAD_ANNOTATION(release_shared_capability(__VA_ARGS__))
 #define TRY_ACQUIRE(...) PLUMB_THREAD_ANNOTATION(try_acquire_capability(__VA_ARGS__))
 // The caller must not hold the mutex: the function takes it, or calls out (callbacks).
 #define EXCLUDES(...) PLUMB_THREAD_ANNOTATION(locks_excluded(__VA_ARGS__))
@@ -132,6 +139,48 @@ class CondVar {
 
  private:
   std::condition_variable m_cv;
+};
+
+// std::shared_mutex as a capability: many readers or one writer.
+class CAPABILITY("mutex") SharedMutex {
+ public:
+  SharedMutex() = default;
+  SharedMutex(const SharedMutex&) = delete;
+  SharedMutex& operator=(const SharedMutex&) = delete;
+
+  void lock() ACQUIRE() { m_mutex.lock(); }
+  void unlock() RELEASE() { m_mutex.unlock(); }
+  void lock_shared() ACQUIRE_SHARED() { m_mutex.lock_shared(); }
+  void unlock_shared() RELEASE_SHARED() { m_mutex.unlock_shared(); }
+
+ private:
+  std::shared_mutex m_mutex;
+};
+
+// Holds a SharedMutex shared (a reader) from construction to destruction.
+class SCOPED_CAPABILITY ReaderLock {
+ public:
+  explicit ReaderLock(SharedMutex& mutex) ACQUIRE_SHARED(mutex) : m_mutex(mutex) {
+    m_mutex.lock_shared();
+  }
+  ~ReaderLock() RELEASE() { m_mutex.unlock_shared(); }
+  ReaderLock(const ReaderLock&) = delete;
+  ReaderLock& operator=(const ReaderLock&) = delete;
+
+ private:
+  SharedMutex& m_mutex;
+};
+
+// Holds a SharedMutex exclusively (a writer) from construction to destruction.
+class SCOPED_CAPABILITY WriterLock {
+ public:
+  explicit WriterLock(SharedMutex& mutex) ACQUIRE(mutex) : m_mutex(mutex) { m_mutex.lock(); }
+  ~WriterLock() RELEASE() { m_mutex.unlock(); }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  SharedMutex& m_mutex;
 };
 
 }  // namespace plumb

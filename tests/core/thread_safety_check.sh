@@ -17,3 +17,7 @@ out=$(check -DPLUMB_UNGUARDED_READ) && { echo "FAIL: an unguarded read compiled"
 echo "$out" | grep -q "requires holding mutex 'm_mutex'" \
   || { echo "FAIL: not the thread safety error:"; echo "$out"; exit 1; }
 echo "ok: $(echo "$out" | grep error: | head -1)"
+out=$(check -DPLUMB_WRITE_UNDER_READER_LOCK) && { echo "FAIL: a write under a reader lock compiled"; exit 1; }
+echo "$out" | grep -q "requires holding mutex 'm_mutex' exclusively" \
+  || { echo "FAIL: not the thread safety error:"; echo "$out"; exit 1; }
+echo "ok: $(echo "$out" | grep error: | head -1)"
