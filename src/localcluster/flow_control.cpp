@@ -12,7 +12,7 @@ FlowControl::Seat::~Seat() {
 }
 
 std::optional<FlowControl::Seat> FlowControl::admit() {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   if (m_in_use < m_options.seats) {
     ++m_in_use;
     return Seat(this);
@@ -22,10 +22,12 @@ std::optional<FlowControl::Seat> FlowControl::admit() {
     return std::nullopt;
   }
   ++m_waiting;
-  bool seated =
-      m_freed.wait_for(lock, m_options.queue_wait, [&] { return m_in_use < m_options.seats; });
+  auto deadline = std::chrono::steady_clock::now() + m_options.queue_wait;
+  while (m_in_use >= m_options.seats &&
+         m_freed.wait_until(lock, deadline) == std::cv_status::no_timeout) {
+  }
   --m_waiting;
-  if (!seated) {
+  if (m_in_use >= m_options.seats) {
     ++m_rejected;
     return std::nullopt;
   }
@@ -34,18 +36,18 @@ std::optional<FlowControl::Seat> FlowControl::admit() {
 }
 
 size_t FlowControl::waiting() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_waiting;
 }
 
 size_t FlowControl::rejected() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_rejected;
 }
 
 void FlowControl::release() {
   {
-    std::lock_guard lock(m_mutex);
+    LockGuard lock(m_mutex);
     --m_in_use;
   }
   m_freed.notify_one();

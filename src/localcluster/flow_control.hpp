@@ -9,13 +9,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "core/thread_annotations.hpp"
 
 namespace plumb::localcluster {
 
@@ -49,26 +49,26 @@ class FlowControl {
 
   // A seat, after waiting in the queue if all are taken; nothing when the queue is full or
   // the wait ran out (the request is to be rejected).
-  std::optional<Seat> admit();
+  std::optional<Seat> admit() EXCLUDES(m_mutex);
 
   // The UIDs the APF headers name: the one flow schema and priority level (fixed per server).
   const std::string& flow_schema_uid() const { return m_flow_schema_uid; }
   const std::string& priority_level_uid() const { return m_priority_level_uid; }
 
-  size_t waiting() const;   // requests in the queue now
-  size_t rejected() const;  // requests rejected so far
+  size_t waiting() const EXCLUDES(m_mutex);   // requests in the queue now
+  size_t rejected() const EXCLUDES(m_mutex);  // requests rejected so far
 
  private:
-  void release();
+  void release() EXCLUDES(m_mutex);
 
   FlowControlOptions m_options;
   std::string m_flow_schema_uid;
   std::string m_priority_level_uid;
-  mutable std::mutex m_mutex;
-  std::condition_variable m_freed;
-  size_t m_in_use = 0;
-  size_t m_waiting = 0;
-  size_t m_rejected = 0;
+  mutable Mutex m_mutex;
+  CondVar m_freed;  // a seat was given back
+  size_t m_in_use GUARDED_BY(m_mutex) = 0;
+  size_t m_waiting GUARDED_BY(m_mutex) = 0;
+  size_t m_rejected GUARDED_BY(m_mutex) = 0;
 };
 
 }  // namespace plumb::localcluster

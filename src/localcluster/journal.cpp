@@ -88,14 +88,15 @@ Journal::~Journal() {
 }
 
 size_t Journal::journal_bytes() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_bytes;
 }
 
 Result<void> Journal::compact(const std::vector<Node>& records) {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   // No flusher may write to the journal while it is replaced.
-  m_synced_cv.wait(lock, [this] { return !m_flushing; });
+  while (m_flushing)
+    m_synced_cv.wait(lock);
   const std::string tmp = m_dir + "/snapshot.jsonl.tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail(tmp, ": ", std::strerror(errno));
@@ -129,7 +130,7 @@ Result<void> Journal::compact(const std::vector<Node>& records) {
 }
 
 uint64_t Journal::append(const Node& record) {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   size_t before = m_pending.size();
   append_json(record, m_pending);
   m_pending += '\n';
@@ -138,7 +139,7 @@ uint64_t Journal::append(const Node& record) {
 }
 
 Result<void> Journal::wait_durable(uint64_t sequence) {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   while (m_synced < sequence) {
     if (!m_failure.empty()) return fail(m_failure);
     if (m_flushing) {

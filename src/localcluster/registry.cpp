@@ -1,7 +1,6 @@
 #include "localcluster/registry.hpp"
 
 #include <algorithm>
-#include <mutex>
 
 #include "localcluster/resource_table.hpp"
 
@@ -60,7 +59,7 @@ Registry::Registry() {
 
 ResourcePtr Registry::find(std::string_view group, std::string_view version,
                            std::string_view plural) const {
-  std::shared_lock lock(m_mutex);
+  ReaderLock lock(m_mutex);
   for (const ResourcePtr& r : m_resources) {
     if (r->plural == plural && r->version == version && r->group == group) return r;
   }
@@ -69,7 +68,7 @@ ResourcePtr Registry::find(std::string_view group, std::string_view version,
 
 ResourcePtr Registry::find_kind(std::string_view group, std::string_view version,
                                 std::string_view kind) const {
-  std::shared_lock lock(m_mutex);
+  ReaderLock lock(m_mutex);
   for (const ResourcePtr& r : m_resources) {
     if (r->kind == kind && r->version == version && r->group == group) return r;
   }
@@ -77,7 +76,7 @@ ResourcePtr Registry::find_kind(std::string_view group, std::string_view version
 }
 
 ResourcePtr Registry::find_any_version(std::string_view group, std::string_view plural) const {
-  std::shared_lock lock(m_mutex);
+  ReaderLock lock(m_mutex);
   for (const ResourcePtr& r : m_resources) {
     if (r->plural == plural && r->group == group && r->preferred) return r;
   }
@@ -88,12 +87,12 @@ ResourcePtr Registry::find_any_version(std::string_view group, std::string_view 
 }
 
 std::vector<ResourcePtr> Registry::all() const {
-  std::shared_lock lock(m_mutex);
+  ReaderLock lock(m_mutex);
   return m_resources;
 }
 
 void Registry::set_custom(const std::string& crd, std::vector<ResourceInfo> resources) {
-  std::unique_lock lock(m_mutex);
+  WriterLock lock(m_mutex);
   std::erase_if(m_resources, [&](const ResourcePtr& r) { return r->crd == crd; });
   for (ResourceInfo& info : resources) {
     info.crd = crd;
@@ -103,7 +102,7 @@ void Registry::set_custom(const std::string& crd, std::vector<ResourceInfo> reso
 }
 
 uint64_t Registry::generation() const {
-  std::shared_lock lock(m_mutex);
+  ReaderLock lock(m_mutex);
   return m_generation;
 }
 

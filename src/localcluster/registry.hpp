@@ -7,12 +7,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/node.hpp"
+#include "core/thread_annotations.hpp"
 
 namespace plumb::localcluster {
 
@@ -52,23 +52,25 @@ class Registry {
  public:
   Registry();  // the built-in resources
 
-  ResourcePtr find(std::string_view group, std::string_view version, std::string_view plural) const;
+  ResourcePtr find(std::string_view group, std::string_view version, std::string_view plural) const
+      EXCLUDES(m_mutex);
   ResourcePtr find_kind(std::string_view group, std::string_view version,
-                        std::string_view kind) const;
+                        std::string_view kind) const EXCLUDES(m_mutex);
   // Any version of group/plural (for cascading deletes and garbage collection).
-  ResourcePtr find_any_version(std::string_view group, std::string_view plural) const;
-  std::vector<ResourcePtr> all() const;
+  ResourcePtr find_any_version(std::string_view group, std::string_view plural) const
+      EXCLUDES(m_mutex);
+  std::vector<ResourcePtr> all() const EXCLUDES(m_mutex);
 
   // Replaces every resource served by `crd` with `resources` (empty removes them).
-  void set_custom(const std::string& crd, std::vector<ResourceInfo> resources);
+  void set_custom(const std::string& crd, std::vector<ResourceInfo> resources) EXCLUDES(m_mutex);
 
   // Bumped on every change (a discovery ETag).
-  uint64_t generation() const;
+  uint64_t generation() const EXCLUDES(m_mutex);
 
  private:
-  mutable std::shared_mutex m_mutex;
-  std::vector<ResourcePtr> m_resources;
-  uint64_t m_generation = 1;
+  mutable SharedMutex m_mutex;
+  std::vector<ResourcePtr> m_resources GUARDED_BY(m_mutex);
+  uint64_t m_generation GUARDED_BY(m_mutex) = 1;
 };
 
 }  // namespace plumb::localcluster

@@ -1,9 +1,9 @@
 #include "localcluster/ssa.hpp"
 
 #include <memory>
-#include <mutex>
 
 #include "core/json.hpp"
+#include "core/thread_annotations.hpp"
 #include "core/time.hpp"
 #include "core/yaml.hpp"
 #include "localcluster/fieldset.hpp"
@@ -12,11 +12,12 @@
 namespace plumb::localcluster {
 namespace {
 
-std::mutex g_schema_mutex;
-std::shared_ptr<const Schema> g_schema;  // built-ins plus CRDs; null until a CRD is added
+Mutex g_schema_mutex;
+// Built-ins plus CRDs; null until a CRD is added. Replaced, never changed: readers keep theirs.
+std::shared_ptr<const Schema> g_schema GUARDED_BY(g_schema_mutex);
 
-std::shared_ptr<const Schema> current_schema() {
-  std::lock_guard lock(g_schema_mutex);
+std::shared_ptr<const Schema> current_schema() EXCLUDES(g_schema_mutex) {
+  LockGuard lock(g_schema_mutex);
   return g_schema;
 }
 
@@ -112,7 +113,8 @@ SchemaType schema_type(const ResourceInfo& resource) {
 }
 
 void register_crd_schema(const Node& crd) {
-  std::lock_guard lock(g_schema_mutex);
+  // Held while the copy is made: two CRDs registered at once both end up in it.
+  LockGuard lock(g_schema_mutex);
   auto next = std::make_shared<Schema>(g_schema ? *g_schema : Schema::builtin());
   if (next->add_crd(crd)) g_schema = std::move(next);
 }

@@ -55,14 +55,17 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   std::unique_ptr<Store> store(new Store());
   store->m_window = options.event_window == 0 ? 1 : options.event_window;
   store->m_compact_bytes = options.compact_bytes;
-  store->m_ring.resize(store->m_window);
-  if (!options.data_dir.empty()) TRY_VOID(store->load(options.data_dir));
-  store->m_first_event_rv = store->m_rv + 1;
+  {
+    LockGuard lock(store->m_mutex);  // nobody else sees the store yet
+    store->m_ring.resize(store->m_window);
+    if (!options.data_dir.empty()) TRY_VOID(store->load(options.data_dir));
+    store->m_first_event_rv = store->m_rv + 1;
+  }
   return store;
 }
 
 Result<void> Store::load(const std::string& data_dir) {
-  auto replay = [this](const Node& r) {
+  auto replay = [this](const Node& r) REQUIRES(m_mutex) {
     uint64_t rv = static_cast<uint64_t>(r.find("rv") ? r.find("rv")->as_int() : 0);
     if (rv > m_rv) m_rv = rv;
     std::string_view op = r.string_at({"op"});
@@ -107,13 +110,13 @@ Store::~Store() {
 }
 
 uint64_t Store::current_rv() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_rv;
 }
 
 std::optional<Node> Store::get(const std::string& resource, std::string_view ns,
                                std::string_view name) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   auto objects = m_objects.find(resource);
   if (objects == m_objects.end()) return std::nullopt;
   auto it = objects->second.find(object_key(ns, name));
@@ -124,7 +127,7 @@ std::optional<Node> Store::get(const std::string& resource, std::string_view ns,
 ListPage Store::list(const std::string& resource, std::string_view ns, std::string_view after_key,
                      size_t limit, const std::function<bool(const Node&)>& filter) const {
   ListPage page;
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   page.rv = m_rv;
   auto objects = m_objects.find(resource);
   if (objects == m_objects.end()) return page;
@@ -149,7 +152,7 @@ ListPage Store::list(const std::string& resource, std::string_view ns, std::stri
 std::vector<std::pair<std::string, Node>> Store::namespace_contents(std::string_view ns) const {
   std::vector<std::pair<std::string, Node>> out;
   std::string prefix = object_key(ns, "");
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   for (const auto& [resource, objects] : m_objects) {
     for (auto it = objects.lower_bound(prefix);
          it != objects.end() && it->first.starts_with(prefix); ++it) {
@@ -184,7 +187,7 @@ void Store::index_remove(const std::string& resource, const std::string& key, co
 
 std::vector<std::pair<std::string, Node>> Store::dependents_of(std::string_view uid) const {
   std::vector<std::pair<std::string, Node>> out;
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   auto it = m_dependents.find(std::string(uid));
   if (it == m_dependents.end()) return out;
   for (const auto& [resource, key] : it->second) {
@@ -197,25 +200,12 @@ std::vector<std::pair<std::string, Node>> Store::dependents_of(std::string_view 
 }
 
 bool Store::uid_exists(std::string_view uid) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_by_uid.contains(std::string(uid));
 }
 
-std::vector<std::pair<std::string, Node>> Store::find_all(
-    const std::function<bool(const Node&)>& predicate) const {
-  std::vector<std::pair<std::string, Node>> out;
-  std::lock_guard lock(m_mutex);
-  for (const auto& [resource, objects] : m_objects) {
-    for (const auto& [key, entry] : objects) {
-      if (predicate(entry.object)) out.emplace_back(resource, entry.object);
-    }
-  }
-  return out;
-}
-
-ApiResult<Node> Store::commit(EventType type, const std::string& resource, const std::string& ns,
-                              const std::string& name, Node object,
-                              std::unique_lock<std::mutex>& lock) {
+Store::Committed Store::commit(EventType type, const std::string& resource, const std::string& ns,
+                               const std::string& name, Node object) {
   uint64_t rv = ++m_rv;
   set_rv(object, rv);
   const std::string key = object_key(ns, name);
@@ -248,30 +238,35 @@ ApiResult<Node> Store::commit(EventType type, const std::string& resource, const
   m_changed.notify_all();
   if (m_journal && m_journal->journal_bytes() >= m_compact_bytes) {
     if (auto compacted = compact_locked(); !compacted)
-      return api_fail(500, "InternalError", compacted.error().message());
+      return {api_fail(500, "InternalError", compacted.error().message())};
   }
-  lock.unlock();
-  if (m_journal) {
-    if (auto durable = m_journal->wait_durable(sequence); !durable)
+  return {std::move(object), sequence};
+}
+
+ApiResult<Node> Store::durable(Committed committed) {
+  if (committed.object && committed.sequence != 0) {
+    if (auto durable = m_journal->wait_durable(committed.sequence); !durable)
       return api_fail(500, "InternalError", durable.error().message());
   }
-  return object;
+  return std::move(committed.object);
 }
 
 ApiResult<Node> Store::create(const std::string& resource, const std::string& ns,
                               const std::string& name, Node object) {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   auto& objects = m_objects[resource];
   if (objects.contains(object_key(ns, name))) {
     auto [group, plural] = group_plural(resource);
     return std::unexpected(already_exists(plural, group, name));
   }
-  return commit(EventType::added, resource, ns, name, std::move(object), lock);
+  Committed committed = commit(EventType::added, resource, ns, name, std::move(object));
+  lock.unlock();
+  return durable(std::move(committed));
 }
 
 ApiResult<Node> Store::update(const std::string& resource, const std::string& ns,
                               const std::string& name, Node object, uint64_t expected_rv) {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   auto& objects = m_objects[resource];
   auto it = objects.find(object_key(ns, name));
   auto [group, plural] = group_plural(resource);
@@ -281,12 +276,14 @@ ApiResult<Node> Store::update(const std::string& resource, const std::string& ns
                                     "the object has been modified; please apply your changes "
                                     "to the latest version and try again"));
   }
-  return commit(EventType::modified, resource, ns, name, std::move(object), lock);
+  Committed committed = commit(EventType::modified, resource, ns, name, std::move(object));
+  lock.unlock();
+  return durable(std::move(committed));
 }
 
 ApiResult<Node> Store::remove(const std::string& resource, const std::string& ns,
                               const std::string& name, uint64_t expected_rv) {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   auto& objects = m_objects[resource];
   auto it = objects.find(object_key(ns, name));
   auto [group, plural] = group_plural(resource);
@@ -297,26 +294,30 @@ ApiResult<Node> Store::remove(const std::string& resource, const std::string& ns
                                     "to the latest version and try again"));
   }
   Node last = it->second.object;
-  return commit(EventType::deleted, resource, ns, name, std::move(last), lock);
+  Committed committed = commit(EventType::deleted, resource, ns, name, std::move(last));
+  lock.unlock();
+  return durable(std::move(committed));
 }
 
 void Store::remove_all(const std::string& resource) {
   for (;;) {
-    std::unique_lock lock(m_mutex);
+    UniqueLock lock(m_mutex);
     auto objects = m_objects.find(resource);
     if (objects == m_objects.end() || objects->second.empty()) return;
     auto first = objects->second.begin();
     std::string key = first->first;
     Node last = first->second.object;
     size_t slash = key.find('/');
-    (void)commit(EventType::deleted, resource, key.substr(0, slash), key.substr(slash + 1),
-                 std::move(last), lock);
+    Committed committed = commit(EventType::deleted, resource, key.substr(0, slash),
+                                 key.substr(slash + 1), std::move(last));
+    lock.unlock();
+    (void)durable(std::move(committed));
   }
 }
 
 WaitStatus Store::wait_events(const std::string& resource, std::string_view ns, uint64_t& cursor,
                               std::chrono::milliseconds timeout, std::vector<WatchEvent>& out) {
-  std::unique_lock lock(m_mutex);
+  UniqueLock lock(m_mutex);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (m_closed) return WaitStatus::closed;
@@ -337,7 +338,7 @@ WaitStatus Store::wait_events(const std::string& resource, std::string_view ns, 
 }
 
 void Store::close() {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   m_closed = true;
   m_changed.notify_all();
 }

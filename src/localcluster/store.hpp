@@ -11,16 +11,16 @@
 // Gone (410), as Kubernetes does when etcd has compacted.
 //
 // Thread safety: every member may be called concurrently. Writes return only after their
-// journal record is on disk (group commit: concurrent writers share one fdatasync).
+// journal record is on disk (group commit: concurrent writers share one fdatasync), waiting
+// for it without the store's lock. A list's filter runs with the lock held: it must be a pure
+// function of the object (a selector), never a call out.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,6 +30,7 @@
 
 #include "core/error.hpp"
 #include "core/node.hpp"
+#include "core/thread_annotations.hpp"
 #include "localcluster/api_error.hpp"
 
 namespace plumb::localcluster {
@@ -68,46 +69,49 @@ class Store {
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options);
   ~Store();
 
-  uint64_t current_rv() const;
+  uint64_t current_rv() const EXCLUDES(m_mutex);
 
   std::optional<Node> get(const std::string& resource, std::string_view ns,
-                          std::string_view name) const;
+                          std::string_view name) const EXCLUDES(m_mutex);
 
   // Objects of a resource (of one namespace when ns is not ""), in namespace/name order,
-  // starting after `after_key`, at most `limit` (0: all) that pass `filter`.
+  // starting after `after_key`, at most `limit` (0: all) that pass `filter` (pure: it runs
+  // under the store's lock).
   ListPage list(const std::string& resource, std::string_view ns, std::string_view after_key,
-                size_t limit, const std::function<bool(const Node&)>& filter) const;
+                size_t limit, const std::function<bool(const Node&)>& filter) const
+      EXCLUDES(m_mutex);
 
   // Every (resource, object) of a namespace, for namespace deletion.
-  std::vector<std::pair<std::string, Node>> namespace_contents(std::string_view ns) const;
-  // Every (resource, object) matching a predicate, over all resources.
-  std::vector<std::pair<std::string, Node>> find_all(
-      const std::function<bool(const Node&)>& predicate) const;
+  std::vector<std::pair<std::string, Node>> namespace_contents(std::string_view ns) const
+      EXCLUDES(m_mutex);
 
   // Objects whose ownerReferences name `uid`, and whether any object has `uid` (indexed, for
   // garbage collection).
-  std::vector<std::pair<std::string, Node>> dependents_of(std::string_view uid) const;
-  bool uid_exists(std::string_view uid) const;
+  std::vector<std::pair<std::string, Node>> dependents_of(std::string_view uid) const
+      EXCLUDES(m_mutex);
+  bool uid_exists(std::string_view uid) const EXCLUDES(m_mutex);
 
   // Writes; each returns the stored object with its new metadata.resourceVersion.
   ApiResult<Node> create(const std::string& resource, const std::string& ns,
-                         const std::string& name, Node object);
+                         const std::string& name, Node object) EXCLUDES(m_mutex);
   // expected_rv 0: unconditional.
   ApiResult<Node> update(const std::string& resource, const std::string& ns,
-                         const std::string& name, Node object, uint64_t expected_rv);
+                         const std::string& name, Node object, uint64_t expected_rv)
+      EXCLUDES(m_mutex);
   ApiResult<Node> remove(const std::string& resource, const std::string& ns,
-                         const std::string& name, uint64_t expected_rv);
+                         const std::string& name, uint64_t expected_rv) EXCLUDES(m_mutex);
   // Drops every object of a resource (a CRD was deleted); one event per object.
-  void remove_all(const std::string& resource);
+  void remove_all(const std::string& resource) EXCLUDES(m_mutex);
 
   // Appends the events after `cursor` of `resource` (every resource when ""; of namespace
   // `ns` unless "") to `out`,
   // waiting up to `timeout` for one; moves `cursor` past every event looked at.
   WaitStatus wait_events(const std::string& resource, std::string_view ns, uint64_t& cursor,
-                         std::chrono::milliseconds timeout, std::vector<WatchEvent>& out);
+                         std::chrono::milliseconds timeout, std::vector<WatchEvent>& out)
+      EXCLUDES(m_mutex);
 
   // Wakes every waiting watcher with `closed` (the server is stopping).
-  void close();
+  void close() EXCLUDES(m_mutex);
 
  private:
   struct Entry {
@@ -115,30 +119,44 @@ class Store {
     uint64_t rv;
   };
   using Objects = std::map<std::string, Entry, std::less<>>;
+  // A write done in memory (and queued in the journal), not yet durable.
+  struct Committed {
+    ApiResult<Node> object;
+    uint64_t sequence = 0;  // its journal record; 0: none
+  };
 
   Store() = default;
-  ApiResult<Node> commit(EventType type, const std::string& resource, const std::string& ns,
-                         const std::string& name, Node object, std::unique_lock<std::mutex>& lock);
-  Result<void> load(const std::string& data_dir);
+  Committed commit(EventType type, const std::string& resource, const std::string& ns,
+                   const std::string& name, Node object) REQUIRES(m_mutex);
+  // Returns the written object once its journal record is on disk.
+  ApiResult<Node> durable(Committed committed) EXCLUDES(m_mutex);
+  Result<void> load(const std::string& data_dir) REQUIRES(m_mutex);
   // A snapshot of everything, written with m_mutex held (writes wait for it).
-  Result<void> compact_locked();
-  void index_add(const std::string& resource, const std::string& key, const Node& object);
-  void index_remove(const std::string& resource, const std::string& key, const Node& object);
+  Result<void> compact_locked() REQUIRES(m_mutex);
+  void index_add(const std::string& resource, const std::string& key, const Node& object)
+      REQUIRES(m_mutex);
+  void index_remove(const std::string& resource, const std::string& key, const Node& object)
+      REQUIRES(m_mutex);
 
-  mutable std::mutex m_mutex;
-  std::condition_variable m_changed;
-  std::unordered_map<std::string, Objects> m_objects;
+  mutable Mutex m_mutex;
+  CondVar m_changed;  // an event was added, or the store closed
+  std::unordered_map<std::string, Objects> m_objects GUARDED_BY(m_mutex);
   using Location = std::pair<std::string, std::string>;  // (resource, key)
-  std::unordered_map<std::string, Location> m_by_uid;
-  std::unordered_map<std::string, std::set<Location>> m_dependents;  // by owner uid
-  uint64_t m_rv = 0;
-  std::vector<WatchEvent> m_ring;  // events, m_first_event_rv at m_ring_start
-  size_t m_ring_start = 0;
-  size_t m_ring_size = 0;
-  uint64_t m_first_event_rv = 1;
+  std::unordered_map<std::string, Location> m_by_uid GUARDED_BY(m_mutex);
+  std::unordered_map<std::string, std::set<Location>> m_dependents
+      GUARDED_BY(m_mutex);  // by owner uid
+  uint64_t m_rv GUARDED_BY(m_mutex) = 0;
+  // Events, m_first_event_rv at m_ring_start.
+  std::vector<WatchEvent> m_ring GUARDED_BY(m_mutex);
+  size_t m_ring_start GUARDED_BY(m_mutex) = 0;
+  size_t m_ring_size GUARDED_BY(m_mutex) = 0;
+  uint64_t m_first_event_rv GUARDED_BY(m_mutex) = 1;
+  bool m_closed GUARDED_BY(m_mutex) = false;
+  // Set by open(), then read only.
   size_t m_window = 0;
   size_t m_compact_bytes = 0;
-  bool m_closed = false;
+  // Set by open(); records are appended with m_mutex held (in resourceVersion order) and
+  // waited for without it.
   std::unique_ptr<Journal> m_journal;
 };
 

@@ -13,13 +13,13 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <deque>
-#include <mutex>
 #include <set>
 #include <thread>
+
+#include "core/thread_annotations.hpp"
 
 namespace plumb::net {
 namespace {
@@ -418,17 +418,18 @@ struct HttpServer::State {
   int port = 0;
   std::thread acceptor;
 
-  std::mutex mutex;
-  std::condition_variable work_ready;
-  std::deque<int> pending;  // accepted sockets waiting for a thread
-  std::vector<std::thread> workers;
-  size_t idle = 0;
-  std::set<int> open_fds;
-  bool stopping = false;
+  Mutex mutex;
+  CondVar work_ready;                         // a connection is pending, or stopping
+  std::deque<int> pending GUARDED_BY(mutex);  // accepted sockets waiting for a thread
+  std::vector<std::thread> workers GUARDED_BY(mutex);
+  size_t idle GUARDED_BY(mutex) = 0;
+  std::set<int> open_fds GUARDED_BY(mutex);
+  bool stopping GUARDED_BY(mutex) = false;
 
-  void accept_loop();
-  void worker_loop();
-  void serve(int fd);
+  void accept_loop() EXCLUDES(mutex);
+  void worker_loop() EXCLUDES(mutex);
+  // Runs the handler for each request of one connection, without the lock.
+  void serve(int fd) EXCLUDES(mutex);
 };
 
 void HttpServer::State::accept_loop() {
@@ -440,7 +441,7 @@ void HttpServer::State::accept_loop() {
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    std::lock_guard lock(mutex);
+    LockGuard lock(mutex);
     if (stopping) {
       ::close(fd);
       return;
@@ -456,10 +457,11 @@ void HttpServer::State::accept_loop() {
 }
 
 void HttpServer::State::worker_loop() {
-  std::unique_lock lock(mutex);
+  UniqueLock lock(mutex);
   for (;;) {
     ++idle;
-    work_ready.wait(lock, [this] { return stopping || !pending.empty(); });
+    while (!stopping && pending.empty())
+      work_ready.wait(lock);
     --idle;
     if (stopping) return;
     int fd = pending.front();
@@ -580,7 +582,7 @@ void HttpServer::stop() {
   State& s = *m_state;
   std::vector<std::thread> workers;
   {
-    std::lock_guard lock(s.mutex);
+    LockGuard lock(s.mutex);
     if (s.stopping) return;
     s.stopping = true;
     ::shutdown(s.listen_fd, SHUT_RDWR);
@@ -594,7 +596,7 @@ void HttpServer::stop() {
   if (s.acceptor.joinable()) s.acceptor.join();
   ::close(s.listen_fd);
   {
-    std::lock_guard lock(s.mutex);
+    LockGuard lock(s.mutex);
     workers.swap(s.workers);
   }
   for (std::thread& t : workers)
