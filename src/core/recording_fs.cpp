@@ -64,7 +64,7 @@ size_t RenderInputs::heap_bytes() const {
 
 void RecordingFileSystem::record(Question question, std::string_view path,
                                  std::optional<std::string> answer) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   // The base does not change, so the first answer to a question is the answer.
   if (!m_seen.emplace(question, std::string(path)).second) return;
   if (!answer) m_inputs.m_cacheable = false;
@@ -107,7 +107,7 @@ std::optional<std::string> RecordingFileSystem::content_id(std::string_view path
 }
 
 RenderInputs RecordingFileSystem::inputs() const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return m_inputs;
 }
 

@@ -13,12 +13,12 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/fs.hpp"
+#include "core/thread_annotations.hpp"
 
 namespace plumb {
 
@@ -61,16 +61,18 @@ class RecordingFileSystem final : public FileSystem {
   std::optional<std::string> content_id(std::string_view path) const override;
 
   // The log so far (a copy).
-  RenderInputs inputs() const;
+  RenderInputs inputs() const EXCLUDES(m_mutex);
 
  private:
+  // Called after the base answered, without the lock held during the base's call.
   void record(RenderInputs::Question question, std::string_view path,
-              std::optional<std::string> answer) const;
+              std::optional<std::string> answer) const EXCLUDES(m_mutex);
 
   const FileSystem& m_base;
-  mutable std::mutex m_mutex;
-  mutable RenderInputs m_inputs;
-  mutable std::set<std::pair<RenderInputs::Question, std::string>, std::less<>> m_seen;
+  mutable Mutex m_mutex;
+  mutable RenderInputs m_inputs GUARDED_BY(m_mutex);
+  mutable std::set<std::pair<RenderInputs::Question, std::string>, std::less<>> m_seen
+      GUARDED_BY(m_mutex);
 };
 
 }  // namespace plumb

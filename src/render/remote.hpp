@@ -11,11 +11,11 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/thread_annotations.hpp"
 #include "render/repo_spec.hpp"
 
 namespace plumb::render {
@@ -44,11 +44,12 @@ class RemoteFetcher {
 class GitRemoteFetcher final : public RemoteFetcher {
  public:
   explicit GitRemoteFetcher(std::string cache_dir) : m_cache_dir(std::move(cache_dir)) {}
-  Result<RemoteTree> fetch(const RepoSpec& spec) override;
+  // Holds m_mutex throughout, network included: the cache takes one fetch at a time.
+  Result<RemoteTree> fetch(const RepoSpec& spec) override EXCLUDES(m_mutex);
 
  private:
   std::string m_cache_dir;
-  std::mutex m_mutex;  // one fetch into the cache at a time
+  Mutex m_mutex;  // guards the cache directory (on disk), not a member
 };
 
 // Where `plumb build` keeps its cache: $XDG_CACHE_HOME/plumb/git, else ~/.cache/plumb/git.

@@ -15,7 +15,7 @@ struct OpenTree {
 }  // namespace
 
 Result<RemoteTree> GitRemoteFetcher::fetch(const RepoSpec& spec) {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   std::string url = spec.clone_spec();
   // Each fetch opens its own handle on the cache, so trees handed out earlier (read by other
   // builds) never share a libgit2 repository object with this one.

@@ -124,12 +124,12 @@ Result<GitTreeFs::Found> GitTreeFs::find_locked(std::string_view path) const {
 }
 
 Result<std::string> GitTreeFs::resolve(std::string_view path) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   return TRY(find_locked(path)).path;
 }
 
 std::optional<std::string> GitTreeFs::content_id(std::string_view path) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   auto found = find_locked(path);
   if (!found) return std::string();
   char hex[GIT_OID_HEXSZ + 2];
@@ -139,7 +139,7 @@ std::optional<std::string> GitTreeFs::content_id(std::string_view path) const {
 }
 
 Result<std::string> GitTreeFs::read_file(std::string_view path) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   Found found = TRY(find_locked(path));
   if (found.type == GIT_OBJECT_TREE) return fail(path, ": is a directory");
   if (found.type != GIT_OBJECT_BLOB) return fail(path, ": is a submodule");
@@ -147,7 +147,7 @@ Result<std::string> GitTreeFs::read_file(std::string_view path) const {
 }
 
 Result<std::vector<std::string>> GitTreeFs::list_dir(std::string_view path) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   Found found = TRY(find_locked(path));
   if (found.type != GIT_OBJECT_TREE) return fail(path, ": not a directory");
   git_tree* tree = nullptr;
@@ -163,13 +163,13 @@ Result<std::vector<std::string>> GitTreeFs::list_dir(std::string_view path) cons
 }
 
 bool GitTreeFs::is_dir(std::string_view path) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   auto found = find_locked(path);
   return found && found->type == GIT_OBJECT_TREE;
 }
 
 bool GitTreeFs::is_file(std::string_view path) const {
-  std::lock_guard lock(m_mutex);
+  LockGuard lock(m_mutex);
   auto found = find_locked(path);
   return found && found->type == GIT_OBJECT_BLOB;
 }
