@@ -1,9 +1,9 @@
 // `plumb cluster`: runs the embedded Kubernetes API server until interrupted.
 #include <cstdio>
-#include <optional>
 #include <string>
 
 #include "cli/cli.hpp"
+#include "cli/flags.hpp"
 #include "cli/signals.hpp"
 #include "localcluster/cluster.hpp"
 
@@ -21,43 +21,28 @@ constexpr const char* k_usage =
 }  // namespace
 
 int cluster_command(std::span<const std::string_view> args) {
+  FlagSpec spec{.booleans = {"--help"},
+                .values = {"--data-dir", "--port", "--kubeconfig", "--fail-images"},
+                .aliases = {{"-h", "--help"}}};
+  auto flags = parse_flags(args, spec);
+  if (!flags || flags->has("--help") || !flags->positional.empty()) {
+    if (!flags) std::fprintf(stderr, "plumb cluster: %s\n\n", flags.error().message().c_str());
+    bool help = flags && flags->has("--help");
+    std::fprintf(help ? stdout : stderr, "%s", k_usage);
+    return help ? 0 : 2;
+  }
   localcluster::ClusterOptions options;
-  options.kubeconfig = "";
-  bool kubeconfig_set = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    auto value = [&](std::string_view flag) -> std::optional<std::string> {
-      if (arg.starts_with(std::string(flag) + "=")) return std::string(arg.substr(flag.size() + 1));
-      if (arg == flag && i + 1 < args.size()) return std::string(args[++i]);
-      return std::nullopt;
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(k_usage, stdout);
-      return 0;
-    } else if (auto dir = value("--data-dir")) {
-      options.data_dir = *dir;
-    } else if (auto port = value("--port")) {
-      try {
-        options.port = std::stoi(*port);
-      } catch (...) {
-        std::fprintf(stderr, "plumb cluster: --port '%s' is not a number\n", port->c_str());
-        return 2;
-      }
-    } else if (auto path = value("--kubeconfig")) {
-      options.kubeconfig = *path;
-      kubeconfig_set = true;
-    } else if (auto regex = value("--fail-images")) {
-      options.fail_images = *regex;
-    } else {
-      std::fprintf(stderr, "plumb cluster: unknown argument '%.*s'\n%s",
-                   static_cast<int>(arg.size()), arg.data(), k_usage);
-      return 2;
-    }
+  auto port = flags->integer("--port", k_port_range, options.port);
+  if (!port) {
+    std::fprintf(stderr, "plumb cluster: %s\n", port.error().message().c_str());
+    return 2;
   }
-  if (!kubeconfig_set) {
-    options.kubeconfig =
-        options.data_dir.empty() ? "plumb-cluster.kubeconfig" : options.data_dir + "/kubeconfig";
-  }
+  options.port = int(*port);
+  options.data_dir = flags->value("--data-dir");
+  options.kubeconfig =
+      flags->value("--kubeconfig", options.data_dir.empty() ? "plumb-cluster.kubeconfig"
+                                                            : options.data_dir + "/kubeconfig");
+  if (flags->has_value("--fail-images")) options.fail_images = flags->value("--fail-images");
 
   StopSignals signals;  // before any thread starts
 

@@ -62,15 +62,9 @@ Result<kube::ClientOptions> client_options(const Flags& flags) {
   kube::ClientOptions options;
   if (!flags.has_value("--kube-api-qps") && !flags.has_value("--kube-api-burst")) return options;
   options.server_flow_control = kube::ServerFlowControl::ignored;
-  try {
-    if (flags.has_value("--kube-api-qps")) options.qps = std::stod(flags.value("--kube-api-qps"));
-    if (flags.has_value("--kube-api-burst"))
-      options.burst = std::stoi(flags.value("--kube-api-burst"));
-  } catch (const std::exception&) {
-    return fail("--kube-api-qps and --kube-api-burst take numbers");
-  }
-  if (options.qps < 0 || options.burst < 1)
-    return fail("--kube-api-qps must be at least 0 and --kube-api-burst at least 1");
+  options.qps = TRY(flags.number("--kube-api-qps", 0, options.qps));
+  options.burst =
+      int(TRY(flags.integer("--kube-api-burst", {.min = 1, .max = 1 << 20}, options.burst)));
   return options;
 }
 
@@ -88,14 +82,12 @@ int controller_command(std::span<const std::string_view> args) {
     std::fprintf(help ? stdout : stderr, "%s", k_usage);
     return help ? 0 : 2;
   }
-  int workers = 4;
-  if (flags->has_value("--workers")) {
-    workers = std::atoi(flags->value("--workers").c_str());
-    if (workers < 1) {
-      std::fprintf(stderr, "plumb controller: --workers must be a positive number\n");
-      return 2;
-    }
+  auto workers_flag = flags->integer("--workers", {.min = 1, .max = 1024}, 4);
+  if (!workers_flag) {
+    std::fprintf(stderr, "plumb controller: %s\n", workers_flag.error().message().c_str());
+    return 2;
   }
+  int workers = int(*workers_flag);
   auto limits = client_options(*flags);
   if (!limits) {
     std::fprintf(stderr, "plumb controller: %s\n", limits.error().message().c_str());

@@ -1,6 +1,74 @@
 #include "cli/flags.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "core/duration.hpp"
+
 namespace plumb::cli {
+
+Result<int64_t> parse_integer_flag(std::string_view name, std::string_view text, IntRange range) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && ptr == end)) {
+    if (ec == std::errc() && value >= range.min && value <= range.max) return value;
+    if (range.max == std::numeric_limits<int64_t>::max()) {
+      return fail(name, ": must be at least ", std::to_string(range.min), ", got ", text);
+    }
+    return fail(name, ": must be between ", std::to_string(range.min), " and ",
+                std::to_string(range.max), ", got ", text);
+  }
+  return fail(name, ": \"", text, "\" is not a whole number");
+}
+
+Result<double> parse_number_flag(std::string_view name, std::string_view text, double min) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::fixed);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value)) {
+    return fail(name, ": \"", text, "\" is not a number");
+  }
+  if (value < min) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%g", min);
+    return fail(name, ": must be at least ", shown, ", got ", text);
+  }
+  return value;
+}
+
+Result<std::chrono::milliseconds> parse_duration_flag(std::string_view name, std::string_view text,
+                                                      DurationRange range) {
+  auto duration = parse_duration(text);
+  if (!duration) {
+    return fail(name, ": \"", text, "\" is not a duration (such as 30s, 5m or 1h30m)");
+  }
+  if (duration->count() < 0) return fail(name, ": must not be negative, got ", text);
+  if (range == DurationRange::positive && duration->count() == 0) {
+    return fail(name, ": must be positive, got ", text);
+  }
+  return *duration;
+}
+
+Result<int64_t> Flags::integer(std::string_view name, IntRange range, int64_t fallback) const {
+  auto it = values.find(name);
+  if (it == values.end()) return fallback;
+  return parse_integer_flag(name, it->second, range);
+}
+
+Result<double> Flags::number(std::string_view name, double min, double fallback) const {
+  auto it = values.find(name);
+  if (it == values.end()) return fallback;
+  return parse_number_flag(name, it->second, min);
+}
+
+Result<std::chrono::milliseconds> Flags::duration(std::string_view name, DurationRange range,
+                                                  std::chrono::milliseconds fallback) const {
+  auto it = values.find(name);
+  if (it == values.end()) return fallback;
+  return parse_duration_flag(name, it->second, range);
+}
 
 Result<Flags> parse_flags(std::span<const std::string_view> args, const FlagSpec& spec) {
   Flags flags;

@@ -49,15 +49,6 @@ const std::set<std::string, std::less<>> k_ks_flags = {
     "--source",     "--path", "--prune",          "--target-namespace",
     "--depends-on", "--wait", "--retry-interval", "--health-check-timeout"};
 
-Result<milliseconds> duration_flag(const Flags& flags, std::string_view name,
-                                   std::string_view fallback) {
-  std::string text = flags.value(name, fallback);
-  auto d = parse_duration(text);
-  if (!d) return fail("flag ", name, ": ", d.error().message());
-  if (d->count() < 0) return fail("flag ", name, ": must not be negative");
-  return *d;
-}
-
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> out;
   for (size_t start = 0; start < text.size();) {
@@ -79,8 +70,7 @@ Result<Node> git_source_from(const Flags& flags, const std::string& name) {
   o.ref_name = flags.value("--ref-name");
   o.commit = flags.value("--commit");
   o.secret_ref = flags.value("--secret-ref");
-  o.interval = TRY(duration_flag(flags, "--interval", "1m"));
-  if (o.interval.count() == 0) return fail("flag --interval: must be positive");
+  o.interval = TRY(flags.duration("--interval", DurationRange::positive, std::chrono::minutes(1)));
   return git_repository_manifest(o);
 }
 
@@ -92,10 +82,10 @@ Result<Node> kustomization_from(const Flags& flags, const std::string& name) {
   o.path = flags.value("--path", "./");
   o.prune = flags.has("--prune");
   o.wait = flags.has("--wait");
-  o.interval = TRY(duration_flag(flags, "--interval", "1m"));
-  if (o.interval.count() == 0) return fail("flag --interval: must be positive");
-  o.retry_interval = TRY(duration_flag(flags, "--retry-interval", "0s"));
-  o.health_check_timeout = TRY(duration_flag(flags, "--health-check-timeout", "2m"));
+  o.interval = TRY(flags.duration("--interval", DurationRange::positive, std::chrono::minutes(1)));
+  o.retry_interval = TRY(flags.duration("--retry-interval", DurationRange::non_negative, {}));
+  o.health_check_timeout = TRY(flags.duration("--health-check-timeout", DurationRange::non_negative,
+                                              std::chrono::minutes(2)));
   o.target_namespace = flags.value("--target-namespace");
   o.depends_on = split_commas(flags.value("--depends-on"));
   return kustomization_manifest(o);
@@ -173,7 +163,7 @@ int create_command(std::span<const std::string_view> args) {
       return usage("create", "flag " + flag + " is not for " + std::string(kind.noun), k_usage);
     }
   }
-  auto timeout = timeout_flag(flags, "--timeout", "5m");
+  auto timeout = flags.duration("--timeout", DurationRange::positive, std::chrono::minutes(5));
   if (!timeout) return usage("create", timeout.error().message(), k_usage);
   const std::string& name = selection.names[0];
   auto object = source ? git_source_from(flags, name) : kustomization_from(flags, name);

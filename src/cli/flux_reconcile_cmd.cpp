@@ -59,7 +59,7 @@ int reconcile_command(std::span<const std::string_view> args) {
   if (with_source && &kind != &kustomization_kind()) {
     return usage("reconcile", "--with-source is for Kustomizations", k_usage);
   }
-  auto timeout = timeout_flag(flags, "--timeout", "5m");
+  auto timeout = flags.duration("--timeout", DurationRange::positive, std::chrono::minutes(5));
   if (!timeout) return usage("reconcile", timeout.error().message(), k_usage);
 
   auto session = connect(flags);

@@ -80,7 +80,7 @@ int suspend_or_resume(std::span<const std::string_view> args, Verb verb) {
   if (all == !selection.names.empty()) {
     return usage(text.command, "give NAMEs or --all", text.usage);
   }
-  auto timeout = timeout_flag(flags, "--timeout", "5m");
+  auto timeout = flags.duration("--timeout", DurationRange::positive, std::chrono::minutes(5));
   if (!timeout) return usage(text.command, timeout.error().message(), text.usage);
 
   auto session = connect(flags);

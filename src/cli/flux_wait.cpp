@@ -151,13 +151,4 @@ Result<void> reconcile_object(kube::Client& client, const FluxKind& kind, const 
   return {};
 }
 
-Result<Clock::duration> timeout_flag(const Flags& flags, std::string_view name,
-                                     std::string_view fallback) {
-  std::string text = flags.value(name, fallback);
-  auto d = parse_duration(text);
-  if (!d) return fail("flag ", name, ": ", d.error().message());
-  if (d->count() <= 0) return fail("flag ", name, ": must be positive, got \"", text, "\"");
-  return std::chrono::duration_cast<Clock::duration>(*d);
-}
-
 }  // namespace plumb::cli::flux

@@ -50,8 +50,4 @@ Result<void> reconcile_object(kube::Client& client, const FluxKind& kind, const 
                               const std::string& name, Clock::duration timeout,
                               Announce announce = Announce::yes);
 
-// The timeout flags read as a steady-clock duration; errors name the flag.
-Result<Clock::duration> timeout_flag(const Flags& flags, std::string_view name,
-                                     std::string_view fallback);
-
 }  // namespace plumb::cli::flux

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "cli/flags.hpp"
+
 namespace plumb::cli {
 
 void log_line(const std::string& line) {
@@ -54,11 +56,7 @@ Result<void> GitOpsLoop::start(std::string_view webhook_port) {
   log_line("controller started");
   if (webhook_port.empty()) return {};
   controller::WebhookOptions options;
-  try {
-    options.port = std::stoi(std::string(webhook_port));
-  } catch (...) {
-    return fail("--webhook-port '", webhook_port, "' is not a number");
-  }
+  options.port = int(TRY(parse_integer_flag("--webhook-port", webhook_port, k_port_range)));
   options.token = env_or_empty("PLUMB_WEBHOOK_TOKEN");
   options.github_secret = env_or_empty("PLUMB_GITHUB_SECRET");
   controller::WebhookTargets targets{

@@ -108,16 +108,6 @@ Result<void> bootstrap(kube::Client& client, const std::vector<Node>& objects) {
   return {};
 }
 
-Result<int> port_flag(const Flags& flags, std::string_view name, int fallback) {
-  if (!flags.has_value(name)) return fallback;
-  std::string text = flags.value(name);
-  char* end = nullptr;
-  long port = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end || port < 0 || port > 65535)
-    return fail(name, " '", text, "' is not a port number");
-  return int(port);
-}
-
 }  // namespace
 
 int up_command(std::span<const std::string_view> args) {
@@ -132,8 +122,8 @@ int up_command(std::span<const std::string_view> args) {
     std::fprintf(help ? stdout : stderr, "%s", k_usage);
     return help ? 0 : 2;
   }
-  auto port = port_flag(*flags, "--port", 6443);
-  auto webhook_port = port_flag(*flags, "--webhook-port", 0);
+  auto port = flags->integer("--port", k_port_range, 6443);
+  auto webhook_port = flags->integer("--webhook-port", k_port_range, 0);
   for (const auto* p : {&port, &webhook_port}) {
     if (!*p) {
       std::fprintf(stderr, "plumb up: %s\n", p->error().message().c_str());
@@ -160,7 +150,7 @@ int up_command(std::span<const std::string_view> args) {
   StopSignals signals;  // before any thread starts
   localcluster::ClusterOptions options;
   options.data_dir = data_dir + "/cluster";
-  options.port = *port;
+  options.port = int(*port);
   options.kubeconfig = data_dir + "/kubeconfig";
   auto cluster = localcluster::Cluster::start(options);
   if (!cluster) {
