@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "net/raw_http.hpp"
+#include "support/require.hpp"
 
 namespace plumb::controller {
 namespace {
@@ -298,7 +299,7 @@ TEST_F(WebhookServerTest, ExpectContinue) {
 
 // curl as a real client: with its own Expect: 100-continue handling, and without it.
 TEST_F(WebhookServerTest, CurlSeesTheSameAnswers) {
-  if (std::system("curl --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl not installed";
+  PLUMB_REQUIRE(test_support::have_tool("curl"), "curl not installed");
   std::string file = ::testing::TempDir() + "webhook-body-" + std::to_string(::getpid());
   auto curl = [&](std::string_view body, std::string extra) {
     std::ofstream(file, std::ios::binary) << body;

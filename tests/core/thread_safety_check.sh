@@ -2,14 +2,12 @@
 # Shows `make check-locks` catches a mistake: tests/core/thread_safety_check.cpp compiles clean
 # with clang's -Wthread-safety -Werror, and fails with the analysis' message once it reads a
 # GUARDED_BY member without the mutex. Usage: thread_safety_check.sh CLANGXX SOURCE_DIR
-# (CLANGXX empty or not found: skipped, exit 77; under CI a failure).
+# (CLANGXX empty or not found: skipped, exit 77; under CI a failure: tests/support/require.sh).
 clang=$1
 src=$2
-if [ -z "$clang" ] || ! command -v "$clang" >/dev/null 2>&1; then
-  if [ -n "${CI:-}" ]; then echo "FAIL: clang++-16 not found (CI must check the locking rules)"; exit 1; fi
-  echo "skipped: clang++-16 not found"
-  exit 77
-fi
+. "$src/tests/support/require.sh"
+[ -n "$clang" ] || unavailable "clang++-16 not found"
+require_tool "$clang"
 check() { "$clang" -std=c++2b -fsyntax-only -Wthread-safety -Werror -I"$src/src" "$@" \
   "$src/tests/core/thread_safety_check.cpp" 2>&1; }
 out=$(check) || { echo "FAIL: the correct file does not compile:"; echo "$out"; exit 1; }

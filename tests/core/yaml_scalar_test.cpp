@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/yaml.hpp"
+#include "support/require.hpp"
 
 namespace plumb {
 namespace {
@@ -319,10 +320,6 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-bool have_kubectl() {
-  return std::system("command -v kubectl >/dev/null 2>&1") == 0;
-}
-
 // Runs `kubectl kustomize dir`; empty (and a test failure) when it fails.
 std::string run_kubectl(const fs::path& dir) {
   fs::path out = dir / "out.yaml";
@@ -371,7 +368,8 @@ TEST_F(YamlScalarTable, ReaderResolvesEachRowToTheExpectedType) {
 }
 
 TEST_F(YamlScalarTable, WriterMatchesKubectlKustomizeRowByRow) {
-  if (!have_kubectl()) GTEST_SKIP() << "kubectl is not installed; cannot compare with kustomize";
+  PLUMB_REQUIRE(test_support::have_tool("kubectl"),
+                "kubectl is not installed; cannot compare with kustomize");
   std::string want = run_kubectl(m_dir);
   ASSERT_FALSE(want.empty());
   auto docs = parse_yaml_stream(kustomize_input(), "objects.yaml");

@@ -2,7 +2,9 @@
 # its own kubeconfig and HOME (kubectl's discovery cache starts empty), and assertions.
 # The sourcing script sets PLUMB and SCENARIO first.
 set -uo pipefail
-command -v kubectl >/dev/null || { echo "SKIP: kubectl not installed"; exit 77; }
+# require_tool, unavailable: a missing tool skips the test locally and fails it in CI.
+source "$(dirname "${BASH_SOURCE[0]}")/../support/require.sh"
+require_tool kubectl
 
 WORK=$(mktemp -d /tmp/plumb-e2e-XXXXXX)
 export HOME=$WORK KUBECONFIG=$WORK/kubeconfig

@@ -9,10 +9,9 @@ set -uo pipefail
 PLUMB=$1
 SCENARIO=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-for tool in kubectl git python3; do
-  command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
-[ -x "$(git --exec-path)/git-http-backend" ] || { echo "SKIP: no git-http-backend"; exit 77; }
+. "$HERE/../support/require.sh"
+require_tool kubectl git python3
+[ -x "$(git --exec-path)/git-http-backend" ] || unavailable "git-http-backend not found"
 
 WORK=$(mktemp -d /tmp/plumb-remote-XXXXXX)
 SERVER=""

@@ -12,6 +12,7 @@
 
 #include "source/git.hpp"
 #include "source/git_repo.hpp"
+#include "support/require.hpp"
 
 extern char** environ;
 
@@ -90,7 +91,7 @@ class GitHttpsTest : public GitRepoTest {
  protected:
   // Two CAs and two server certificates signed by "ca", made once for every test.
   static void SetUpTestSuite() {
-    s_available = have("command -v python3") && have("command -v openssl") &&
+    s_available = test_support::have_tool("python3") && test_support::have_tool("openssl") &&
                   have("test -x \"$(git --exec-path)/git-http-backend\"");
     if (!s_available) return;
     char pattern[] = "/tmp/plumb-pki-XXXXXX";
@@ -105,7 +106,7 @@ class GitHttpsTest : public GitRepoTest {
   }
 
   void SetUp() override {
-    if (!s_available) GTEST_SKIP() << "needs python3, openssl and git-http-backend";
+    PLUMB_REQUIRE(s_available, "needs python3, openssl and git-http-backend");
     GitRepoTest::SetUp();
     write("apps/cm.yaml", "kind: ConfigMap\n");
     m_commit = commit("first");

@@ -8,7 +8,7 @@
 # controller writes (Ready, revision, observedGeneration, lastHandledReconcileAt). Objects
 # named broken-* get Ready=False; objects named slow-* are never answered.
 #
-# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl).
+# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl; CI: 1).
 PLUMB=$1
 SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"

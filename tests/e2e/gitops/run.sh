@@ -3,11 +3,11 @@
 # written as Flux users write them, a real git repository made with the git CLI, and
 # `plumb controller --once` against a fresh `plumb cluster`; results checked with kubectl.
 #
-# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl).
+# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl; CI: 1).
 PLUMB=$1
 SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"
-command -v git >/dev/null || { echo "SKIP: git not installed"; exit 77; }
+require_tool git
 
 REPO=$WORK/repo
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
@@ -253,6 +253,7 @@ loop_setup() {
 }
 
 scenario_loop_commits_apply_and_prune() {
+  require_tool curl
   loop_setup
   cm_color_is blue || fail "configmap not applied"
   local head web_generation ns_version

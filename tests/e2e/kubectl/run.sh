@@ -4,7 +4,7 @@
 # real kubectl, and asserts what kubectl prints or its exit code.
 #
 # Usage: run.sh PLUMB_BINARY SCENARIO     (scenarios: see the functions named scenario_*)
-# Exit 0 pass, 1 fail, 77 skip (no kubectl).
+# Exit 0 pass, 1 fail, 77 skip (no kubectl; CI: 1).
 PLUMB=$1
 SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"
@@ -134,6 +134,7 @@ scenario_client_side_apply() {
 }
 
 scenario_get_output() {
+  require_tool python3
   start
   write_app 1
   kubectl apply --server-side -f "$WORK/app.yaml" >/dev/null || fail "apply"

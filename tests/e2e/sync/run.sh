@@ -2,7 +2,7 @@
 # End-to-end tests of `plumb apply` and `plumb diff`: the real binary against a fresh
 # `plumb cluster`, results checked with kubectl and the server's own request counters.
 #
-# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl).
+# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl; CI: 1).
 PLUMB=$1
 SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"
