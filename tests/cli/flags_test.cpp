@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "support/require.hpp"
+
 namespace plumb::cli {
 namespace {
 
@@ -96,7 +98,7 @@ Exit plumb(const std::string& args) {
 }
 
 TEST(Flags, CommandsRefuseBadNumbersBeforeDoingAnything) {
-  if (!std::filesystem::exists(PLUMB_BINARY)) GTEST_SKIP() << "no plumb binary";
+  PLUMB_REQUIRE(std::filesystem::exists(PLUMB_BINARY), "no plumb binary at " PLUMB_BINARY);
   Exit workers = plumb("controller --workers 4x --kubeconfig /nonexistent");
   EXPECT_EQ(workers.status, 2);
   EXPECT_EQ(workers.output, "plumb controller: --workers: \"4x\" is not a whole number\n");
