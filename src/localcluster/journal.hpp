@@ -39,8 +39,8 @@ class Journal {
   Journal() = default;
 
   std::string m_dir;
-  // Set by open(); written by the one flusher (m_flushing) without the lock, or by compact()
-  // with the lock and no flusher.
+  // Set by open(). The file is written by the one flusher (m_flushing) without the lock, or
+  // by compact() with the lock and no flusher.
   int m_fd = -1;
   mutable Mutex m_mutex;
   CondVar m_synced_cv;  // a flush or a compaction ended
