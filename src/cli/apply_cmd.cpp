@@ -1,6 +1,5 @@
 // plumb apply PATH: render PATH and make the cluster match it.
 #include <cstdio>
-#include <set>
 
 #include "cli/cli.hpp"
 #include "cli/sync_common.hpp"
@@ -37,15 +36,6 @@ void print_result(const sync::SyncResult& result) {
   }
 }
 
-std::set<std::string> group_kinds(const sync::Plan& plan) {
-  std::set<std::string> out;
-  for (const auto* stage : {&plan.definitions, &plan.workloads}) {
-    for (const sync::PlannedObject& o : *stage)
-      out.insert(sync::group_kind(o.ref));
-  }
-  return out;
-}
-
 }  // namespace
 
 int apply_command(std::span<const std::string_view> args) {
@@ -74,37 +64,16 @@ int apply_command(std::span<const std::string_view> args) {
   options.recreate = flags->has("--force") ? sync::Recreate::yes : sync::Recreate::no;
   options.dry_run = flags->has("--dry-run") ? kube::DryRun::yes : kube::DryRun::no;
 
-  auto previous = sync::load_members(client, input->applyset);
-  if (!previous) {
-    std::fprintf(stderr, "plumb apply: inventory: %s\n", previous.error().message().c_str());
-    return 1;
-  }
-  // Record the union of old and new kinds first, so an interrupted apply can still be
-  // pruned later (the ApplySet protocol).
-  std::set<std::string> kinds = group_kinds(input->plan);
-  std::set<std::string> all_kinds = kinds;
-  for (const sync::PlannedObject& o : *previous)
-    all_kinds.insert(sync::group_kind(o.ref));
-  if (auto written = sync::write_parent(client, input->applyset, all_kinds, options.dry_run);
-      !written) {
-    std::fprintf(stderr, "plumb apply: inventory: %s\n", written.error().message().c_str());
-    return 1;
-  }
-
+  sync::RunOptions run{.prune = flags->has("--prune") ? sync::Prune::yes : sync::Prune::no};
+  if (flags->has("--wait")) run.wait = sync::HealthWait{sync::all_objects(input->plan), *timeout};
   sync::Syncer syncer(client, options);
-  sync::SyncResult result = syncer.apply(input->plan);
-  if (result.ok() && flags->has("--prune")) {
-    syncer.prune(*previous, input->plan, result);
-    if (result.ok()) {
-      if (auto written = sync::write_parent(client, input->applyset, kinds, options.dry_run);
-          !written) {
-        result.error = "inventory: " + written.error().message();
-      }
-    }
+  auto synced =
+      sync::sync_applyset(syncer, client, input->applyset, input->plan, run, options.dry_run);
+  if (!synced) {
+    std::fprintf(stderr, "plumb apply: %s\n", synced.error().message().c_str());
+    return 1;
   }
-  if (result.ok() && flags->has("--wait") && options.dry_run == kube::DryRun::no) {
-    syncer.wait(input->plan, *timeout, result);
-  }
+  const sync::SyncResult& result = *synced;
   print_result(result);
   if (flags->has("--stats")) {
     const kube::RequestCounts& c = client.counts();
@@ -114,7 +83,7 @@ int apply_command(std::span<const std::string_view> args) {
   }
   std::string suffix = options.dry_run == kube::DryRun::yes ? " (dry run)" : "";
   if (!result.ok()) {
-    std::fprintf(stderr, "plumb apply: %s\n", result.error.c_str());
+    std::fprintf(stderr, "plumb apply: %s\n", result.error.message().c_str());
     std::printf("%s%s\n", result.summary().c_str(), suffix.c_str());
     return 1;
   }

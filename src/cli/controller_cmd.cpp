@@ -112,12 +112,16 @@ int controller_command(std::span<const std::string_view> args) {
   signals.wait();
   log_line("stopping");
   loop.stop();
+  flush_log(std::chrono::seconds(2));
   return 0;
 }
 
 namespace {
 
+// One pass: every source fetched, then every Kustomization reconciled with its health
+// waited for inline, dependencies first (passes until nothing more becomes ready).
 int run_once(kube::Client& client, const std::string& cache_dir) {
+  using controller::Outcome;
   if (auto installed = controller::install_flux_crds(client); !installed) {
     std::fprintf(stderr, "plumb controller: installing CRDs: %s\n",
                  installed.error().message().c_str());
@@ -125,32 +129,49 @@ int run_once(kube::Client& client, const std::string& cache_dir) {
   }
   controller::SourceCache sources(cache_dir);
   controller::Reconcilers reconcilers(client, sources);
+  // Reads the object, reconciles it and writes its status; nullopt when it is gone.
+  auto reconcile = [&](const kube::Resource& resource, const std::string& ns,
+                       const std::string& name) -> std::optional<Outcome> {
+    auto object = reconcilers.read(resource, ns, name);
+    if (!object) return Outcome::failure(controller::Reason::reconciliation_failed, object.error());
+    if (!*object) return std::nullopt;
+    Outcome outcome =
+        &resource == &controller::k_git_repositories
+            ? reconcilers.reconcile_source(**object)
+            : reconcilers.reconcile_kustomization(**object, controller::HealthMode::inline_wait);
+    if (auto written = reconcilers.write_status(resource, **object, outcome); !written)
+      return Outcome::failure(controller::Reason::reconciliation_failed, written.error());
+    return outcome;
+  };
   bool ok = true;
   for (auto& [ns, name] : names_of(client, controller::k_git_repositories)) {
-    auto revision = reconcilers.reconcile_source(ns, name);
-    if (revision) {
-      std::printf("GitRepository/%s/%s: %s\n", ns.c_str(), name.c_str(), revision->c_str());
-    } else {
+    auto outcome = reconcile(controller::k_git_repositories, ns, name);
+    if (!outcome || outcome->reason == controller::Reason::suspended) continue;
+    if (outcome->failed()) {
       ok = false;
       std::printf("GitRepository/%s/%s: failed: %s\n", ns.c_str(), name.c_str(),
-                  revision.error().message().c_str());
+                  outcome->error.message().c_str());
+    } else {
+      std::printf("GitRepository/%s/%s: %s\n", ns.c_str(), name.c_str(), outcome->revision.c_str());
     }
   }
-  // Dependencies first: passes until nothing more becomes ready.
   auto pending = names_of(client, controller::k_kustomizations);
   std::vector<std::string> errors(pending.size());
   for (bool progress = true; progress && !pending.empty();) {
     progress = false;
     for (size_t i = 0; i < pending.size();) {
       auto& [ns, name] = pending[i];
-      auto outcome = reconcilers.reconcile_kustomization(ns, name);
-      if (outcome) {
-        std::printf("Kustomization/%s/%s: %s (%s)\n", ns.c_str(), name.c_str(),
-                    outcome->revision.c_str(), outcome->result.summary().c_str());
+      auto outcome = reconcile(controller::k_kustomizations, ns, name);
+      if (!outcome || !outcome->failed()) {
+        if (outcome && outcome->reason != controller::Reason::suspended) {
+          std::printf("Kustomization/%s/%s: %s (%s)\n", ns.c_str(), name.c_str(),
+                      outcome->revision.c_str(), outcome->sync.summary().c_str());
+        }
         pending.erase(pending.begin() + long(i));
+        errors.erase(errors.begin() + long(i));
         progress = true;
       } else {
-        errors[i] = outcome.error().message();
+        errors[i] = outcome->error.message();
         ++i;
       }
     }

@@ -3,22 +3,92 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <mutex>
+#include <deque>
+#include <thread>
+
+#include "core/thread_annotations.hpp"
 
 #include "cli/flags.hpp"
 
 namespace plumb::cli {
 
+namespace {
+
+// The queue behind log_line. Leaked on purpose: its detached writer thread may be blocked in
+// a write when the process exits.
+class LineWriter {
+ public:
+  static LineWriter& instance() {
+    static LineWriter* writer = new LineWriter();
+    return *writer;
+  }
+
+  void push(std::string line) EXCLUDES(m_mutex) {
+    LockGuard lock(m_mutex);
+    if (m_lines.size() >= k_max_lines) {
+      ++m_dropped;
+      return;
+    }
+    m_lines.push_back(std::move(line));
+    m_changed.notify_all();
+  }
+
+  bool flush(std::chrono::milliseconds timeout) EXCLUDES(m_mutex) {
+    UniqueLock lock(m_mutex);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!m_lines.empty() || m_writing) {
+      if (m_changed.wait_until(lock, deadline) == std::cv_status::timeout) return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr size_t k_max_lines = 10000;
+
+  LineWriter() {
+    std::thread([this] { run(); }).detach();
+  }
+
+  void run() EXCLUDES(m_mutex) {
+    UniqueLock lock(m_mutex);
+    while (true) {
+      while (m_lines.empty())
+        m_changed.wait(lock);
+      std::deque<std::string> lines;
+      lines.swap(m_lines);
+      size_t dropped = std::exchange(m_dropped, 0);
+      m_writing = true;
+      lock.unlock();
+      if (dropped > 0) std::printf("(%zu log lines dropped: stdout was not read)\n", dropped);
+      for (const std::string& line : lines)
+        std::fwrite(line.data(), 1, line.size(), stdout);
+      std::fflush(stdout);
+      lock.lock();
+      m_writing = false;
+      m_changed.notify_all();
+    }
+  }
+
+  Mutex m_mutex;
+  CondVar m_changed;
+  std::deque<std::string> m_lines GUARDED_BY(m_mutex);
+  size_t m_dropped GUARDED_BY(m_mutex) = 0;
+  bool m_writing GUARDED_BY(m_mutex) = false;
+};
+
+}  // namespace
+
 void log_line(const std::string& line) {
-  static std::mutex mutex;
   std::time_t t = std::time(nullptr);
   std::tm tm{};
   localtime_r(&t, &tm);
   char stamp[16];
   std::strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-  std::lock_guard lock(mutex);
-  std::printf("%s %s\n", stamp, line.c_str());
-  std::fflush(stdout);
+  LineWriter::instance().push(std::string(stamp) + " " + line + "\n");
+}
+
+void flush_log(std::chrono::milliseconds timeout) {
+  LineWriter::instance().flush(timeout);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 // Thread safety: start and stop from one thread.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,8 +16,13 @@
 
 namespace plumb::cli {
 
-// Prints "HH:MM:SS line" on stdout; safe from any thread.
+// Prints "HH:MM:SS line" on stdout; safe from any thread, and never blocks: lines go to a
+// bounded queue that a writer thread drains, so a stdout nobody reads (a full pipe) cannot
+// stall the controller. Lines that do not fit are dropped and counted; the count is printed
+// once the writer catches up.
 void log_line(const std::string& line);
+// Waits up to `timeout` for the queued lines to be written (before the process exits).
+void flush_log(std::chrono::milliseconds timeout);
 
 class GitOpsLoop {
  public:

@@ -200,6 +200,7 @@ int up_command(std::span<const std::string_view> args) {
   signals.wait();
   log_line("stopping");
   loop.stop();
+  flush_log(std::chrono::seconds(2));
   (*cluster)->stop();
   fs::remove(data_dir + "/webhook-port", ec);
   return 0;

@@ -16,15 +16,17 @@
 // - Health waits (spec.wait, spec.healthChecks) hold no worker: the objects' watch events
 //   settle them, a deadline in the Scheduler ends them.
 //
+// One function per job reads as the script of that job: run_kustomization is the whole
+// reconcile of a Kustomization in the running controller (the steps themselves are in
+// Reconcilers and Pipeline). No callback (log, event) runs under m_mutex.
+//
 // Thread safety: start/stop from one thread; refresh_* from any thread.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -33,6 +35,7 @@
 #include "controller/reconcile.hpp"
 #include "controller/scheduler.hpp"
 #include "controller/work_queue.hpp"
+#include "core/thread_annotations.hpp"
 #include "kube/watch_cache.hpp"
 
 namespace plumb::controller {
@@ -48,6 +51,29 @@ struct ControllerOptions {
   std::function<void(const Node& involved, bool warning, const std::string& reason,
                      const std::string& message)>
       event;
+};
+
+// What a worker does for one object. Keys are typed: the job and the object, never a
+// string with a prefix.
+enum class Job : uint8_t {
+  source,         // fetch a GitRepository
+  kustomization,  // reconcile a Kustomization (or finalize it when it is being deleted)
+  health,         // settle a Kustomization's deferred health wait
+  orphaned,       // a Kustomization deleted without our finalizer: prune what it applied
+};
+
+struct JobKey {
+  Job job = Job::source;
+  std::string namespace_;
+  std::string name;
+
+  auto operator<=>(const JobKey&) const = default;
+  // The object's kind and name, as log lines say it: "Kustomization/flux-system/apps".
+  std::string object() const;
+};
+
+struct JobKeyHash {
+  size_t operator()(const JobKey& key) const;
 };
 
 class Controller {
@@ -75,34 +101,50 @@ class Controller {
   struct Applied;       // one applied object under drift watch
   struct HealthWaiter;  // a deferred health wait
 
-  // Watch events.
+  // Watch events (controller.cpp, controller_drift.cpp).
   void on_watch_event(const kube::WatchEvent& event, const kube::Resource& resource);
-  void on_flux_object(const kube::WatchEvent& event, bool is_source);
+  void on_flux_object(const kube::WatchEvent& event, Job job);
   void on_applied_object(const kube::WatchEvent& event, const kube::Resource& resource);
 
-  // Work.
+  // Threads.
   void worker();
   void scheduler_loop();
   void drift_worker();
-  void process(const std::string& key);
-  void process_source(const std::string& ns, const std::string& name);
-  void process_kustomization(const std::string& ns, const std::string& name);
-  void process_health(const std::string& ns, const std::string& name);
-  void process_deletion(const std::string& ns, const std::string& name);
+
+  // Jobs: each a script of named steps.
+  void run(const JobKey& key);
+  void run_source(const JobKey& key);
+  void run_kustomization(const JobKey& key);
+  void settle_health(const JobKey& key);
+  void collect_orphaned(const JobKey& key);
   void repair(const std::string& object_key);
 
-  // Bookkeeping, called with m_mutex held unless said otherwise.
-  void schedule_success(const std::string& key, Duration interval);
-  void schedule_retry(const std::string& key, Duration retry_interval);
-  void schedule_at(const std::string& key, Clock::time_point when);
-  void track_applied(const std::string& owner, const sync::Plan& plan);  // takes m_mutex
-  void forget_applied(const std::string& owner);
+  // Steps (without m_mutex unless said otherwise).
+  std::optional<Node> current_object(const JobKey& key);
+  void finalize(const JobKey& key, const Node& object);
+  // True when the Kustomization must wait for its source's fetch (its first, or the one that
+  // brings a commit the cache lacks); the fetch queues it again.
+  bool wait_for_fetch(const JobKey& key, uint64_t fetches_seen);
+  uint64_t source_fetches(const JobKey& key);
+  void hold_repairs(const JobKey& key);
+  void release_repairs(const JobKey& key);
+  void watch_health_targets(const JobKey& key, const Outcome& outcome);
+  // Status, events, log lines and the next run, all from the outcome.
+  void report(const JobKey& key, const Node& object, const Outcome& outcome);
+
+  // Bookkeeping, called with m_mutex held.
+  void schedule(const JobKey& key, const Outcome& outcome);
+  void schedule_at(const JobKey& key, Clock::time_point when);
+  void forget_applied(const JobKey& owner);
+  void start_health_wait(const JobKey& key, Outcome outcome);
   // Removes a Kustomization's deferred health wait (and its index entries); null if none.
-  std::unique_ptr<HealthWaiter> take_health_wait(const std::string& key);
+  std::unique_ptr<HealthWaiter> take_health_wait(const JobKey& key);
+  // Takes m_mutex itself.
+  void track_applied(const JobKey& owner, const sync::Plan& plan);
   // Starts a cluster-wide watch of resource unless there is one; true when started now.
   Result<bool> ensure_watched(const kube::Resource& resource);  // without m_mutex
   void say(const std::string& line) const;
-  void record(const Node& involved, bool warning, const std::string& reason,
+  void record(const Node& involved, bool warning, std::string_view reason,
               const std::string& message) const;
 
   kube::Client& m_client;
@@ -110,25 +152,25 @@ class Controller {
   SourceCache m_sources;
   kube::WatchCache m_cache;  // before m_reconcilers, which read from it
   Reconcilers m_reconcilers;
-  // "GitRepository/ns/name", "Kustomization/ns/name", "Health/ns/name", "Deleted/ns/name"
-  WorkQueue m_queue;
-  WorkQueue m_drift_queue;  // object keys
+  WorkQueue<JobKey, JobKeyHash> m_queue;
+  WorkQueue<std::string> m_drift_queue;  // object keys
 
-  mutable std::mutex m_mutex;
-  std::condition_variable m_schedule_changed;
-  Scheduler m_scheduler;
-  std::map<std::string, std::unique_ptr<Tracked>> m_tracked;  // by queue key
-  std::map<std::string, std::unique_ptr<Applied>> m_applied;  // by object key
-  std::map<std::string, std::set<std::string>> m_applied_by_owner;
-  std::map<std::string, std::unique_ptr<HealthWaiter>> m_health;  // by Kustomization key
-  std::map<std::string, Node> m_deleted;  // Kustomizations deleted, as last seen, to prune
-  std::map<std::string, std::set<std::string>> m_health_by_object;
-  std::set<std::string> m_watched;  // resource paths with a cluster-wide watch
+  mutable Mutex m_mutex;
+  CondVar m_schedule_changed;
+  Scheduler<JobKey> m_scheduler GUARDED_BY(m_mutex);
+  // Flux objects by their reconcile key (Job::source or Job::kustomization).
+  std::map<JobKey, std::unique_ptr<Tracked>> m_tracked GUARDED_BY(m_mutex);
+  std::map<std::string, std::unique_ptr<Applied>> m_applied GUARDED_BY(m_mutex);  // by object key
+  std::map<JobKey, std::set<std::string>> m_applied_by_owner GUARDED_BY(m_mutex);
+  std::map<JobKey, std::unique_ptr<HealthWaiter>> m_health GUARDED_BY(m_mutex);
+  std::map<std::string, std::set<JobKey>> m_health_by_object GUARDED_BY(m_mutex);
+  std::map<JobKey, Node> m_orphaned GUARDED_BY(m_mutex);  // deleted without our finalizer
+  std::set<std::string> m_watched GUARDED_BY(m_mutex);    // resources watched cluster-wide
   // Kustomizations being reconciled: their objects' repairs wait until it is done (the
   // reconcile applies them anyway, and a repair must not apply the previous revision).
-  std::map<std::string, std::set<std::string>> m_busy;  // owner → deferred object keys
+  std::map<JobKey, std::set<std::string>> m_busy GUARDED_BY(m_mutex);  // owner → keys
 
-  std::mutex m_watch_mutex;  // serializes ensure_watched
+  Mutex m_watch_mutex;  // serializes ensure_watched
   std::atomic<bool> m_stopping{false};
   std::atomic<uint64_t> m_drift_repairs{0};
   std::vector<std::thread> m_threads;

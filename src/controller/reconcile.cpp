@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
-#include "controller/conditions.hpp"
 #include "controller/flux_types.hpp"
+#include "controller/status.hpp"
 #include "core/base64.hpp"
+#include "core/conditions.hpp"
 #include "core/fs.hpp"
 #include "core/json.hpp"
 #include "core/recording_fs.hpp"
+#include "core/time.hpp"
 #include "core/yaml.hpp"
 #include "render/render_path.hpp"
 #include "sync/health.hpp"
@@ -69,50 +71,8 @@ Node status_object(const kube::Resource& r, const Node& object, Node status) {
   return out;
 }
 
-// The inventory Flux keeps: entries {id: <ns>_<name>_<group>_<kind>, v: <version>}.
-Node inventory_of(const sync::Plan& plan) {
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (const auto* stage : {&plan.definitions, &plan.workloads}) {
-    for (const sync::PlannedObject& o : *stage)
-      entries.push_back({o.ref.inventory_id(), o.ref.version});
-  }
-  std::sort(entries.begin(), entries.end());
-  Node list = Node::list();
-  for (auto& [id, v] : entries) {
-    Node e = Node::map();
-    e.set("id", Node::string(id));
-    e.set("v", Node::string(v));
-    list.push_back(std::move(e));
-  }
-  Node inventory = Node::map();
-  inventory.set("entries", std::move(list));
-  return inventory;
-}
-
-// The objects a previous inventory names, for pruning.
-Result<std::vector<sync::PlannedObject>> previous_objects(kube::Client& client,
-                                                          const Node& object) {
-  std::vector<sync::PlannedObject> out;
-  const Node* entries = object.at_path({"status", "inventory", "entries"});
-  for (const Node& e : entries ? entries->items() : std::span<const Node>()) {
-    // <namespace>_<name>_<group>_<kind>; names and namespaces have no '_'.
-    std::string id(e.string_at({"id"}));
-    size_t a = id.find('_'), b = id.find('_', a + 1), c = id.rfind('_');
-    if (a == std::string::npos || b == std::string::npos || c <= b) continue;
-    ObjectRef ref{id.substr(b + 1, c - b - 1), std::string(e.string_at({"v"})), id.substr(c + 1),
-                  id.substr(0, a), id.substr(a + 1, b - a - 1)};
-    auto resource = client.resource_for_group_kind(ref.group, ref.kind);
-    if (!resource) {
-      if (resource.error().code() == 404) continue;
-      return std::unexpected(resource.error());
-    }
-    out.push_back(sync::PlannedObject{std::move(ref), Node(), *resource});
-  }
-  return out;
-}
-
 // Renders the Kustomization's path from the source tree with Flux's overlay fields.
-Result<std::vector<Node>> render(const FileSystem& files, const KustomizationSpec& spec) {
+Result<std::vector<Node>> render_tree(const FileSystem& files, const KustomizationSpec& spec) {
   std::string path = clean_path("/" + spec.path);
   if (!files.is_dir(path))
     return fail("spec.path: ", spec.path, ": no such directory in the source");
@@ -136,27 +96,6 @@ Result<std::vector<Node>> render(const FileSystem& files, const KustomizationSpe
   render::BuildOptions options;
   options.restrictor = render::LoadRestrictor::none;  // as Flux builds
   return render::build_kustomization(fs, k_overlay_dir, options);
-}
-
-int64_t generation_of(const Node& object) {
-  const Node* generation = object.at_path({"metadata", "generation"});
-  return generation ? generation->as_int() : 0;
-}
-
-// Echoes a `flux reconcile` request in the status that ends this reconcile.
-void mark_handled(Node& status, const Node& object) {
-  const Node* requested = object.at_path({"metadata", "annotations", k_requested_at});
-  if (requested && requested->is_string()) status.set("lastHandledReconcileAt", *requested);
-}
-
-void remove_condition(Node& status, std::string_view type) {
-  Node* conditions = status.find_mut("conditions");
-  if (!conditions || !conditions->is_list()) return;
-  Node kept = Node::list();
-  for (const Node& c : conditions->items()) {
-    if (c.string_at({"type"}) != type) kept.push_back(c);
-  }
-  *conditions = std::move(kept);
 }
 
 }  // namespace
@@ -190,17 +129,6 @@ std::string written_key(const kube::Resource& resource, std::string_view ns,
 }
 
 }  // namespace
-
-Result<void> Reconcilers::write_status(const kube::Resource& resource, const Node& object,
-                                       Node status) {
-  Node written = TRY(m_client.apply_status(
-      resource, status_object(resource, object, std::move(status)), k_manager));
-  std::lock_guard lock(m_written_mutex);
-  m_written[written_key(resource, object.string_at({"metadata", "namespace"}),
-                        object.string_at({"metadata", "name"}))] =
-      std::string(written.string_at({"metadata", "resourceVersion"}));
-  return {};
-}
 
 Result<std::optional<Node>> Reconcilers::read(const kube::Resource& resource, const std::string& ns,
                                               const std::string& name) {
@@ -240,238 +168,251 @@ Result<source::GitAuth> Reconcilers::auth_from_secret(const std::string& ns,
   return auth;
 }
 
-Result<std::string> Reconcilers::reconcile_source(const std::string& ns, const std::string& name) {
-  auto object = TRY(read(k_git_repositories, ns, name));
-  if (!object) return std::string();
-  int64_t generation = object->at_path({"metadata", "generation"})
-                           ? object->at_path({"metadata", "generation"})->as_int()
-                           : 0;
-  Node status = object->find("status") ? *object->find("status") : Node::map();
-  auto fetched = [&]() -> Result<source::Revision> {
-    GitRepositorySpec spec = TRY(parse_git_repository(*object));
-    if (spec.suspend) return source::Revision{};
-    source::GitAuth auth = TRY(auth_from_secret(ns, spec.secret_name));
-    return m_sources.with(spec.url,
-                          [&](source::GitSource& src) { return src.fetch(spec.ref, auth); });
+Outcome Reconcilers::reconcile_source(const Node& object) {
+  std::string ns(object.string_at({"metadata", "namespace"}));
+  auto fetched = [&]() -> Step<source::Revision> {
+    GitRepositorySpec spec =
+        TRY(because(Reason::git_operation_failed, parse_git_repository(object)));
+    if (spec.suspend) return std::unexpected(Outcome{.reason = Reason::suspended});
+    source::GitAuth auth =
+        TRY(because(Reason::git_operation_failed, auth_from_secret(ns, spec.secret_name)));
+    return because(Reason::git_operation_failed,
+                   m_sources.with(spec.url, [&](source::GitSource& src) {
+                     return src.fetch(spec.ref, auth);
+                   }));
   }();
-  status.set("observedGeneration", Node::integer(generation));
-  mark_handled(status, *object);
-  if (!fetched) {
-    set_condition(status, "Ready", false, "GitOperationFailed", fetched.error().message(),
-                  generation);
-    TRY_VOID(write_status(k_git_repositories, *object, std::move(status)));
-    return std::unexpected(fetched.error());
-  }
-  if (fetched->commit.empty()) return std::string();  // suspended
-  Node& artifact = status["artifact"];
-  if (artifact.string_at({"revision"}) != fetched->text) {
-    artifact.set("revision", Node::string(fetched->text));
-    artifact.set("lastUpdateTime", Node::string(now_rfc3339()));
-  }
-  set_condition(status, "Ready", true, "Succeeded",
-                "stored artifact for revision '" + fetched->text + "'", generation);
-  TRY_VOID(write_status(k_git_repositories, *object, std::move(status)));
-  return fetched->text;
+  if (!fetched) return std::move(fetched).error();
+  return Outcome{.reason = Reason::succeeded, .revision = fetched->text};
 }
 
-Result<std::vector<sync::PlannedObject>> Reconcilers::health_targets(const KustomizationSpec& spec,
-                                                                     const std::string& ns,
-                                                                     const sync::Plan& plan) {
-  std::vector<sync::PlannedObject> out;
-  if (spec.wait) {
-    for (const auto* stage : {&plan.definitions, &plan.workloads})
-      out.insert(out.end(), stage->begin(), stage->end());
+Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode) {
+  std::string revision;
+  auto outcome = [&]() -> Step<Outcome> {
+    KustomizationSpec spec =
+        TRY(because(Reason::reconciliation_failed, parse_kustomization(object)));
+    if (spec.suspend) return Outcome{.reason = Reason::suspended};
+    TRY(dependencies_ready(spec));
+    Artifact artifact = TRY(source_artifact(spec));
+    revision = artifact.revision;
+    Rendered rendered = TRY(render(object, spec, artifact));
+    Outcome out = m_pipeline.run(target_of(object, spec), std::move(rendered.objects), mode);
+    out.render_reused = rendered.reused;
     return out;
-  }
-  for (const Node& check : spec.health_checks) {
-    std::string_view api_version = check.string_at({"apiVersion"});
-    std::string_view kind = check.string_at({"kind"});
-    auto resource = m_client.resource_for(api_version, kind);
-    if (!resource) {
-      return fail("spec.healthChecks: ", kind, " ", check.string_at({"name"}), ": ",
-                  resource.error().message());
-    }
-    auto [group, version] = kube::split_api_version(api_version);
-    std::string target_ns(check.string_at({"namespace"}));
-    if (target_ns.empty() && resource->namespaced) target_ns = ns;
-    if (!resource->namespaced) target_ns.clear();
-    out.push_back(
-        sync::PlannedObject{ObjectRef{std::string(group), std::string(version), std::string(kind),
-                                      target_ns, std::string(check.string_at({"name"}))},
-                            Node(), *resource});
-  }
+  }();
+  Outcome out = outcome ? std::move(*outcome) : std::move(outcome).error();
+  out.revision = revision;
   return out;
 }
 
-Result<KustomizationOutcome> Reconcilers::reconcile_kustomization(const std::string& ns,
-                                                                  const std::string& name,
-                                                                  HealthWait health_wait,
-                                                                  std::string* failure_reason) {
-  auto object = TRY(read(k_kustomizations, ns, name));
-  KustomizationOutcome outcome;
-  if (!object) return outcome;
-  int64_t generation = generation_of(*object);
-  Node status = object->find("status") ? *object->find("status") : Node::map();
-  auto failed = [&](std::string_view reason, const Error& error) -> Result<KustomizationOutcome> {
-    if (failure_reason) *failure_reason = reason;
-    set_condition(status, "Ready", false, reason, error.message(), generation);
-    remove_condition(status, "Reconciling");
-    status.set("observedGeneration", Node::integer(generation));
-    mark_handled(status, *object);
-    TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
-    return std::unexpected(error);
-  };
-
-  auto spec = parse_kustomization(*object);
-  if (!spec) return failed("ReconciliationFailed", spec.error());
-  if (spec->suspend) {
-    outcome.suspended = true;
-    return outcome;
-  }
-  for (const NamespacedName& dep : spec->depends_on) {
-    auto other = TRY(read(k_kustomizations, dep.namespace_, dep.name));
+Step<void> Reconcilers::dependencies_ready(const KustomizationSpec& spec) {
+  for (const NamespacedName& dep : spec.depends_on) {
+    auto other = TRY(
+        because(Reason::reconciliation_failed, read(k_kustomizations, dep.namespace_, dep.name)));
     if (!other || !is_ready(*other)) {
-      return failed("DependencyNotReady",
-                    Error("dependency '" + dep.namespace_ + "/" + dep.name + "' is not ready"));
+      return std::unexpected(Outcome::failure(
+          Reason::dependency_not_ready,
+          Error("dependency '" + dep.namespace_ + "/" + dep.name + "' is not ready")));
     }
   }
-  auto source = TRY(read(k_git_repositories, spec->source_ref.namespace_, spec->source_ref.name));
+  return {};
+}
+
+Step<Reconcilers::Artifact> Reconcilers::source_artifact(const KustomizationSpec& spec) {
+  const SourceRef& ref = spec.source_ref;
+  auto source =
+      TRY(because(Reason::artifact_failed, read(k_git_repositories, ref.namespace_, ref.name)));
   std::string revision(source ? source->string_at({"status", "artifact", "revision"}) : "");
   if (revision.empty()) {
-    return failed("ArtifactFailed",
-                  Error("Source artifact not found for GitRepository '" +
-                        spec->source_ref.namespace_ + "/" + spec->source_ref.name + "'"));
+    return std::unexpected(Outcome::failure(Reason::artifact_failed,
+                                            Error("Source artifact not found for GitRepository '" +
+                                                  ref.namespace_ + "/" + ref.name + "'")));
   }
-  outcome.revision = revision;
-  status.set("lastAttemptedRevision", Node::string(revision));
-  std::string url(source->string_at({"spec", "url"}));
+  return Artifact{std::string(source->string_at({"spec", "url"})), std::move(revision)};
+}
+
+Step<Reconcilers::Rendered> Reconcilers::render(const Node& object, const KustomizationSpec& spec,
+                                                const Artifact& artifact) {
   // Rendered again only when the revision's tree answers some question of the last render
   // differently (or the overlay fields changed).
-  std::string cache_key = ns + "/" + name;
-  std::string fingerprint = spec->path + "\n" + to_json(overlay_kustomization(*spec, spec->path));
-  auto objects = m_sources.with(url, [&](source::GitSource& src) -> Result<std::vector<Node>> {
-    auto files = TRY(src.files(commit_of(revision)));
-    if (auto cached = m_renders.lookup(cache_key, fingerprint, *files)) {
-      outcome.render_reused = true;
-      return std::move(*cached);
-    }
-    RecordingFileSystem recording(*files);
-    auto rendered = TRY(render(recording, *spec));
-    m_renders.store(cache_key, std::move(fingerprint), recording.inputs(), rendered);
-    return rendered;
-  });
-  if (!objects) return failed("BuildFailed", objects.error());
-
-  for (Node& o : *objects) {
-    Node& labels = o["metadata"]["labels"];
-    labels.set("kustomize.toolkit.fluxcd.io/name", Node::string(name));
-    labels.set("kustomize.toolkit.fluxcd.io/namespace", Node::string(ns));
+  std::string cache_key(object.string_at({"metadata", "namespace"}));
+  cache_key += "/";
+  cache_key += object.string_at({"metadata", "name"});
+  std::string fingerprint = spec.path + "\n" + to_json(overlay_kustomization(spec, spec.path));
+  Rendered out;
+  auto objects =
+      m_sources.with(artifact.url, [&](source::GitSource& src) -> Result<std::vector<Node>> {
+        auto files = TRY(src.files(commit_of(artifact.revision)));
+        if (auto cached = m_renders.lookup(cache_key, fingerprint, *files)) {
+          out.reused = true;
+          return std::move(*cached);
+        }
+        RecordingFileSystem recording(*files);
+        auto rendered = render_tree(recording, spec);
+        // Only a missing commit carries 404: the render's own errors are build failures.
+        if (!rendered) return std::unexpected(Error(rendered.error().message()));
+        m_renders.store(cache_key, std::move(fingerprint), recording.inputs(), *rendered);
+        return std::move(*rendered);
+      });
+  if (!objects) {
+    // A revision in status whose commit the local cache lacks (a restart with an empty
+    // cache): the source's fetch brings it, and queues this reconcile again.
+    Reason reason =
+        objects.error().code() == 404 ? Reason::artifact_not_fetched : Reason::build_failed;
+    return std::unexpected(Outcome::failure(reason, std::move(objects).error()));
   }
-  auto plan =
-      sync::make_plan(std::move(*objects), m_client, {.default_namespace = spec->target_namespace});
-  if (!plan) return failed("ReconciliationFailed", plan.error());
-  auto previous = previous_objects(m_client, *object);
-  if (!previous) return failed("ReconciliationFailed", previous.error());
-  auto targets = health_targets(*spec, ns, *plan);
-  if (!targets) return failed("ReconciliationFailed", targets.error());
-
-  sync::SyncOptions options;
-  options.recreate = spec->force ? sync::Recreate::yes : sync::Recreate::no;
-  options.live_cache = m_cache;
-  sync::Syncer syncer(m_client, options);
-  outcome.result = syncer.apply(*plan);
-  if (outcome.result.ok() && m_on_applied) m_on_applied(ns, name, *plan);
-  if (outcome.result.ok() && spec->prune) syncer.prune(*previous, *plan, outcome.result);
-  if (!outcome.result.ok()) {
-    return failed("ReconciliationFailed", Error(outcome.result.error));
-  }
-  status.set("inventory", inventory_of(*plan));
-  status.set("observedGeneration", Node::integer(generation));
-  outcome.timeout = spec->timeout;
-  outcome.health_targets = std::move(*targets);
-  outcome.plan = std::move(*plan);
-  if (!outcome.health_targets.empty() && health_wait == HealthWait::deferred &&
-      healthy_without_changes(outcome)) {
-    // Nothing was written and every target is Current: there is no wait to report (Ready
-    // does not flap to Unknown for a revision that changes nothing here).
-    outcome.health_targets.clear();
-  }
-  if (!outcome.health_targets.empty()) {
-    if (health_wait == HealthWait::deferred) {
-      set_condition(status, "Reconciling", true, "Progressing",
-                    "Health check in progress for revision " + revision, generation);
-      set_condition(status, "Ready", false, "Progressing", "Reconciliation in progress",
-                    generation);
-      // Ready is Unknown while health is judged, as Flux writes it.
-      for (Node& c : status["conditions"].items_mut()) {
-        if (c.string_at({"type"}) == "Ready") c.set("status", Node::string("Unknown"));
-      }
-      TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
-      return outcome;
-    }
-    sync::Plan checks;
-    checks.workloads = outcome.health_targets;
-    syncer.wait(checks, spec->timeout, outcome.result);
-    if (!outcome.result.ok()) return failed("HealthCheckFailed", Error(outcome.result.error));
-  }
-  status.set("lastAppliedRevision", Node::string(revision));
-  remove_condition(status, "Reconciling");
-  set_condition(status, "Ready", true, "ReconciliationSucceeded", "Applied revision: " + revision,
-                generation);
-  mark_handled(status, *object);
-  TRY_VOID(write_status(k_kustomizations, *object, std::move(status)));
-  return outcome;
+  out.objects = std::move(*objects);
+  return out;
 }
 
-bool Reconcilers::healthy_without_changes(const KustomizationOutcome& outcome) const {
-  if (!m_cache) return false;
-  for (const sync::ObjectResult& o : outcome.result.objects) {
-    if (o.action == sync::Action::created || o.action == sync::Action::configured) return false;
+Target Reconcilers::target_of(const Node& object, const KustomizationSpec& spec) const {
+  std::string ns(object.string_at({"metadata", "namespace"}));
+  std::string name(object.string_at({"metadata", "name"}));
+  Target target;
+  target.owner =
+      ObjectRef{k_kustomizations.group, k_kustomizations.version, k_kustomizations.kind, ns, name};
+  target.labels = {{"kustomize.toolkit.fluxcd.io/name", name},
+                   {"kustomize.toolkit.fluxcd.io/namespace", ns}};
+  target.default_namespace = spec.target_namespace;
+  target.inventory = inventory_refs(object);
+  target.prune = spec.prune ? sync::Prune::yes : sync::Prune::no;
+  target.recreate = spec.force ? sync::Recreate::yes : sync::Recreate::no;
+  target.allow_empty =
+      object.string_at({"metadata", "annotations", k_allow_empty_annotation}) == "true"
+          ? AllowEmpty::yes
+          : AllowEmpty::no;
+  target.wait_for = spec.wait ? WaitFor::all_applied : WaitFor::listed;
+  for (const Node& check : spec.health_checks) {
+    std::string check_ns(check.string_at({"namespace"}));
+    target.health_checks.push_back(HealthCheck{
+        std::string(check.string_at({"apiVersion"})), std::string(check.string_at({"kind"})),
+        check_ns.empty() ? ns : check_ns, std::string(check.string_at({"name"}))});
   }
-  for (const sync::PlannedObject& o : outcome.health_targets) {
-    if (!m_cache->follows(o.resource, o.ref.namespace_)) return false;
-    auto live = m_cache->get(o.resource, o.ref.namespace_, o.ref.name);
-    if (!live || sync::health_of(*live).health != sync::Health::current) return false;
-  }
-  return true;
+  target.timeout = spec.timeout;
+  return target;
 }
 
-Result<sync::SyncResult> Reconcilers::garbage_collect(const Node& object) {
-  std::string key(object.string_at({"metadata", "namespace"}));
-  key += "/";
-  key += object.string_at({"metadata", "name"});
-  m_renders.forget(key);
+Result<void> Reconcilers::write_status(const kube::Resource& resource, const Node& object,
+                                       const Outcome& outcome) {
+  if (outcome.reason == Reason::suspended || outcome.reason == Reason::artifact_not_fetched)
+    return {};
+  std::string now = now_rfc3339();
+  Node status = &resource == &k_git_repositories ? git_repository_status(object, outcome, now)
+                                                 : kustomization_status(object, outcome, now);
+  Node written = TRY(m_client.apply_status(
+      resource, status_object(resource, object, std::move(status)), k_manager));
+  std::lock_guard lock(m_written_mutex);
+  m_written[written_key(resource, object.string_at({"metadata", "namespace"}),
+                        object.string_at({"metadata", "name"}))] =
+      std::string(written.string_at({"metadata", "resourceVersion"}));
+  return {};
+}
+
+Result<void> Reconcilers::patch_finalizers(const Node& object, Node operations) {
+  // A JSON patch, not an apply: it never creates an object that was deleted meanwhile, and
+  // the uid test makes sure it changes the object that was read, not a new one of that name.
+  Node test = Node::map();
+  test.set("op", Node::string("test"));
+  test.set("path", Node::string("/metadata/uid"));
+  test.set("value", Node::string(object.string_at({"metadata", "uid"})));
+  Node patch = Node::list();
+  patch.push_back(std::move(test));
+  for (const Node& op : operations.items())
+    patch.push_back(op);
+  std::string ns(object.string_at({"metadata", "namespace"}));
+  std::string name(object.string_at({"metadata", "name"}));
+  TRY(m_client.request(kube::HttpRequest{.method = "PATCH",
+                                         .target = kube::resource_path(k_kustomizations, ns, name),
+                                         .body = to_json(patch),
+                                         .content_type = "application/json-patch+json"},
+                       "Kustomization/" + ns + "/" + name + " finalizers"));
+  return {};
+}
+
+namespace {
+
+// The position of our finalizer in metadata.finalizers; -1 when absent.
+int finalizer_index(const Node& object) {
+  const Node* finalizers = object.at_path({"metadata", "finalizers"});
+  if (!finalizers || !finalizers->is_list()) return -1;
+  std::span<const Node> items = finalizers->items();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].is_string() && items[i].as_string() == k_finalizer) return int(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+bool holds_finalizer(const Node& object) {
+  return finalizer_index(object) >= 0;
+}
+
+Result<void> Reconcilers::add_finalizer(const Node& object) {
+  if (finalizer_index(object) >= 0) return {};
+  std::string key = written_key(k_kustomizations, object.string_at({"metadata", "namespace"}),
+                                object.string_at({"metadata", "name"}));
   {
+    // Added already, and the object we were given is older than that write.
     std::lock_guard lock(m_written_mutex);
-    m_written.erase(written_key(k_kustomizations, object.string_at({"metadata", "namespace"}),
-                                object.string_at({"metadata", "name"})));
+    if (m_finalized.count(key)) return {};
   }
+  Node op = Node::map();
+  op.set("op", Node::string("add"));
+  const Node* finalizers = object.at_path({"metadata", "finalizers"});
+  if (finalizers && finalizers->is_list()) {
+    op.set("path", Node::string("/metadata/finalizers/-"));
+    op.set("value", Node::string(k_finalizer));
+  } else {
+    Node list = Node::list();
+    list.push_back(Node::string(k_finalizer));
+    op.set("path", Node::string("/metadata/finalizers"));
+    op.set("value", std::move(list));
+  }
+  Node ops = Node::list();
+  ops.push_back(std::move(op));
+  TRY_VOID(patch_finalizers(object, std::move(ops)));
+  std::lock_guard lock(m_written_mutex);
+  m_finalized.insert(std::move(key));
+  return {};
+}
+
+Result<sync::SyncResult> Reconcilers::finalize_kustomization(const Node& object) {
   sync::SyncResult result;
   auto spec = parse_kustomization(object);
-  if (!spec || !spec->prune || spec->suspend) return result;  // Flux orphans them then
-  auto previous = TRY(previous_objects(m_client, object));
-  sync::Syncer syncer(m_client, {});
-  syncer.prune(previous, sync::Plan{}, result);
+  if (spec && spec->prune && !spec->suspend) {  // Flux orphans the objects otherwise
+    Target target = target_of(object, *spec);
+    auto previous = m_pipeline.previous(target);
+    if (!previous) return std::unexpected(previous.error().error);
+    sync::Syncer syncer(m_client, {});
+    syncer.prune(*previous, sync::Plan{}, result);
+    if (!result.ok()) return std::unexpected(result.error);  // the finalizer stays: retried
+  }
+  if (int index = finalizer_index(object); index >= 0) {
+    std::string path = "/metadata/finalizers/" + std::to_string(index);
+    Node test = Node::map(), remove = Node::map();
+    test.set("op", Node::string("test"));
+    test.set("path", Node::string(path));
+    test.set("value", Node::string(k_finalizer));
+    remove.set("op", Node::string("remove"));
+    remove.set("path", Node::string(path));
+    Node ops = Node::list();
+    ops.push_back(std::move(test));
+    ops.push_back(std::move(remove));
+    auto removed = patch_finalizers(object, std::move(ops));
+    // Gone already (a finalize that ran twice): done.
+    if (!removed && removed.error().code() != 404) return std::unexpected(removed.error());
+  }
+  forget(object);
   return result;
 }
 
-Result<void> Reconcilers::finish_kustomization(const std::string& ns, const std::string& name,
-                                               const KustomizationOutcome& outcome,
-                                               const std::string& health_error) {
-  auto object = TRY(read(k_kustomizations, ns, name));
-  if (!object) return {};
-  int64_t generation = generation_of(*object);
-  Node status = object->find("status") ? *object->find("status") : Node::map();
-  remove_condition(status, "Reconciling");
-  if (health_error.empty()) {
-    status.set("lastAppliedRevision", Node::string(outcome.revision));
-    set_condition(status, "Ready", true, "ReconciliationSucceeded",
-                  "Applied revision: " + outcome.revision, generation);
-  } else {
-    set_condition(status, "Ready", false, "HealthCheckFailed", health_error, generation);
-  }
-  mark_handled(status, *object);
-  return write_status(k_kustomizations, *object, std::move(status));
+void Reconcilers::forget(const Node& object) {
+  std::string ns(object.string_at({"metadata", "namespace"}));
+  std::string name(object.string_at({"metadata", "name"}));
+  m_renders.forget(ns + "/" + name);
+  std::lock_guard lock(m_written_mutex);
+  m_written.erase(written_key(k_kustomizations, ns, name));
+  m_finalized.erase(written_key(k_kustomizations, ns, name));
 }
 
 }  // namespace plumb::controller

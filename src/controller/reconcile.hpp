@@ -1,8 +1,8 @@
-// The reconcilers of Flux's GitRepository and Kustomization objects. Each reads its object,
-// does its work (fetch; render → plan → apply → prune → health), and writes the status Flux
-// users know (conditions Ready/Reconciling/Stalled, artifact, lastAppliedRevision,
-// lastAttemptedRevision, inventory). A failure applies nothing and prunes nothing; the
-// message on Ready names the file, object or field.
+// The reconcilers of Flux's GitRepository and Kustomization objects. A reconcile is a script
+// of steps that returns an Outcome (controller/outcome.hpp); write_status turns it into the
+// status Flux users know (controller/status.hpp). A Kustomization's steps after render are
+// the shared Pipeline (controller/pipeline.hpp). A failure applies nothing and prunes
+// nothing; the message on Ready names the file, object or field.
 //
 // Thread safety: Reconcilers may be called from several workers at once for different
 // objects; the source cache serializes access to each repository.
@@ -13,9 +13,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "controller/flux_types.hpp"
+#include "controller/outcome.hpp"
+#include "controller/pipeline.hpp"
 #include "controller/render_cache.hpp"
 #include "core/error.hpp"
 #include "kube/client.hpp"
@@ -54,32 +57,14 @@ class SourceCache {
   std::map<std::string, std::unique_ptr<Entry>> m_entries;
 };
 
-// What a Kustomization reconcile did. With HealthWait::deferred and objects to judge, the
-// status is left Ready=Unknown ("Progressing") and health_targets say what the caller must
-// watch before calling finish_kustomization — unless the sync wrote nothing and the cache
-// already shows every target Current: then Ready=True is written at once and health_targets
-// is empty.
-struct KustomizationOutcome {
-  sync::SyncResult result;
-  std::string revision;
-  bool suspended = false;
-  bool render_reused = false;  // the revision's tree held the same inputs: not rendered again
-  sync::Plan plan;             // what was applied
-  std::vector<sync::PlannedObject> health_targets;  // spec.wait: all; else spec.healthChecks
-  std::chrono::milliseconds timeout{0};
-};
-
-// Whether reconcile_kustomization waits for health itself (one-shot runs) or hands the wait
-// to the caller (the controller, so that waiting holds no worker).
-enum class HealthWait : bool { inline_wait, deferred };
-
-// Called after a Kustomization's objects were applied and before anything is pruned: the
-// controller moves its drift watch to the new set here, so a prune is not taken for drift.
-using AppliedHook =
-    std::function<void(const std::string& ns, const std::string& name, const sync::Plan& plan)>;
-
-// The annotation `flux reconcile` sets; status.lastHandledReconcileAt echoes it when done.
-inline constexpr std::string_view k_requested_at = "reconcile.fluxcd.io/requestedAt";
+// The finalizer Flux puts on its objects: a Kustomization with prune: true is deleted only
+// after the objects of its inventory are. Added and removed with JSON patches that test the
+// object's uid (never an apply, which would create an object deleted meanwhile).
+inline constexpr std::string_view k_finalizer = "finalizers.fluxcd.io";
+bool holds_finalizer(const Node& object);
+// An annotation that lets a Kustomization's render be empty although its inventory is not
+// (which would prune everything).
+inline constexpr std::string_view k_allow_empty_annotation = "plumb.dev/allow-empty";
 
 class Reconcilers {
  public:
@@ -88,44 +73,61 @@ class Reconcilers {
   // status this reconciler wrote is read from the cache only once the cache holds that write.
   Reconcilers(kube::Client& client, SourceCache& sources, AppliedHook on_applied = {},
               const kube::WatchCache* cache = nullptr)
-      : m_client(client), m_sources(sources), m_on_applied(std::move(on_applied)), m_cache(cache) {}
+      : m_client(client),
+        m_sources(sources),
+        m_cache(cache),
+        m_pipeline(client, cache, std::move(on_applied)) {}
 
-  // Fetches the repository when its remote moved; status.artifact.revision names the commit.
-  Result<std::string> reconcile_source(const std::string& ns, const std::string& name);
-  // Renders the source's revision at spec.path and syncs it.
-  Result<KustomizationOutcome> reconcile_kustomization(
-      const std::string& ns, const std::string& name,
-      HealthWait health_wait = HealthWait::inline_wait, std::string* failure_reason = nullptr);
-  // Ends a deferred health wait: Ready=True, or Ready=False (HealthCheckFailed) with
-  // health_error.
-  // What Flux does when a Kustomization with prune: true is deleted: deletes every object of
-  // its last inventory (`object` is the Kustomization as it was last seen).
-  Result<sync::SyncResult> garbage_collect(const Node& object);
-  Result<void> finish_kustomization(const std::string& ns, const std::string& name,
-                                    const KustomizationOutcome& outcome,
-                                    const std::string& health_error);
-
- private:
-  Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
-  Result<void> write_status(const kube::Resource& resource, const Node& object, Node status);
-  // True when the sync wrote nothing and the cache shows every health target Current.
-  bool healthy_without_changes(const KustomizationOutcome& outcome) const;
-  // A Flux object, from the cache when it is fresh enough (see the constructor), else GET.
+  // A Flux object: from the cache when it is fresh enough (see the constructor), else GET.
   Result<std::optional<Node>> read(const kube::Resource& resource, const std::string& ns,
                                    const std::string& name);
 
-  Result<std::vector<sync::PlannedObject>> health_targets(const KustomizationSpec& spec,
-                                                          const std::string& ns,
-                                                          const sync::Plan& plan);
+  // Fetches a GitRepository when its remote moved: Reason::succeeded with the revision,
+  // git_operation_failed, or suspended.
+  Outcome reconcile_source(const Node& object);
+  // The reconcile of one Kustomization: spec → dependencies → source artifact → render →
+  // the pipeline (plan, apply, prune, health).
+  Outcome reconcile_kustomization(const Node& object, HealthMode mode);
+  // Writes the status of a GitRepository or Kustomization for an outcome — the one place
+  // status is written. Suspended and artifact_not_fetched outcomes write nothing.
+  Result<void> write_status(const kube::Resource& resource, const Node& object,
+                            const Outcome& outcome);
+
+  // Puts k_finalizer on a Kustomization that lacks it.
+  Result<void> add_finalizer(const Node& object);
+  // A deleted Kustomization (deletionTimestamp set): prunes its inventory when it has
+  // prune: true and is not suspended (as Flux does), then removes the finalizer.
+  Result<sync::SyncResult> finalize_kustomization(const Node& object);
+  // Drops what is remembered of a Kustomization that is gone.
+  void forget(const Node& object);
+
+ private:
+  struct Artifact {
+    std::string url;
+    std::string revision;
+  };
+  struct Rendered {
+    std::vector<Node> objects;
+    bool reused = false;
+  };
+  Step<void> dependencies_ready(const KustomizationSpec& spec);
+  Step<Artifact> source_artifact(const KustomizationSpec& spec);
+  Step<Rendered> render(const Node& object, const KustomizationSpec& spec,
+                        const Artifact& artifact);
+  Target target_of(const Node& object, const KustomizationSpec& spec) const;
+
+  Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
+  Result<void> patch_finalizers(const Node& object, Node operations);
 
   kube::Client& m_client;
   SourceCache& m_sources;
-  AppliedHook m_on_applied;
-  RenderCache m_renders;
   const kube::WatchCache* m_cache;
+  Pipeline m_pipeline;
+  RenderCache m_renders;
   std::mutex m_written_mutex;
   // The resourceVersion of the last status written, by "plural/namespace/name".
   std::map<std::string, std::string> m_written;
+  std::set<std::string> m_finalized;  // finalizer added, same keys
 };
 
 template <typename Fn>

@@ -3,9 +3,10 @@
 // its retry interval after a failure. The loop body is step(now), so tests drive it with a
 // fake clock and no sleeps.
 //
-// Thread safety: none; the controller calls it from its scheduling thread.
+// Thread safety: none; the controller calls it under its own lock.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -18,32 +19,95 @@ namespace plumb::controller {
 using Clock = std::chrono::steady_clock;
 using Duration = std::chrono::milliseconds;
 
+template <typename Key>
 class Scheduler {
  public:
   // jitter: the fraction of an interval a due time may move by (±); seed for tests.
   explicit Scheduler(double jitter = 0.05, uint64_t seed = 1) : m_jitter(jitter), m_random(seed) {}
 
   // After a successful reconcile: next run one interval from now (jittered).
-  void succeeded(const std::string& key, Clock::time_point now, Duration interval);
+  void succeeded(const Key& key, Clock::time_point now, Duration interval);
   // After a failure: 1s, 2s, 4s ... from now, at most retry_interval; reset by a success.
-  void failed(const std::string& key, Clock::time_point now, Duration retry_interval);
+  void failed(const Key& key, Clock::time_point now, Duration retry_interval);
   // Runs key at `when` unless it is already due sooner.
-  void run_at(const std::string& key, Clock::time_point when);
-  void forget(const std::string& key);
+  void run_at(const Key& key, Clock::time_point when);
+  void forget(const Key& key);
 
   // The keys due at `now`, removed from the schedule (the caller queues them).
-  std::vector<std::string> step(Clock::time_point now);
+  std::vector<Key> step(Clock::time_point now);
   // When the next key is due, if any.
   std::optional<Clock::time_point> next_due() const;
-  int failures(const std::string& key) const;
+  int failures(const Key& key) const;
 
  private:
   Duration jittered(Duration interval);
 
   double m_jitter;
   std::mt19937_64 m_random;
-  std::map<std::string, Clock::time_point> m_due;
-  std::map<std::string, int> m_failures;
+  std::map<Key, Clock::time_point> m_due;
+  std::map<Key, int> m_failures;
 };
+
+template <typename Key>
+Duration Scheduler<Key>::jittered(Duration interval) {
+  if (m_jitter <= 0) return interval;
+  std::uniform_real_distribution<double> spread(-m_jitter, m_jitter);
+  double factor = 1 + spread(m_random);
+  return Duration(int64_t(double(interval.count()) * factor));
+}
+
+template <typename Key>
+void Scheduler<Key>::succeeded(const Key& key, Clock::time_point now, Duration interval) {
+  m_failures.erase(key);
+  m_due[key] = now + jittered(interval);
+}
+
+template <typename Key>
+void Scheduler<Key>::failed(const Key& key, Clock::time_point now, Duration retry_interval) {
+  int n = ++m_failures[key];
+  Duration backoff = Duration(1000) * (int64_t(1) << std::min(n - 1, 20));
+  m_due[key] = now + std::min(backoff, std::max(retry_interval, Duration(1000)));
+}
+
+template <typename Key>
+void Scheduler<Key>::run_at(const Key& key, Clock::time_point when) {
+  auto [it, inserted] = m_due.emplace(key, when);
+  if (!inserted && when < it->second) it->second = when;
+}
+
+template <typename Key>
+void Scheduler<Key>::forget(const Key& key) {
+  m_due.erase(key);
+  m_failures.erase(key);
+}
+
+template <typename Key>
+std::vector<Key> Scheduler<Key>::step(Clock::time_point now) {
+  std::vector<Key> due;
+  for (auto it = m_due.begin(); it != m_due.end();) {
+    if (it->second <= now) {
+      due.push_back(it->first);
+      it = m_due.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return due;
+}
+
+template <typename Key>
+std::optional<Clock::time_point> Scheduler<Key>::next_due() const {
+  std::optional<Clock::time_point> next;
+  for (const auto& [key, when] : m_due) {
+    if (!next || when < *next) next = when;
+  }
+  return next;
+}
+
+template <typename Key>
+int Scheduler<Key>::failures(const Key& key) const {
+  auto it = m_failures.find(key);
+  return it == m_failures.end() ? 0 : it->second;
+}
 
 }  // namespace plumb::controller

@@ -1,42 +1,78 @@
-// A work queue of keys ("Kustomization/flux-system/apps") with deduplication: a key added
-// while it waits is queued once; a key added while a worker holds it is queued again when
-// that worker calls done(), so one key is never processed by two workers at once.
+// A work queue of keys (a JobKey: kind of job + object) with deduplication: a key added while
+// it waits is queued once; a key added while a worker holds it is queued again when that
+// worker calls done(), so one key is never processed by two workers at once.
 //
 // Thread safety: all methods may be called from any thread.
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <optional>
-#include <string>
 #include <unordered_set>
 
 #include "core/thread_annotations.hpp"
 
 namespace plumb::controller {
 
+template <typename Key, typename Hash = std::hash<Key>>
 class WorkQueue {
  public:
   // Queues key unless it is already waiting.
-  void add(const std::string& key) EXCLUDES(m_mutex);
+  void add(const Key& key) EXCLUDES(m_mutex) {
+    LockGuard lock(m_mutex);
+    if (m_shut_down || !m_dirty.insert(key).second) return;
+    if (m_processing.count(key)) return;  // done() requeues it
+    m_queue.push_back(key);
+    m_ready.notify_one();
+  }
   // The next key, blocking until there is one; nullopt once shut down and drained.
-  std::optional<std::string> get() EXCLUDES(m_mutex);
+  std::optional<Key> get() EXCLUDES(m_mutex) {
+    UniqueLock lock(m_mutex);
+    while (m_queue.empty() && !m_shut_down)
+      m_ready.wait(lock);
+    return take_locked();
+  }
   // Non-blocking get, for step-driven tests.
-  std::optional<std::string> try_get() EXCLUDES(m_mutex);
+  std::optional<Key> try_get() EXCLUDES(m_mutex) {
+    LockGuard lock(m_mutex);
+    return take_locked();
+  }
   // The worker finished key; requeues it when it was added meanwhile.
-  void done(const std::string& key) EXCLUDES(m_mutex);
-  void shut_down() EXCLUDES(m_mutex);
+  void done(const Key& key) EXCLUDES(m_mutex) {
+    LockGuard lock(m_mutex);
+    m_processing.erase(key);
+    if (m_dirty.count(key)) {
+      m_queue.push_back(key);
+      m_ready.notify_one();
+    }
+  }
+  void shut_down() EXCLUDES(m_mutex) {
+    LockGuard lock(m_mutex);
+    m_shut_down = true;
+    m_ready.notify_all();
+  }
 
-  size_t waiting() const EXCLUDES(m_mutex);
+  size_t waiting() const EXCLUDES(m_mutex) {
+    LockGuard lock(m_mutex);
+    return m_queue.size();
+  }
 
  private:
-  std::optional<std::string> take_locked() REQUIRES(m_mutex);
+  std::optional<Key> take_locked() REQUIRES(m_mutex) {
+    if (m_queue.empty()) return std::nullopt;
+    Key key = std::move(m_queue.front());
+    m_queue.pop_front();
+    m_dirty.erase(key);
+    m_processing.insert(key);
+    return key;
+  }
 
   mutable Mutex m_mutex;
   CondVar m_ready;
-  std::deque<std::string> m_queue GUARDED_BY(m_mutex);
+  std::deque<Key> m_queue GUARDED_BY(m_mutex);
   // waiting in m_queue or to be requeued
-  std::unordered_set<std::string> m_dirty GUARDED_BY(m_mutex);
-  std::unordered_set<std::string> m_processing GUARDED_BY(m_mutex);  // held by a worker
+  std::unordered_set<Key, Hash> m_dirty GUARDED_BY(m_mutex);
+  std::unordered_set<Key, Hash> m_processing GUARDED_BY(m_mutex);  // held by a worker
   bool m_shut_down GUARDED_BY(m_mutex) = false;
 };
 

@@ -415,7 +415,9 @@ Result<std::unique_ptr<FileSystem>> GitSource::files(const std::string& commit_h
   if (git_oid_fromstr(&id, commit_hex.c_str()) != 0) return fail("git: bad commit ", commit_hex);
   git_commit* commit = nullptr;
   if (git_commit_lookup(&commit, m_impl->repo, &id) != 0) {
-    return fail("git: ", m_impl->url, ": commit ", commit_hex, " is not fetched");
+    // 404: the caller may wait for a fetch instead of failing.
+    return std::unexpected(
+        Error("git: " + m_impl->url + ": commit " + commit_hex + " is not fetched", 404));
   }
   git_tree* tree = nullptr;
   int rc = git_commit_tree(&tree, commit);

@@ -122,4 +122,36 @@ Result<void> write_parent(kube::Client& client, const ApplySet& set,
   return {};
 }
 
+namespace {
+
+std::set<std::string> group_kinds(const Plan& plan) {
+  std::set<std::string> out;
+  for (const PlannedObject& o : all_objects(plan))
+    out.insert(group_kind(o.ref));
+  return out;
+}
+
+}  // namespace
+
+Result<SyncResult> sync_applyset(Syncer& syncer, kube::Client& client, const ApplySet& set,
+                                 const Plan& plan, const RunOptions& options,
+                                 kube::DryRun dry_run) {
+  auto previous = load_members(client, set);
+  if (!previous) return std::unexpected(previous.error().context("inventory"));
+  std::set<std::string> kinds = group_kinds(plan);
+  std::set<std::string> all_kinds = kinds;
+  for (const PlannedObject& o : *previous)
+    all_kinds.insert(group_kind(o.ref));
+  if (auto written = write_parent(client, set, all_kinds, dry_run); !written) {
+    return std::unexpected(written.error().context("inventory"));
+  }
+  SyncResult result = syncer.run(plan, *previous, options);
+  if (result.ok() && options.prune == Prune::yes) {
+    if (auto written = write_parent(client, set, kinds, dry_run); !written) {
+      result.fail(SyncStep::prune, written.error().context("inventory"));
+    }
+  }
+  return result;
+}
+
 }  // namespace plumb::sync

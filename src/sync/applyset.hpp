@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "kube/client.hpp"
 #include "sync/plan.hpp"
+#include "sync/sync.hpp"
 
 namespace plumb::sync {
 
@@ -34,5 +35,12 @@ Result<std::vector<PlannedObject>> load_members(kube::Client& client, const Appl
 // Creates or updates the parent, recording the group-kinds its members may have.
 Result<void> write_parent(kube::Client& client, const ApplySet& set,
                           const std::set<std::string>& group_kinds, kube::DryRun dry_run);
+
+// The sync of `plumb apply` with its ApplySet: records the kinds of the old and the new
+// members in the parent first (so an interrupted apply can still be pruned later, as the
+// ApplySet protocol asks), runs the sync with the current members as `previous`, and narrows
+// the parent to the new kinds after a successful prune. An error means nothing was applied.
+Result<SyncResult> sync_applyset(Syncer& syncer, kube::Client& client, const ApplySet& set,
+                                 const Plan& plan, const RunOptions& options, kube::DryRun dry_run);
 
 }  // namespace plumb::sync

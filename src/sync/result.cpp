@@ -34,6 +34,46 @@ std::string_view to_string(Health health) {
   return "Unknown";
 }
 
+std::string_view to_string(SyncStep step) {
+  switch (step) {
+    case SyncStep::none:
+      return "none";
+    case SyncStep::apply:
+      return "apply";
+    case SyncStep::prune:
+      return "prune";
+    case SyncStep::health:
+      return "health";
+  }
+  return "none";
+}
+
+void SyncResult::fail_objects(SyncStep step, std::string_view verb) {
+  // A status message stays readable: the first few objects by name, then a count.
+  constexpr size_t k_named = 5;
+  std::vector<const ObjectResult*> failed;
+  for (const ObjectResult& o : objects) {
+    if (o.action == Action::failed) failed.push_back(&o);
+  }
+  if (failed.empty()) return;
+  std::string message = std::to_string(failed.size()) +
+                        (failed.size() == 1 ? " object failed to " : " objects failed to ") +
+                        std::string(verb) + ": ";
+  for (size_t i = 0; i < failed.size() && i < k_named; ++i) {
+    if (i > 0) message += "; ";
+    message += failed[i]->ref.display() + ": " + failed[i]->message;
+  }
+  if (failed.size() > k_named)
+    message += "; and " + std::to_string(failed.size() - k_named) + " more";
+  fail(step, Error(std::move(message), failed.size() == 1 ? failed[0]->code : 0));
+}
+
+void SyncResult::fail(SyncStep step, Error why) {
+  if (failed_step != SyncStep::none) return;  // the first failure is the one to report
+  failed_step = step;
+  error = std::move(why);
+}
+
 size_t SyncResult::count(Action action) const {
   size_t n = 0;
   for (const ObjectResult& o : objects)

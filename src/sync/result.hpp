@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/object_ref.hpp"
 
 namespace plumb::sync {
@@ -26,16 +27,28 @@ struct ObjectResult {
   ObjectRef ref;
   Action action = Action::unchanged;
   std::string message;  // for failed and skipped: the reason; the API server's words
+  int code = 0;         // for failed: the API server's HTTP status, when it answered
   HealthStatus health;  // filled when health was judged (--wait)
 };
 
+// The step of a sync that failed.
+enum class SyncStep { none, apply, prune, health };
+std::string_view to_string(SyncStep step);
+
 struct SyncResult {
   std::vector<ObjectResult> objects;
-  // A failure that stopped the sync as a whole (render, validation, a failed apply, wait
-  // timeout); empty on success.
-  std::string error;
+  // The step that failed (none on success) and why: for failed objects, their names and the
+  // API server's words ("2 objects failed to apply: Deployment/apps/web: 422 ...; ..."),
+  // with the server's status code when one object failed.
+  SyncStep failed_step = SyncStep::none;
+  Error error;
 
-  bool ok() const { return error.empty(); }
+  bool ok() const { return failed_step == SyncStep::none; }
+  // Marks the sync failed at `step` because of the objects whose action is failed; `verb`
+  // says what they failed to do ("apply", "prune"). No-op when none failed.
+  void fail_objects(SyncStep step, std::string_view verb);
+  // Marks the sync failed at `step` with `error` (a failure not of one object).
+  void fail(SyncStep step, Error error);
   size_t count(Action action) const;
   // "3 created, 1 configured, 10 unchanged, 1 deleted".
   std::string summary() const;

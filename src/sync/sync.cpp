@@ -111,6 +111,7 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
                                    kube::Propagation::foreground);
     if (!removed) {
       result.action = Action::failed;
+      result.code = removed.error().code();
       result.message = "recreate: " + removed.error().message();
       return result;
     }
@@ -129,6 +130,7 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
   }
   if (!applied) {
     result.action = Action::failed;
+    result.code = applied.error().code();
     result.message = applied.error().message();
     // The client names the object first; the result already does.
     if (std::string prefix = planned.ref.display() + ": "; result.message.starts_with(prefix)) {
@@ -163,7 +165,8 @@ bool Syncer::apply_stage(const std::vector<PlannedObject>& stage, SyncResult& re
     std::vector<ObjectResult> results(kind_objects.size());
     if (!live) {
       for (size_t i = 0; i < kind_objects.size(); ++i) {
-        results[i] = {kind_objects[i].ref, Action::failed, live.error().message(), {}};
+        results[i] = {
+            kind_objects[i].ref, Action::failed, live.error().message(), live.error().code(), {}};
       }
     } else {
       parallel_for(kind_objects.size(), m_options.concurrency,
@@ -192,7 +195,7 @@ bool Syncer::wait_for_crds(const std::vector<PlannedObject>& stage, SyncResult& 
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (health.health != Health::current) {
-      result.error = o.ref.display() + ": not established: " + health.message;
+      result.fail(SyncStep::apply, Error(o.ref.display() + ": not established: " + health.message));
       return false;
     }
   }
@@ -207,16 +210,33 @@ SyncResult Syncer::apply(const Plan& plan) {
     ok = apply_stage(plan.workloads, result);
   } else {
     for (const PlannedObject& o : plan.workloads) {
-      result.objects.push_back({o.ref, Action::skipped, "an earlier stage failed", {}});
+      result.objects.push_back({o.ref, Action::skipped, "an earlier stage failed", 0, {}});
     }
   }
-  if (result.error.empty() && !ok) {
-    result.error = std::to_string(result.count(Action::failed)) + " object(s) failed to apply";
-  }
+  if (!ok) result.fail_objects(SyncStep::apply, "apply");
   return result;
 }
 
-void Syncer::prune(const std::vector<PlannedObject>& previous, const Plan& current,
+std::vector<PlannedObject> all_objects(const Plan& plan) {
+  std::vector<PlannedObject> out = plan.definitions;
+  out.insert(out.end(), plan.workloads.begin(), plan.workloads.end());
+  return out;
+}
+
+SyncResult Syncer::run(const Plan& plan, std::span<const PlannedObject> previous,
+                       const RunOptions& options) {
+  SyncResult result = apply(plan);
+  if (!result.ok()) return result;
+  if (options.on_applied) options.on_applied(plan);
+  if (options.prune == Prune::yes) {
+    prune(previous, plan, result);
+    if (!result.ok()) return result;
+  }
+  if (options.wait && m_options.dry_run == kube::DryRun::no) wait(*options.wait, result);
+  return result;
+}
+
+void Syncer::prune(std::span<const PlannedObject> previous, const Plan& current,
                    SyncResult& result) {
   auto in_current = [&](const ObjectRef& ref) {
     for (const auto* stage : {&current.definitions, &current.workloads}) {
@@ -238,11 +258,12 @@ void Syncer::prune(const std::vector<PlannedObject>& previous, const Plan& curre
     return rank(a) > rank(b);
   });
   for (const PlannedObject* o : gone) {
-    ObjectResult r{o->ref, Action::deleted, "", {}};
+    ObjectResult r{o->ref, Action::deleted, "", 0, {}};
     auto live = m_client.get(o->resource, o->ref.namespace_, o->ref.name);
     if (!live) {
       r.action = Action::failed;
-      r.message = "prune: " + live.error().message();
+      r.code = live.error().code();
+      r.message = live.error().message();
     } else if (!*live) {
       continue;  // already gone
     } else if (prune_disabled(**live)) {
@@ -252,23 +273,20 @@ void Syncer::prune(const std::vector<PlannedObject>& previous, const Plan& curre
       auto removed = m_client.remove(o->resource, o->ref.namespace_, o->ref.name);
       if (!removed) {
         r.action = Action::failed;
-        r.message = "prune: " + removed.error().message();
+        r.code = removed.error().code();
+        r.message = removed.error().message();
       }
     }
     result.objects.push_back(std::move(r));
   }
-  if (result.error.empty() && result.count(Action::failed) > 0) {
-    result.error = std::to_string(result.count(Action::failed)) + " object(s) failed";
-  }
+  result.fail_objects(SyncStep::prune, "prune");
 }
 
-void Syncer::wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResult& result) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+void Syncer::wait(const HealthWait& wait, SyncResult& result) {
+  auto deadline = std::chrono::steady_clock::now() + wait.timeout;
   std::vector<const PlannedObject*> objects;
-  for (const auto* stage : {&plan.definitions, &plan.workloads}) {
-    for (const PlannedObject& o : *stage)
-      objects.push_back(&o);
-  }
+  for (const PlannedObject& o : wait.targets)
+    objects.push_back(&o);
   // Health is judged from a watch cache of the resources involved: one list and one watch
   // per resource and namespace, however many objects and however long the wait.
   kube::WatchCache cache(m_client);
@@ -278,7 +296,7 @@ void Syncer::wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResul
       continue;
     }
     if (auto started = cache.watch(o->resource, o->ref.namespace_); !started) {
-      result.error = "wait: " + started.error().message();
+      result.fail(SyncStep::health, started.error().context("wait"));
       return;
     }
   }
@@ -307,8 +325,8 @@ void Syncer::wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResul
     }
   }
   if (failed_object) {
-    result.error =
-        failed_object->ref.display() + ": health check failed: " + health[failed_index].message;
+    result.fail(SyncStep::health, Error(failed_object->ref.display() +
+                                        ": health check failed: " + health[failed_index].message));
   } else if (!settled) {
     std::string pending;
     for (size_t i = 0; i < objects.size(); ++i) {
@@ -317,7 +335,7 @@ void Syncer::wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResul
       pending += objects[i]->ref.display() + " " + std::string(to_string(health[i].health)) + ": " +
                  health[i].message;
     }
-    result.error = "timed out waiting for health: " + pending;
+    result.fail(SyncStep::health, Error("timed out waiting for health: " + pending));
   }
 }
 

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,26 @@
 namespace plumb::sync {
 
 enum class Recreate : bool { no, yes };  // delete and recreate on immutable-field errors
+enum class Prune : bool { no, yes };     // delete what was applied before and is gone now
+
+// What a sync waits for: these objects Current, within the timeout.
+struct HealthWait {
+  std::vector<PlannedObject> targets;
+  std::chrono::milliseconds timeout{0};
+};
+
+// The steps of one sync after the plan: apply, then (optionally) prune, then (optionally)
+// wait for health.
+struct RunOptions {
+  Prune prune = Prune::no;
+  // Called after a successful apply and before anything is pruned: a controller moves its
+  // drift watch to the new set here, so that a prune is not taken for drift.
+  std::function<void(const Plan& applied)> on_applied;
+  std::optional<HealthWait> wait;
+};
+
+// Every object of a plan, definitions first.
+std::vector<PlannedObject> all_objects(const Plan& plan);
 
 struct SyncOptions {
   std::string field_manager = "plumb";
@@ -36,6 +59,12 @@ class Syncer {
   Syncer(kube::Client& client, SyncOptions options)
       : m_client(client), m_options(std::move(options)) {}
 
+  // The whole sync: apply → on_applied → prune (the objects of `previous` not in `plan`) →
+  // wait. A step runs only when the ones before it succeeded: nothing is pruned after a
+  // failed apply. result.failed_step and result.error say where it stopped.
+  SyncResult run(const Plan& plan, std::span<const PlannedObject> previous,
+                 const RunOptions& options);
+
   // Applies every object of the plan, definitions first (waiting for CRDs to be
   // Established), then workloads. Stops at the first stage with a failure; the objects
   // of later stages are reported as skipped.
@@ -43,11 +72,12 @@ class Syncer {
 
   // Deletes the objects of `previous` that are not in `current`, in reverse apply order,
   // except those whose live object disables pruning. Adds a result per object.
-  void prune(const std::vector<PlannedObject>& previous, const Plan& current, SyncResult& result);
+  void prune(std::span<const PlannedObject> previous, const Plan& current, SyncResult& result);
 
-  // Waits until every applied object is Current, one is Failed, or the timeout passes;
-  // fills each object's health. Sets result.error unless all are Current.
-  void wait(const Plan& plan, std::chrono::milliseconds timeout, SyncResult& result);
+  // Waits until every target is Current, one is Failed, or the timeout passes; fills the
+  // health of the results of those objects. Fails the result's health step unless all are
+  // Current.
+  void wait(const HealthWait& wait, SyncResult& result);
 
  private:
   ObjectResult apply_one(const PlannedObject& planned, const std::optional<Node>& live);

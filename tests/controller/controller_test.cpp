@@ -13,7 +13,7 @@
 #include <span>
 #include <thread>
 
-#include "controller/conditions.hpp"
+#include "core/conditions.hpp"
 #include "core/yaml.hpp"
 #include "localcluster/cluster.hpp"
 #include "source/git_repo.hpp"
@@ -60,12 +60,13 @@ class ControllerTest : public source::GitRepoTest {
     GitRepoTest::TearDown();
   }
 
-  void apply_yaml(const std::string& text) {
+  // Server-side apply as field manager `manager`.
+  void apply_yaml(const std::string& text, const std::string& manager = "test") {
     Node object = parse_yaml(text, "test").value();
     auto resource =
         probe->resource_for(object.string_at({"apiVersion"}), object.string_at({"kind"}));
     ASSERT_TRUE(resource) << resource.error().message();
-    auto applied = probe->apply(*resource, object, "test", kube::Force::yes, kube::DryRun::no);
+    auto applied = probe->apply(*resource, object, manager, kube::Force::yes, kube::DryRun::no);
     ASSERT_TRUE(applied) << applied.error().message();
   }
   void apply_source(const std::string& url) {
@@ -165,10 +166,10 @@ TEST_F(ControllerTest, KustomizationsWaitForTheirSourcesFirstFetchAndReadFromThe
   // Reads: discovery, the initial lists, a few GETs before a watch is synced. Flux objects and
   // the live objects come from the watch cache (fetching them took 8 reads per Kustomization).
   EXPECT_LT(client->counts().reads, 3 * names.size());
-  // Writes: the source's status; per Kustomization its ConfigMap, Ready=Unknown while health
-  // is judged, Ready=True; a Kustomization a worker held when the revision came is reconciled
-  // once more (one more status write).
-  EXPECT_LE(client->counts().writes, 1 + 3 * names.size() + 4);
+  // Writes: the source's status; per Kustomization its finalizer, its ConfigMap,
+  // Ready=Unknown while health is judged, Ready=True; a Kustomization a worker held when the
+  // revision came is reconciled once more (one more status write).
+  EXPECT_LE(client->counts().writes, 1 + 4 * names.size() + 4);
 }
 
 TEST_F(ControllerTest, AFailedFirstFetchReleasesTheKustomizationsWaitingForIt) {
@@ -232,6 +233,74 @@ TEST_F(ControllerTest, AFailedReconcileEndsTheHealthWaitBeforeIt) {
   EXPECT_EQ(ready_reason("app-0"), "False BuildFailed");
 }
 
+// Deleting a Kustomization with prune: true waits for its objects: the finalizer holds the
+// object until its inventory is pruned, so when the Kustomization is gone, so are they.
+TEST_F(ControllerTest, DeletingAKustomizationWithPruneRemovesItsObjectsFirst) {
+  std::string head = commit_apps({"app-0"});
+  start_controller();
+  ASSERT_TRUE(eventually([&] { return ready_at("app-0", head); }));
+  ASSERT_TRUE(eventually([&] {
+    auto ks = kustomization("app-0");
+    return ks && holds_finalizer(*ks);
+  }));
+  ASSERT_TRUE(probe->remove(k_kustomizations, "flux-system", "app-0"));
+  bool gone_before_its_objects = false;
+  ASSERT_TRUE(eventually([&] {
+    if (kustomization("app-0")) return false;
+    gone_before_its_objects = config_map_exists("app-0");
+    return true;
+  }));
+  EXPECT_FALSE(gone_before_its_objects);
+  EXPECT_FALSE(config_map_exists("app-0"));
+}
+
+// Flux leaves the objects of a suspended Kustomization in place when it is deleted.
+TEST_F(ControllerTest, DeletingASuspendedKustomizationKeepsItsObjects) {
+  std::string head = commit_apps({"app-0"});
+  start_controller();
+  ASSERT_TRUE(eventually([&] { return ready_at("app-0", head); }));
+  apply_yaml(
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+      "  name: app-0\n  namespace: flux-system\nspec:\n  suspend: true\n",
+      "flux-cli");
+  ASSERT_TRUE(eventually([&] {
+    auto ks = kustomization("app-0");
+    return ks && ks->at_path({"spec", "suspend"}) && ks->at_path({"spec", "suspend"})->as_bool();
+  }));
+  ASSERT_TRUE(probe->remove(k_kustomizations, "flux-system", "app-0"));
+  ASSERT_TRUE(eventually([&] { return !kustomization("app-0"); }));
+  EXPECT_TRUE(config_map_exists("app-0"));
+}
+
+// After a restart with an empty git cache, the revision in the source's status names a commit
+// the cache lacks. The Kustomization waits for the source's fetch instead of failing.
+TEST_F(ControllerTest, ARestartWithAnEmptyCacheWaitsForTheFetch) {
+  std::string head = commit_apps({"app-0"});
+  start_controller();
+  ASSERT_TRUE(eventually([&] { return ready_at("app-0", head); }));
+  controller.reset();
+  std::filesystem::remove_all(m_dir + "/cache");
+  {
+    std::lock_guard lock(events_mutex);
+    events.clear();
+  }
+  // A new spec: the restarted controller must reconcile it, at the revision in status.
+  apply_yaml(
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+      "  name: app-0\n  namespace: flux-system\nspec:\n  retryInterval: 59m\n",
+      "kubectl-edit");
+  start_controller();
+  ASSERT_TRUE(eventually([&] {
+    auto ks = kustomization("app-0");
+    return ks && ks->at_path({"status", "observedGeneration"}) &&
+           ks->at_path({"status", "observedGeneration"})->as_int() ==
+               ks->at_path({"metadata", "generation"})->as_int();
+  }));
+  EXPECT_EQ(ready_reason("app-0"), "True ReconciliationSucceeded");
+  for (const std::string& e : recorded())
+    EXPECT_EQ(e.find("Warning"), std::string::npos) << e;
+}
+
 // A prune needs the inventory the last reconcile wrote. A cache that has not seen that write
 // yet (here: one stopped before it) must not hand the reconciler an older status.
 TEST_F(ControllerTest, PruneUsesTheInventoryJustWrittenWhenTheCacheLags) {
@@ -246,16 +315,26 @@ TEST_F(ControllerTest, PruneUsesTheInventoryJustWrittenWhenTheCacheLags) {
   frozen.stop();  // it keeps the objects as they were, without status
   SourceCache sources(m_dir + "/cache");
   Reconcilers reconcilers(*client, sources, {}, &frozen);
-  ASSERT_TRUE(reconcilers.reconcile_source("flux-system", "repo"));
-  ASSERT_TRUE(reconcilers.reconcile_kustomization("flux-system", "app-0"));
+  // The --once script: read, reconcile, write status.
+  auto run = [&](const kube::Resource& resource) {
+    std::string name = &resource == &k_git_repositories ? "repo" : "app-0";
+    auto object = reconcilers.read(resource, "flux-system", name).value().value();
+    Outcome outcome = &resource == &k_git_repositories
+                          ? reconcilers.reconcile_source(object)
+                          : reconcilers.reconcile_kustomization(object, HealthMode::inline_wait);
+    EXPECT_TRUE(reconcilers.write_status(resource, object, outcome));
+    return outcome;
+  };
+  ASSERT_FALSE(run(k_git_repositories).failed());
+  ASSERT_FALSE(run(k_kustomizations).failed());
   ASSERT_TRUE(config_map_exists("a") && config_map_exists("b"));
 
   std::filesystem::remove(m_repo + "/apps/app-0/b.yaml");
   std::string head = commit("b removed");
-  ASSERT_TRUE(reconcilers.reconcile_source("flux-system", "repo"));
-  auto outcome = reconcilers.reconcile_kustomization("flux-system", "app-0");
-  ASSERT_TRUE(outcome) << outcome.error().message();
-  EXPECT_EQ(outcome->revision, "main@sha1:" + head);
+  ASSERT_FALSE(run(k_git_repositories).failed());
+  Outcome outcome = run(k_kustomizations);
+  ASSERT_FALSE(outcome.failed()) << outcome.error.message();
+  EXPECT_EQ(outcome.revision, "main@sha1:" + head);
   EXPECT_TRUE(config_map_exists("a"));
   EXPECT_FALSE(config_map_exists("b"));
 }

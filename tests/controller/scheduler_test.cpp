@@ -9,7 +9,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 TEST(Scheduler, IntervalWithoutJitterIsExact) {
-  Scheduler s(0);
+  Scheduler<std::string> s(0);
   Clock::time_point t0{};
   s.succeeded("a", t0, seconds(60));
   EXPECT_TRUE(s.step(t0 + seconds(59)).empty());
@@ -18,7 +18,7 @@ TEST(Scheduler, IntervalWithoutJitterIsExact) {
 }
 
 TEST(Scheduler, JitterSpreadsDueTimesWithinBounds) {
-  Scheduler s(0.1, 42);
+  Scheduler<std::string> s(0.1, 42);
   Clock::time_point t0{};
   for (int i = 0; i < 100; ++i)
     s.succeeded("k" + std::to_string(i), t0, seconds(100));
@@ -30,7 +30,7 @@ TEST(Scheduler, JitterSpreadsDueTimesWithinBounds) {
 }
 
 TEST(Scheduler, FailuresBackOffUpToTheRetryIntervalAndResetOnSuccess) {
-  Scheduler s(0);
+  Scheduler<std::string> s(0);
   Clock::time_point t0{};
   std::vector<int64_t> delays;
   Clock::time_point now = t0;
@@ -48,7 +48,7 @@ TEST(Scheduler, FailuresBackOffUpToTheRetryIntervalAndResetOnSuccess) {
 }
 
 TEST(Scheduler, RunAtOnlyMovesEarlier) {
-  Scheduler s(0);
+  Scheduler<std::string> s(0);
   Clock::time_point t0{};
   s.succeeded("a", t0, seconds(60));
   s.run_at("a", t0 + seconds(5));   // a webhook or a dependency became ready

@@ -8,7 +8,7 @@ namespace plumb::controller {
 namespace {
 
 TEST(WorkQueue, DeduplicatesWaitingKeys) {
-  WorkQueue q;
+  WorkQueue<std::string> q;
   q.add("a");
   q.add("b");
   q.add("a");
@@ -19,7 +19,7 @@ TEST(WorkQueue, DeduplicatesWaitingKeys) {
 }
 
 TEST(WorkQueue, KeyAddedWhileProcessingIsRequeuedOnDone) {
-  WorkQueue q;
+  WorkQueue<std::string> q;
   q.add("a");
   auto key = q.try_get();
   ASSERT_EQ(key, "a");
@@ -32,7 +32,7 @@ TEST(WorkQueue, KeyAddedWhileProcessingIsRequeuedOnDone) {
 }
 
 TEST(WorkQueue, ShutDownWakesBlockedWorkers) {
-  WorkQueue q;
+  WorkQueue<std::string> q;
   std::optional<std::string> got = "unset";
   std::thread worker([&] { got = q.get(); });
   q.shut_down();

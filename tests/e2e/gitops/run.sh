@@ -501,10 +501,104 @@ YAML
     "$WORK/controller.log" || fail "apps was rendered again"
   grep -q "Kustomization/flux-system/later: main@sha1:$head: 1 configured" "$WORK/controller.log" ||
     fail "infra's change not configured"
-  # Deleting a Kustomization with prune: true deletes what it applied, as Flux does.
-  kubectl -n flux-system delete kustomization later >/dev/null || fail "delete ks"
-  wait_for "its ConfigMap pruned" 10 eval '! kubectl -n demo get cm after-apps'
+  # Deleting a Kustomization with prune: true deletes what it applied, as Flux does; its
+  # finalizer holds it until then, so kubectl delete returns once the objects are gone.
+  timeout 20 kubectl -n flux-system delete kustomization later >/dev/null || fail "delete ks"
+  kubectl -n demo get cm after-apps >/dev/null 2>&1 && fail "kubectl delete returned before the prune"
   kubectl -n demo get cm settings >/dev/null || fail "another Kustomization's object was pruned"
+}
+
+ks_reason_is() { [ "$(ks_field "$1" '{.status.conditions[?(@.type=="Ready")].reason}')" = "$2" ]; }
+
+scenario_loop_deleting_a_suspended_kustomization_keeps_its_objects() {
+  start
+  make_repo
+  start_controller
+  flux_objects | kubectl apply -f - >/dev/null || fail "apply"
+  wait_for "apps applied" 20 ks_ready apps
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"suspend":true}}' \
+    >/dev/null || fail "suspend"
+  timeout 20 kubectl -n flux-system delete kustomization apps >/dev/null || fail "delete ks"
+  kubectl -n demo get deploy web >/dev/null || fail "a suspended Kustomization's objects were pruned"
+}
+
+# A render with no objects while the inventory has some would prune everything: refused,
+# unless the Kustomization says it is meant (plumb.dev/allow-empty).
+scenario_loop_empty_render_is_refused() {
+  start
+  make_repo
+  start_controller
+  flux_objects | kubectl apply -f - >/dev/null || fail "apply"
+  wait_for "apps applied" 20 ks_ready apps
+  git -C "$REPO" rm -q apps/namespace.yaml apps/config.yaml apps/web.yaml
+  write apps/kustomization.yaml <<'YAML'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: []
+YAML
+  commit "nothing left" >/dev/null
+  request_fetch
+  wait_for "Ready=False EmptyRender" 20 ks_reason_is apps EmptyRender
+  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "allow-empty" ||
+    fail "the message does not say how to allow it"
+  kubectl -n demo get deploy web >/dev/null || fail "the empty render pruned the Deployment"
+  kubectl -n demo get cm settings >/dev/null || fail "the empty render pruned the ConfigMap"
+  kubectl -n flux-system annotate kustomization apps --overwrite plumb.dev/allow-empty=true \
+    "reconcile.fluxcd.io/requestedAt=$(date +%s%N)" >/dev/null || fail "annotate"
+  wait_for "pruned once allowed" 20 eval '! kubectl -n demo get cm settings'
+  ks_ready apps || fail "not Ready after an allowed empty render"
+}
+
+# After a restart with an empty git cache, the revision in the source's status names a
+# commit the cache lacks: the Kustomization waits for the fetch instead of failing.
+scenario_loop_restart_with_an_empty_cache() {
+  start
+  make_repo
+  start_controller
+  flux_objects | kubectl apply -f - >/dev/null || fail "apply"
+  wait_for "apps applied" 20 ks_ready apps
+  kill "${EXTRA_PIDS[-1]}" && wait "${EXTRA_PIDS[-1]}" 2>/dev/null
+  rm -rf "$WORK/cache"
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"retryInterval":"59m"}}' \
+    >/dev/null || fail "patch"
+  local generation
+  generation=$(ks_field apps '{.metadata.generation}')
+  start_controller
+  wait_for "the new generation reconciled" 20 \
+    eval '[ "$(ks_field apps "{.status.observedGeneration}")" = "$generation" ]'
+  ks_ready apps || fail "not Ready after the restart: $(ks_field apps '{.status.conditions}')"
+  grep -q "is not fetched" "$WORK/controller.log" && fail "it failed before the fetch"
+  event_exists BuildFailed && fail "a BuildFailed event"
+  return 0
+}
+
+# A controller whose stdout nobody reads (a full pipe) goes on reconciling and repairing.
+scenario_loop_blocked_stdout_does_not_stall_the_controller() {
+  start
+  make_repo
+  python3 - "$PLUMB" "$WORK" <<'PY' &
+import fcntl, os, subprocess, sys
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ: one page
+os.write(w, b"x" * 4096)    # full before the controller writes a line
+p = subprocess.Popen([sys.argv[1], "controller", "--cache-dir", sys.argv[2] + "/cache"],
+                     stdout=w, stderr=subprocess.DEVNULL)
+open(sys.argv[2] + "/controller.pid", "w").write(str(p.pid))
+p.wait()  # r stays open and unread
+PY
+  EXTRA_PIDS+=($!)
+  wait_for "the controller started" 10 test -s "$WORK/controller.pid"
+  EXTRA_PIDS=("$(cat "$WORK/controller.pid")" "${EXTRA_PIDS[@]}")
+  wait_for "the controller installs the Flux CRDs" 10 kubectl get crd kustomizations.kustomize.toolkit.fluxcd.io
+  flux_objects | kubectl apply -f - >/dev/null || fail "apply"
+  wait_for "apps applied with stdout blocked" 20 ks_ready apps
+  local head
+  sed -i 's/color: blue/color: red/' "$REPO/apps/config.yaml"
+  head=$(commit "red")
+  request_fetch
+  wait_for "a new commit applied with stdout blocked" 20 applied_is apps "$head"
+  kubectl -n demo delete deploy web >/dev/null || fail "kubectl delete"
+  wait_for "drift repaired with stdout blocked" 5 kubectl -n demo get deploy web
 }
 
 # ---- plumb up ------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+#include "controller/outcome.hpp"
+
+namespace plumb::controller {
+
+std::string_view to_string(Reason reason) {
+  switch (reason) {
+    case Reason::succeeded:
+      return "ReconciliationSucceeded";
+    case Reason::progressing:
+      return "Progressing";
+    case Reason::suspended:
+      return "Suspended";
+    case Reason::dependency_not_ready:
+      return "DependencyNotReady";
+    case Reason::artifact_failed:
+      return "ArtifactFailed";
+    case Reason::artifact_not_fetched:
+      return "ArtifactNotFetched";
+    case Reason::build_failed:
+      return "BuildFailed";
+    case Reason::empty_render:
+      return "EmptyRender";
+    case Reason::reconciliation_failed:
+      return "ReconciliationFailed";
+    case Reason::prune_failed:
+      return "PruneFailed";
+    case Reason::health_check_failed:
+      return "HealthCheckFailed";
+    case Reason::git_operation_failed:
+      return "GitOperationFailed";
+  }
+  return "Unknown";
+}
+
+bool is_waiting(Reason reason) {
+  return reason == Reason::dependency_not_ready || reason == Reason::artifact_failed ||
+         reason == Reason::artifact_not_fetched;
+}
+
+bool is_failure(Reason reason) {
+  switch (reason) {
+    case Reason::succeeded:
+    case Reason::progressing:
+    case Reason::suspended:
+      return false;
+    default:
+      return true;
+  }
+}
+
+}  // namespace plumb::controller

@@ -1,0 +1,118 @@
+#include "controller/status.hpp"
+
+#include <algorithm>
+
+#include "core/conditions.hpp"
+
+namespace plumb::controller {
+namespace {
+
+int64_t generation_of(const Node& object) {
+  const Node* generation = object.at_path({"metadata", "generation"});
+  return generation && generation->is_int() ? generation->as_int() : 0;
+}
+
+Node status_of(const Node& object) {
+  const Node* status = object.find("status");
+  return status && status->is_map() ? *status : Node::map();
+}
+
+// Echoes a `flux reconcile` request in the status that ends this reconcile.
+void mark_handled(Node& status, const Node& object) {
+  const Node* requested = object.at_path({"metadata", "annotations", k_requested_at});
+  if (requested && requested->is_string()) status.set("lastHandledReconcileAt", *requested);
+}
+
+}  // namespace
+
+Node inventory_node(const std::vector<ObjectRef>& refs) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const ObjectRef& ref : refs)
+    entries.push_back({ref.inventory_id(), ref.version});
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  Node list = Node::list();
+  for (auto& [id, v] : entries) {
+    Node e = Node::map();
+    e.set("id", Node::string(id));
+    e.set("v", Node::string(v));
+    list.push_back(std::move(e));
+  }
+  Node inventory = Node::map();
+  inventory.set("entries", std::move(list));
+  return inventory;
+}
+
+std::vector<ObjectRef> inventory_refs(const Node& object) {
+  std::vector<ObjectRef> out;
+  const Node* entries = object.at_path({"status", "inventory", "entries"});
+  for (const Node& e : entries && entries->is_list() ? entries->items() : std::span<const Node>()) {
+    // <namespace>_<name>_<group>_<kind>; names and namespaces have no '_'.
+    std::string id(e.string_at({"id"}));
+    size_t a = id.find('_'), b = id.find('_', a + 1), c = id.rfind('_');
+    if (a == std::string::npos || b == std::string::npos || c <= b) continue;
+    out.push_back(ObjectRef{id.substr(b + 1, c - b - 1), std::string(e.string_at({"v"})),
+                            id.substr(c + 1), id.substr(0, a), id.substr(a + 1, b - a - 1)});
+  }
+  return out;
+}
+
+Node kustomization_status(const Node& object, const Outcome& outcome, std::string_view now) {
+  int64_t generation = generation_of(object);
+  Node status = status_of(object);
+  status.set("observedGeneration", Node::integer(generation));
+  if (!outcome.revision.empty())
+    status.set("lastAttemptedRevision", Node::string(outcome.revision));
+  if (outcome.inventory) status.set("inventory", inventory_node(*outcome.inventory));
+  auto ready = [&](ConditionStatus s, std::string message) {
+    set_condition(status,
+                  Condition{"Ready", s, std::string(to_string(outcome.reason)), std::move(message),
+                            generation},
+                  now);
+  };
+  if (outcome.reason == Reason::progressing) {
+    set_condition(
+        status,
+        Condition{"Reconciling", ConditionStatus::true_, "Progressing",
+                  "Health check in progress for revision " + outcome.revision, generation},
+        now);
+    ready(ConditionStatus::unknown, "Reconciliation in progress");
+    return status;
+  }
+  remove_condition(status, "Reconciling");
+  if (outcome.reason == Reason::succeeded) {
+    status.set("lastAppliedRevision", Node::string(outcome.revision));
+    ready(ConditionStatus::true_, "Applied revision: " + outcome.revision);
+  } else {
+    ready(ConditionStatus::false_, outcome.error.message());
+  }
+  mark_handled(status, object);
+  return status;
+}
+
+Node git_repository_status(const Node& object, const Outcome& outcome, std::string_view now) {
+  int64_t generation = generation_of(object);
+  Node status = status_of(object);
+  status.set("observedGeneration", Node::integer(generation));
+  mark_handled(status, object);
+  if (outcome.failed()) {
+    set_condition(
+        status,
+        Condition{"Ready", ConditionStatus::false_, std::string(to_string(outcome.reason)),
+                  outcome.error.message(), generation},
+        now);
+    return status;
+  }
+  Node& artifact = status["artifact"];
+  if (artifact.string_at({"revision"}) != outcome.revision) {
+    artifact.set("revision", Node::string(outcome.revision));
+    artifact.set("lastUpdateTime", Node::string(now));
+  }
+  set_condition(status,
+                Condition{"Ready", ConditionStatus::true_, "Succeeded",
+                          "stored artifact for revision '" + outcome.revision + "'", generation},
+                now);
+  return status;
+}
+
+}  // namespace plumb::controller

@@ -1,0 +1,30 @@
+// The status Flux users read, built from an Outcome: pure functions of the object as last
+// read, the outcome and the time (RFC 3339), so tests need neither clock nor cluster.
+// Reconcilers::write_status is the one place that writes them.
+//
+//   Kustomization: conditions Ready (True/False/Unknown) and Reconciling, observedGeneration,
+//   lastAttemptedRevision, lastAppliedRevision, inventory, lastHandledReconcileAt.
+//   GitRepository: conditions Ready, artifact {revision, lastUpdateTime}, observedGeneration.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "controller/outcome.hpp"
+#include "core/node.hpp"
+#include "core/object_ref.hpp"
+
+namespace plumb::controller {
+
+// The annotation `flux reconcile` sets; status.lastHandledReconcileAt echoes it when done.
+inline constexpr std::string_view k_requested_at = "reconcile.fluxcd.io/requestedAt";
+
+// Flux's inventory: {entries: [{id: <ns>_<name>_<group>_<kind>, v: <version>}]}, sorted.
+Node inventory_node(const std::vector<ObjectRef>& refs);
+// The refs of object's status.inventory (entries that do not parse are skipped).
+std::vector<ObjectRef> inventory_refs(const Node& object);
+
+Node kustomization_status(const Node& object, const Outcome& outcome, std::string_view now);
+Node git_repository_status(const Node& object, const Outcome& outcome, std::string_view now);
+
+}  // namespace plumb::controller
