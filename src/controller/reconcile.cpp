@@ -295,9 +295,15 @@ Result<void> Reconcilers::write_status(const kube::Resource& resource, const Nod
                                        const Outcome& outcome) {
   if (outcome.reason == Reason::suspended || outcome.reason == Reason::artifact_not_fetched)
     return {};
+  // The status is built on the latest one (read your writes): the caller's copy may predate
+  // a status this reconciler wrote since (a deferred health wait ending), and building on it
+  // would drop what that write added, such as the inventory.
+  auto latest = TRY(read(resource, std::string(object.string_at({"metadata", "namespace"})),
+                         std::string(object.string_at({"metadata", "name"}))));
+  if (!latest) return {};  // deleted meanwhile
   std::string now = now_rfc3339();
-  Node status = &resource == &k_git_repositories ? git_repository_status(object, outcome, now)
-                                                 : kustomization_status(object, outcome, now);
+  Node status = &resource == &k_git_repositories ? git_repository_status(*latest, outcome, now)
+                                                 : kustomization_status(*latest, outcome, now);
   Node written = TRY(m_client.apply_status(
       resource, status_object(resource, object, std::move(status)), k_manager));
   std::lock_guard lock(m_written_mutex);
