@@ -170,7 +170,6 @@ class Controller {
   // reconcile applies them anyway, and a repair must not apply the previous revision).
   std::map<JobKey, std::set<std::string>> m_busy GUARDED_BY(m_mutex);  // owner → keys
 
-  Mutex m_watch_mutex;  // serializes ensure_watched
   std::atomic<bool> m_stopping{false};
   std::atomic<uint64_t> m_drift_repairs{0};
   std::vector<std::thread> m_threads;

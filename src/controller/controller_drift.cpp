@@ -181,12 +181,13 @@ void Controller::forget_applied(const JobKey& owner) {
 }
 
 Result<bool> Controller::ensure_watched(const kube::Resource& resource) {
-  LockGuard watch_lock(m_watch_mutex);
   std::string path = kube::resource_path(resource, "", "");
   {
     LockGuard lock(m_mutex);
     if (m_watched.count(path)) return false;
   }
+  // No lock held across the LIST: concurrent callers share the cache's one first LIST. Each
+  // of them found no watch, so each is told it started now.
   TRY_VOID(m_cache.watch(resource, ""));
   LockGuard lock(m_mutex);
   m_watched.insert(path);
