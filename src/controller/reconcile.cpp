@@ -28,7 +28,17 @@ namespace {
 constexpr std::string_view k_manager = "plumb";
 constexpr std::string_view k_overlay_dir = "/.plumb-overlay";
 
-Node crd(const kube::Resource& r, std::string_view singular, std::string_view short_name) {
+// Flux's printer columns: `kubectl get` shows what the Ready condition says, as it does
+// against Flux's own CRDs. The spec columns come first (GitRepository's URL).
+constexpr std::string_view k_status_columns =
+    "    - name: Age\n      type: date\n      jsonPath: .metadata.creationTimestamp\n"
+    "    - name: Ready\n      type: string\n"
+    "      jsonPath: .status.conditions[?(@.type==\"Ready\")].status\n"
+    "    - name: Status\n      type: string\n"
+    "      jsonPath: .status.conditions[?(@.type==\"Ready\")].message\n";
+
+Node crd(const kube::Resource& r, std::string_view singular, std::string_view short_name,
+         std::string_view spec_columns) {
   std::string text =
       "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
       "metadata:\n  name: " +
@@ -50,6 +60,8 @@ Node crd(const kube::Resource& r, std::string_view singular, std::string_view sh
       r.version +
       "\n    served: true\n"
       "    storage: true\n    subresources:\n      status: {}\n"
+      "    additionalPrinterColumns:\n" +
+      std::string(spec_columns) + std::string(k_status_columns) +
       "    schema:\n      openAPIV3Schema:\n        type: object\n"
       "        x-kubernetes-preserve-unknown-fields: true\n";
   return parse_yaml(text, "flux CRD").value();
@@ -100,22 +112,40 @@ Result<std::vector<Node>> render_tree(const FileSystem& files, const Kustomizati
 
 }  // namespace
 
+namespace {
+
+// A CRD an earlier Plumb installed (its field manager is Plumb's) whose versions differ from
+// what this one installs, e.g. without the printer columns. A CRD another tool installed
+// (Flux's own, with full schemas) is left as it is.
+bool outdated_by_plumb(const Node& live, const Node& wanted) {
+  bool plumbs = false;
+  if (const Node* managers = live.at_path({"metadata", "managedFields"})) {
+    for (const Node& m : managers->items())
+      plumbs = plumbs || m.string_at({"manager"}) == k_manager;
+  }
+  const Node* versions = live.at_path({"spec", "versions"});
+  return plumbs && (versions == nullptr || *versions != *wanted.at_path({"spec", "versions"}));
+}
+
+}  // namespace
+
 std::vector<Node> flux_crds() {
-  return {crd(k_git_repositories, "gitrepository", "gitrepo"),
-          crd(k_kustomizations, "kustomization", "ks")};
+  return {crd(k_git_repositories, "gitrepository", "gitrepo",
+              "    - name: URL\n      type: string\n      jsonPath: .spec.url\n"),
+          crd(k_kustomizations, "kustomization", "ks", "")};
 }
 
 Result<void> install_flux_crds(kube::Client& client) {
   static const kube::Resource crds{"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
                                    "customresourcedefinitions", false};
-  bool created = false;
+  bool changed = false;
   for (const Node& crd : flux_crds()) {
     auto live = TRY(client.get(crds, "", crd.string_at({"metadata", "name"})));
-    if (live) continue;
+    if (live && !outdated_by_plumb(*live, crd)) continue;
     TRY(client.apply(crds, crd, k_manager, kube::Force::yes, kube::DryRun::no));
-    created = true;
+    changed = true;
   }
-  if (created) client.invalidate_discovery();
+  if (changed) client.invalidate_discovery();
   return {};
 }
 

@@ -33,10 +33,11 @@ extern const kube::Resource k_git_repositories;
 extern const kube::Resource k_kustomizations;
 
 // The CustomResourceDefinitions of GitRepository and Kustomization, as Plumb installs them
-// when missing.
+// when missing, with Flux's printer columns (kubectl get shows READY and STATUS).
 std::vector<Node> flux_crds();
 
-// Installs the two CRDs when the cluster lacks them.
+// Installs the two CRDs when the cluster lacks them, and brings up to date those an earlier
+// Plumb installed (without printer columns, say); CRDs another tool installed are left alone.
 Result<void> install_flux_crds(kube::Client& client);
 
 // Bare repository caches, one per URL, shared by the reconcilers.

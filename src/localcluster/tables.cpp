@@ -170,7 +170,8 @@ std::vector<Column> columns_for(const ResourceInfo& r) {
     for (const PrinterColumn& pc : r.printer_columns) {
       std::string path = pc.json_path;
       std::string type = pc.type;
-      out.push_back({pc.name, pc.type == "date" ? "string" : pc.type, pc.priority,
+      // As the API server does, a date column keeps its type; its cells hold the age.
+      out.push_back({pc.name, pc.type, pc.priority,
                      [path, type](const Node& o) { return printer_cell(o, path, type); }});
     }
     return out;

@@ -151,6 +151,54 @@ scenario_commits_apply_and_prune() {
   expect_exit 1 kubectl -n demo get cm settings
 }
 
+# kubectl get ks -A prints Flux's columns with values, also where an earlier Plumb installed
+# the CRDs without printer columns (the controller brings them up to date).
+scenario_kubectl_get_shows_flux_columns() {
+  start
+  local kind
+  for kind in kustomizations.kustomize.toolkit.fluxcd.io:Kustomization:ks \
+    gitrepositories.source.toolkit.fluxcd.io:GitRepository:gitrepo; do
+    IFS=: read -r name k short <<<"$kind"
+    cat <<YAML | kubectl apply --server-side --field-manager=plumb -f - >/dev/null || fail "old CRD $name"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: $name
+spec:
+  group: ${name#*.}
+  scope: Namespaced
+  names: {kind: $k, listKind: ${k}List, plural: ${name%%.*}, singular: $(tr A-Z a-z <<<"$k"), shortNames: [$short]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+YAML
+  done
+  make_repo
+  reconcile >/dev/null || fail "controller with the old CRDs installed"
+  flux_objects | kubectl apply -f - >/dev/null || fail "kubectl apply of the Flux objects"
+  local crd_rv
+  crd_rv=$(kubectl get crd kustomizations.kustomize.toolkit.fluxcd.io -o jsonpath='{.metadata.resourceVersion}')
+  reconcile >/dev/null || fail "reconcile"
+  [ "$(kubectl get crd kustomizations.kustomize.toolkit.fluxcd.io -o jsonpath='{.metadata.resourceVersion}')" = "$crd_rv" ] ||
+    fail "an up-to-date CRD was written again"
+  local out
+  out=$(kubectl get ks -A 2>&1)
+  grep -qE '^NAMESPACE +NAME +AGE +READY +STATUS$' <<<"$out" || fail "kubectl get ks -A header:
+$out"
+  grep -qE '^flux-system +apps +[0-9]+s +True +Applied revision: main@sha1:[0-9a-f]{40}$' <<<"$out" ||
+    fail "kubectl get ks -A row:
+$out"
+  out=$(kubectl get gitrepositories -n flux-system 2>&1)
+  grep -qE '^NAME +URL +AGE +READY +STATUS$' <<<"$out" || fail "kubectl get gitrepositories header:
+$out"
+  grep -qE "^podinfo +file://$REPO +[0-9]+s +True +stored artifact for revision 'main@sha1:[0-9a-f]{40}'$" <<<"$out" ||
+    fail "kubectl get gitrepositories row:
+$out"
+}
+
 scenario_bad_commit_and_unreachable_remote() {
   setup
   reconcile >/dev/null || fail "first reconcile"
