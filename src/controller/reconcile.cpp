@@ -27,6 +27,7 @@ namespace {
 
 constexpr std::string_view k_manager = "plumb";
 constexpr std::string_view k_overlay_dir = "/.plumb-overlay";
+constexpr std::string_view k_source_dir = "/source";
 
 // Flux's printer columns: `kubectl get` shows what the Ready condition says, as it does
 // against Flux's own CRDs. The spec columns come first (GitRepository's URL).
@@ -84,27 +85,33 @@ Node status_object(const kube::Resource& r, const Node& object, Node status) {
 }
 
 // Renders the Kustomization's path from the source tree with Flux's overlay fields.
-Result<std::vector<Node>> render_tree(const FileSystem& files, const KustomizationSpec& spec) {
+// Renders the Kustomization's path from the source tree with Flux's overlay fields. The tree
+// is mounted at k_source_dir and the overlay lies beside it, never inside: with `path: ./`
+// the overlay refers to the tree's root, which must not contain the overlay (kustomize
+// refuses that as a cycle).
+Result<std::vector<Node>> render_tree(const FileSystem& tree, const KustomizationSpec& spec) {
   std::string path = clean_path("/" + spec.path);
-  if (!files.is_dir(path))
+  if (!tree.is_dir(path))
     return fail("spec.path: ", spec.path, ": no such directory in the source");
+  MountedFileSystem files(tree, std::string(k_source_dir));
   OverlayFileSystem fs(files);
-  bool has_kustomization = files.is_file(join_path(path, "kustomization.yaml")) ||
-                           files.is_file(join_path(path, "kustomization.yml")) ||
-                           files.is_file(join_path(path, "Kustomization"));
+  std::string mounted = clean_path(std::string(k_source_dir) + path);
+  bool has_kustomization = tree.is_file(join_path(path, "kustomization.yaml")) ||
+                           tree.is_file(join_path(path, "kustomization.yml")) ||
+                           tree.is_file(join_path(path, "Kustomization"));
   if (!has_kustomization) {
     Node generated = Node::map();
     generated.set("apiVersion", Node::string("kustomize.config.k8s.io/v1beta1"));
     generated.set("kind", Node::string("Kustomization"));
     Node& resources = generated["resources"];
     resources = Node::list();
-    for (const std::string& r : TRY(render::manifest_resources(files, path))) {
+    for (const std::string& r : TRY(render::manifest_resources(files, mounted))) {
       resources.push_back(Node::string(r));
     }
-    fs.add_file(join_path(path, "kustomization.yaml"), to_yaml(generated));
+    fs.add_file(join_path(mounted, "kustomization.yaml"), to_yaml(generated));
   }
   fs.add_file(std::string(k_overlay_dir) + "/kustomization.yaml",
-              to_yaml(overlay_kustomization(spec, ".." + path)));
+              to_yaml(overlay_kustomization(spec, ".." + mounted)));
   render::BuildOptions options;
   options.restrictor = render::LoadRestrictor::none;  // as Flux builds
   return render::build_kustomization(fs, k_overlay_dir, options);

@@ -302,4 +302,50 @@ Result<std::string> OverlayFileSystem::resolve(std::string_view path) const {
   return m_base.resolve(path);
 }
 
+std::optional<std::string> MountedFileSystem::inner(std::string_view path) const {
+  std::string clean = clean_path(is_abs_path(path) ? std::string(path) : "/" + std::string(path));
+  if (clean == m_mount) return "/";
+  if (clean.size() > m_mount.size() && clean.starts_with(m_mount) && clean[m_mount.size()] == '/')
+    return clean.substr(m_mount.size());
+  return std::nullopt;
+}
+
+Result<std::string> MountedFileSystem::read_file(std::string_view path) const {
+  auto in = inner(path);
+  if (!in) return fail(path, ": no such file");
+  return m_base.read_file(*in);
+}
+
+Result<std::vector<std::string>> MountedFileSystem::list_dir(std::string_view path) const {
+  if (clean_path(path) == "/") return std::vector<std::string>{m_mount.substr(1)};
+  auto in = inner(path);
+  if (!in) return fail(path, ": no such directory");
+  return m_base.list_dir(*in);
+}
+
+bool MountedFileSystem::is_dir(std::string_view path) const {
+  if (clean_path(path) == "/") return true;
+  auto in = inner(path);
+  return in && m_base.is_dir(*in);
+}
+
+bool MountedFileSystem::is_file(std::string_view path) const {
+  auto in = inner(path);
+  return in && m_base.is_file(*in);
+}
+
+Result<std::string> MountedFileSystem::resolve(std::string_view path) const {
+  if (clean_path(path) == "/") return std::string("/");
+  auto in = inner(path);
+  if (!in) return fail(path, ": no such file or directory");
+  std::string resolved = TRY(m_base.resolve(*in));
+  return resolved == "/" ? m_mount : m_mount + resolved;
+}
+
+std::optional<std::string> MountedFileSystem::content_id(std::string_view path) const {
+  auto in = inner(path);
+  if (!in) return std::nullopt;
+  return m_base.content_id(*in);
+}
+
 }  // namespace plumb

@@ -87,6 +87,30 @@ class OverlayFileSystem final : public FileSystem {
   std::map<std::string, std::string, std::less<>> m_files;
 };
 
+// Another FileSystem seen below a mount point (an absolute path of one component, such as
+// "/source"): `mount + p` here is `p` in the base. Only the mount point exists next to it at
+// the root, so generated files can be laid next to the tree (OverlayFileSystem) without
+// being inside it — a kustomization outside a tree may refer to the tree's root.
+class MountedFileSystem final : public FileSystem {
+ public:
+  MountedFileSystem(const FileSystem& base, std::string mount)
+      : m_base(base), m_mount(std::move(mount)) {}
+
+  Result<std::string> read_file(std::string_view path) const override;
+  Result<std::vector<std::string>> list_dir(std::string_view path) const override;
+  bool is_dir(std::string_view path) const override;
+  bool is_file(std::string_view path) const override;
+  Result<std::string> resolve(std::string_view path) const override;
+  std::optional<std::string> content_id(std::string_view path) const override;
+
+ private:
+  // The base's path for `path`, or nullopt when it is not below the mount point.
+  std::optional<std::string> inner(std::string_view path) const;
+
+  const FileSystem& m_base;
+  std::string m_mount;
+};
+
 // Lexical path helpers.
 std::string clean_path(std::string_view path);
 std::string join_path(std::string_view dir, std::string_view name);

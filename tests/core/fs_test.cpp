@@ -87,3 +87,34 @@ TEST(OverlayFileSystem, AddsAndReplacesFilesOverTheBase) {
 
 }  // namespace
 }  // namespace plumb
+
+namespace plumb {
+namespace {
+
+TEST(MountedFileSystem, ShowsTheBaseBelowItsMountPointOnly) {
+  MemoryFileSystem base;
+  base.add_file("/kustomization.yaml", "resources: [apps]\n");
+  base.add_file("/apps/cm.yaml", "kind: ConfigMap\n");
+  base.add_symlink("/link", "apps");
+  MountedFileSystem fs(base, "/source");
+  EXPECT_EQ(fs.list_dir("/").value(), std::vector<std::string>{"source"});
+  EXPECT_EQ(fs.list_dir("/source").value(),
+            (std::vector<std::string>{"apps", "kustomization.yaml", "link"}));
+  EXPECT_EQ(fs.read_file("/source/apps/cm.yaml").value(), "kind: ConfigMap\n");
+  EXPECT_EQ(fs.read_file("source/apps/cm.yaml").value(), "kind: ConfigMap\n");  // relative
+  EXPECT_TRUE(fs.is_dir("/source") && fs.is_dir("/"));
+  EXPECT_FALSE(fs.is_dir("/sourcex") || fs.is_file("/apps/cm.yaml") || fs.is_file("/source/nope"));
+  EXPECT_EQ(fs.resolve("/source").value(), "/source");
+  EXPECT_EQ(fs.resolve("/source/link").value(), "/source/apps");
+  EXPECT_FALSE(fs.resolve("/elsewhere"));
+  EXPECT_EQ(fs.content_id("/source/apps/cm.yaml"), base.content_id("/apps/cm.yaml"));
+  // A file laid beside the tree refers to its root without being inside it.
+  OverlayFileSystem overlay(fs);
+  overlay.add_file("/.plumb-overlay/kustomization.yaml", "resources: [../source]\n");
+  EXPECT_TRUE(overlay.is_file("/.plumb-overlay/kustomization.yaml"));
+  EXPECT_FALSE(
+      path_within(overlay.resolve("/.plumb-overlay").value(), fs.resolve("/source").value()));
+}
+
+}  // namespace
+}  // namespace plumb

@@ -199,6 +199,26 @@ $out"
 $out"
 }
 
+# `path: ./` (the default of `flux create ks` and `plumb up --repo`) renders the repository's
+# root kustomization, which refers to the apps below it.
+scenario_root_path() {
+  setup
+  write kustomization.yaml <<'YAML'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+- apps/namespace.yaml
+- apps/config.yaml
+YAML
+  commit "root kustomization" >/dev/null
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"path":"./"}}' \
+    >/dev/null || fail "patch"
+  local out
+  out=$(reconcile 2>&1) || fail "path ./: $out"
+  ks_ready apps || fail "not Ready: $(ks_field apps '{.status.conditions}')"
+  kubectl -n demo get cm settings >/dev/null || fail "the root kustomization was not applied"
+}
+
 scenario_bad_commit_and_unreachable_remote() {
   setup
   reconcile >/dev/null || fail "first reconcile"
