@@ -11,9 +11,10 @@ namespace {
 
 constexpr const char* k_usage =
     "Usage: plumb apply PATH [flags]\n\n"
-    "Renders PATH (a kustomization, or a directory of YAML files read recursively) and applies\n"
-    "it with server-side apply (field manager \"plumb\"). Objects that already match cost no\n"
-    "write. What was applied is recorded as an ApplySet (a Secret in the namespace).\n\n"
+    "Renders PATH (a kustomization, a directory of YAML files read recursively, or one YAML\n"
+    "file) and applies it with server-side apply (field manager \"plumb\"). Objects that\n"
+    "already match cost no write. What was applied is recorded as an ApplySet (a Secret in\n"
+    "the namespace).\n\n"
     "Flags:\n"
     "  --prune             delete objects applied before that PATH no longer renders\n"
     "  --wait              wait until every object is healthy (Current)\n"
@@ -21,7 +22,7 @@ constexpr const char* k_usage =
     "  --force             delete and recreate objects whose immutable fields changed\n"
     "  --dry-run           ask the server what would happen; change nothing\n"
     "  -n, --namespace NS  namespace for objects without one (default: the context's)\n"
-    "  --applyset NAME     name of the ApplySet parent Secret (default plumb-<dir>)\n"
+    "  --applyset NAME     name of the ApplySet parent Secret (default plumb-<PATH name>)\n"
     "  --kubeconfig FILE, --context NAME\n"
     "  --stats             print the API requests made, by kind, on stderr\n";
 

@@ -1,4 +1,5 @@
-// plumb build DIR: renders a kustomization like `kubectl kustomize DIR`.
+// plumb build DIR: renders a kustomization like `kubectl kustomize DIR`, a plain directory as
+// Flux does.
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -7,6 +8,7 @@
 #include "core/fs.hpp"
 #include "core/yaml.hpp"
 #include "render/build.hpp"
+#include "render/render_path.hpp"
 
 namespace plumb::cli {
 namespace {
@@ -14,6 +16,8 @@ namespace {
 constexpr const char* k_usage =
     "Usage: plumb build [DIR] [flags]\n\n"
     "Renders the kustomization in DIR (default .) exactly as `kubectl kustomize DIR` does.\n"
+    "A directory without a kustomization file is rendered as Flux renders one: every\n"
+    "Kubernetes manifest below it (and every subdirectory with a kustomization file).\n"
     "Remote bases (git URLs) are fetched into $XDG_CACHE_HOME/plumb/git (~/.cache/plumb/git).\n\n"
     "Flags:\n"
     "  --load-restrictor LoadRestrictionsRootOnly|LoadRestrictionsNone\n"
@@ -93,7 +97,7 @@ int build_command(std::span<const std::string_view> args) {
   auto fs = make_disk_fs();
   render::GitRemoteFetcher remote(render::default_git_cache_dir());
   options.remote = &remote;
-  auto docs = render::build_kustomization(*fs, dir, options);
+  auto docs = render::render_path(*fs, dir, options);
   if (!docs) {
     std::fprintf(stderr, "Error: %s\n", docs.error().message().c_str());
     return 1;

@@ -16,7 +16,7 @@ constexpr const char* k_usage =
     "Exit status: 0 no differences, 1 differences, 2 or more an error.\n\n"
     "Flags:\n"
     "  -n, --namespace NS  namespace for objects without one (default: the context's)\n"
-    "  --applyset NAME     ApplySet whose members would be pruned (default plumb-<dir>)\n"
+    "  --applyset NAME     ApplySet whose members would be pruned (default plumb-<PATH name>)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
 }  // namespace

@@ -8,11 +8,13 @@
 namespace plumb::cli {
 namespace {
 
-// A DNS-1123 name from a directory name: lower case, other characters become '-'.
+// A DNS-1123 name from a directory name (a file's name without its extension): lower case,
+// other characters become '-'.
 std::string applyset_name(const std::string& path) {
-  std::string base = std::filesystem::absolute(path).lexically_normal().filename().string();
-  if (base.empty())
-    base = std::filesystem::absolute(path).lexically_normal().parent_path().filename();
+  std::filesystem::path absolute = std::filesystem::absolute(path).lexically_normal();
+  std::string base = std::filesystem::is_regular_file(absolute) ? absolute.stem().string()
+                                                                : absolute.filename().string();
+  if (base.empty()) base = absolute.parent_path().filename();
   std::string name = "plumb-";
   for (char c : base) {
     char lower = char(std::tolower(static_cast<unsigned char>(c)));

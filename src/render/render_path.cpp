@@ -63,12 +63,9 @@ Result<std::vector<std::string>> manifest_resources(const FileSystem& fs, std::s
   return out;
 }
 
-Result<std::vector<Node>> render_path(const FileSystem& fs, std::string_view dir,
-                                      const BuildOptions& options) {
-  if (!fs.is_dir(dir)) return fail(dir, ": not a directory");
-  if (has_kustomization(fs, dir)) return build_kustomization(fs, dir, options);
-  std::string root = TRY(fs.resolve(dir));
-  std::vector<std::string> resources = TRY(manifest_resources(fs, root));
+namespace {
+
+Node generated_kustomization(const std::vector<std::string>& resources) {
   Node kustomization = Node::map();
   kustomization.set("apiVersion", Node::string("kustomize.config.k8s.io/v1beta1"));
   kustomization.set("kind", Node::string("Kustomization"));
@@ -76,8 +73,40 @@ Result<std::vector<Node>> render_path(const FileSystem& fs, std::string_view dir
   list = Node::list();
   for (const std::string& r : resources)
     list.push_back(Node::string(r));
+  return kustomization;
+}
+
+// One file: a kustomization file builds its directory; any other file is built from a
+// kustomization generated beside it (in a directory of its own, so a kustomization file next
+// to it is neither read nor shadowed) that lists only that file.
+Result<std::vector<Node>> render_file(const FileSystem& fs, std::string_view file,
+                                      const BuildOptions& options) {
+  std::string path = TRY(fs.resolve(file));
+  std::string_view dir = dir_name(path);
+  for (std::string_view name : k_kustomization_files) {
+    if (base_name(path) == name) return build_kustomization(fs, dir, options);
+  }
+  std::string root = join_path(dir, ".plumb-file");
   OverlayFileSystem generated(fs);
-  generated.add_file(join_path(root, "kustomization.yaml"), to_yaml(kustomization));
+  generated.add_file(join_path(root, "kustomization.yaml"),
+                     to_yaml(generated_kustomization({"../" + std::string(base_name(path))})));
+  BuildOptions file_options = options;
+  file_options.restrictor = LoadRestrictor::none;  // the file sits beside the generated root
+  return build_kustomization(generated, root, file_options);
+}
+
+}  // namespace
+
+Result<std::vector<Node>> render_path(const FileSystem& fs, std::string_view path,
+                                      const BuildOptions& options) {
+  if (fs.is_file(path)) return render_file(fs, path, options);
+  if (!fs.is_dir(path)) return fail(path, ": no such file or directory");
+  if (has_kustomization(fs, path)) return build_kustomization(fs, path, options);
+  std::string root = TRY(fs.resolve(path));
+  std::vector<std::string> resources = TRY(manifest_resources(fs, root));
+  OverlayFileSystem generated(fs);
+  generated.add_file(join_path(root, "kustomization.yaml"),
+                     to_yaml(generated_kustomization(resources)));
   return build_kustomization(generated, root, options);
 }
 

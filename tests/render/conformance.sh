@@ -6,4 +6,8 @@ cases="$1/kustomize-cases"
 plumb="$2"
 order="$3"
 [ -x "$cases/check" ] || unavailable "$cases not found (../shared beside the checkout)"
-exec "$cases/check" --cmd "$plumb build" --order "$order"
+# One case is left out on purpose: kustomize refuses a directory without a kustomization file
+# (TestTargetMustHaveKustomizationFile); `plumb build` renders it as Flux does, every manifest
+# below it (tests/e2e/sync: one_file_and_plain_build).
+exec "$cases/check" --cmd "$plumb build" --order "$order" \
+  --only '^(?!accumulation__TestTargetMustHaveKustomizationFile$)'

@@ -45,5 +45,26 @@ TEST(RenderPath, LinkedDirectoriesAreNotWalked) {
   EXPECT_EQ(docs->size(), 1u);
 }
 
+// `plumb apply app.yaml`: one file renders alone, even beside a kustomization and other
+// manifests; a kustomization file renders its directory.
+TEST(RenderPath, OneFile) {
+  MemoryFileSystem fs;
+  fs.add_file("/repo/app.yaml", configmap("a") + "---\n" + configmap("b"));
+  fs.add_file("/repo/other.yaml", configmap("other"));
+  fs.add_file("/repo/kustomization.yml", "resources: [other.yaml]\nnamePrefix: k-\n");
+  auto docs = render_path(fs, "/repo/app.yaml", {});
+  ASSERT_TRUE(docs) << docs.error().message();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0].string_at({"metadata", "name"}), "a");
+  EXPECT_EQ((*docs)[1].string_at({"metadata", "name"}), "b");
+  docs = render_path(fs, "/repo/kustomization.yml", {});
+  ASSERT_TRUE(docs) << docs.error().message();
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ((*docs)[0].string_at({"metadata", "name"}), "k-other");
+  auto missing = render_path(fs, "/repo/missing.yaml", {});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message(), "/repo/missing.yaml: no such file or directory");
+}
+
 }  // namespace
 }  // namespace plumb::render

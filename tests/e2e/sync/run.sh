@@ -281,4 +281,37 @@ YAML
   grep -q '\*\*\* (after)' <<<"$out" || fail "masked change not shown: $out"
 }
 
+# `plumb apply app.yaml` applies that one file (not the kustomization beside it), and
+# `plumb build DIR` renders a directory of plain YAML (no kustomization.yaml).
+scenario_one_file_and_plain_build() {
+  start
+  write_base
+  write app.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: solo
+data:
+  x: "1"
+YAML
+  local out
+  out=$(cd "$APP" && "$PLUMB" apply app.yaml -n default 2>&1) || fail "apply of one file: $out"
+  grep -q "ConfigMap/default/solo created" <<<"$out" || fail "file not applied: $out"
+  grep -q "1 created" <<<"$out" || fail "more than the file applied: $out"
+  expect_exit 1 kubectl get ns shop
+  expect_exit 0 kubectl -n default get secret plumb-app
+  expect_exit 0 "$PLUMB" diff "$APP/app.yaml" -n default
+  expect_output "apply of a missing file" "no such file or directory" "$PLUMB" apply "$APP/nope.yaml"
+  mkdir -p "$WORK/plain/sub"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: top\n' >"$WORK/plain/top.yaml"
+  printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: low\n' >"$WORK/plain/sub/low.yml"
+  printf 'replicas: 2\n' >"$WORK/plain/values.yaml"
+  out=$("$PLUMB" build "$WORK/plain" 2>&1) || fail "build of a plain directory: $out"
+  grep -qx "  name: top" <<<"$out" || fail "build lacks top.yaml: $out"
+  grep -qx "  name: low" <<<"$out" || fail "build lacks sub/low.yml: $out"
+  grep -q "replicas" <<<"$out" && fail "build rendered a values file: $out"
+  out=$(cd "$WORK/plain" && "$PLUMB" build 2>&1) || fail "build of . (plain): $out"
+  grep -qx "  name: top" <<<"$out" || fail "build . lacks top.yaml: $out"
+}
+
 run_scenario
