@@ -25,8 +25,12 @@ int diff_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--help"}, .values = {}, .aliases = {{"-h", "--help"}}};
   add_connection_flags(spec);
   auto flags = parse_flags(args, spec);
-  if (!flags || flags->has("--help") || flags->positional.size() != 1) {
+  std::optional<std::string> wrong_path =
+      flags ? path_argument_error("diff", *flags) : std::nullopt;
+  if (!flags || flags->has("--help") || wrong_path) {
     if (!flags) std::fprintf(stderr, "plumb diff: %s\n\n", flags.error().message().c_str());
+    if (flags && !flags->has("--help"))
+      std::fprintf(stderr, "plumb diff: %s\n\n", wrong_path->c_str());
     std::fprintf(flags && flags->has("--help") ? stdout : stderr, "%s", k_usage);
     return flags && flags->has("--help") ? 0 : 2;
   }

@@ -1,6 +1,7 @@
 #include "cli/sync_common.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include "core/fs.hpp"
 #include "render/render_path.hpp"
@@ -30,6 +31,23 @@ std::string applyset_name(const std::string& path) {
 void add_connection_flags(FlagSpec& spec) {
   spec.values.insert({"--kubeconfig", "--context", "--namespace", "--applyset"});
   spec.aliases["-n"] = "--namespace";
+}
+
+std::optional<std::string> path_argument_error(std::string_view command, const Flags& flags) {
+  const std::vector<std::string>& args = flags.positional;
+  if (args.size() == 1) return std::nullopt;
+  if (args.empty()) return "missing PATH (a directory or a YAML file)";
+  static const std::set<std::string, std::less<>> k_kustomization_names{"ks", "kustomization",
+                                                                        "kustomizations"};
+  if (args.size() == 2 && k_kustomization_names.contains(args[0])) {
+    return "a Kustomization by name (" + args[0] + " " + args[1] +
+           ") is not supported yet: use plumb " + std::string(command) +
+           " PATH with the directory it renders (e.g. ./clusters/my-cluster)";
+  }
+  std::string given;
+  for (const std::string& a : args)
+    given += (given.empty() ? "" : " ") + a;
+  return "expected one PATH, got " + std::to_string(args.size()) + " arguments: " + given;
 }
 
 Result<SyncInput> prepare_sync(const Flags& flags, const std::string& path) {

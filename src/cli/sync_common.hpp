@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/flags.hpp"
@@ -15,6 +16,10 @@ namespace plumb::cli {
 
 // Adds --kubeconfig, --context, -n/--namespace and --applyset to a command's flags.
 void add_connection_flags(FlagSpec& spec);
+
+// What is wrong with a command line of `plumb apply|diff` (command: "apply" or "diff") that does
+// not name exactly one PATH (a sentence for the user); nothing when it does.
+std::optional<std::string> path_argument_error(std::string_view command, const Flags& flags);
 
 struct SyncInput {
   std::unique_ptr<kube::Client> client;

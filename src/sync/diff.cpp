@@ -9,6 +9,13 @@ namespace {
 constexpr std::string_view k_noise[] = {"managedFields", "resourceVersion",   "uid",
                                         "generation",    "creationTimestamp", "selfLink"};
 
+// Labels the tools write for their own bookkeeping, not part of what a user renders: the
+// controller's owner labels and the ApplySet membership. Where `plumb apply` and the
+// controller take turns on an object they come and go, which is not a change to show.
+constexpr std::string_view k_tool_labels[] = {"kustomize.toolkit.fluxcd.io/name",
+                                              "kustomize.toolkit.fluxcd.io/namespace",
+                                              "applyset.kubernetes.io/part-of"};
+
 void mask_secret_values(Node& object, const Node* other, std::string_view side) {
   for (std::string_view field : {"data", "stringData"}) {
     Node* values = object.find_mut(field);
@@ -31,7 +38,13 @@ Node diffable(const Node& object, const Node* other, std::string_view side) {
   if (Node* meta = out.find_mut("metadata")) {
     for (std::string_view key : k_noise)
       meta->erase(key);
-    if (meta->find("annotations") && meta->find("annotations")->empty()) meta->erase("annotations");
+    if (Node* labels = meta->find_mut("labels")) {
+      for (std::string_view key : k_tool_labels)
+        labels->erase(key);
+    }
+    for (std::string_view field : {"labels", "annotations"}) {
+      if (meta->find(field) && meta->find(field)->empty()) meta->erase(field);
+    }
   }
   if (object.string_at({"kind"}) == "Secret" && object.string_at({"apiVersion"}) == "v1") {
     mask_secret_values(out, other, side);

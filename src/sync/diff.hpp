@@ -24,8 +24,9 @@ Result<std::vector<ObjectDiff>> diff_plan(kube::Client& client, const Plan& plan
                                           std::string_view field_manager);
 
 // The object as a diff shows it: without managedFields, resourceVersion, uid, generation,
-// timestamps and status; Secret values replaced by "***" (with "(before)"/"(after)" where
-// they differ from `other`).
+// timestamps, status and the labels Plumb writes for itself (the controller's
+// kustomize.toolkit.fluxcd.io/name|namespace, ApplySet part-of); Secret values replaced by
+// "***" (with "(before)"/"(after)" where they differ from `other`).
 Node diffable(const Node& object, const Node* other, std::string_view side);
 
 }  // namespace plumb::sync

@@ -111,5 +111,23 @@ TEST(Flags, CommandsRefuseBadNumbersBeforeDoingAnything) {
       << burst.output;
 }
 
+// `plumb diff ks NAME` printed only the usage, with no line saying what was wrong.
+TEST(Flags, ApplyAndDiffSayWhyThePathIsWrongFirst) {
+  PLUMB_REQUIRE(std::filesystem::exists(PLUMB_BINARY), "no plumb binary at " PLUMB_BINARY);
+  auto first_line = [](const std::string& text) { return text.substr(0, text.find('\n')); };
+  Exit by_name = plumb("diff ks apps");
+  EXPECT_EQ(by_name.status, 2);
+  EXPECT_EQ(first_line(by_name.output),
+            "plumb diff: a Kustomization by name (ks apps) is not supported yet: use plumb diff "
+            "PATH with the directory it renders (e.g. ./clusters/my-cluster)");
+  EXPECT_NE(by_name.output.find("Usage: plumb diff PATH"), std::string::npos) << by_name.output;
+  Exit none = plumb("apply");
+  EXPECT_EQ(none.status, 2);
+  EXPECT_EQ(first_line(none.output), "plumb apply: missing PATH (a directory or a YAML file)");
+  Exit two = plumb("diff a b");
+  EXPECT_EQ(two.status, 2);
+  EXPECT_EQ(first_line(two.output), "plumb diff: expected one PATH, got 2 arguments: a b");
+}
+
 }  // namespace
 }  // namespace plumb::cli

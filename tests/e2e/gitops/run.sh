@@ -219,6 +219,22 @@ YAML
   kubectl -n demo get cm settings >/dev/null || fail "the root kustomization was not applied"
 }
 
+# `plumb diff DIR` on what the controller applied: its labels (and the ApplySet's, which the
+# diff would add) are not changes; a changed value is the only line that differs.
+scenario_diff_of_controller_managed_objects() {
+  setup
+  reconcile >/dev/null || fail "reconcile"
+  local out
+  out=$("$PLUMB" diff "$REPO/apps" -n demo 2>&1)
+  [ $? -eq 0 ] || fail "diff of what the controller applied is not empty: $out"
+  sed -i 's/blue/green/' "$REPO/apps/config.yaml"
+  out=$("$PLUMB" diff "$REPO/apps" -n demo 2>&1)
+  [ $? -eq 1 ] || fail "diff of a changed value did not exit 1: $out"
+  grep -qx -- "-  color: blue" <<<"$out" || fail "live value not shown: $out"
+  grep -qx -- "+  color: green" <<<"$out" || fail "new value not shown: $out"
+  [ "$(grep -c '^[-+] ' <<<"$out")" -eq 2 ] || fail "diff shows more than the changed value: $out"
+}
+
 scenario_bad_commit_and_unreachable_remote() {
   setup
   reconcile >/dev/null || fail "first reconcile"
