@@ -4,7 +4,8 @@
 The table holds, for each built-in kind, its scope and root type, and for each type reachable
 from a kind, its fields (inline types flattened) with the merge facts the merge code needs:
 value kind, element type, patchStrategy, patchMergeKey, listType, listMapKeys, mapType,
-structType. Strings live in one pool addressed by offset and size, so the table has no
+structType; and the decoding facts the API server needs: the scalar type of the field (or of
+its elements) and its Go type as Go's reflection names it ("[]v1.Container", "int32"). Strings live in one pool addressed by offset and size, so the table has no
 pointers: nothing to relocate or parse at start-up.
 
 Usage: scripts/gen-schema-table.py [builtin-types.json] [output.cpp]
@@ -44,6 +45,49 @@ SCALARS = {
 # Arbitrary JSON.
 ANY = {"runtime.RawExtension", "meta/v1.FieldsV1", "meta/v1/unstructured.Unstructured"}
 
+# Scalar types; keep in sync with ScalarType in schema.hpp.
+(SCALAR_NONE, SCALAR_STRING, SCALAR_BOOL, SCALAR_INT32, SCALAR_INT64, SCALAR_FLOAT,
+ SCALAR_INT_OR_STRING, SCALAR_QUANTITY, SCALAR_BYTES, SCALAR_TIME, SCALAR_DURATION) = range(11)
+SCALAR_CODES = {
+    "string": SCALAR_STRING, "types.UID": SCALAR_STRING, "types.NodeName": SCALAR_STRING,
+    "bool": SCALAR_BOOL, "byte": SCALAR_INT32, "int32": SCALAR_INT32, "uint32": SCALAR_INT64,
+    "int": SCALAR_INT64, "int64": SCALAR_INT64, "uint64": SCALAR_INT64,
+    "float32": SCALAR_FLOAT, "float64": SCALAR_FLOAT,
+    "intstr.IntOrString": SCALAR_INT_OR_STRING, "resource.Quantity": SCALAR_QUANTITY,
+    "[]byte": SCALAR_BYTES, "meta/v1.Time": SCALAR_TIME, "meta/v1.MicroTime": SCALAR_TIME,
+    "meta/v1.Duration": SCALAR_DURATION,
+}
+# Named types the input lists no fields for are string enums ("core/v1.PullPolicy"), except
+# these: their underlying Go type, or None when it is a struct the input does not describe.
+NAMED_NOT_STRING = {
+    "core/v1.ResourceList": "map[core/v1.ResourceName]resource.Quantity",
+    "meta/v1.Verbs": "[]string",
+    "authentication/v1.ExtraValue": "[]string",
+    "authentication/v1beta1.ExtraValue": "[]string",
+    "authorization/v1.ExtraValue": "[]string",
+    "authorization/v1beta1.ExtraValue": "[]string",
+    "certificates/v1.ExtraValue": "[]string",
+    "certificates/v1beta1.ExtraValue": "[]string",
+    "authentication/v1.AttestationValue": None,
+    "apiserverinternal/v1alpha1.StorageVersionSpec": None,
+    "admissionregistration/v1alpha1.MatchCondition": None,
+    "admissionregistration/v1beta1.RuleWithOperations": None,
+}
+
+
+def go_reflect_name(go_type):
+    """The type as Go's reflect prints it: package paths cut to their last element."""
+    if go_type == "[]byte":
+        return "[]uint8"
+    if go_type == "byte":
+        return "uint8"
+    if go_type.startswith("[]"):
+        return "[]" + go_reflect_name(go_type[2:])
+    m = re.match(r"map\[([^\]]+)\](.*)$", go_type)
+    if m:
+        return "map[%s]%s" % (go_reflect_name(m.group(1)), go_reflect_name(m.group(2)))
+    return re.sub(r"^(?:[^./]+/)*([^./]+\.[^.]+)$", r"\1", go_type)
+
 PATCH_MERGE, PATCH_REPLACE, PATCH_RETAIN_KEYS = 1, 2, 4
 LIST_TYPES = {None: 0, "atomic": 1, "set": 2, "map": 3}
 MAP_TYPES = {None: 0, "atomic": 1, "granular": 2}
@@ -64,6 +108,31 @@ def parse_go_type(go_type):
         inner_kind, inner = parse_go_type(m.group(1))
         return KIND_MAP, inner if inner_kind == KIND_OBJECT else None
     return KIND_OBJECT, go_type
+
+
+def scalar_code(go_type, types):
+    """The scalar type of a Go type, of its elements for lists and maps; 0 when not a scalar."""
+    if go_type in SCALAR_CODES:
+        return SCALAR_CODES[go_type]
+    if go_type in SCALARS or go_type in ANY:
+        return SCALAR_NONE
+    if go_type.startswith("[]"):
+        inner = go_type[2:]
+        if inner in SCALAR_CODES:
+            return SCALAR_CODES[inner]
+        return 0 if inner.startswith(("[]", "map[")) else scalar_code(inner, types)
+    m = re.match(r"map\[[^\]]+\](.*)$", go_type)
+    if m:
+        inner = m.group(1)
+        if inner in SCALAR_CODES:
+            return SCALAR_CODES[inner]
+        return 0 if inner.startswith(("[]", "map[")) else scalar_code(inner, types)
+    if go_type in NAMED_NOT_STRING:
+        underlying = NAMED_NOT_STRING[go_type]
+        return scalar_code(underlying, types) if underlying else SCALAR_NONE
+    if go_type in types:
+        return SCALAR_NONE
+    return SCALAR_STRING  # a string enum
 
 
 def main():
@@ -143,10 +212,16 @@ def main():
         for json_name in sorted(fields, key=lambda s: s.encode()):
             field = fields[json_name]
             kind, inner = parse_go_type(field["type"])
+            scalar = scalar_code(field["type"], types)
             if kind == KIND_OBJECT and inner not in type_index:
-                # Named types that are not structs (string enums, ResourceList ...): their
-                # JSON shape is not known here, so they merge by what the data holds.
-                kind, inner = KIND_ANY, None
+                # Named types that are not structs: string enums are scalars, the few others
+                # take their underlying type's shape; undescribed structs merge by what the
+                # data holds.
+                underlying = NAMED_NOT_STRING.get(inner, "string")
+                if inner in types or underlying is None:
+                    kind, inner = KIND_ANY, None
+                else:
+                    kind, inner = parse_go_type(underlying)
             inner_index = type_index.get(inner, NO_TYPE) if inner else NO_TYPE
             flags = 0
             for part in (field.get("patchStrategy") or "").split(","):
@@ -157,7 +232,8 @@ def main():
             keys_first, keys_count = intern_keys(field.get("listMapKeys") or [])
             field_rows.append((intern(json_name), intern(field.get("patchMergeKey") or ""),
                                inner_index, kind, flags, LIST_TYPES[field.get("listType")],
-                               keys_first, keys_count))
+                               keys_first, keys_count, scalar,
+                               intern(go_reflect_name(field["type"]))))
         type_rows.append((intern(name), first, len(field_rows) - first))
 
     kind_rows = []
@@ -200,9 +276,9 @@ def main():
         w("    %s,\n" % s(ref))
     w("};\n\n")
     w("const FieldRow k_fields[] = {\n")
-    for (name, mkey, inner, kind, flags, ltype, kfirst, kcount) in field_rows:
-        w("    {%s, %s, %d, %d, %d, %d, %d, %d},\n" %
-          (s(name), s(mkey), inner, kind, flags, ltype, kfirst, kcount))
+    for (name, mkey, inner, kind, flags, ltype, kfirst, kcount, scalar, go) in field_rows:
+        w("    {%s, %s, %d, %d, %d, %d, %d, %d, %d, %s},\n" %
+          (s(name), s(mkey), inner, kind, flags, ltype, kfirst, kcount, scalar, s(go)))
     w("};\n\n")
     w("const TypeRow k_types[] = {\n")
     for (name, first, count) in type_rows:

@@ -9,6 +9,7 @@
 #include "localcluster/patch.hpp"
 #include "localcluster/semantics.hpp"
 #include "localcluster/ssa.hpp"
+#include "localcluster/write_checks.hpp"
 
 namespace plumb::localcluster {
 namespace {
@@ -25,26 +26,6 @@ bool is_dns_subdomain(std::string_view name) {
     if (c == '.' && (!alnum(name[i - 1]) || !alnum(name[i + 1]))) return false;
   }
   return true;
-}
-
-// fieldValidation=Strict: a field the schema does not declare is a 400, worded as Kubernetes'
-// strict decoder words it.
-ApiResult<void> check_declared(const ResourceInfo& resource, const Node& object,
-                               const WriteOptions& options, bool apply) {
-  if (options.field_validation != "Strict") return {};
-  std::string field = undeclared_field(resource, object);
-  if (field.empty()) return {};
-  if (apply)
-    return api_fail(400, "BadRequest",
-                    "failed to create typed patch object (" +
-                        std::string(object.string_at({"metadata", "namespace"})) + "/" +
-                        std::string(object.string_at({"metadata", "name"})) + "; " +
-                        resource.group_version() + ", Kind=" + resource.kind + "): ." + field +
-                        ": field not declared in schema");
-  return api_fail(400, "BadRequest",
-                  resource.kind + " in version \"" + resource.version +
-                      "\" cannot be handled as a " + resource.kind +
-                      ": strict decoding error: unknown field \"" + field + "\"");
 }
 
 // Access and token reviews are questions, not objects: the answer comes back and nothing
@@ -178,7 +159,10 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
         "create is not supported on " + qualified_resource(resource.plural, resource.group));
   TRY_VOID(check_type(resource, body));
   if (std::optional<Node> review = answer_review(resource, body)) return *review;
-  TRY_VOID(check_declared(resource, body, options, false));
+  if (!options.managed_fields_done) {  // an apply checked its own configuration
+    TRY_VOID(check_body_decodes(resource, body));
+    TRY_VOID(check_declared(resource, body, options));
+  }
   Node& metadata = body["metadata"];
   std::string body_ns(metadata.string_at({"namespace"}));
   std::string object_ns = resource.namespaced ? (ns.empty() ? body_ns : ns) : "";
@@ -253,7 +237,8 @@ ApiResult<Node> ApiServer::update(const ResourceInfo& resource, const std::strin
     }
   }
   TRY_VOID(check_type(resource, body));
-  TRY_VOID(check_declared(resource, body, options, false));
+  TRY_VOID(check_body_decodes(resource, body));
+  TRY_VOID(check_declared(resource, body, options));
   std::string_view body_name = body.string_at({"metadata", "name"});
   if (!body_name.empty() && body_name != name)
     return api_fail(400, "BadRequest",
@@ -348,7 +333,6 @@ ApiResult<Node> ApiServer::patch(const ResourceInfo& resource, const std::string
           server_side_apply(resource, current ? *current : Node(), ns, name, body, options);
       if (!applied) return applied;
       if (!current) {
-        TRY_VOID(check_declared(resource, *applied, options, true));
         WriteOptions create_options = options;
         create_options.field_manager.clear();  // the apply already recorded its fields
         create_options.managed_fields_done = true;
@@ -357,14 +341,16 @@ ApiResult<Node> ApiServer::patch(const ResourceInfo& resource, const std::string
           continue;
         return result;
       }
-      TRY_VOID(check_declared(resource, *applied, options, true));
       WriteOptions update_options = options;
       update_options.field_manager.clear();
       result = commit_update(resource, *current, std::move(*applied), update_options);
     } else {
       Node view = options.subresource == "scale" ? scale_of(resource, *current) : *current;
       Node patched = TRY(apply_patch(resource, view, type, body));
-      if (options.subresource.empty()) TRY_VOID(check_declared(resource, patched, options, false));
+      if (options.subresource != "scale") {
+        TRY_VOID(check_patch_decodes(resource, patched, type, body));
+        if (options.subresource.empty()) TRY_VOID(check_declared(resource, patched, options));
+      }
       if (options.subresource == "scale") {
         result = update(resource, ns, name, std::move(patched), options);
       } else {

@@ -8,6 +8,7 @@
 #include "core/yaml.hpp"
 #include "localcluster/fieldset.hpp"
 #include "localcluster/objects.hpp"
+#include "localcluster/write_checks.hpp"
 
 namespace plumb::localcluster {
 namespace {
@@ -178,6 +179,7 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
     return api_fail(400, "BadRequest",
                     "the namespace of the provided object does not match the namespace sent "
                     "on the request");
+  TRY_VOID(check_apply_config(resource, config, options));
 
   const Shape shape = root_shape(schema_type(resource));
   const std::string_view sub = options.subresource;
@@ -295,6 +297,7 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
   if (!found)
     managers.push_back({new_entry(options.field_manager, "Apply", resource, sub), applied});
   write_managers(result, managers);
+  TRY_VOID(check_apply_result(resource, config, result));
   return result;
 }
 

@@ -85,6 +85,14 @@ StrategicList SchemaField::strategic_list() const {
   return out;
 }
 
+ScalarType SchemaField::scalar() const {
+  return static_cast<ScalarType>(m_data->field(m_index).scalar);
+}
+
+std::string_view SchemaField::go_type() const {
+  return m_data->field_str(m_index, m_data->field(m_index).go_type);
+}
+
 ListType SchemaField::list_type() const {
   return static_cast<ListType>(m_data->field(m_index).list_type);
 }

@@ -1,6 +1,7 @@
 // The merge facts of Kubernetes types: which kind has which root type and scope, and for each
 // field its value kind, element type and how it merges, both for strategic merge patch
-// (patchStrategy, patchMergeKey) and for server-side apply (listType, listMapKeys, mapType).
+// (patchStrategy, patchMergeKey) and for server-side apply (listType, listMapKeys, mapType);
+// for built-in types also the scalar type and Go type a value decodes into.
 //
 // Built-in types come from a generated static table (schema_table.cpp), so building a Schema
 // costs nothing. Custom types are added at run time from an OpenAPI v2 document (kustomize's
@@ -37,6 +38,22 @@ enum class ValueKind : uint8_t {
   object,  // a struct of known type
   list,    // a list of the element type
   map,     // a map from string to the element type
+};
+
+// The JSON scalar a built-in field (or each of its list items or map values) decodes into,
+// as the API server's Go types decide: what a value of the wrong JSON type is rejected for.
+enum class ScalarType : uint8_t {
+  unknown,        // not a scalar, or a custom type
+  string,         // string, and string enums (v1.PullPolicy)
+  boolean,        // bool
+  int32,          // int32 (also byte)
+  int64,          // int64, int
+  float64,        // float32, float64
+  int_or_string,  // intstr.IntOrString: a string, or an int32
+  quantity,       // resource.Quantity: a string or a number in quantity syntax
+  bytes,          // []byte: base64 in a string
+  time,           // metav1.Time, MicroTime: an RFC 3339 string
+  duration,       // metav1.Duration: a Go duration string
 };
 
 enum class Scope : uint8_t { unknown, namespaced, cluster };
@@ -101,6 +118,12 @@ class SchemaField {
   bool retain_keys() const;
   std::string_view patch_merge_key() const;
   StrategicList strategic_list() const;
+
+  // Decoding facts (built-in types only; unknown / "" for custom ones).
+  ScalarType scalar() const;
+  // The Go type as Go's reflection names it: "int32", "[]v1.Container", "map[string]string",
+  // "v1.PullPolicy" (what a decoding error says a value could not be decoded into).
+  std::string_view go_type() const;
 
   // Server-side apply facts.
   ListType list_type() const;

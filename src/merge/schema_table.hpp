@@ -36,6 +36,8 @@ struct FieldRow {
   uint8_t list_type;    // 0 unset, 1 atomic, 2 set, 3 map
   uint16_t keys_first;  // listMapKeys: k_list_keys[keys_first, keys_first + keys_count)
   uint8_t keys_count;
+  uint8_t scalar;  // ScalarType of the field, or of its elements; 0 when none or not known
+  Str go_type;     // as Go's reflect names it ("[]v1.Container"); size 0 for custom types
 };
 
 struct TypeRow {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/json.hpp"
+#include "localcluster/api_fixture.hpp"
 #include "localcluster/api_server.hpp"
 #include "localcluster/fieldset.hpp"
 #include "localcluster/objects.hpp"
@@ -10,16 +11,9 @@
 namespace plumb::localcluster {
 namespace {
 
-class SsaTest : public ::testing::Test {
+class SsaTest : public ::testing::Test, protected ApiFixture {
  protected:
-  void SetUp() override {
-    m_store = std::move(Store::open({}).value());
-    m_api = std::make_unique<ApiServer>(m_registry, *m_store, ApiServerOptions{});
-    Node ns = parse_json(R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"default"}})")
-                  .value();
-    ASSERT_TRUE(m_api->create(*m_registry.find("", "v1", "namespaces"), "", ns, {}));
-    m_deployments = m_registry.find("apps", "v1", "deployments");
-  }
+  void SetUp() override { m_deployments = m_registry.find("apps", "v1", "deployments"); }
 
   ApiResult<Node> apply(std::string_view json, std::string manager, bool force = false) {
     WriteOptions options;
@@ -29,9 +23,6 @@ class SsaTest : public ::testing::Test {
                         options);
   }
 
-  Registry m_registry;
-  std::unique_ptr<Store> m_store;
-  std::unique_ptr<ApiServer> m_api;
   ResourcePtr m_deployments;
 };
 

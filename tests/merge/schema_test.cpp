@@ -188,6 +188,48 @@ TEST(Schema, FieldsKnowTheirKindAndType) {
   EXPECT_FALSE(SchemaType().field("x"));
 }
 
+TEST(Schema, BuiltinFieldsKnowTheScalarAndGoTypeTheyDecodeInto) {
+  const Schema& s = Schema::builtin();
+  struct Case {
+    std::string_view api_version, kind, path;
+    ValueKind value_kind;
+    ScalarType scalar;
+    std::string_view go_type;
+  };
+  const Case cases[] = {
+      {"apps/v1", "Deployment", "spec.replicas", ValueKind::scalar, ScalarType::int32, "int32"},
+      {"apps/v1", "Deployment", "spec.paused", ValueKind::scalar, ScalarType::boolean, "bool"},
+      {"apps/v1", "Deployment", "spec.template.spec.containers", ValueKind::list,
+       ScalarType::unknown, "[]v1.Container"},
+      // A string enum is a scalar string, named as Go names it.
+      {"apps/v1", "Deployment", "spec.template.spec.containers.imagePullPolicy", ValueKind::scalar,
+       ScalarType::string, "v1.PullPolicy"},
+      {"apps/v1", "Deployment", "spec.template.spec.containers.ports.containerPort",
+       ValueKind::scalar, ScalarType::int32, "int32"},
+      {"apps/v1", "Deployment", "spec.template.spec.containers.args", ValueKind::list,
+       ScalarType::string, "[]string"},
+      // ResourceList is a map of quantities.
+      {"apps/v1", "Deployment", "spec.template.spec.containers.resources.limits", ValueKind::map,
+       ScalarType::quantity, "v1.ResourceList"},
+      {"v1", "Service", "spec.ports.targetPort", ValueKind::scalar, ScalarType::int_or_string,
+       "intstr.IntOrString"},
+      {"v1", "ConfigMap", "data", ValueKind::map, ScalarType::string, "map[string]string"},
+      {"v1", "Secret", "data", ValueKind::map, ScalarType::bytes, "map[string][]uint8"},
+      {"v1", "Pod", "metadata.creationTimestamp", ValueKind::scalar, ScalarType::time, "v1.Time"},
+      {"v1", "Pod", "spec.securityContext.supplementalGroups", ValueKind::list, ScalarType::int64,
+       "[]int64"},
+      {"apps/v1", "Deployment", "spec.template", ValueKind::object, ScalarType::unknown,
+       "v1.PodTemplateSpec"},
+  };
+  for (const Case& c : cases) {
+    auto field = walk(s, c.api_version, c.kind, c.path);
+    ASSERT_TRUE(field) << c.path;
+    EXPECT_EQ(field->kind(), c.value_kind) << c.path;
+    EXPECT_EQ(field->scalar(), c.scalar) << c.path;
+    EXPECT_EQ(field->go_type(), c.go_type) << c.path;
+  }
+}
+
 TEST(Schema, FieldsAreSortedForIteration) {
   SchemaType container = Schema::builtin().type("core/v1.Container");
   ASSERT_TRUE(container.known());
