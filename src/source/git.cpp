@@ -161,6 +161,17 @@ struct RemoteOptions {
 // The ref names the remote advertises, with the commit each points at (tags peeled).
 using RemoteRefs = std::map<std::string, std::string>;
 
+// "the branches are: main, dev" (what a user needs after naming a branch that does not exist).
+std::string branches_of(const RemoteRefs& refs) {
+  std::string names;
+  for (const auto& [name, commit] : refs) {
+    if (!name.starts_with("refs/heads/")) continue;
+    names += (names.empty() ? "" : ", ") + name.substr(11);
+  }
+  return names.empty() ? "the repository has no branches (no commit yet?)"
+                       : "the branches are: " + names;
+}
+
 std::string describe(const GitRef& ref) {
   if (!ref.commit.empty()) return "commit " + ref.commit;
   if (!ref.name.empty()) return "ref " + ref.name;
@@ -257,7 +268,7 @@ struct GitSource::Impl {
     }
     std::string branch = ref.branch.empty() ? "master" : ref.branch;
     const std::string* c = at("refs/heads/" + branch);
-    if (!c) return fail("git: ", url, ": branch ", branch, " not found");
+    if (!c) return fail("git: ", url, ": branch ", branch, " not found; ", branches_of(refs));
     return Revision{*c, branch + "@sha1:" + *c};
   }
 

@@ -2,6 +2,8 @@
 
 #include <git2.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -68,6 +70,57 @@ Result<std::string> create_repository(const std::string& dir,
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, &commit_id);
   return std::string(hex);
+}
+
+Result<LocalRepository> open_local_repository(const std::string& dir) {
+  git_libgit2_init();
+  Freed<git_repository, git_repository_free> repo;
+  if (git_repository_open_ext(&repo.p, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+    return git_failure(dir);
+  LocalRepository local;
+  local.bare = git_repository_is_bare(repo.p);
+  local.hooks_dir = std::string(git_repository_commondir(repo.p)) + "hooks";
+  Freed<git_config, git_config_free> config;
+  if (git_repository_config_snapshot(&config.p, repo.p) == 0) {
+    git_buf path = GIT_BUF_INIT;
+    if (git_config_get_path(&path, config.p, "core.hooksPath") == 0) {
+      std::filesystem::path hooks(path.ptr);
+      // Relative to where hooks run: the work tree, or the git directory of a bare repository.
+      if (hooks.is_relative()) {
+        const char* base =
+            local.bare ? git_repository_path(repo.p) : git_repository_workdir(repo.p);
+        hooks = std::filesystem::path(base) / hooks;
+      }
+      local.hooks_dir = hooks.lexically_normal().string();
+    }
+    git_buf_dispose(&path);
+  }
+  while (local.hooks_dir.size() > 1 && local.hooks_dir.back() == '/')
+    local.hooks_dir.pop_back();
+  return local;
+}
+
+bool has_git_identity(const std::string& dir) {
+  auto in_environment = [](std::initializer_list<const char*> names) {
+    return std::ranges::all_of(names, [](const char* name) {
+      const char* value = std::getenv(name);
+      return value && *value;
+    });
+  };
+  git_libgit2_init();
+  Freed<git_repository, git_repository_free> repo;
+  Freed<git_config, git_config_free> config;
+  if (git_repository_open_ext(&repo.p, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0 ||
+      git_repository_config_snapshot(&config.p, repo.p) != 0)
+    return false;
+  auto in_config = [&](const char* key) {
+    const char* value = nullptr;
+    return git_config_get_string(&value, config.p, key) == 0 && value && *value;
+  };
+  bool name = in_config("user.name") || in_environment({"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"});
+  bool email = in_config("user.email") || in_environment({"EMAIL"}) ||
+               in_environment({"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"});
+  return name && email;
 }
 
 }  // namespace plumb::source

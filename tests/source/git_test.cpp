@@ -68,7 +68,9 @@ TEST_F(GitRepoTest, MissingBranchAndUnreachableRemoteAreErrors) {
   GitSource source = open();
   auto missing = source.fetch({.branch = "nope"}, {});
   ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message().find("branch nope not found"), std::string::npos);
+  EXPECT_NE(missing.error().message().find("branch nope not found; the branches are: main"),
+            std::string::npos)
+      << missing.error().message();
   GitSource gone = GitSource::open(m_dir + "/cache", "file://" + m_dir + "/no-such-repo").value();
   auto unreachable = gone.fetch({.branch = "main"}, {});
   ASSERT_FALSE(unreachable);
