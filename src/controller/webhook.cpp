@@ -183,10 +183,12 @@ class Receiver {
     std::string_view rest = path.substr(k_hook_prefix.size());
     size_t slash = rest.find('/');
     bool github = rest == "github";
+    bool by_url = rest == "git";
     bool generic = slash != std::string_view::npos && rest.find('/', slash + 1) == rest.npos;
-    if (!github && !generic) return reply(out, 404, "not found");
+    if (!github && !by_url && !generic) return reply(out, 404, "not found");
     if (request.method != "POST") return reply(out, 405, "use POST");
     if (github) return handle_github(request, out);
+    if (by_url) return handle_url(request, out);
     handle_generic(rest.substr(0, slash), rest.substr(slash + 1), request, out);
   }
 
@@ -215,6 +217,19 @@ class Receiver {
     reply(out, 202, "fetching " + what);
   }
 
+  void handle_url(const HttpRequest& request, ResponseWriter& out) const {
+    if (!bearer_ok(request)) return reply(out, 401, "missing or wrong bearer token");
+    std::string url(trim_spaces(request.body));
+    if (url.empty()) return reply(out, 400, "the body must be a repository URL");
+    int matched = m_targets.refresh_by_url({url});
+    if (matched == 0) return reply(out, 404, "no GitRepository has the url " + url);
+    reply(out, 202, fetching(matched));
+  }
+
+  static std::string fetching(int count) {
+    return "fetching " + std::to_string(count) + " GitRepositor" + (count == 1 ? "y" : "ies");
+  }
+
   void handle_github(const HttpRequest& request, ResponseWriter& out) const {
     if (!m_options.github_secret.empty()) {
       std::string_view signature = request.header("x-hub-signature-256");
@@ -236,8 +251,7 @@ class Receiver {
     if (urls.empty()) return reply(out, 400, "push payload: no repository URL");
     int matched = m_targets.refresh_by_url(urls);
     if (matched == 0) return reply(out, 200, "no GitRepository matches " + urls.front());
-    reply(out, 202,
-          "fetching " + std::to_string(matched) + " GitRepositor" + (matched == 1 ? "y" : "ies"));
+    reply(out, 202, fetching(matched));
   }
 
   // GitHub sends the JSON as the body, or as the `payload` field of a form (a JSON body sent

@@ -4,6 +4,10 @@
 //   POST /hook/<namespace>/<name>  generic; with a token, `Authorization: Bearer <token>`
 //                                  is required (401). 202 when the GitRepository exists,
 //                                  404 naming it otherwise.
+//   POST /hook/git                 the body is a repository URL (a local repository's
+//                                  post-commit hook sends its own): every GitRepository whose
+//                                  spec.url is that repository (normalize_git_url) → 202, 404
+//                                  naming the URL when none is. Bearer token as above.
 //   POST /hook/github              GitHub webhooks: `ping` → 200; `push` → every
 //                                  GitRepository whose spec.url is the pushed repository
 //                                  (clone_url, ssh_url, git_url or html_url, compared with

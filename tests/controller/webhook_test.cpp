@@ -186,6 +186,28 @@ TEST_F(WebhookServerTest, GenericHookWithoutTokenConfigured) {
   EXPECT_EQ(calls.refreshed.size(), 2u) << "an invalid name is refused before the lookup";
 }
 
+// A local repository's post-commit hook names its URL; every GitRepository with that URL (in
+// any of its forms) is fetched, not only one named in the path.
+TEST_F(WebhookServerTest, UrlHookRefreshesEveryRepositoryWithThatUrl) {
+  std::string auth = "Authorization: Bearer " + std::string(k_token);
+  EXPECT_EQ(exchange(server->port(), "POST", "/hook/git", {}, k_repo_url).status, 401);
+  EXPECT_TRUE(calls.by_url.empty()) << "refresh must not run without the token";
+
+  Reply ok =
+      exchange(server->port(), "POST", "/hook/git", {auth}, "git@github.com:acme/podinfo.git\n");
+  EXPECT_EQ(ok.status, 202) << ok.body;
+  EXPECT_NE(ok.body.find("fetching 1 GitRepository"), std::string::npos) << ok.body;
+  ASSERT_EQ(calls.by_url.size(), 1u);
+  EXPECT_EQ(calls.by_url[0], std::vector<std::string>{"git@github.com:acme/podinfo.git"});
+
+  Reply none = exchange(server->port(), "POST", "/hook/git", {auth}, "file:///elsewhere");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_NE(none.body.find("no GitRepository has the url file:///elsewhere"), std::string::npos)
+      << none.body;
+  EXPECT_EQ(exchange(server->port(), "POST", "/hook/git", {auth}, "  ").status, 400);
+  EXPECT_EQ(exchange(server->port(), "GET", "/hook/git", {auth}).status, 405);
+}
+
 TEST_F(WebhookServerTest, GitHubPushWithValidSignatureRefreshesMatchingRepositories) {
   std::string body = push_payload("acme/podinfo");
   Reply reply = github("push", body, github_signature(k_secret, body));
