@@ -132,6 +132,28 @@ class DiskFileSystem final : public FileSystem {
 
 }  // namespace
 
+Result<void> replace_file(const std::string& path, std::string_view text,
+                          std::filesystem::perms mode) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  std::string tmp = path + ".plumb-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return fail(tmp, ": cannot write");
+    fs::permissions(tmp, mode, fs::perm_options::replace, ec);
+    out.write(text.data(), std::streamsize(text.size()));
+    if (!out.flush()) return fail(tmp, ": write failed");
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return fail(path, ": cannot replace: ", ec.message());
+  }
+  return {};
+}
+
 std::unique_ptr<FileSystem> make_disk_fs() {
   return std::make_unique<DiskFileSystem>();
 }

@@ -8,6 +8,7 @@
 // Implementations are read-only and safe to share between threads once built.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,6 +111,12 @@ class MountedFileSystem final : public FileSystem {
   const FileSystem& m_base;
   std::string m_mount;
 };
+
+// Replaces the file at path on disk with text at once for every reader (a temporary file
+// beside it, then rename), creating missing parent directories; the new file gets `mode`
+// (e.g. owner read/write only for what holds credentials).
+Result<void> replace_file(const std::string& path, std::string_view text,
+                          std::filesystem::perms mode);
 
 // Lexical path helpers.
 std::string clean_path(std::string_view path);

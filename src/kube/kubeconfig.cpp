@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/base64.hpp"
+#include "core/fs.hpp"
 #include "core/yaml.hpp"
 
 namespace plumb::kube {
@@ -71,7 +72,65 @@ std::vector<std::string> kubeconfig_paths(const KubeconfigOptions& options) {
   return paths;
 }
 
+// Why no configuration was found, naming the files looked for.
+std::string no_kubeconfig(const std::vector<std::string>& missing) {
+  const char* env = std::getenv("KUBECONFIG");
+  std::string files;
+  for (const std::string& path : missing)
+    files += (files.empty() ? "" : ", ") + path;
+  std::string message;
+  if (env && *env) {
+    message = "no kubeconfig: $KUBECONFIG names " + files +
+              (missing.size() == 1 ? ", which does not exist" : ", none of which exists");
+  } else if (!missing.empty()) {
+    message = "no kubeconfig: " + files + " does not exist and $KUBECONFIG is not set";
+  } else {
+    message = "no kubeconfig: $KUBECONFIG and $HOME are not set";
+  }
+  return message +
+         " (and not running in a cluster); `plumb up` starts a local cluster and adds "
+         "it to your kubeconfig";
+}
+
 }  // namespace
+
+std::string user_kubeconfig_path() {
+  std::vector<std::string> paths = kubeconfig_paths({});
+  return paths.empty() ? "" : paths.front();
+}
+
+Result<void> merge_into_kubeconfig(const std::string& path, const Node& entries,
+                                   const std::string& current_context) {
+  namespace fs = std::filesystem;
+  Node config = Node::map();
+  if (auto text = read_whole_file(path); text && !text->empty()) {
+    config = TRY(parse_yaml(*text, path));
+    if (config.is_null()) config = Node::map();
+    if (!config.is_map()) return fail(path, ": not a kubeconfig (a YAML map)");
+  } else if (!text && fs::exists(path)) {
+    return fail(path, ": cannot read");
+  }
+  if (!config.find("apiVersion")) config.set("apiVersion", Node::string("v1"));
+  if (!config.find("kind")) config.set("kind", Node::string("Config"));
+  for (std::string_view list : {"clusters", "users", "contexts"}) {
+    const Node* added = entries.find(list);
+    if (!added) continue;
+    Node& have = config[list];
+    if (have.is_null()) have = Node::list();
+    if (!have.is_list()) return fail(path, ": ", list, " is not a list");
+    for (const Node& entry : added->items()) {
+      bool replaced = false;
+      for (Node& existing : have.items_mut()) {
+        if (existing.string_at({"name"}) != entry.string_at({"name"})) continue;
+        existing = entry;
+        replaced = true;
+      }
+      if (!replaced) have.push_back(entry);
+    }
+  }
+  config.set("current-context", Node::string(current_context));
+  return replace_file(path, to_yaml(config), fs::perms::owner_read | fs::perms::owner_write);
+}
 
 Node merge_kubeconfigs(const Node* documents, size_t count) {
   Node merged = count > 0 ? documents[0] : Node::map();
@@ -177,10 +236,15 @@ Result<RestConfig> load_rest_config(const KubeconfigOptions& options) {
   std::vector<std::string> paths = kubeconfig_paths(options);
   std::vector<Node> documents;
   std::string base_dir;
+  std::vector<std::string> missing;
   for (const std::string& path : paths) {
     auto text = read_whole_file(path);
     if (!text) {
-      if (!options.kubeconfig.empty()) return fail("kubeconfig: cannot read ", path);
+      if (!options.kubeconfig.empty()) {
+        if (!std::filesystem::exists(path)) return fail("--kubeconfig ", path, ": no such file");
+        return fail("kubeconfig: cannot read ", path);
+      }
+      missing.push_back(path);
       continue;  // kubectl skips missing files of $KUBECONFIG
     }
     Node doc = TRY(parse_yaml(*text, path));
@@ -189,9 +253,7 @@ Result<RestConfig> load_rest_config(const KubeconfigOptions& options) {
   }
   if (documents.empty()) {
     if (auto in_cluster = in_cluster_config()) return std::move(*in_cluster);
-    return fail(
-        "no kubeconfig found (tried --kubeconfig, $KUBECONFIG, ~/.kube/config) and "
-        "not running in a cluster");
+    return fail(no_kubeconfig(missing));
   }
   Node merged = merge_kubeconfigs(documents.data(), documents.size());
   return rest_config_from_kubeconfig(merged, options.context, base_dir);

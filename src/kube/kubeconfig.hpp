@@ -1,6 +1,7 @@
 // Where the Kubernetes API is and how to authenticate to it, read the way kubectl reads it:
 // --kubeconfig, else $KUBECONFIG (a list of files merged, the first to set a value wins),
-// else ~/.kube/config, else the in-cluster service account.
+// else ~/.kube/config, else the in-cluster service account. When none is found, the error names
+// the files looked for. Also: adding a context to the user's kubeconfig (`plumb up`).
 #pragma once
 
 #include <optional>
@@ -42,6 +43,17 @@ Result<RestConfig> rest_config_from_kubeconfig(const Node& kubeconfig, std::stri
 // /var/run/secrets/kubernetes.io/serviceaccount), or nothing when not in a pod.
 std::optional<RestConfig> in_cluster_config(
     std::string_view root = "/var/run/secrets/kubernetes.io/serviceaccount");
+
+// The file a tool adds its cluster to, as kind, k3d and minikube do: $KUBECONFIG's first file,
+// else ~/.kube/config ("" when neither $KUBECONFIG nor $HOME is set).
+std::string user_kubeconfig_path();
+
+// Adds the clusters, users and contexts of `entries` (a kubeconfig document) to the kubeconfig
+// at path — replacing the entries of the same names, keeping every other one — and makes
+// current_context current. A missing file is created. The file is replaced atomically
+// (temporary file and rename) with mode 0600, as kubectl writes it; comments are not kept.
+Result<void> merge_into_kubeconfig(const std::string& path, const Node& entries,
+                                   const std::string& current_context);
 
 // Merges several kubeconfig documents the way kubectl merges $KUBECONFIG: named entries
 // (clusters, users, contexts) from earlier files win, and so does current-context.

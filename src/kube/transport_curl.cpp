@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <mutex>
 
 #include "kube/transport.hpp"
@@ -96,6 +97,8 @@ class CurlTransport final : public Transport {
     curl_easy_reset(curl);
     std::string url = m_config.server + request.target;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    char detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, request.timeout_seconds);
@@ -136,14 +139,41 @@ class CurlTransport final : public Transport {
 
     CURLcode code = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
     bool canceled = code == CURLE_ABORTED_BY_CALLBACK && request.cancel && request.cancel->load();
     if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && sink.stopped) && !canceled) {
+      if (code == CURLE_COULDNT_CONNECT) {
+        long os_error = 0;
+        curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_error);
+        return fail(unreachable(os_error != 0 ? std::strerror(int(os_error)) : detail));
+      }
       return fail(request.method, " ", m_config.server, request.target, ": ",
                   curl_easy_strerror(code));
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     return status;
+  }
+
+  // What a user needs when nothing answers: which server, from which context, and — for a
+  // server on this machine, most often a stopped `plumb up` — how to start one.
+  std::string unreachable(std::string_view detail) const {
+    std::string message = "cannot connect to the API server " + m_config.server;
+    if (!m_config.context.empty()) message += " (kubeconfig context \"" + m_config.context + "\")";
+    message += ": ";
+    message += detail.empty() ? "connection failed" : detail;
+    if (on_this_machine(m_config.server)) {
+      message +=
+          "; is the cluster running? `plumb up` starts one (`plumb cluster` an API "
+          "server alone)";
+    }
+    return message;
+  }
+
+  static bool on_this_machine(std::string_view server) {
+    size_t scheme = server.find("://");
+    std::string_view host = scheme == std::string_view::npos ? server : server.substr(scheme + 3);
+    return host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]");
   }
 
   void configure_tls(CURL* curl) {

@@ -1,6 +1,11 @@
 #include "core/fs.hpp"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace plumb {
 namespace {
@@ -83,6 +88,25 @@ TEST(OverlayFileSystem, AddsAndReplacesFilesOverTheBase) {
   EXPECT_EQ(overlay.list_dir("/virtual").value(), std::vector<std::string>{"kustomization.yaml"});
   EXPECT_EQ(overlay.resolve("/virtual").value(), "/virtual");
   EXPECT_FALSE(base.is_dir("/virtual"));
+}
+
+TEST(ReplaceFile, CreatesParentsReplacesAndSetsTheMode) {
+  namespace fs = std::filesystem;
+  char pattern[] = "/tmp/plumb-replace-file-XXXXXX";
+  std::string dir = mkdtemp(pattern);
+  std::string path = dir + "/a/b/config";
+  auto owner_only = fs::perms::owner_read | fs::perms::owner_write;
+  ASSERT_TRUE(replace_file(path, "one\n", owner_only));
+  ASSERT_TRUE(replace_file(path, "two\n", owner_only));
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "two\n");
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::all, owner_only);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir + "/a/b"), fs::directory_iterator()), 1)
+      << "no temporary file is left behind";
+  EXPECT_FALSE(replace_file(dir + "/a/b/config/under-a-file", "x", owner_only));
+  fs::remove_all(dir);
 }
 
 }  // namespace
