@@ -48,7 +48,8 @@ int cluster_command(std::span<const std::string_view> args) {
 
   auto cluster = localcluster::Cluster::start(options);
   if (!cluster) {
-    std::fprintf(stderr, "plumb cluster: %s\n", cluster.error().message().c_str());
+    std::fprintf(stderr, "plumb cluster: %s\n",
+                 listen_error(cluster.error(), "--port", options.port).c_str());
     return 1;
   }
   std::printf("plumb cluster: serving %s\nplumb cluster: kubeconfig %s\n",

@@ -1,12 +1,24 @@
 #include "cli/flags.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "core/duration.hpp"
 
 namespace plumb::cli {
+
+std::string listen_error(const Error& error, std::string_view flag, int64_t port) {
+  std::string message = error.message();
+  if (port != 0 && message.ends_with(std::strerror(EADDRINUSE))) {
+    message += "\n  port " + std::to_string(port) +
+               " is taken (another plumb up or plumb cluster?): " + std::string(flag) +
+               " 0 picks a free port";
+  }
+  return message;
+}
 
 Result<int64_t> parse_integer_flag(std::string_view name, std::string_view text, IntRange range) {
   int64_t value = 0;

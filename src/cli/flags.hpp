@@ -33,6 +33,10 @@ struct IntRange {
 };
 constexpr IntRange k_port_range{.min = 0, .max = 65535};  // 0: any free port
 
+// A failure to listen on the port a flag named, and when that port is taken (EADDRINUSE) what
+// to do: "--port 0 picks a free port".
+std::string listen_error(const Error& error, std::string_view flag, int64_t port);
+
 enum class DurationRange { non_negative, positive };
 
 // The readers behind Flags' typed accessors, for a flag's text that arrives some other way.

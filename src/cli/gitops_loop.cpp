@@ -138,7 +138,7 @@ Result<void> GitOpsLoop::start(std::string_view webhook_port) {
           }};
   m_webhook = TRY(controller::WebhookServer::start(options, targets));
   log_line("webhook receiver on http://127.0.0.1:" + std::to_string(m_webhook->port()) +
-           "/hook/NAMESPACE/NAME and /hook/github");
+           "/hook/NAMESPACE/NAME, /hook/git and /hook/github");
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include "cli/flags.hpp"
 #include "cli/gitops_loop.hpp"
 #include "cli/signals.hpp"
+#include "cli/up_setup.hpp"
 #include "controller/reconcile.hpp"
 #include "core/yaml.hpp"
 #include "localcluster/cluster.hpp"
@@ -21,21 +22,25 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* k_usage =
-    "Usage: plumb up [--repo URL [--branch B] [--path P]] [--data-dir DIR] [--port N]\n"
-    "                [--webhook-port N]\n\n"
+    "Usage: plumb up [--repo URL|PATH [--branch B] [--path P]] [--data-dir DIR] [--port N]\n"
+    "                [--webhook-port N] [--no-kubeconfig]\n\n"
     "Runs the GitOps loop on this machine: the embedded Kubernetes API server (state kept in\n"
     "DIR), the controller and the webhook receiver, until interrupted.\n"
     "Without --repo, the first run creates a git repository in DIR/repo from Plumb's examples\n"
     "(apps/base, apps/staging, clusters/local) and bootstraps from it, as `flux bootstrap`\n"
     "does: a GitRepository `flux-system` for the repository and a Kustomization `flux-system`\n"
-    "applying clusters/local, which holds the other Kustomizations. Commits to that\n"
-    "repository are applied at once (its post-commit hook calls the webhook).\n"
-    "With --repo, the GitRepository points at URL (branch B, default main) and the\n"
-    "Kustomization applies path P (default ./).\n\n"
+    "applying clusters/local, which holds the other Kustomizations.\n"
+    "With --repo, the GitRepository points at URL, or at the repository in the directory PATH\n"
+    "(branch B, default main; checked at start) and the Kustomization applies path P (default\n"
+    "./). A repository on this machine (the examples too) gets a post-commit hook that calls\n"
+    "the webhook: each commit is applied at once.\n"
+    "The cluster is added to your kubeconfig ($KUBECONFIG's first file, else ~/.kube/config) as\n"
+    "the context `plumb`, made current, as kind and minikube do.\n\n"
     "Flags:\n"
     "  --data-dir DIR      default $XDG_DATA_HOME/plumb or ~/.local/share/plumb\n"
     "  --port N            the API server's port (default 6443; 0: any free port)\n"
-    "  --webhook-port N    the webhook receiver's port (default 0: any free port)\n";
+    "  --webhook-port N    the webhook receiver's port (default 0: any free port)\n"
+    "  --no-kubeconfig     leave your kubeconfig alone (use DIR/kubeconfig)\n";
 
 constexpr std::string_view k_url_placeholder = "PLUMB_REPO_URL";
 
@@ -44,19 +49,6 @@ std::string default_data_dir() {
     return std::string(xdg) + "/plumb";
   const char* home = std::getenv("HOME");
   return std::string(home ? home : "/tmp") + "/.local/share/plumb";
-}
-
-// The post-commit hook of the created repository: tells the webhook receiver (whose port
-// `plumb up` writes to DIR/webhook-port) that there is a new commit.
-std::string post_commit_hook(const std::string& data_dir) {
-  return "#!/bin/sh\n"
-         "# Installed by plumb up: apply each commit at once instead of at the next interval.\n"
-         "port=$(cat '" +
-         data_dir +
-         "/webhook-port' 2>/dev/null) || exit 0\n"
-         "command -v curl >/dev/null || exit 0\n"
-         "curl -s -o /dev/null -X POST \"http://127.0.0.1:$port/hook/flux-system/flux-system\" "
-         "|| true\n";
 }
 
 // Creates DIR/repo from the examples unless it exists; returns its URL.
@@ -72,9 +64,6 @@ Result<std::string> ensure_example_repository(const std::string& data_dir) {
     files.push_back({std::string(f.path), std::move(content)});
   }
   TRY(source::create_repository(dir, files, "main", "Plumb examples"));
-  std::string hook = dir + "/.git/hooks/post-commit";
-  std::ofstream(hook) << post_commit_hook(data_dir);
-  fs::permissions(hook, fs::perms::owner_all, fs::perm_options::add);
   return url;
 }
 
@@ -112,7 +101,7 @@ Result<void> bootstrap(kube::Client& client, const std::vector<Node>& objects) {
 
 int up_command(std::span<const std::string_view> args) {
   FlagSpec spec{
-      .booleans = {"--help"},
+      .booleans = {"--help", "--no-kubeconfig"},
       .values = {"--repo", "--branch", "--path", "--data-dir", "--port", "--webhook-port"},
       .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
@@ -134,10 +123,11 @@ int up_command(std::span<const std::string_view> args) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
 
-  std::string url = flags->value("--repo");
+  std::string url = flags->has_value("--repo") ? repository_url(flags->value("--repo")) : "";
   std::string branch = flags->value("--branch", "main");
   std::string path = flags->value("--path", url.empty() ? "./clusters/local" : "./");
-  if (url.empty()) {
+  bool examples = url.empty();
+  if (examples) {
     auto created = ensure_example_repository(data_dir);
     if (!created) {
       std::fprintf(stderr, "plumb up: creating the example repository: %s\n",
@@ -145,6 +135,9 @@ int up_command(std::span<const std::string_view> args) {
       return 1;
     }
     url = *created;
+  } else if (auto checked = check_repository(url, branch, data_dir + "/git-cache"); !checked) {
+    std::fprintf(stderr, "plumb up: %s\n", checked.error().message().c_str());
+    return 1;
   }
 
   StopSignals signals;  // before any thread starts
@@ -155,7 +148,7 @@ int up_command(std::span<const std::string_view> args) {
   auto cluster = localcluster::Cluster::start(options);
   if (!cluster) {
     std::fprintf(stderr, "plumb up: starting the API server: %s\n",
-                 cluster.error().message().c_str());
+                 listen_error(cluster.error(), "--port", *port).c_str());
     return 1;
   }
   auto client = kube::Client::connect({.kubeconfig = options.kubeconfig, .context = ""});
@@ -169,33 +162,33 @@ int up_command(std::span<const std::string_view> args) {
   }
   GitOpsLoop loop(**client, data_dir + "/git-cache", 4);
   if (auto started = loop.start(std::to_string(*webhook_port)); !started) {
-    std::fprintf(stderr, "plumb up: %s\n", started.error().message().c_str());
+    std::fprintf(stderr, "plumb up: %s\n",
+                 listen_error(started.error(), "--webhook-port", *webhook_port).c_str());
     return 1;
   }
   std::ofstream(data_dir + "/webhook-port") << loop.webhook_port() << "\n";
-  std::string hook =
-      "http://127.0.0.1:" + std::to_string(loop.webhook_port()) + "/hook/flux-system/flux-system";
-  bool examples = url.starts_with("file://" + data_dir);
-  std::printf(
-      "\nplumb up: API server  %s\n"
-      "plumb up: kubeconfig  %s\n"
-      "plumb up: repository  %s (branch %s, path %s)\n"
-      "plumb up: webhook     POST %s\n\n"
-      "Try:\n"
-      "  export KUBECONFIG=%s\n"
-      "  plumb get kustomizations        # Ready once the first commit is applied\n",
-      (*cluster)->server_url().c_str(), options.kubeconfig.c_str(), url.c_str(), branch.c_str(),
-      path.c_str(), hook.c_str(), options.kubeconfig.c_str());
-  if (examples) {
-    std::printf(
-        "  cd %s/repo && sed -i 's/value: 2/value: 3/' apps/staging/kustomization.yaml &&\n"
-        "    git commit -qam 'three replicas'   # applied at once (post-commit hook)\n"
-        "  kubectl -n staging delete deploy podinfo   # back within a second\n"
-        "  plumb events --for ks/apps\n\n",
-        data_dir.c_str());
-  } else {
-    std::printf("  kubectl get all -A\n  plumb events\n\n");
+
+  StartupReport report{
+      .server = (*cluster)->server_url(),
+      .url = url,
+      .branch = branch,
+      .path = path,
+      .data_dir = data_dir,
+      .generated_kubeconfig = options.kubeconfig,
+      .webhook = "http://127.0.0.1:" + std::to_string(loop.webhook_port()) + "/hook/git",
+      .examples = examples};
+  if (std::string dir = local_path(url); !dir.empty()) {
+    auto hook = install_post_commit_hook(dir, data_dir, url);
+    report.hook = hook ? *hook : "not installed: " + hook.error().message();
   }
+  if (flags->has("--no-kubeconfig")) {
+    report.kubeconfig_note = "(--no-kubeconfig: your kubeconfig is left alone)";
+  } else if (auto added = add_to_user_kubeconfig(options.kubeconfig); added) {
+    report.user_kubeconfig = *added;
+  } else {
+    report.kubeconfig_note = "(not added to your kubeconfig: " + added.error().message() + ")";
+  }
+  std::fputs(startup_lines(report).c_str(), stdout);
   std::fflush(stdout);
   signals.wait();
   log_line("stopping");
