@@ -247,4 +247,34 @@ scenario_try_lines_work_without_git_identity_and_after_restart() {
   wait_for "4 replicas applied after the restart" 10 replicas_are 4
 }
 
+# The README opens with the two commands, claims no support that is not there, says the
+# embedded cluster runs no containers, and every command and flag of its table exists.
+scenario_readme_states_what_is_true() {
+  local readme
+  readme="$(dirname "$0")/../../../README.md"
+  [ "$(head -4 "$readme")" = '```
+make demo    # installs what is missing, builds, runs the GitOps loop on the embedded cluster
+make test    # installs what is missing, builds, runs every test
+```' ] || fail "the README does not open with make demo and make test: $(head -4 "$readme")"
+  local line
+  while IFS= read -r line; do
+    grep -qE "not|planned" <<<"$line" || fail "the README mentions Argo CD or Helm as if supported: $line"
+  done < <(grep -E "Application|Argo|Helm|SOPS" "$readme")
+  grep -q "No container runs" "$readme" && grep -q '`kubectl logs` has no output' "$readme" ||
+    fail "the README does not say the embedded cluster simulates workloads"
+  local commands cell help word flag
+  commands=$("$PLUMB" help | sed -n 's/^  \([a-z]*\) .*/\1/p')
+  while IFS= read -r cell; do
+    help=""
+    for word in $(grep -o '`\(plumb \)\?[a-z]*' <<<"$cell" | sed 's/`\(plumb \)\?//'); do
+      grep -qx "$word" <<<"$commands" || continue
+      help+=$("$PLUMB" "$word" --help 2>&1)
+    done
+    [ -n "$help" ] || fail "the README's table names no plumb command: $cell"
+    for flag in $(grep -oE -- '--[a-z-]+|-[A-Za-z]\b' <<<"$cell"); do
+      grep -qF -- "$flag" <<<"$help" || fail "the README's table shows $flag, which --help does not: $cell"
+    done
+  done < <(grep '^| `plumb' "$readme" | cut -d'|' -f2)
+}
+
 run_scenario
