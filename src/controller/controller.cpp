@@ -13,6 +13,9 @@ namespace {
 // Flux's default wait before a Kustomization whose dependencies are not Ready is retried;
 // a dependency turning Ready queues it sooner.
 constexpr Duration k_dependency_retry = 30s;
+// Low-priority work (adding finalizers) waits while more jobs than this are queued.
+constexpr size_t k_busy_queue = 8;
+constexpr Duration k_busy_retry = 2s;
 
 std::string_view kind_of(Job job) {
   return job == Job::source ? "GitRepository" : "Kustomization";
@@ -276,6 +279,8 @@ void Controller::run(const JobKey& key) {
       return settle_health(key);
     case Job::orphaned:
       return collect_orphaned(key);
+    case Job::finalizer:
+      return add_finalizer(key);
   }
 }
 
@@ -302,7 +307,20 @@ void Controller::run_kustomization(const JobKey& key) {
   }
   watch_health_targets(key, outcome);
   report(key, *object, outcome);
-  // After the status, so that its watch event finds the reconcile done (observedGeneration).
+  // After the status, so that its watch event finds this reconcile done; put off while the
+  // queue is busy (a cold start: a thousand new Kustomizations become Ready first).
+  if (!holds_finalizer(*object)) m_queue.add(JobKey{Job::finalizer, key.namespace_, key.name});
+}
+
+void Controller::add_finalizer(const JobKey& key) {
+  if (m_queue.waiting() > k_busy_queue) {
+    // Low priority: a cold start's reconciles and health checks go first.
+    LockGuard lock(m_mutex);
+    schedule_at(key, Clock::now() + k_busy_retry);
+    return;
+  }
+  std::optional<Node> object = current_object(JobKey{Job::kustomization, key.namespace_, key.name});
+  if (!object || is_deleting(*object)) return;  // deleted meanwhile: the orphan path prunes
   if (auto added = m_reconcilers.add_finalizer(*object); !added)
     say(key.object() + ": adding the finalizer: " + added.error().message());
 }
@@ -325,10 +343,10 @@ void Controller::settle_health(const JobKey& key) {
     object = t->second->object;
   }
   Outcome outcome;
-  outcome.revision = waiter->outcome.revision;
   std::string error = waiter->error();
   if (!error.empty()) outcome = Outcome::failure(Reason::health_check_failed, Error(error));
   outcome.revision = waiter->outcome.revision;
+  outcome.ignored_fields = waiter->outcome.ignored_fields;
   report(key, object, outcome);
 }
 

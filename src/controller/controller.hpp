@@ -60,6 +60,7 @@ enum class Job : uint8_t {
   kustomization,  // reconcile a Kustomization (or finalize it when it is being deleted)
   health,         // settle a Kustomization's deferred health wait
   orphaned,       // a Kustomization deleted without our finalizer: prune what it applied
+  finalizer,      // put our finalizer on a Kustomization
 };
 
 struct JobKey {
@@ -117,6 +118,7 @@ class Controller {
   void run_kustomization(const JobKey& key);
   void settle_health(const JobKey& key);
   void collect_orphaned(const JobKey& key);
+  void add_finalizer(const JobKey& key);
   void repair(const std::string& object_key);
 
   // Steps (without m_mutex unless said otherwise).

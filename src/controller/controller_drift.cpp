@@ -210,7 +210,7 @@ void Controller::start_health_wait(const JobKey& key, Outcome outcome) {
   JobKey health_key{Job::health, key.namespace_, key.name};
   if (waiter->settled()) {
     waiter->queued = true;
-    schedule_at(health_key, Clock::now());
+    m_queue.add(health_key);  // the queue's own lock; no callback runs
   } else {
     schedule_at(health_key, waiter->deadline);
   }

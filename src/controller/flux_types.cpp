@@ -1,5 +1,7 @@
 #include "controller/flux_types.hpp"
 
+#include <algorithm>
+
 #include "core/duration.hpp"
 #include "core/object_ref.hpp"
 
@@ -160,6 +162,52 @@ Node overlay_kustomization(const KustomizationSpec& spec, const std::string& pat
     k.set("components", list);
   }
   return k;
+}
+
+namespace {
+
+// What Plumb reads of each kind's spec, and the fields it refuses to go without.
+struct KindFields {
+  std::vector<std::string_view> understood;
+  std::vector<std::string_view> refused;
+};
+
+const KindFields k_kustomization_fields{
+    {"interval", "retryInterval", "timeout", "path", "prune", "wait", "force", "suspend",
+     "sourceRef", "dependsOn", "healthChecks", "targetNamespace", "namePrefix", "nameSuffix",
+     "commonMetadata", "patches", "images", "components"},
+    {"postBuild", "decryption", "kubeConfig", "serviceAccountName"}};
+
+const KindFields k_git_repository_fields{
+    {"url", "interval", "timeout", "ref", "secretRef", "suspend"},
+    {"verify", "include", "recurseSubmodules", "proxySecretRef"}};
+
+bool contains(const std::vector<std::string_view>& list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+}  // namespace
+
+UnsupportedFields unsupported_fields(const Node& object) {
+  UnsupportedFields out;
+  std::string_view kind = object.string_at({"kind"});
+  const KindFields& fields =
+      kind == "GitRepository" ? k_git_repository_fields : k_kustomization_fields;
+  const Node* spec = object.find("spec");
+  if (!spec || !spec->is_map()) return out;
+  for (const MapEntry& entry : spec->entries()) {
+    std::string_view name = entry.key.as_string();
+    const Node& value = entry.value;
+    if (contains(fields.understood, name)) continue;
+    std::string path = "spec." + std::string(name);
+    // Flux's defaults mean what Plumb does anyway.
+    if (name == "deletionPolicy" && value.is_string() && value.as_string() == "MirrorPrune")
+      continue;
+    if (name == "provider" && value.is_string() && value.as_string() == "generic") continue;
+    bool refuse = contains(fields.refused, name) || name == "deletionPolicy" || name == "provider";
+    (refuse ? out.refused : out.ignored).push_back(std::move(path));
+  }
+  return out;
 }
 
 }  // namespace plumb::controller

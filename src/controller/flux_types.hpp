@@ -62,6 +62,18 @@ Result<GitRepositorySpec> parse_git_repository(const Node& object);
 // Parses spec of a Kustomization object.
 Result<KustomizationSpec> parse_kustomization(const Node& object);
 
+// Fields of a Flux object Plumb does not act on yet, by their paths ("spec.postBuild").
+// `refused`: acting without them would apply something other than what the user means
+// (unsubstituted variables, encrypted Secrets, another cluster or identity, unverified
+// commits): the reconcile stops and says so. `ignored`: skipping them changes nothing that is
+// applied, but the object says they are not honoured.
+struct UnsupportedFields {
+  std::vector<std::string> refused;
+  std::vector<std::string> ignored;
+};
+// For a GitRepository or a Kustomization (by its kind).
+UnsupportedFields unsupported_fields(const Node& object);
+
 // A kustomization document that builds `path` (relative to it) with the Kustomization's
 // overlay fields: targetNamespace, namePrefix/Suffix, commonMetadata, patches, images,
 // components — what Flux adds on top of the user's kustomization.

@@ -22,6 +22,8 @@ std::string_view to_string(Reason reason) {
       return "EmptyRender";
     case Reason::reconciliation_failed:
       return "ReconciliationFailed";
+    case Reason::unsupported_field:
+      return "UnsupportedField";
     case Reason::prune_failed:
       return "PruneFailed";
     case Reason::health_check_failed:

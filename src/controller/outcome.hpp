@@ -30,6 +30,7 @@ enum class Reason {
   build_failed,           // BuildFailed: the render failed
   empty_render,           // EmptyRender: nothing rendered while the inventory is not empty
   reconciliation_failed,  // ReconciliationFailed: invalid spec, plan or apply
+  unsupported_field,      // UnsupportedField: a field Plumb cannot honour yet; nothing done
   prune_failed,           // PruneFailed
   health_check_failed,    // HealthCheckFailed
   git_operation_failed,   // GitOperationFailed (sources)
@@ -53,6 +54,7 @@ struct Outcome {
   // With Reason::progressing: the objects the caller must watch, and for how long.
   sync::HealthWait health;
   bool render_reused = false;  // the revision's tree held the same inputs: not rendered again
+  std::vector<std::string> ignored_fields;  // "spec.x" the object sets and Plumb does not honour
 
   static Outcome failure(Reason reason, Error error) {
     Outcome out;

@@ -211,6 +211,7 @@ Outcome Reconcilers::reconcile_source(const Node& object) {
     GitRepositorySpec spec =
         TRY(because(Reason::git_operation_failed, parse_git_repository(object)));
     if (spec.suspend) return std::unexpected(Outcome{.reason = Reason::suspended});
+    TRY(supported(object));
     source::GitAuth auth =
         TRY(because(Reason::git_operation_failed, auth_from_secret(ns, spec.secret_name)));
     return because(Reason::git_operation_failed,
@@ -228,17 +229,32 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
     KustomizationSpec spec =
         TRY(because(Reason::reconciliation_failed, parse_kustomization(object)));
     if (spec.suspend) return Outcome{.reason = Reason::suspended};
+    std::vector<std::string> ignored = TRY(supported(object));
     TRY(dependencies_ready(spec));
     Artifact artifact = TRY(source_artifact(spec));
     revision = artifact.revision;
     Rendered rendered = TRY(render(object, spec, artifact));
     Outcome out = m_pipeline.run(target_of(object, spec), std::move(rendered.objects), mode);
     out.render_reused = rendered.reused;
+    out.ignored_fields = std::move(ignored);
     return out;
   }();
   Outcome out = outcome ? std::move(*outcome) : std::move(outcome).error();
   out.revision = revision;
   return out;
+}
+
+Step<std::vector<std::string>> Reconcilers::supported(const Node& object) {
+  UnsupportedFields fields = unsupported_fields(object);
+  if (fields.refused.empty()) return std::move(fields.ignored);
+  std::string names;
+  for (const std::string& f : fields.refused)
+    names += (names.empty() ? "" : ", ") + f;
+  return std::unexpected(Outcome::failure(
+      Reason::unsupported_field, Error(names + (fields.refused.size() == 1 ? " is" : " are") +
+                                       " not supported by Plumb yet; nothing was applied (remove " +
+                                       (fields.refused.size() == 1 ? "it" : "them") +
+                                       " or reconcile this object with Flux)")));
 }
 
 Step<void> Reconcilers::dependencies_ready(const KustomizationSpec& spec) {
@@ -343,10 +359,7 @@ Result<void> Reconcilers::write_status(const kube::Resource& resource, const Nod
                                                  : kustomization_status(*latest, outcome, now);
   Node written = TRY(m_client.apply_status(
       resource, status_object(resource, object, std::move(status)), k_manager));
-  std::lock_guard lock(m_written_mutex);
-  m_written[written_key(resource, object.string_at({"metadata", "namespace"}),
-                        object.string_at({"metadata", "name"}))] =
-      std::string(written.string_at({"metadata", "resourceVersion"}));
+  remember_write(resource, written);
   return {};
 }
 
@@ -363,12 +376,21 @@ Result<void> Reconcilers::patch_finalizers(const Node& object, Node operations) 
     patch.push_back(op);
   std::string ns(object.string_at({"metadata", "namespace"}));
   std::string name(object.string_at({"metadata", "name"}));
-  TRY(m_client.request(kube::HttpRequest{.method = "PATCH",
+  Node written = TRY(
+      m_client.request(kube::HttpRequest{.method = "PATCH",
                                          .target = kube::resource_path(k_kustomizations, ns, name),
                                          .body = to_json(patch),
                                          .content_type = "application/json-patch+json"},
                        "Kustomization/" + ns + "/" + name + " finalizers"));
+  remember_write(k_kustomizations, written);
   return {};
+}
+
+void Reconcilers::remember_write(const kube::Resource& resource, const Node& written) {
+  std::lock_guard lock(m_written_mutex);
+  m_written[written_key(resource, written.string_at({"metadata", "namespace"}),
+                        written.string_at({"metadata", "name"}))] =
+      std::string(written.string_at({"metadata", "resourceVersion"}));
 }
 
 namespace {

@@ -111,6 +111,8 @@ class Reconcilers {
     std::vector<Node> objects;
     bool reused = false;
   };
+  // The fields Plumb ignores; stops with unsupported_field at one it must refuse.
+  Step<std::vector<std::string>> supported(const Node& object);
   Step<void> dependencies_ready(const KustomizationSpec& spec);
   Step<Artifact> source_artifact(const KustomizationSpec& spec);
   Step<Rendered> render(const Node& object, const KustomizationSpec& spec,
@@ -119,6 +121,8 @@ class Reconcilers {
 
   Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
   Result<void> patch_finalizers(const Node& object, Node operations);
+  // Records the resourceVersion of an object this reconciler wrote (see read()).
+  void remember_write(const kube::Resource& resource, const Node& written);
 
   kube::Client& m_client;
   SourceCache& m_sources;

@@ -70,6 +70,18 @@ Node kustomization_status(const Node& object, const Outcome& outcome, std::strin
                             generation},
                   now);
   };
+  if (outcome.ignored_fields.empty()) {
+    remove_condition(status, "FieldsIgnored");
+  } else {
+    std::string names;
+    for (const std::string& f : outcome.ignored_fields)
+      names += (names.empty() ? "" : ", ") + f;
+    set_condition(status,
+                  Condition{"FieldsIgnored", ConditionStatus::true_,
+                            std::string(to_string(Reason::unsupported_field)),
+                            "Plumb does not act on " + names + " yet", generation},
+                  now);
+  }
   if (outcome.reason == Reason::progressing) {
     set_condition(
         status,

@@ -2,7 +2,8 @@
 // read, the outcome and the time (RFC 3339), so tests need neither clock nor cluster.
 // Reconcilers::write_status is the one place that writes them.
 //
-//   Kustomization: conditions Ready (True/False/Unknown) and Reconciling, observedGeneration,
+//   Kustomization: conditions Ready (True/False/Unknown), Reconciling, FieldsIgnored (fields
+//   Plumb does not act on yet), observedGeneration,
 //   lastAttemptedRevision, lastAppliedRevision, inventory, lastHandledReconcileAt.
 //   GitRepository: conditions Ready, artifact {revision, lastUpdateTime}, observedGeneration.
 #pragma once

@@ -101,3 +101,35 @@ TEST(FluxTypes, ErrorsNameTheObjectAndField) {
 
 }  // namespace
 }  // namespace plumb::controller
+
+namespace plumb::controller {
+namespace {
+
+TEST(UnsupportedFields, RefusedWhereSkippingChangesWhatIsAppliedIgnoredElsewhere) {
+  Node ks =
+      parse_yaml(
+          "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+          "metadata: {name: apps, namespace: flux-system}\n"
+          "spec:\n  interval: 1m\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: r}\n"
+          "  postBuild: {substitute: {env: prod}}\n  decryption: {provider: sops}\n"
+          "  healthCheckExprs: []\n  deletionPolicy: MirrorPrune\n",
+          "test")
+          .value();
+  UnsupportedFields fields = unsupported_fields(ks);
+  EXPECT_EQ(fields.refused, (std::vector<std::string>{"spec.postBuild", "spec.decryption"}));
+  EXPECT_EQ(fields.ignored, std::vector<std::string>{"spec.healthCheckExprs"});
+
+  Node repo = parse_yaml(
+                  "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\n"
+                  "metadata: {name: r, namespace: flux-system}\n"
+                  "spec: {url: 'https://example.com/r', interval: 1m, provider: azure,\n"
+                  "  verify: {mode: HEAD}, sparseCheckout: [apps]}\n",
+                  "test")
+                  .value();
+  fields = unsupported_fields(repo);
+  EXPECT_EQ(fields.refused, (std::vector<std::string>{"spec.provider", "spec.verify"}));
+  EXPECT_EQ(fields.ignored, std::vector<std::string>{"spec.sparseCheckout"});
+}
+
+}  // namespace
+}  // namespace plumb::controller

@@ -98,6 +98,19 @@ TEST(KustomizationStatus, LastTransitionTimeMovesOnlyWithTheStatus) {
             "2026-12-02T10:09:00Z");
 }
 
+TEST(KustomizationStatus, FieldsPlumbDoesNotActOnAreNamedInACondition) {
+  Outcome outcome{.reason = Reason::succeeded, .revision = "main@sha1:new"};
+  outcome.ignored_fields = {"spec.healthCheckExprs", "spec.namedPatches"};
+  Node ks = object(k_kustomization);
+  ks.set("status", kustomization_status(ks, outcome, "2026-12-02T10:00:00Z"));
+  EXPECT_EQ(condition(*ks.find("status"), "FieldsIgnored"),
+            "True UnsupportedField: Plumb does not act on spec.healthCheckExprs, "
+            "spec.namedPatches yet");
+  outcome.ignored_fields.clear();  // the fields were removed
+  Node after = kustomization_status(ks, outcome, "2026-12-02T10:01:00Z");
+  EXPECT_EQ(find_condition(after, "FieldsIgnored"), nullptr);
+}
+
 TEST(Inventory, RoundTripsThroughStatus) {
   std::vector<ObjectRef> refs{ObjectRef{"apps", "v1", "Deployment", "web", "api"},
                               ObjectRef{"", "v1", "Namespace", "", "web"}};

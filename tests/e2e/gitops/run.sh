@@ -235,6 +235,26 @@ scenario_diff_of_controller_managed_objects() {
   [ "$(grep -c '^[-+] ' <<<"$out")" -eq 2 ] || fail "diff shows more than the changed value: $out"
 }
 
+# A field Plumb cannot honour yet is named, never silently skipped: postBuild would apply
+# ${variables} unsubstituted, so nothing is applied; healthCheckExprs is only reported.
+scenario_unsupported_fields_are_named() {
+  setup
+  kubectl -n flux-system patch kustomization apps --type merge \
+    -p '{"spec":{"postBuild":{"substitute":{"env":"prod"}}}}' >/dev/null || fail "patch"
+  reconcile >/dev/null 2>&1 && fail "a Kustomization with postBuild reconciled"
+  ks_reason_is apps UnsupportedField || fail "reason: $(ks_field apps '{.status.conditions}')"
+  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.postBuild" ||
+    fail "the message does not name spec.postBuild"
+  kubectl get ns demo >/dev/null 2>&1 && fail "something was applied"
+  kubectl -n flux-system patch kustomization apps --type json \
+    -p '[{"op":"remove","path":"/spec/postBuild"},{"op":"add","path":"/spec/healthCheckExprs","value":[]}]' \
+    >/dev/null || fail "patch 2"
+  reconcile >/dev/null || fail "a Kustomization with an ignored field failed"
+  ks_ready apps || fail "not Ready"
+  ks_field apps '{.status.conditions[?(@.type=="FieldsIgnored")].message}' |
+    grep -q "spec.healthCheckExprs" || fail "the ignored field is not named: $(ks_field apps '{.status.conditions}')"
+}
+
 scenario_bad_commit_and_unreachable_remote() {
   setup
   reconcile >/dev/null || fail "first reconcile"
