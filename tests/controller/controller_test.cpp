@@ -185,6 +185,14 @@ TEST_F(ControllerTest, ARevisionThatChangesNothingKeepsReadyTrue) {
   std::string first = commit_apps(names);
   start_controller();
   ASSERT_TRUE(eventually([&] { return all_ready_at(names, first); }));
+  // Settled: the finalizer (added after the first reconcile) is on every one of them.
+  ASSERT_TRUE(eventually([&] {
+    for (const std::string& n : names) {
+      auto ks = kustomization(n);
+      if (!ks || !holds_finalizer(*ks)) return false;
+    }
+    return true;
+  }));
 
   // Every status the Kustomizations go through from now on.
   kube::WatchCache watch(*probe);
