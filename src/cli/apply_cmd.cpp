@@ -3,7 +3,6 @@
 
 #include "cli/cli.hpp"
 #include "cli/sync_common.hpp"
-#include "core/duration.hpp"
 #include "sync/sync.hpp"
 
 namespace plumb::cli {
@@ -54,9 +53,9 @@ int apply_command(std::span<const std::string_view> args) {
     std::fprintf(flags && flags->has("--help") ? stdout : stderr, "%s", k_usage);
     return flags && flags->has("--help") ? 0 : 2;
   }
-  auto timeout = parse_duration(flags->value("--timeout", "5m"));
+  auto timeout = flags->duration("--timeout", DurationRange::positive, std::chrono::minutes(5));
   if (!timeout) {
-    std::fprintf(stderr, "plumb apply: --timeout: %s\n", timeout.error().message().c_str());
+    std::fprintf(stderr, "plumb apply: %s\n", timeout.error().message().c_str());
     return 2;
   }
   auto input = prepare_sync(*flags, flags->positional[0]);

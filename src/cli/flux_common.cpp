@@ -4,6 +4,7 @@
 
 #include "cli/flux_manifests.hpp"
 #include "controller/reconcile.hpp"
+#include "core/conditions.hpp"
 
 namespace plumb::cli::flux {
 namespace {
@@ -106,9 +107,8 @@ Result<Session> connect(const Flags& flags) {
 
 Readiness readiness_of(const Node& object) {
   Readiness r{"False", "", "waiting to be reconciled", false, false};
-  const Node* conditions = object.at_path({"status", "conditions"});
-  for (const Node& c : conditions ? conditions->items() : std::span<const Node>()) {
-    if (c.string_at({"type"}) != "Ready") continue;
+  if (const Node* ready = condition_of(object, "Ready")) {
+    const Node& c = *ready;
     r.found = true;
     r.status = std::string(c.string_at({"status"}));
     r.reason = std::string(c.string_at({"reason"}));
@@ -117,7 +117,6 @@ Readiness readiness_of(const Node& object) {
     const Node* observed = c.find("observedGeneration");
     if (!observed) observed = object.at_path({"status", "observedGeneration"});
     r.current = !generation || !observed || observed->as_int() >= generation->as_int();
-    break;
   }
   return r;
 }

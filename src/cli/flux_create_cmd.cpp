@@ -7,6 +7,7 @@
 #include "cli/flux_common.hpp"
 #include "cli/flux_manifests.hpp"
 #include "cli/flux_wait.hpp"
+#include "core/conditions.hpp"
 #include "core/duration.hpp"
 
 namespace plumb::cli {
@@ -93,10 +94,8 @@ Result<Node> kustomization_from(const Flags& flags, const std::string& name) {
 
 // Whether the controller is still working on the object (kstatus' "in progress").
 bool in_progress(const Node& object, const Readiness& ready) {
-  const Node* conditions = object.at_path({"status", "conditions"});
-  for (const Node& c : conditions ? conditions->items() : std::span<const Node>()) {
-    if (c.string_at({"type"}) == "Reconciling" && c.string_at({"status"}) == "True") return true;
-  }
+  const Node* reconciling = condition_of(object, "Reconciling");
+  if (reconciling && reconciling->string_at({"status"}) == "True") return true;
   return ready.reason == "Progressing" || ready.reason == "ProgressingWithRetry" ||
          ready.reason == "DependencyNotReady";
 }

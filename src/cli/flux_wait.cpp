@@ -8,6 +8,7 @@
 
 #include "cli/flux_table.hpp"
 #include "controller/reconcile.hpp"
+#include "core/conditions.hpp"
 #include "core/duration.hpp"
 #include "core/object_ref.hpp"
 #include "core/time.hpp"
@@ -37,11 +38,8 @@ class CancelAt {
 };
 
 bool is_established(const Node& crd) {
-  const Node* conditions = crd.at_path({"status", "conditions"});
-  for (const Node& c : conditions ? conditions->items() : std::span<const Node>()) {
-    if (c.string_at({"type"}) == "Established") return c.string_at({"status"}) == "True";
-  }
-  return false;
+  const Node* c = condition_of(crd, "Established");
+  return c && c->string_at({"status"}) == "True";
 }
 
 std::string describe(const kube::Resource& resource, const Node& object) {

@@ -25,6 +25,11 @@ const Node* find_condition(const Node& status, std::string_view type) {
   return nullptr;
 }
 
+const Node* condition_of(const Node& object, std::string_view type) {
+  const Node* status = object.find("status");
+  return status ? find_condition(*status, type) : nullptr;
+}
+
 std::optional<ConditionStatus> condition_status(const Node& status, std::string_view type) {
   const Node* c = find_condition(status, type);
   if (!c) return std::nullopt;

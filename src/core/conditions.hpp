@@ -25,6 +25,8 @@ struct Condition {
 
 // The condition `type` of status.conditions, or null.
 const Node* find_condition(const Node& status, std::string_view type);
+// The same, from the whole object.
+const Node* condition_of(const Node& object, std::string_view type);
 // Its status; nullopt when the condition is absent or its status is not one of the three.
 std::optional<ConditionStatus> condition_status(const Node& status, std::string_view type);
 // Sets (adds or updates) a condition in status.conditions; `now` is RFC 3339.

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "core/conditions.hpp"
+
 namespace plumb::sync {
 namespace {
 
@@ -13,17 +15,8 @@ int64_t int_at(const Node& object, std::initializer_list<std::string_view> path,
   return n && n->is_int() ? n->as_int() : fallback;
 }
 
-const Node* condition(const Node& object, std::string_view type) {
-  const Node* conditions = object.at_path({"status", "conditions"});
-  if (!conditions) return nullptr;
-  for (const Node& c : conditions->items()) {
-    if (c.string_at({"type"}) == type) return &c;
-  }
-  return nullptr;
-}
-
 bool condition_is(const Node& object, std::string_view type, std::string_view status) {
-  const Node* c = condition(object, type);
+  const Node* c = condition_of(object, type);
   return c && c->string_at({"status"}) == status;
 }
 
@@ -54,7 +47,7 @@ std::string counts(int64_t have, int64_t want, std::string_view what) {
 
 HealthStatus deployment(const Node& o) {
   if (auto pending = generation_pending(o)) return *pending;
-  if (const Node* p = condition(o, "Progressing");
+  if (const Node* p = condition_of(o, "Progressing");
       p && p->string_at({"reason"}) == "ProgressDeadlineExceeded") {
     return failed("progress deadline exceeded: " + std::string(p->string_at({"message"})));
   }
@@ -120,7 +113,7 @@ HealthStatus pod(const Node& o) {
 
 HealthStatus job(const Node& o) {
   if (condition_is(o, "Failed", "True")) {
-    return failed("job failed: " + std::string(condition(o, "Failed")->string_at({"message"})));
+    return failed("job failed: " + std::string(condition_of(o, "Failed")->string_at({"message"})));
   }
   if (condition_is(o, "Complete", "True")) return current();
   return progressing("job has not completed");
@@ -143,7 +136,7 @@ HealthStatus service(const Node& o) {
 HealthStatus crd(const Node& o) {
   if (condition_is(o, "NamesAccepted", "False")) {
     return failed("names not accepted: " +
-                  std::string(condition(o, "NamesAccepted")->string_at({"message"})));
+                  std::string(condition_of(o, "NamesAccepted")->string_at({"message"})));
   }
   if (condition_is(o, "Established", "True")) return current();
   return progressing("not established yet");
@@ -158,9 +151,9 @@ HealthStatus namespace_(const Node& o) {
 // Any other kind: Stalled means failed; Ready decides when present; otherwise current.
 HealthStatus generic(const Node& o) {
   if (condition_is(o, "Stalled", "True")) {
-    return failed(std::string(condition(o, "Stalled")->string_at({"message"})));
+    return failed(std::string(condition_of(o, "Stalled")->string_at({"message"})));
   }
-  if (const Node* ready = condition(o, "Ready")) {
+  if (const Node* ready = condition_of(o, "Ready")) {
     if (auto pending = generation_pending(o)) return *pending;
     if (ready->string_at({"status"}) == "True") return current();
     return progressing(std::string(ready->string_at({"message"})));
