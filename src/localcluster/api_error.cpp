@@ -1,5 +1,7 @@
 #include "localcluster/api_error.hpp"
 
+#include <algorithm>
+
 namespace plumb::localcluster {
 
 std::unexpected<ApiError> api_fail(int code, std::string_view reason, std::string message) {
@@ -113,13 +115,22 @@ ApiError invalid(std::string_view kind, std::string_view group, std::string_view
   e.reason = "Invalid";
   e.message = std::string(kind);
   if (!group.empty()) e.message += "." + std::string(group);
-  e.message += " \"" + std::string(name) + "\" is invalid: ";
-  for (size_t i = 0; i < causes.size(); ++i) {
-    if (i > 0) e.message += ", ";
-    if (!causes[i].field.empty()) e.message += causes[i].field + ": ";
-    e.message += causes[i].message;
+  e.message += " \"" + std::string(name) + "\" is invalid";
+  // Each cause as "field: message", the same one once; several in brackets.
+  std::vector<std::string> seen;
+  for (const StatusCause& cause : causes) {
+    std::string text = cause.field + ": " + cause.message;
+    if (std::find(seen.begin(), seen.end(), text) == seen.end()) seen.push_back(std::move(text));
   }
-  if (causes.size() > 1) e.message = e.message.insert(e.message.find(": ") + 2, "[") + "]";
+  if (!seen.empty()) {
+    e.message += ": ";
+    if (seen.size() > 1) e.message += "[";
+    for (size_t i = 0; i < seen.size(); ++i) {
+      if (i > 0) e.message += ", ";
+      e.message += seen[i];
+    }
+    if (seen.size() > 1) e.message += "]";
+  }
   e.name = std::string(name);
   e.group = std::string(group);
   e.kind = std::string(kind);

@@ -9,24 +9,13 @@
 #include "localcluster/patch.hpp"
 #include "localcluster/semantics.hpp"
 #include "localcluster/ssa.hpp"
+#include "localcluster/validate.hpp"
 #include "localcluster/write_checks.hpp"
 
 namespace plumb::localcluster {
 namespace {
 
 constexpr int k_patch_retries = 16;
-
-bool is_dns_subdomain(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(name.front()) || !alnum(name.back())) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (!alnum(c) && c != '-' && c != '.') return false;
-    if (c == '.' && (!alnum(name[i - 1]) || !alnum(name[i + 1]))) return false;
-  }
-  return true;
-}
 
 // Access and token reviews are questions, not objects: the answer comes back and nothing
 // is stored. The single user of the embedded cluster may do everything.
@@ -181,16 +170,6 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
                     "metadata.name"}}));
     name = std::string(prefix) + random_suffix(5);
   }
-  if (!is_dns_subdomain(name))
-    return std::unexpected(invalid(
-        resource.kind, resource.group, name,
-        {{"FieldValueInvalid",
-          "Invalid value: \"" + name +
-              "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-              "characters, '-' or '.', and must start and end with an alphanumeric character "
-              "(e.g. 'example.com', regex used for validation is "
-              "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-          "metadata.name"}}));
   metadata.set("name", Node::string(name));
   if (resource.namespaced) {
     metadata.set("namespace", Node::string(object_ns));
@@ -209,7 +188,7 @@ ApiResult<Node> ApiServer::create(const ResourceInfo& resource, const std::strin
     metadata.set("generation", Node::integer(1));
   if (resource.has_subresource("status") && resource.kind != "Namespace") body.erase("status");
   apply_defaults(resource, body, Node());
-  if (auto causes = validate(resource, body, Node()); !causes.empty())
+  if (auto causes = validate_object(resource, body, Node()); !causes.empty())
     return std::unexpected(invalid(resource.kind, resource.group, name, std::move(causes)));
   if (!options.field_manager.empty())
     record_update(body, Node(), options.field_manager, resource, options.subresource);
@@ -294,7 +273,7 @@ ApiResult<Node> ApiServer::commit_update(const ResourceInfo& resource, const Nod
     next["metadata"].set("generation",
                          Node::integer(current.at_path({"metadata", "generation"})->as_int() + 1));
   apply_defaults(resource, next, current);
-  if (auto causes = validate(resource, next, current); !causes.empty())
+  if (auto causes = validate_object(resource, next, current); !causes.empty())
     return std::unexpected(invalid(resource.kind, resource.group, name, std::move(causes)));
   if (!options.field_manager.empty())
     record_update(next, current, options.field_manager, resource, options.subresource);

@@ -1,5 +1,6 @@
 #include "localcluster/quantity.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -109,6 +110,40 @@ std::optional<double> quantity_value(std::string_view text) {
   double value = std::stod("0" + std::string(parsed->num) + "." + std::string(parsed->denom) + "0");
   value *= std::pow(static_cast<double>(base), exponent);
   return parsed->positive ? value : -value;
+}
+
+std::string canonical_quantity(std::string_view text) {
+  if (quantity_error(text)) return std::string(text);
+  auto parsed = scan(text);
+  auto [base, exponent] = *interpret(parsed->suffix);
+  std::string sign = parsed->positive ? "" : "-";
+  std::string digits = std::string(parsed->num) + std::string(parsed->denom);
+  size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return "0";
+  digits = digits.substr(first);
+  if (base == 2) {
+    if (!parsed->denom.empty() || digits.size() > 15) return std::string(text);
+    static constexpr std::string_view k_binary[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+    uint64_t value = std::stoull(digits);
+    int unit = exponent / 10;
+    while (unit < 6 && value % 1024 == 0) {
+      value /= 1024;
+      ++unit;
+    }
+    return sign + std::to_string(value) + std::string(k_binary[unit]);
+  }
+  if (parsed->suffix.starts_with('e') || parsed->suffix.starts_with('E'))
+    return std::string(text);  // exponent notation keeps its form
+  int exp10 = exponent - static_cast<int>(parsed->denom.size());
+  while (digits.size() > 1 && digits.back() == '0') {
+    digits.pop_back();
+    ++exp10;
+  }
+  int e = exp10 >= 0 ? std::min(18, exp10 - exp10 % 3) : -(((-exp10) + 2) / 3) * 3;
+  e = std::max(e, -9);
+  if (exp10 - e > 0) digits += std::string(static_cast<size_t>(exp10 - e), '0');
+  static constexpr std::string_view k_decimal[] = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+  return sign + digits + std::string(k_decimal[(e + 9) / 3]);
 }
 
 std::optional<std::string> base64_error(std::string_view text) {

@@ -81,65 +81,6 @@ void default_deployment(Node& object) {
   }
 }
 
-StatusCause immutable(std::string field, const Node* value) {
-  return {
-      "FieldValueInvalid",
-      "Invalid value: " + (value ? to_json(*value) : std::string("null")) + ": field is immutable",
-      std::move(field)};
-}
-
-void check_immutable(const Node& object, const Node& before, std::string_view path,
-                     std::vector<StatusCause>& causes) {
-  if (before.is_null()) return;
-  const Node* now = find_path(object, path);
-  const Node* then = find_path(before, path);
-  bool same = (now == nullptr && then == nullptr) || (now && then && *now == *then);
-  if (!same) causes.push_back(immutable(std::string(path), now));
-}
-
-void validate_workload(const Node& object, const Node& before, std::vector<StatusCause>& causes) {
-  const Node* selector = object.at_path({"spec", "selector"});
-  if (selector == nullptr || selector->empty()) {
-    causes.push_back({"FieldValueRequired", "Required value", "spec.selector"});
-    return;
-  }
-  const Node* labels = object.at_path({"spec", "template", "metadata", "labels"});
-  static const Node k_none = Node::map();
-  if (const Node* match = selector->find("matchLabels")) {
-    for (const MapEntry& e : match->entries()) {
-      const Node* v = labels ? labels->find(e.key.as_string()) : nullptr;
-      if (v == nullptr || !(*v == e.value)) {
-        causes.push_back({"FieldValueInvalid",
-                          "Invalid value: " + to_json(labels ? *labels : k_none) +
-                              ": `selector` does not match template `labels`",
-                          "spec.template.metadata.labels"});
-        break;
-      }
-    }
-  }
-  check_immutable(object, before, "spec.selector", causes);
-}
-
-void validate_immutable_data(const Node& object, const Node& before,
-                             std::vector<StatusCause>& causes) {
-  if (before.is_null()) return;
-  const Node* was_immutable = before.find("immutable");
-  if (was_immutable == nullptr || !was_immutable->as_bool()) return;
-  for (std::string_view field : {"data", "binaryData"}) {
-    const Node* now = object.find(field);
-    const Node* then = before.find(field);
-    bool same = (now == nullptr && then == nullptr) || (now && then && *now == *then);
-    if (!same)
-      causes.push_back({"FieldValueForbidden",
-                        "Forbidden: field is immutable when `immutable` is set",
-                        std::string(field)});
-  }
-  const Node* still = object.find("immutable");
-  if (still == nullptr || !still->as_bool())
-    causes.push_back({"FieldValueForbidden",
-                      "Forbidden: field is immutable when `immutable` is set", "immutable"});
-}
-
 Node condition(std::string_view type, std::string_view reason, std::string_view message) {
   Node c = Node::map();
   c.set("type", Node::string(type));
@@ -239,41 +180,6 @@ void apply_defaults(const ResourceInfo& resource, Node& object, const Node& befo
       spec.set("updateStrategy", std::move(strategy));
     }
   }
-}
-
-std::vector<StatusCause> validate(const ResourceInfo& resource, const Node& object,
-                                  const Node& before) {
-  std::vector<StatusCause> causes;
-  if (is(resource, "apps", "Deployment") || is(resource, "apps", "ReplicaSet") ||
-      is(resource, "apps", "StatefulSet") || is(resource, "apps", "DaemonSet")) {
-    validate_workload(object, before, causes);
-  } else if (is(resource, "batch", "Job")) {
-    check_immutable(object, before, "spec.selector", causes);
-    check_immutable(object, before, "spec.template", causes);
-  } else if (is(resource, "", "Service")) {
-    std::string_view then = before.string_at({"spec", "clusterIP"});
-    std::string_view now = object.string_at({"spec", "clusterIP"});
-    if (!before.is_null() && !then.empty() && !now.empty() && then != now)
-      causes.push_back(immutable("spec.clusterIP", object.at_path({"spec", "clusterIP"})));
-  } else if (is(resource, "", "ConfigMap") || is(resource, "", "Secret")) {
-    validate_immutable_data(object, before, causes);
-  } else if (is(resource, "apiextensions.k8s.io", "CustomResourceDefinition")) {
-    std::string_view group = object.string_at({"spec", "group"});
-    std::string_view plural = object.string_at({"spec", "names", "plural"});
-    if (group.empty()) causes.push_back({"FieldValueRequired", "Required value", "spec.group"});
-    if (plural.empty())
-      causes.push_back({"FieldValueRequired", "Required value", "spec.names.plural"});
-    if (object.string_at({"spec", "names", "kind"}).empty())
-      causes.push_back({"FieldValueRequired", "Required value", "spec.names.kind"});
-    std::string expected = std::string(plural) + "." + std::string(group);
-    if (!group.empty() && !plural.empty() && object.string_at({"metadata", "name"}) != expected)
-      causes.push_back({"FieldValueInvalid",
-                        "Invalid value: \"" + std::string(object.string_at({"metadata", "name"})) +
-                            "\": must be spec.names.plural+\".\"+spec.group",
-                        "metadata.name"});
-    check_immutable(object, before, "spec.scope", causes);
-  }
-  return causes;
 }
 
 std::vector<ResourceInfo> crd_resources(const Node& crd) {

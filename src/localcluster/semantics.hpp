@@ -1,7 +1,6 @@
 // What the API server does to objects of particular kinds, as data-driven rules and small
-// functions: defaults (Service clusterIP, Deployment strategy, Namespace phase ...), immutable
-// fields and other validation (422 causes), and what a write of a CustomResourceDefinition
-// changes in what is served.
+// functions: defaults (Service clusterIP, Deployment strategy, Namespace phase ...) and what a
+// write of a CustomResourceDefinition changes in what is served. Validation is validate.hpp.
 #pragma once
 
 #include <vector>
@@ -16,8 +15,6 @@ class ApiServer;
 
 // `before` is null on create.
 void apply_defaults(const ResourceInfo& resource, Node& object, const Node& before);
-std::vector<StatusCause> validate(const ResourceInfo& resource, const Node& object,
-                                  const Node& before);
 
 // The first field of `object` the kind's schema does not declare ("spec.foo",
 // "spec.containers[0].bar"); "" when all are known or the kind has no schema.

@@ -89,6 +89,20 @@ std::string case_name(const ::testing::TestParamInfo<RejectCase>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Decoding, Rejects, ::testing::ValuesIn(k_decode_cases), case_name);
+INSTANTIATE_TEST_SUITE_P(Validation, Rejects, ::testing::ValuesIn(k_validation_cases), case_name);
+
+TEST(RejectCases, CoverFortyObjectsOfFifteenKinds) {
+  std::set<std::string> kinds;
+  size_t count = 0;
+  for (const auto* table : {&k_decode_cases, &k_validation_cases}) {
+    for (const RejectCase& c : *table) {
+      ++count;
+      kinds.insert(std::string(parse_yaml(c.object, "case").value().string_at({"kind"})));
+    }
+  }
+  EXPECT_GE(count, 40u);
+  EXPECT_GE(kinds.size(), 15u);
+}
 
 }  // namespace
 }  // namespace plumb::localcluster

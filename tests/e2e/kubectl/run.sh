@@ -404,4 +404,58 @@ scenario_immutable_and_dry_run() {
   expect_output "dry run stored nothing" "1" kubectl get deploy web -o jsonpath='{.spec.replicas}'
 }
 
+# kubectl prints what a real API server answers for objects it rejects: decoding (400),
+# validation (422, one cause or several), server-side apply (typed patch errors), a server
+# dry run and a patch; nothing of them is stored.
+scenario_rejects() {
+  start
+  write_app 1
+  sed 's/^  replicas: 1$/  replicas: two/' "$WORK/app.yaml" >"$WORK/two.yaml"
+  expect_output "decoding" \
+    'Error from server (BadRequest): error when creating "'"$WORK"'/two.yaml": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32' \
+    kubectl apply -f "$WORK/two.yaml"
+  expect_output "server-side apply" \
+    '.spec.replicas: expected numeric (int or float), got string' \
+    kubectl apply --server-side -f "$WORK/two.yaml"
+  sed 's/^        image: \(.*\)$/        image: \1\n        imagePullPolicy: Sometimes/' \
+    "$WORK/app.yaml" >"$WORK/sometimes.yaml"
+  expect_output "validation" \
+    'The Deployment "web" is invalid: spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"' \
+    kubectl apply -f "$WORK/sometimes.yaml"
+  expect_output "server dry run" 'Unsupported value: "Sometimes"' \
+    kubectl apply --server-side --dry-run=server -f "$WORK/sometimes.yaml"
+  expect_exit 1 kubectl get deploy web
+  cat >"$WORK/cfg.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: ports}
+data: {port: 8080}
+YAML
+  expect_output "configmap number" \
+    'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string' \
+    kubectl create -f "$WORK/cfg.yaml"
+  expect_output "configmap number, server-side" \
+    'failed to create typed patch object (default/ports; /v1, Kind=ConfigMap): .data.port: expected string, got &value.valueUnstructured{Value:8080}' \
+    kubectl apply --server-side -f "$WORK/cfg.yaml"
+  cat >"$WORK/svc.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{port: 80}, {port: 443}]
+YAML
+  local out
+  out=$(kubectl apply -f "$WORK/svc.yaml" 2>&1) && fail "two unnamed ports accepted: $out"
+  grep -qF 'The Service "web" is invalid: ' <<<"$out" || fail "service: $out"
+  grep -qF '* spec.ports[0].name: Required value' <<<"$out" || fail "service cause 0: $out"
+  grep -qF '* spec.ports[1].name: Required value' <<<"$out" || fail "service cause 1: $out"
+  kubectl apply -f "$WORK/app.yaml" >/dev/null || fail "valid app"
+  expect_output "patch" \
+    'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32' \
+    kubectl patch deploy web --type=merge -p '{"spec":{"replicas":"two"}}'
+  expect_output "strategic patch" 'unrecognized type: int32' \
+    kubectl patch deploy web -p '{"spec":{"replicas":"two"}}'
+  expect_output "stored replicas unchanged" "1" kubectl get deploy web -o jsonpath='{.spec.replicas}'
+}
+
 run_scenario
