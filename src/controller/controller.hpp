@@ -122,29 +122,29 @@ class Controller {
   void repair(const std::string& object_key);
 
   // Steps (without m_mutex unless said otherwise).
-  std::optional<Node> current_object(const JobKey& key);
+  std::optional<Node> current_object(const JobKey& key) EXCLUDES(m_mutex);
   void finalize(const JobKey& key, const Node& object);
   // True when the Kustomization must wait for its source's fetch (its first, or the one that
   // brings a commit the cache lacks); the fetch queues it again.
-  bool wait_for_fetch(const JobKey& key, uint64_t fetches_seen);
-  uint64_t source_fetches(const JobKey& key);
-  void hold_repairs(const JobKey& key);
-  void release_repairs(const JobKey& key);
+  bool wait_for_fetch(const JobKey& key, uint64_t fetches_seen) EXCLUDES(m_mutex);
+  uint64_t source_fetches(const JobKey& key) EXCLUDES(m_mutex);
+  void hold_repairs(const JobKey& key) EXCLUDES(m_mutex);
+  void release_repairs(const JobKey& key) EXCLUDES(m_mutex);
   void watch_health_targets(const JobKey& key, const Outcome& outcome);
   // Status, events, log lines and the next run, all from the outcome.
   void report(const JobKey& key, const Node& object, const Outcome& outcome);
 
   // Bookkeeping, called with m_mutex held.
-  void schedule(const JobKey& key, const Outcome& outcome);
-  void schedule_at(const JobKey& key, Clock::time_point when);
-  void forget_applied(const JobKey& owner);
-  void start_health_wait(const JobKey& key, Outcome outcome);
+  void schedule(const JobKey& key, const Outcome& outcome) REQUIRES(m_mutex);
+  void schedule_at(const JobKey& key, Clock::time_point when) REQUIRES(m_mutex);
+  void forget_applied(const JobKey& owner) REQUIRES(m_mutex);
+  void start_health_wait(const JobKey& key, Outcome outcome) REQUIRES(m_mutex);
   // Removes a Kustomization's deferred health wait (and its index entries); null if none.
-  std::unique_ptr<HealthWaiter> take_health_wait(const JobKey& key);
+  std::unique_ptr<HealthWaiter> take_health_wait(const JobKey& key) REQUIRES(m_mutex);
   // Takes m_mutex itself.
-  void track_applied(const JobKey& owner, const sync::Plan& plan);
+  void track_applied(const JobKey& owner, const sync::Plan& plan) EXCLUDES(m_mutex);
   // Starts a cluster-wide watch of resource unless there is one; true when started now.
-  Result<bool> ensure_watched(const kube::Resource& resource);  // without m_mutex
+  Result<bool> ensure_watched(const kube::Resource& resource) EXCLUDES(m_mutex);  // without m_mutex
   void say(const std::string& line) const;
   void record(const Node& involved, bool warning, std::string_view reason,
               const std::string& message) const;
