@@ -732,7 +732,9 @@ scenario_up_bootstraps_the_examples() {
   expect_within_ms "a commit applied through the post-commit webhook" 10000 \
     eval '[ "$(kubectl -n staging get deploy podinfo -o jsonpath={.spec.replicas})" = 3 ]'
   kubectl -n staging delete deploy podinfo >/dev/null || fail "kubectl delete"
-  expect_within_ms "deleted Deployment restored" 1000 kubectl -n staging get deploy podinfo
+  # Event-driven (the interval is 10m); bench/mttp measures the latency itself (~10 ms): the
+  # limit only leaves room for a loaded CI machine.
+  expect_within_ms "deleted Deployment restored" 5000 kubectl -n staging get deploy podinfo
   grep -q "drift: .*changed outside Git" "$WORK/controller.log" &&
     fail "objects nobody touched were taken for drift"
   # Restarted on the same data directory: same repository, same cluster state.
