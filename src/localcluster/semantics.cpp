@@ -6,6 +6,7 @@
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "localcluster/api_server.hpp"
+#include "localcluster/crd_validation.hpp"
 #include "localcluster/objects.hpp"
 #include "localcluster/ssa.hpp"
 
@@ -141,6 +142,10 @@ std::string undeclared_field(const ResourceInfo& resource, const Node& object) {
 }
 
 void apply_defaults(const ResourceInfo& resource, Node& object, const Node& before) {
+  if (!resource.crd.empty()) {
+    crd_prune_and_default(resource, object);
+    return;
+  }
   if (is(resource, "", "Namespace")) {
     object["metadata"]["labels"].set("kubernetes.io/metadata.name",
                                      Node::string(object.string_at({"metadata", "name"})));
@@ -236,6 +241,7 @@ void after_write(ApiServer& server, const ResourceInfo& resource, const Node& be
   std::string name(after.string_at({"metadata", "name"}));
   if (!after.string_at({"metadata", "deletionTimestamp"}).empty()) return;
   register_crd_schema(after);
+  register_crd_validation(after);
   server.registry().set_custom(name, crd_resources(after));
   (void)before;
   // Names are accepted and the kinds served at once: Established.
@@ -264,6 +270,7 @@ void after_write(ApiServer& server, const ResourceInfo& resource, const Node& be
 void after_write_restore(Registry& registry, const Node& crd) {
   if (!crd.string_at({"metadata", "deletionTimestamp"}).empty()) return;
   register_crd_schema(crd);
+  register_crd_validation(crd);
   registry.set_custom(std::string(crd.string_at({"metadata", "name"})), crd_resources(crd));
 }
 
@@ -273,6 +280,7 @@ void after_delete(ApiServer& server, const ResourceInfo& resource, const Node& r
   std::string group(removed.string_at({"spec", "group"}));
   std::string plural(removed.string_at({"spec", "names", "plural"}));
   server.registry().set_custom(name, {});
+  forget_crd_validation(name);
   server.store().remove_all(group + "/" + plural);
 }
 

@@ -1,5 +1,6 @@
 #include "localcluster/validate.hpp"
 
+#include "localcluster/crd_validation.hpp"
 #include "localcluster/validate_kinds.hpp"
 
 namespace plumb::localcluster {
@@ -98,7 +99,10 @@ std::vector<StatusCause> validate_object(const ResourceInfo& resource, const Nod
     Scope scope{object, before};
     rules->check(scope, errors);
   }
-  return std::move(errors.causes());
+  std::vector<StatusCause> causes = std::move(errors.causes());
+  for (StatusCause& cause : crd_validate(resource, object))
+    causes.push_back(std::move(cause));
+  return causes;
 }
 
 }  // namespace plumb::localcluster

@@ -1,6 +1,7 @@
 #include "localcluster/write_checks.hpp"
 
 #include "core/json.hpp"
+#include "localcluster/crd_validation.hpp"
 #include "localcluster/decode.hpp"
 #include "localcluster/go_format.hpp"
 #include "localcluster/semantics.hpp"
@@ -23,6 +24,15 @@ std::string cannot_be_handled(const ResourceInfo& resource, std::string_view why
 // Kubernetes answers errors it did not turn into a Status with 500 and no reason.
 std::unexpected<ApiError> internal(std::string message) {
   return api_fail(500, "", std::move(message));
+}
+
+// Fields the kind's schema does not declare: the first one for built-in kinds (as the strict
+// decoder stops there), every one for custom resources.
+std::vector<std::string> unknown_fields(const ResourceInfo& resource, const Node& object) {
+  if (!resource.crd.empty()) return crd_unknown_fields(resource, object);
+  std::string field = undeclared_field(resource, object);
+  if (field.empty()) return {};
+  return {field};
 }
 
 }  // namespace
@@ -54,12 +64,10 @@ ApiResult<void> check_patch_decodes(const ResourceInfo& resource, const Node& pa
 
 ApiResult<void> check_apply_config(const ResourceInfo& resource, const Node& config,
                                    const WriteOptions& options) {
-  std::vector<std::string> problems;
-  if (resource.crd.empty()) problems = apply_problems(schema_type(resource), config);
-  if (options.field_validation == "Strict") {
-    std::string field = undeclared_field(resource, config);
-    if (!field.empty()) problems.push_back("." + field + ": field not declared in schema");
-  }
+  std::vector<std::string> problems = apply_problems(schema_type(resource), config);
+  if (options.field_validation == "Strict")
+    for (const std::string& field : unknown_fields(resource, config))
+      problems.push_back("." + field + ": field not declared in schema");
   if (problems.empty()) return {};
   return internal("failed to create typed patch object (" + object_gvknn(resource, config) +
                   "): " + join_apply_problems(problems));
@@ -78,11 +86,11 @@ ApiResult<void> check_apply_result(const ResourceInfo& resource, const Node& con
 ApiResult<void> check_declared(const ResourceInfo& resource, const Node& object,
                                const WriteOptions& options) {
   if (options.field_validation != "Strict") return {};
-  std::string field = undeclared_field(resource, object);
-  if (field.empty()) return {};
-  return api_fail(
-      400, "BadRequest",
-      cannot_be_handled(resource, "strict decoding error: unknown field \"" + field + "\""));
+  std::string why;
+  for (const std::string& field : unknown_fields(resource, object))
+    why += (why.empty() ? "strict decoding error: " : ", ") + ("unknown field \"" + field + "\"");
+  if (why.empty()) return {};
+  return api_fail(400, "BadRequest", cannot_be_handled(resource, why));
 }
 
 }  // namespace plumb::localcluster

@@ -167,6 +167,19 @@ class Importer {
     return m_definitions->find(ref.substr(prefix.size()));
   }
 
+  // The scalar a schema's values are, as server-side apply judges them (int-or-string and
+  // dates take any scalar).
+  static ScalarType scalar_of(const Node& schema) {
+    if (schema.find("x-kubernetes-int-or-string")) return ScalarType::int_or_string;
+    std::string_view type = schema.string_at({"type"});
+    if (type == "integer") return ScalarType::int64;
+    if (type == "number") return ScalarType::float64;
+    if (type == "boolean") return ScalarType::boolean;
+    std::string_view format = schema.string_at({"format"});
+    if (format == "date-time" || format == "date") return ScalarType::time;
+    return ScalarType::string;
+  }
+
   // Describes one property schema as a field row (name left empty).
   Result<FieldRow> describe(const Node& prop, const std::string& path, int depth) {
     if (depth > k_max_schema_depth)
@@ -221,11 +234,13 @@ class Importer {
     if (target->find("x-kubernetes-int-or-string") ||
         (type == "string" || type == "integer" || type == "number" || type == "boolean")) {
       row.kind = schema_table::k_scalar;
+      row.scalar = static_cast<uint8_t>(scalar_of(*target));
     } else if (type == "array") {
       row.kind = schema_table::k_list;
       if (const Node* items = target->find("items"); items && items->is_map()) {
         FieldRow element = TRY(describe(*items, path + "[]", depth + 1));
         if (element.kind == schema_table::k_object) row.type = element.type;
+        if (element.kind == schema_table::k_scalar) row.scalar = element.scalar;
       }
     } else if (const Node* props = target->find("properties"); props && !props->empty()) {
       row.kind = schema_table::k_object;
@@ -236,6 +251,7 @@ class Importer {
       row.kind = schema_table::k_map;
       FieldRow element = TRY(describe(*extra, path + "{}", depth + 1));
       if (element.kind == schema_table::k_object) row.type = element.type;
+      if (element.kind == schema_table::k_scalar) row.scalar = element.scalar;
       row.flags |= static_cast<uint8_t>(map_type << schema_table::k_map_type_shift);
     } else if (type == "object") {
       row.flags |= static_cast<uint8_t>(map_type << schema_table::k_map_type_shift);

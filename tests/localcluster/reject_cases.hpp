@@ -23,6 +23,7 @@ struct RejectCase {
   std::string_view base = "";   // the object stored before an update, patch or apply
   std::string_view patch = "";  // YAML of the patch
   bool dry_run = false;
+  std::string_view setup = "";  // YAML of an object created first (a CRD)
 };
 
 constexpr std::string_view k_web = R"(

@@ -11,6 +11,7 @@
 #include "core/yaml.hpp"
 #include "localcluster/api_fixture.hpp"
 #include "localcluster/reject_cases.hpp"
+#include "localcluster/reject_crd_cases.hpp"
 
 namespace plumb::localcluster {
 namespace {
@@ -27,6 +28,11 @@ class Rejects : public ::testing::TestWithParam<RejectCase>, protected ApiFixtur
   }
 
   ApiResult<Node> send(const RejectCase& c) {
+    if (!c.setup.empty()) {
+      Node setup = parse_yaml(c.setup, "setup").value();
+      auto created = m_api->create(*resource_of(setup), "", setup, {});
+      EXPECT_TRUE(created) << "setup: " << created.error().message;
+    }
     Node object = parse_yaml(c.object, "case").value();
     ResourcePtr resource = resource_of(object);
     EXPECT_TRUE(resource) << "no resource for " << c.object;
@@ -90,11 +96,12 @@ std::string case_name(const ::testing::TestParamInfo<RejectCase>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Decoding, Rejects, ::testing::ValuesIn(k_decode_cases), case_name);
 INSTANTIATE_TEST_SUITE_P(Validation, Rejects, ::testing::ValuesIn(k_validation_cases), case_name);
+INSTANTIATE_TEST_SUITE_P(CustomResources, Rejects, ::testing::ValuesIn(k_crd_cases), case_name);
 
 TEST(RejectCases, CoverFortyObjectsOfFifteenKinds) {
   std::set<std::string> kinds;
   size_t count = 0;
-  for (const auto* table : {&k_decode_cases, &k_validation_cases}) {
+  for (const auto* table : {&k_decode_cases, &k_validation_cases, &k_crd_cases}) {
     for (const RejectCase& c : *table) {
       ++count;
       kinds.insert(std::string(parse_yaml(c.object, "case").value().string_at({"kind"})));

@@ -458,4 +458,59 @@ YAML
   expect_output "stored replicas unchanged" "1" kubectl get deploy web -o jsonpath='{.spec.replicas}'
 }
 
+# A custom resource is judged by its CRD's openAPIV3Schema: types, enums, required fields
+# (422, as kubectl prints them), unknown fields (400 under kubectl's strict validation),
+# server-side apply type errors; defaults are filled in.
+scenario_crd_schema() {
+  start
+  cat >"$WORK/crd.yaml" <<'YAML'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [size]
+            properties:
+              size: {type: integer, minimum: 1}
+              replicas: {type: integer}
+              color: {type: string, enum: [red, blue]}
+              mode: {type: string, default: fast}
+YAML
+  kubectl apply -f "$WORK/crd.yaml" >/dev/null || fail "CRD"
+  wait_for "widgets served" 10 kubectl get widgets
+  widget() { printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: %s\n' "$1" >"$WORK/w.yaml"; }
+  widget '{size: 1, replicas: two}'
+  expect_output "type" \
+    'The Widget "w" is invalid: spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"' \
+    kubectl apply -f "$WORK/w.yaml"
+  expect_output "server-side type" \
+    '.spec.replicas: expected numeric (int or float), got string' \
+    kubectl apply --server-side -f "$WORK/w.yaml"
+  widget '{size: 1, color: pink}'
+  expect_output "enum" 'spec.color: Unsupported value: "pink": supported values: "red", "blue"' \
+    kubectl apply --server-side -f "$WORK/w.yaml"
+  widget '{color: red}'
+  expect_output "required" 'spec.size: Required value' kubectl create -f "$WORK/w.yaml"
+  widget '{size: 1, colour: red}'
+  expect_output "unknown field" 'strict decoding error: unknown field "spec.colour"' \
+    kubectl create -f "$WORK/w.yaml"
+  expect_exit 1 kubectl get widget w
+  widget '{size: 2}'
+  kubectl apply -f "$WORK/w.yaml" >/dev/null || fail "valid widget"
+  expect_output "default" "fast" kubectl get widget w -o jsonpath='{.spec.mode}'
+}
+
 run_scenario
