@@ -51,6 +51,11 @@ std::string describe_changes(const sync::SyncResult& result) {
   return out;
 }
 
+// The Kustomization a health, orphan or finalizer job is about.
+JobKey owner_of(const JobKey& key) {
+  return JobKey{Job::kustomization, key.namespace_, key.name};
+}
+
 }  // namespace
 
 std::string JobKey::object() const {
@@ -319,14 +324,14 @@ void Controller::add_finalizer(const JobKey& key) {
     schedule_at(key, Clock::now() + k_busy_retry);
     return;
   }
-  std::optional<Node> object = current_object(JobKey{Job::kustomization, key.namespace_, key.name});
+  std::optional<Node> object = current_object(owner_of(key));
   if (!object || is_deleting(*object)) return;  // deleted meanwhile: the orphan path prunes
   if (auto added = m_reconcilers.add_finalizer(*object); !added)
     say(key.object() + ": adding the finalizer: " + added.error().message());
 }
 
 void Controller::settle_health(const JobKey& key) {
-  JobKey owner{Job::kustomization, key.namespace_, key.name};
+  JobKey owner = owner_of(key);
   std::unique_ptr<HealthWaiter> waiter;
   Node object;
   {
@@ -342,16 +347,16 @@ void Controller::settle_health(const JobKey& key) {
     if (t == m_tracked.end()) return;
     object = t->second->object;
   }
-  Outcome outcome;
   std::string error = waiter->error();
-  if (!error.empty()) outcome = Outcome::failure(Reason::health_check_failed, Error(error));
+  Outcome outcome =
+      error.empty() ? Outcome{} : Outcome::failure(Reason::health_check_failed, Error(error));
   outcome.revision = waiter->outcome.revision;
   outcome.ignored_fields = waiter->outcome.ignored_fields;
   report(key, object, outcome);
 }
 
 void Controller::collect_orphaned(const JobKey& key) {
-  JobKey owner{Job::kustomization, key.namespace_, key.name};
+  JobKey owner = owner_of(key);
   Node object;
   {
     LockGuard lock(m_mutex);
@@ -505,17 +510,16 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
         }
       }
     }
+    // A health job reports for its Kustomization, whose next run it schedules.
+    JobKey scheduled = key.job == Job::health ? owner_of(key) : key;
     if (!written) {
-      Outcome failed = Outcome::failure(Reason::reconciliation_failed, written.error());
-      schedule(key.job == Job::health ? JobKey{Job::kustomization, key.namespace_, key.name} : key,
-               failed);
+      schedule(scheduled, Outcome::failure(Reason::reconciliation_failed, written.error()));
     } else if (outcome.reason == Reason::progressing) {
       take_health_wait(key);  // superseded by this reconcile's
       start_health_wait(key, outcome);
     } else {
       if (key.job == Job::kustomization) take_health_wait(key);
-      schedule(key.job == Job::health ? JobKey{Job::kustomization, key.namespace_, key.name} : key,
-               outcome);
+      schedule(scheduled, outcome);
     }
   }
   for (const JobKey& k : released)
