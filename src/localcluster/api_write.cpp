@@ -236,21 +236,24 @@ ApiResult<Node> ApiServer::commit_update(const ResourceInfo& resource, const Nod
                                          Node next, const WriteOptions& options) {
   const std::string ns(current.string_at({"metadata", "namespace"}));
   const std::string name = name_of(current);
-  Node& metadata = next["metadata"];
-  if (!metadata.is_map()) metadata = Node::map();
-  // Fields the server owns.
-  for (std::string_view key : {"name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
-                               "deletionGracePeriodSeconds", "generation"}) {
-    if (const Node* v = current.at_path({"metadata", key})) {
-      metadata.set(key, *v);
-    } else {
-      metadata.erase(key);
+  {  // `metadata` lives only here: setting a field of `next` can move its map entries.
+    Node& metadata = next["metadata"];
+    if (!metadata.is_map()) metadata = Node::map();
+    // Fields the server owns.
+    for (std::string_view key : {"name", "namespace", "uid", "creationTimestamp",
+                                 "deletionTimestamp", "deletionGracePeriodSeconds", "generation"}) {
+      if (const Node* v = current.at_path({"metadata", key})) {
+        metadata.set(key, *v);
+      } else {
+        metadata.erase(key);
+      }
     }
+    metadata.set("resourceVersion",
+                 Node::string(current.string_at({"metadata", "resourceVersion"})));
+    if (!current.find("metadata")->find("managedFields")) metadata.erase("managedFields");
+    if (metadata.find("managedFields") == nullptr && current.at_path({"metadata", "managedFields"}))
+      metadata.set("managedFields", *current.at_path({"metadata", "managedFields"}));
   }
-  metadata.set("resourceVersion", Node::string(current.string_at({"metadata", "resourceVersion"})));
-  if (!current.find("metadata")->find("managedFields")) metadata.erase("managedFields");
-  if (metadata.find("managedFields") == nullptr && current.at_path({"metadata", "managedFields"}))
-    metadata.set("managedFields", *current.at_path({"metadata", "managedFields"}));
   if (options.subresource == "status") {
     // Only status changes through the status subresource.
     Node merged = current;
@@ -259,7 +262,7 @@ ApiResult<Node> ApiServer::commit_update(const ResourceInfo& resource, const Nod
     } else {
       merged.erase("status");
     }
-    if (const Node* managed = metadata.find("managedFields"))
+    if (const Node* managed = next.at_path({"metadata", "managedFields"}))
       merged["metadata"].set("managedFields", *managed);
     next = std::move(merged);
   } else if (resource.has_subresource("status")) {
@@ -269,7 +272,7 @@ ApiResult<Node> ApiServer::commit_update(const ResourceInfo& resource, const Nod
       next.erase("status");
     }
   }
-  if (!same_spec(current, next) && metadata.find("generation"))
+  if (!same_spec(current, next) && next.at_path({"metadata", "generation"}))
     next["metadata"].set("generation",
                          Node::integer(current.at_path({"metadata", "generation"})->as_int() + 1));
   apply_defaults(resource, next, current);
