@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <map>
 #include <set>
 #include <thread>
@@ -36,6 +37,19 @@ void parallel_for(size_t count, int workers, Body&& body) {
 
 bool is_immutable_error(const Error& error) {
   return error.code() == 422 && error.message().find("immutable") != std::string::npos;
+}
+
+// The result of an object the server refused: its message without the object's name, which
+// the result already carries.
+ObjectResult refused(const PlannedObject& planned, const Error& error) {
+  ObjectResult result{planned.ref, Action::failed, error.message(), error.code(), {}};
+  if (std::string prefix = planned.ref.display() + ": "; result.message.starts_with(prefix)) {
+    result.message.erase(0, prefix.size());
+  }
+  if (is_immutable_error(error)) {
+    result.message += " (an immutable field changed; --force deletes and recreates the object)";
+  }
+  return result;
 }
 
 // Objects of one resource in one namespace are read with a single list when there are at
@@ -128,19 +142,7 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
       return result;
     }
   }
-  if (!applied) {
-    result.action = Action::failed;
-    result.code = applied.error().code();
-    result.message = applied.error().message();
-    // The client names the object first; the result already does.
-    if (std::string prefix = planned.ref.display() + ": "; result.message.starts_with(prefix)) {
-      result.message.erase(0, prefix.size());
-    }
-    if (is_immutable_error(applied.error())) {
-      result.message += " (an immutable field changed; --force deletes and recreates the object)";
-    }
-    return result;
-  }
+  if (!applied) return refused(planned, applied.error());
   if (!live) {
     result.action = Action::created;
   } else {
@@ -154,31 +156,70 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
 }
 
 bool Syncer::apply_stage(const std::vector<PlannedObject>& stage, SyncResult& result) {
-  bool ok = true;
-  // Kinds one after another (policy order), the objects of one kind in parallel.
-  for (size_t begin = 0; begin < stage.size();) {
-    size_t end = begin;
-    while (end < stage.size() && stage[end].ref.kind == stage[begin].ref.kind)
-      ++end;
-    std::span<const PlannedObject> kind_objects(stage.data() + begin, end - begin);
-    auto live = fetch_live(kind_objects);
-    std::vector<ObjectResult> results(kind_objects.size());
-    if (!live) {
-      for (size_t i = 0; i < kind_objects.size(); ++i) {
-        results[i] = {
-            kind_objects[i].ref, Action::failed, live.error().message(), live.error().code(), {}};
-      }
+  std::vector<ObjectResult> results(stage.size());
+  auto live = fetch_live(stage);
+  if (!live) {
+    for (size_t i = 0; i < stage.size(); ++i)
+      results[i] = {stage[i].ref, Action::failed, live.error().message(), live.error().code(), {}};
+    std::move(results.begin(), results.end(), std::back_inserter(result.objects));
+    return false;
+  }
+  std::vector<size_t> changing;
+  for (size_t i = 0; i < stage.size(); ++i) {
+    if ((*live)[i] && already_applied(stage[i].object, *(*live)[i], m_options.field_manager)) {
+      results[i] = {stage[i].ref, Action::unchanged, "", 0, {}};
     } else {
-      parallel_for(kind_objects.size(), m_options.concurrency,
-                   [&](size_t i) { results[i] = apply_one(kind_objects[i], (*live)[i]); });
+      changing.push_back(i);
     }
-    for (ObjectResult& r : results) {
-      ok = ok && r.action != Action::failed;
-      result.objects.push_back(std::move(r));
+  }
+  bool ok = dry_run_stage(stage, changing, results);
+  if (ok) {
+    // Kinds one after another (policy order), the objects of one kind in parallel.
+    for (size_t begin = 0; begin < changing.size();) {
+      size_t end = begin;
+      while (end < changing.size() &&
+             stage[changing[end]].ref.kind == stage[changing[begin]].ref.kind)
+        ++end;
+      parallel_for(end - begin, m_options.concurrency, [&](size_t c) {
+        size_t i = changing[begin + c];
+        results[i] = apply_one(stage[i], (*live)[i]);
+      });
+      begin = end;
     }
-    begin = end;
+  }
+  for (ObjectResult& r : results) {
+    ok = ok && r.action != Action::failed;
+    result.objects.push_back(std::move(r));
   }
   return ok;
+}
+
+bool Syncer::dry_run_stage(const std::vector<PlannedObject>& stage,
+                           const std::vector<size_t>& changing,
+                           std::vector<ObjectResult>& results) {
+  if (m_options.dry_run == kube::DryRun::yes || changing.empty()) return true;
+  std::vector<std::optional<Error>> rejected(changing.size());
+  parallel_for(changing.size(), m_options.concurrency, [&](size_t c) {
+    const PlannedObject& planned = stage[changing[c]];
+    auto applied = m_client.apply(planned.resource, planned.object, m_options.field_manager,
+                                  kube::Force::yes, kube::DryRun::yes);
+    // An immutable field is no refusal when the apply is to recreate the object.
+    if (!applied && !(is_immutable_error(applied.error()) && m_options.recreate == Recreate::yes))
+      rejected[c] = applied.error();
+  });
+  if (std::none_of(rejected.begin(), rejected.end(), [](const auto& e) { return e.has_value(); }))
+    return true;
+  for (size_t c = 0; c < changing.size(); ++c) {
+    const PlannedObject& planned = stage[changing[c]];
+    results[changing[c]] =
+        rejected[c] ? refused(planned, *rejected[c])
+                    : ObjectResult{planned.ref,
+                                   Action::skipped,
+                                   "not applied: another object of its stage was refused",
+                                   0,
+                                   {}};
+  }
+  return false;
 }
 
 bool Syncer::wait_for_crds(const std::vector<PlannedObject>& stage, SyncResult& result) {

@@ -66,8 +66,9 @@ class Syncer {
                  const RunOptions& options);
 
   // Applies every object of the plan, definitions first (waiting for CRDs to be
-  // Established), then workloads. Stops at the first stage with a failure; the objects
-  // of later stages are reported as skipped.
+  // Established), then workloads. A stage is applied only when the server accepts all of its
+  // changes in a dry run. Stops at the first stage with a failure; the objects of later
+  // stages are reported as skipped.
   SyncResult apply(const Plan& plan);
 
   // Deletes the objects of `previous` that are not in `current`, in reverse apply order,
@@ -82,7 +83,13 @@ class Syncer {
  private:
   ObjectResult apply_one(const PlannedObject& planned, const std::optional<Node>& live);
   Result<std::vector<std::optional<Node>>> fetch_live(std::span<const PlannedObject> objects);
+  // Applies one stage: nothing of it unless the server accepts every change in a dry run
+  // first (as Flux does), so a refused object leaves the stage as it was.
   bool apply_stage(const std::vector<PlannedObject>& stage, SyncResult& result);
+  // The dry run of the objects `changing` (indexes into stage); on a refusal fills `results`
+  // for them (refused, or skipped) and returns false.
+  bool dry_run_stage(const std::vector<PlannedObject>& stage, const std::vector<size_t>& changing,
+                     std::vector<ObjectResult>& results);
   bool wait_for_crds(const std::vector<PlannedObject>& stage, SyncResult& result);
 
   kube::Client& m_client;

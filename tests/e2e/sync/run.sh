@@ -153,6 +153,29 @@ scenario_invalid_input() {
   expect_exit 0 kubectl -n shop get cm settings
 }
 
+# An object the API server refuses leaves its whole stage as it was (every change is tried
+# in a dry run first, as Flux does): the valid ConfigMap change beside it is not applied.
+scenario_a_refused_object_applies_nothing_of_its_stage() {
+  start
+  write_base
+  apply >/dev/null || fail "first apply"
+  sed -i 's/mode: fast/mode: slow/' "$APP/config.yaml"
+  sed -i 's/image: nginx:1.27/image: nginx:1.28\n        imagePullPolicy: Sometimes/' "$APP/deploy.yaml"
+  local out
+  out=$(apply 2>&1) && fail "an invalid Deployment was applied: $out"
+  grep -qF 'Deployment/shop/web failed: Deployment.apps "web" is invalid: spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes"' <<<"$out" ||
+    fail "the refused object and the server's reason are not named: $out"
+  grep -qF "ConfigMap/shop/settings skipped: not applied: another object of its stage was refused" <<<"$out" ||
+    fail "the ConfigMap is not reported as skipped: $out"
+  [ "$(kubectl -n shop get cm settings -o jsonpath='{.data.mode}')" = fast ] ||
+    fail "the ConfigMap beside the refused Deployment was applied"
+  [ "$(kubectl -n shop get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = nginx:1.27 ] ||
+    fail "the refused Deployment changed"
+  sed -i '/imagePullPolicy: Sometimes/d' "$APP/deploy.yaml"
+  out=$(apply 2>&1) || fail "the fixed set: $out"
+  [ "$(kubectl -n shop get cm settings -o jsonpath='{.data.mode}')" = slow ] || fail "the fix was not applied"
+}
+
 scenario_crd_and_custom_resource() {
   start
   write kustomization.yaml <<'YAML'
