@@ -31,9 +31,9 @@ constexpr const char* k_usage =
     "does: a GitRepository `flux-system` for the repository and a Kustomization `flux-system`\n"
     "applying clusters/local, which holds the other Kustomizations.\n"
     "With --repo, the GitRepository points at URL, or at the repository in the directory PATH\n"
-    "(branch B, default main; checked at start) and the Kustomization applies path P (default\n"
-    "./). A repository on this machine (the examples too) gets a post-commit hook that calls\n"
-    "the webhook: each commit is applied at once.\n"
+    "(branch B, default the one its HEAD names, as git clone picks; checked at start) and the\n"
+    "Kustomization applies path P (default ./). A repository on this machine (the examples\n"
+    "too) gets a post-commit hook that calls the webhook: each commit is applied at once.\n"
     "The cluster is added to your kubeconfig ($KUBECONFIG's first file, else ~/.kube/config) as\n"
     "the context `plumb`, made current, as kind and minikube do.\n\n"
     "Flags:\n"
@@ -124,7 +124,7 @@ int up_command(std::span<const std::string_view> args) {
   fs::create_directories(data_dir, ec);
 
   std::string url = flags->has_value("--repo") ? repository_url(flags->value("--repo")) : "";
-  std::string branch = flags->value("--branch", "main");
+  std::string branch = flags->value("--branch", "main");  // with --repo: the repository's own
   std::string path = flags->value("--path", url.empty() ? "./clusters/local" : "./");
   bool examples = url.empty();
   if (examples) {
@@ -135,9 +135,15 @@ int up_command(std::span<const std::string_view> args) {
       return 1;
     }
     url = *created;
-  } else if (auto checked = check_repository(url, branch, data_dir + "/git-cache"); !checked) {
-    std::fprintf(stderr, "plumb up: %s\n", checked.error().message().c_str());
-    return 1;
+  } else {
+    auto checked =
+        check_repository(url, flags->has_value("--branch") ? std::optional(branch) : std::nullopt,
+                         data_dir + "/git-cache");
+    if (!checked) {
+      std::fprintf(stderr, "plumb up: %s\n", checked.error().message().c_str());
+      return 1;
+    }
+    branch = *checked;
   }
 
   StopSignals signals;  // before any thread starts

@@ -68,17 +68,21 @@ std::string local_path(std::string_view url) {
   return std::string(url.substr(k_file_scheme.size()));
 }
 
-Result<void> check_repository(const std::string& url, const std::string& branch,
-                              const std::string& cache_dir) {
+Result<std::string> check_repository(const std::string& url, std::optional<std::string> branch,
+                                     const std::string& cache_dir) {
   auto source = TRY(source::GitSource::open(cache_dir, url));
-  auto revision = source.remote_revision({.branch = branch}, {});
+  if (!branch) {
+    branch = TRY(source.default_branch({}));
+    if (branch->empty()) branch = "main";  // no HEAD branch: the check below says what there is
+  }
+  auto revision = source.remote_revision({.branch = *branch}, {});
   if (!revision) {
     std::string message = revision.error().message();
     if (message.find(" not found; the branches are: ") != std::string::npos)
       message += " (pick one with --branch)";
     return fail(message);
   }
-  return {};
+  return *branch;
 }
 
 std::string post_commit_hook(const std::string& data_dir, const std::string& url) {

@@ -21,11 +21,13 @@ std::string repository_url(std::string_view given);
 // The local directory of a file:// URL, "" for any other URL.
 std::string local_path(std::string_view url);
 
-// Checks that url answers and has `branch`, with the commands' own git code (libgit2, nothing
-// fetched but the list of refs); the cache lives in cache_dir. The error names the URL, and
-// when the branch is missing the branches that exist and the flag to pick one.
-Result<void> check_repository(const std::string& url, const std::string& branch,
-                              const std::string& cache_dir);
+// Checks that url answers and has `branch` (by default the branch its HEAD points at, as
+// `git clone` picks; "main" when HEAD names none), with the commands' own git code (libgit2,
+// nothing fetched but the list of refs); the cache lives in cache_dir. Returns the branch. The
+// error names the URL, and when the branch is missing the branches that exist and the flag to
+// pick one.
+Result<std::string> check_repository(const std::string& url, std::optional<std::string> branch,
+                                     const std::string& cache_dir);
 
 // The hook `plumb up` installs in a repository on this machine: each commit (or push, for a
 // bare repository) asks the webhook receiver, whose port `plumb up` writes to

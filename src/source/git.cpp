@@ -161,6 +161,12 @@ struct RemoteOptions {
 // The ref names the remote advertises, with the commit each points at (tags peeled).
 using RemoteRefs = std::map<std::string, std::string>;
 
+// What a remote advertises: its refs and the branch its HEAD points at ("" when it has none).
+struct Advertised {
+  RemoteRefs refs;
+  std::string default_branch;
+};
+
 // "the branches are: main, dev" (what a user needs after naming a branch that does not exist).
 std::string branches_of(const RemoteRefs& refs) {
   std::string names;
@@ -210,7 +216,7 @@ struct GitSource::Impl {
 
   ~Impl() { git_repository_free(repo); }
 
-  Result<RemoteRefs> list_remote(const GitAuth& auth) {
+  Result<Advertised> list_remote(const GitAuth& auth) {
     auto ca = TRY(CaTrust::parse(auth.ca_pem));
     RemoteOptions options(auth, ca);
     Remote origin = TRY(Remote::origin(repo, url));
@@ -221,7 +227,8 @@ struct GitSource::Impl {
     }
     const git_remote_head** heads = nullptr;
     size_t count = 0;
-    RemoteRefs refs;
+    Advertised advertised;
+    RemoteRefs& refs = advertised.refs;
     if (git_remote_ls(&heads, &count, remote) == 0) {
       for (size_t i = 0; i < count; ++i) {
         std::string name = heads[i]->name;
@@ -233,8 +240,14 @@ struct GitSource::Impl {
         }
       }
     }
+    git_buf head = GIT_BUF_INIT;
+    if (git_remote_default_branch(&head, remote) == 0) {
+      std::string_view name(head.ptr, head.size);
+      if (name.starts_with("refs/heads/")) advertised.default_branch = name.substr(11);
+    }
+    git_buf_dispose(&head);
     git_remote_disconnect(remote);
-    return refs;
+    return advertised;
   }
 
   Result<Revision> pick(const GitRef& ref, const RemoteRefs& refs) {
@@ -330,12 +343,17 @@ Result<GitSource> GitSource::open(const std::string& cache_dir, const std::strin
 }
 
 Result<Revision> GitSource::remote_revision(const GitRef& ref, const GitAuth& auth) {
-  RemoteRefs refs = TRY(m_impl->list_remote(auth));
-  return m_impl->pick(ref, refs);
+  Advertised advertised = TRY(m_impl->list_remote(auth));
+  return m_impl->pick(ref, advertised.refs);
+}
+
+Result<std::string> GitSource::default_branch(const GitAuth& auth) {
+  Advertised advertised = TRY(m_impl->list_remote(auth));
+  return advertised.default_branch;
 }
 
 Result<Revision> GitSource::fetch(const GitRef& ref, const GitAuth& auth) {
-  RemoteRefs refs = TRY(m_impl->list_remote(auth));
+  RemoteRefs refs = TRY(m_impl->list_remote(auth)).refs;
   Revision revision = TRY(m_impl->pick(ref, refs));
   if (m_impl->has_commit(revision.commit)) return revision;  // the remote did not move
 
@@ -386,7 +404,7 @@ Result<Revision> GitSource::fetch_git_ref(const std::string& ref, const GitAuth&
   if (is_full_commit_id(wanted) && m_impl->has_commit(wanted)) {
     return Revision{wanted, "sha1:" + wanted};
   }
-  RemoteRefs refs = TRY(m_impl->list_remote(auth));
+  RemoteRefs refs = TRY(m_impl->list_remote(auth)).refs;
   std::vector<std::string> refspecs;
   Revision revision;
   if (is_full_commit_id(wanted)) {

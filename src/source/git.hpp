@@ -52,6 +52,9 @@ class GitSource {
 
   // The commit ref points at on the remote now, without fetching objects.
   Result<Revision> remote_revision(const GitRef& ref, const GitAuth& auth);
+  // The branch the remote's HEAD points at (its default branch, as `git clone` checks out);
+  // "" when HEAD names no branch (an empty repository, a detached HEAD).
+  Result<std::string> default_branch(const GitAuth& auth);
   // Makes the commit of ref available locally: fetches only when the remote moved past what
   // the cache has. Returns the revision.
   Result<Revision> fetch(const GitRef& ref, const GitAuth& auth);

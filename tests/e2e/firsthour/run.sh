@@ -85,21 +85,21 @@ artifact_of() {
 }
 
 # --repo takes a relative path; a branch the repository lacks fails at once, naming the
-# branches there are; with --branch master (and no other flag: path ./, the root
-# kustomization) the repository is applied, and its post-commit hook
-# makes a commit fetched at once by every GitRepository with that URL.
+# branches there are; with no other flag (the branch its HEAD names, path ./, the root
+# kustomization) the repository is applied, and its post-commit hook makes a commit fetched
+# at once by every GitRepository with that URL.
 scenario_up_repo_path_on_a_master_branch() {
   make_flux_repo
   cd "$WORK" || fail "cd"
   local out started=$SECONDS
-  out=$(timeout 20 "$PLUMB" up --repo myrepo --data-dir "$WORK/up" --port 0 2>&1)
+  out=$(timeout 20 "$PLUMB" up --repo myrepo --branch main --data-dir "$WORK/up" --port 0 2>&1)
   local status=$?
   [ "$status" -eq 1 ] || fail "a missing branch: exit $status, expected 1 at once: $out"
   [ $((SECONDS - started)) -le 10 ] || fail "a missing branch took $((SECONDS - started)) s"
   grep -qF "git: file://$REPO: branch main not found; the branches are: master (pick one with --branch)" <<<"$out" ||
     fail "the error does not list the branches: $out"
 
-  start_up --repo ./myrepo --branch master
+  start_up --repo ./myrepo
   grep -qF "plumb up: repository  file://$REPO (branch master, path ./)" "$WORK/controller.log" ||
     fail "the relative path is not made an absolute file:// URL: $(cat "$WORK/controller.log")"
   wait_for "the repository applied" 30 ks_ready apps
@@ -129,6 +129,78 @@ YAML
   wait_for "the commit applied through the post-commit hook" 10 color_is green
   wait_for "the other GitRepository with that URL fetched too" 10 \
     eval '[ "$(artifact_of same-repo)" = "master@sha1:$head" ]'
+}
+
+ks_message() {
+  kubectl -n flux-system get kustomization "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].message}'
+}
+ks_refused() { grep -qF "Deployment/default/web" <<<"$(ks_message apps)"; }
+
+# The issue walked as a user would, after `plumb up --repo PATH --branch master`: kubectl get ks
+# shows Flux's columns; a commit with a Deployment a real cluster refuses is refused whole, the
+# object and the server's reason named in Ready and in an event, the ConfigMap change beside
+# it not applied; a field Plumb does not honour yet is named in a condition; the fix applies.
+scenario_a_refused_object_and_an_unsupported_field_are_named() {
+  make_flux_repo
+  start_up --repo "$REPO" --branch master
+  wait_for "the repository applied" 30 ks_ready apps
+  local out
+  out=$(kubectl get ks -A 2>&1)
+  grep -qE '^NAMESPACE +NAME +AGE +READY +STATUS$' <<<"$out" || fail "kubectl get ks -A header: $out"
+  grep -qE '^flux-system +apps +[0-9]+s +True +Applied revision: master@sha1:[0-9a-f]{40}$' <<<"$out" ||
+    fail "kubectl get ks -A row: $out"
+
+  cat >"$REPO/apps/web.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: default
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        imagePullPolicy: Sometimes
+YAML
+  sed -i 's/blue/red/' "$REPO/apps/config.yaml"
+  as_t -C "$REPO" add -A && as_t -C "$REPO" commit -qm "web" || fail "commit"
+  wait_for "the refusal in Ready" 15 ks_refused
+  out=$(ks_message apps)
+  grep -qF 'Deployment/default/web: Deployment.apps "web" is invalid: spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"' <<<"$out" ||
+    fail "Ready does not name the object and the server's reason: $out"
+  ks_ready apps && fail "Ready=True with a refused object"
+  kubectl -n flux-system get events -o jsonpath='{.items[*].message}' | grep -qF 'Deployment/default/web: Deployment.apps "web" is invalid' ||
+    fail "no event names the refused object: $(kubectl -n flux-system get events)"
+  color_is blue || fail "the ConfigMap beside the refused Deployment was applied"
+  kubectl get deploy web >/dev/null 2>&1 && fail "the refused Deployment exists"
+
+  # A field Plumb does not honour: named in a condition, nothing applied.
+  cat >>"$REPO/clusters/my-cluster/apps.yaml" <<'YAML'
+  postBuild:
+    substitute:
+      color: green
+YAML
+  as_t -C "$REPO" commit -qam "postBuild" || fail "commit"
+  wait_for "spec.postBuild named" 15 eval 'ks_message apps | grep -qF spec.postBuild'
+  [ "$(kubectl -n flux-system get kustomization apps -o jsonpath='{.status.conditions[?(@.type=="Ready")].reason}')" = UnsupportedField ] ||
+    fail "the reason is not UnsupportedField: $(ks_message apps)"
+  color_is blue || fail "a Kustomization with an unsupported field applied something"
+
+  # The fix: applied whole.
+  sed -i '/postBuild:/,$d' "$REPO/clusters/my-cluster/apps.yaml"
+  sed -i 's/imagePullPolicy: Sometimes/imagePullPolicy: IfNotPresent/' "$REPO/apps/web.yaml"
+  as_t -C "$REPO" commit -qam "fixed" || fail "commit"
+  wait_for "the fix applied" 15 ks_ready apps
+  color_is red || fail "the ConfigMap change was not applied with the fix"
+  [ "$(kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].imagePullPolicy}')" = IfNotPresent ] ||
+    fail "the fixed Deployment was not applied"
 }
 
 # plumb up adds a `plumb` context to ~/.kube/config and makes it current, keeping the user's
