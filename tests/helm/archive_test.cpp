@@ -1,0 +1,121 @@
+#include "helm/archive.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstring>
+
+namespace plumb::helm {
+namespace {
+
+// A ustar header + data for one entry.
+void add_entry(std::string& tar, const std::string& name, const std::string& data,
+               char type = '0') {
+  char h[512] = {};
+  std::memcpy(h, name.data(), std::min<size_t>(name.size(), 100));
+  std::snprintf(h + 100, 8, "%07o", 0644);
+  std::snprintf(h + 108, 8, "%07o", 0);
+  std::snprintf(h + 116, 8, "%07o", 0);
+  std::snprintf(h + 124, 12, "%011o", static_cast<unsigned>(data.size()));
+  std::snprintf(h + 136, 12, "%011o", 0);
+  h[156] = type;
+  std::memcpy(h + 257,
+              "ustar\0"
+              "00",
+              8);
+  std::memset(h + 148, ' ', 8);
+  unsigned sum = 0;
+  for (unsigned char c : h)
+    sum += c;
+  std::snprintf(h + 148, 8, "%06o", sum);
+  tar.append(h, 512);
+  tar.append(data);
+  tar.append((512 - data.size() % 512) % 512, '\0');
+}
+
+std::string gzip(const std::string& in) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(compressBound(in.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string archive(std::initializer_list<std::pair<std::string, std::string>> entries) {
+  std::string tar;
+  for (const auto& [name, data] : entries)
+    add_entry(tar, name, data);
+  tar.append(1024, '\0');
+  return gzip(tar);
+}
+
+TEST(ChartArchive, FirstComponentIsDroppedAndBomCut) {
+  std::string tar;
+  add_entry(tar, "whatever/", "", '5');
+  add_entry(tar, "whatever/Chart.yaml", "\xEF\xBB\xBFname: x\n");
+  add_entry(tar, "whatever/templates/a.yaml", "a: 1\n");
+  add_entry(tar, "whatever/link", "", '2');
+  tar.append(1024, '\0');
+  auto files = read_chart_archive(gzip(tar));
+  ASSERT_TRUE(files) << files.error().message();
+  ASSERT_EQ(files->size(), 3u);
+  EXPECT_EQ((*files)[0].name, "Chart.yaml");
+  EXPECT_EQ((*files)[0].data, "name: x\n");
+  EXPECT_EQ((*files)[1].name, "templates/a.yaml");
+  EXPECT_EQ((*files)[2].name, "link");
+  EXPECT_EQ((*files)[2].data, "");
+}
+
+TEST(ChartArchive, RefusesWhatHelmRefuses) {
+  struct Case {
+    std::string bytes;
+    std::string error;
+  };
+  const Case cases[] = {
+      {archive({{"c/../../etc/passwd", "x"}}), "chart illegally references parent directory"},
+      {archive({{"c//abs", "x"}}), "chart illegally contains absolute paths"},
+      {archive({{"README", "x"}}),
+       "chart illegally contains content outside the base directory: \"README\""},
+      {archive({{"Chart.yaml/x", "x"}}), "chart yaml not in base directory"},
+      {archive({{"c/c:/x", "x"}}), "chart contains illegally named files"},
+      {archive({{"c/big", std::string(k_max_file_size + 1, 'a')}}),
+       "decompressed chart file \"c/big\" is larger than the maximum file size 5242880"},
+      {archive({}), "no files in chart archive"},
+      {"not gzip at all", "gzip: invalid header"},
+  };
+  for (const auto& c : cases) {
+    auto files = read_chart_archive(c.bytes);
+    ASSERT_FALSE(files) << c.error;
+    EXPECT_EQ(files.error().message(), c.error);
+  }
+  std::string truncated = archive({{"c/a", std::string(3000, 'a')}});
+  truncated.resize(truncated.size() / 2);
+  EXPECT_FALSE(read_chart_archive(truncated));
+}
+
+TEST(ChartArchive, TotalSizeIsLimited) {
+  std::string tar;
+  for (int i = 0; i < 21; ++i)
+    add_entry(tar, "c/f" + std::to_string(i), std::string(5 << 20, 'a'));
+  tar.append(1024, '\0');
+  auto files = read_chart_archive(gzip(tar));
+  ASSERT_FALSE(files);
+  EXPECT_EQ(files.error().message(),
+            "decompressed chart is larger than the maximum size 104857600");
+}
+
+TEST(GoPathClean, AsGo) {
+  EXPECT_EQ(go_path_clean(""), ".");
+  EXPECT_EQ(go_path_clean("a/../.."), "..");
+  EXPECT_EQ(go_path_clean("/a/../../b"), "/b");
+  EXPECT_EQ(go_path_clean("a//b/./c/"), "a/b/c");
+}
+
+}  // namespace
+}  // namespace plumb::helm
