@@ -84,7 +84,6 @@ Node status_object(const kube::Resource& r, const Node& object, Node status) {
   return out;
 }
 
-// Renders the Kustomization's path from the source tree with Flux's overlay fields.
 // Renders the Kustomization's path from the source tree with Flux's overlay fields. The tree
 // is mounted at k_source_dir and the overlay lies beside it, never inside: with `path: ./`
 // the overlay refers to the tree's root, which must not contain the overlay (kustomize
@@ -115,6 +114,17 @@ Result<std::vector<Node>> render_tree(const FileSystem& tree, const Kustomizatio
   render::BuildOptions options;
   options.restrictor = render::LoadRestrictor::none;  // as Flux builds
   return render::build_kustomization(fs, k_overlay_dir, options);
+}
+
+// Why nothing is applied for an object with fields Plumb must refuse.
+Error refusal(const UnsupportedFields& fields) {
+  std::string names;
+  for (const std::string& f : fields.refused)
+    names += (names.empty() ? "" : ", ") + f;
+  bool one = fields.refused.size() == 1;
+  return Error(names + (one ? " is" : " are") +
+               " not supported by Plumb yet; nothing was applied (remove " + (one ? "it" : "them") +
+               " or reconcile this object with Flux)");
 }
 
 }  // namespace
@@ -234,7 +244,8 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
     Artifact artifact = TRY(source_artifact(spec));
     revision = artifact.revision;
     Rendered rendered = TRY(render(object, spec, artifact));
-    Outcome out = m_pipeline.run(target_of(object, spec), std::move(rendered.objects), mode);
+    Outcome out =
+        m_pipeline.run(kustomization_target(object, spec), std::move(rendered.objects), mode);
     out.render_reused = rendered.reused;
     out.ignored_fields = std::move(ignored);
     return out;
@@ -247,14 +258,7 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
 Step<std::vector<std::string>> Reconcilers::supported(const Node& object) {
   UnsupportedFields fields = unsupported_fields(object);
   if (fields.refused.empty()) return std::move(fields.ignored);
-  std::string names;
-  for (const std::string& f : fields.refused)
-    names += (names.empty() ? "" : ", ") + f;
-  return std::unexpected(Outcome::failure(
-      Reason::unsupported_field, Error(names + (fields.refused.size() == 1 ? " is" : " are") +
-                                       " not supported by Plumb yet; nothing was applied (remove " +
-                                       (fields.refused.size() == 1 ? "it" : "them") +
-                                       " or reconcile this object with Flux)")));
+  return std::unexpected(Outcome::failure(Reason::unsupported_field, refusal(fields)));
 }
 
 Step<void> Reconcilers::dependencies_ready(const KustomizationSpec& spec) {
@@ -317,7 +321,7 @@ Step<Reconcilers::Rendered> Reconcilers::render(const Node& object, const Kustom
   return out;
 }
 
-Target Reconcilers::target_of(const Node& object, const KustomizationSpec& spec) const {
+Target kustomization_target(const Node& object, const KustomizationSpec& spec) {
   std::string ns(object.string_at({"metadata", "namespace"}));
   std::string name(object.string_at({"metadata", "name"}));
   Target target;
@@ -445,7 +449,7 @@ Result<sync::SyncResult> Reconcilers::finalize_kustomization(const Node& object)
   sync::SyncResult result;
   auto spec = parse_kustomization(object);
   if (spec && spec->prune && !spec->suspend) {  // Flux orphans the objects otherwise
-    Target target = target_of(object, *spec);
+    Target target = kustomization_target(object, *spec);
     auto previous = m_pipeline.previous(target);
     if (!previous) return std::unexpected(previous.error().error);
     sync::Syncer syncer(m_client, {});
@@ -478,6 +482,36 @@ void Reconcilers::forget(const Node& object) {
   std::lock_guard lock(m_written_mutex);
   m_written.erase(written_key(k_kustomizations, ns, name));
   m_finalized.erase(written_key(k_kustomizations, ns, name));
+}
+
+Result<Preview> preview_kustomization(kube::Client& client, const Node& object,
+                                      const FileSystem& tree, std::string_view dir) {
+  if (UnsupportedFields fields = unsupported_fields(object); !fields.refused.empty())
+    return std::unexpected(refusal(fields));
+  KustomizationSpec spec = TRY(parse_kustomization(object));
+  spec.path = std::string(dir);
+  Target target = kustomization_target(object, spec);
+  Pipeline pipeline(client, nullptr, {});
+  auto error_of = [](Outcome&& outcome) { return std::unexpected(std::move(outcome.error)); };
+  Preview out;
+  auto plan = pipeline.plan(target, TRY(render_tree(tree, spec)));
+  if (!plan) return error_of(std::move(plan).error());
+  out.plan = std::move(*plan);
+  if (target.prune == sync::Prune::no) return out;
+  auto previous = pipeline.previous(target);
+  if (!previous) return error_of(std::move(previous).error());
+  for (sync::PlannedObject& o : *previous) {
+    bool kept = false;
+    for (const sync::PlannedObject& p : sync::all_objects(out.plan))
+      kept = kept || p.ref.same_object(o.ref);
+    if (kept) continue;
+    // The live object, as it would be deleted; one that is gone already is no change.
+    auto live = TRY(client.get(o.resource, o.ref.namespace_, o.ref.name));
+    if (!live) continue;
+    o.object = std::move(*live);
+    out.pruned.push_back(std::move(o));
+  }
+  return out;
 }
 
 }  // namespace plumb::controller

@@ -15,12 +15,14 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "controller/flux_types.hpp"
 #include "controller/outcome.hpp"
 #include "controller/pipeline.hpp"
 #include "controller/render_cache.hpp"
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "kube/client.hpp"
 #include "kube/watch_cache.hpp"
 #include "source/git.hpp"
@@ -66,6 +68,20 @@ bool holds_finalizer(const Node& object);
 // An annotation that lets a Kustomization's render be empty although its inventory is not
 // (which would prune everything).
 inline constexpr std::string_view k_allow_empty_annotation = "plumb.dev/allow-empty";
+
+// The Target a Kustomization applies to: its owner labels, inventory and options.
+Target kustomization_target(const Node& object, const KustomizationSpec& spec);
+
+// What a reconcile of the Kustomization `object` would apply, and prune, if the files at its
+// spec.path were those of the directory `dir` of `tree` (`plumb diff ks NAME --path DIR`, as
+// `flux diff ks`): rendered with its overlay fields and labelled as a reconcile labels them.
+// Fails on a field Plumb refuses (as the reconcile does), a render error or an unknown kind.
+struct Preview {
+  sync::Plan plan;
+  std::vector<sync::PlannedObject> pruned;  // live objects of its inventory gone from the render
+};
+Result<Preview> preview_kustomization(kube::Client& client, const Node& object,
+                                      const FileSystem& tree, std::string_view dir);
 
 class Reconcilers {
  public:
@@ -117,7 +133,6 @@ class Reconcilers {
   Step<Artifact> source_artifact(const KustomizationSpec& spec);
   Step<Rendered> render(const Node& object, const KustomizationSpec& spec,
                         const Artifact& artifact);
-  Target target_of(const Node& object, const KustomizationSpec& spec) const;
 
   Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
   Result<void> patch_finalizers(const Node& object, Node operations);

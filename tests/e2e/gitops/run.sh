@@ -235,6 +235,34 @@ scenario_diff_of_controller_managed_objects() {
   [ "$(grep -c '^[-+] ' <<<"$out")" -eq 2 ] || fail "diff shows more than the changed value: $out"
 }
 
+# `plumb diff ks NAME --path DIR` (as `flux diff ks`): what the next reconcile would change if
+# the source held DIR at spec.path — rendered with the Kustomization's targetNamespace and
+# labels (no change when DIR is what was applied), a changed value, a file removed (pruned).
+scenario_diff_ks_shows_what_the_next_reconcile_changes() {
+  setup
+  reconcile >/dev/null || fail "reconcile"
+  local out
+  out=$("$PLUMB" diff ks apps --path "$REPO/apps" 2>&1)
+  [ $? -eq 0 ] || fail "diff ks of what the controller applied is not empty: $out"
+  sed -i 's/blue/green/' "$REPO/apps/config.yaml"
+  git -C "$REPO" rm -q apps/web.yaml
+  out=$("$PLUMB" diff kustomization apps -n flux-system --path "$REPO/apps" 2>&1)
+  [ $? -eq 1 ] || fail "diff ks of a change did not exit 1: $out"
+  grep -qx -- "-  color: blue" <<<"$out" || fail "live value not shown: $out"
+  grep -qx -- "+  color: green" <<<"$out" || fail "new value not shown: $out"
+  grep -q "web" <<<"$out" || fail "the pruned Deployment is not shown: $out"
+  grep -qx -- "-  name: web" <<<"$out" || fail "the pruned Deployment is not shown as removed: $out"
+  [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.color}')" = blue ] || fail "diff changed the cluster"
+  out=$("$PLUMB" diff ks apps --path "$WORK/nowhere" 2>&1)
+  [ $? -eq 2 ] && grep -qF "spec.path: $WORK/nowhere: no such directory" <<<"$out" ||
+    fail "a missing --path: $out"
+  out=$("$PLUMB" diff ks apps 2>&1)
+  [ $? -eq 2 ] && grep -qF -- "--path DIR is required" <<<"$out" || fail "no --path: $out"
+  out=$("$PLUMB" diff ks missing --path "$REPO/apps" 2>&1)
+  [ $? -eq 2 ] && grep -qF "kustomization flux-system/missing not found" <<<"$out" ||
+    fail "a missing Kustomization: $out"
+}
+
 # A field Plumb cannot honour yet is named, never silently skipped: postBuild would apply
 # ${variables} unsubstituted, so nothing is applied; healthCheckExprs is only reported.
 scenario_unsupported_fields_are_named() {
