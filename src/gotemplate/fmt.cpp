@@ -483,6 +483,9 @@ class Printer {
       case 'v':
         fmt_float_verb(v, 'g', -1);
         return;
+      case 'b':
+      case 'x':
+      case 'X':
       case 'g':
       case 'G':
         fmt_float_verb(v, static_cast<char>(verb), -1);
@@ -510,10 +513,9 @@ int parse_num(std::string_view s, size_t& i, bool& ok) {
   ok = false;
   int num = 0;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-    if (num > 1000000) {  // Go's tooLarge
+    if (num > 1000000 || num < -1000000) {  // Go's tooLarge: the rest of the format is consumed
       ok = false;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-        ++i;
+      i = s.size();
       return 0;
     }
     num = num * 10 + (s[i] - '0');

@@ -496,7 +496,10 @@ void digits_of(double v, int prec, Digits& out) {
   for (; p < e; ++p) {
     if (*p >= '0' && *p <= '9') out.d[out.nd++] = *p;
   }
-  int exponent = std::atoi(e + 1);
+  int exponent = 0;
+  const char* x = e + 1;
+  if (*x == '+') ++x;
+  std::from_chars(x, r.ptr, exponent);
   while (out.nd > 0 && out.d[out.nd - 1] == '0')
     --out.nd;
   out.dp = exponent + 1;
@@ -552,6 +555,74 @@ void fmt_f(std::string& out, bool negative, const Digits& d, int prec) {
 
 }  // namespace
 
+namespace {
+
+// %b (-ddddp±ddd) and %x (-0x1.yyyp±dd) from the float's bits, as strconv writes them.
+void append_binary_float(std::string& out, double v, char fmt, int prec) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof bits);
+  bool negative = (bits >> 63) != 0;
+  int exp = static_cast<int>((bits >> 52) & 0x7FF);
+  uint64_t mant = bits & ((uint64_t{1} << 52) - 1);
+  if (exp == 0) {
+    ++exp;
+  } else {
+    mant |= uint64_t{1} << 52;
+  }
+  exp -= 1023;
+  if (negative) out.push_back('-');
+  if (fmt == 'b') {
+    out += std::to_string(mant);
+    out.push_back('p');
+    int e = exp - 52;
+    if (e >= 0) out.push_back('+');
+    out += std::to_string(e);
+    return;
+  }
+  if (mant == 0) exp = 0;
+  mant <<= 60 - 52;
+  while (mant != 0 && (mant & (uint64_t{1} << 60)) == 0) {
+    mant <<= 1;
+    --exp;
+  }
+  if (prec >= 0 && prec < 15) {
+    unsigned shift = static_cast<unsigned>(prec * 4);
+    uint64_t extra = (mant << shift) & ((uint64_t{1} << 60) - 1);
+    mant >>= 60 - shift;
+    if ((extra | (mant & 1)) > (uint64_t{1} << 59)) ++mant;
+    mant <<= 60 - shift;
+    if ((mant & (uint64_t{1} << 61)) != 0) {
+      mant >>= 1;
+      ++exp;
+    }
+  }
+  const char* hex = fmt == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+  out.push_back('0');
+  out.push_back(fmt);
+  out.push_back(static_cast<char>('0' + ((mant >> 60) & 1)));
+  mant <<= 4;
+  if (prec < 0 && mant != 0) {
+    out.push_back('.');
+    while (mant != 0) {
+      out.push_back(hex[(mant >> 60) & 15]);
+      mant <<= 4;
+    }
+  } else if (prec > 0) {
+    out.push_back('.');
+    for (int i = 0; i < prec; ++i) {
+      out.push_back(hex[(mant >> 60) & 15]);
+      mant <<= 4;
+    }
+  }
+  out.push_back(fmt == 'X' ? 'P' : 'p');
+  out.push_back(exp < 0 ? '-' : '+');
+  if (exp < 0) exp = -exp;
+  if (exp < 10) out.push_back('0');
+  out += std::to_string(exp);
+}
+
+}  // namespace
+
 void append_float(std::string& out, double v, char fmt, int prec) {
   if (std::isnan(v)) {
     out += "NaN";
@@ -559,6 +630,10 @@ void append_float(std::string& out, double v, char fmt, int prec) {
   }
   if (std::isinf(v)) {
     out += v > 0 ? "+Inf" : "-Inf";
+    return;
+  }
+  if (fmt == 'b' || fmt == 'x' || fmt == 'X') {
+    append_binary_float(out, v, fmt, prec);
     return;
   }
   bool negative = std::signbit(v);
@@ -585,7 +660,6 @@ void append_float(std::string& out, double v, char fmt, int prec) {
     if (eprec > d.nd && d.nd >= d.dp) eprec = d.nd;
     if (shortest) eprec = 6;
     int exp = d.dp - 1;
-    if (d.nd == 0) exp = 0;
     if (exp < -4 || exp >= eprec) {
       if (prec > d.nd) prec = d.nd;
       fmt_e(out, negative, d, prec - 1, fmt == 'g' ? 'e' : 'E');

@@ -27,7 +27,7 @@ class Unsupported(Exception):
 # --- a reader for the Go expressions the tables use -------------------------------------
 
 TOKEN = re.compile(r'''
-    (?P<space>[ \t\r\n]+|//[^\n]*)
+    (?P<space>[ \t\r\n]+|//[^\n]*|/\*(?:.|\n)*?\*/)
   | (?P<raw>`[^`]*`)
   | (?P<str>"(?:\\.|[^"\\\n])*")
   | (?P<char>'(?:\\.|[^'\\\n])+')
@@ -280,7 +280,7 @@ class Parser:
             cp = args[0][1]
             return chr(cp).encode() if 0 <= cp <= 0x10FFFF and not (0xD800 <= cp <= 0xDFFF) else "\ufffd".encode()
         if name == "zeroFill" and len(args) == 3:
-            return args[0] + b"0" * args[1][1] + args[2]
+            return args[0] + b"0" * (args[1][1] - len(args[2])) + args[2]
         if name in ("mkItem", "mkItem"):
             return ("item", args[0], args[1])
         return ("call", name, args)
@@ -288,7 +288,7 @@ class Parser:
 
 def parse_table(text, var, env=None):
     """The elements of `var NAME = []T{ ... }` as parsed rows (or Unsupported markers)."""
-    m = re.search(r"^var %s = \[\][\w.]+\{" % re.escape(var), text, re.M)
+    m = re.search(r"^var %s = \[\](?:[\w.]+|struct \{[^}]*\})\{" % re.escape(var), text, re.M)
     if not m:
         raise ValueError("no table " + var)
     start = m.end() - 1
@@ -310,6 +310,9 @@ def parse_table(text, var, env=None):
             i = j
         elif c == "/" and text[i + 1] == "/":
             i = text.index("\n", i)
+            continue
+        elif c == "/" and text[i + 1] == "*":
+            i = text.index("*/", i) + 2
             continue
         elif c == "{":
             depth += 1
@@ -342,7 +345,7 @@ def parse_table(text, var, env=None):
         try:
             p = Parser([("op", "{")] + group + [("op", "}")], env or {})
             rows.append(p.composite("")[2])
-        except Unsupported as e:
+        except (Unsupported, ValueError, IndexError) as e:
             rows.append(Unsupported(str(e)))
     return rows
 
@@ -473,6 +476,151 @@ def port_parse():
     return kept, left
 
 
+def value_cpp(v):
+    """A Go value of the fmt/exec tables as a C++ Value expression, or Unsupported."""
+    if isinstance(v, bytes):
+        return "s(%s)" % cpp_string(v)
+    if isinstance(v, tuple):
+        if v[0] == "int":
+            typ = {"untyped": "int", "int": "int", "int64": "int64", "int32": "int32", "uint8": "uint8",
+                   "uint64": "uint64"}.get(v[2])
+            if typ is None:
+                raise Unsupported(v[2])
+            n = v[1]
+            if typ == "uint64":
+                if n < 0:
+                    raise Unsupported("neg uint")
+                return "u64(%dULL)" % n
+            if not (-(1 << 63) <= n < (1 << 63)):
+                raise Unsupported("big")
+            lit = "%dLL" % n if n != -(1 << 63) else "(-9223372036854775807LL - 1)"
+            return "%s(%s)" % ({"int": "i", "int64": "i64", "int32": "i32", "uint8": "u8"}[typ], lit)
+        if v[0] == "float":
+            f = v[1]
+            if f != f:
+                return "f(std::numeric_limits<double>::quiet_NaN())"
+            if f in (float("inf"), float("-inf")):
+                return "f(%sstd::numeric_limits<double>::infinity())" % ("-" if f < 0 else "")
+            return "f(%s)" % f.hex()
+        if v[0] == "bool":
+            return "b(%s)" % str(v[1]).lower()
+        if v[0] == "nil":
+            return "nil()"
+        if v[0] == "ident" and v[1] in ("posInf", "negInf", "NaN"):
+            return value_cpp(("float", {"posInf": float("inf"), "negInf": float("-inf"), "NaN": float("nan")}[v[1]]))
+        if v[0] == "lit":
+            typ = v[1]
+            elems = [value_cpp(e) for e in v[2]]
+            if typ in ("[]any", "[]interface{}"):
+                return "list_any({%s})" % ", ".join(elems)
+            if typ == "[]int":
+                return "list_int({%s})" % ", ".join(elems)
+            if typ == "[]string":
+                return "list_str({%s})" % ", ".join(elems)
+            raise Unsupported(typ)
+    raise Unsupported(repr(v)[:40])
+
+
+def port_fmt():
+    text = (SRC / "fmt/fmt_test.go").read_text()
+    env = {"posInf": ("float", float("inf")), "negInf": ("float", float("-inf")), "NaN": ("float", float("nan"))}
+    out = []
+    kept = left = 0
+    for row in parse_table(text, "fmtTests", env):
+        try:
+            if isinstance(row, Unsupported):
+                raise row
+            if len(row) != 3:
+                raise Unsupported("shape")
+            fmt, val, want = row
+            if not isinstance(fmt, bytes) or not isinstance(want, bytes):
+                raise Unsupported("row")
+            if b"%p" in fmt or b"PTR" in want:
+                raise Unsupported("pointer")
+            out.append("{%s, %s, %s},\n" % (cpp_string(fmt), value_cpp(val), cpp_string(want)))
+            kept += 1
+        except Unsupported:
+            left += 1
+    (OUT / "go_fmt_cases.inc").write_text(header("fmt/fmt_test.go (fmtTests)", kept, left) + "".join(out))
+    return kept, left
+
+
+# The fields of exec_test.go's tVal that are plain data (the C++ test builds them).
+TVAL_FIELDS = {"True", "I", "X", "S", "U", "V", "FloatZero", "SI", "SIEmpty", "SB", "MSI", "MSIone",
+               "MSIEmpty", "SMSI", "Empty0", "Empty1", "Empty2", "Empty3", "MXI"}
+# Functions of exec_test.go's FuncMap the C++ test defines.
+TEST_FUNCS = {"add", "echo", "oneArg", "twoArgs", "zeroArgs", "dddArg", "makemap", "mapOfThree",
+              "returnInt", "typeOf", "die", "valueString"}
+GO_FUNCS = {"count", "stringer", "vfunc"}
+# Rows whose outcome depends on Go types Plumb's data does not have.
+EXEC_SKIP = {
+    "map[NO]": "index of a missing key yields the map's element zero (int 0); Plumb maps hold interface{}",
+    "map[``]": "same: int zero of map[string]int",
+    "map .WRONG type": "map[int]int",
+    "with empty interface, struct field": "struct",
+    ".unexported": "an unexported struct field is an error; tVal is modelled as a map",
+}
+
+
+def data_cpp(v):
+    if isinstance(v, tuple) and v[0] == "ident" and v[1] == "tVal":
+        return "tval()"
+    if isinstance(v, tuple) and v[0] == "nil":
+        return "Value()"
+    if isinstance(v, tuple) and v[0] == "lit" and v[1] == "map[string]string":
+        entries = []
+        for kv in v[2]:
+            entries.append("{%s, %s}" % (cpp_string(kv[1]), value_cpp(kv[2])))
+        return "map_str({%s})" % ", ".join(entries)
+    return value_cpp(v)
+
+
+def port_exec():
+    text = (SRC / "text/template/exec_test.go").read_text()
+    env = {"bigInt": b"0x7fffffffffffffff", "bigUint": b"0x8000000000000000"}
+    out = ["// execTests: name, input, output, data, ok\n#ifdef GO_EXEC_CASES\n"]
+    kept = left = 0
+    reasons = {}
+    for row in parse_table(text, "execTests", env):
+        try:
+            if isinstance(row, Unsupported):
+                raise row
+            name, inp, want, data, ok = row
+            inp_s = inp.decode("utf-8", "replace")
+            fields = set(re.findall(r"\.([A-Z]\w*)", inp_s))
+            if fields - TVAL_FIELDS:
+                raise Unsupported("fields " + ",".join(sorted(fields - TVAL_FIELDS)))
+            idents = set(re.findall(r"(?<![.$\w])([a-z]\w*)", re.sub(r'"(?:\\.|[^"])*"|`[^`]*`', "", inp_s)))
+            if idents & GO_FUNCS:
+                raise Unsupported("Go function")
+            if re.search(r"\d+(\.\d+)?i\b", inp_s):
+                raise Unsupported("complex")
+            if name.decode() in EXEC_SKIP:
+                raise Unsupported(EXEC_SKIP[name.decode()])
+            if isinstance(data, tuple) and data[0] == "lit" and data[1] == "T":
+                data = ("ident", "tVal")
+            out.append("{%s, %s, %s, %s, %s},\n" % (cpp_string(name), cpp_string(inp), cpp_string(want),
+                                                     data_cpp(data), str(ok[1]).lower()))
+            kept += 1
+        except Unsupported as e:
+            left += 1
+            reasons[str(e).split(" ")[0]] = reasons.get(str(e).split(" ")[0], 0) + 1
+    out.append("#endif\n// cmpTests: expr, truth, ok\n#ifdef GO_CMP_CASES\n")
+    for row in parse_table(text, "cmpTests"):
+        expr, truth, ok = row
+        e = expr.decode()
+        if re.search(r"\.(Ptr|NilPtr|Map|NonNilMap|V1|V2|Iface1|NilIface)\b|\d+i\b", e):
+            left += 1
+            continue
+        out.append("{%s, %s, %s},\n" % (cpp_string(expr), cpp_string(truth), str(ok[1]).lower()))
+        kept += 1
+    out.append("#endif\n")
+    (OUT / "go_exec_cases.inc").write_text(header("text/template/exec_test.go", kept, left) + "".join(out))
+    return kept, left, reasons
+
+
 if __name__ == "__main__":
+    print("exec", port_exec())
+    print("fmt", port_fmt())
     print("lex", port_lex())
     print("parse", port_parse())
