@@ -19,7 +19,6 @@ std::string read(const std::string& path) {
   return s.str();
 }
 
-
 // The cases whose chart helm v4.1.4 refuses while loading it (expected_error.txt holds the
 // message); every other chart of the corpus must load.
 const std::map<std::string, std::string> k_load_errors = {
