@@ -1,0 +1,289 @@
+// Template sets (Go's multi_test.go), missingkey modes, execution error messages (Go's and
+// helm v4.1.4's, probed with the real binary), and the CallContext hook for include/tpl.
+#include <gtest/gtest.h>
+
+#include "core/json.hpp"
+#include "gotemplate/template.hpp"
+#include "test_values.hpp"
+
+using namespace plumb;
+using namespace plumb::gotemplate;
+using namespace plumb::gotemplate::testing;
+
+namespace {
+
+std::string render(TemplateSet& set, std::string_view name, const Value& dot,
+                   ExecOptions options = {}) {
+  auto out = set.execute(name, dot, options);
+  return out ? *out : "ERROR: " + out.error().message();
+}
+
+std::string render_text(std::string text, const Value& dot = Value(), ExecOptions options = {},
+                        std::shared_ptr<const FuncMap> funcs = nullptr) {
+  TemplateSet set("t", std::move(funcs));
+  auto parsed = set.parse("t", std::move(text));
+  if (!parsed) return "PARSE: " + parsed.error().message();
+  return render(set, "t", dot, options);
+}
+
+// Go's TestMultiParse.
+TEST(TemplateSet, MultiParse) {
+  TemplateSet one("root");
+  ASSERT_TRUE(one.parse("root", R"({{define "foo"}} FOO {{end}}{{define "bar"}} BAR {{end}})"));
+  EXPECT_EQ(one.names(), (std::vector<std::string>{"bar", "foo", "root"}));
+  EXPECT_EQ(render(one, "foo", Value()), " FOO ");
+  EXPECT_EQ(render(one, "bar", Value()), " BAR ");
+  TemplateSet bad("root");
+  EXPECT_FALSE(bad.parse("root", R"({{define "foo"}} FOO )"));
+  EXPECT_FALSE(bad.parse("root", R"({{define "foo}} FOO )"));
+}
+
+// Go's TestMultiExecute: templates defined by one parse are called from another.
+TEST(TemplateSet, MultiExecute) {
+  TemplateSet set("root");
+  ASSERT_TRUE(
+      set.parse("root", "\n\t{{define \"x\"}}TEXT{{end}}\n\t{{define \"dotV\"}}{{.V}}{{end}}\n"));
+  ASSERT_TRUE(set.parse("root2",
+                        "\n\t{{define \"dot\"}}{{.}}{{end}}\n\t{{define \"nested\"}}{{template "
+                        "\"dot\" .}}{{end}}\n"));
+  Value data =
+      map_of({{"SI", list_int({i(3), i(4), i(5)})}, {"I", i(17)}, {"U", map_of({{"V", s("v")}})}});
+  struct {
+    const char* input;
+    const char* want;
+  } rows[] = {
+      {R"({{template "x" .SI}})", "TEXT"},
+      {R"({{template "x"}})", "TEXT"},
+      {R"({{template "dot" .I}})", "17"},
+      {R"({{template "dot" .SI}})", "[3 4 5]"},
+      {R"({{template "dotV" .U}})", "v"},
+      {R"({{template "nested" .I}})", "17"},
+      {R"({{template "nested" $x:=.SI}},{{index $x 1}})", "[3 4 5],4"},
+  };
+  for (const auto& row : rows) {
+    TemplateSet clone = set.clone();
+    ASSERT_TRUE(clone.parse("test", row.input)) << row.input;
+    EXPECT_EQ(render(clone, "test", data), row.want) << row.input;
+  }
+}
+
+// Go's TestRedefinition, and Helm's "last definition wins" across files.
+TEST(TemplateSet, RedefinitionAcrossParsesReplaces) {
+  TemplateSet set("tmpl1");
+  ASSERT_TRUE(set.parse("tmpl1", R"({{define "test"}}foo{{end}})"));
+  ASSERT_TRUE(set.parse("tmpl1", R"({{define "test"}}bar{{end}})"));
+  ASSERT_TRUE(set.parse("tmpl2", R"({{define "test"}}baz{{end}})"));
+  EXPECT_EQ(render(set, "test", Value()), "baz");
+}
+
+TEST(TemplateSet, RedefinitionWithinOneParseIsAnError) {
+  TemplateSet set("t");
+  auto parsed = set.parse("t", R"({{define "a"}}1{{end}}{{define "a"}}2{{end}})");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().message(),
+            R"(template: t:1: template: multiple definition of template "a")");
+}
+
+// Go's TestEmptyTemplate, executed by name (ExecuteTemplate, as Helm does): an empty
+// definition never replaces a non-empty one.
+TEST(TemplateSet, EmptyDefinitionsDoNotReplace) {
+  struct {
+    std::vector<const char*> defs;
+    const char* in;
+    const char* want;
+  } rows[] = {
+      {{"x", "y"}, "", "y"},
+      {{""}, "once", ""},
+      {{"", ""}, "twice", ""},
+      {{"{{.}}", "{{.}}"}, "twice", "twice"},
+      {{"{{/* a comment */}}", "{{/* a comment */}}"}, "comment", ""},
+      {{"{{.}}", ""}, "twice", "twice"},
+  };
+  for (const auto& row : rows) {
+    TemplateSet set("root");
+    for (const char* def : row.defs)
+      ASSERT_TRUE(set.parse(row.in, def));
+    EXPECT_EQ(render(set, row.in, s(row.in)), row.want) << row.in;
+  }
+}
+
+// Go's TestBlock: a block is a default a later definition overrides, in a clone only.
+TEST(TemplateSet, BlockOverriddenInClone) {
+  TemplateSet set("outer");
+  ASSERT_TRUE(set.parse("outer", R"(a({{block "inner" .}}bar({{.}})baz{{end}})b)"));
+  TemplateSet overlay = set.clone();
+  ASSERT_TRUE(overlay.parse("overlay", R"({{define "inner"}}foo({{.}})bar{{end}})"));
+  EXPECT_EQ(render(set, "outer", s("hello")), "a(bar(hello)baz)b");
+  EXPECT_EQ(render(overlay, "outer", s("goodbye")), "a(foo(goodbye)bar)b");
+}
+
+TEST(TemplateSet, UnknownTemplate) {
+  TemplateSet set("gotpl");
+  EXPECT_EQ(render(set, "nope", Value()),
+            R"(ERROR: template: no template "nope" associated with template "gotpl")");
+  ASSERT_TRUE(set.parse("t", R"(x{{template "nope"}})"));
+  EXPECT_EQ(
+      render(set, "t", Value()),
+      R"(ERROR: template: t:1:12: executing "t" at <{{template "nope"}}>: template "nope" not defined)");
+}
+
+// Go's TestMaxExecDepth.
+TEST(TemplateSet, MaxExecDepth) {
+  EXPECT_EQ(
+      render_text(R"({{template "t" .}})"),
+      R"(ERROR: template: t:1:11: executing "t" at <{{template "t" .}}>: exceeded maximum template depth (3000))");
+}
+
+// Go's TestMissingMapKey, plus what Helm (missingkey=zero over map[string]interface{}) shows.
+TEST(MissingKey, ThreeModes) {
+  Value data = map_of({{"x", i(99)}}, GoType::map_any);
+  ExecOptions zero;
+  zero.missing_key = MissingKey::zero;
+  ExecOptions error;
+  error.missing_key = MissingKey::error;
+  EXPECT_EQ(render_text("{{.x}} {{.y}}", data), "99 <no value>");
+  EXPECT_EQ(render_text("{{.x}} {{.y}}", data, zero),
+            "99 <no value>");  // zero of interface{} prints as no value
+  EXPECT_EQ(render_text("{{.x}} {{.y}}", data, error),
+            R"(ERROR: template: t:1:9: executing "t" at <.y>: map has no entry for key "y")");
+  EXPECT_EQ(render_text("{{.x}}", Value(), error),
+            R"(ERROR: template: t:1:2: executing "t" at <.x>: nil data; no entry for key "x")");
+  // A field of a missing key: no value by default, an error under zero (Helm's nil pointer).
+  EXPECT_EQ(render_text("{{.y.z}}", data), "<no value>");
+  EXPECT_EQ(
+      render_text("{{.y.z}}", data, zero),
+      R"(ERROR: template: t:1:4: executing "t" at <.y.z>: nil pointer evaluating interface {}.z)");
+  // A variable holding a missing key is no value, so its fields are no value in every mode.
+  EXPECT_EQ(render_text("{{$x := .y}}{{$x.foo}}", data, zero), "<no value>");
+}
+
+// Error messages as helm v4.1.4 prints them (Values are map[string]interface{} of float64).
+TEST(ExecErrors, AsHelmPrintsThem) {
+  ExecOptions zero;
+  zero.missing_key = MissingKey::zero;
+  // Helm's values: map[string]interface{}, every element boxed, numbers float64.
+  auto json = parse_json(R"({"num": 3, "s": "str", "list": ["a"], "m": {"a": 1}})");
+  ASSERT_TRUE(json);
+  Value values = map_of({{"Values", Value::from_node(*json, Value::Numbers::as_float64)}});
+  struct {
+    const char* text;
+    const char* want;
+  } rows[] = {
+      {"{{ eq .Values.num 3 }}",
+       R"(template: t:1:3: executing "t" at <eq .Values.num 3>: error calling eq: incompatible types for comparison: float64 and int)"},
+      {"{{ lt .Values.num 4 }}",
+       R"(template: t:1:3: executing "t" at <lt .Values.num 4>: error calling lt: incompatible types for comparison: float64 and int)"},
+      {"{{ index .Values.list 5 }}",
+       R"(template: t:1:3: executing "t" at <index .Values.list 5>: error calling index: index out of range: 5)"},
+      {"{{ index .Values.list 1 }}",
+       R"(template: t:1:3: executing "t" at <index .Values.list 1>: error calling index: reflect: slice index out of range)"},
+      {"{{ index .Values.m 1 }}",
+       R"(template: t:1:3: executing "t" at <index .Values.m 1>: error calling index: value has type int; should be string)"},
+      {"{{ .Values.missing.deeper.value }}",
+       R"(template: t:1:10: executing "t" at <.Values.missing.deeper.value>: nil pointer evaluating interface {}.deeper)"},
+      {"{{ len .Values.missing }}",
+       R"(template: t:1:3: executing "t" at <len .Values.missing>: error calling len: len of nil pointer)"},
+      {"{{ $x := .Values.missing }}{{ len $x }}",
+       R"(template: t:1:30: executing "t" at <len $x>: error calling len: reflect: call of reflect.Value.Type on zero Value)"},
+      {"{{ $x := .Values.missing }}{{ index $x 1 }}",
+       R"(template: t:1:30: executing "t" at <index $x 1>: error calling index: index of untyped nil)"},
+      {"{{ .Values.s.x }}",
+       R"(template: t:1:10: executing "t" at <.Values.s.x>: can't evaluate field x in type interface {})"},
+      {"{{ $x := 3 }}{{ $x.foo }}",
+       R"(template: t:1:18: executing "t" at <$x.foo>: can't evaluate field foo in type int)"},
+      {"{{ range \"abc\" }}{{.}}{{end}}",
+       R"(template: t:1:9: executing "t" at <"abc">: range can't iterate over abc)"},
+      {"{{ range $i, $v := 3 }}{{.}}{{end}}",
+       R"(template: t:1:19: executing "t" at <3>: can't use 3 to iterate over more than one variable)"},
+      {"{{ range $i, $v = .Values.list }}{{ end }}",
+       R"(template: t:1:25: executing "t" at <.Values.list>: undefined variable: $i)"},
+      {"{{ eq .Values.list .Values.list }}",
+       R"(template: t:1:3: executing "t" at <eq .Values.list .Values.list>: error calling eq: non-comparable type [a]: []interface {})"},
+      {"{{ lt nil 1 }}",
+       R"(template: t:1:3: executing "t" at <lt nil 1>: error calling lt: invalid type for comparison)"},
+      {"{{ lt true false }}",
+       R"(template: t:1:3: executing "t" at <lt true false>: error calling lt: invalid type for comparison)"},
+      {"{{ eq 1 }}",
+       R"(template: t:1:3: executing "t" at <eq 1>: error calling eq: missing argument for comparison)"},
+      {"{{ call 1 }}",
+       R"(template: t:1:3: executing "t" at <call 1>: error calling call: non-function 1 of type int)"},
+      {"{{ nil }}", R"(template: t:1:3: executing "t" at <nil>: nil is not a command)"},
+      {"{{ printf 3 }}", R"(template: t:1:10: executing "t" at <3>: expected string; found 3)"},
+      {"{{ len 1 2 }}",
+       R"(template: t:1:3: executing "t" at <len>: wrong number of args for len: want 1 got 2)"},
+  };
+  for (const auto& row : rows)
+    EXPECT_EQ(render_text(row.text, values, zero), std::string("ERROR: ") + row.want) << row.text;
+}
+
+TEST(ExecResults, AsHelmPrintsThem) {
+  ExecOptions zero;
+  zero.missing_key = MissingKey::zero;
+  Value values = map_of({{"Values", map_of({{"s", s("abc")}, {"nothing", Value::nil()}})}});
+  struct {
+    const char* text;
+    const char* want;
+  } rows[] = {
+      {R"({{ index "abc" 1 | printf "%T" }})", "uint8"},
+      {R"({{ index .Values.s 0 }})", "97"},
+      {R"({{ $x := .Values.missing }}{{ $x.foo }}|{{ .Values.missing }}|{{ printf "%v" .Values.missing }})",
+       "<no value>|<no value>|<nil>"},
+      {R"({{ eq .Values.missing .Values.missing2 }}{{ eq .Values.missing "x" }}{{ eq .Values.nothing nil }})",
+       "truefalsetrue"},
+      {R"({{ html 1 "<" nil }})", "1&lt;&lt;no value&gt;"},
+      {R"({{ html "<a href='x'>&</a>" }})", "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"},
+      {R"({{ js "it's \"quoted\" <tag>" }})", R"(it\'s \"quoted\" \u003Ctag\u003E)"},
+      {R"({{ urlquery "a b&c=d/é" }})", "a+b%26c%3Dd%2F%C3%A9"},
+      {R"({{ print "a" 1 2 "b" "c" 3.5 }})", "a1 2bc3.5"},
+      {R"({{ range 4 }}{{ . }} {{ end }}|{{ range $i := 3 }}<{{ $i }}>{{ end }})",
+       "0 1 2 3 |<0><1><2>"},
+      {R"({{ with .Values.missing }}x{{ else with .Values.s }}fallback={{ . }}{{ else }}none{{ end }})",
+       "fallback=abc"},
+      {R"({{ or true (fail) }} {{ and false (fail) }})", "true false"},
+  };
+  auto funcs = std::make_shared<FuncMap>();
+  funcs->add("fail", [](CallContext&, std::span<const Value>) -> Result<Value> {
+    return fail("evaluated");
+  });
+  for (const auto& row : rows)
+    EXPECT_EQ(render_text(row.text, values, zero, funcs), row.want) << row.text;
+}
+
+// The hook Helm's include and tpl need: a function runs a template of the set (include), or
+// parses text into a clone of the set and runs it there (tpl), inside the same execution.
+TEST(CallContext, IncludeAndTplThroughTheHook) {
+  auto funcs = std::make_shared<FuncMap>();
+  funcs->add("include",
+             FuncInfo{[](CallContext& context, std::span<const Value> args) -> Result<Value> {
+                        std::string out;
+                        auto r = context.execute(out, context.set(), args[0].as_string(), args[1]);
+                        if (!r) return std::unexpected(r.error());
+                        return Value::string(out);
+                      },
+                      {Param::string, Param::any},
+                      false});
+  funcs->add("tpl",
+             FuncInfo{[](CallContext& context, std::span<const Value> args) -> Result<Value> {
+                        TemplateSet clone = context.set().clone();
+                        auto parsed =
+                            clone.parse(context.template_name(), std::string(args[0].as_string()));
+                        if (!parsed) return std::unexpected(parsed.error());
+                        std::string out;
+                        auto r = context.execute(out, clone, context.template_name(), args[1]);
+                        if (!r) return std::unexpected(r.error());
+                        return Value::string(out);
+                      },
+                      {Param::string, Param::any},
+                      false});
+  TemplateSet set("gotpl", funcs);
+  ASSERT_TRUE(set.parse("_helpers.tpl", R"({{- define "greet" -}}hello {{ . }}{{- end -}})"));
+  ASSERT_TRUE(set.parse("out.yaml", R"(a: {{ include "greet" "world" | printf "%q" }}
+b: {{ tpl "{{ define \"inline\" }}INLINE {{ .x }}{{ end }}{{ include \"inline\" . }}" . }}
+c: {{ tpl "{{ include \"greet\" .x }}" . }})"));
+  EXPECT_EQ(render(set, "out.yaml", map_of({{"x", s("X")}})),
+            "a: \"hello world\"\nb: INLINE X\nc: hello X");
+  // The clone's definitions stay in the clone.
+  EXPECT_FALSE(set.contains("inline"));
+}
+
+}  // namespace
