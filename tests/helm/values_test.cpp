@@ -163,7 +163,8 @@ TEST(Values, AsHelmComputesThemForEveryCase) {
       continue;
     }
     size_t at = 0;
-    while (at < got.size() && at < expected.size() && got[at] == expected[at]) ++at;
+    while (at < got.size() && at < expected.size() && got[at] == expected[at])
+      ++at;
     size_t from = at > 60 ? at - 60 : 0;
     ADD_FAILURE() << name << ": differs at byte " << at << "\n  got      ..."
                   << got.substr(from, 160) << "\n  expected ..." << expected.substr(from, 160);
