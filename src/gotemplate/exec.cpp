@@ -421,8 +421,7 @@ class Executor {
         case MissingKey::invalid:
           return Value();
         case MissingKey::zero:
-          return receiver.type() == GoType::map_string ? Value::string("").boxed_copy()
-                                                       : Value::nil();
+          return receiver.type() == GoType::map_string ? Value::string("") : Value::nil();
         case MissingKey::error:
           errorf("map has no entry for key " + quote(field_name));
       }

@@ -118,6 +118,7 @@ class TemplateSet {
   const std::string& name() const { return m_name; }
   const std::shared_ptr<const FuncMap>& funcs() const { return m_funcs; }
   // A set with the same templates and functions; parsing into it leaves this one alone.
+  // O(templates parsed into this set since it was last cloned), usually O(1).
   TemplateSet clone() const { return *this; }
 
   // Whether `name` is a function here (the FuncMap's or a builtin).
@@ -125,9 +126,16 @@ class TemplateSet {
   const std::shared_ptr<const Tree>* find_tree(std::string_view name) const;
 
  private:
+  using TreeMap = std::map<std::string, std::shared_ptr<const Tree>, std::less<>>;
+  void add_tree(std::shared_ptr<const Tree> tree);
+
   std::string m_name;
   std::shared_ptr<const FuncMap> m_funcs;
-  std::map<std::string, std::shared_ptr<const Tree>, std::less<>> m_trees;
+  // The trees, shared with clones: written only while no clone shares them. A set whose
+  // base is shared keeps its later trees in m_own (few: what `tpl` parses), so clone() and
+  // parsing a little into the clone cost nothing proportional to the set.
+  std::shared_ptr<TreeMap> m_base;
+  TreeMap m_own;
 };
 
 // The builtin function of that name (and, or, not, len, index, slice, eq, ne, lt, le, gt,

@@ -117,6 +117,25 @@ TEST(TemplateSet, BlockOverriddenInClone) {
   EXPECT_EQ(render(overlay, "outer", s("goodbye")), "a(foo(goodbye)bar)b");
 }
 
+TEST(TemplateSet, ClonesAreIndependentBothWays) {
+  TemplateSet set("root");
+  ASSERT_TRUE(set.parse("a", R"({{define "x"}}base{{end}}{{template "x"}})"));
+  TemplateSet clone = set.clone();
+  ASSERT_TRUE(clone.parse("b", R"({{define "x"}}clone{{end}})"));
+  ASSERT_TRUE(set.parse("c", R"({{define "y"}}later{{end}})"));
+  EXPECT_EQ(render(set, "a", Value()), "base");
+  EXPECT_EQ(render(clone, "a", Value()), "clone");
+  EXPECT_TRUE(set.contains("y"));
+  EXPECT_FALSE(clone.contains("y"));
+  EXPECT_FALSE(set.contains("b"));
+  EXPECT_EQ(clone.names(), (std::vector<std::string>{"a", "b", "x"}));
+  EXPECT_EQ(set.names(), (std::vector<std::string>{"a", "c", "x", "y"}));
+  TemplateSet clone_of_clone = clone.clone();
+  ASSERT_TRUE(clone_of_clone.parse("d", R"({{define "x"}}third{{end}})"));
+  EXPECT_EQ(render(clone_of_clone, "a", Value()), "third");
+  EXPECT_EQ(render(clone, "a", Value()), "clone");
+}
+
 TEST(TemplateSet, UnknownTemplate) {
   TemplateSet set("gotpl");
   EXPECT_EQ(render(set, "nope", Value()),
