@@ -10,6 +10,12 @@ namespace plumb::gotemplate {
 
 namespace {
 
+// Nesting limit of parenthesized pipelines and of control structures. Go allows 10000
+// parentheses (maxStackDepth) and any depth of control structures, on stacks that grow; ours
+// is a thread's fixed stack (and ASan triples frame sizes), so the bound is 1000 for both. No
+// chart nests either beyond a few dozen.
+constexpr int k_max_nesting = 1000;
+
 struct ParseFailure {
   std::string message;
 };
@@ -20,6 +26,8 @@ struct Shared {
   std::vector<Item> items;
   size_t index = 0;
   size_t max_fetched = 0;
+  int paren_depth = 0;
+  int block_depth = 0;
   const ParseOptions* options = nullptr;
   std::map<std::string, std::shared_ptr<Tree>, std::less<>> tree_set;
   std::vector<std::shared_ptr<Tree>> order;
@@ -295,6 +303,15 @@ class TreeParser {
   };
 
   NodePtr branch_control(NodeType type, std::string_view context) {
+    // Go has no limit here (its stacks grow); ours is a thread's stack.
+    if (m_s.block_depth >= k_max_nesting) errorf("control structures nested more than 1000 deep");
+    ++m_s.block_depth;
+    NodePtr node = branch_control_body(type, context);
+    --m_s.block_depth;
+    return node;
+  }
+
+  NodePtr branch_control_body(NodeType type, std::string_view context) {
     size_t vars = m_vars.size();
     auto pipe = pipeline(context, ItemType::right_delim);
     if (type == NodeType::range) ++m_range_depth;
@@ -476,8 +493,14 @@ class TreeParser {
       case ItemType::complex:
       case ItemType::number:
         return new_number(token);
-      case ItemType::left_paren:
-        return pipeline("parenthesized pipeline", ItemType::right_paren);
+      case ItemType::left_paren: {
+        // Go's maxStackDepth.
+        if (m_s.paren_depth >= k_max_nesting) errorf("max expression depth exceeded");
+        ++m_s.paren_depth;
+        auto pipe = pipeline("parenthesized pipeline", ItemType::right_paren);
+        --m_s.paren_depth;
+        return pipe;
+      }
       case ItemType::string:
       case ItemType::raw_string: {
         auto s = unquote(token.val);

@@ -153,6 +153,27 @@ TEST(TemplateSet, MaxExecDepth) {
       R"(ERROR: template: t:1:11: executing "t" at <{{template "t" .}}>: exceeded maximum template depth (3000))");
 }
 
+// Go's maxStackDepth error (helm v4.1.4: 10000 nested parentheses parse, 10001 do not; Plumb
+// stops at 1000, see parse.cpp); control structures get the same bound so a pathological
+// template cannot exhaust the stack.
+TEST(TemplateSet, NestingLimits) {
+  auto parens = [](int n) { return "{{" + std::string(n, '(') + "1" + std::string(n, ')') + "}}"; };
+  EXPECT_EQ(render_text(parens(1000)), "1");
+  EXPECT_EQ(render_text(parens(1001)), "PARSE: template: t:1: max expression depth exceeded");
+  auto ifs = [](int n) {
+    std::string t;
+    for (int k = 0; k < n; ++k)
+      t += "{{if true}}";
+    t += "x";
+    for (int k = 0; k < n; ++k)
+      t += "{{end}}";
+    return t;
+  };
+  EXPECT_EQ(render_text(ifs(1000)), "x");
+  EXPECT_EQ(render_text(ifs(1001)),
+            "PARSE: template: t:1: control structures nested more than 1000 deep");
+}
+
 // Go's TestMissingMapKey, plus what Helm (missingkey=zero over map[string]interface{}) shows.
 TEST(MissingKey, ThreeModes) {
   Value data = map_of({{"x", i(99)}}, GoType::map_any);
