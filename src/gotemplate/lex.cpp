@@ -285,7 +285,8 @@ class Lexer {
         case ')':
           emit(ItemType::right_paren);
           --m_paren_depth;
-          if (m_paren_depth < 0) return errorf("unexpected right paren " + sharp_u(r));
+          if (m_paren_depth < 0)
+            return errorf("unexpected right paren");  // Go 1.25 (1.19 added %#U)
           break;
         default:
           if (r == '.') {

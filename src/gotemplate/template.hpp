@@ -16,9 +16,15 @@
 // (Helm's `tpl` parses into a clone).
 //
 // Functions: a FuncMap maps names to FuncInfo (a C++ callable with the Go parameter types
-// it declares). Names the FuncMap holds override the builtins, as in Go. A function gets a
-// CallContext, through which it can execute another template of the set (Helm's include)
-// or of a clone (tpl) within the same execution: depth and options carry over.
+// it declares). Names the FuncMap holds override the builtins, as in Go. Arguments arrive
+// converted as Go converts them for those types (a literal 3 is a float64 for a float64
+// parameter; a pipeline value of the wrong type is "wrong type for value; expected string;
+// got float64"; no value is nil for interface{} parameters). A Go function whose result type
+// is interface{} should return a boxed Value (Value::boxed_copy) so later errors name
+// "interface {}" as Go's do; an error result becomes "error calling NAME: MESSAGE". A
+// function gets a CallContext, through which it can execute another template of the set
+// (Helm's include) or of a clone (tpl) within the same execution: depth and options carry
+// over.
 //
 // Thread safety: a TemplateSet is immutable after parsing; several threads may execute it
 // at once, each with its own data (maps inside a Value are shared and mutable, so one data

@@ -251,9 +251,41 @@ TEST(ExecErrors, AsHelmPrintsThem) {
       {"{{ printf 3 }}", R"(template: t:1:10: executing "t" at <3>: expected string; found 3)"},
       {"{{ len 1 2 }}",
        R"(template: t:1:3: executing "t" at <len>: wrong number of args for len: want 1 got 2)"},
+      {"{{ index .Values.list .Values.num }}",
+       R"(template: t:1:3: executing "t" at <index .Values.list .Values.num>: error calling index: cannot index slice/array with type float64)"},
+      {"{{ index .Values.list nil }}",
+       R"(template: t:1:3: executing "t" at <index .Values.list nil>: error calling index: cannot index slice/array with nil)"},
+      {"{{ len 3 }}",
+       R"(template: t:1:3: executing "t" at <len 3>: error calling len: len of type int)"},
+      {"{{ not 1 2 }}",
+       R"(template: t:1:3: executing "t" at <not>: wrong number of args for not: want 1 got 2)"},
+      {"{{ .Values.num | printf }}",
+       R"(template: t:1:17: executing "t" at <printf>: wrong type for value; expected string; got float64)"},
+      {"{{ upper 3 }}", R"(template: t:1:9: executing "t" at <3>: expected string; found 3)"},
+      {"{{ .Values.missing | upper }}",
+       R"(template: t:1:21: executing "t" at <upper>: invalid value; expected string)"},
+      {"{{ .Values.m.a 1 }}",
+       R"(template: t:1:10: executing "t" at <.Values.m.a>: a is not a method but has arguments)"},
+      {"{{ $x := 1 }}{{ $x 2 }}",
+       R"(template: t:1:16: executing "t" at <$x>: can't give argument to non-function $x)"},
+      {"{{ 3 | .Values.num }}",
+       R"(template: t:1:14: executing "t" at <.Values.num>: num is not a method but has arguments)"},
+      {"{{ (nil).x }}", R"(template: t:1:4: executing "t" at <nil>: nil is not a command)"},
+      {"{{ index .Values.m.a 0 }}",
+       R"(template: t:1:3: executing "t" at <index .Values.m.a 0>: error calling index: can't index item of type float64)"},
+      {"{{ and }}",
+       R"(template: t:1:3: executing "t" at <and>: wrong number of args for and: want at least 1 got 0)"},
   };
-  for (const auto& row : rows)
-    EXPECT_EQ(render_text(row.text, values, zero), std::string("ERROR: ") + row.want) << row.text;
+  // sprig's upper(s string) string, for the typed-parameter rows.
+  auto funcs = std::make_shared<FuncMap>();
+  funcs->add("upper",
+             FuncInfo{[](CallContext&, std::span<const Value> a) -> Result<Value> { return a[0]; },
+                      {Param::string},
+                      false});
+  for (const auto& row : rows) {
+    EXPECT_EQ(render_text(row.text, values, zero, funcs), std::string("ERROR: ") + row.want)
+        << row.text;
+  }
 }
 
 TEST(ExecResults, AsHelmPrintsThem) {
