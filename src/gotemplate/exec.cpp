@@ -56,7 +56,7 @@ Value zero_of(Param p) {
     case Param::list:
       return Value::list(std::make_shared<const ValueList>());
     case Param::map:
-      return Value::map(nullptr);
+      return Value::map();  // a nil map reads as an empty one
     default:
       return Value();
   }

@@ -359,3 +359,51 @@ c: {{ tpl "{{ include \"greet\" .x }}" . }})"));
 }
 
 }  // namespace
+
+namespace {
+
+// A host object like Helm's .Files: a field, a method with an argument, Go's printing.
+class ToyFiles : public Object {
+ public:
+  ToyFiles() {
+    m_get.fn = [](CallContext&, std::span<const Value> args) -> Result<Value> {
+      if (args[0].as_string() == "a.txt") return Value::string("content of a");
+      return Value::string("");
+    };
+    m_get.params = {Param::string};
+  }
+  std::string type_name() const override { return "files.Files"; }
+  std::optional<Value> field(std::string_view name) const override {
+    if (name == "Count") return i(1);
+    return std::nullopt;
+  }
+  const FuncInfo* method(std::string_view name) const override {
+    return name == "Get" ? &m_get : nullptr;
+  }
+  void format(std::string& out) const override { out += "map[a.txt:[99 111]]"; }
+
+ private:
+  FuncInfo m_get;
+};
+
+TEST(Objects, FieldsMethodsAndErrors) {
+  Value dot = map_of({{"Files", Value::object(std::make_shared<ToyFiles>())}});
+  EXPECT_EQ(
+      render_text(
+          R"({{ .Files.Get "a.txt" }}|{{ .Files.Count }}|{{ "a.txt" | .Files.Get }}|{{ printf "%T" .Files }})",
+          dot),
+      "content of a|1|content of a|files.Files");
+  EXPECT_EQ(render_text("{{ .Files }}|{{ if .Files }}true{{ end }}", dot),
+            "map[a.txt:[99 111]]|true");
+  EXPECT_EQ(
+      render_text("{{ .Files.Get }}", dot),
+      R"(ERROR: template: t:1:9: executing "t" at <.Files.Get>: wrong number of args for Get: want 1 got 0)");
+  EXPECT_EQ(
+      render_text("{{ .Files.Nope }}", dot),
+      R"(ERROR: template: t:1:9: executing "t" at <.Files.Nope>: can't evaluate field Nope in type files.Files)");
+  EXPECT_EQ(
+      render_text("{{ .Files.Count 1 }}", dot),
+      R"(ERROR: template: t:1:9: executing "t" at <.Files.Count>: Count has arguments but cannot be invoked as function)");
+}
+
+}  // namespace
