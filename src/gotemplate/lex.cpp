@@ -15,18 +15,9 @@ bool is_space(int32_t r) {
   return r == ' ' || r == '\t' || r == '\r' || r == '\n';
 }
 
-// unicode.IsLetter / IsDigit: exact for ASCII; other runes count as letters unless they are
-// in the Latin-1 punctuation block or the general punctuation and symbol blocks.
+// Go's isAlphaNumeric: '_', unicode.IsLetter, unicode.IsDigit.
 bool is_alphanumeric(int32_t r) {
-  if (r == '_') return true;
-  if (r < 0x80) return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9');
-  if (r < 0xC0) return r == 0xAA || r == 0xB5 || r == 0xBA;
-  if (r == 0xD7 || r == 0xF7) return false;
-  if (r >= 0x2000 && r <= 0x2BFF) return false;
-  if (r >= 0x3000 && r <= 0x303F) return false;
-  if (r >= 0xFF00 && r <= 0xFF0F) return false;
-  if (r >= 0x1F000 && r <= 0x1FAFF) return false;
-  return r != 0xFFFD;
+  return r == '_' || is_letter(r) || is_digit(r);
 }
 
 bool has_left_trim_marker(std::string_view s) {

@@ -1,5 +1,6 @@
 #include "gotemplate/strconv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -61,20 +62,39 @@ int32_t decode_utf8(std::string_view s, size_t i, size_t& width) {
   return static_cast<int32_t>(cp);
 }
 
+extern const UnicodeRange k_print_ranges[];
+extern const size_t k_print_ranges_size;
+extern const UnicodeRange k_letter_ranges[];
+extern const size_t k_letter_ranges_size;
+extern const UnicodeRange k_digit_ranges[];
+extern const size_t k_digit_ranges_size;
+
+namespace {
+
+bool in_ranges(const UnicodeRange* ranges, size_t size, int32_t r) {
+  if (r < 0) return false;
+  auto c = static_cast<uint32_t>(r);
+  const UnicodeRange* end = ranges + size;
+  const UnicodeRange* it =
+      std::upper_bound(ranges, end, c, [](uint32_t v, const UnicodeRange& x) { return v < x.lo; });
+  return it != ranges && c <= (it - 1)->hi;
+}
+
+}  // namespace
+
 bool is_print(int32_t r) {
   if (r < 0x80) return r >= 0x20 && r < 0x7F;
-  if (r < 0xA0) return false;
-  if (r == 0xAD) return false;
-  if (r >= 0x200B && r <= 0x200F) return false;
-  if (r >= 0x2028 && r <= 0x202E) return false;
-  if (r >= 0x2060 && r <= 0x206F) return false;
-  if (r >= 0xD800 && r <= 0xDFFF) return false;
-  if (r >= 0xE000 && r <= 0xF8FF) return false;  // private use
-  if (r == 0xFEFF || r == 0xFFFE || r == 0xFFFF) return false;
-  if (r >= 0xFFF9 && r <= 0xFFFB) return false;
-  if (r >= 0x30000 && r < 0xE0100) return r < 0x3134B;  // CJK extension G, then unassigned
-  if (r >= 0xF0000) return false;
-  return r <= 0x10FFFF;
+  return in_ranges(k_print_ranges, k_print_ranges_size, r);
+}
+
+bool is_letter(int32_t r) {
+  if (r < 0x80) return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
+  return in_ranges(k_letter_ranges, k_letter_ranges_size, r);
+}
+
+bool is_digit(int32_t r) {
+  if (r < 0x80) return r >= '0' && r <= '9';
+  return in_ranges(k_digit_ranges, k_digit_ranges_size, r);
 }
 
 namespace {

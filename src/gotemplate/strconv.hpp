@@ -2,9 +2,8 @@
 // Go literals (strings, raw strings, characters), parsing Go number literals (hex, octal,
 // binary, underscores) and formatting floats as strconv.FormatFloat does.
 //
-// Unicode printability (strconv.IsPrint) is approximated: ASCII exactly; beyond ASCII the
-// C1 controls, U+00AD, the zero-width and bidi formatting characters, line/paragraph
-// separators, surrogates, U+FEFF and unassigned planes count as non-printable.
+// Unicode classes are Go's (unicode.IsPrint, IsLetter, IsDigit) over Unicode 15.0, the
+// version of Go 1.21-1.25, from tables generated with ICU (unicode_tables.cpp).
 // Pure functions; thread-safe.
 #pragma once
 
@@ -22,7 +21,14 @@ std::string quote(std::string_view s);
 void append_quoted_rune(std::string& out, int32_t r, bool ascii_only = false);
 // strconv.CanBackquote.
 bool can_backquote(std::string_view s);
+// unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 bool is_print(int32_t r);
+bool is_letter(int32_t r);  // unicode.IsLetter
+bool is_digit(int32_t r);   // unicode.IsDigit
+
+struct UnicodeRange {
+  uint32_t lo, hi;
+};
 
 // strconv.Unquote of a "...", `...` or '...' literal; nullopt on "invalid syntax".
 std::optional<std::string> unquote(std::string_view literal);

@@ -407,3 +407,13 @@ TEST(Objects, FieldsMethodsAndErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+// helm v4.1.4: variables may be named with any Unicode letters and digits.
+TEST(Lexer, UnicodeIdentifiers) {
+  EXPECT_EQ(render_text("{{ $\u00e9 := 1 }}{{ $\u00e9 }}|{{ $x\u0661 := 2 }}{{ $x\u0661 }}"),
+            "1|2");
+}
+
+}  // namespace
