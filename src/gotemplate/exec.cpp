@@ -469,11 +469,12 @@ class Executor {
       if (!fn.variadic) t = fn.params[num_params - 1];
       push_arg(validate_type(*final, t), t);
     }
-    std::vector<Value> argv(std::make_move_iterator(m_argv.begin() + static_cast<long>(base)),
-                            std::make_move_iterator(m_argv.end()));
-    m_argv.resize(base);
+    // The arguments stay on m_argv during the call: nothing else runs on this executor until
+    // the function returns (a nested execution has its own).
     CallContext context(*this);
-    Result<Value> result = fn.fn(context, argv);
+    Result<Value> result =
+        fn.fn(context, std::span<const Value>(m_argv.data() + base, m_argv.size() - base));
+    m_argv.resize(base);
     if (!result) {
       at(node);
       errorf("error calling " + name + ": " + result.error().message());
