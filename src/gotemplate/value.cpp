@@ -280,8 +280,18 @@ Value Value::unboxed() const {
   return v;
 }
 
+Value Value::named(std::string_view type_name) const {
+  if (m_kind != Kind::map && m_kind != Kind::list) return *this;
+  Value v = *this;
+  v.m_string = Node::string(type_name);
+  return v;
+}
+
 std::string Value::type_name() const {
   if (m_kind == Kind::object) return object_ptr()->type_name();
+  if ((m_kind == Kind::map || m_kind == Kind::list) && m_string.is_string()) {
+    return std::string(m_string.as_string());
+  }
   if (m_kind <= Kind::nil) return "<nil>";
   return std::string(go_type_name(m_type));
 }

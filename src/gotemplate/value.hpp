@@ -130,6 +130,11 @@ class Value {
   std::shared_ptr<ValueMap> map_shared() const;
   const Object* object_ptr() const noexcept;
 
+  // This map or list under a named Go type (Helm's common.Values is a named
+  // map[string]interface {}): %T, sprig's typeOf and error messages say the name; everything
+  // else is the unnamed type's. Other kinds are returned unchanged.
+  Value named(std::string_view type_name) const;
+
   // The static type is interface {} (the value came out of a container).
   bool boxed() const noexcept { return m_boxed; }
   Value boxed_copy() const;
@@ -161,7 +166,7 @@ class Value {
     int64_t m_int;
     double m_float;
   };
-  Node m_string;
+  Node m_string;                      // the string; for a named map or list, its type name
   std::shared_ptr<const void> m_ref;  // ValueList, ValueMap or Object
 };
 

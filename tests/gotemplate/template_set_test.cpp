@@ -410,6 +410,16 @@ TEST(Objects, FieldsMethodsAndErrors) {
 
 namespace {
 
+// helm v4.1.4: {{ typeOf .Values }} is common.Values, a named map[string]interface {}.
+TEST(Values, NamedMapTypes) {
+  Value values = map_of({{"a", i(1)}}).named("common.Values");
+  Value dot = map_of({{"Values", values.boxed_copy()}}).named("common.Values");
+  EXPECT_EQ(render_text(R"({{ printf "%T %T %v" . .Values .Values }}|{{ .Values.a }})", dot),
+            "common.Values common.Values map[a:1]|1");
+  EXPECT_EQ(values.kind_name(), "map");
+  EXPECT_EQ(i(1).named("x").type_name(), "int");
+}
+
 // helm v4.1.4: variables may be named with any Unicode letters and digits.
 TEST(Lexer, UnicodeIdentifiers) {
   EXPECT_EQ(render_text("{{ $\u00e9 := 1 }}{{ $\u00e9 }}|{{ $x\u0661 := 2 }}{{ $x\u0661 }}"),
