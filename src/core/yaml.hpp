@@ -29,14 +29,22 @@ namespace plumb {
 // value winning (at the first key's position).
 enum class DuplicateKeys { error, last_wins };
 
+// How plain scalars resolve. go_yaml_v3: as kustomize reads (`yes`, `on` stay strings, dates
+// become RFC 3339 timestamps). go_yaml_v2: as sigs.k8s.io/yaml reads into JSON (Flux's
+// postBuild re-read, Helm's values): `y`, `yes`, `on`, `n`, `no`, `off` in any of their three
+// spellings are booleans, and timestamps stay the text written.
+enum class PlainScalars { go_yaml_v3, go_yaml_v2 };
+
 // Every document of a stream, in order. Empty documents (only comments, or nothing between
 // two `---`) are left out. `source` names the input in error messages (a file path).
 Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source,
-                                            DuplicateKeys duplicates = DuplicateKeys::error);
+                                            DuplicateKeys duplicates = DuplicateKeys::error,
+                                            PlainScalars plain = PlainScalars::go_yaml_v3);
 
 // A stream that must hold exactly one document (an empty input gives a null Node).
 Result<Node> parse_yaml(std::string_view text, std::string_view source,
-                        DuplicateKeys duplicates = DuplicateKeys::error);
+                        DuplicateKeys duplicates = DuplicateKeys::error,
+                        PlainScalars plain = PlainScalars::go_yaml_v3);
 
 // One document, ending in a newline, without a `---` line.
 std::string to_yaml(const Node& document);

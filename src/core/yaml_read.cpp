@@ -29,12 +29,14 @@ std::string quote(std::string_view text) {
 
 }  // namespace
 
-Reader::Reader(std::string_view text, std::string_view /*source*/, DuplicateKeys duplicates)
+Reader::Reader(std::string_view text, std::string_view /*source*/, DuplicateKeys duplicates,
+               PlainScalars plain)
     : m_begin(text.data()),
       m_end(text.data() + text.size()),
       m_p(text.data()),
       m_line_start(text.data()),
       m_duplicates(duplicates),
+      m_plain(plain),
       m_node_budget(1'000'000 + text.size()) {
   if (text.starts_with("\xEF\xBB\xBF")) {
     m_p += 3;
@@ -581,8 +583,8 @@ Node Reader::key_node(const Node& key, const char* at) const {
 }  // namespace yaml_detail
 
 Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_view source,
-                                            DuplicateKeys duplicates) {
-  yaml_detail::Reader reader(text, source, duplicates);
+                                            DuplicateKeys duplicates, PlainScalars plain) {
+  yaml_detail::Reader reader(text, source, duplicates, plain);
   try {
     return reader.documents();
   } catch (const yaml_detail::ParseError& e) {
@@ -590,8 +592,9 @@ Result<std::vector<Node>> parse_yaml_stream(std::string_view text, std::string_v
   }
 }
 
-Result<Node> parse_yaml(std::string_view text, std::string_view source, DuplicateKeys duplicates) {
-  auto docs = TRY(parse_yaml_stream(text, source, duplicates));
+Result<Node> parse_yaml(std::string_view text, std::string_view source, DuplicateKeys duplicates,
+                        PlainScalars plain) {
+  auto docs = TRY(parse_yaml_stream(text, source, duplicates, plain));
   if (docs.empty()) return Node();
   if (docs.size() > 1)
     return fail(source, ": expected one YAML document, found ", std::to_string(docs.size()));

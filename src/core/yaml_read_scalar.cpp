@@ -182,7 +182,7 @@ Node Reader::alias() {
 Node Reader::make_scalar(Scalar scalar, const Props& props, const char* at) {
   count_node();
   if (props.tag.empty())
-    return scalar.plain ? resolve_plain(scalar.text) : Node::string(scalar.text);
+    return scalar.plain ? resolve_plain(scalar.text, m_plain) : Node::string(scalar.text);
   std::string_view tag = props.tag;
   if (tag == "str" || tag == "!" || tag == "binary" || tag.starts_with("!"))
     return Node::string(scalar.text);
@@ -191,7 +191,7 @@ Node Reader::make_scalar(Scalar scalar, const Props& props, const char* at) {
     if (parse_timestamp(scalar.text, normalized)) return Node::string(normalized);
     return Node::string(scalar.text);
   }
-  Node value = resolve_plain(scalar.text);
+  Node value = resolve_plain(scalar.text, m_plain);
   auto wrong = [&]() {
     fail_at(at, "cannot read \"" + std::string(scalar.text.substr(0, 60)) + "\" as !!" +
                     std::string(tag));

@@ -34,7 +34,8 @@ struct ParseError {
 
 class Reader {
  public:
-  Reader(std::string_view text, std::string_view source, DuplicateKeys duplicates);
+  Reader(std::string_view text, std::string_view source, DuplicateKeys duplicates,
+         PlainScalars plain = PlainScalars::go_yaml_v3);
 
   // Parses every document; throws ParseError.
   std::vector<Node> documents();
@@ -67,6 +68,7 @@ class Reader {
   const char* m_p;
   const char* m_line_start;
   DuplicateKeys m_duplicates;
+  PlainScalars m_plain;
   int m_depth = 0;
   size_t m_nodes = 0;
   size_t m_node_budget;

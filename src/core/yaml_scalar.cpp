@@ -351,14 +351,19 @@ bool parse_timestamp(std::string_view s, std::string& normalized) {
   return true;
 }
 
-Node resolve_plain(std::string_view s) {
+Node resolve_plain(std::string_view s, PlainScalars rules) {
   if (s.empty()) return Node();
+  bool v2 = rules == PlainScalars::go_yaml_v2;
   switch (hint_of(s[0])) {
     case k_none:
       return Node::string(s);
     case k_word:
       if (one_of(s, {"true", "True", "TRUE"})) return Node::boolean(true);
       if (one_of(s, {"false", "False", "FALSE"})) return Node::boolean(false);
+      if (v2 && one_of(s, {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"}))
+        return Node::boolean(true);
+      if (v2 && one_of(s, {"n", "N", "no", "No", "NO", "off", "Off", "OFF"}))
+        return Node::boolean(false);
       if (one_of(s, {"~", "null", "Null", "NULL"})) return Node();
       return Node::string(s);
     case k_dot: {
@@ -377,7 +382,7 @@ Node resolve_plain(std::string_view s) {
       if (one_of(s, {"-.inf", "-.Inf", "-.INF"}))
         return Node::floating(-std::numeric_limits<double>::infinity());
       std::string scratch;
-      if (parse_timestamp(s, scratch)) return Node::string(scratch);
+      if (parse_timestamp(s, scratch)) return Node::string(v2 ? std::string(s) : scratch);
       std::string_view plain = without_underscores(s, scratch);
       int64_t integer;
       if (go_parse_int(plain, integer)) return Node::integer(integer);

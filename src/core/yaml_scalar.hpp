@@ -12,12 +12,13 @@
 #include <string_view>
 
 #include "core/node.hpp"
+#include "core/yaml.hpp"
 
 namespace plumb::yaml_detail {
 
 // The value of a plain (unquoted, untagged) scalar as kustomize reads it. Timestamps become
 // strings in the form Go's time.Time prints in JSON ("2001-12-14T00:00:00Z").
-Node resolve_plain(std::string_view text);
+Node resolve_plain(std::string_view text, PlainScalars rules = PlainScalars::go_yaml_v3);
 
 // True when go-yaml v2 would read `text`, written plain, as something other than this
 // string (null, bool, number, timestamp, base-60 float): the writer must quote it.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json.hpp"
 #include "core/yaml.hpp"
 #include "support/require.hpp"
 
@@ -387,6 +388,40 @@ TEST_F(YamlScalarTable, WriterMatchesKubectlKustomizeRowByRow) {
   auto again = parse_yaml_stream(want, "kubectl-output.yaml");
   ASSERT_TRUE(again.has_value()) << again.error().message();
   EXPECT_EQ(to_yaml_stream(*again), want);
+}
+
+// sigs.k8s.io/yaml (go-yaml v2), as Flux re-reads a substituted object and Helm reads values:
+// YAML 1.1 booleans, timestamps kept as written; everything else as kustomize reads it.
+TEST(YamlPlainScalarsV2, Yaml11BooleansAndTimestampsAsWritten) {
+  struct V2Row {
+    const char* text;
+    const char* json_v3;
+    const char* json_v2;
+  };
+  const V2Row rows[] = {
+      {"yes", R"("yes")", "true"},
+      {"Yes", R"("Yes")", "true"},
+      {"ON", R"("ON")", "true"},
+      {"y", R"("y")", "true"},
+      {"no", R"("no")", "false"},
+      {"Off", R"("Off")", "false"},
+      {"N", R"("N")", "false"},
+      {"yES", R"("yES")", R"("yES")"},
+      {"true", "true", "true"},
+      {"1.10", "1.1", "1.1"},
+      {"010", "8", "8"},
+      {"~", "null", "null"},
+      {"'yes'", R"("yes")", R"("yes")"},
+      {"2001-12-14", R"("2001-12-14T00:00:00Z")", R"("2001-12-14")"},
+  };
+  for (const V2Row& row : rows) {
+    std::string text = std::string("v: ") + row.text;
+    auto v3 = parse_yaml(text, "t");
+    auto v2 = parse_yaml(text, "t", DuplicateKeys::error, PlainScalars::go_yaml_v2);
+    ASSERT_TRUE(v3 && v2) << row.text;
+    EXPECT_EQ(to_json(*v3->find("v")), row.json_v3) << row.text;
+    EXPECT_EQ(to_json(*v2->find("v")), row.json_v2) << row.text;
+  }
 }
 
 }  // namespace
