@@ -130,6 +130,34 @@ Result<KustomizationSpec> parse_kustomization(const Node& object) {
   Node components = TRY(r.list("components"));
   for (const Node& c : components.items())
     spec.components.emplace_back(c.as_string());
+  if (const Node* post = r.spec("postBuild")) {
+    if (!post->is_map()) return r.bad("postBuild", "must be an object");
+    PostBuildSpec pb;
+    if (const Node* vars = post->find("substitute"); vars && !vars->is_null()) {
+      if (!vars->is_map())
+        return r.bad("postBuild.substitute", "must be a map of names to strings");
+      pb.substitute = *vars;
+    }
+    if (const Node* from = post->find("substituteFrom"); from && !from->is_null()) {
+      if (!from->is_list()) return r.bad("postBuild.substituteFrom", "must be a list");
+      for (const Node& ref : from->items()) {
+        SubstituteReference s{std::string(ref.string_at({"kind"})),
+                              std::string(ref.string_at({"name"})),
+                              ref.find("optional") && ref.find("optional")->as_bool()};
+        if (s.kind != "ConfigMap" && s.kind != "Secret")
+          return r.bad("postBuild.substituteFrom",
+                       "kind must be ConfigMap or Secret, not '" + s.kind + "'");
+        if (s.name.empty()) return r.bad("postBuild.substituteFrom", "every entry needs a name");
+        pb.substitute_from.push_back(std::move(s));
+      }
+    }
+    std::string_view strategy = post->string_at({"substituteStrategy"});
+    if (!strategy.empty() && strategy != "WithVariables" && strategy != "Always")
+      return r.bad("postBuild.substituteStrategy",
+                   "must be WithVariables or Always, not '" + std::string(strategy) + "'");
+    pb.always = strategy == "Always";
+    spec.post_build = std::move(pb);
+  }
   return spec;
 }
 
@@ -175,8 +203,8 @@ struct KindFields {
 const KindFields k_kustomization_fields{
     {"interval", "retryInterval", "timeout", "path", "prune", "wait", "force", "suspend",
      "sourceRef", "dependsOn", "healthChecks", "targetNamespace", "namePrefix", "nameSuffix",
-     "commonMetadata", "patches", "images", "components"},
-    {"postBuild", "decryption", "kubeConfig", "serviceAccountName"}};
+     "commonMetadata", "patches", "images", "components", "postBuild"},
+    {"decryption", "kubeConfig", "serviceAccountName"}};
 
 const KindFields k_git_repository_fields{
     {"url", "interval", "timeout", "ref", "secretRef", "suspend"},

@@ -36,6 +36,18 @@ struct SourceRef {
   std::string namespace_;  // defaults to the Kustomization's
 };
 
+// spec.postBuild: variables for ${...} in the rendered objects.
+struct SubstituteReference {
+  std::string kind;  // ConfigMap or Secret, in the Kustomization's namespace
+  std::string name;
+  bool optional = false;
+};
+struct PostBuildSpec {
+  Node substitute;  // map of name → value, or null
+  std::vector<SubstituteReference> substitute_from;
+  bool always = false;  // substituteStrategy: Always (runs without variables too)
+};
+
 struct KustomizationSpec {
   milliseconds interval{0};
   milliseconds retry_interval{0};  // defaults to interval
@@ -55,6 +67,7 @@ struct KustomizationSpec {
   Node patches;          // list as in a kustomization, or null
   Node images;           // list, or null
   std::vector<std::string> components;
+  std::optional<PostBuildSpec> post_build;
 };
 
 // Parses spec of a GitRepository object (the whole object is given).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/flux_types.hpp"
+#include "controller/postbuild.hpp"
 #include "controller/status.hpp"
 #include "core/base64.hpp"
 #include "core/conditions.hpp"
@@ -116,6 +117,27 @@ Result<std::vector<Node>> render_tree(const FileSystem& tree, const Kustomizatio
   return render::build_kustomization(fs, k_overlay_dir, options);
 }
 
+const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
+const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
+
+std::string ns_of(const Node& object) {
+  return std::string(object.string_at({"metadata", "namespace"}));
+}
+
+// spec.postBuild's variables, from the cluster, substituted into the rendered objects (in
+// Flux's strict mode: an unset variable without a default is an error).
+Result<std::vector<Node>> post_build(kube::Client& client, const KustomizationSpec& spec,
+                                     std::string_view ns, std::vector<Node> objects) {
+  if (!spec.post_build) return objects;
+  ObjectLookup lookup = [&](std::string_view kind, std::string_view in,
+                            std::string_view name) -> Result<std::optional<Node>> {
+    return client.get(kind == "Secret" ? k_secrets : k_config_maps, in, name);
+  };
+  render::Variables vars = TRY(postbuild_variables(*spec.post_build, ns, lookup));
+  return substitute_objects(std::move(objects), vars, spec.post_build->always,
+                            render::Unset::error);
+}
+
 // Why nothing is applied for an object with fields Plumb must refuse.
 Error refusal(const UnsupportedFields& fields) {
   std::string names;
@@ -198,8 +220,7 @@ Result<source::GitAuth> Reconcilers::auth_from_secret(const std::string& ns,
                                                       const std::string& name) {
   source::GitAuth auth;
   if (name.empty()) return auth;
-  static const kube::Resource secrets{"", "v1", "Secret", "secrets", true};
-  auto secret = TRY(m_client.get(secrets, ns, name));
+  auto secret = TRY(m_client.get(k_secrets, ns, name));
   if (!secret) return fail("secret ", ns, "/", name, " not found");
   auto value = [&](std::string_view key) {
     const Node* data = secret->at_path({"data", key});
@@ -244,8 +265,10 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
     Artifact artifact = TRY(source_artifact(spec));
     revision = artifact.revision;
     Rendered rendered = TRY(render(object, spec, artifact));
-    Outcome out =
-        m_pipeline.run(kustomization_target(object, spec), std::move(rendered.objects), mode);
+    std::vector<Node> objects =
+        TRY(because(Reason::build_failed,
+                    post_build(m_client, spec, ns_of(object), std::move(rendered.objects))));
+    Outcome out = m_pipeline.run(kustomization_target(object, spec), std::move(objects), mode);
     out.render_reused = rendered.reused;
     out.ignored_fields = std::move(ignored);
     return out;
@@ -494,7 +517,9 @@ Result<Preview> preview_kustomization(kube::Client& client, const Node& object,
   Pipeline pipeline(client, nullptr, {});
   auto error_of = [](Outcome&& outcome) { return std::unexpected(std::move(outcome.error)); };
   Preview out;
-  auto plan = pipeline.plan(target, TRY(render_tree(tree, spec)));
+  std::vector<Node> rendered = TRY(render_tree(tree, spec));
+  std::vector<Node> objects = TRY(post_build(client, spec, ns_of(object), std::move(rendered)));
+  auto plan = pipeline.plan(target, std::move(objects));
   if (!plan) return error_of(std::move(plan).error());
   out.plan = std::move(*plan);
   if (target.prune == sync::Prune::no) return out;

@@ -183,18 +183,17 @@ YAML
 
   # A field Plumb does not honour: named in a condition, nothing applied.
   cat >>"$REPO/clusters/my-cluster/apps.yaml" <<'YAML'
-  postBuild:
-    substitute:
-      color: green
+  decryption:
+    provider: sops
 YAML
-  as_t -C "$REPO" commit -qam "postBuild" || fail "commit"
-  wait_for "spec.postBuild named" 15 eval 'ks_message apps | grep -qF spec.postBuild'
+  as_t -C "$REPO" commit -qam "decryption" || fail "commit"
+  wait_for "spec.decryption named" 15 eval 'ks_message apps | grep -qF spec.decryption'
   [ "$(kubectl -n flux-system get kustomization apps -o jsonpath='{.status.conditions[?(@.type=="Ready")].reason}')" = UnsupportedField ] ||
     fail "the reason is not UnsupportedField: $(ks_message apps)"
   color_is blue || fail "a Kustomization with an unsupported field applied something"
 
   # The fix: applied whole.
-  sed -i '/postBuild:/,$d' "$REPO/clusters/my-cluster/apps.yaml"
+  sed -i '/decryption:/,$d' "$REPO/clusters/my-cluster/apps.yaml"
   sed -i 's/imagePullPolicy: Sometimes/imagePullPolicy: IfNotPresent/' "$REPO/apps/web.yaml"
   as_t -C "$REPO" commit -qam "fixed" || fail "commit"
   wait_for "the fix applied" 15 ks_ready apps

@@ -263,24 +263,62 @@ scenario_diff_ks_shows_what_the_next_reconcile_changes() {
     fail "a missing Kustomization: $out"
 }
 
-# A field Plumb cannot honour yet is named, never silently skipped: postBuild would apply
-# ${variables} unsubstituted, so nothing is applied; healthCheckExprs is only reported.
+# A field Plumb cannot honour yet is named, never silently skipped: decryption would apply
+# SOPS ciphertext, so nothing is applied; healthCheckExprs is only reported.
 scenario_unsupported_fields_are_named() {
   setup
   kubectl -n flux-system patch kustomization apps --type merge \
-    -p '{"spec":{"postBuild":{"substitute":{"env":"prod"}}}}' >/dev/null || fail "patch"
-  reconcile >/dev/null 2>&1 && fail "a Kustomization with postBuild reconciled"
+    -p '{"spec":{"decryption":{"provider":"sops"}}}' >/dev/null || fail "patch"
+  reconcile >/dev/null 2>&1 && fail "a Kustomization with decryption reconciled"
   ks_reason_is apps UnsupportedField || fail "reason: $(ks_field apps '{.status.conditions}')"
-  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.postBuild" ||
-    fail "the message does not name spec.postBuild"
+  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.decryption" ||
+    fail "the message does not name spec.decryption"
   kubectl get ns demo >/dev/null 2>&1 && fail "something was applied"
   kubectl -n flux-system patch kustomization apps --type json \
-    -p '[{"op":"remove","path":"/spec/postBuild"},{"op":"add","path":"/spec/healthCheckExprs","value":[]}]' \
+    -p '[{"op":"remove","path":"/spec/decryption"},{"op":"add","path":"/spec/healthCheckExprs","value":[]}]' \
     >/dev/null || fail "patch 2"
   reconcile >/dev/null || fail "a Kustomization with an ignored field failed"
   ks_ready apps || fail "not Ready"
   ks_field apps '{.status.conditions[?(@.type=="FieldsIgnored")].message}' |
     grep -q "spec.healthCheckExprs" || fail "the ignored field is not named: $(ks_field apps '{.status.conditions}')"
+}
+
+# postBuild as Flux runs it: ${var} from substitute and a substituteFrom ConfigMap, defaults,
+# numbers read back typed; in strict mode (Flux's default) an unset variable fails the
+# reconcile, named in Ready, and changes nothing.
+scenario_post_build_substitutes_variables() {
+  setup
+  write apps/config.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  color: ${color}
+  size: ${size:=small}
+  region: ${region}
+YAML
+  sed -i 's/replicas: 1/replicas: ${replicas}/' "$REPO/apps/web.yaml"
+  commit "variables" >/dev/null
+  kubectl -n flux-system create configmap cluster-vars --from-literal=region=eu-west-1 \
+    --from-literal=replicas=2 >/dev/null || fail "create the ConfigMap"
+  kubectl -n flux-system patch kustomization apps --type merge -p \
+    '{"spec":{"postBuild":{"substitute":{"color":"green"},"substituteFrom":[{"kind":"ConfigMap","name":"cluster-vars"}]}}}' \
+    >/dev/null || fail "patch"
+  local out
+  out=$(reconcile 2>&1) || fail "reconcile with postBuild: $out"
+  [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.color}/{.data.size}/{.data.region}')" = green/small/eu-west-1 ] ||
+    fail "not substituted: $(kubectl -n demo get cm settings -o yaml)"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 2 ] || fail "replicas not substituted"
+  kubectl -n flux-system patch configmap cluster-vars --type json -p '[{"op":"remove","path":"/data/region"}]' \
+    >/dev/null || fail "patch the ConfigMap"
+  sed -i 's/${size:=small}/large/' "$REPO/apps/config.yaml"
+  commit "large" >/dev/null
+  out=$(reconcile 2>&1) && fail "an unset variable reconciled: $out"
+  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' |
+    grep -qF 'variable not set (strict mode): "region"' || fail "Ready does not name the variable: $(ks_field apps '{.status.conditions}')"
+  [ "$(ks_field apps '{.status.conditions[?(@.type=="Ready")].reason}')" = BuildFailed ] || fail "reason is not BuildFailed"
+  [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.size}')" = small ] || fail "a failed substitution changed the cluster"
 }
 
 scenario_bad_commit_and_unreachable_remote() {
