@@ -115,12 +115,23 @@ TEST(Flags, CommandsRefuseBadNumbersBeforeDoingAnything) {
 TEST(Flags, ApplyAndDiffSayWhyThePathIsWrongFirst) {
   PLUMB_REQUIRE(std::filesystem::exists(PLUMB_BINARY), "no plumb binary at " PLUMB_BINARY);
   auto first_line = [](const std::string& text) { return text.substr(0, text.find('\n')); };
-  Exit by_name = plumb("diff ks apps");
+  Exit by_name = plumb("apply ks apps");
   EXPECT_EQ(by_name.status, 2);
   EXPECT_EQ(first_line(by_name.output),
-            "plumb diff: a Kustomization by name (ks apps) is not supported yet: use plumb diff "
+            "plumb apply: a Kustomization by name (ks apps) is not supported yet: use plumb apply "
             "PATH with the directory it renders (e.g. ./clusters/my-cluster)");
-  EXPECT_NE(by_name.output.find("Usage: plumb diff PATH"), std::string::npos) << by_name.output;
+  EXPECT_NE(by_name.output.find("Usage: plumb apply PATH"), std::string::npos) << by_name.output;
+  Exit without_path = plumb("diff ks apps");
+  EXPECT_EQ(without_path.status, 2);
+  EXPECT_EQ(first_line(without_path.output),
+            "plumb diff: --path DIR is required with a Kustomization: the directory that stands "
+            "for its source's spec.path (as flux diff ks takes it)");
+  EXPECT_NE(without_path.output.find("plumb diff ks NAME --path DIR"), std::string::npos)
+      << without_path.output;
+  Exit path_alone = plumb("diff ./x --path ./y");
+  EXPECT_EQ(path_alone.status, 2);
+  EXPECT_EQ(first_line(path_alone.output),
+            "plumb diff: --path goes with ks NAME; give a PATH alone");
   Exit none = plumb("apply");
   EXPECT_EQ(none.status, 2);
   EXPECT_EQ(first_line(none.output), "plumb apply: missing PATH (a directory or a YAML file)");
