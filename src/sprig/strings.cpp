@@ -1,0 +1,7 @@
+#include "sprig/sprig_groups.hpp"
+
+namespace plumb::sprig {
+
+void add_string_functions(gotemplate::FuncMap& /*funcs*/) {}
+
+}  // namespace plumb::sprig
