@@ -4,6 +4,8 @@
 #include <charconv>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace plumb::render {
 namespace {
 
@@ -234,24 +236,6 @@ std::pair<char32_t, size_t> decode(std::string_view s, size_t i) {
   return {c, n};
 }
 
-void encode(char32_t c, std::string& out) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
 // Maps the first code point (first_only) or all of them.
 std::string map_case(std::string_view s, char32_t (*map)(char32_t), bool first_only) {
   std::string out;
@@ -260,7 +244,7 @@ std::string map_case(std::string_view s, char32_t (*map)(char32_t), bool first_o
     if (n == 1 && c >= 0x80) {
       out += s[i];  // an invalid byte, kept
     } else {
-      encode(map(c), out);
+      append_utf8(map(c), out);
     }
     i += n;
     if (first_only) {
