@@ -109,12 +109,7 @@ int diff_command(std::span<const std::string_view> args) {
   }
   std::vector<sync::PlannedObject> pruned;
   for (sync::PlannedObject& m : *members) {
-    bool kept = false;
-    for (const auto* stage : {&input->plan.definitions, &input->plan.workloads}) {
-      for (const sync::PlannedObject& o : *stage)
-        kept = kept || o.ref.same_object(m.ref);
-    }
-    if (!kept) pruned.push_back(std::move(m));
+    if (!input->plan.contains(m.ref)) pruned.push_back(std::move(m));
   }
   return print_diffs(sync::diff_plan(*input->client, input->plan, pruned, "plumb"));
 }

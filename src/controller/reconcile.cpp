@@ -526,10 +526,7 @@ Result<Preview> preview_kustomization(kube::Client& client, const Node& object,
   auto previous = pipeline.previous(target);
   if (!previous) return error_of(std::move(previous).error());
   for (sync::PlannedObject& o : *previous) {
-    bool kept = false;
-    for (const sync::PlannedObject& p : sync::all_objects(out.plan))
-      kept = kept || p.ref.same_object(o.ref);
-    if (kept) continue;
+    if (out.plan.contains(o.ref)) continue;
     // The live object, as it would be deleted; one that is gone already is no change.
     auto live = TRY(client.get(o.resource, o.ref.namespace_, o.ref.name));
     if (!live) continue;

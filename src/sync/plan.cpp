@@ -40,6 +40,15 @@ std::optional<kube::Resource> resource_from_crds(const std::vector<Node>& object
   return std::nullopt;
 }
 
+bool Plan::contains(const ObjectRef& ref) const {
+  for (const auto* stage : {&definitions, &workloads}) {
+    for (const PlannedObject& o : *stage) {
+      if (o.ref.same_object(ref)) return true;
+    }
+  }
+  return false;
+}
+
 Result<Plan> make_plan(std::vector<Node> objects, kube::Client& client,
                        const PlanOptions& options) {
   std::vector<std::string> problems;

@@ -23,6 +23,8 @@ struct Plan {
   std::vector<PlannedObject> workloads;    // Stage::workloads, in kind order
 
   size_t size() const { return definitions.size() + workloads.size(); }
+  // Whether the plan holds that object (ObjectRef::same_object).
+  bool contains(const ObjectRef& ref) const;
 };
 
 struct PlanOptions {

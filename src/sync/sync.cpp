@@ -279,17 +279,9 @@ SyncResult Syncer::run(const Plan& plan, std::span<const PlannedObject> previous
 
 void Syncer::prune(std::span<const PlannedObject> previous, const Plan& current,
                    SyncResult& result) {
-  auto in_current = [&](const ObjectRef& ref) {
-    for (const auto* stage : {&current.definitions, &current.workloads}) {
-      for (const PlannedObject& o : *stage) {
-        if (o.ref.same_object(ref)) return true;
-      }
-    }
-    return false;
-  };
   std::vector<const PlannedObject*> gone;
   for (const PlannedObject& o : previous) {
-    if (!in_current(o.ref)) gone.push_back(&o);
+    if (!current.contains(o.ref)) gone.push_back(&o);
   }
   // Reverse apply order: workloads before the namespaces and definitions they live in.
   std::stable_sort(gone.begin(), gone.end(), [](const PlannedObject* a, const PlannedObject* b) {
