@@ -47,4 +47,9 @@ std::string strval(const Value& v);
 // A []string Value.
 Value string_list(const std::vector<std::string>& items);
 
+// The string group's other files, registered by add_string_functions (strings.cpp).
+void add_encoding_functions(gotemplate::FuncMap& funcs);  // encoding.cpp
+void add_regex_functions(gotemplate::FuncMap& funcs);     // regex.cpp
+void add_path_functions(gotemplate::FuncMap& funcs);      // paths.cpp
+
 }  // namespace plumb::sprig

@@ -123,5 +123,17 @@ TEST(SprigHelmTables, Strings) {
   run_table("strings");
 }
 
+TEST(SprigHelmTables, Encoding) {
+  run_table("encoding");
+}
+
+TEST(SprigHelmTables, Regex) {
+  run_table("regex");
+}
+
+TEST(SprigHelmTables, PathsAndUrls) {
+  run_table("paths");
+}
+
 }  // namespace
 }  // namespace plumb::sprig
