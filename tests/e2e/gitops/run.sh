@@ -457,15 +457,17 @@ scenario_loop_commits_apply_and_prune() {
   kubectl -n demo get deploy web >/dev/null || fail "the Deployment was pruned too"
 }
 
+# Drift is undone from the watch, long before the interval (10m): the bound is loose because a
+# loaded CI machine is slow; the latency itself is measured by bench/mttp.
 scenario_loop_drift_is_undone() {
   loop_setup
   kubectl -n demo delete deploy web >/dev/null || fail "kubectl delete"
-  expect_within_ms "deleted Deployment restored" 1000 kubectl -n demo get deploy web
+  expect_within_ms "deleted Deployment restored" 5000 kubectl -n demo get deploy web
   kubectl -n demo scale deploy web --replicas=5 >/dev/null || fail "kubectl scale"
-  expect_within_ms "scaled replicas restored" 1000 replicas_are 1
+  expect_within_ms "scaled replicas restored" 5000 replicas_are 1
   kubectl -n demo patch cm settings --type merge -p '{"data":{"color":"red"}}' >/dev/null ||
     fail "kubectl patch"
-  expect_within_ms "edited ConfigMap restored" 1000 cm_color_is blue
+  expect_within_ms "edited ConfigMap restored" 5000 cm_color_is blue
   # A field Plumb does not apply is left alone.
   kubectl -n demo label cm settings extra=kept >/dev/null || fail "kubectl label"
   sleep 1
