@@ -51,5 +51,6 @@ Value string_list(const std::vector<std::string>& items);
 void add_encoding_functions(gotemplate::FuncMap& funcs);  // encoding.cpp
 void add_regex_functions(gotemplate::FuncMap& funcs);     // regex.cpp
 void add_path_functions(gotemplate::FuncMap& funcs);      // paths.cpp
+void add_crypto_functions(gotemplate::FuncMap& funcs);    // crypto.cpp
 
 }  // namespace plumb::sprig

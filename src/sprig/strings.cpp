@@ -366,6 +366,7 @@ void add_string_functions(gotemplate::FuncMap& f) {
   add_encoding_functions(f);
   add_regex_functions(f);
   add_path_functions(f);
+  add_crypto_functions(f);
   using P = Param;
   auto s1 = [&](const char* name, std::string (*fn)(std::string_view)) {
     define(f, name, {P::string},

@@ -135,5 +135,9 @@ TEST(SprigHelmTables, PathsAndUrls) {
   run_table("paths");
 }
 
+TEST(SprigHelmTables, KeysAndCertificates) {
+  run_table("crypto");
+}
+
 }  // namespace
 }  // namespace plumb::sprig
