@@ -48,7 +48,10 @@ Result<Value> fn_not(CallContext&, Args args) {
 }
 
 Result<Value> fn_len(CallContext&, Args args) {
-  const Value& item = args[0];
+  Value item = args[0];
+  if (const Object* object = item.object_ptr()) {
+    if (Value elements = object->elements(); !elements.is_invalid()) item = std::move(elements);
+  }
   if (item.is_nil()) return fail("len of nil pointer");
   switch (item.kind()) {
     case Kind::list:

@@ -215,6 +215,9 @@ class Executor {
     at(r);
     size_t m0 = mark();
     Value val = eval_pipeline(dot, r.pipe.get()).unboxed();
+    if (const Object* object = val.object_ptr()) {
+      if (Value elements = object->elements(); !elements.is_invalid()) val = std::move(elements);
+    }
     size_t m = mark();
     bool ran = false;
     switch (val.kind()) {

@@ -209,6 +209,10 @@ Value Value::from_node(const Node& node, Numbers numbers) {
   return Value();
 }
 
+Value Object::elements() const {
+  return Value();
+}
+
 Node Value::to_node() const {
   switch (m_kind) {
     case Kind::invalid:

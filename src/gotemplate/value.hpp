@@ -211,6 +211,9 @@ class Object {
   virtual void format(std::string& out) const = 0;
   // A document for the object (for toYaml/toJson); null unless overridden.
   virtual Node to_node() const { return Node(); }
+  // For an object of a Go map or slice type with methods (Helm's .Files, VersionSet): the map
+  // or list that `range` and `len` see; no value (the default) for a struct.
+  virtual Value elements() const;
 };
 
 }  // namespace plumb::gotemplate
