@@ -48,9 +48,10 @@ void add(gotemplate::FuncMap& funcs, std::string name, std::vector<Param> params
          gotemplate::Function fn);
 
 // Groups of collections.cpp's functions, each in its own file.
-void add_list_functions(gotemplate::FuncMap& funcs);  // collections.cpp
-void add_dict_functions(gotemplate::FuncMap& funcs);  // dicts.cpp
-void add_math_functions(gotemplate::FuncMap& funcs);  // math.cpp
-void add_flow_functions(gotemplate::FuncMap& funcs);  // flow.cpp: defaults, json, reflect
+void add_list_functions(gotemplate::FuncMap& funcs);    // collections.cpp
+void add_dict_functions(gotemplate::FuncMap& funcs);    // dicts.cpp
+void add_math_functions(gotemplate::FuncMap& funcs);    // math.cpp
+void add_flow_functions(gotemplate::FuncMap& funcs);    // flow.cpp: defaults, json, reflect
+void add_semver_functions(gotemplate::FuncMap& funcs);  // semver_functions.cpp
 
 }  // namespace plumb::sprig

@@ -1,8 +1,8 @@
-#include "helm/semver.hpp"
+#include "sprig/semver.hpp"
 
 #include <charconv>
 
-namespace plumb::helm {
+namespace plumb::sprig {
 namespace {
 
 bool is_digit(char c) {
@@ -184,31 +184,53 @@ bool is_version_char(char c) {
 }  // namespace
 
 std::optional<SemVersion> SemVersion::parse(std::string_view text) {
+  auto v = parse_checked(text);
+  if (!v) return std::nullopt;
+  return std::move(*v);
+}
+
+Result<SemVersion> SemVersion::parse_checked(std::string_view text) {
+  constexpr std::string_view k_invalid = "invalid semantic version";
   if (!text.empty() && text[0] == 'v') text.remove_prefix(1);
   SemVersion v;
   size_t plus = text.find('+');
   if (plus != std::string_view::npos) {
     v.metadata = std::string(text.substr(plus + 1));
-    if (!dotted_idents(v.metadata)) return std::nullopt;
+    if (!dotted_idents(v.metadata)) return fail(k_invalid);
     text = text.substr(0, plus);
   }
   size_t dash = text.find('-');
+  bool zero_segment = false;
   if (dash != std::string_view::npos) {
     v.prerelease = std::string(text.substr(dash + 1));
-    if (!dotted_idents(v.prerelease)) return std::nullopt;
+    if (!dotted_idents(v.prerelease)) return fail(k_invalid);
     for (auto part : split(v.prerelease, '.'))
-      if (all_digits(part) && part.size() > 1 && part[0] == '0') return std::nullopt;
+      if (all_digits(part) && part.size() > 1 && part[0] == '0') zero_segment = true;
     text = text.substr(0, dash);
   }
   auto parts = split(text, '.');
-  if (parts.size() > 3) return std::nullopt;
+  if (parts.size() > 3) return fail(k_invalid);
+  for (auto part : parts)
+    if (!all_digits(part)) return fail(k_invalid);
   uint64_t* fields[] = {&v.major, &v.minor, &v.patch};
   for (size_t i = 0; i < parts.size(); ++i) {
     auto n = number(parts[i]);
-    if (!n) return std::nullopt;
+    if (!n) {
+      return fail("error parsing version segment: strconv.ParseUint: parsing \"", parts[i],
+                  "\": value out of range");
+    }
     *fields[i] = *n;
   }
+  if (zero_segment) return fail("version segment starts with 0");
   return v;
+}
+
+std::string SemVersion::to_string() const {
+  std::string out =
+      std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+  if (!prerelease.empty()) out += "-" + prerelease;
+  if (!metadata.empty()) out += "+" + metadata;
+  return out;
 }
 
 int SemVersion::compare(const SemVersion& o) const {
@@ -316,4 +338,4 @@ bool is_compatible_range(std::string_view constraint, std::string_view version) 
   return c->check(*v);
 }
 
-}  // namespace plumb::helm
+}  // namespace plumb::sprig
