@@ -145,10 +145,11 @@ int template_command(std::span<const std::string_view> args) {
       options.output.show_only.push_back(value);
     } else if (name == "--name-template") {
       options.name_template = value;
+    } else if (name == "--timeout" || name == "--description" || name == "--labels") {
+      // No effect on what helm template prints.
     } else if (name == "--version" || name == "--repo" || name == "--output-dir" ||
-               name == "--timeout" || name == "--description" || name == "--labels" ||
                name == "--post-renderer") {
-      // Accepted for compatibility; no effect on a local chart's output.
+      return error(name + " is not supported by plumb template yet");
     } else {
       return error("unknown flag: " + name);
     }

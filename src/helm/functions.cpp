@@ -283,30 +283,62 @@ Result<Value> fn_from_yaml_array(CallContext&, Args args) {
   return Value::list(gotemplate::ValueList{Value::string(error).boxed_copy()});
 }
 
-Result<Value> fn_from_json(CallContext&, Args args) {
-  auto parsed = parse_json(args[0].as_string(), "json");
+// encoding/json.Unmarshal into interface{} with Go's syntax errors: sprig's mustFromJson.
+const gotemplate::Function& go_json_decode() {
+  static const gotemplate::Function k_decode = [] {
+    FuncMap funcs = sprig::functions();
+    const FuncInfo* info = funcs.find("mustFromJson");
+    return info ? info->fn : gotemplate::Function();
+  }();
+  return k_decode;
+}
+
+Result<Value> decode_json(CallContext& context, Args args) {
+  if (!go_json_decode()) {
+    auto parsed = parse_json(args[0].as_string(), "json");
+    if (!parsed) return std::unexpected(parsed.error());
+    return from_json_node(*parsed);
+  }
+  return go_json_decode()(context, args);
+}
+
+std::string_view json_kind(const Value& v) {
+  if (v.is_map()) return "object";
+  if (v.is_list()) return "array";
+  if (v.is_string()) return "string";
+  if (v.kind() == gotemplate::Kind::boolean) return "bool";
+  return "number";
+}
+
+Result<Value> fn_from_json(CallContext& context, Args args) {
+  auto decoded = decode_json(context, args);
   std::string error;
-  if (!parsed) {
-    error = parsed.error().message();
-  } else if (!parsed->is_map() && !parsed->is_null()) {
-    error = std::string("json: cannot unmarshal ") + (parsed->is_list() ? "array" : "value") +
-            " into Go value of type map[string]interface {}";
+  if (!decoded) {
+    error = decoded.error().message();
   } else {
-    return parsed->is_null() ? Value::map() : from_json_node(*parsed);
+    Value v = decoded->unboxed();
+    if (v.is_map()) return v;
+    if (v.is_nothing()) return Value::map();
+    error = std::string("json: cannot unmarshal ") + std::string(json_kind(v)) +
+            " into Go value of type map[string]interface {}";
   }
   Value out = Value::map();
   out.map_ptr()->set("Error", Value::string(error).boxed_copy());
   return out;
 }
 
-Result<Value> fn_from_json_array(CallContext&, Args args) {
-  auto parsed = parse_json(args[0].as_string(), "json");
-  if (parsed && parsed->is_list()) return from_json_node(*parsed);
-  if (parsed && parsed->is_null()) return Value::list(gotemplate::ValueList{});
-  std::string error = parsed ? std::string("json: cannot unmarshal ") +
-                                   (parsed->is_map() ? "object" : "value") +
-                                   " into Go value of type []interface {}"
-                             : parsed.error().message();
+Result<Value> fn_from_json_array(CallContext& context, Args args) {
+  auto decoded = decode_json(context, args);
+  std::string error;
+  if (!decoded) {
+    error = decoded.error().message();
+  } else {
+    Value v = decoded->unboxed();
+    if (v.is_list()) return v;
+    if (v.is_nothing()) return Value::list(gotemplate::ValueList{});
+    error = std::string("json: cannot unmarshal ") + std::string(json_kind(v)) +
+            " into Go value of type []interface {}";
+  }
   return Value::list(gotemplate::ValueList{Value::string(error).boxed_copy()});
 }
 
