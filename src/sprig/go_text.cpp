@@ -94,6 +94,35 @@ int32_t go_to_lower(int32_t r) {
   return static_cast<int32_t>(towlower_l(static_cast<wint_t>(r), l));
 }
 
+int32_t go_to_title(int32_t r) {
+  switch (r) {
+    case 0x01C4:
+    case 0x01C5:
+    case 0x01C6:
+      return 0x01C5;
+    case 0x01C7:
+    case 0x01C8:
+    case 0x01C9:
+      return 0x01C8;
+    case 0x01CA:
+    case 0x01CB:
+    case 0x01CC:
+      return 0x01CB;
+    case 0x01F1:
+    case 0x01F2:
+    case 0x01F3:
+      return 0x01F2;
+    default:
+      return go_to_upper(r);
+  }
+}
+
+bool go_is_title(int32_t r) {
+  return r == 0x01C5 || r == 0x01C8 || r == 0x01CB || r == 0x01F2 || (r >= 0x1F88 && r <= 0x1F8F) ||
+         (r >= 0x1F98 && r <= 0x1F9F) || (r >= 0x1FA8 && r <= 0x1FAF) || r == 0x1FBC ||
+         r == 0x1FCC || r == 0x1FFC;
+}
+
 std::vector<int32_t> to_runes(std::string_view s) {
   std::vector<int32_t> out;
   for (size_t i = 0; i < s.size();) {

@@ -29,6 +29,8 @@ bool go_is_upper(int32_t r);  // unicode.IsUpper
 bool go_is_lower(int32_t r);  // unicode.IsLower
 int32_t go_to_upper(int32_t r);
 int32_t go_to_lower(int32_t r);
+int32_t go_to_title(int32_t r);  // unicode.ToTitle: upper case but for the digraphs (ǅ)
+bool go_is_title(int32_t r);     // unicode.IsTitle (the digraphs and a few Greek letters)
 
 std::vector<int32_t> to_runes(std::string_view s);  // []rune(s)
 std::string from_runes(std::span<const int32_t> runes);

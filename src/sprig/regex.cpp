@@ -7,6 +7,8 @@
 // FindAll, ReplaceAll (with Go's $ expansion) and Split follow Go's rules for empty matches.
 // Limits: classes match bytes ([^a] takes one byte of a multi-byte rune; `.` takes a rune); Unicode
 // classes other than L and N are refused; flags inside a group apply to the whole pattern.
+#include <pthread.h>
+
 #include <regex>
 
 #include "gotemplate/strconv.hpp"
@@ -715,6 +717,41 @@ std::string group0(std::string_view s, const Match& m) {
 }
 
 // Registers NAME (compile errors as MustCompile's panic) and mustNAME (as the error).
+// std::regex's executor recurses for each character a pattern consumes, so a long input
+// exhausts a thread's stack. Long inputs are matched on a thread of their own with a stack
+// sized to the input (reserved address space; only what the recursion touches is used).
+constexpr size_t k_small_input = 2048;
+constexpr size_t k_stack_per_byte = 4096;
+
+template <typename F>
+Result<Value> run_deep(size_t input_size, F&& body) {
+  if (input_size <= k_small_input) return body();
+  struct Job {
+    F* body;
+    std::optional<Result<Value>> result;
+  } job{&body, std::nullopt};
+  size_t stack = (size_t{16} << 20) + input_size * k_stack_per_byte;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, stack);
+  pthread_t thread;
+  int rc = pthread_create(
+      &thread, &attr,
+      [](void* arg) -> void* {
+        auto* j = static_cast<Job*>(arg);
+        j->result.emplace((*j->body)());
+        return nullptr;
+      },
+      &job);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    return fail("regexp: input of ", std::to_string(input_size),
+                " bytes is too long for plumb's regex engine");
+  }
+  pthread_join(thread, nullptr);
+  return std::move(*job.result);
+}
+
 template <typename F>
 void define_pair(gotemplate::FuncMap& f, const std::string& name, std::vector<Param> params,
                  F body) {
@@ -723,12 +760,12 @@ void define_pair(gotemplate::FuncMap& f, const std::string& name, std::vector<Pa
   define(f, name, params, [body](CallContext&, Args a) -> Result<Value> {
     auto c = compile(a[0].as_string());
     if (!c) return fail(must_compile_message(a[0].as_string(), c.error().message()));
-    return body(*c, a);
+    return run_deep(a[1].as_string().size(), [&] { return body(*c, a); });
   });
   define(f, "must" + upper, params, [body](CallContext&, Args a) -> Result<Value> {
     auto c = compile(a[0].as_string());
     if (!c) return std::unexpected(c.error());
-    return body(*c, a);
+    return run_deep(a[1].as_string().size(), [&] { return body(*c, a); });
   });
 }
 
@@ -738,11 +775,16 @@ void add_regex_functions(gotemplate::FuncMap& f) {
   using P = Param;
   define(f, "regexMatch", {P::string, P::string}, [](CallContext&, Args a) -> Result<Value> {
     auto c = compile(a[0].as_string());
-    return Value::boolean(c && search(*c, a[1].as_string(), 0).has_value());
+    if (!c) return Value::boolean(false);
+    return run_deep(a[1].as_string().size(), [&]() -> Result<Value> {
+      return Value::boolean(search(*c, a[1].as_string(), 0).has_value());
+    });
   });
   define(f, "mustRegexMatch", {P::string, P::string}, [](CallContext&, Args a) -> Result<Value> {
     auto c = TRY(compile(a[0].as_string()));
-    return Value::boolean(search(c, a[1].as_string(), 0).has_value());
+    return run_deep(a[1].as_string().size(), [&]() -> Result<Value> {
+      return Value::boolean(search(c, a[1].as_string(), 0).has_value());
+    });
   });
   define_pair(f, "regexFind", {P::string, P::string},
               [](const Compiled& c, Args a) -> Result<Value> {

@@ -75,7 +75,7 @@ std::string title(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     size_t width = 1;
     int32_t r = gotemplate::decode_utf8(s, i, width);
-    gotemplate::append_utf8(out, is_title_separator(prev) ? go_to_upper(r) : r);
+    gotemplate::append_utf8(out, is_title_separator(prev) ? go_to_title(r) : r);
     prev = r;
     i += width;
   }
@@ -97,15 +97,19 @@ std::string untitle(std::string_view s) {
   return from_runes(runes);
 }
 
-// goutils.SwapCase (which title-cases a lower-case letter after a space: the same as
-// upper-casing for all but the digraphs).
+// goutils.SwapCase.
 std::string swapcase(std::string_view s) {
   std::vector<int32_t> runes = to_runes(s);
+  bool whitespace = true;
   for (int32_t& r : runes) {
-    if (go_is_upper(r)) {
+    if (go_is_upper(r) || go_is_title(r)) {
       r = go_to_lower(r);
+      whitespace = false;
     } else if (go_is_lower(r)) {
-      r = go_to_upper(r);
+      r = whitespace ? go_to_title(r) : go_to_upper(r);
+      whitespace = false;
+    } else {
+      whitespace = go_is_space(r);
     }
   }
   return from_runes(runes);
@@ -210,16 +214,20 @@ bool is_connector(int32_t r) {
   return r == '-' || r == '_' || go_is_space(r);
 }
 
-// xstrings.ToCamelCase.
+// xstrings.ToCamelCase (v1.5): connectors dropped, the rune after one upper-cased; in a word
+// that starts upper-case, the upper-case letters that follow are lowered until the first
+// other rune ("HTTPServer" is "Httpserver", "aBC" stays "ABC").
 std::string camelcase(std::string_view s) {
   std::vector<int32_t> runes = to_runes(s);
   std::string out;
   size_t i = 0;
   int32_t r0 = 0;
   bool have = false;
+  bool first_upper = false;
   for (; i < runes.size(); ++i) {
     r0 = runes[i];
     if (!is_connector(r0)) {
+      first_upper = go_is_upper(r0);
       r0 = go_to_upper(r0);
       have = true;
       ++i;
@@ -236,8 +244,16 @@ std::string camelcase(std::string_view s) {
       continue;
     }
     if (is_connector(r1)) {
+      first_upper = go_is_upper(r0);
       r0 = go_to_upper(r0);
     } else {
+      if (first_upper) {
+        if (go_is_upper(r0)) {
+          r0 = go_to_lower(r0);
+        } else {
+          first_upper = false;
+        }
+      }
       gotemplate::append_utf8(out, r1);
     }
   }
@@ -274,10 +290,20 @@ std::string lower_words(std::string_view s, int32_t connector) {
         gotemplate::append_utf8(out, r);
         in_word = false;
         break;
-      case WordKind::number:
+      case WordKind::number: {
+        // Digits followed by a lower-case letter start a word ("v1beta1" is "v_1beta1");
+        // others end the word before them ("version2Name" is "version2_name").
+        if (in_word && rune_kind(runes[i - 1]) != WordKind::number) {
+          size_t j = i;
+          while (j < runes.size() && rune_kind(runes[j]) == WordKind::number)
+            ++j;
+          if (j < runes.size() && rune_kind(runes[j]) == WordKind::alpha)
+            gotemplate::append_utf8(out, connector);
+        }
         gotemplate::append_utf8(out, r);
         in_word = true;
         break;
+      }
       case WordKind::upper: {
         // A new word starts here unless the previous rune was an upper-case letter and the
         // next one is not lower-case.
