@@ -32,7 +32,7 @@ constexpr const char* k_usage =
     "      --skip-tests            leave out test hooks\n"
     "      --no-hooks              leave out every hook\n"
     "      --is-upgrade            .Release.IsUpgrade true\n"
-    "      --skip-schema-validation  accepted (no schema validation is done)\n";
+    "      --skip-schema-validation  do not check values against values.schema.json\n";
 
 int error(const std::string& message) {
   std::fprintf(stderr, "Error: %s\n", message.c_str());
@@ -113,6 +113,7 @@ int template_command(std::span<const std::string_view> args) {
       if (name == "--skip-tests") options.output.skip_tests = on;
       if (name == "--no-hooks") options.output.no_hooks = on;
       if (name == "--is-upgrade") options.is_upgrade = on;
+      if (name == "--skip-schema-validation") options.skip_schema_validation = on;
       continue;
     }
     std::string value;

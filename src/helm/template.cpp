@@ -3,6 +3,7 @@
 
 #include "gotemplate/template.hpp"
 #include "helm/render.hpp"
+#include "helm/schema.hpp"
 #include "sprig/sprig.hpp"
 
 namespace plumb::helm {
@@ -73,6 +74,7 @@ Result<std::string> template_chart(const FileSystem& fs, const TemplateOptions& 
   TRY_VOID(process_dependencies(chart, user_values));
   TRY_VOID(validate_release_name(release.name));
   Node values = TRY(coalesce_values(chart, user_values));
+  if (!options.skip_schema_validation) TRY_VOID(validate_values_schema(chart, values));
   TRY_VOID(check_chart(chart, caps));
   auto rendered = TRY(render_chart(chart, values, release, caps));
   return template_output(chart, rendered, options.output);

@@ -3,7 +3,7 @@
 // loaded, its Chart.yaml dependencies checked against charts/, the user values merged
 // (helm/values.hpp), dependencies processed, values coalesced, the chart's checks
 // (installable, kubeVersion), the templates rendered (helm/render.hpp) and printed
-// (helm/manifests.hpp). values.schema.json is not validated (see README).
+// (helm/manifests.hpp). values.schema.json is validated (helm/schema.hpp) unless skipped.
 //
 // Errors are Helm's messages without the "Error: " that the CLI prints before them.
 //
@@ -30,6 +30,7 @@ struct TemplateOptions {
   std::optional<std::string> kube_version;  // --kube-version
   std::vector<std::string> api_versions;    // --api-versions
   bool is_upgrade = false;
+  bool skip_schema_validation = false;
   ValueOptions values;
   ManifestOptions output;
 };
