@@ -183,6 +183,7 @@ void add_collection_functions(gotemplate::FuncMap& funcs) {
   add_math_functions(funcs);
   add_flow_functions(funcs);
   add_semver_functions(funcs);
+  add_date_functions(funcs);
 }
 
 }  // namespace plumb::sprig

@@ -53,5 +53,6 @@ void add_dict_functions(gotemplate::FuncMap& funcs);    // dicts.cpp
 void add_math_functions(gotemplate::FuncMap& funcs);    // math.cpp
 void add_flow_functions(gotemplate::FuncMap& funcs);    // flow.cpp: defaults, json, reflect
 void add_semver_functions(gotemplate::FuncMap& funcs);  // semver_functions.cpp
+void add_date_functions(gotemplate::FuncMap& funcs);    // dates.cpp
 
 }  // namespace plumb::sprig

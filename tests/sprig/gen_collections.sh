@@ -10,6 +10,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 helm=${HELM:-helm}
+export TZ=UTC  # the date cases print Local times
 cases=$here/testdata/collections_cases.txt
 out=$here/testdata/collections_expected.txt
 work=$(mktemp -d)
