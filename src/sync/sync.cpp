@@ -197,7 +197,8 @@ bool Syncer::apply_stage(const std::vector<PlannedObject>& stage, SyncResult& re
 bool Syncer::dry_run_stage(const std::vector<PlannedObject>& stage,
                            const std::vector<size_t>& changing,
                            std::vector<ObjectResult>& results) {
-  if (m_options.dry_run == kube::DryRun::yes || changing.empty()) return true;
+  // One change needs no dry run: if the server refuses it, nothing of the stage was written.
+  if (m_options.dry_run == kube::DryRun::yes || changing.size() <= 1) return true;
   std::vector<std::optional<Error>> rejected(changing.size());
   parallel_for(changing.size(), m_options.concurrency, [&](size_t c) {
     const PlannedObject& planned = stage[changing[c]];
