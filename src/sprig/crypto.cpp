@@ -185,9 +185,17 @@ Result<Value> make_certificate(std::string_view cn, const Value& ips, const Valu
   BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get()));
   X509_NAME* subject = X509_get_subject_name(cert.get());
   if (!cn.empty()) {
-    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>(cn.data()),
-                               static_cast<int>(cn.size()), -1, 0);
+    // Go writes a PrintableString when every character allows it ('*' and '&' included,
+    // as Go's isPrintable does), else a UTF8String.
+    bool printable = true;
+    for (char ch : cn) {
+      bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                std::string_view(" '()+,-./:=?*&").find(ch) != std::string_view::npos;
+      printable = printable && ok;
+    }
+    X509_NAME_add_entry_by_NID(
+        subject, NID_commonName, printable ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING,
+        reinterpret_cast<const unsigned char*>(cn.data()), static_cast<int>(cn.size()), -1, 0);
   }
   X509_set_issuer_name(cert.get(), signer.cert ? X509_get_subject_name(signer.cert) : subject);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);

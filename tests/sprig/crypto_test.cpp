@@ -57,6 +57,8 @@ TEST(SprigCrypto, CaAndSignedCertificate) {
 
   EXPECT_EQ(X509_get_version(ca.get()), 2);
   EXPECT_EQ(cn(X509_get_subject_name(ca.get())), "my-ca");
+  X509_NAME_ENTRY* entry = X509_NAME_get_entry(X509_get_subject_name(ca.get()), 0);
+  EXPECT_EQ(ASN1_STRING_type(X509_NAME_ENTRY_get_data(entry)), V_ASN1_PRINTABLESTRING);
   EXPECT_EQ(cn(X509_get_issuer_name(ca.get())), "my-ca");
   EXPECT_TRUE(X509_check_ca(ca.get()));
   EXPECT_NE(X509_get0_subject_key_id(ca.get()), nullptr);
