@@ -5,8 +5,9 @@
 // `.` excludes only \n, (?i) (?m) (?s) apply to the whole pattern, \A \z \Q..\E \x{..}
 // become ECMAScript, \pL and \pN match ASCII letters/digits and any non-ASCII byte.
 // FindAll, ReplaceAll (with Go's $ expansion) and Split follow Go's rules for empty matches.
-// Limits: classes match bytes ([^a] takes one byte of a multi-byte rune; `.` takes a rune); Unicode
-// classes other than L and N are refused; flags inside a group apply to the whole pattern.
+// `.`, negated classes and \W \S \D take one rune, as Go's do. Limits: a class holding
+// non-ASCII characters compares bytes; Unicode classes other than L and N are refused; flags
+// inside a group apply to the whole pattern.
 #include <pthread.h>
 
 #include <regex>
@@ -42,6 +43,10 @@ std::string go_error(std::string_view code, std::string_view arg) {
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
+
+// One rune of UTF-8 (or one invalid byte, which Go reads as U+FFFD).
+constexpr std::string_view k_any_rune =
+    "(?:[\\x00-\\x7F]|[\\xC0-\\xFF][\\x80-\\xBF]{0,3}|[\\x80-\\xBF])";
 
 class Translator {
  public:
@@ -289,12 +294,21 @@ class Translator {
     char e = m_p[m_i + 1];
     ++m_i;
     switch (e) {
-      case 'd':
       case 'D':
-      case 'w':
       case 'W':
-      case 's':
       case 'S':
+        if (!in_class) {
+          // one rune that is not a digit / word character / space
+          m_out += std::string("(?:(?!\\") + static_cast<char>(e + 32) + ")" +
+                   std::string(k_any_rune) + ")";
+          return {};
+        }
+        m_out += '\\';
+        m_out += e;
+        return {};
+      case 'd':
+      case 'w':
+      case 's':
         m_out += '\\';
         m_out += e;
         return {};
@@ -437,10 +451,12 @@ class Translator {
   // A class at m_i ('['); leaves m_i on its ']'.
   Result<void> char_class() {
     size_t start = m_i;
+    size_t open_at = m_out.size();
     m_out += '[';
     ++m_i;
+    bool negated = false;
     if (m_i < m_p.size() && m_p[m_i] == '^') {
-      m_out += '^';
+      negated = true;
       ++m_i;
     }
     bool first = true;
@@ -471,6 +487,12 @@ class Translator {
       }
     }
     m_out += ']';
+    if (negated) {
+      // Go's negated class takes one rune (not one byte) that is not in the class
+      std::string positive = m_out.substr(open_at);
+      m_out.resize(open_at);
+      m_out += "(?:(?!" + positive + ")" + std::string(k_any_rune) + ")";
+    }
     return {};
   }
 
