@@ -434,8 +434,10 @@ void add_helm_functions(FuncMap& funcs) {
   add("toYamlPretty", fn_to_yaml_pretty, {Param::any});
   add("fromYaml", fn_from_yaml, {Param::string});
   add("fromYamlArray", fn_from_yaml_array, {Param::string});
-  add("toJson", fn_to_json, {Param::any});
-  add("mustToJson", fn_to_json, {Param::any});
+  // Helm's toJSON/mustToJSON are json.Marshal as sprig's are (NaN and the like swallowed or
+  // returned as errors); sprig's carry those checks.
+  if (!funcs.contains("toJson")) add("toJson", fn_to_json, {Param::any});
+  if (!funcs.contains("mustToJson")) add("mustToJson", fn_to_json, {Param::any});
   add("fromJson", fn_from_json, {Param::string});
   add("fromJsonArray", fn_from_json_array, {Param::string});
   add("toToml", fn_to_toml, {Param::any});

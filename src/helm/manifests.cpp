@@ -97,6 +97,20 @@ Error head_error(std::string_view field, const Node& n, std::string_view type) {
                std::string(type));
 }
 
+// sigs.k8s.io/yaml coerces a YAML scalar into a string field (`name: y` is "true", `kind: 1`
+// is "1"); only a list or a map cannot go there.
+bool fits_string(const Node& n) {
+  return !n.is_list() && !n.is_map();
+}
+
+std::string as_string_field(const Node& n) {
+  if (n.is_string()) return std::string(n.as_string());
+  if (n.is_bool()) return n.as_bool() ? "true" : "false";
+  if (n.is_int()) return std::to_string(n.as_int());
+  if (n.is_float()) return format_float_g(n.as_float(), 32);
+  return "";
+}
+
 struct Head {
   std::string kind;
   const Node* annotations = nullptr;
@@ -111,10 +125,10 @@ Result<Head> read_head(const Node& doc) {
                 json_type(doc), " into Go value of type util.SimpleHead");
   for (std::string_view key : {"apiVersion", "kind"}) {
     const Node* v = doc.find(key);
-    if (v != nullptr && !v->is_null() && !v->is_string())
+    if (v != nullptr && !fits_string(*v))
       return std::unexpected(head_error("SimpleHead." + std::string(key), *v, "string"));
   }
-  if (const Node* kind = doc.find("kind")) head.kind = std::string(kind->as_string());
+  if (const Node* kind = doc.find("kind")) head.kind = as_string_field(*kind);
   const Node* metadata = doc.find("metadata");
   if (metadata == nullptr || metadata->is_null()) return head;
   if (!metadata->is_map())
@@ -122,7 +136,7 @@ Result<Head> read_head(const Node& doc) {
                                       "struct { Name string "
                                       "\"json:\\\"name\\\"\"; Annotations map[string]string "
                                       "\"json:\\\"annotations\\\"\" }"));
-  if (const Node* name = metadata->find("name"); name && !name->is_null() && !name->is_string())
+  if (const Node* name = metadata->find("name"); name && !fits_string(*name))
     return std::unexpected(head_error("SimpleHead.metadata.name", *name, "string"));
   const Node* annotations = metadata->find("annotations");
   if (annotations == nullptr || annotations->is_null()) return head;
@@ -130,7 +144,7 @@ Result<Head> read_head(const Node& doc) {
     return std::unexpected(
         head_error("SimpleHead.metadata.annotations", *annotations, "map[string]string"));
   for (const MapEntry& e : annotations->entries())
-    if (!e.value.is_null() && !e.value.is_string())
+    if (!fits_string(e.value))
       return std::unexpected(head_error("SimpleHead.metadata.annotations", e.value, "string"));
   head.annotations = annotations;
   return head;
@@ -277,7 +291,8 @@ Result<std::string> template_output(const Chart& chart,
         continue;
       }
       bool unknown = false, test = false;
-      std::string_view events = hook->as_string();
+      std::string hook_text = as_string_field(*hook);
+      std::string_view events = hook_text;
       while (true) {
         size_t comma = events.find(',');
         std::string event = lower(trim(events.substr(0, comma)));

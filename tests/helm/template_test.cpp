@@ -256,6 +256,26 @@ TEST(Template, IncludeRecursionStops) {
       std::string::npos);
 }
 
+// sigs.k8s.io/yaml coerces scalars into SimpleHead's string fields: `name: y` (a YAML 1.1
+// boolean) and `kind: 1` are not errors; a hook's events are trimmed and lower-cased.
+TEST(Template, HeadScalarsCoercedToStrings) {
+  MemoryFileSystem fs;
+  fs.add_file("/e/Chart.yaml", "apiVersion: v2\nname: e\nversion: 0.1.0\n");
+  fs.add_file("/e/templates/x.yaml",
+              "kind: Service\nmetadata:\n  name: y\n---\nkind: 1\n---\nkind: Job\nmetadata:\n"
+              "  name: j\n  annotations:\n    helm.sh/hook: ' PRE-INSTALL , test-success'\n");
+  TemplateOptions options;
+  options.release_name = "r";
+  options.chart_path = "/e";
+  EXPECT_EQ(run(fs, options),
+            "---\n# Source: e/templates/x.yaml\nkind: Service\nmetadata:\n  name: y\n"
+            "---\n# Source: e/templates/x.yaml\nkind: 1\n"
+            "---\n# Source: e/templates/x.yaml\nkind: Job\nmetadata:\n  name: j\n  annotations:\n"
+            "    helm.sh/hook: ' PRE-INSTALL , test-success'\n");
+  options.output.skip_tests = true;
+  EXPECT_EQ(run(fs, options).find("kind: Job"), std::string::npos);
+}
+
 // releaseutil.SplitManifests on Helm's regexp (?:^|\s*\n)---\s*.
 TEST(Manifests, SplitAsHelmSplits) {
   using V = std::vector<std::string>;
