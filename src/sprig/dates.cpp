@@ -177,8 +177,11 @@ void add_date_functions(gotemplate::FuncMap& funcs) {
   };
   add(funcs, "dateModify", {Param::string, Param::any}, Variadic::no, date_modify);
   add(funcs, "date_modify", {Param::string, Param::any}, Variadic::no, date_modify);
-  add(funcs, "mustDateModify", {Param::string, Param::any}, Variadic::no,
-      [](CallContext&, Args args) -> Result<Value> { return modify(args[0], args[1], true); });
+  auto must_date_modify = [](CallContext&, Args args) -> Result<Value> {
+    return modify(args[0], args[1], true);
+  };
+  add(funcs, "mustDateModify", {Param::string, Param::any}, Variadic::no, must_date_modify);
+  add(funcs, "must_date_modify", {Param::string, Param::any}, Variadic::no, must_date_modify);
   add(funcs, "ago", {Param::any}, Variadic::no, [](CallContext&, Args args) -> Result<Value> {
     GoTime t;
     const Value& v = args[0];
