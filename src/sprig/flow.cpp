@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/json.hpp"
+#include "core/yaml.hpp"
 #include "gotemplate/strconv.hpp"
 #include "sprig/convert.hpp"
 
@@ -217,6 +218,11 @@ Result<Value> unmarshal(std::string_view text) {
     if (at != std::string_view::npos) {
       return fail("json: cannot unmarshal number ", message.substr(at + 21),
                   " into Go value of type float64");
+    }
+    // Go's decoder lets a later duplicate key win; JSON is YAML, whose reader can.
+    if (message.find("duplicate key") != std::string_view::npos) {
+      auto yaml = parse_yaml(text, "json", DuplicateKeys::last_wins);
+      if (yaml) return Value::from_node(*yaml, Value::Numbers::as_float64).boxed_copy();
     }
     return std::unexpected(node.error());
   }
