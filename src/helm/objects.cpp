@@ -135,7 +135,8 @@ class MethodObject : public Object {
 
 // --- .Files ---
 
-using FileMap = std::map<std::string, std::string, std::less<>>;
+// Views into the chart's files, which outlive the render (see objects.hpp).
+using FileMap = std::map<std::string_view, std::string_view, std::less<>>;
 
 std::string base_name(std::string_view path) {
   size_t slash = path.rfind('/');
@@ -167,7 +168,7 @@ class FilesObject : public MethodObject {
     for (const auto& [name, data] : m_files) {
       if (!first) out.push_back(' ');
       first = false;
-      out += name;
+      out.append(name);
       out += ":[";
       for (size_t i = 0; i < data.size(); ++i) {
         if (i) out.push_back(' ');
@@ -186,7 +187,7 @@ class FilesObject : public MethodObject {
   Value elements() const override {
     Value out = Value::map();
     for (const auto& [name, data] : m_files)
-      out.map_ptr()->append_unsorted(name, Value::string(data).boxed_copy());
+      out.map_ptr()->append_unsorted(std::string(name), Value::string(data).boxed_copy());
     return out;
   }
 

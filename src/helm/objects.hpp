@@ -22,6 +22,7 @@
 
 namespace plumb::helm {
 
+// The object reads the files in place: `files` must outlive it (a render's values).
 gotemplate::Value files_object(std::span<const ChartFile> files);
 gotemplate::Value capabilities_object(const Capabilities& caps);
 

@@ -16,8 +16,8 @@ using gotemplate::Value;
 constexpr std::string_view k_values_type = "common.Values";
 
 struct Renderable {
-  std::string text;
-  Value vals;  // the chart's scope map, shared by its templates
+  std::string_view text;  // the chart's, which outlives the render
+  Value vals;             // the chart's scope map, shared by its templates
   std::string base_path;
 };
 
@@ -120,7 +120,7 @@ Result<std::map<std::string, std::string>> render_chart(const Chart& chart, cons
   TemplateSet set("gotpl", k_funcs);
   std::vector<std::string> order = parse_order(tpls);
   for (const std::string& name : order) {
-    if (auto parsed = set.parse(name, tpls[name].text); !parsed)
+    if (auto parsed = set.parse(name, std::string(tpls[name].text)); !parsed)
       return std::unexpected(parse_error(name, parsed.error()));
   }
 
