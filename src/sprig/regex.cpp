@@ -475,8 +475,11 @@ class Translator {
       }
       // a single item or a range lo-hi
       size_t item_start = m_i;
+      // A class like \w ends its item: a '-' after it is a literal, as in Go ([\w-.]).
+      bool perl_class = c == '\\' && m_i + 1 < m_p.size() &&
+                        std::string_view("dDwWsSpP").find(m_p[m_i + 1]) != std::string_view::npos;
       int32_t lo = TRY(class_char());
-      if (m_i + 1 < m_p.size() && m_p[m_i] == '-' && m_p[m_i + 1] != ']') {
+      if (!perl_class && m_i + 1 < m_p.size() && m_p[m_i] == '-' && m_p[m_i + 1] != ']') {
         m_out += '-';
         ++m_i;
         int32_t hi = TRY(class_char());
