@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../support/require.sh"
 cases="$1/helm-cases"
 plumb="$2"
-floor=278
+floor=279
 [ -x "$cases/check" ] || unavailable "$cases not found (../shared beside the checkout)"
 out=$("$cases/check" --cmd "$plumb template" --show 5)
 echo "$out"
