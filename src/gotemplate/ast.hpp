@@ -70,7 +70,10 @@ struct CommentNode : Node_ {
   std::string_view text;
 };
 
-struct VariableNode;
+struct VariableNode : Node_ {
+  VariableNode(size_t p) : Node_(NodeType::variable, p) {}
+  std::vector<std::string> ident;  // "$x", then field names
+};
 
 struct CommandNode : Node_ {
   explicit CommandNode(size_t p) : Node_(NodeType::command, p) {}
@@ -95,11 +98,6 @@ struct ActionNode : Node_ {
 struct IdentifierNode : Node_ {
   IdentifierNode(size_t p, std::string_view n) : Node_(NodeType::identifier, p), ident(n) {}
   std::string ident;
-};
-
-struct VariableNode : Node_ {
-  VariableNode(size_t p) : Node_(NodeType::variable, p) {}
-  std::vector<std::string> ident;  // "$x", then field names
 };
 
 struct DotNode : Node_ {

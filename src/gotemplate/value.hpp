@@ -73,8 +73,9 @@ class ValueMap {
   // Inserts or replaces.
   void set(std::string_view key, Value value);
   bool erase(std::string_view key);
-  size_t size() const noexcept { return m_entries.size(); }
-  bool empty() const noexcept { return m_entries.empty(); }
+  // Defined after Value (clang needs the element type complete to compile them).
+  size_t size() const noexcept;
+  bool empty() const noexcept;
   const std::vector<std::pair<std::string, Value>>& entries() const noexcept { return m_entries; }
   // Appends without ordering; call sort() after a batch (keys must be unique).
   void append_unsorted(std::string key, Value value);
@@ -215,5 +216,12 @@ class Object {
   // or list that `range` and `len` see; no value (the default) for a struct.
   virtual Value elements() const;
 };
+
+inline size_t ValueMap::size() const noexcept {
+  return m_entries.size();
+}
+inline bool ValueMap::empty() const noexcept {
+  return m_entries.empty();
+}
 
 }  // namespace plumb::gotemplate
