@@ -23,8 +23,7 @@ struct Command {
 
 constexpr Command k_commands[] = {
     {"build", "render a kustomization (or a directory of YAML) to stdout", build_command},
-    {"template", "render a Helm chart to stdout exactly as `helm template` does",
-     template_command},
+    {"template", "render a Helm chart to stdout exactly as `helm template` does", template_command},
     {"cluster", "serve an embedded Kubernetes API server (kubectl works against it)",
      cluster_command},
     {"apply", "render a path and apply it to the cluster (server-side apply, prune, wait)",
