@@ -112,7 +112,6 @@ Result<std::vector<std::optional<Node>>> Syncer::fetch_live(
 
 ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional<Node>& live) {
   ObjectResult result{planned.ref, Action::unchanged, "", {}};
-  if (live && already_applied(planned.object, *live, m_options.field_manager)) return result;
 
   auto apply = [&] {
     return m_client.apply(planned.resource, planned.object, m_options.field_manager,

@@ -81,6 +81,7 @@ class Syncer {
   void wait(const HealthWait& wait, SyncResult& result);
 
  private:
+  // Applies one object that does not hold its desired state yet (apply_stage decided).
   ObjectResult apply_one(const PlannedObject& planned, const std::optional<Node>& live);
   Result<std::vector<std::optional<Node>>> fetch_live(std::span<const PlannedObject> objects);
   // Applies one stage: nothing of it unless the server accepts every change in a dry run
