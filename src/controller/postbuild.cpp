@@ -83,14 +83,15 @@ Result<std::vector<Node>> substitute_objects(std::vector<Node> objects,
                                              const render::Variables& vars, bool always,
                                              render::Unset unset) {
   if (vars.empty() && !always) return objects;
+  // A bad name fails every object that is substituted (as Flux), none when all opt out.
+  auto bad_name =
+      std::find_if(vars.begin(), vars.end(), [](const auto& v) { return !valid_name(v.first); });
   for (Node& object : objects) {
     if (substitution_disabled(object)) continue;
+    if (bad_name != vars.end())
+      return fail("envsubst error: '", bad_name->first, "' var name is invalid, must match '",
+                  k_name_rule, "'");
     std::string name = ObjectRef::of(object).display();
-    for (const auto& [var, value] : vars) {
-      if (!valid_name(var))
-        return fail("envsubst error: '", var, "' var name is invalid, must match '", k_name_rule,
-                    "'");
-    }
     std::string text = to_yaml(object);
     auto substituted = render::envsubst(text, vars, unset);
     if (!substituted) {
