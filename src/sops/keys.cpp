@@ -1,0 +1,200 @@
+#include "sops/keys.hpp"
+
+#include <fcntl.h>
+#include <gpgme.h>
+#include <openssl/crypto.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <mutex>
+
+extern char** environ;
+
+namespace plumb::sops {
+
+namespace {
+
+void wipe(std::string& s) {
+  OPENSSL_cleanse(s.data(), s.size());
+}
+
+std::string gpg_error_text(gpgme_error_t err) {
+  char buf[256];
+  gpgme_strerror_r(err, buf, sizeof buf);
+  return buf;
+}
+
+struct Data {
+  gpgme_data_t data = nullptr;
+  ~Data() {
+    if (data) gpgme_data_release(data);
+  }
+};
+
+}  // namespace
+
+// A private GNUPGHOME, removed (and its gpg-agent stopped) when destroyed.
+class PgpKeyring::TempGnupgHome {
+ public:
+  TempGnupgHome() {
+    std::string base = std::filesystem::temp_directory_path().string();
+    std::string pattern = base + "/plumb-gnupg-XXXXXX";
+    if (mkdtemp(pattern.data())) m_path = pattern;
+  }
+  ~TempGnupgHome() {
+    if (m_path.empty()) return;
+    // gpg starts an agent for secret-key operations; stop it before removing its home.
+    const char* argv[] = {"gpgconf", "--homedir", m_path.c_str(), "--kill", "all", nullptr};
+    pid_t pid = 0;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    if (posix_spawnp(&pid, "gpgconf", &actions, nullptr, const_cast<char**>(argv), environ) == 0) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempGnupgHome(const TempGnupgHome&) = delete;
+  TempGnupgHome& operator=(const TempGnupgHome&) = delete;
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+struct PgpKeyring::Context {
+  gpgme_ctx_t ctx = nullptr;
+  ~Context() {
+    if (ctx) gpgme_release(ctx);
+  }
+};
+
+PgpKeyring::PgpKeyring(std::span<const std::string> armored) : m_armored(armored) {}
+
+PgpKeyring::~PgpKeyring() = default;
+
+Result<void> PgpKeyring::open() {
+  static std::once_flag once;
+  std::call_once(once, [] { gpgme_check_version(nullptr); });
+  m_home = std::make_unique<TempGnupgHome>();
+  if (m_home->path().empty()) return fail("cannot create a temporary GNUPGHOME");
+  m_context = std::make_unique<Context>();
+  if (auto err = gpgme_new(&m_context->ctx)) return fail("gpgme: ", gpg_error_text(err));
+  if (auto err = gpgme_ctx_set_engine_info(m_context->ctx, GPGME_PROTOCOL_OpenPGP, nullptr,
+                                           m_home->path().c_str()))
+    return fail("gpgme: ", gpg_error_text(err));
+  gpgme_set_offline(m_context->ctx, 1);
+  gpgme_set_pinentry_mode(m_context->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
+  for (const std::string& key : m_armored) {
+    Data in;
+    if (gpgme_data_new_from_mem(&in.data, key.data(), key.size(), 0))
+      return fail("gpgme: out of memory");
+    if (auto err = gpgme_op_import(m_context->ctx, in.data))
+      return fail("importing a PGP key: ", gpg_error_text(err));
+  }
+  return {};
+}
+
+Result<std::string> PgpKeyring::decrypt(std::string_view message) {
+  if (m_armored.empty()) return fail("no PGP keys given");
+  if (!m_opened) {
+    m_opened = true;
+    m_open_result = open();
+  }
+  if (!m_open_result) return std::unexpected(m_open_result.error());
+  Data in, out;
+  if (gpgme_data_new_from_mem(&in.data, message.data(), message.size(), 0) ||
+      gpgme_data_new(&out.data))
+    return fail("gpgme: out of memory");
+  if (auto err = gpgme_op_decrypt(m_context->ctx, in.data, out.data))
+    return fail("PGP: ", gpg_error_text(err));
+  size_t length = 0;
+  char* bytes = gpgme_data_release_and_get_mem(out.data, &length);
+  out.data = nullptr;
+  std::string plain(bytes ? bytes : "", bytes ? length : 0);
+  if (bytes) {
+    OPENSSL_cleanse(bytes, length);
+    gpgme_free(bytes);
+  }
+  return plain;
+}
+
+namespace {
+
+// The group's part: the first master key that unwraps it, age keys first.
+Result<std::string> group_part(const KeyGroup& group, const Keys& keys, PgpKeyring& pgp) {
+  std::string errors;
+  auto note = [&](std::string_view what, const Error& error) {
+    if (!errors.empty()) errors += "; ";
+    errors += what;
+    errors += ": ";
+    errors += error.message();
+  };
+  for (const AgeStanza& stanza : group.age) {
+    (void)stanza;
+    if (keys.age.empty()) continue;
+    note("age " + stanza.recipient, Error("age decryption is not available"));
+  }
+  for (const PgpStanza& stanza : group.pgp) {
+    if (keys.pgp_armored.empty()) continue;
+    auto part = pgp.decrypt(stanza.enc);
+    if (part) return part;
+    note("pgp " + stanza.fingerprint, part.error());
+  }
+  if (errors.empty()) return fail("no key given matches the file's master keys");
+  return fail(errors);
+}
+
+}  // namespace
+
+Result<DataKey> data_key_from_groups(const Metadata& metadata, const Keys& keys) {
+  if (metadata.key_groups.empty()) return fail("the file has no key groups");
+  PgpKeyring pgp(keys.pgp_armored);
+  std::vector<std::string> parts;
+  std::string errors;
+  size_t threshold =
+      metadata.key_groups.size() == 1
+          ? 1
+          : (metadata.shamir_threshold > 0 ? static_cast<size_t>(metadata.shamir_threshold)
+                                           : metadata.key_groups.size());
+  for (size_t i = 0; i < metadata.key_groups.size() && parts.size() < threshold; ++i) {
+    auto part = group_part(metadata.key_groups[i], keys, pgp);
+    if (part) {
+      parts.push_back(std::move(*part));
+    } else {
+      if (!errors.empty()) errors += "; ";
+      errors += "group " + std::to_string(i + 1) + ": " + part.error().message();
+    }
+  }
+  struct WipeAll {
+    std::vector<std::string>& v;
+    ~WipeAll() {
+      for (auto& s : v)
+        wipe(s);
+    }
+  } wipe_parts{parts};
+  if (parts.size() < threshold)
+    return fail("cannot get the data key: ", std::to_string(parts.size()), " of ",
+                std::to_string(threshold), " key groups unwrapped (", errors, ")");
+  std::string key;
+  if (metadata.key_groups.size() == 1) {
+    key = parts[0];
+  } else {
+    key = TRY(shamir_combine(parts));
+  }
+  if (key.size() != DataKey::size()) {
+    wipe(key);
+    return fail("the unwrapped data key is not 32 bytes");
+  }
+  DataKey out(std::span<const uint8_t, 32>(reinterpret_cast<const uint8_t*>(key.data()), 32));
+  wipe(key);
+  return out;
+}
+
+}  // namespace plumb::sops

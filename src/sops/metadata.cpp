@@ -1,0 +1,198 @@
+#include "sops/stores.hpp"
+
+#include <charconv>
+#include <regex>
+
+#include "core/time.hpp"
+
+namespace plumb::sops {
+
+namespace {
+
+// A scalar as the string go-yaml/encoding/json would decode into a string field.
+std::string scalar_text(const Node& n) {
+  switch (n.type()) {
+    case Node::Type::string:
+      return std::string(n.as_string());
+    case Node::Type::integer:
+      return std::to_string(n.as_int());
+    case Node::Type::boolean:
+      return n.as_bool() ? "true" : "false";
+    default:
+      return "";
+  }
+}
+
+Result<KeyGroup> read_group(const Node& group) {
+  KeyGroup out;
+  if (!group.is_map()) return fail("key group is not a map");
+  for (const auto& e : group.entries()) {
+    std::string_view kind = e.key.as_string();
+    if (e.value.is_null()) continue;
+    if (!e.value.is_list()) return fail("key list `", kind, "` is not a list");
+    for (const Node& key : e.value.items()) {
+      if (!key.is_map()) return fail("an entry of `", kind, "` is not a map");
+      if (kind == "age") {
+        out.age.push_back({scalar_text(key.find("recipient") ? *key.find("recipient") : Node()),
+                           scalar_text(key.find("enc") ? *key.find("enc") : Node())});
+      } else if (kind == "pgp") {
+        out.pgp.push_back({scalar_text(key.find("fp") ? *key.find("fp") : Node()),
+                           scalar_text(key.find("enc") ? *key.find("enc") : Node())});
+      } else {
+        ++out.other_keys;
+      }
+    }
+  }
+  return out;
+}
+
+// Go's time.Parse(time.RFC3339, text) then Format(time.RFC3339): the fraction goes, a zero
+// offset prints as Z.
+std::optional<std::string> rfc3339_without_fraction(std::string_view text) {
+  if (!parse_rfc3339(text)) return std::nullopt;
+  if (text.size() < 20) return std::nullopt;
+  std::string out(text.substr(0, 19));
+  std::string_view rest = text.substr(19);
+  if (rest.starts_with('.') || rest.starts_with(',')) {
+    size_t i = 1;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
+      ++i;
+    rest.remove_prefix(i);
+  }
+  if (rest == "Z" || rest == "z" || rest == "+00:00" || rest == "-00:00")
+    out += 'Z';
+  else
+    out += rest;
+  return out;
+}
+
+}  // namespace
+
+Result<Metadata> read_metadata(const Node& sops) {
+  if (!sops.is_map()) return fail("sops metadata not found");
+  Metadata md;
+  bool has_groups = false;
+  if (const Node* groups = sops.find("key_groups"); groups && !groups->is_null()) {
+    if (!groups->is_list()) return fail("sops metadata: key_groups is not a list");
+    has_groups = true;
+    for (const Node& g : groups->items())
+      md.key_groups.push_back(TRY(read_group(g)));
+  }
+  if (!has_groups) {
+    Node top = Node::map();
+    for (const auto& e : sops.entries()) {
+      std::string_view k = e.key.as_string();
+      if (k == "kms" || k == "gcp_kms" || k == "azure_kv" || k == "hc_vault" || k == "age" ||
+          k == "pgp" || k == "hckms")
+        top.set(k, e.value);
+    }
+    md.key_groups.push_back(TRY(read_group(top)));
+  }
+  if (const Node* t = sops.find("shamir_threshold"); t && !t->is_null()) {
+    if (t->is_int()) {
+      md.shamir_threshold = t->as_int();
+    } else {
+      std::string s = scalar_text(*t);
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), md.shamir_threshold);
+      if (ec != std::errc() || p != s.data() + s.size())
+        return fail("sops metadata: shamir_threshold is not an integer");
+    }
+  }
+  if (const Node* m = sops.find("mac_only_encrypted"); m && !m->is_null()) {
+    if (m->is_bool())
+      md.mac_only_encrypted = m->as_bool();
+    else if (scalar_text(*m) == "true")
+      md.mac_only_encrypted = true;
+    else if (scalar_text(*m) != "false" && scalar_text(*m) != "")
+      return fail("sops metadata: mac_only_encrypted is not a boolean");
+  }
+  if (const Node* m = sops.find("mac")) md.mac = scalar_text(*m);
+  if (const Node* v = sops.find("version")) md.version = scalar_text(*v);
+
+  static constexpr std::pair<std::string_view, RuleKind> k_rules[] = {
+      {"unencrypted_suffix", RuleKind::unencrypted_suffix},
+      {"encrypted_suffix", RuleKind::encrypted_suffix},
+      {"unencrypted_regex", RuleKind::unencrypted_regex},
+      {"encrypted_regex", RuleKind::encrypted_regex},
+      {"unencrypted_comment_regex", RuleKind::unencrypted_comment_regex},
+      {"encrypted_comment_regex", RuleKind::encrypted_comment_regex},
+  };
+  int rules = 0;
+  for (const auto& [name, kind] : k_rules) {
+    const Node* v = sops.find(name);
+    if (!v) continue;
+    std::string text = scalar_text(*v);
+    if (text.empty()) continue;
+    ++rules;
+    md.rule = kind;
+    md.rule_value = text;
+  }
+  if (rules > 1)
+    return fail(
+        "cannot use more than one of encrypted_suffix, unencrypted_suffix, encrypted_regex, "
+        "unencrypted_regex, encrypted_comment_regex, or unencrypted_comment_regex in the same "
+        "file");
+  if (md.rule != RuleKind::unencrypted_suffix && md.rule != RuleKind::encrypted_suffix) {
+    try {
+      std::regex check(md.rule_value, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      return fail("sops metadata: the encryption rule's regular expression does not compile");
+    }
+  }
+
+  const Node* lm = sops.find("lastmodified");
+  md.lastmodified = lm ? scalar_text(*lm) : "";
+  auto ad = rfc3339_without_fraction(md.lastmodified);
+  if (!ad) return fail("sops metadata: lastmodified is not an RFC 3339 time");
+  md.mac_additional_data = std::move(*ad);
+  return md;
+}
+
+Node unflatten_metadata(std::span<const MapEntry> flat) {
+  Node root = Node::map();
+  for (const auto& e : flat) {
+    std::string_view key = e.key.as_string();
+    Node* at = &root;
+    bool ok = true;
+    size_t pos = 0;
+    bool first = true;
+    while (ok) {
+      size_t sep = key.find("__", pos);
+      std::string_view part = key.substr(pos, sep == std::string_view::npos ? sep : sep - pos);
+      bool last = sep == std::string_view::npos;
+      Node* next = nullptr;
+      if (first || part.starts_with("map_")) {
+        std::string_view name = first ? part : part.substr(4);
+        if (!at->is_map()) {
+          if (!at->is_null()) break;
+          *at = Node::map();
+        }
+        next = &(*at)[name];
+      } else if (part.starts_with("list_")) {
+        size_t index = 0;
+        std::string_view digits = part.substr(5);
+        auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+        if (ec != std::errc() || p != digits.data() + digits.size() || index > 1000) break;
+        if (!at->is_list()) {
+          if (!at->is_null()) break;
+          *at = Node::list();
+        }
+        while (at->size() <= index)
+          at->push_back(Node());
+        next = &at->items_mut()[index];
+      } else {
+        break;
+      }
+      first = false;
+      at = next;
+      if (last) {
+        *at = e.value;
+        break;
+      }
+      pos = sep + 2;
+    }
+  }
+  return root;
+}
+
+}  // namespace plumb::sops

@@ -1,0 +1,74 @@
+#include <gtest/gtest.h>
+
+#include "sops/cipher.hpp"
+#include "sops/keys.hpp"
+#include "sops/sops.hpp"
+
+namespace plumb::sops {
+namespace {
+
+TEST(SopsFormat, FromPath) {
+  EXPECT_EQ(format_from_path("a/b/secret.yaml"), Format::yaml);
+  EXPECT_EQ(format_from_path("x.yml"), Format::yaml);
+  EXPECT_EQ(format_from_path("x.json"), Format::json);
+  EXPECT_EQ(format_from_path(".env"), Format::dotenv);
+  EXPECT_EQ(format_from_path("a.ini"), Format::ini);
+  EXPECT_EQ(format_from_path("a.yaml.bak"), Format::binary);
+}
+
+TEST(SopsMac, BytesAsGoPrintsThem) {
+  EXPECT_EQ(mac_bytes(Node::floating(3.0)), "3");
+  EXPECT_EQ(mac_bytes(Node::floating(1e-9)), "0.000000001");
+  EXPECT_EQ(mac_bytes(Node::floating(1e21)), "1000000000000000000000");
+  EXPECT_EQ(mac_bytes(Node::boolean(true)), "True");
+  EXPECT_EQ(mac_bytes(Node::integer(-42)), "-42");
+}
+
+TEST(SopsValue, MalformedEnvelopesAreRefused) {
+  DataKey key;
+  EXPECT_FALSE(decrypt_value("ENC[AES256_GCM,data:,iv:,tag:,type:str]", key, "a:"));
+  EXPECT_FALSE(decrypt_value("plain", key, "a:"));
+  EXPECT_FALSE(decrypt_value("ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]", key, "a:"));
+  auto empty = decrypt_value("", key, "a:");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->value.as_string(), "");
+}
+
+// Vault's shamir: 2-of-3 shares of "ab" made by hand with f(x) = s + c·x over GF(2^8).
+TEST(SopsShamir, CombinesTwoParts) {
+  // s = 'a' (0x61), c = 0x05 for byte 0; s = 'b' (0x62), c = 0x07 for byte 1.
+  auto mul = [](uint8_t a, uint8_t b) {
+    uint8_t p = 0;
+    for (int i = 0; i < 8; ++i) {
+      if (b & 1) p ^= a;
+      bool hi = a & 0x80;
+      a = static_cast<uint8_t>(a << 1);
+      if (hi) a ^= 0x1b;
+      b >>= 1;
+    }
+    return p;
+  };
+  auto share = [&](uint8_t x) {
+    std::string s;
+    s += static_cast<char>(0x61 ^ mul(0x05, x));
+    s += static_cast<char>(0x62 ^ mul(0x07, x));
+    s += static_cast<char>(x);
+    return s;
+  };
+  std::vector<std::string> parts = {share(3), share(200)};
+  auto secret = shamir_combine(parts);
+  ASSERT_TRUE(secret) << secret.error().message();
+  EXPECT_EQ(*secret, "ab");
+  std::vector<std::string> same_x = {share(3), share(3)};
+  EXPECT_FALSE(shamir_combine(same_x));
+}
+
+TEST(SopsLoad, ErrorsNameTheStage) {
+  auto got = decrypt_file("a: 1\n", Format::yaml, Keys{});
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().stage, Stage::load);
+  EXPECT_NE(got.error().error.message().find("sops: load: "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace plumb::sops
