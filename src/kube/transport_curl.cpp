@@ -1,14 +1,37 @@
+// libcurl is loaded on first use (core/lazy_library.hpp says why); curl.h's argument-checking
+// macros for curl_easy_setopt/getinfo give way to the lazy names below.
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <mutex>
 
+#include "core/lazy_library.hpp"
 #include "kube/transport.hpp"
 
 namespace plumb::kube {
 namespace {
+
+LazyLibrary& curl_library() {
+  static LazyLibrary library({"libcurl.so.4"}, "the Kubernetes API client (libcurl)");
+  return library;
+}
+
+#define PLUMB_CURL(fn) PLUMB_LAZY_FUNCTION(curl_library(), fn)
+#define curl_easy_cleanup PLUMB_CURL(curl_easy_cleanup)
+#define curl_easy_getinfo PLUMB_CURL(curl_easy_getinfo)
+#define curl_easy_init PLUMB_CURL(curl_easy_init)
+#define curl_easy_perform PLUMB_CURL(curl_easy_perform)
+#define curl_easy_reset PLUMB_CURL(curl_easy_reset)
+#define curl_easy_setopt PLUMB_CURL(curl_easy_setopt)
+#define curl_easy_strerror PLUMB_CURL(curl_easy_strerror)
+#define curl_global_init PLUMB_CURL(curl_global_init)
+#define curl_slist_append PLUMB_CURL(curl_slist_append)
+#define curl_slist_free_all PLUMB_CURL(curl_slist_free_all)
 
 void global_init_once() {
   static std::once_flag once;

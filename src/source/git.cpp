@@ -1,6 +1,5 @@
 #include "source/git.hpp"
 
-#include <git2.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -11,10 +10,17 @@
 
 #include "core/base64.hpp"
 #include "source/ca_trust.hpp"
+#include "source/git2.hpp"
 #include "source/git_tree_fs.hpp"
 #include "source/semver.hpp"
 
 namespace plumb::source {
+
+LazyLibrary& git2_library() {
+  static LazyLibrary library({"libgit2.so." LIBGIT2_SOVERSION}, "git sources (libgit2)");
+  return library;
+}
+
 namespace {
 
 // libgit2 keeps parsed objects in a per-repository cache, but by default only objects up to

@@ -1,6 +1,6 @@
 #include "source/git_repo.hpp"
 
-#include <git2.h>
+#include "source/git2.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -17,10 +17,11 @@ std::unexpected<Error> git_failure(std::string_view what) {
       Error(std::string(what) + ": " + (e && e->message ? e->message : "unknown error")));
 }
 
-template <typename T, void (*Free)(T*)>
+template <typename T>
 struct Freed {
   T* p = nullptr;
-  ~Freed() { Free(p); }
+  void (*free)(T*);
+  ~Freed() { free(p); }
 };
 
 }  // namespace
@@ -46,10 +47,10 @@ Result<std::string> create_repository(const std::string& dir,
   git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   options.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
   options.initial_head = head.c_str();
-  Freed<git_repository, git_repository_free> repo;
+  Freed<git_repository> repo{.free = git_repository_free};
   if (git_repository_init_ext(&repo.p, dir.c_str(), &options) != 0)
     return git_failure("git init " + dir);
-  Freed<git_index, git_index_free> index;
+  Freed<git_index> index{.free = git_index_free};
   if (git_repository_index(&index.p, repo.p) != 0) return git_failure("git index");
   for (const RepositoryFile& f : files) {
     if (git_index_add_bypath(index.p, f.path.c_str()) != 0) return git_failure("git add " + f.path);
@@ -57,9 +58,9 @@ Result<std::string> create_repository(const std::string& dir,
   git_oid tree_id, commit_id;
   if (git_index_write(index.p) != 0 || git_index_write_tree(&tree_id, index.p) != 0)
     return git_failure("git write-tree");
-  Freed<git_tree, git_tree_free> tree;
+  Freed<git_tree> tree{.free = git_tree_free};
   if (git_tree_lookup(&tree.p, repo.p, &tree_id) != 0) return git_failure("git tree");
-  Freed<git_signature, git_signature_free> signature;
+  Freed<git_signature> signature{.free = git_signature_free};
   if (git_signature_default(&signature.p, repo.p) != 0 &&
       git_signature_now(&signature.p, "plumb", "plumb@localhost") != 0)
     return git_failure("git signature");
@@ -74,13 +75,13 @@ Result<std::string> create_repository(const std::string& dir,
 
 Result<LocalRepository> open_local_repository(const std::string& dir) {
   git_libgit2_init();
-  Freed<git_repository, git_repository_free> repo;
+  Freed<git_repository> repo{.free = git_repository_free};
   if (git_repository_open_ext(&repo.p, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
     return git_failure(dir);
   LocalRepository local;
   local.bare = git_repository_is_bare(repo.p);
   local.hooks_dir = std::string(git_repository_commondir(repo.p)) + "hooks";
-  Freed<git_config, git_config_free> config;
+  Freed<git_config> config{.free = git_config_free};
   if (git_repository_config_snapshot(&config.p, repo.p) == 0) {
     git_buf path = GIT_BUF_INIT;
     if (git_config_get_path(&path, config.p, "core.hooksPath") == 0) {
@@ -108,8 +109,8 @@ bool has_git_identity(const std::string& dir) {
     });
   };
   git_libgit2_init();
-  Freed<git_repository, git_repository_free> repo;
-  Freed<git_config, git_config_free> config;
+  Freed<git_repository> repo{.free = git_repository_free};
+  Freed<git_config> config{.free = git_config_free};
   if (git_repository_open_ext(&repo.p, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0 ||
       git_repository_config_snapshot(&config.p, repo.p) != 0)
     return false;

@@ -1,5 +1,7 @@
 #include "source/git_tree_fs.hpp"
 
+#include "source/git2.hpp"
+
 #include <algorithm>
 
 namespace plumb::source {

@@ -1,0 +1,70 @@
+// libgit2, loaded on first use (core/lazy_library.hpp says why and how). Source files of this
+// module that call libgit2 include this header instead of <git2.h>; a libgit2 function not listed
+// below fails to link, which is the reminder to add it here.
+#pragma once
+
+#include <git2.h>
+
+#include "core/lazy_library.hpp"
+
+namespace plumb::source {
+LazyLibrary& git2_library();
+}  // namespace plumb::source
+
+#define PLUMB_GIT2(fn) PLUMB_LAZY_FUNCTION(::plumb::source::git2_library(), fn)
+#define git_blob_free PLUMB_GIT2(git_blob_free)
+#define git_blob_lookup PLUMB_GIT2(git_blob_lookup)
+#define git_blob_rawcontent PLUMB_GIT2(git_blob_rawcontent)
+#define git_blob_rawsize PLUMB_GIT2(git_blob_rawsize)
+#define git_buf_dispose PLUMB_GIT2(git_buf_dispose)
+#define git_commit_create PLUMB_GIT2(git_commit_create)
+#define git_commit_free PLUMB_GIT2(git_commit_free)
+#define git_commit_lookup PLUMB_GIT2(git_commit_lookup)
+#define git_commit_tree PLUMB_GIT2(git_commit_tree)
+#define git_config_free PLUMB_GIT2(git_config_free)
+#define git_config_get_path PLUMB_GIT2(git_config_get_path)
+#define git_config_get_string PLUMB_GIT2(git_config_get_string)
+#define git_credential_ssh_key_memory_new PLUMB_GIT2(git_credential_ssh_key_memory_new)
+#define git_credential_userpass_plaintext_new PLUMB_GIT2(git_credential_userpass_plaintext_new)
+#define git_error_clear PLUMB_GIT2(git_error_clear)
+#define git_error_last PLUMB_GIT2(git_error_last)
+#define git_index_add_bypath PLUMB_GIT2(git_index_add_bypath)
+#define git_index_free PLUMB_GIT2(git_index_free)
+#define git_index_write PLUMB_GIT2(git_index_write)
+#define git_index_write_tree PLUMB_GIT2(git_index_write_tree)
+#define git_libgit2_init PLUMB_GIT2(git_libgit2_init)
+#define git_libgit2_opts PLUMB_GIT2(git_libgit2_opts)
+#define git_oid_fromstr PLUMB_GIT2(git_oid_fromstr)
+#define git_oid_tostr PLUMB_GIT2(git_oid_tostr)
+#define git_remote_connect PLUMB_GIT2(git_remote_connect)
+#define git_remote_create PLUMB_GIT2(git_remote_create)
+#define git_remote_default_branch PLUMB_GIT2(git_remote_default_branch)
+#define git_remote_disconnect PLUMB_GIT2(git_remote_disconnect)
+#define git_remote_fetch PLUMB_GIT2(git_remote_fetch)
+#define git_remote_free PLUMB_GIT2(git_remote_free)
+#define git_remote_lookup PLUMB_GIT2(git_remote_lookup)
+#define git_remote_ls PLUMB_GIT2(git_remote_ls)
+#define git_repository_commondir PLUMB_GIT2(git_repository_commondir)
+#define git_repository_config_snapshot PLUMB_GIT2(git_repository_config_snapshot)
+#define git_repository_free PLUMB_GIT2(git_repository_free)
+#define git_repository_index PLUMB_GIT2(git_repository_index)
+#define git_repository_init PLUMB_GIT2(git_repository_init)
+#define git_repository_init_ext PLUMB_GIT2(git_repository_init_ext)
+#define git_repository_is_bare PLUMB_GIT2(git_repository_is_bare)
+#define git_repository_open_bare PLUMB_GIT2(git_repository_open_bare)
+#define git_repository_open_ext PLUMB_GIT2(git_repository_open_ext)
+#define git_repository_path PLUMB_GIT2(git_repository_path)
+#define git_repository_workdir PLUMB_GIT2(git_repository_workdir)
+#define git_signature_default PLUMB_GIT2(git_signature_default)
+#define git_signature_free PLUMB_GIT2(git_signature_free)
+#define git_signature_now PLUMB_GIT2(git_signature_now)
+#define git_tree_entry_byindex PLUMB_GIT2(git_tree_entry_byindex)
+#define git_tree_entry_byname PLUMB_GIT2(git_tree_entry_byname)
+#define git_tree_entry_filemode PLUMB_GIT2(git_tree_entry_filemode)
+#define git_tree_entry_id PLUMB_GIT2(git_tree_entry_id)
+#define git_tree_entry_name PLUMB_GIT2(git_tree_entry_name)
+#define git_tree_entry_type PLUMB_GIT2(git_tree_entry_type)
+#define git_tree_entrycount PLUMB_GIT2(git_tree_entrycount)
+#define git_tree_free PLUMB_GIT2(git_tree_free)
+#define git_tree_id PLUMB_GIT2(git_tree_id)
+#define git_tree_lookup PLUMB_GIT2(git_tree_lookup)
