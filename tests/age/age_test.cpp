@@ -174,6 +174,26 @@ TEST(AgeDecrypt, WrongIdentityIsNoMatch) {
   EXPECT_TRUE(decrypt(*file, three));
 }
 
+// A caller returning Result<T> propagates a DecryptError with TRY; the message survives.
+Result<size_t> decrypted_size(std::string_view file, const Identity& id) {
+  std::string plaintext = TRY(decrypt(file, std::span(&id, 1)));
+  return plaintext.size();
+}
+
+TEST(AgeDecrypt, DecryptErrorPropagatesThroughTry) {
+  auto id = generate_identity();
+  auto other = generate_identity();
+  std::vector<std::string> r = {recipient_of(*id)};
+  auto file = encrypt("12345", r, true);
+  ASSERT_TRUE(file);
+  auto ok = decrypted_size(*file, *id);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, 5u);
+  auto no = decrypted_size(*file, *other);
+  ASSERT_FALSE(no);
+  EXPECT_EQ(no.error().message(), "age: no identity matched the file's 1 recipient (X25519)");
+}
+
 TEST(AgeDecrypt, TamperingIsTyped) {
   auto id = generate_identity();
   std::vector<std::string> r = {recipient_of(*id)};
