@@ -77,11 +77,19 @@ struct DigestFree {
 class Rule {
  public:
   explicit Rule(const Metadata& md) : m_kind(md.rule), m_value(md.rule_value) {
-    if (m_kind == RuleKind::unencrypted_regex || m_kind == RuleKind::encrypted_regex)
-      m_regex.emplace(m_value, std::regex::ECMAScript);
+    if (m_kind == RuleKind::unencrypted_regex || m_kind == RuleKind::encrypted_regex) {
+      auto regex = compile_rule_regex(m_value);
+      // load_file has compiled it already; a rule that does not compile matches nothing.
+      m_regex = regex ? std::move(*regex) : std::regex("$^");
+    }
   }
 
-  bool encrypted(std::span<const std::string_view> path, const Node& value) const {
+  Result<bool> encrypted(std::span<const std::string_view> path, const Node& value) const {
+    if (m_regex)
+      for (auto key : path)
+        if (key.size() > k_max_regex_key)
+          return fail("a key longer than ", std::to_string(k_max_regex_key),
+                      " bytes cannot be matched against the file's regex rule");
     switch (m_kind) {
       case RuleKind::unencrypted_suffix:
         for (auto key : path)
@@ -170,7 +178,7 @@ class TreeDecryptor {
   }
 
   Result<void> leaf(Node& node) {
-    bool encrypted = m_rule.encrypted(m_path, node);
+    bool encrypted = TRY(m_rule.encrypted(m_path, node));
     if (encrypted) {
       if (!node.is_string()) return fail("value at ", display(), ": expected an encrypted string");
       std::string additional_data;
@@ -217,6 +225,11 @@ DecryptResult<DecryptedFile> decrypt_with_key(const EncryptedFile& file, const D
   for (Node& document : out.documents) {
     auto walked = decryptor.walk(document);
     if (!walked) return stage_error(Stage::decrypt, walked.error());
+  }
+  for (const LineComment& comment : file.comments) {
+    auto clear = decrypt_value(comment.text, key, ":");
+    out.comments.push_back(
+        {comment.position, clear ? std::string(clear->value.as_string()) : comment.text});
   }
   std::string computed = decryptor.mac();
   if (options.verify_mac == VerifyMac::yes) {

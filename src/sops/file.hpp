@@ -64,11 +64,19 @@ struct Metadata {
   std::string version;
 };
 
+// A dotenv comment line (`#...`, without the `#`): encrypted by sops like a value (additional
+// data ":"), kept for printing. `position` is the number of entries before it.
+struct LineComment {
+  size_t position = 0;
+  std::string text;
+};
+
 struct EncryptedFile {
   Format format = Format::yaml;
   // Without their `sops` entries; see DecryptedFile for the shape per format.
   std::vector<Node> documents;
   Metadata metadata;
+  std::vector<LineComment> comments;  // dotenv only
 };
 
 // A 32-byte AES key, wiped (OPENSSL_cleanse) when destroyed or overwritten.

@@ -63,6 +63,9 @@ struct DecryptedFile {
   // multi-document YAML. dotenv is a map of strings, INI a map of sections (each a map of
   // strings), binary a map {"data": string of the raw bytes}.
   std::vector<Node> documents;
+  // dotenv only: the comment lines, decrypted (a comment that does not decrypt is kept as
+  // written, as sops does for files from versions that left comments in clear).
+  std::vector<LineComment> comments;
 };
 
 // The file decrypted. `content` is the whole file.
@@ -73,6 +76,10 @@ DecryptResult<DecryptedFile> decrypt_file(std::string_view content, Format forma
 // key lists; dotenv/INI `sops_`/`[sops]` entries). Never fails: unreadable content is not
 // encrypted.
 bool is_sops_encrypted(std::string_view content, Format format);
+
+// The file as `sops --decrypt` prints it: JSON (tab indent, Go's escaping), dotenv and
+// binary (the raw bytes). YAML and INI printing are not implemented (stage emit).
+DecryptResult<std::string> print_file(const DecryptedFile& file);
 
 // ---- lower level, for tests and tools ------------------------------------------------
 

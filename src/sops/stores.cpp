@@ -71,13 +71,18 @@ std::string unescape_newlines(std::string_view raw) {
 Result<EncryptedFile> load_dotenv(std::string_view content) {
   Node data = Node::map();
   Node flat = Node::map();
+  std::vector<LineComment> comments;
   size_t line_number = 0;
   while (!content.empty()) {
     size_t nl = content.find('\n');
     std::string_view line = content.substr(0, nl);
     content.remove_prefix(nl == std::string_view::npos ? content.size() : nl + 1);
     ++line_number;
-    if (line.empty() || line.front() == '#') continue;
+    if (line.empty()) continue;
+    if (line.front() == '#') {
+      comments.push_back({data.size(), std::string(line.substr(1))});
+      continue;
+    }
     size_t eq = line.find('=');
     if (eq == std::string_view::npos)
       return fail("invalid dotenv input line ", std::to_string(line_number));
@@ -93,6 +98,7 @@ Result<EncryptedFile> load_dotenv(std::string_view content) {
   file.format = Format::dotenv;
   file.metadata = TRY(read_metadata(unflatten_metadata(flat.entries())));
   file.documents.push_back(std::move(data));
+  file.comments = std::move(comments);
   return file;
 }
 

@@ -1,7 +1,8 @@
 // Every case of ../shared/sops-cases/sops/ through decrypt_file, with both expectations:
 // expect.flux (MAC not verified) and expect.sops (MAC verified). Success must give the tree
 // of expected.json (key order included), or expected.bin's bytes (binary), or expected.yaml's
-// documents (multi-document YAML); errors must fail at the expected stage.
+// documents (multi-document YAML), and for JSON, dotenv and binary print_file must give
+// expected.<ext> byte for byte; errors must fail at the expected stage.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -106,6 +107,13 @@ std::string check(const std::string& dir, const Node& spec, const Node& expect,
   if (!got) return "failed: " + got.error().error.message();
   const DecryptedFile& file = *got;
   std::string format(spec.string_at({"format"}));
+  // Printing is implemented for JSON, dotenv and binary: byte for byte.
+  if (format == "json" || format == "dotenv" || format == "binary") {
+    auto printed = print_file(file);
+    if (!printed) return "print failed: " + printed.error().error.message();
+    if (*printed != read(dir + "/" + std::string(expect.string_at({"output"}))))
+      return "printed output differs from " + std::string(expect.string_at({"output"}));
+  }
   if (format == "binary") {
     std::string want = read(dir + "/" + std::string(expect.string_at({"output"})));
     if (file.documents.size() != 1) return "binary: not one document";
