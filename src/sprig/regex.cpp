@@ -10,7 +10,11 @@
 // inside a group apply to the whole pattern.
 #include <pthread.h>
 
+#include <memory>
+#include <mutex>
 #include <regex>
+#include <string>
+#include <unordered_map>
 
 #include "gotemplate/strconv.hpp"
 #include "sprig/go_text.hpp"
@@ -544,8 +548,28 @@ class Translator {
   std::vector<bool> m_groups;
 };
 
-Result<Compiled> compile(std::string_view pattern) {
-  return Translator(pattern).run();
+// A pattern's compiled form (or its syntax error), shared: matching only reads it.
+using CompiledRef = std::shared_ptr<const Result<Compiled>>;
+
+// Building a std::regex costs far more than matching with it (its bracket matchers are
+// built through the locale), and charts call the regex functions with the same few literal
+// patterns over and over (bitnami's helpers once per resource), so compiled patterns are
+// kept for the process, errors included. Bounded: patterns computed from values could
+// otherwise grow it without limit; when full it starts again.
+CompiledRef compile(std::string_view pattern) {
+  constexpr size_t k_max_cached = 512;
+  static std::mutex mutex;
+  static std::unordered_map<std::string, CompiledRef> cache;
+  {
+    std::lock_guard lock(mutex);
+    auto it = cache.find(std::string(pattern));
+    if (it != cache.end()) return it->second;
+  }
+  auto compiled = std::make_shared<const Result<Compiled>>(Translator(pattern).run());
+  std::lock_guard lock(mutex);
+  if (cache.size() >= k_max_cached) cache.clear();
+  cache.emplace(std::string(pattern), compiled);
+  return compiled;
 }
 
 // regexp.MustCompile's panic, as text/template reports it.
@@ -783,12 +807,14 @@ void define_pair(gotemplate::FuncMap& f, const std::string& name, std::vector<Pa
   auto upper = name;
   upper[0] = static_cast<char>(upper[0] - 32);
   define(f, name, params, [body](CallContext&, Args a) -> Result<Value> {
-    auto c = compile(a[0].as_string());
+    CompiledRef ref = compile(a[0].as_string());
+    const Result<Compiled>& c = *ref;
     if (!c) return fail(must_compile_message(a[0].as_string(), c.error().message()));
     return run_deep(a[1].as_string().size(), [&] { return body(*c, a); });
   });
   define(f, "must" + upper, params, [body](CallContext&, Args a) -> Result<Value> {
-    auto c = compile(a[0].as_string());
+    CompiledRef ref = compile(a[0].as_string());
+    const Result<Compiled>& c = *ref;
     if (!c) return std::unexpected(c.error());
     return run_deep(a[1].as_string().size(), [&] { return body(*c, a); });
   });
@@ -799,16 +825,18 @@ void define_pair(gotemplate::FuncMap& f, const std::string& name, std::vector<Pa
 void add_regex_functions(gotemplate::FuncMap& f) {
   using P = Param;
   define(f, "regexMatch", {P::string, P::string}, [](CallContext&, Args a) -> Result<Value> {
-    auto c = compile(a[0].as_string());
+    CompiledRef ref = compile(a[0].as_string());
+    const Result<Compiled>& c = *ref;
     if (!c) return Value::boolean(false);
     return run_deep(a[1].as_string().size(), [&]() -> Result<Value> {
       return Value::boolean(search(*c, a[1].as_string(), 0).has_value());
     });
   });
   define(f, "mustRegexMatch", {P::string, P::string}, [](CallContext&, Args a) -> Result<Value> {
-    auto c = TRY(compile(a[0].as_string()));
+    CompiledRef ref = compile(a[0].as_string());
+    if (!*ref) return std::unexpected(ref->error());
     return run_deep(a[1].as_string().size(), [&]() -> Result<Value> {
-      return Value::boolean(search(c, a[1].as_string(), 0).has_value());
+      return Value::boolean(search(**ref, a[1].as_string(), 0).has_value());
     });
   });
   define_pair(f, "regexFind", {P::string, P::string},
