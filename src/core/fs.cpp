@@ -1,6 +1,7 @@
 #include "core/fs.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -10,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace plumb {
 
@@ -90,11 +90,28 @@ class DiskFileSystem final : public FileSystem {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) return fail(p, ": ", std::strerror(errno));
     if (S_ISDIR(st.st_mode)) return fail(p, ": is a directory");
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return fail(p, ": cannot open");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return std::move(buffer).str();
+    int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(p, ": cannot open");
+    // Read straight into a string sized from stat (one spare byte, so that the read which
+    // finds the end needs no growth): an iostream copy cost a chart load (hundreds of files)
+    // more than parsing them. The loop also takes files that grow or have no size (pipes).
+    std::string out(static_cast<size_t>(std::max<off_t>(st.st_size, 0)) + 1, '\0');
+    size_t used = 0;
+    for (;;) {
+      if (used == out.size()) out.resize(out.size() * 2);
+      ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int error = errno;
+        ::close(fd);
+        return fail(p, ": ", std::strerror(error));
+      }
+      if (n == 0) break;
+      used += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    out.resize(used);
+    return out;
   }
 
   Result<std::vector<std::string>> list_dir(std::string_view path) const override {
