@@ -15,9 +15,11 @@ bool is_space(int32_t r) {
   return r == ' ' || r == '\t' || r == '\r' || r == '\n';
 }
 
-// Go's isAlphaNumeric: '_', unicode.IsLetter, unicode.IsDigit.
+// Go's isAlphaNumeric: '_', unicode.IsLetter, unicode.IsDigit (ASCII answered inline).
 bool is_alphanumeric(int32_t r) {
-  return r == '_' || is_letter(r) || is_digit(r);
+  if (r < 0x80)
+    return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9');
+  return is_letter(r) || is_digit(r);
 }
 
 bool has_left_trim_marker(std::string_view s) {
@@ -82,10 +84,15 @@ class Lexer {
       m_at_eof = true;
       return k_eof;
     }
+    auto byte = static_cast<unsigned char>(m_input[m_pos]);
+    if (byte < 0x80) {  // ASCII, nearly all of a template: no decoding
+      ++m_pos;
+      if (byte == '\n') ++m_line;
+      return byte;
+    }
     size_t width = 1;
     int32_t r = decode_utf8(m_input, m_pos, width);
     m_pos += width;
-    if (r == '\n') ++m_line;
     return r;
   }
   int32_t peek() {
@@ -100,6 +107,11 @@ class Lexer {
   }
   void backup() {
     if (!m_at_eof && m_pos > 0) {
+      if (static_cast<unsigned char>(m_input[m_pos - 1]) < 0x80) {  // ASCII: one byte back
+        --m_pos;
+        if (m_input[m_pos] == '\n') --m_line;
+        return;
+      }
       size_t start = m_pos - 1;
       while (start > 0 && m_pos - start < 4 &&
              (static_cast<unsigned char>(m_input[start]) & 0xC0) == 0x80)

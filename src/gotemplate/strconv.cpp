@@ -311,6 +311,12 @@ std::optional<std::string> unquote(std::string_view literal) {
   }
   if (q != '"' && q != '\'') return std::nullopt;
   if (body.find('\n') != std::string_view::npos) return std::nullopt;
+  // Most literals are plain ASCII without escapes: each character stands for itself (what
+  // the loop below would conclude one character at a time).
+  if (q == '"' && std::all_of(body.begin(), body.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"';
+      }))
+    return std::string(body);
   std::string out;
   size_t i = 0;
   int count = 0;
