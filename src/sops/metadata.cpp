@@ -1,9 +1,9 @@
 #include "sops/stores.hpp"
 
 #include <charconv>
+#include <optional>
 #include <regex>
 
-#include "core/time.hpp"
 
 namespace plumb::sops {
 
@@ -46,24 +46,45 @@ Result<KeyGroup> read_group(const Node& group) {
   return out;
 }
 
-// Go's time.Parse(time.RFC3339, text) then Format(time.RFC3339): the fraction goes, a zero
-// offset prints as Z.
+// Go's time.Parse(time.RFC3339, text) then Format(time.RFC3339): YYYY-MM-DDTHH:MM:SS, an
+// optional fraction (dropped), Z or ±HH:MM (a zero offset prints as Z). Checked here rather
+// than through a time_point: Go accepts years 0000-9999.
 std::optional<std::string> rfc3339_without_fraction(std::string_view text) {
-  if (!parse_rfc3339(text)) return std::nullopt;
-  if (text.size() < 20) return std::nullopt;
+  auto digits = [&](size_t at, size_t n) -> std::optional<int> {
+    if (at + n > text.size()) return std::nullopt;
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2), hour = digits(11, 2),
+       minute = digits(14, 2), second = digits(17, 2);
+  if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
+  if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  static constexpr int k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
+  if (*month < 1 || *month > 12 || *day < 1 || *day > k_days[*month - 1] ||
+      (*month == 2 && *day == 29 && !leap) || *hour > 23 || *minute > 59 || *second > 59)
+    return std::nullopt;
   std::string out(text.substr(0, 19));
   std::string_view rest = text.substr(19);
   if (rest.starts_with('.') || rest.starts_with(',')) {
     size_t i = 1;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
-      ++i;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+    if (i == 1) return std::nullopt;
     rest.remove_prefix(i);
   }
-  if (rest == "Z" || rest == "z" || rest == "+00:00" || rest == "-00:00")
-    out += 'Z';
-  else
-    out += rest;
-  return out;
+  if (rest == "Z") return out + 'Z';
+  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':')
+    return std::nullopt;
+  size_t at = text.size() - 6;
+  auto off_hour = digits(at + 1, 2), off_minute = digits(at + 4, 2);
+  if (!off_hour || !off_minute || *off_hour > 23 || *off_minute > 59) return std::nullopt;
+  if (*off_hour == 0 && *off_minute == 0) return out + 'Z';
+  return out + std::string(rest);
 }
 
 }  // namespace

@@ -72,3 +72,29 @@ TEST(SopsLoad, ErrorsNameTheStage) {
 
 }  // namespace
 }  // namespace plumb::sops
+
+namespace plumb::sops {
+namespace {
+
+Result<std::string> mac_data_of(std::string_view lastmodified) {
+  std::string text = "a: b\nsops:\n    mac: x\n    lastmodified: \"" + std::string(lastmodified) + "\"\n";
+  auto file = load_file(text, Format::yaml);
+  if (!file) return fail(file.error().error.message());
+  return file->metadata.mac_additional_data;
+}
+
+// The MAC's additional data is lastmodified as Go's time.RFC3339 prints it after parsing.
+TEST(SopsMetadata, LastModifiedAsGoReprintsIt) {
+  EXPECT_EQ(mac_data_of("2026-01-15T10:20:30.123456+02:00").value_or("?"),
+            "2026-01-15T10:20:30+02:00");
+  EXPECT_EQ(mac_data_of("2026-01-15T10:20:30-00:00").value_or("?"), "2026-01-15T10:20:30Z");
+  // Regression (sops_fuzz): a year far from 1970 overflowed a nanosecond time_point.
+  EXPECT_EQ(mac_data_of("1013-01-15T10:20:30Z").value_or("?"), "1013-01-15T10:20:30Z");
+  EXPECT_FALSE(mac_data_of("2026-02-30T10:20:30Z"));
+  EXPECT_FALSE(mac_data_of("2026-01-15 10:20:30Z"));
+  EXPECT_FALSE(mac_data_of("2026-01-15T10:20:30"));
+  EXPECT_FALSE(mac_data_of(""));
+}
+
+}  // namespace
+}  // namespace plumb::sops
