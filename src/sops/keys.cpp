@@ -137,9 +137,10 @@ Result<std::string> group_part(const KeyGroup& group, const Keys& keys, PgpKeyri
     errors += error.message();
   };
   for (const AgeStanza& stanza : group.age) {
-    (void)stanza;
     if (keys.age.empty()) continue;
-    note("age " + stanza.recipient, Error("age decryption is not available"));
+    auto part = age::decrypt(stanza.enc, keys.age);
+    if (part) return std::move(*part);
+    note("age " + stanza.recipient, part.error());
   }
   for (const PgpStanza& stanza : group.pgp) {
     if (keys.pgp_armored.empty()) continue;

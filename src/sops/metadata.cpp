@@ -4,7 +4,6 @@
 #include <optional>
 #include <regex>
 
-
 namespace plumb::sops {
 
 namespace {
@@ -73,13 +72,13 @@ std::optional<std::string> rfc3339_without_fraction(std::string_view text) {
   std::string_view rest = text.substr(19);
   if (rest.starts_with('.') || rest.starts_with(',')) {
     size_t i = 1;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9')
+      ++i;
     if (i == 1) return std::nullopt;
     rest.remove_prefix(i);
   }
   if (rest == "Z") return out + 'Z';
-  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':')
-    return std::nullopt;
+  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':') return std::nullopt;
   size_t at = text.size() - 6;
   auto off_hour = digits(at + 1, 2), off_minute = digits(at + 4, 2);
   if (!off_hour || !off_minute || *off_hour > 23 || *off_minute > 59) return std::nullopt;

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "age/age.hpp"
 #include "core/error.hpp"
 #include "core/node.hpp"
 #include "sops/file.hpp"
@@ -45,8 +46,8 @@ using DecryptResult = std::expected<T, DecryptError>;
 
 // The private keys a decryption may use.
 struct Keys {
-  // age-keygen key files (`# comments`, one AGE-SECRET-KEY-… a line), as Flux's `*.agekey`.
-  std::vector<std::string> age;
+  // age identities (age::parse_identities of Flux's `*.agekey` entries).
+  std::vector<age::Identity> age;
   // Armored PGP secret keys, as Flux's `*.asc`.
   std::vector<std::string> pgp_armored;
 };

@@ -77,7 +77,8 @@ namespace plumb::sops {
 namespace {
 
 Result<std::string> mac_data_of(std::string_view lastmodified) {
-  std::string text = "a: b\nsops:\n    mac: x\n    lastmodified: \"" + std::string(lastmodified) + "\"\n";
+  std::string text =
+      "a: b\nsops:\n    mac: x\n    lastmodified: \"" + std::string(lastmodified) + "\"\n";
   auto file = load_file(text, Format::yaml);
   if (!file) return fail(file.error().error.message());
   return file->metadata.mac_additional_data;
