@@ -73,9 +73,9 @@ struct DecryptedFile {
 DecryptResult<DecryptedFile> decrypt_file(std::string_view content, Format format, const Keys& keys,
                                           const Options& options = {});
 
-// Whether the content carries sops metadata for its format (a `sops` map with a `mac` or
-// key lists; dotenv/INI `sops_`/`[sops]` entries). Never fails: unreadable content is not
-// encrypted.
+// Whether the content carries kustomize-controller's marker for its format ("mac: ENC[" for
+// YAML, "\"mac\": \"ENC[" for JSON and binary, "sops_mac=ENC[" for dotenv, "[sops]" for INI):
+// how Flux decides which files to decrypt. A cheap byte search, nothing is parsed.
 bool is_sops_encrypted(std::string_view content, Format format);
 
 // The file as `sops --decrypt` prints it: JSON (tab indent, Go's escaping), dotenv and

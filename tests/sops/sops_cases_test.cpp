@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "age/age.hpp"
 #include "core/json.hpp"
 #include "core/yaml.hpp"
 #include "sops/sops.hpp"
@@ -272,6 +273,96 @@ TEST(SopsErrors, ValueErrorsNameThePathNotTheValue) {
   EXPECT_EQ(got.error().stage, Stage::decrypt);
   EXPECT_NE(got.error().error.message().find("sops: decrypt: value at "), std::string::npos)
       << got.error().error.message();
+}
+
+}  // namespace
+}  // namespace plumb::sops
+
+namespace plumb::sops {
+namespace {
+
+uint8_t gf_mul(uint8_t a, uint8_t b) {
+  uint8_t p = 0;
+  for (int i = 0; i < 8; ++i) {
+    if (b & 1) p ^= a;
+    bool hi = a & 0x80;
+    a = static_cast<uint8_t>(a << 1);
+    if (hi) a ^= 0x1b;
+    b >>= 1;
+  }
+  return p;
+}
+
+// key_groups with shamir_threshold, end to end: a corpus file whose data key is split into
+// three shares (f(x) = key + c·x per byte, Vault's layout: y bytes then x), each wrapped with
+// age to one recipient; two groups' keys are enough, one is not.
+TEST(SopsShamir, KeyGroupsWithThresholdUnwrapTheDataKey) {
+  std::string dir = k_root + "sops/gen-yaml-types-comments/";
+  auto spec = parse_json(read(dir + "case.json"));
+  ASSERT_TRUE(spec);
+  std::string hex(spec->string_at({"data_key"}));
+  ASSERT_EQ(hex.size(), 64u);
+  std::string key;
+  for (size_t i = 0; i < 32; ++i)
+    key += static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+
+  auto documents = parse_yaml_stream(read(dir + "encrypted.yaml"), "encrypted.yaml");
+  ASSERT_TRUE(documents);
+  Node document = documents->front();
+  Node sops = *document.find("sops");
+  sops.erase("age");
+
+  const std::string recipients[] = {
+      "age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29",  // flux-kc-test
+      "age10ezc94fh9v3mzyvcg95h6y9t8kk7ee6zrjy6yh5xtz0k3ahdeaxs8wd0hk",  // plumb-other
+      "age1henwn645drkd3fa34t27t2w2x0nsgw3w4h62gmg5x5xflyjpy38s5cncph",  // flux-kc-global
+  };
+  Node groups = Node::list();
+  for (uint8_t x = 1; x <= 3; ++x) {
+    std::string share;
+    for (size_t i = 0; i < 32; ++i)
+      share += static_cast<char>(static_cast<uint8_t>(key[i]) ^
+                                 gf_mul(static_cast<uint8_t>(17 * i + 5), x * 37));
+    share += static_cast<char>(x * 37);
+    std::string recipient = recipients[x - 1];
+    auto wrapped = age::encrypt(share, std::span<const std::string>(&recipient, 1), true);
+    ASSERT_TRUE(wrapped) << wrapped.error().message();
+    Node stanza = Node::map();
+    stanza.set("recipient", Node::string(recipient));
+    stanza.set("enc", Node::string(*wrapped));
+    Node age_list = Node::list();
+    age_list.push_back(stanza);
+    Node group = Node::map();
+    group.set("age", age_list);
+    groups.push_back(group);
+  }
+  sops.set("key_groups", groups);
+  sops.set("shamir_threshold", Node::integer(2));
+  document.set("sops", sops);
+  // core's writer sorts keys: the values keep their paths (so they decrypt), but the order
+  // the MAC covers changes — the MAC is not this test's subject.
+  std::string content = to_yaml(document);
+
+  auto identities = [&](std::initializer_list<const char*> files) {
+    Keys keys;
+    for (const char* f : files) {
+      auto parsed = age::parse_identities(read(k_root + "keys/age/" + f));
+      EXPECT_TRUE(parsed);
+      if (parsed) keys.age.insert(keys.age.end(), parsed->begin(), parsed->end());
+    }
+    return keys;
+  };
+  auto got = decrypt_file(content, Format::yaml,
+                          identities({"flux-kc-test.agekey", "flux-kc-global.agekey"}),
+                          Options{VerifyMac::no});
+  ASSERT_TRUE(got) << got.error().error.message();
+  auto want = parse_json(read(dir + "expected.json"));
+  ASSERT_TRUE(want);
+  EXPECT_EQ(got->documents.front(), *want);
+
+  auto one = decrypt_file(content, Format::yaml, identities({"flux-kc-global.agekey"}));
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.error().stage, Stage::datakey);
 }
 
 }  // namespace
