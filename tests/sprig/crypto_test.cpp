@@ -86,6 +86,31 @@ TEST(SprigCrypto, CaAndSignedCertificate) {
   EXPECT_EQ(X509_verify(ca.get(), ca_key), 1);
 }
 
+// genCA makes its key when the certificate is first read: every later read, a copy of the
+// value and the certificate it signs see that one certificate; two genCA calls differ.
+TEST(SprigCrypto, CaIsMadeOnceWhenRead) {
+  std::string out = render(
+      R"({{ $ca := genCA "x" 1 }}{{ $copy := $ca }}{{ eq $ca.Cert $copy.Cert }} )"
+      R"({{ eq $ca.Key $ca.Key }} {{ eq $ca.Cert (genCA "x" 1).Cert }} )"
+      R"({{ eq (printf "%v" $ca) (printf "{%s %s}" $ca.Cert $ca.Key) }} )"
+      R"({{ (genCA "unused" 1) | printf "%T" }} {{ $c := genSignedCert "s" .ips .dns 1 $ca }}ok)");
+  EXPECT_EQ(out, "true true false true sprig.certificate ok");
+  std::string pair = render(
+      R"({{ $ca := genCA "ca" 1 }}{{ $c := genSignedCert "svc" .ips .dns 1 $ca }}{{ $ca.Cert }}|)"
+      R"({{ $ca.Key }}|{{ $c.Cert }})");
+  size_t first = pair.find('|'), second = pair.find('|', first + 1);
+  ASSERT_NE(second, std::string::npos);
+  Cert leaf = read_cert(pair.substr(second + 1));
+  ASSERT_TRUE(leaf);
+  std::string key_pem = pair.substr(first + 1, second - first - 1);
+  BIO* bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* ca_key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ASSERT_NE(ca_key, nullptr);
+  EXPECT_EQ(X509_verify(leaf.get(), ca_key), 1);  // signed by the key $ca.Key shows
+  EVP_PKEY_free(ca_key);
+}
+
 TEST(SprigCrypto, RandomFunctionsDiffer) {
   std::string out =
       render(R"({{ randAlphaNum 32 }} {{ randAlphaNum 32 }} {{ uuidv4 }} {{ uuidv4 }})");
