@@ -1,9 +1,10 @@
 #!/bin/sh
 # helm template benchmark (see bench/README.md, "helm"): the corpus' real-chart cases that
-# helm renders (../shared/helm-cases, kind chart, expect output), each run as a process by the
-# real helm and by `plumb template`, CPU time (user+sys of the children) and wall time of
-# the best of ROUNDS rounds, the ratio helm/plumb; then `plumb template` in process
-# (helm_bench: the same command function, no process start) against helm's figures.
+# helm renders (../shared/helm-cases, kind chart, expect output), grouped by chart directory.
+# Per chart, best of ROUNDS rounds: the real helm and `plumb template` each run as a process
+# per case (CPU time = user+sys of the child, max RSS = the largest child's ru_maxrss), and
+# `plumb template` in process (helm_bench over the chart's cases: thread CPU time, the
+# process' max RSS); one line per chart, then the total.
 #   bench/helm/run.sh [BUILD_DIR] [ROUNDS]
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,48 +19,70 @@ helm=$(command -v helm || true)
 cmake --build "$build" --target plumb helm_bench -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$corpus" "$work/cases" <<'PY'
-import shlex, sys
-corpus, out = sys.argv[1], sys.argv[2]
-with open(out, "w") as f:
-    for line in open(f"{corpus}/MANIFEST.tsv").read().splitlines()[1:]:
-        name, group, kind, chart, expect, size = line.split("\t")
-        if kind == "chart" and expect == "output":
-            args = shlex.split(open(f"{corpus}/cases/{name}/ARGS").read().strip())
-            f.write("\t".join(args) + "\n")
-PY
-python3 - "$corpus" "$work/cases" "$rounds" "$helm" "$build/plumb" <<'PY' > "$work/process"
-import os, resource, subprocess, sys, time
-corpus, case_file, rounds, helm, plumb = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-cases = [l.split("\t") for l in open(case_file).read().splitlines()]
+python3 - "$corpus" "$work" "$rounds" "$helm" "$build/plumb" "$build/bench/helm_bench" <<'PY'
+import os, shlex, subprocess, sys
+corpus, work, rounds, helm, plumb, bench = sys.argv[1:7]
+rounds = int(rounds)
+charts = {}  # chart directory -> the argument lists of its cases, in MANIFEST order
+for line in open(f"{corpus}/MANIFEST.tsv").read().splitlines()[1:]:
+    name, group, kind, chart, expect, size = line.split("\t")
+    if kind == "chart" and expect == "output":
+        args = shlex.split(open(f"{corpus}/cases/{name}/ARGS").read().strip())
+        charts.setdefault(os.path.basename(chart), []).append(args)
 env = {k: v for k, v in os.environ.items() if not k.startswith("HELM_")}
 env["KUBECONFIG"] = "/nonexistent"
-def run(cmd):
-    best = None
+
+def child(cmd, stdout=subprocess.DEVNULL):
+    """Runs cmd from the corpus root; (CPU seconds, max RSS KiB) of that child alone."""
+    p = subprocess.Popen(cmd, cwd=corpus, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
+    _, _, ru = os.wait4(p.pid, 0)
+    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+def per_process(prefix, cases):
+    """Best round's CPU seconds over the cases, and the largest max RSS seen."""
+    best, rss = None, 0
     for _ in range(rounds):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN); w0 = time.monotonic()
+        cpu = 0.0
         for args in cases:
-            subprocess.run(cmd + args, cwd=corpus, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, check=False)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-        wall = time.monotonic() - w0
-        best = (cpu, wall) if best is None or cpu < best[0] else best
-    return best
-h = run([helm, "template"]); p = run([plumb, "template"])
-print(len(cases), h[0], h[1], p[0], p[1])
-PY
-read -r n hcpu hwall pcpu pwall < "$work/process"
-read -r icpu iwall ifail <<EOF2
-$("$build/bench/helm_bench" "$corpus" "$work/cases" "$rounds" 2>/dev/null)
-EOF2
-python3 - "$n" "$hcpu" "$hwall" "$pcpu" "$pwall" "$icpu" "$iwall" "$ifail" <<'PY'
-import sys
-n = int(sys.argv[1]); hc, hw, pc, pw, ic, iw = map(float, sys.argv[2:8]); fails = sys.argv[8]
-print(f"{n} real-chart cases, best round (CPU time = user+sys; wall time depends on the machine's load)")
-print(f"{'':34}{'CPU s':>9}{'wall s':>9}{'ms/case CPU':>13}{'helm/plumb CPU':>16}")
-print(f"{'helm template (process per case)':34}{hc:9.2f}{hw:9.2f}{hc/n*1000:13.1f}{'':>16}")
-print(f"{'plumb template (process per case)':34}{pc:9.2f}{pw:9.2f}{pc/n*1000:13.1f}{hc/pc:15.1f}x")
-print(f"{'plumb template (in process)':34}{ic:9.2f}{iw:9.2f}{ic/n*1000:13.1f}{hc/ic:15.1f}x")
-print(f"in-process failures (chart cases plumb cannot render yet): {fails}")
+            c, r = child(prefix + args)
+            cpu += c
+            rss = max(rss, r)
+        best = cpu if best is None else min(best, cpu)
+    return best, rss
+
+def in_process(chart, cases):
+    """helm_bench over the cases: its best round's thread CPU seconds, failures, max RSS."""
+    case_file = f"{work}/{chart}.cases"
+    with open(case_file, "w") as f:
+        for args in cases:
+            f.write("\t".join(args) + "\n")
+    out = f"{work}/{chart}.out"
+    with open(out, "w") as f:
+        _, rss = child([bench, corpus, case_file, str(rounds)], stdout=f)
+    cpu, wall, fails = open(out).read().split()
+    return float(cpu), int(fails), rss
+
+mb = lambda kib: kib / 1024
+print(f"{sum(map(len, charts.values()))} real-chart cases in {len(charts)} charts, best of {rounds} "
+      "rounds; CPU = user+sys (ms per case), RSS = max resident (MB)")
+print(f"{'chart':44}{'cases':>6}{'helm':>8}{'plumb':>8}{'in-proc':>9}{'helm/plumb':>11}"
+      f"{'helm/in-proc':>13}{'RSS helm':>10}{'plumb':>7}{'in-proc':>8}")
+total = [0, 0.0, 0.0, 0.0, 0, 0, 0, 0]
+for chart, cases in charts.items():
+    n = len(cases)
+    hc, hr = per_process([helm, "template"], cases)
+    pc, pr = per_process([plumb, "template"], cases)
+    ic, fails, ir = in_process(chart, cases)
+    flag = f"  ({fails} failed in process)" if fails else ""
+    print(f"{chart:44}{n:6}{hc / n * 1000:8.1f}{pc / n * 1000:8.1f}{ic / n * 1000:9.2f}"
+          f"{hc / pc:10.1f}x{hc / ic:12.1f}x{mb(hr):10.0f}{mb(pr):7.0f}{mb(ir):8.0f}{flag}")
+    sys.stdout.flush()
+    t = total
+    t[0] += n; t[1] += hc; t[2] += pc; t[3] += ic; t[4] += fails
+    t[5], t[6], t[7] = max(t[5], hr), max(t[6], pr), max(t[7], ir)
+n, hc, pc, ic, fails = total[:5]
+print(f"{'total':44}{n:6}{hc / n * 1000:8.1f}{pc / n * 1000:8.1f}{ic / n * 1000:9.2f}"
+      f"{hc / pc:10.1f}x{hc / ic:12.1f}x{mb(total[5]):10.0f}{mb(total[6]):7.0f}{mb(total[7]):8.0f}")
+print(f"total CPU s: helm {hc:.2f}, plumb per process {pc:.2f}, plumb in process {ic:.2f}; "
+      f"in-process failures (cases plumb cannot render yet): {fails}")
 PY
