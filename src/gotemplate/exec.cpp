@@ -182,6 +182,7 @@ class Executor {
         return Flow::normal;
       case NodeType::text:
         m_out->append(static_cast<const TextNode&>(node).text);
+        check_output();
         return Flow::normal;
       default:
         errorf("unknown node: " + node_string(node));
@@ -580,6 +581,12 @@ class Executor {
       return;
     }
     append_value(*m_out, v);
+    check_output();
+  }
+
+  void check_output() {
+    if (m_out->size() > m_options.max_output)
+      errorf("output exceeds the limit of " + std::to_string(m_options.max_output) + " bytes");
   }
 
   friend class TemplateSet;

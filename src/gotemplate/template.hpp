@@ -61,6 +61,10 @@ struct ExecOptions {
   // "exceeded maximum template depth (N)". Go allows 100000 on its growable stack; ours is
   // a thread's fixed stack.
   int max_depth = 3000;
+  // Bytes one execution (and each nested one: include, tpl) may write, and the longest string
+  // a function may build (repeat, indent): past it, "output exceeds the limit of N bytes".
+  // Go has no such limit and runs out of memory instead.
+  size_t max_output = size_t{64} << 20;
 };
 
 class FuncMap {

@@ -2,60 +2,100 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
 namespace plumb::helm {
 namespace {
 
-// The tar stream may hold more than the files (headers, padding): it is cut well above the
-// chart limit, which the files themselves are checked against.
+// Everything inflated, headers and padding included, is cut well above the chart limit,
+// which the files themselves are checked against (before their data is inflated).
 constexpr size_t k_max_tar_size = 2 * k_max_chart_size;
+// Go's tar reader refuses PAX and GNU long-name records over 1 MiB.
+constexpr uint64_t k_max_special_size = 1 << 20;
 
 std::string too_large() {
   return "decompressed chart is larger than the maximum size " + std::to_string(k_max_chart_size);
 }
 
-Result<std::string> gunzip(std::string_view in) {
-  if (in.size() < 2 || static_cast<unsigned char>(in[0]) != 0x1f ||
-      static_cast<unsigned char>(in[1]) != 0x8b)
-    return fail("gzip: invalid header");
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return fail("gzip: cannot initialise zlib");
-  std::string out;
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  char buf[64 * 1024];
-  while (true) {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
-    int rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - zs.avail_out);
-    if (out.size() > k_max_tar_size) {
-      inflateEnd(&zs);
-      return fail(too_large());
-    }
-    if (rc == Z_STREAM_END) {
-      // Another gzip member may follow (Go's reader is multistream).
-      if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
-        inflateReset(&zs);
-        continue;
-      }
-      break;
-    }
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
-      inflateEnd(&zs);
-      return fail("unexpected EOF");
-    }
-    if (rc != Z_OK) {
-      std::string message = zs.msg != nullptr ? zs.msg : "invalid data";
-      inflateEnd(&zs);
-      return fail("gzip: ", message);
-    }
+// A gzip stream (concatenated members read as one, as Go's gzip.Reader does) inflated on
+// demand, so that an archive is refused at the header of a file over the limits without
+// inflating it.
+class Gunzip {
+ public:
+  explicit Gunzip(std::string_view in) : m_in(in) {}
+  Gunzip(const Gunzip&) = delete;
+  Gunzip& operator=(const Gunzip&) = delete;
+  ~Gunzip() {
+    if (m_started) inflateEnd(&m_zs);
   }
-  inflateEnd(&zs);
-  return out;
-}
+
+  Result<void> start() {
+    if (m_in.size() < 2 || static_cast<unsigned char>(m_in[0]) != 0x1f ||
+        static_cast<unsigned char>(m_in[1]) != 0x8b)
+      return fail("gzip: invalid header");
+    if (inflateInit2(&m_zs, 16 + MAX_WBITS) != Z_OK) return fail("gzip: cannot initialise zlib");
+    m_started = true;
+    m_zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(m_in.data()));
+    m_zs.avail_in = static_cast<uInt>(m_in.size());
+    return {};
+  }
+
+  // The next `n` bytes, or fewer at the end of the stream; consume() moves past them.
+  Result<std::string_view> peek(size_t n) {
+    if (m_pos > 0 && m_buf.size() - m_pos < n) {
+      m_buf.erase(0, m_pos);
+      m_pos = 0;
+    }
+    char chunk[64 * 1024];
+    while (m_buf.size() - m_pos < n && !m_end) {
+      m_zs.next_out = reinterpret_cast<Bytef*>(chunk);
+      m_zs.avail_out = sizeof chunk;
+      int rc = inflate(&m_zs, Z_NO_FLUSH);
+      size_t got = sizeof chunk - m_zs.avail_out;
+      m_buf.append(chunk, got);
+      m_total += got;
+      if (m_total > k_max_tar_size) return fail(too_large());
+      if (rc == Z_STREAM_END) {
+        // Another gzip member may follow (Go's reader is multistream).
+        if (m_zs.avail_in >= 2 && m_zs.next_in[0] == 0x1f && m_zs.next_in[1] == 0x8b) {
+          inflateReset(&m_zs);
+          continue;
+        }
+        m_end = true;
+      } else if (rc == Z_BUF_ERROR && m_zs.avail_in == 0) {
+        return fail("unexpected EOF");
+      } else if (rc != Z_OK) {
+        return fail("gzip: ", m_zs.msg != nullptr ? m_zs.msg : "invalid data");
+      }
+    }
+    return std::string_view(m_buf).substr(m_pos, n);
+  }
+
+  void consume(size_t n) { m_pos += std::min(n, m_buf.size() - m_pos); }
+
+  // Reads past `n` bytes (a skipped entry's data) without keeping them.
+  Result<void> skip(uint64_t n) {
+    while (n > 0) {
+      size_t step = static_cast<size_t>(std::min<uint64_t>(n, 64 * 1024));
+      std::string_view got = TRY(peek(step));
+      if (got.empty()) return {};
+      consume(got.size());
+      n -= got.size();
+    }
+    return {};
+  }
+
+ private:
+  std::string_view m_in;
+  z_stream m_zs{};
+  bool m_started = false;
+  bool m_end = false;
+  std::string m_buf;
+  size_t m_pos = 0;
+  size_t m_total = 0;
+};
 
 std::string_view field(std::string_view block, size_t offset, size_t size) {
   std::string_view f = block.substr(offset, size);
@@ -171,42 +211,50 @@ std::string_view trim_bom(std::string_view data) {
 }
 
 Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
-  std::string tar = TRY(gunzip(gzip_bytes));
-  std::string_view in = tar;
+  Gunzip in(gzip_bytes);
+  TRY_VOID(in.start());
   std::vector<ChartFile> files;
   size_t remaining = k_max_chart_size;
   std::optional<std::string> long_name, pax_path;
   std::optional<uint64_t> pax_size;
-  size_t pos = 0;
+  // An entry's data and its padding to the next 512-byte block.
+  auto read_data = [&](uint64_t size) -> Result<std::string> {
+    std::string_view data = TRY(in.peek(static_cast<size_t>(size)));
+    if (data.size() < size) return fail("unexpected EOF");
+    std::string out(data);
+    in.consume(data.size());
+    TRY_VOID(in.skip((512 - size % 512) % 512));
+    return out;
+  };
   while (true) {
-    if (pos + 512 > in.size()) {
-      if (pos == in.size()) break;  // Go tolerates a missing end-of-archive marker
-      return fail("unexpected EOF");
-    }
-    std::string_view block = in.substr(pos, 512);
-    if (block.find_first_not_of('\0') == std::string_view::npos) break;
+    std::string_view peeked = TRY(in.peek(512));
+    if (peeked.empty()) break;  // Go tolerates a missing end-of-archive marker
+    if (peeked.size() < 512) return fail("unexpected EOF");
+    std::string block(peeked);
+    in.consume(512);
+    if (block.find_first_not_of('\0') == std::string::npos) break;
     if (!checksum_ok(block)) return fail("archive/tar: invalid header");
-    pos += 512;
     char type = block[156];
     auto size = numeric(block, 124, 12);
     if (!size) return fail("archive/tar: invalid header");
     if (pax_size) size = pax_size;
     // Header-only types (links, devices, directories, fifos) have no data blocks.
     if (std::strchr("123456", type) != nullptr && type != '\0') size = 0;
-    if (*size > in.size() - pos) return fail("unexpected EOF");
-    std::string_view data = in.substr(pos, *size);
-    pos += (*size + 511) / 512 * 512;
-    if (pos > in.size()) pos = in.size();
 
-    if (type == 'x') {  // PAX header for the next entry
-      pax_records(data, pax_path, pax_size);
+    if (type == 'x' || type == 'L') {  // PAX header or GNU long name for the next entry
+      if (*size > k_max_special_size) return fail("archive/tar: header field too long");
+      std::string data = TRY(read_data(*size));
+      if (type == 'x') {
+        pax_records(data, pax_path, pax_size);
+      } else {
+        long_name = std::string(field(data, 0, data.size()));
+      }
       continue;
     }
-    if (type == 'L') {  // GNU long name for the next entry
-      long_name = std::string(field(data, 0, data.size()));
+    if (type == 'K' || type == 'g') {  // long link name; global header (skipped)
+      TRY_VOID(in.skip((*size + 511) / 512 * 512));
       continue;
     }
-    if (type == 'K' || type == 'g') continue;  // long link name; global header (skipped)
 
     std::string name;
     if (pax_path) {
@@ -215,7 +263,7 @@ Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
       name = *long_name;
     } else {
       name = std::string(field(block, 0, 100));
-      std::string_view magic = block.substr(257, 6);
+      std::string_view magic = std::string_view(block).substr(257, 6);
       std::string_view prefix = field(block, 345, 155);
       if (magic == std::string_view("ustar\0", 6) && !prefix.empty())
         name = std::string(prefix) + "/" + name;
@@ -225,7 +273,10 @@ Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
     long_name.reset();
 
     bool is_dir = type == '5' || ((type == '0' || type == '\0') && name.ends_with('/'));
-    if (is_dir) continue;
+    if (is_dir) {
+      TRY_VOID(in.skip((*size + 511) / 512 * 512));
+      continue;
+    }
 
     // Archives made on Windows may use '\' as separator.
     char delimiter = name.find('\\') != std::string::npos ? '\\' : '/';
@@ -246,6 +297,7 @@ Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
     if (*size > k_max_file_size)
       return fail("decompressed chart file \"", name, "\" is larger than the maximum file size ",
                   std::to_string(k_max_file_size));
+    std::string data = TRY(read_data(*size));
     remaining -= data.size();
     if (remaining == 0) return fail(too_large());
     files.push_back(ChartFile{std::move(n), std::string(trim_bom(data))});

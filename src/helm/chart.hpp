@@ -13,7 +13,8 @@
 // chart.metadata.version "x" is invalid`, `validation: chart.metadata.type must be application
 // or library`, `validation: more than one dependency with name or alias "a"`, `error
 // unpacking subchart bad in parent: validation: ...`, `unsupported chart version` (apiVersion
-// other than v1/v2).
+// other than v1/v2). A chart archive that does not read is `unable to load chart archive:
+// REASON` (Helm's CLI prints only its first part; the reason is helm/archive.hpp's).
 //
 // A v1 chart's requirements.yaml is read into metadata.dependencies (and kept as a file, as
 // Helm keeps it). Chart.lock / requirements.lock are not read.

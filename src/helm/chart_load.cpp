@@ -102,9 +102,15 @@ Result<Chart> load_chart(const FileSystem& fs, std::string_view path) {
   if (bytes.size() < 2 || static_cast<unsigned char>(bytes[0]) != 0x1f ||
       static_cast<unsigned char>(bytes[1]) != 0x8b)
     return fail("file '", p, "' does not appear to be a gzipped archive");
-  auto chart = load_chart_archive(bytes);
-  if (!chart) return std::unexpected(chart.error());
-  return chart;
+  // Helm's LoadFile hides why an archive did not read ("unable to load chart archive"); the
+  // reason is kept here, after Helm's words.
+  auto files = read_chart_archive(bytes);
+  if (!files && files.error().message() == "gzip: invalid header")
+    return fail("file '", p,
+                "' does not appear to be a valid chart file (details: gzip: invalid header)");
+  if (!files) return std::unexpected(files.error().context("unable to load chart archive"));
+  TRY_VOID(check_api_version(*files));
+  return load_chart_files(std::move(*files));
 }
 
 Result<Chart> load_chart_archive(std::string_view gzip_bytes) {

@@ -347,10 +347,6 @@ Result<Value> fn_to_toml(CallContext&, Args args) {
   return Value::string(out ? *out : out.error().message());
 }
 
-Result<Value> fn_must_to_toml(CallContext&, Args args) {
-  return Value::string(TRY(TomlEncoder().encode(args[0].to_node())));
-}
-
 Result<Value> fn_from_toml(CallContext&, Args) {
   Value out = Value::map();
   out.map_ptr()->set("Error", Value::string("fromToml is not supported by plumb").boxed_copy());
@@ -441,7 +437,6 @@ void add_helm_functions(FuncMap& funcs) {
   add("fromJson", fn_from_json, {Param::string});
   add("fromJsonArray", fn_from_json_array, {Param::string});
   add("toToml", fn_to_toml, {Param::any});
-  add("mustToToml", fn_must_to_toml, {Param::any});
   add("fromToml", fn_from_toml, {Param::string});
   add("include", fn_include, {Param::string, Param::any});
   add("tpl", fn_tpl, {Param::string, Param::any});

@@ -9,8 +9,8 @@
 //   toYaml/mustToYaml/toYamlPretty, fromYaml/fromYamlArray: sigs.k8s.io/yaml (go-yaml v2 via
 //                          JSON: keys sorted, integral floats as integers, 1e+20)
 //   toJson/mustToJson, fromJson/fromJsonArray: encoding/json (HTML-safe escapes)
-//   toToml/mustToToml: BurntSushi/toml's encoder; fromToml reads only what toToml writes
-//                          is NOT implemented (returns a map with "Error")
+//   toToml: BurntSushi/toml's encoder (helm v4 has no mustToToml)
+//   fromToml: NOT implemented (returns a map with "Error")
 //   lookup                 an empty map (helm template never talks to a cluster)
 //   getHostByName          "" (DNS lookups are off in helm template)
 // A parse or decode failure in fromYaml/fromJson/fromToml is returned in the map under

@@ -271,9 +271,9 @@ std::vector<std::string> split_manifests(std::string_view text) {
   return out;
 }
 
-Result<std::string> template_output(const Chart& chart,
-                                    const std::map<std::string, std::string>& rendered,
-                                    const ManifestOptions& options) {
+Result<std::string> release_manifests(const Chart& chart,
+                                      const std::map<std::string, std::string>& rendered,
+                                      const ManifestOptions& options) {
   std::vector<Manifest> manifests, hooks;
   for (const auto& [path, content] : rendered) {  // byte order of paths
     if (has_suffix(path, "NOTES.txt")) continue;
@@ -321,11 +321,14 @@ Result<std::string> template_output(const Chart& chart,
       out += "---\n# Source: " + h.path + "\n" + h.content + "\n";
     }
   }
-  if (options.show_only.empty()) return out;
+  return out;
+}
 
+Result<std::string> show_only(const std::string& out, const std::vector<std::string>& patterns) {
+  if (patterns.empty()) return out;
   std::vector<std::string> docs = split_manifests(out);
   std::string shown;
-  for (const std::string& pattern : options.show_only) {
+  for (const std::string& pattern : patterns) {
     bool missing = true;
     for (const std::string& doc : docs) {
       size_t at = doc.find("# Source: ");

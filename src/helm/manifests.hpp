@@ -31,9 +31,13 @@ struct ManifestOptions {
   std::vector<std::string> show_only;
 };
 
-Result<std::string> template_output(const Chart& chart,
-                                    const std::map<std::string, std::string>& rendered,
-                                    const ManifestOptions& options);
+// What helm template prints before --show-only: CRDs, manifests, hooks.
+Result<std::string> release_manifests(const Chart& chart,
+                                      const std::map<std::string, std::string>& rendered,
+                                      const ManifestOptions& options);
+
+// --show-only over release_manifests' output (the output itself when `patterns` is empty).
+Result<std::string> show_only(const std::string& out, const std::vector<std::string>& patterns);
 
 // releaseutil.SplitManifests: the documents of a stream, trimmed, empty ones left out.
 std::vector<std::string> split_manifests(std::string_view text);

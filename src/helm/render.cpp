@@ -2,7 +2,9 @@
 #include "helm/render.hpp"
 
 #include <algorithm>
+#include <vector>
 
+#include "core/strings.hpp"
 #include "gotemplate/template.hpp"
 #include "helm/functions.hpp"
 #include "helm/objects.hpp"
@@ -87,7 +89,69 @@ Error parse_error(const std::string& filename, const Error& error) {
   return Error("parse error at (" + location + "): " + text.substr(last + 2));
 }
 
-// reformatExecErrorMsg: Helm's own errors (required, fail) keep only their message.
+// One link of an error chain as helm v4's parseTemplateExecErrorString reads it.
+struct Traceable {
+  std::string location, message, executed;
+  bool operator==(const Traceable&) const = default;
+};
+
+// Reads a text/template error ("template: LOC: executing \"NAME\" at <CTX>: MSG", "template:
+// no template ...", "template: NAME: MSG") into `out`; returns false when `s` is none of them.
+// `next` is what errors.Unwrap reaches from it: the error a function call returned, which
+// text/template wraps (%w) as "error calling FN: ERR"; empty at the end of the chain.
+bool parse_traceable(std::string_view s, Traceable& out, std::string_view& next) {
+  constexpr std::string_view k_prefix = "template: ";
+  next = {};
+  if (!s.starts_with(k_prefix)) return false;
+  std::string_view rest = s.substr(k_prefix.size());
+  if (rest.starts_with("no template ")) {
+    out = Traceable{"", std::string(s), ""};
+    return true;
+  }
+  auto cut_chained = [](std::string_view msg) {
+    size_t cut = msg.find(" template:");
+    return cut == std::string_view::npos ? msg : msg.substr(0, cut);
+  };
+  constexpr std::string_view k_executing = ": executing ";
+  if (size_t idx = rest.find(k_executing); idx != std::string_view::npos) {
+    std::string_view location = rest.substr(0, idx);
+    std::string_view after = rest.substr(idx + k_executing.size());
+    size_t end_quote =
+        after.empty() || after[0] != '"' ? std::string_view::npos : after.find('"', 1);
+    constexpr std::string_view k_at = " at <";
+    if (end_quote != std::string_view::npos && after.substr(end_quote + 1).starts_with(k_at)) {
+      std::string_view function = after.substr(1, end_quote - 1);
+      std::string_view after_at = after.substr(end_quote + 1 + k_at.size());
+      size_t end_loc = after_at.find(">: ");
+      if (end_loc == std::string_view::npos) return false;
+      std::string_view message = after_at.substr(end_loc + 3);
+      constexpr std::string_view k_calling = "error calling ";
+      if (message.starts_with(k_calling)) {
+        size_t colon = message.find(": ", k_calling.size());
+        if (colon != std::string_view::npos) next = message.substr(colon + 2);
+      }
+      out = Traceable{std::string(location), std::string(cut_chained(message)),
+                      "executing \"" + std::string(function) + "\" at <" +
+                          std::string(after_at.substr(0, end_loc)) + ">:"};
+      return true;
+    }
+    return false;
+  }
+  size_t sep = rest.rfind(": ");
+  if (sep == std::string_view::npos) return false;
+  out = Traceable{std::string(rest.substr(0, sep)), std::string(cut_chained(rest.substr(sep + 2))),
+                  ""};
+  return true;
+}
+
+// reformatExecErrorMsg: Helm's own errors (required, fail) keep only their message; a chain of
+// text/template errors (nested includes) is printed one link per block:
+//   chart/templates/x.yaml:3:4
+//     executing "chart/templates/x.yaml" at <include "y" .>:
+//       error calling include:
+//   chart/templates/_y.tpl:2:10 ...
+// A chain ending in an error of another kind (a function's own, tpl's) stays as text/template
+// words it.
 Error exec_error(const std::string& filename, const Error& error) {
   const std::string& text = error.message();
   size_t first = text.find(": ");
@@ -97,11 +161,24 @@ Error exec_error(const std::string& filename, const Error& error) {
   size_t start = text.find(k_err_start, second);
   if (start != std::string::npos) {
     start += k_err_start.size();
-    size_t end = text.find(k_err_end, start);
-    if (end != std::string::npos)
+    size_t end = text.rfind(k_err_end);
+    if (end != std::string::npos && end >= start)
       return Error("execution error at (" + location + "): " + text.substr(start, end - start));
   }
-  return error;
+  std::vector<Traceable> links;
+  std::string_view current = text;
+  while (!current.empty()) {
+    Traceable link;
+    if (!parse_traceable(current, link, current)) return error;
+    if (links.empty() || !(links.back() == link)) links.push_back(std::move(link));
+  }
+  std::string out;
+  for (const Traceable& link : links) {
+    if (!link.location.empty()) out += link.location + "\n  ";
+    if (!link.executed.empty()) out += link.executed + "\n    ";
+    if (!link.message.empty()) out += link.message + "\n";
+  }
+  return Error(std::string(trim(out)));
 }
 
 }  // namespace

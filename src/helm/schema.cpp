@@ -221,6 +221,18 @@ class Validator {
   }
 
   void check_object(const Node& schema, const Node& value, const std::string& path, int depth) {
+    // santhosh-tekuri/jsonschema's order: min/maxProperties, required, then the properties.
+    if (const Node* n = schema.find("minProperties");
+        n && is_number(*n) && double(value.size()) < n->as_float())
+      error(path, "minProperties: got " + std::to_string(value.size()));
+    if (const Node* n = schema.find("maxProperties");
+        n && is_number(*n) && double(value.size()) > n->as_float())
+      error(path, "maxProperties: got " + std::to_string(value.size()));
+    if (const Node* required = schema.find("required"); required && required->is_list()) {
+      for (const Node& r : required->items())
+        if (r.is_string() && value.find(r.as_string()) == nullptr)
+          error(path, "missing property '" + std::string(r.as_string()) + "'");
+    }
     const Node* properties = schema.find("properties");
     const Node* patterns = schema.find("patternProperties");
     const Node* additional = schema.find("additionalProperties");
@@ -254,11 +266,6 @@ class Validator {
         if (!valid(*names, Node::string(key), child, depth))
           error(path, "invalid propertyName '" + key + "'");
     }
-    if (const Node* required = schema.find("required"); required && required->is_list()) {
-      for (const Node& r : required->items())
-        if (r.is_string() && value.find(r.as_string()) == nullptr)
-          error(path, "missing property '" + std::string(r.as_string()) + "'");
-    }
     if (const Node* deps = schema.find("dependentRequired"); deps && deps->is_map()) {
       for (const MapEntry& d : deps->entries()) {
         if (value.find(d.key.as_string()) == nullptr) continue;
@@ -267,12 +274,6 @@ class Validator {
             error(path, "missing property '" + std::string(r.as_string()) + "'");
       }
     }
-    if (const Node* n = schema.find("minProperties");
-        n && is_number(*n) && double(value.size()) < n->as_float())
-      error(path, "minProperties: got " + std::to_string(value.size()));
-    if (const Node* n = schema.find("maxProperties");
-        n && is_number(*n) && double(value.size()) > n->as_float())
-      error(path, "maxProperties: got " + std::to_string(value.size()));
   }
 
   void check_array(const Node& schema, const Node& value, const std::string& path, int depth) {
@@ -426,7 +427,8 @@ Result<void> validate_values_schema(const Chart& chart, const Node& values) {
   std::string out;
   validate_chart(chart, values, out);
   if (out.empty()) return {};
-  if (out.back() == '\n') out.pop_back();
+  // Helm's message ends in a newline (each chart's part does), so the CLI leaves a blank line.
+  if (out.back() != '\n') out.push_back('\n');
   return fail(
       "values don't meet the specifications of the schema(s) in the following "
       "chart(s):\n",

@@ -75,9 +75,17 @@ Result<std::string> template_chart(const FileSystem& fs, const TemplateOptions& 
   TRY_VOID(validate_release_name(release.name));
   Node values = TRY(coalesce_values(chart, user_values));
   if (!options.skip_schema_validation) TRY_VOID(validate_values_schema(chart, values));
-  TRY_VOID(check_chart(chart, caps));
-  auto rendered = TRY(render_chart(chart, values, release, caps));
-  return template_output(chart, rendered, options.output);
+  // Errors from here on are the release's render errors, which helm template reports with a
+  // hint (it has a partial release to print with --debug).
+  auto hint = [](const Error& e) {
+    return std::unexpected(Error(e.message() + "\n\nUse --debug flag to render out invalid YAML"));
+  };
+  if (auto checked = check_chart(chart, caps); !checked) return hint(checked.error());
+  auto rendered = render_chart(chart, values, release, caps);
+  if (!rendered) return hint(rendered.error());
+  auto manifests = release_manifests(chart, *rendered, options.output);
+  if (!manifests) return hint(manifests.error());
+  return show_only(*manifests, options.output.show_only);
 }
 
 }  // namespace plumb::helm

@@ -140,25 +140,23 @@ Result<Value> decimal_op(const Value& first, Args rest, Op op) {
   return Value::floating(acc.to_double());
 }
 
-constexpr size_t k_max_items = 10'000'000;
+constexpr uint64_t k_max_items = 1'000'000;
 
-// sprig's untilStep.
+// sprig's untilStep; more than k_max_items items fail before any is made (Go would build them
+// all, or run out of memory trying).
 Result<ValueList> until_step(int64_t start, int64_t stop, int64_t step) {
   ValueList out;
-  auto push = [&](int64_t i) -> bool {
-    if (out.size() >= k_max_items) return false;
-    out.push_back(Value::integer(i));
-    return true;
-  };
-  if (stop < start) {
-    if (step >= 0) return out;
-    for (int64_t i = start; i > stop; i += step)
-      if (!push(i)) return fail("sprig: more than 10000000 items");
-    return out;
-  }
-  if (step <= 0) return out;
-  for (int64_t i = start; i < stop; i += step)
-    if (!push(i)) return fail("sprig: more than 10000000 items");
+  if (stop < start ? step >= 0 : step <= 0) return out;
+  uint64_t span = stop < start ? static_cast<uint64_t>(start) - static_cast<uint64_t>(stop)
+                               : static_cast<uint64_t>(stop) - static_cast<uint64_t>(start);
+  uint64_t stride = step < 0 ? 0 - static_cast<uint64_t>(step) : static_cast<uint64_t>(step);
+  uint64_t count = span / stride + (span % stride != 0 ? 1 : 0);
+  if (count > k_max_items)
+    return fail("sprig: ", std::to_string(count), " items is more than the limit of ",
+                std::to_string(k_max_items));
+  out.reserve(count);
+  for (uint64_t i = 0; i < count; ++i)
+    out.push_back(Value::integer(start + static_cast<int64_t>(static_cast<uint64_t>(step) * i)));
   return out;
 }
 

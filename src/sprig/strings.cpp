@@ -19,6 +19,12 @@ Value str(std::string s) {
   return Value::string(s);
 }
 
+// A string longer than an execution may write (ExecOptions::max_output) is refused before it
+// is built.
+std::unexpected<Error> too_long(const CallContext& c) {
+  return fail("output exceeds the limit of ", std::to_string(c.options().max_output), " bytes");
+}
+
 bool in_cutset(int32_t r, std::string_view cutset) {
   for (size_t i = 0; i < cutset.size();) {
     size_t width = 1;
@@ -430,9 +436,13 @@ void add_string_functions(gotemplate::FuncMap& f) {
     return str(std::string(s));
   });
 
-  define(f, "repeat", {P::int_, P::string}, [](CallContext&, Args a) -> Result<Value> {
-    if (a[0].as_int() < 0) return fail("strings: negative Repeat count");
-    return str(go_repeat(a[1].as_string(), a[0].as_int()));
+  define(f, "repeat", {P::int_, P::string}, [](CallContext& c, Args a) -> Result<Value> {
+    int64_t count = a[0].as_int();
+    if (count < 0) return fail("strings: negative Repeat count");
+    size_t unit = a[1].as_string().size();
+    if (unit != 0 && static_cast<uint64_t>(count) > c.options().max_output / unit)
+      return too_long(c);
+    return str(go_repeat(a[1].as_string(), count));
   });
   define(f, "substr", {P::int_, P::int_, P::string}, [](CallContext&, Args a) -> Result<Value> {
     int64_t start = a[0].as_int(), end = a[1].as_int();
@@ -497,16 +507,18 @@ void add_string_functions(gotemplate::FuncMap& f) {
       },
       true);
 
-  auto indent = [](int64_t spaces, std::string_view s) -> Result<std::string> {
+  auto indent = [](CallContext& c, int64_t spaces, std::string_view s) -> Result<std::string> {
     if (spaces < 0) return fail("strings: negative Repeat count");
+    uint64_t lines = 1 + static_cast<uint64_t>(std::count(s.begin(), s.end(), '\n'));
+    if (static_cast<uint64_t>(spaces) > c.options().max_output / lines) return too_long(c);
     std::string pad(static_cast<size_t>(spaces), ' ');
     return pad + go_replace_all(s, "\n", "\n" + pad);
   };
-  define(f, "indent", {P::int_, P::string}, [indent](CallContext&, Args a) -> Result<Value> {
-    return str(TRY(indent(a[0].as_int(), a[1].as_string())));
+  define(f, "indent", {P::int_, P::string}, [indent](CallContext& c, Args a) -> Result<Value> {
+    return str(TRY(indent(c, a[0].as_int(), a[1].as_string())));
   });
-  define(f, "nindent", {P::int_, P::string}, [indent](CallContext&, Args a) -> Result<Value> {
-    return str("\n" + TRY(indent(a[0].as_int(), a[1].as_string())));
+  define(f, "nindent", {P::int_, P::string}, [indent](CallContext& c, Args a) -> Result<Value> {
+    return str("\n" + TRY(indent(c, a[0].as_int(), a[1].as_string())));
   });
   define(f, "replace", {P::string, P::string, P::string},
          [](CallContext&, Args a) -> Result<Value> {

@@ -1,59 +1,11 @@
 #include "helm/archive.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
-#include <cstring>
+#include "tar_test_util.hpp"
 
 namespace plumb::helm {
 namespace {
-
-// A ustar header + data for one entry.
-void add_entry(std::string& tar, const std::string& name, const std::string& data,
-               char type = '0') {
-  char h[512] = {};
-  std::memcpy(h, name.data(), std::min<size_t>(name.size(), 100));
-  std::snprintf(h + 100, 8, "%07o", 0644);
-  std::snprintf(h + 108, 8, "%07o", 0);
-  std::snprintf(h + 116, 8, "%07o", 0);
-  std::snprintf(h + 124, 12, "%011o", static_cast<unsigned>(data.size()));
-  std::snprintf(h + 136, 12, "%011o", 0);
-  h[156] = type;
-  std::memcpy(h + 257,
-              "ustar\0"
-              "00",
-              8);
-  std::memset(h + 148, ' ', 8);
-  unsigned sum = 0;
-  for (unsigned char c : h)
-    sum += c;
-  std::snprintf(h + 148, 8, "%06o", sum);
-  tar.append(h, 512);
-  tar.append(data);
-  tar.append((512 - data.size() % 512) % 512, '\0');
-}
-
-std::string gzip(const std::string& in) {
-  z_stream zs{};
-  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(compressBound(in.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-std::string archive(std::initializer_list<std::pair<std::string, std::string>> entries) {
-  std::string tar;
-  for (const auto& [name, data] : entries)
-    add_entry(tar, name, data);
-  tar.append(1024, '\0');
-  return gzip(tar);
-}
 
 TEST(ChartArchive, FirstComponentIsDroppedAndBomCut) {
   std::string tar;

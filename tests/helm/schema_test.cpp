@@ -21,7 +21,12 @@ std::string check(const Chart& chart, std::string_view values_json) {
   auto values = parse_json(values_json);
   EXPECT_TRUE(values) << values_json;
   auto r = validate_values_schema(chart, *values);
-  return r ? "ok" : r.error().message();
+  if (r) return "ok";
+  // Helm's message ends with a newline; compared without it.
+  std::string message = r.error().message();
+  EXPECT_TRUE(message.ends_with("\n")) << message;
+  if (message.ends_with("\n")) message.pop_back();
+  return message;
 }
 
 constexpr std::string_view k_prefix =

@@ -212,31 +212,53 @@ TEST(Template, ShowOnly) {
   EXPECT_EQ(run(fs, options), "ERROR: could not find template templates/nope.yaml in chart");
 }
 
-// helm v4.1.4's messages for a template x.yaml holding TEMPLATE.
+// helm v4.1.4's messages for a template x.yaml holding TEMPLATE (with _h.tpl's defines);
+// errors of the render carry helm template's hint.
 TEST(Template, ErrorsAsHelmWordsThem) {
+  const std::string hint = "\n\nUse --debug flag to render out invalid YAML";
   struct Row {
     const char* text;
-    const char* error;
+    std::string error;
   } rows[] = {
+      {R"({{ include "mid" . }})",
+       "e/templates/x.yaml:1:3\n  executing \"e/templates/x.yaml\" at <include \"mid\" .>:\n"
+       "    error calling include:\ne/templates/_h.tpl:2:49\n  executing \"mid\" at <include "
+       "\"inner\" .>:\n    error calling include:\ne/templates/_h.tpl:2:10\n  executing \"inner\" "
+       "at <.Values.x.y.z>:\n    nil pointer evaluating interface {}.y" +
+           hint},
+      {R"({{ include "missing" . }})",
+       "e/templates/x.yaml:1:3\n  executing \"e/templates/x.yaml\" at <include \"missing\" .>:\n"
+       "    error calling include:\ntemplate: no template \"missing\" associated with template "
+       "\"gotpl\"" +
+           hint},
       {R"({{ required "need x" .Values.x }})",
-       "execution error at (e/templates/x.yaml:1:3): need x"},
-      {R"({{ fail "boom" }})", "execution error at (e/templates/x.yaml:1:3): boom"},
-      {R"({{ tpl "{{ fail \"deep\" }}" . }})", "execution error at (e/templates/x.yaml:1:3): deep"},
-      {R"({{ nope }})", R"(parse error at (e/templates/x.yaml:1): function "nope" not defined)"},
-      {R"({{ if }})", "parse error at (e/templates/x.yaml:1): missing value for if"},
+       "execution error at (e/templates/x.yaml:1:3): need x" + hint},
+      {R"({{ fail "boom" }})", "execution error at (e/templates/x.yaml:1:3): boom" + hint},
+      {R"({{ tpl "{{ fail \"deep\" }}" . }})",
+       "execution error at (e/templates/x.yaml:1:3): deep" + hint},
+      {R"({{ nope }})",
+       R"(parse error at (e/templates/x.yaml:1): function "nope" not defined)" + hint},
+      {R"({{ if }})", "parse error at (e/templates/x.yaml:1): missing value for if" + hint},
       {"a: [",
        "YAML parse error on e/templates/x.yaml: error converting YAML to JSON: yaml: line 1: did "
-       "not find expected node content"},
+       "not find expected node content" +
+           hint},
       {"kind: [1]",
        "YAML parse error on e/templates/x.yaml: error unmarshaling JSON: while decoding JSON: "
-       "json: cannot unmarshal array into Go struct field SimpleHead.kind of type string"},
+       "json: cannot unmarshal array into Go struct field SimpleHead.kind of type string" +
+           hint},
       {R"({{ tpl "{{ .x.y }}" . }})",
-       R"(template: e/templates/x.yaml:1:3: executing "e/templates/x.yaml" at <tpl "{{ .x.y }}" .>: error calling tpl: error during tpl function execution for "{{ .x.y }}": template: gotpl:1:5: executing "gotpl" at <.x.y>: nil pointer evaluating interface {}.y)"},
+       R"(template: e/templates/x.yaml:1:3: executing "e/templates/x.yaml" at <tpl "{{ .x.y }}" .>: error calling tpl: error during tpl function execution for "{{ .x.y }}": template: gotpl:1:5: executing "gotpl" at <.x.y>: nil pointer evaluating interface {}.y)" +
+           hint},
   };
   for (const Row& row : rows) {
     MemoryFileSystem fs;
     fs.add_file("/e/Chart.yaml", "apiVersion: v2\nname: e\nversion: 0.1.0\n");
     fs.add_file("/e/templates/x.yaml", std::string(row.text) + "\n");
+    fs.add_file(
+        "/e/templates/_h.tpl",
+        "{{ define \"inner\" }}\n{{ .Values.x.y.z }}{{ end }}{{ define \"mid\" }}{{ include "
+        "\"inner\" . }}{{ end }}");
     TemplateOptions options;
     options.release_name = "r";
     options.chart_path = "/e";
