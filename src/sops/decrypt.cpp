@@ -5,10 +5,10 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 
 #include "sops/cipher.hpp"
 #include "sops/keys.hpp"
+#include "sops/rule_regex.hpp"
 #include "sops/sops.hpp"
 #include "sops/stores.hpp"
 
@@ -78,18 +78,14 @@ class Rule {
  public:
   explicit Rule(const Metadata& md) : m_kind(md.rule), m_value(md.rule_value) {
     if (m_kind == RuleKind::unencrypted_regex || m_kind == RuleKind::encrypted_regex) {
-      auto regex = compile_rule_regex(m_value);
       // load_file has compiled it already; a rule that does not compile matches nothing.
-      m_regex = regex ? std::move(*regex) : std::regex("$^");
+      auto regex = RuleRegex::compile(m_value);
+      if (regex) m_regex = std::move(*regex);
     }
   }
 
-  Result<bool> encrypted(std::span<const std::string_view> path, const Node& value) const {
-    if (m_regex)
-      for (auto key : path)
-        if (key.size() > k_max_regex_key)
-          return fail("a key longer than ", std::to_string(k_max_regex_key),
-                      " bytes cannot be matched against the file's regex rule");
+  bool encrypted(std::span<const std::string_view> path, const Node& value) const {
+    auto matches = [&](std::string_view key) { return m_regex && m_regex->search(key); };
     switch (m_kind) {
       case RuleKind::unencrypted_suffix:
         for (auto key : path)
@@ -101,11 +97,11 @@ class Rule {
         return false;
       case RuleKind::unencrypted_regex:
         for (auto key : path)
-          if (std::regex_search(key.begin(), key.end(), *m_regex)) return false;
+          if (matches(key)) return false;
         return true;
       case RuleKind::encrypted_regex:
         for (auto key : path)
-          if (std::regex_search(key.begin(), key.end(), *m_regex)) return true;
+          if (matches(key)) return true;
         return false;
       case RuleKind::unencrypted_comment_regex:
       case RuleKind::encrypted_comment_regex:
@@ -117,7 +113,7 @@ class Rule {
  private:
   RuleKind m_kind;
   std::string m_value;
-  std::optional<std::regex> m_regex;
+  std::optional<RuleRegex> m_regex;
 };
 
 class TreeDecryptor {
@@ -178,7 +174,7 @@ class TreeDecryptor {
   }
 
   Result<void> leaf(Node& node) {
-    bool encrypted = TRY(m_rule.encrypted(m_path, node));
+    bool encrypted = m_rule.encrypted(m_path, node);
     if (encrypted) {
       if (!node.is_string()) return fail("value at ", display(), ": expected an encrypted string");
       std::string additional_data;

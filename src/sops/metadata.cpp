@@ -2,7 +2,8 @@
 
 #include <charconv>
 #include <optional>
-#include <regex>
+
+#include "sops/rule_regex.hpp"
 
 namespace plumb::sops {
 
@@ -153,7 +154,7 @@ Result<Metadata> read_metadata(const Node& sops) {
         "unencrypted_regex, encrypted_comment_regex, or unencrypted_comment_regex in the same "
         "file");
   if (md.rule != RuleKind::unencrypted_suffix && md.rule != RuleKind::encrypted_suffix)
-    TRY(compile_rule_regex(md.rule_value));
+    TRY(RuleRegex::compile(md.rule_value));
 
   const Node* lm = sops.find("lastmodified");
   md.lastmodified = lm ? scalar_text(*lm) : "";
@@ -161,27 +162,6 @@ Result<Metadata> read_metadata(const Node& sops) {
   if (!ad) return fail("sops metadata: lastmodified is not an RFC 3339 time");
   md.mac_additional_data = std::move(*ad);
   return md;
-}
-
-Result<std::regex> compile_rule_regex(std::string_view pattern) {
-  if (pattern.size() > 1024)
-    return fail("sops metadata: the rule's regular expression is too long");
-  auto flags = std::regex::ECMAScript;
-  if (pattern.starts_with("(?")) {
-    size_t close = pattern.find(')');
-    std::string_view group = pattern.substr(2, close == std::string_view::npos ? 0 : close - 2);
-    if (close != std::string_view::npos && !group.empty() &&
-        group.find_first_not_of("ims") == std::string_view::npos) {
-      if (group.find('i') != std::string_view::npos) flags |= std::regex::icase;
-      if (group.find('m') != std::string_view::npos) flags |= std::regex::multiline;
-      pattern.remove_prefix(close + 1);
-    }
-  }
-  try {
-    return std::regex(pattern.begin(), pattern.end(), flags);
-  } catch (const std::regex_error&) {
-    return fail("sops metadata: the rule's regular expression does not compile");
-  }
 }
 
 Node unflatten_metadata(std::span<const MapEntry> flat) {

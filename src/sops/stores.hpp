@@ -4,7 +4,6 @@
 // Thread safety: pure functions.
 #pragma once
 
-#include <regex>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -19,15 +18,6 @@ Result<EncryptedFile> load_store(std::string_view content, Format format);
 // The metadata map (YAML/JSON form, or unflattened from dotenv/INI) read as sops does:
 // one encryption rule at most, lastmodified must parse as RFC 3339.
 Result<Metadata> read_metadata(const Node& sops);
-
-// An encrypted_regex/unencrypted_regex as std::regex: ECMAScript for RE2's common syntax, a
-// leading `(?i)` / `(?m)` / `(?s)` flag group as the matching options. Patterns over 1024
-// bytes are refused (std::regex recurses).
-Result<std::regex> compile_rule_regex(std::string_view pattern);
-
-// Keys longer than this are not matched against a regex rule (an error): std::regex recurses
-// per character.
-inline constexpr size_t k_max_regex_key = 4096;
 
 // dotenv/INI metadata: `age__list_0__map_enc` → {"age": [{"enc": ...}]}.
 Node unflatten_metadata(std::span<const MapEntry> flat);

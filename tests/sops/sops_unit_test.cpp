@@ -99,3 +99,49 @@ TEST(SopsMetadata, LastModifiedAsGoReprintsIt) {
 
 }  // namespace
 }  // namespace plumb::sops
+
+#include <chrono>
+
+#include "sops/rule_regex.hpp"
+
+namespace plumb::sops {
+namespace {
+
+bool matches(std::string_view pattern, std::string_view key) {
+  auto re = RuleRegex::compile(pattern);
+  EXPECT_TRUE(re) << pattern << ": " << re.error().message();
+  return re && re->search(key);
+}
+
+// Go's regexp.MatchString on the RE2 syntax SOPS users write.
+TEST(SopsRuleRegex, MatchesAsGoDoes) {
+  EXPECT_TRUE(matches("^(data|stringData)$", "stringData"));
+  EXPECT_FALSE(matches("^(data|stringData)$", "metadata"));
+  EXPECT_TRUE(matches("data", "metadata"));  // unanchored
+  EXPECT_TRUE(matches("^pass\\d+$", "pass12"));
+  EXPECT_FALSE(matches("^pass\\d+$", "passx"));
+  EXPECT_TRUE(matches("(?i)^PASSWORD$", "password"));
+  EXPECT_TRUE(matches("^(?:a|b)\\.c$", "b.c"));
+  EXPECT_FALSE(matches("^(?:a|b)\\.c$", "bxc"));
+  EXPECT_TRUE(matches("^a.*?z$", "abcz"));
+  EXPECT_TRUE(matches("^x\\??$", "x?"));
+  EXPECT_TRUE(matches("^[\\w.-]+$", "my-key.name_1"));
+  EXPECT_FALSE(matches("^[\\w.-]+$", "a b"));
+  EXPECT_TRUE(matches("^(?P<name>key)$", "key"));
+  EXPECT_FALSE(RuleRegex::compile("\\p{L}"));
+  EXPECT_FALSE(RuleRegex::compile("a(?i)b"));
+  EXPECT_FALSE(RuleRegex::compile("(unclosed"));
+  EXPECT_FALSE(RuleRegex::compile(std::string(2000, 'a')));
+}
+
+// The pattern comes from the file: a pattern that makes a backtracking matcher exponential
+// (and std::regex overflow the stack on a long key) is matched in linear time.
+TEST(SopsRuleRegex, HostilePatternsStayLinear) {
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(matches("^(a|aa)*c$", std::string(5000, 'a')));
+  EXPECT_TRUE(matches("(a|b)*$", std::string(100000, 'a')));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace plumb::sops
