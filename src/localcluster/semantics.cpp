@@ -3,6 +3,7 @@
 #include <atomic>
 #include <functional>
 
+#include "core/base64.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "localcluster/api_server.hpp"
@@ -161,6 +162,18 @@ void apply_defaults(const ResourceInfo& resource, Node& object, const Node& befo
     default_deployment(object);
   } else if (is(resource, "", "Secret")) {
     set_default(object, "type", Node::string("Opaque"));
+    // stringData is write-only: the API server merges it into data (its values win) and
+    // never stores it, so no read returns it.
+    if (const Node* strings = object.find("stringData")) {
+      if (strings->is_map() && !strings->entries().empty()) {
+        Node data = object.find("data") && object.find("data")->is_map() ? *object.find("data")
+                                                                         : Node::map();
+        for (const MapEntry& e : strings->entries())
+          data.set(e.key.as_string(), Node::string(base64_encode(e.value.as_string())));
+        object.set("data", std::move(data));
+      }
+      object.erase("stringData");
+    }
   } else if (is(resource, "apps", "ReplicaSet")) {
     set_default(object["spec"], "replicas", Node::integer(1));
   } else if (is(resource, "apps", "StatefulSet") || is(resource, "apps", "DaemonSet")) {

@@ -161,3 +161,32 @@ TEST(FieldSet, RoundTripsFieldsV1AndComputesDifferences) {
 
 }  // namespace
 }  // namespace plumb::localcluster
+
+namespace plumb::localcluster {
+namespace {
+
+// stringData is write-only, as in Kubernetes: merged into data (its values win) on apply and
+// on update, never returned; the same apply again changes nothing.
+TEST_F(SsaTest, SecretStringDataIsMergedIntoDataAndNeverStored) {
+  ResourcePtr secrets = m_registry.find("", "v1", "secrets");
+  WriteOptions options;
+  options.field_manager = "alice";
+  constexpr std::string_view k_secret =
+      R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},)"
+      R"("data":{"a":"b2xk","b":"Yg=="},"stringData":{"a":"new","c":"see"}})";
+  auto first =
+      m_api->patch(*secrets, "default", "s", "application/apply-patch+yaml", k_secret, options);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->find("stringData"), nullptr);
+  EXPECT_EQ(first->string_at({"data", "a"}), "bmV3");  // "new": stringData wins
+  EXPECT_EQ(first->string_at({"data", "b"}), "Yg==");
+  EXPECT_EQ(first->string_at({"data", "c"}), "c2Vl");
+  auto again =
+      m_api->patch(*secrets, "default", "s", "application/apply-patch+yaml", k_secret, options);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->string_at({"metadata", "resourceVersion"}),
+            first->string_at({"metadata", "resourceVersion"}));
+}
+
+}  // namespace
+}  // namespace plumb::localcluster
