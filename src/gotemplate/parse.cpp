@@ -414,40 +414,41 @@ class TreeParser {
   NodePtr parse_operand() {
     NodePtr node = term();
     if (!node) return nullptr;
-    if (peek().type == ItemType::field) {
-      size_t chain_pos = peek().pos;
-      std::vector<std::string> fields;
+    if (peek().type != ItemType::field) return node;
+    // .a.b.c: the field tokens after the term (the item list ends with eof or an error).
+    size_t chain_pos = peek().pos;
+    size_t count = 0;
+    while (m_s.items[m_s.index + count].type == ItemType::field)
+      ++count;
+    auto take_fields = [&](std::vector<std::string>& names) {
+      names.reserve(names.size() + count);
       while (peek().type == ItemType::field)
-        fields.emplace_back(next().val.substr(1));
-      switch (node->type) {
-        case NodeType::field: {
-          auto f = make<FieldNode>(chain_pos);
-          f->ident = static_cast<FieldNode&>(*node).ident;
-          for (auto& name : fields)
-            f->ident.push_back(std::move(name));
-          return f;
-        }
-        case NodeType::variable: {
-          auto v = make<VariableNode>(chain_pos);
-          v->ident = static_cast<VariableNode&>(*node).ident;
-          for (auto& name : fields)
-            v->ident.push_back(std::move(name));
-          return v;
-        }
-        case NodeType::bool_:
-        case NodeType::string:
-        case NodeType::number:
-        case NodeType::nil:
-        case NodeType::dot:
-          errorf("unexpected . after term " + quote(node_string(*node)));
-        default: {
-          auto chain = make<ChainNode>(chain_pos, std::move(node));
-          chain->field = std::move(fields);
-          return chain;
-        }
+        names.emplace_back(next().val.substr(1));
+    };
+    switch (node->type) {
+      case NodeType::field:  // one field node for the whole chain, at the chain's position
+        take_fields(static_cast<FieldNode&>(*node).ident);
+        node->pos = chain_pos;
+        return node;
+      case NodeType::variable:
+        take_fields(static_cast<VariableNode&>(*node).ident);
+        node->pos = chain_pos;
+        return node;
+      case NodeType::bool_:
+      case NodeType::string:
+      case NodeType::number:
+      case NodeType::nil:
+      case NodeType::dot: {
+        std::vector<std::string> ignored;
+        take_fields(ignored);  // the error names the line of the last one, as Go's does
+        errorf("unexpected . after term " + quote(node_string(*node)));
+      }
+      default: {
+        auto chain = make<ChainNode>(chain_pos, std::move(node));
+        take_fields(chain->field);
+        return chain;
       }
     }
-    return node;
   }
 
   std::unique_ptr<VariableNode> new_variable(size_t pos, std::string_view name) {
