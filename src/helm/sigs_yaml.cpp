@@ -125,8 +125,15 @@ class Parser {
         anchor(is_map ? m_event.data.mapping_start.anchor : m_event.data.sequence_start.anchor, &n);
         TRY_VOID(next());
         auto end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
-        while (m_event.type != end)
-          n.children.push_back(TRY(node(depth + 1)));
+        // The children gather on a stack shared by all levels, then move to the node in one
+        // allocation (pushing onto each node's own vector regrew it for every few entries).
+        size_t mark = m_children.size();
+        while (m_event.type != end) {
+          RawNode* child = TRY(node(depth + 1));
+          m_children.push_back(child);
+        }
+        n.children.assign(m_children.begin() + static_cast<std::ptrdiff_t>(mark), m_children.end());
+        m_children.resize(mark);
         TRY_VOID(next());
         return &n;
       }
@@ -139,6 +146,7 @@ class Parser {
   yaml_event_t m_event{};
   bool m_has_event = false;
   std::deque<RawNode> m_nodes;
+  std::vector<RawNode*> m_children;  // of the collections being read, innermost last
   std::unordered_map<std::string, RawNode*> m_anchors;
 };
 
@@ -553,8 +561,12 @@ class Decoder {
       }
       Node k = TRY(decode_key(key));
       Node v = TRY(decode(value));
-      std::string name = TRY(key_string(k, v));
-      out.set(name, std::move(v));
+      if (!k.is_string()) k = Node::string(TRY(key_string(k, v)));
+      // What set() does, keeping the decoded key rather than copying it.
+      if (Node* existing = out.find_mut(k.as_string()))
+        *existing = std::move(v);
+      else
+        out.append_entry(std::move(k), std::move(v));
     }
     return {};
   }
