@@ -222,6 +222,13 @@ Result<void> IgnoreRules::add_rule(std::string_view rule) {
     p.match = Pattern::Match::path;
   }
   p.rule = std::string(rule);
+  auto plain = [](std::string_view s) {
+    return s.find_first_of("*?[\\") == std::string_view::npos;
+  };
+  if (plain(rule))
+    p.shape = Pattern::Shape::literal;
+  else if (rule.size() > 1 && rule[0] == '*' && plain(rule.substr(1)))
+    p.shape = Pattern::Shape::star_suffix;
   m_patterns.push_back(std::move(p));
   return {};
 }
@@ -238,7 +245,22 @@ bool IgnoreRules::ignore(std::string_view path, bool is_dir) const {
       if (slash != std::string_view::npos && subject.size() > 1)
         subject = subject.substr(slash + 1);
     }
-    bool matched = go_path_match(p.rule, subject).value_or(false);
+    bool matched = false;
+    switch (p.shape) {
+      case Pattern::Shape::literal:
+        matched = subject == p.rule;
+        break;
+      case Pattern::Shape::star_suffix: {  // `*` takes any run without '/'
+        std::string_view suffix = std::string_view(p.rule).substr(1);
+        matched =
+            subject.ends_with(suffix) &&
+            subject.substr(0, subject.size() - suffix.size()).find('/') == std::string_view::npos;
+        break;
+      }
+      case Pattern::Shape::glob:
+        matched = go_path_match(p.rule, subject).value_or(false);
+        break;
+    }
     if (p.negate) {
       if (p.must_dir && !is_dir) return true;
       if (!matched) return true;

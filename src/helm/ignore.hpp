@@ -39,6 +39,9 @@ class IgnoreRules {
     std::string rule;  // without `!`, trailing `/` and leading `/`
     bool negate = false, must_dir = false;
     enum class Match { base_name, path } match = Match::base_name;
+    // Most rules are a plain name (`OWNERS`) or `*` and a plain suffix (`*.swp`): those are
+    // matched without the general matcher, which tries a `*` at every offset of the name.
+    enum class Shape { literal, star_suffix, glob } shape = Shape::glob;
   };
   std::vector<Pattern> m_patterns;
 };

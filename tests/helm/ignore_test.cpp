@@ -49,6 +49,27 @@ TEST(IgnoreRules, HelmsTable) {
   }
 }
 
+// Plain names and `*` + plain suffix take a shortcut: it must decide as filepath.Match does.
+TEST(IgnoreRules, ShortcutsAgreeWithGoPathMatch) {
+  const char* patterns[] = {"OWNERS", "*.swp", "*~", "*/foo.txt", "cargo/a.txt", "*.t]xt"};
+  const char* paths[] = {"OWNERS",   "a/OWNERS", "OWNERSx",     "x.swp",         "a/x.swp",
+                         ".swp",     "x.swpx",   "x~",          "a/foo.txt",     "a/b/foo.txt",
+                         "/foo.txt", "foo.txt",  "cargo/a.txt", "cargo/b/a.txt", "a.t]xt"};
+  for (const char* pattern : patterns) {
+    auto rules = IgnoreRules::parse(pattern);
+    ASSERT_TRUE(rules) << pattern;
+    bool by_path = std::string_view(pattern).find('/') != std::string_view::npos;
+    for (const char* path : paths) {
+      std::string_view subject = path;
+      if (!by_path && subject.rfind('/') != std::string_view::npos)
+        subject.remove_prefix(subject.rfind('/') + 1);
+      auto expected = go_path_match(pattern, subject);
+      ASSERT_TRUE(expected) << pattern;
+      EXPECT_EQ(rules->ignore(path, false), *expected) << pattern << " on " << path;
+    }
+  }
+}
+
 TEST(IgnoreRules, BadPatternsAreRefused) {
   auto star = IgnoreRules::parse("# ok\n**/foo\n");
   ASSERT_FALSE(star);
