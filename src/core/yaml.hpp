@@ -46,9 +46,20 @@ Result<Node> parse_yaml(std::string_view text, std::string_view source,
                         DuplicateKeys duplicates = DuplicateKeys::error,
                         PlainScalars plain = PlainScalars::go_yaml_v3);
 
+// How the writer lays out what it writes. The default is kustomize's kyaml: a sequence under a
+// mapping key at the key's column (go-yaml v3's compact_sequence_indent), long strings folded
+// near 80 columns, floats as they read back from JSON (1000000). Plain go-yaml v3 over Go
+// values, as Helm's toYamlPretty writes, indents sequences under their key, never folds and
+// writes floats as Go's FormatFloat 'g' (1e+06): all three false.
+struct YamlStyle {
+  bool compact_sequences = true;
+  bool fold_long_strings = true;
+  bool floats_as_json = true;
+};
+
 // One document, ending in a newline, without a `---` line.
-std::string to_yaml(const Node& document);
-void append_yaml(const Node& document, std::string& out);
+std::string to_yaml(const Node& document, YamlStyle style = {});
+void append_yaml(const Node& document, std::string& out, YamlStyle style = {});
 
 // Documents joined by `---\n`, as `kubectl kustomize` prints a build.
 std::string to_yaml_stream(std::span<const Node> documents);

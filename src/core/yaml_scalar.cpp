@@ -435,7 +435,7 @@ void append_int(int64_t value, std::string& out) {
   out.append(text, result.ptr);
 }
 
-void append_float(double value, std::string& out) {
+void append_float(double value, std::string& out, bool json_round_trip) {
   if (std::isnan(value)) {
     out += ".nan";
     return;
@@ -445,12 +445,16 @@ void append_float(double value, std::string& out) {
     return;
   }
   if (value == 0) {  // JSON prints 0 or -0; both read back as the integer 0
-    out.push_back('0');
+    out += json_round_trip || !std::signbit(value) ? "0" : "-0";
     return;
   }
   if (value < 0) out.push_back('-');
   double magnitude = std::fabs(value);
   Decimal d = shortest(magnitude);
+  if (!json_round_trip) {
+    append_general(d, out);
+    return;
+  }
   // JSON uses fixed notation in [1e-6, 1e21); an integral result that fits int64 (or uint64
   // when positive) reads back as an integer and prints the same digits.
   bool fixed = magnitude >= 1e-6 && magnitude < 1e21;

@@ -28,8 +28,9 @@ bool plain_is_ambiguous(std::string_view text);
 bool parse_timestamp(std::string_view text, std::string& normalized);
 
 // A float as kustomize prints it: Go's JSON encoding read back by go-yaml v2 (integral
-// values print as integers, others in strconv 'g' form: 1.5, 1e+06, 1e-07).
-void append_float(double value, std::string& out);
+// values print as integers, others in strconv 'g' form: 1.5, 1e+06, 1e-07). Without
+// `json_round_trip`, as go-yaml v3 writes a float64: Go's FormatFloat 'g' -1 (1e+06, -0).
+void append_float(double value, std::string& out, bool json_round_trip = true);
 void append_int(int64_t value, std::string& out);
 
 // Go's strconv.ParseInt/ParseUint with base 0 (0x, 0o, 0b, leading-0 octal), no

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -291,7 +292,10 @@ bool key_less(std::string_view a, std::string_view b) {
 
 class Emitter {
  public:
-  explicit Emitter(std::string& out) : m_out(out) {}
+  Emitter(std::string& out, YamlStyle style)
+      : m_out(out),
+        m_style(style),
+        m_width(style.fold_long_strings ? k_best_width : std::numeric_limits<int>::max() / 2) {}
 
   void document(const Node& node) {
     m_column = 0;
@@ -305,6 +309,8 @@ class Emitter {
   enum class Context { root, sequence, mapping_key, mapping_value };
 
   std::string& m_out;
+  YamlStyle m_style;
+  int m_width;  // the column past which long strings fold
   int m_column = 0;
   bool m_whitespace = true;
   bool m_indention = true;
@@ -370,7 +376,7 @@ class Emitter {
         } else {
           bool mapping_context =
               context == Context::mapping_key || context == Context::mapping_value;
-          bool indentless = mapping_context && !m_indention;
+          bool indentless = m_style.compact_sequences && mapping_context && !m_indention;
           int indent = parent_indent < 0 ? 0
                        : indentless      ? parent_indent
                                          : parent_indent + k_best_indent;
@@ -459,7 +465,7 @@ class Emitter {
       }
       case Node::Type::floating: {
         std::string text;
-        yaml_detail::append_float(node.as_float(), text);
+        yaml_detail::append_float(node.as_float(), text, m_style.floats_as_json);
         plain_text(text);
         return;
       }
@@ -524,7 +530,7 @@ class Emitter {
   }
 
   // True when the text, written from the current column, cannot reach a fold point.
-  bool fits(std::string_view s) const { return m_column + char_count(s) <= k_best_width + 1; }
+  bool fits(std::string_view s) const { return m_column + char_count(s) <= m_width + 1; }
 
   void write_plain(std::string_view s, bool allow_breaks, int indent) {
     if (!m_whitespace) put(' ');
@@ -535,7 +541,7 @@ class Emitter {
       bool spaces = false;
       for (size_t i = 0; i < s.size();) {
         if (s[i] == ' ') {
-          if (!spaces && m_column > k_best_width && !(i + 1 < s.size() && s[i + 1] == ' ')) {
+          if (!spaces && m_column > m_width && !(i + 1 < s.size() && s[i + 1] == ' ')) {
             write_indent(indent);
             ++i;
           } else {
@@ -568,7 +574,7 @@ class Emitter {
     bool spaces = false, breaks = false;
     for (size_t i = 0; i < s.size();) {
       if (s[i] == ' ') {
-        if (allow_breaks && !spaces && m_column > k_best_width && i != 0 && i != s.size() - 1 &&
+        if (allow_breaks && !spaces && m_column > m_width && i != 0 && i != s.size() - 1 &&
             !(i + 1 < s.size() && s[i + 1] == ' ')) {
           write_indent(indent);
           ++i;
@@ -674,7 +680,7 @@ class Emitter {
         }
         spaces = false;
       } else if (c == ' ') {
-        if (allow_breaks && !spaces && m_column > k_best_width && i != 0 && i != s.size() - 1) {
+        if (allow_breaks && !spaces && m_column > m_width && i != 0 && i != s.size() - 1) {
           write_indent(indent);
           if (i + 1 < s.size() && s[i + 1] == ' ') put('\\');
           ++i;
@@ -744,14 +750,14 @@ class Emitter {
 
 }  // namespace
 
-void append_yaml(const Node& document, std::string& out) {
-  Emitter emitter(out);
+void append_yaml(const Node& document, std::string& out, YamlStyle style) {
+  Emitter emitter(out, style);
   emitter.document(document);
 }
 
-std::string to_yaml(const Node& document) {
+std::string to_yaml(const Node& document, YamlStyle style) {
   std::string out;
-  append_yaml(document, out);
+  append_yaml(document, out, style);
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Helm's template functions over sprig's (see functions.hpp).
 #include "helm/functions.hpp"
 
+#include "helm/toml.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <unordered_map>
@@ -245,9 +247,13 @@ Result<Value> fn_to_yaml(CallContext&, Args args) {
 }
 
 Result<Value> fn_to_yaml_pretty(CallContext&, Args args) {
-  // go-yaml v3 with a 2-space indent; for the trees templates pass the same as v2's
-  // output except that lists are indented under their key.
-  return Value::string(to_yaml_text(args[0]));
+  // go-yaml v3 with a 2-space indent over the Go values: lists indented under their key, long
+  // strings never folded, floats as FormatFloat 'g' (values' numbers are float64: 1e+06).
+  std::string out = to_yaml(
+      args[0].to_node(),
+      YamlStyle{.compact_sequences = false, .fold_long_strings = false, .floats_as_json = false});
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  return Value::string(std::move(out));
 }
 
 Result<Value> fn_to_json(CallContext&, Args args) {
@@ -347,9 +353,12 @@ Result<Value> fn_to_toml(CallContext&, Args args) {
   return Value::string(out ? *out : out.error().message());
 }
 
-Result<Value> fn_from_toml(CallContext&, Args) {
+// Helm's fromTOML: the document as a map, or an empty map holding the error under "Error".
+Result<Value> fn_from_toml(CallContext&, Args args) {
+  auto decoded = decode_toml(args[0].as_string());
+  if (decoded) return *decoded;
   Value out = Value::map();
-  out.map_ptr()->set("Error", Value::string("fromToml is not supported by plumb").boxed_copy());
+  out.map_ptr()->set("Error", Value::string(decoded.error().message()).boxed_copy());
   return out;
 }
 

@@ -10,7 +10,7 @@
 //                          JSON: keys sorted, integral floats as integers, 1e+20)
 //   toJson/mustToJson, fromJson/fromJsonArray: encoding/json (HTML-safe escapes)
 //   toToml: BurntSushi/toml's encoder (helm v4 has no mustToToml)
-//   fromToml: NOT implemented (returns a map with "Error")
+//   fromToml: BurntSushi/toml's decoder (helm/toml.hpp); errors under "Error"
 //   lookup                 an empty map (helm template never talks to a cluster)
 //   getHostByName          "" (DNS lookups are off in helm template)
 // A parse or decode failure in fromYaml/fromJson/fromToml is returned in the map under

@@ -4,6 +4,7 @@
 // Go's String() when printed) over go_time.hpp.
 #include "sprig/convert.hpp"
 #include "sprig/go_time.hpp"
+#include "sprig/sprig.hpp"
 
 namespace plumb::sprig {
 
@@ -264,6 +265,18 @@ void add_date_functions(gotemplate::FuncMap& funcs) {
     GoTime t = TRY(time_arg(args[0]));
     return Value::string(std::to_string(t.unix));
   });
+}
+
+Value make_time_value(int64_t unix, int32_t nsec, std::string_view zone, int offset) {
+  GoTime t;
+  t.unix = unix;
+  t.nsec = nsec;
+  t.loc = zone == "UTC" && offset == 0 ? utc_location() : fixed_location(std::string(zone), offset);
+  return time_value(std::move(t));
+}
+
+int local_offset_now() {
+  return local_location()->lookup(GoTime::now().unix).offset;
 }
 
 }  // namespace plumb::sprig
