@@ -166,9 +166,10 @@ void sort_by_kind(std::vector<Manifest>& list) {
   });
 }
 
-void collect_crds(const Chart& chart, const std::string& full_path, std::string& out) {
+void collect_crds(const Chart& chart, const std::string& full_path,
+                  std::vector<ReleaseDocument>& out) {
   for (const ChartFile* f : chart.crd_files())
-    out += "---\n# Source: " + full_path + "/" + f->name + "\n" + f->data + "\n";
+    out.push_back(ReleaseDocument{full_path + "/" + f->name, f->data, ReleaseDocument::Part::crd});
   for (const Chart& sub : chart.dependencies)
     collect_crds(sub, full_path + "/charts/" + sub.name(), out);
 }
@@ -271,9 +272,9 @@ std::vector<std::string> split_manifests(std::string_view text) {
   return out;
 }
 
-Result<std::string> release_manifests(const Chart& chart,
-                                      const std::map<std::string, std::string>& rendered,
-                                      const ManifestOptions& options) {
+Result<std::vector<ReleaseDocument>> release_documents(
+    const Chart& chart, const std::map<std::string, std::string>& rendered,
+    const ManifestOptions& options) {
   std::vector<Manifest> manifests, hooks;
   for (const auto& [path, content] : rendered) {  // byte order of paths
     if (has_suffix(path, "NOTES.txt")) continue;
@@ -309,18 +310,28 @@ Result<std::string> release_manifests(const Chart& chart,
   sort_by_kind(manifests);
   sort_by_kind(hooks);
 
-  std::string body;
-  if (options.include_crds) collect_crds(chart, chart.name(), body);
-  for (const Manifest& m : manifests)
-    body += "---\n# Source: " + m.path + "\n" + m.content + "\n";
-  std::string out(trim(body));
-  out.push_back('\n');
+  std::vector<ReleaseDocument> out;
+  if (options.include_crds) collect_crds(chart, chart.name(), out);
+  for (Manifest& m : manifests)
+    out.push_back(ReleaseDocument{m.path, std::move(m.content), ReleaseDocument::Part::manifest});
   if (!options.no_hooks) {
-    for (const Manifest& h : hooks) {
+    for (Manifest& h : hooks) {
       if (options.skip_tests && h.test_hook) continue;
-      out += "---\n# Source: " + h.path + "\n" + h.content + "\n";
+      out.push_back(ReleaseDocument{h.path, std::move(h.content), ReleaseDocument::Part::hook});
     }
   }
+  return out;
+}
+
+std::string release_text(const std::vector<ReleaseDocument>& docs) {
+  std::string body;
+  size_t i = 0;
+  for (; i < docs.size() && docs[i].part != ReleaseDocument::Part::hook; ++i)
+    body += "---\n# Source: " + docs[i].path + "\n" + docs[i].content + "\n";
+  std::string out(trim(body));
+  out.push_back('\n');
+  for (; i < docs.size(); ++i)
+    out += "---\n# Source: " + docs[i].path + "\n" + docs[i].content + "\n";
   return out;
 }
 

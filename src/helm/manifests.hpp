@@ -15,6 +15,7 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,12 +32,25 @@ struct ManifestOptions {
   std::vector<std::string> show_only;
 };
 
-// What helm template prints before --show-only: CRDs, manifests, hooks.
-Result<std::string> release_manifests(const Chart& chart,
-                                      const std::map<std::string, std::string>& rendered,
-                                      const ManifestOptions& options);
+// One document of the release as helm template prints it (`---\n# Source: PATH\nCONTENT\n`)
+// or writes it under --output-dir (to OUTPUT_DIR/PATH).
+struct ReleaseDocument {
+  enum class Part : uint8_t { crd, manifest, hook };
+  std::string path;  // "chart/templates/x.yaml", "chart/crds/x.yaml"
+  std::string content;
+  Part part;
+};
 
-// --show-only over release_manifests' output (the output itself when `patterns` is empty).
+// The documents in helm template's order: CRDs (--include-crds), manifests, hooks.
+Result<std::vector<ReleaseDocument>> release_documents(
+    const Chart& chart, const std::map<std::string, std::string>& rendered,
+    const ManifestOptions& options);
+
+// What helm template prints before --show-only: the CRDs and manifests (trimmed), then the
+// hooks.
+std::string release_text(const std::vector<ReleaseDocument>& docs);
+
+// --show-only over release_text's output (the output itself when `patterns` is empty).
 Result<std::string> show_only(const std::string& out, const std::vector<std::string>& patterns);
 
 // releaseutil.SplitManifests: the documents of a stream, trimmed, empty ones left out.

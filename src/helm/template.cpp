@@ -38,7 +38,7 @@ Result<void> check_dependencies(const Chart& chart) {
 
 }  // namespace
 
-Result<std::string> template_chart(const FileSystem& fs, const TemplateOptions& options) {
+Result<TemplateRelease> template_release(const FileSystem& fs, const TemplateOptions& options) {
   Capabilities caps = default_capabilities();
   if (options.kube_version) {
     auto kv = parse_kube_version(*options.kube_version);
@@ -77,15 +77,21 @@ Result<std::string> template_chart(const FileSystem& fs, const TemplateOptions& 
   if (!options.skip_schema_validation) TRY_VOID(validate_values_schema(chart, values));
   // Errors from here on are the release's render errors, which helm template reports with a
   // hint (it has a partial release to print with --debug).
-  auto hint = [](const Error& e) {
+  auto hint = [&](const Error& e) {
+    if (options.debug) return std::unexpected(e);
     return std::unexpected(Error(e.message() + "\n\nUse --debug flag to render out invalid YAML"));
   };
   if (auto checked = check_chart(chart, caps); !checked) return hint(checked.error());
   auto rendered = render_chart(chart, values, release, caps);
   if (!rendered) return hint(rendered.error());
-  auto manifests = release_manifests(chart, *rendered, options.output);
-  if (!manifests) return hint(manifests.error());
-  return show_only(*manifests, options.output.show_only);
+  auto docs = release_documents(chart, *rendered, options.output);
+  if (!docs) return hint(docs.error());
+  return TemplateRelease{release.name, std::move(*docs)};
+}
+
+Result<std::string> template_chart(const FileSystem& fs, const TemplateOptions& options) {
+  TemplateRelease release = TRY(template_release(fs, options));
+  return show_only(release_text(release.documents), options.output.show_only);
 }
 
 }  // namespace plumb::helm

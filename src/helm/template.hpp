@@ -31,10 +31,19 @@ struct TemplateOptions {
   std::vector<std::string> api_versions;    // --api-versions
   bool is_upgrade = false;
   bool skip_schema_validation = false;
+  bool debug = false;  // --debug: render errors without helm's "Use --debug flag" hint
   ValueOptions values;
   ManifestOptions output;
 };
 
+// What helm template prints (--show-only applied).
 Result<std::string> template_chart(const FileSystem& fs, const TemplateOptions& options);
+
+// The release before printing: its name and documents (what --output-dir writes).
+struct TemplateRelease {
+  std::string name;
+  std::vector<ReleaseDocument> documents;
+};
+Result<TemplateRelease> template_release(const FileSystem& fs, const TemplateOptions& options);
 
 }  // namespace plumb::helm
