@@ -3,12 +3,15 @@
 // metadata), then its values are decrypted with a fixed data key, with and without the MAC
 // check. Errors are expected (the key is wrong for real files); a crash, leak or undefined
 // behaviour is a bug, and so are: an error without the "sops: <stage>: " prefix or at the
-// wrong stage, and a MAC-checked decryption that succeeds where the unchecked one fails.
+// wrong stage, a MAC-checked decryption that succeeds where the unchecked one fails, and
+// YAML/JSON printing of the loaded documents that does not read back as the same documents.
 // Seeds: the encrypted files of ../shared/sops-cases/sops with their format line.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "core/json.hpp"
+#include "core/yaml.hpp"
 #include "sops/sops.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -39,6 +42,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (checked && !plain) std::abort();
   if (!checked && checked.error().stage != Stage::decrypt && checked.error().stage != Stage::mac)
     std::abort();
+  // Printing: YAML output must read back as the same documents (JSON too).
+  if (format == Format::yaml || format == Format::json) {
+    DecryptedFile loaded{format, file->documents, {}};
+    auto printed = print_file(loaded);
+    if (!printed) std::abort();
+    if (format == Format::yaml) {
+      auto again = plumb::parse_yaml_stream(*printed, "printed");
+      if (!again || *again != file->documents) std::abort();
+    } else {
+      auto again = plumb::parse_json(*printed, "printed");
+      if (!again || *again != file->documents.front()) std::abort();
+    }
+  }
   // No keys: the data key cannot be unwrapped.
   auto none = unwrap_data_key(*file, Keys{});
   if (none) std::abort();

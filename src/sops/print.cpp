@@ -1,5 +1,6 @@
 // print_file: the decrypted file as `sops --decrypt` prints it.
 #include "core/json.hpp"
+#include "sops/print_yaml.hpp"
 #include "sops/sops.hpp"
 
 namespace plumb::sops {
@@ -116,7 +117,7 @@ DecryptResult<std::string> print_file(const DecryptedFile& file) {
     case Format::dotenv:
       return print_dotenv(file);
     case Format::yaml:
-      return error("printing YAML is not implemented");
+      return print_yaml_documents(file.documents);
     case Format::ini:
       return error("printing INI is not implemented");
   }

@@ -194,10 +194,13 @@ Result<RuleRegex> RuleRegex::compile(std::string_view pattern) {
 }
 
 bool RuleRegex::search(std::string_view text) const {
+  // REG_STARTEND bounds the match (keys may hold NUL bytes), but regexec is still handed a
+  // NUL-terminated copy: sanitizers' interceptors read up to the NUL (found by sops_fuzz).
+  std::string subject(text);
   regmatch_t range[1];
   range[0].rm_so = 0;
-  range[0].rm_eo = static_cast<regoff_t>(text.size());
-  return regexec(&m_compiled->regex, text.data() ? text.data() : "", 1, range, REG_STARTEND) == 0;
+  range[0].rm_eo = static_cast<regoff_t>(subject.size());
+  return regexec(&m_compiled->regex, subject.c_str(), 1, range, REG_STARTEND) == 0;
 }
 
 }  // namespace plumb::sops

@@ -128,6 +128,9 @@ TEST(SopsRuleRegex, MatchesAsGoDoes) {
   EXPECT_TRUE(matches("^[\\w.-]+$", "my-key.name_1"));
   EXPECT_FALSE(matches("^[\\w.-]+$", "a b"));
   EXPECT_TRUE(matches("^(?P<name>key)$", "key"));
+  // Regression (sops_fuzz): the subject is a view into a longer buffer, not NUL-terminated.
+  std::string buffer = "prefix-password-suffix-long-enough-for-the-heap";
+  EXPECT_TRUE(matches("^password$", std::string_view(buffer).substr(7, 8)));
   EXPECT_FALSE(RuleRegex::compile("\\p{L}"));
   EXPECT_FALSE(RuleRegex::compile("a(?i)b"));
   EXPECT_FALSE(RuleRegex::compile("(unclosed"));
