@@ -57,8 +57,12 @@ class PgpKeyring::TempGnupgHome {
       waitpid(pid, &status, 0);
     }
     posix_spawn_file_actions_destroy(&actions);
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
+    // The agent may still be writing while it stops: a removal that races it is repeated.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      std::error_code ec;
+      std::filesystem::remove_all(m_path, ec);
+      if (!std::filesystem::exists(m_path, ec)) break;
+    }
   }
   TempGnupgHome(const TempGnupgHome&) = delete;
   TempGnupgHome& operator=(const TempGnupgHome&) = delete;
