@@ -1,5 +1,6 @@
 // plumb controller: reconciles Flux GitRepository and Kustomization objects.
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -32,6 +33,10 @@ constexpr const char* k_usage =
     "                      from $PLUMB_WEBHOOK_TOKEN and the GitHub secret from\n"
     "                      $PLUMB_GITHUB_SECRET are required when set\n"
     "  --cache-dir DIR     where git repositories are cached (default ~/.cache/plumb/git)\n"
+    "  --sops-age-secret [NAMESPACE/]NAME\n"
+    "                      the age keys (*.agekey entries) of this Secret decrypt SOPS files of\n"
+    "                      Kustomizations with spec.decryption but no secretRef (as Flux's flag;\n"
+    "                      the namespace defaults to $RUNTIME_NAMESPACE, else flux-system)\n"
     "  --kube-api-qps F, --kube-api-burst N\n"
     "                      client-side rate limit of API requests (0: none). Without them\n"
     "                      500/s, burst 1000, lifted when the API server does flow control\n"
@@ -55,7 +60,8 @@ std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
   return out;
 }
 
-int run_once(kube::Client& client, const std::string& cache_dir);
+int run_once(kube::Client& client, const std::string& cache_dir,
+             const std::optional<controller::NamespacedName>& sops_age_secret);
 
 // The client's rate limit from --kube-api-qps / --kube-api-burst: given, it always applies.
 Result<kube::ClientOptions> client_options(const Flags& flags) {
@@ -71,10 +77,11 @@ Result<kube::ClientOptions> client_options(const Flags& flags) {
 }  // namespace
 
 int controller_command(std::span<const std::string_view> args) {
-  FlagSpec spec{.booleans = {"--once", "--help"},
-                .values = {"--kubeconfig", "--context", "--cache-dir", "--workers",
-                           "--webhook-port", "--kube-api-qps", "--kube-api-burst"},
-                .aliases = {{"-h", "--help"}}};
+  FlagSpec spec{
+      .booleans = {"--once", "--help"},
+      .values = {"--kubeconfig", "--context", "--cache-dir", "--workers", "--webhook-port",
+                 "--kube-api-qps", "--kube-api-burst", "--sops-age-secret"},
+      .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb controller: %s\n\n", flags.error().message().c_str());
@@ -100,10 +107,20 @@ int controller_command(std::span<const std::string_view> args) {
     return 1;
   }
   std::string cache_dir = flags->value("--cache-dir", default_cache_dir());
-  if (flags->has("--once")) return run_once(**client, cache_dir);
+  std::optional<controller::NamespacedName> age_secret;
+  if (flags->has_value("--sops-age-secret")) {
+    std::string value = flags->value("--sops-age-secret");
+    size_t slash = value.find('/');
+    const char* runtime = std::getenv("RUNTIME_NAMESPACE");
+    age_secret =
+        slash == std::string::npos
+            ? controller::NamespacedName{runtime && *runtime ? runtime : "flux-system", value}
+            : controller::NamespacedName{value.substr(0, slash), value.substr(slash + 1)};
+  }
+  if (flags->has("--once")) return run_once(**client, cache_dir, age_secret);
 
   StopSignals signals;
-  GitOpsLoop loop(**client, cache_dir, workers);
+  GitOpsLoop loop(**client, cache_dir, workers, age_secret);
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;
@@ -120,7 +137,8 @@ namespace {
 
 // One pass: every source fetched, then every Kustomization reconciled with its health
 // waited for inline, dependencies first (passes until nothing more becomes ready).
-int run_once(kube::Client& client, const std::string& cache_dir) {
+int run_once(kube::Client& client, const std::string& cache_dir,
+             const std::optional<controller::NamespacedName>& sops_age_secret) {
   using controller::Outcome;
   if (auto installed = controller::install_flux_crds(client); !installed) {
     std::fprintf(stderr, "plumb controller: installing CRDs: %s\n",
@@ -129,6 +147,7 @@ int run_once(kube::Client& client, const std::string& cache_dir) {
   }
   controller::SourceCache sources(cache_dir);
   controller::Reconcilers reconcilers(client, sources);
+  if (sops_age_secret) reconcilers.set_sops_age_secret(*sops_age_secret);
   // Reads the object, reconciles it and writes its status; nullopt when it is gone.
   auto reconcile = [&](const kube::Resource& resource, const std::string& ns,
                        const std::string& name) -> std::optional<Outcome> {

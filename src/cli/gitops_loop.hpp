@@ -26,7 +26,8 @@ void flush_log(std::chrono::milliseconds timeout);
 
 class GitOpsLoop {
  public:
-  GitOpsLoop(kube::Client& client, const std::string& cache_dir, int workers);
+  GitOpsLoop(kube::Client& client, const std::string& cache_dir, int workers,
+             std::optional<controller::NamespacedName> sops_age_secret = {});
   ~GitOpsLoop();
 
   // webhook_port: "" for no webhook receiver, "0" for any free port. The token and the GitHub

@@ -79,7 +79,9 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
             track_applied(JobKey{Job::kustomization, owner.namespace_, owner.name}, plan);
           },
           &m_cache),
-      m_scheduler(m_options.jitter) {}
+      m_scheduler(m_options.jitter) {
+  if (m_options.sops_age_secret) m_reconcilers.set_sops_age_secret(*m_options.sops_age_secret);
+}
 
 Controller::~Controller() {
   stop();

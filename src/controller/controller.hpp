@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -43,6 +44,8 @@ namespace plumb::controller {
 struct ControllerOptions {
   std::string cache_dir;  // git caches
   int workers = 4;
+  // The controller-wide age key Secret (Flux's --sops-age-secret), if any.
+  std::optional<NamespacedName> sops_age_secret;
   int drift_workers = 2;
   double jitter = 0.05;
   // Progress lines ("Kustomization/flux-system/apps: applied ..."); called from any thread.

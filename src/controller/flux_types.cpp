@@ -158,6 +158,18 @@ Result<KustomizationSpec> parse_kustomization(const Node& object) {
     pb.always = strategy == "Always";
     spec.post_build = std::move(pb);
   }
+  if (const Node* decryption = r.spec("decryption"); decryption && !decryption->is_null()) {
+    if (!decryption->is_map()) return r.bad("decryption", "must be an object");
+    std::string_view provider = decryption->string_at({"provider"});
+    if (provider != "sops")
+      return r.bad("decryption.provider", "must be sops, not '" + std::string(provider) + "'");
+    DecryptionSpec d;
+    if (const Node* ref = decryption->find("secretRef"); ref && !ref->is_null()) {
+      d.secret_name = std::string(ref->string_at({"name"}));
+      if (d.secret_name.empty()) return r.bad("decryption.secretRef.name", "is required");
+    }
+    spec.decryption = std::move(d);
+  }
   return spec;
 }
 
@@ -201,10 +213,11 @@ struct KindFields {
 };
 
 const KindFields k_kustomization_fields{
-    {"interval", "retryInterval", "timeout", "path", "prune", "wait", "force", "suspend",
-     "sourceRef", "dependsOn", "healthChecks", "targetNamespace", "namePrefix", "nameSuffix",
-     "commonMetadata", "patches", "images", "components", "postBuild"},
-    {"decryption", "kubeConfig", "serviceAccountName"}};
+    {"interval",     "retryInterval",   "timeout",    "path",       "prune",
+     "wait",         "force",           "suspend",    "sourceRef",  "dependsOn",
+     "healthChecks", "targetNamespace", "namePrefix", "nameSuffix", "commonMetadata",
+     "patches",      "images",          "components", "postBuild",  "decryption"},
+    {"kubeConfig", "serviceAccountName"}};
 
 const KindFields k_git_repository_fields{
     {"url", "interval", "timeout", "ref", "secretRef", "suspend"},

@@ -48,6 +48,12 @@ struct PostBuildSpec {
   bool always = false;  // substituteStrategy: Always (runs without variables too)
 };
 
+// spec.decryption: provider sops (the only one Flux has), keys from a Secret of the
+// Kustomization's namespace; without secretRef, the controller-wide age Secret when set.
+struct DecryptionSpec {
+  std::string secret_name;  // "" = none
+};
+
 struct KustomizationSpec {
   milliseconds interval{0};
   milliseconds retry_interval{0};  // defaults to interval
@@ -68,6 +74,7 @@ struct KustomizationSpec {
   Node images;           // list, or null
   std::vector<std::string> components;
   std::optional<PostBuildSpec> post_build;
+  std::optional<DecryptionSpec> decryption;
 };
 
 // Parses spec of a GitRepository object (the whole object is given).

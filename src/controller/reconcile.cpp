@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "controller/decryption.hpp"
 #include "controller/flux_types.hpp"
 #include "controller/postbuild.hpp"
 #include "controller/status.hpp"
@@ -88,8 +89,14 @@ Node status_object(const kube::Resource& r, const Node& object, Node status) {
 // Renders the Kustomization's path from the source tree with Flux's overlay fields. The tree
 // is mounted at k_source_dir and the overlay lies beside it, never inside: with `path: ./`
 // the overlay refers to the tree's root, which must not contain the overlay (kustomize
-// refuses that as a cycle).
-Result<std::vector<Node>> render_tree(const FileSystem& tree, const KustomizationSpec& spec) {
+// refuses that as a cycle). With decryption keys, the encrypted generator sources and patches
+// are decrypted first (into the overlay), so the build sees plaintext.
+struct RenderedTree {
+  std::vector<Node> objects;
+  bool holds_plaintext = false;  // decrypted sources went into the objects
+};
+Result<RenderedTree> render_tree(const FileSystem& tree, const KustomizationSpec& spec,
+                                 const DecryptionKeys* keys) {
   std::string path = clean_path("/" + spec.path);
   if (!tree.is_dir(path))
     return fail("spec.path: ", spec.path, ": no such directory in the source");
@@ -110,11 +117,14 @@ Result<std::vector<Node>> render_tree(const FileSystem& tree, const Kustomizatio
     }
     fs.add_file(join_path(mounted, "kustomization.yaml"), to_yaml(generated));
   }
+  RenderedTree out;
+  if (keys) out.holds_plaintext = TRY(decrypt_sources(fs, k_source_dir, mounted, *keys)) > 0;
   fs.add_file(std::string(k_overlay_dir) + "/kustomization.yaml",
               to_yaml(overlay_kustomization(spec, ".." + mounted)));
   render::BuildOptions options;
   options.restrictor = render::LoadRestrictor::none;  // as Flux builds
-  return render::build_kustomization(fs, k_overlay_dir, options);
+  out.objects = TRY(render::build_kustomization(fs, k_overlay_dir, options));
+  return out;
 }
 
 const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
@@ -122,6 +132,27 @@ const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
 
 std::string ns_of(const Node& object) {
   return std::string(object.string_at({"metadata", "namespace"}));
+}
+
+// The keys spec.decryption names: its Secret's, else the controller-wide age Secret's, else
+// none (encrypted data then fails to decrypt, as in Flux, rather than being applied).
+Result<std::optional<DecryptionKeys>> decryption_keys(
+    kube::Client& client, const KustomizationSpec& spec, std::string_view ns,
+    const std::optional<NamespacedName>& global_age_secret) {
+  if (!spec.decryption) return std::nullopt;
+  NamespacedName ref{std::string(ns), spec.decryption->secret_name};
+  KeyEntries entries = KeyEntries::all;
+  if (ref.name.empty()) {
+    if (!global_age_secret) return DecryptionKeys{};
+    ref = *global_age_secret;
+    entries = KeyEntries::age_only;
+  }
+  std::string id = ref.namespace_ + "/" + ref.name;
+  auto secret = client.get(k_secrets, ref.namespace_, ref.name);
+  if (!secret)
+    return fail("cannot get sops decryption Secret '", id, "': ", secret.error().message());
+  if (!*secret) return fail("sops decryption Secret '", id, "' not found");
+  return keys_from_secret(**secret, id, entries);
 }
 
 // spec.postBuild's variables, from the cluster, substituted into the rendered objects (in
@@ -264,10 +295,14 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
     TRY(dependencies_ready(spec));
     Artifact artifact = TRY(source_artifact(spec));
     revision = artifact.revision;
-    Rendered rendered = TRY(render(object, spec, artifact));
-    std::vector<Node> objects =
-        TRY(because(Reason::build_failed,
-                    post_build(m_client, spec, ns_of(object), std::move(rendered.objects))));
+    std::optional<DecryptionKeys> keys = TRY(because(
+        Reason::build_failed, decryption_keys(m_client, spec, ns_of(object), m_sops_age_secret)));
+    Rendered rendered = TRY(render(object, spec, artifact, keys ? &*keys : nullptr));
+    std::vector<Node> objects = std::move(rendered.objects);
+    if (keys)
+      objects = TRY(because(Reason::build_failed, decrypt_objects(std::move(objects), *keys)));
+    objects = TRY(because(Reason::build_failed,
+                          post_build(m_client, spec, ns_of(object), std::move(objects))));
     Outcome out = m_pipeline.run(kustomization_target(object, spec), std::move(objects), mode);
     out.render_reused = rendered.reused;
     out.ignored_fields = std::move(ignored);
@@ -311,9 +346,11 @@ Step<Reconcilers::Artifact> Reconcilers::source_artifact(const KustomizationSpec
 }
 
 Step<Reconcilers::Rendered> Reconcilers::render(const Node& object, const KustomizationSpec& spec,
-                                                const Artifact& artifact) {
+                                                const Artifact& artifact,
+                                                const DecryptionKeys* keys) {
   // Rendered again only when the revision's tree answers some question of the last render
-  // differently (or the overlay fields changed).
+  // differently (or the overlay fields changed). A render that decrypted sources is not kept:
+  // plaintext lives only for its reconcile.
   std::string cache_key(object.string_at({"metadata", "namespace"}));
   cache_key += "/";
   cache_key += object.string_at({"metadata", "name"});
@@ -327,11 +364,13 @@ Step<Reconcilers::Rendered> Reconcilers::render(const Node& object, const Kustom
           return std::move(*cached);
         }
         RecordingFileSystem recording(*files);
-        auto rendered = render_tree(recording, spec);
+        auto rendered = render_tree(recording, spec, keys);
         // Only a missing commit carries 404: the render's own errors are build failures.
         if (!rendered) return std::unexpected(Error(rendered.error().message()));
-        m_renders.store(cache_key, std::move(fingerprint), recording.inputs(), *rendered);
-        return std::move(*rendered);
+        if (!rendered->holds_plaintext) {
+          m_renders.store(cache_key, std::move(fingerprint), recording.inputs(), rendered->objects);
+        }
+        return std::move(rendered->objects);
       });
   if (!objects) {
     // A revision in status whose commit the local cache lacks (a restart with an empty
@@ -507,6 +546,16 @@ void Reconcilers::forget(const Node& object) {
   m_finalized.erase(written_key(k_kustomizations, ns, name));
 }
 
+Result<std::vector<Node>> kustomization_objects(
+    kube::Client& client, const Node& object, const KustomizationSpec& spec, const FileSystem& tree,
+    const std::optional<NamespacedName>& sops_age_secret) {
+  std::optional<DecryptionKeys> keys =
+      TRY(decryption_keys(client, spec, ns_of(object), sops_age_secret));
+  std::vector<Node> objects = TRY(render_tree(tree, spec, keys ? &*keys : nullptr)).objects;
+  if (keys) objects = TRY(decrypt_objects(std::move(objects), *keys));
+  return post_build(client, spec, ns_of(object), std::move(objects));
+}
+
 Result<Preview> preview_kustomization(kube::Client& client, const Node& object,
                                       const FileSystem& tree, std::string_view dir) {
   if (UnsupportedFields fields = unsupported_fields(object); !fields.refused.empty())
@@ -517,8 +566,7 @@ Result<Preview> preview_kustomization(kube::Client& client, const Node& object,
   Pipeline pipeline(client, nullptr, {});
   auto error_of = [](Outcome&& outcome) { return std::unexpected(std::move(outcome.error)); };
   Preview out;
-  std::vector<Node> rendered = TRY(render_tree(tree, spec));
-  std::vector<Node> objects = TRY(post_build(client, spec, ns_of(object), std::move(rendered)));
+  std::vector<Node> objects = TRY(kustomization_objects(client, object, spec, tree));
   auto plan = pipeline.plan(target, std::move(objects));
   if (!plan) return error_of(std::move(plan).error());
   out.plan = std::move(*plan);

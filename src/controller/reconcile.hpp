@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "controller/decryption.hpp"
 #include "controller/flux_types.hpp"
 #include "controller/outcome.hpp"
 #include "controller/pipeline.hpp"
@@ -72,6 +73,14 @@ inline constexpr std::string_view k_allow_empty_annotation = "plumb.dev/allow-em
 // The Target a Kustomization applies to: its owner labels, inventory and options.
 Target kustomization_target(const Node& object, const KustomizationSpec& spec);
 
+// What a reconcile of the Kustomization `object` builds from the source tree `tree` (Flux's
+// build step): spec.path rendered with the overlay fields, encrypted sources and objects
+// decrypted (spec.decryption; `sops_age_secret` is the controller-wide age Secret), variables
+// substituted (spec.postBuild) — before the pipeline labels and applies them.
+Result<std::vector<Node>> kustomization_objects(
+    kube::Client& client, const Node& object, const KustomizationSpec& spec, const FileSystem& tree,
+    const std::optional<NamespacedName>& sops_age_secret = {});
+
 // What a reconcile of the Kustomization `object` would apply, and prune, if the files at its
 // spec.path were those of the directory `dir` of `tree` (`plumb diff ks NAME --path DIR`, as
 // `flux diff ks`): rendered with its overlay fields and labelled as a reconcile labels them.
@@ -94,6 +103,11 @@ class Reconcilers {
         m_sources(sources),
         m_cache(cache),
         m_pipeline(client, cache, std::move(on_applied)) {}
+
+  // The controller-wide age key Secret (Flux's --sops-age-secret): Kustomizations with
+  // spec.decryption but no secretRef decrypt with its `*.agekey` entries. Set before any
+  // reconcile runs.
+  void set_sops_age_secret(NamespacedName secret) { m_sops_age_secret = std::move(secret); }
 
   // A Flux object: from the cache when it is fresh enough (see the constructor), else GET.
   Result<std::optional<Node>> read(const kube::Resource& resource, const std::string& ns,
@@ -131,8 +145,8 @@ class Reconcilers {
   Step<std::vector<std::string>> supported(const Node& object);
   Step<void> dependencies_ready(const KustomizationSpec& spec);
   Step<Artifact> source_artifact(const KustomizationSpec& spec);
-  Step<Rendered> render(const Node& object, const KustomizationSpec& spec,
-                        const Artifact& artifact);
+  Step<Rendered> render(const Node& object, const KustomizationSpec& spec, const Artifact& artifact,
+                        const DecryptionKeys* keys);
 
   Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
   Result<void> patch_finalizers(const Node& object, Node operations);
@@ -144,6 +158,7 @@ class Reconcilers {
   const kube::WatchCache* m_cache;
   Pipeline m_pipeline;
   RenderCache m_renders;
+  std::optional<NamespacedName> m_sops_age_secret;
   std::mutex m_written_mutex;
   // The resourceVersion of the last status written, by "plural/namespace/name".
   std::map<std::string, std::string> m_written;

@@ -111,14 +111,14 @@ TEST(UnsupportedFields, RefusedWhereSkippingChangesWhatIsAppliedIgnoredElsewhere
           "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
           "metadata: {name: apps, namespace: flux-system}\n"
           "spec:\n  interval: 1m\n  path: ./apps\n  sourceRef: {kind: GitRepository, name: r}\n"
-          "  postBuild: {substitute: {env: prod}}\n  serviceAccountName: deployer\n  decryption: "
-          "{provider: sops}\n"
+          "  postBuild: {substitute: {env: prod}}\n  serviceAccountName: deployer\n  kubeConfig: "
+          "{secretRef: {name: remote}}\n  decryption: {provider: sops}\n"
           "  healthCheckExprs: []\n  deletionPolicy: MirrorPrune\n",
           "test")
           .value();
   UnsupportedFields fields = unsupported_fields(ks);
   EXPECT_EQ(fields.refused,
-            (std::vector<std::string>{"spec.serviceAccountName", "spec.decryption"}));
+            (std::vector<std::string>{"spec.serviceAccountName", "spec.kubeConfig"}));
   EXPECT_EQ(fields.ignored, std::vector<std::string>{"spec.healthCheckExprs"});
 
   Node repo = parse_yaml(

@@ -183,17 +183,18 @@ YAML
 
   # A field Plumb does not honour: named in a condition, nothing applied.
   cat >>"$REPO/clusters/my-cluster/apps.yaml" <<'YAML'
-  decryption:
-    provider: sops
+  kubeConfig:
+    secretRef:
+      name: remote-cluster
 YAML
-  as_t -C "$REPO" commit -qam "decryption" || fail "commit"
-  wait_for "spec.decryption named" 15 eval 'ks_message apps | grep -qF spec.decryption'
+  as_t -C "$REPO" commit -qam "kubeConfig" || fail "commit"
+  wait_for "spec.kubeConfig named" 15 eval 'ks_message apps | grep -qF spec.kubeConfig'
   [ "$(kubectl -n flux-system get kustomization apps -o jsonpath='{.status.conditions[?(@.type=="Ready")].reason}')" = UnsupportedField ] ||
     fail "the reason is not UnsupportedField: $(ks_message apps)"
   color_is blue || fail "a Kustomization with an unsupported field applied something"
 
   # The fix: applied whole.
-  sed -i '/decryption:/,$d' "$REPO/clusters/my-cluster/apps.yaml"
+  sed -i '/kubeConfig:/,$d' "$REPO/clusters/my-cluster/apps.yaml"
   sed -i 's/imagePullPolicy: Sometimes/imagePullPolicy: IfNotPresent/' "$REPO/apps/web.yaml"
   as_t -C "$REPO" commit -qam "fixed" || fail "commit"
   wait_for "the fix applied" 15 ks_ready apps
@@ -330,7 +331,7 @@ make test    # installs what is missing, builds, runs every test
   local line
   while IFS= read -r line; do
     grep -qE "not|planned" <<<"$line" || fail "the README mentions Argo CD or Helm as if supported: $line"
-  done < <(grep -E "Application|Argo|Helm|SOPS" "$readme")
+  done < <(grep -E "Application|Argo|Helm" "$readme")
   grep -q "No container runs" "$readme" && grep -q '`kubectl logs` has no output' "$readme" ||
     fail "the README does not say the embedded cluster simulates workloads"
   local commands cell help word flag

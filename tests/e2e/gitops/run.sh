@@ -263,19 +263,19 @@ scenario_diff_ks_shows_what_the_next_reconcile_changes() {
     fail "a missing Kustomization: $out"
 }
 
-# A field Plumb cannot honour yet is named, never silently skipped: decryption would apply
-# SOPS ciphertext, so nothing is applied; healthCheckExprs is only reported.
+# A field Plumb cannot honour yet is named, never silently skipped: kubeConfig would apply to
+# another cluster, so nothing is applied; healthCheckExprs is only reported.
 scenario_unsupported_fields_are_named() {
   setup
   kubectl -n flux-system patch kustomization apps --type merge \
-    -p '{"spec":{"decryption":{"provider":"sops"}}}' >/dev/null || fail "patch"
-  reconcile >/dev/null 2>&1 && fail "a Kustomization with decryption reconciled"
+    -p '{"spec":{"kubeConfig":{"secretRef":{"name":"remote-cluster"}}}}' >/dev/null || fail "patch"
+  reconcile >/dev/null 2>&1 && fail "a Kustomization with kubeConfig reconciled"
   ks_reason_is apps UnsupportedField || fail "reason: $(ks_field apps '{.status.conditions}')"
-  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.decryption" ||
-    fail "the message does not name spec.decryption"
+  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.kubeConfig" ||
+    fail "the message does not name spec.kubeConfig"
   kubectl get ns demo >/dev/null 2>&1 && fail "something was applied"
   kubectl -n flux-system patch kustomization apps --type json \
-    -p '[{"op":"remove","path":"/spec/decryption"},{"op":"add","path":"/spec/healthCheckExprs","value":[]}]' \
+    -p '[{"op":"remove","path":"/spec/kubeConfig"},{"op":"add","path":"/spec/healthCheckExprs","value":[]}]' \
     >/dev/null || fail "patch 2"
   reconcile >/dev/null || fail "a Kustomization with an ignored field failed"
   ks_ready apps || fail "not Ready"
@@ -319,6 +319,66 @@ YAML
     grep -qF 'variable not set (strict mode): "region"' || fail "Ready does not name the variable: $(ks_field apps '{.status.conditions}')"
   [ "$(ks_field apps '{.status.conditions[?(@.type=="Ready")].reason}')" = BuildFailed ] || fail "reason is not BuildFailed"
   [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.size}')" = small ] || fail "a failed substitution changed the cluster"
+}
+
+# spec.decryption as Flux runs it: an age-encrypted and a PGP-encrypted Secret (SOPS files
+# of ../shared/sops-cases) reach the cluster decrypted with the keys of the decryption Secret;
+# their plaintext shows in no output, event, status or diff. A key that does not fit fails
+# the reconcile naming the file, and applies nothing.
+scenario_sops_secrets_are_decrypted() {
+  local cases=${PLUMB_SHARED_DIR:-}/sops-cases
+  if [ ! -d "$cases" ]; then
+    [ -n "${CI:-}" ] && fail "$cases is missing"
+    echo "SKIP: no $cases"
+    exit 77
+  fi
+  setup
+  reconcile >/dev/null || fail "first reconcile"
+  cp "$cases/sops/gen-yaml-secret-encrypted-regex/encrypted.yaml" "$REPO/apps/db-secret.yaml"
+  cp "$cases/sops/kc-algorithms-pgp/encrypted.yaml" "$REPO/apps/pgp-secret.yaml"
+  commit "encrypted secrets" >/dev/null
+  kubectl -n flux-system create secret generic sops-keys \
+    --from-file=identity.agekey="$cases/keys/age/plumb-other.agekey" >/dev/null || fail "create keys"
+  kubectl -n flux-system patch kustomization apps --type merge \
+    -p '{"spec":{"decryption":{"provider":"sops","secretRef":{"name":"sops-keys"}}}}' >/dev/null ||
+    fail "patch"
+  local out all
+  out=$(reconcile 2>&1) && fail "a wrong key reconciled: $out"
+  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "db-credentials\|pgp" ||
+    fail "Ready does not name the object: $(ks_field apps '{.status.conditions}')"
+  [ "$(ks_field apps '{.status.conditions[?(@.type=="Ready")].reason}')" = BuildFailed ] || fail "reason"
+  kubectl -n demo get secret db-credentials >/dev/null 2>&1 && fail "applied with a wrong key"
+  all=$out
+  kubectl -n flux-system delete secret sops-keys >/dev/null
+  kubectl -n flux-system create secret generic sops-keys \
+    --from-file=age.agekey="$cases/keys/age/flux-kc-test.agekey" \
+    --from-file=pgp.asc="$cases/keys/pgp/flux-kc-test.asc" >/dev/null || fail "create keys"
+  out=$(reconcile 2>&1) || fail "reconcile with the keys: $out"
+  all+=$out
+  [ "$(kubectl -n demo get secret db-credentials -o jsonpath='{.data.password}' | base64 -d)" = s3cr3t-password ] ||
+    fail "age Secret not decrypted: $(kubectl -n demo get secret db-credentials -o yaml)"
+  [ "$(kubectl -n demo get secret db-credentials -o jsonpath='{.data.connection}' | base64 -d)" = postgres://admin@db.apps.svc:5432/app ] ||
+    fail "stringData not decrypted: $(kubectl -n demo get secret db-credentials -o yaml)"
+  [ "$(kubectl -n demo get secret pgp -o jsonpath='{.data.key}' | base64 -d)" = value ] ||
+    fail "PGP Secret not decrypted: $(kubectl -n demo get secret pgp -o yaml)"
+  kubectl -n demo get secret pgp -o yaml | grep -q 'sops:\|ENC\[' && fail "sops metadata applied"
+  # Drift on a decrypted Secret, previewed: the diff names the Secret, never its values.
+  kubectl -n demo patch secret db-credentials --type merge \
+    -p '{"stringData":{"password":"changed-by-hand"}}' >/dev/null || fail "patch the Secret"
+  out=$("$PLUMB" diff ks apps --path "$REPO/apps" 2>&1)
+  [ $? -eq 1 ] || fail "diff ks: expected exit 1: $out"
+  grep -q "db-credentials" <<<"$out" || fail "diff does not show the Secret: $out"
+  all+=$out
+  out=$(reconcile 2>&1) || fail "repair: $out"
+  all+=$out
+  [ "$(kubectl -n demo get secret db-credentials -o jsonpath='{.data.password}' | base64 -d)" = s3cr3t-password ] ||
+    fail "not repaired"
+  all+=$(kubectl get events -A -o yaml)$(kubectl get kustomizations -A -o yaml)
+  local secret
+  for secret in s3cr3t-password czNjcjN0LXBhc3N3b3Jk postgres://admin@db.apps.svc changed-by-hand; do
+    grep -qF -- "$secret" <<<"$all" && fail "plaintext '$secret' leaked: $(grep -F -- "$secret" <<<"$all" | head -3)"
+  done
+  return 0
 }
 
 scenario_bad_commit_and_unreachable_remote() {
