@@ -10,9 +10,34 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/lazy_library.hpp"
+
 extern char** environ;
 
 namespace plumb::sops {
+
+// GnuPG's gpgme, loaded on first use (core/lazy_library.hpp says why): only files with PGP
+// keys need it.
+static LazyLibrary& gpgme_library() {
+  static LazyLibrary library({"libgpgme.so.11"}, "PGP data keys (gpgme)");
+  return library;
+}
+
+#define PLUMB_GPGME(fn) PLUMB_LAZY_FUNCTION(gpgme_library(), fn)
+#define gpgme_check_version_internal PLUMB_GPGME(gpgme_check_version_internal)
+#define gpgme_ctx_set_engine_info PLUMB_GPGME(gpgme_ctx_set_engine_info)
+#define gpgme_data_new PLUMB_GPGME(gpgme_data_new)
+#define gpgme_data_new_from_mem PLUMB_GPGME(gpgme_data_new_from_mem)
+#define gpgme_data_release PLUMB_GPGME(gpgme_data_release)
+#define gpgme_data_release_and_get_mem PLUMB_GPGME(gpgme_data_release_and_get_mem)
+#define gpgme_free PLUMB_GPGME(gpgme_free)
+#define gpgme_new PLUMB_GPGME(gpgme_new)
+#define gpgme_op_decrypt PLUMB_GPGME(gpgme_op_decrypt)
+#define gpgme_op_import PLUMB_GPGME(gpgme_op_import)
+#define gpgme_release PLUMB_GPGME(gpgme_release)
+#define gpgme_set_offline PLUMB_GPGME(gpgme_set_offline)
+#define gpgme_set_pinentry_mode PLUMB_GPGME(gpgme_set_pinentry_mode)
+#define gpgme_strerror_r PLUMB_GPGME(gpgme_strerror_r)
 
 namespace {
 
