@@ -47,27 +47,12 @@ sops::Format format_for_name(std::string_view name) {
   return sops::format_from_path(name);
 }
 
-// What each store's encrypted files contain (as kustomize-controller looks for them: a file
-// without its format's marker is left alone). The binary store's files are JSON envelopes.
-std::string_view marker(sops::Format format) {
-  switch (format) {
-    case sops::Format::json:
-    case sops::Format::binary:
-      return "\"mac\": \"ENC[";
-    case sops::Format::dotenv:
-      return "sops_mac=ENC[";
-    case sops::Format::ini:
-      return "[sops]";
-    case sops::Format::yaml:
-      return "mac: ENC[";
-  }
-  return "mac: ENC[";
-}
-
+// The store of a Secret data value that is a SOPS document, by Flux's markers (binary files
+// are JSON envelopes, read with the JSON store).
 std::optional<sops::Format> format_by_marker(std::string_view content) {
   for (sops::Format f :
        {sops::Format::json, sops::Format::dotenv, sops::Format::ini, sops::Format::yaml}) {
-    if (content.find(marker(f)) != std::string_view::npos) return f;
+    if (sops::is_sops_encrypted(content, f)) return f;
   }
   return std::nullopt;
 }
@@ -193,7 +178,7 @@ class SourceWalk {
                   std::to_string(content.size()), " bytes) exceeding limit (",
                   std::to_string(k_max_encrypted_file_size), ")");
     }
-    if (content.find(marker(format)) == std::string::npos) return {};
+    if (!sops::is_sops_encrypted(content, format)) return {};
     auto plain = decrypt_as(content, format, format, m_keys);
     if (!plain) return fail(relative(path), ": ", plain.error().message());
     m_fs.add_file(path, std::move(*plain));

@@ -393,4 +393,17 @@ size_t Node::heap_bytes() const noexcept {
   }
 }
 
+std::string scalar_to_string(const Node& n) {
+  switch (n.type()) {
+    case Node::Type::string:
+      return std::string(n.as_string());
+    case Node::Type::integer:
+      return std::to_string(n.as_int());
+    case Node::Type::boolean:
+      return n.as_bool() ? "true" : "false";
+    default:
+      return "";
+  }
+}
+
 }  // namespace plumb

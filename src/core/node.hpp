@@ -155,4 +155,8 @@ struct MapEntry {
   Node value;
 };
 
+// A string, integer or boolean scalar as the text a Go string field would decode it into
+// ("42", "true"); "" for anything else.
+std::string scalar_to_string(const Node& n);
+
 }  // namespace plumb

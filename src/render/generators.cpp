@@ -18,24 +18,11 @@ struct Pair {
   std::string value;
 };
 
-std::string scalar_text(const Node& n) {
-  switch (n.type()) {
-    case Node::Type::string:
-      return std::string(n.as_string());
-    case Node::Type::integer:
-      return std::to_string(n.as_int());
-    case Node::Type::boolean:
-      return n.as_bool() ? "true" : "false";
-    default:
-      return "";
-  }
-}
-
 std::vector<std::string> string_list(const Node* list) {
   std::vector<std::string> out;
   if (list == nullptr || !list->is_list()) return out;
   for (const Node& item : list->items())
-    out.push_back(scalar_text(item));
+    out.push_back(scalar_to_string(item));
   return out;
 }
 

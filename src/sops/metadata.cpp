@@ -9,20 +9,6 @@ namespace plumb::sops {
 
 namespace {
 
-// A scalar as the string go-yaml/encoding/json would decode into a string field.
-std::string scalar_text(const Node& n) {
-  switch (n.type()) {
-    case Node::Type::string:
-      return std::string(n.as_string());
-    case Node::Type::integer:
-      return std::to_string(n.as_int());
-    case Node::Type::boolean:
-      return n.as_bool() ? "true" : "false";
-    default:
-      return "";
-  }
-}
-
 Result<KeyGroup> read_group(const Node& group) {
   KeyGroup out;
   if (!group.is_map()) return fail("key group is not a map");
@@ -33,11 +19,12 @@ Result<KeyGroup> read_group(const Node& group) {
     for (const Node& key : e.value.items()) {
       if (!key.is_map()) return fail("an entry of `", kind, "` is not a map");
       if (kind == "age") {
-        out.age.push_back({scalar_text(key.find("recipient") ? *key.find("recipient") : Node()),
-                           scalar_text(key.find("enc") ? *key.find("enc") : Node())});
+        out.age.push_back(
+            {scalar_to_string(key.find("recipient") ? *key.find("recipient") : Node()),
+             scalar_to_string(key.find("enc") ? *key.find("enc") : Node())});
       } else if (kind == "pgp") {
-        out.pgp.push_back({scalar_text(key.find("fp") ? *key.find("fp") : Node()),
-                           scalar_text(key.find("enc") ? *key.find("enc") : Node())});
+        out.pgp.push_back({scalar_to_string(key.find("fp") ? *key.find("fp") : Node()),
+                           scalar_to_string(key.find("enc") ? *key.find("enc") : Node())});
       } else {
         ++out.other_keys;
       }
@@ -113,7 +100,7 @@ Result<Metadata> read_metadata(const Node& sops) {
     if (t->is_int()) {
       md.shamir_threshold = t->as_int();
     } else {
-      std::string s = scalar_text(*t);
+      std::string s = scalar_to_string(*t);
       auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), md.shamir_threshold);
       if (ec != std::errc() || p != s.data() + s.size())
         return fail("sops metadata: shamir_threshold is not an integer");
@@ -122,13 +109,13 @@ Result<Metadata> read_metadata(const Node& sops) {
   if (const Node* m = sops.find("mac_only_encrypted"); m && !m->is_null()) {
     if (m->is_bool())
       md.mac_only_encrypted = m->as_bool();
-    else if (scalar_text(*m) == "true")
+    else if (scalar_to_string(*m) == "true")
       md.mac_only_encrypted = true;
-    else if (scalar_text(*m) != "false" && scalar_text(*m) != "")
+    else if (scalar_to_string(*m) != "false" && scalar_to_string(*m) != "")
       return fail("sops metadata: mac_only_encrypted is not a boolean");
   }
-  if (const Node* m = sops.find("mac")) md.mac = scalar_text(*m);
-  if (const Node* v = sops.find("version")) md.version = scalar_text(*v);
+  if (const Node* m = sops.find("mac")) md.mac = scalar_to_string(*m);
+  if (const Node* v = sops.find("version")) md.version = scalar_to_string(*v);
 
   static constexpr std::pair<std::string_view, RuleKind> k_rules[] = {
       {"unencrypted_suffix", RuleKind::unencrypted_suffix},
@@ -142,7 +129,7 @@ Result<Metadata> read_metadata(const Node& sops) {
   for (const auto& [name, kind] : k_rules) {
     const Node* v = sops.find(name);
     if (!v) continue;
-    std::string text = scalar_text(*v);
+    std::string text = scalar_to_string(*v);
     if (text.empty()) continue;
     ++rules;
     md.rule = kind;
@@ -157,7 +144,7 @@ Result<Metadata> read_metadata(const Node& sops) {
     TRY(RuleRegex::compile(md.rule_value));
 
   const Node* lm = sops.find("lastmodified");
-  md.lastmodified = lm ? scalar_text(*lm) : "";
+  md.lastmodified = lm ? scalar_to_string(*lm) : "";
   auto ad = rfc3339_without_fraction(md.lastmodified);
   if (!ad) return fail("sops metadata: lastmodified is not an RFC 3339 time");
   md.mac_additional_data = std::move(*ad);
