@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "core/lazy_library.hpp"
 
@@ -83,10 +85,11 @@ class PgpKeyring::TempGnupgHome {
     }
     posix_spawn_file_actions_destroy(&actions);
     // The agent may still be writing while it stops: a removal that races it is repeated.
-    for (int attempt = 0; attempt < 5; ++attempt) {
+    for (int attempt = 0; attempt < 20; ++attempt) {
       std::error_code ec;
       std::filesystem::remove_all(m_path, ec);
       if (!std::filesystem::exists(m_path, ec)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
     }
   }
   TempGnupgHome(const TempGnupgHome&) = delete;

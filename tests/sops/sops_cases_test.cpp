@@ -4,10 +4,12 @@
 // documents (multi-document YAML), and for JSON, dotenv and binary print_file must give
 // expected.<ext> byte for byte; errors must fail at the expected stage.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "age/age.hpp"
@@ -258,10 +260,40 @@ size_t gnupg_homes() {
   return n;
 }
 
+// TMPDIR pointed at a directory of this test's own for its lifetime: tests running in
+// parallel make and remove their own GNUPGHOMEs in the shared one.
+class PrivateTmpdir {
+ public:
+  PrivateTmpdir() {
+    if (const char* old = std::getenv("TMPDIR")) m_old = old;
+    std::string pattern = std::filesystem::temp_directory_path().string() + "/plumb-tmpdir-XXXXXX";
+    if (mkdtemp(pattern.data())) m_path = pattern;
+    if (!m_path.empty()) setenv("TMPDIR", m_path.c_str(), 1);
+  }
+  ~PrivateTmpdir() {
+    if (m_old)
+      setenv("TMPDIR", m_old->c_str(), 1);
+    else
+      unsetenv("TMPDIR");
+    std::error_code ec;
+    if (!m_path.empty()) std::filesystem::remove_all(m_path, ec);
+  }
+  PrivateTmpdir(const PrivateTmpdir&) = delete;
+  PrivateTmpdir& operator=(const PrivateTmpdir&) = delete;
+  bool ok() const { return !m_path.empty(); }
+
+ private:
+  std::optional<std::string> m_old;
+  std::string m_path;
+};
+
 // The temporary GNUPGHOME goes after a PGP unwrap, whether it worked or not.
 TEST(SopsPgp, TemporaryKeyringIsRemoved) {
   std::string dir = k_root + "sops/";
+  PrivateTmpdir tmp;
+  ASSERT_TRUE(tmp.ok());
   size_t before = gnupg_homes();
+  ASSERT_EQ(before, 0u);
   Keys right;
   right.pgp_armored.push_back(read(k_root + "keys/pgp/flux-kc-test.asc"));
   auto ok = decrypt_file(read(dir + "gen-yaml-pgp/encrypted.yaml"), Format::yaml, right);
