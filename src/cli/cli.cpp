@@ -38,7 +38,7 @@ constexpr Command k_commands[] = {
      reconcile_command},
     {"suspend", "suspend the reconciliation of Kustomizations or sources", suspend_command},
     {"resume", "resume suspended Kustomizations or sources and reconcile them", resume_command},
-    {"create", "create a Flux GitRepository or Kustomization (or print it with --export)",
+    {"create", "create a GitRepository, Kustomization or Secret (or print it with --export)",
      create_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},
     {"version", "print the version and the git commit plumb was built from", version_command},

@@ -23,6 +23,8 @@ int reconcile_command(std::span<const std::string_view> args);
 int suspend_command(std::span<const std::string_view> args);
 int resume_command(std::span<const std::string_view> args);
 int create_command(std::span<const std::string_view> args);
+// `create secret ...` (create_secret_cmd.cpp), reached through create_command.
+int create_secret_command(std::span<const std::string_view> args);
 int events_command(std::span<const std::string_view> args);
 
 }  // namespace plumb::cli

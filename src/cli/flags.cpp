@@ -107,12 +107,17 @@ Result<Flags> parse_flags(std::span<const std::string_view> args, const FlagSpec
       if (inline_value && value == "false") flags.set.erase(name);
       continue;
     }
-    if (!spec.values.count(name)) return fail("unknown flag ", name);
+    bool repeated = spec.repeated.count(name) > 0;
+    if (!repeated && !spec.values.count(name)) return fail("unknown flag ", name);
     if (!inline_value) {
       if (i + 1 >= args.size()) return fail("flag ", name, " needs a value");
       value = std::string(args[++i]);
     }
-    flags.values[name] = value;
+    if (repeated) {
+      flags.lists[name].push_back(std::move(value));
+    } else {
+      flags.values[name] = std::move(value);
+    }
   }
   return flags;
 }

@@ -24,6 +24,9 @@ struct FlagSpec {
   std::set<std::string, std::less<>> booleans;  // e.g. {"--prune", "--wait"}
   std::set<std::string, std::less<>> values;    // e.g. {"--timeout", "-n", "--namespace"}
   std::map<std::string, std::string, std::less<>> aliases;  // "-n" → "--namespace"
+  // Value flags that may be given several times (kubectl's --from-literal): every value is
+  // kept, in order, in Flags::lists.
+  std::set<std::string, std::less<>> repeated;
 };
 
 // The values a whole-number flag accepts, both ends included.
@@ -51,10 +54,19 @@ struct Flags {
   std::map<std::string, std::string, std::less<>> values;
   std::set<std::string, std::less<>> set;  // booleans given (true)
   std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>, std::less<>> lists;  // FlagSpec::repeated
 
   bool has(std::string_view name) const { return set.count(name) > 0; }
   // A value flag was given.
-  bool has_value(std::string_view name) const { return values.count(name) > 0; }
+  bool has_value(std::string_view name) const {
+    return values.count(name) > 0 || lists.count(name) > 0;
+  }
+  // Every value of a repeated flag, in the order given.
+  const std::vector<std::string>& all(std::string_view name) const {
+    static const std::vector<std::string> none;
+    auto it = lists.find(name);
+    return it == lists.end() ? none : it->second;
+  }
   std::string value(std::string_view name, std::string_view fallback = "") const {
     auto it = values.find(name);
     return it == values.end() ? std::string(fallback) : it->second;

@@ -19,7 +19,8 @@ constexpr std::string_view k_usage =
     "Usage: plumb create source git NAME --url URL (--branch B | --tag T | --tag-semver R |\n"
     "                                    --ref-name REF | --commit C) [flags]\n"
     "       plumb create kustomization|ks NAME --source [GitRepository/]NAME[.NAMESPACE] "
-    "[flags]\n\n"
+    "[flags]\n"
+    "       plumb create secret generic|tls|docker-registry NAME ... (plumb create secret --help)\n\n"
     "Makes a GitRepository or a Kustomization as `flux create` does. With --export prints its\n"
     "YAML; otherwise applies it (server-side apply; installs the Flux CRDs when the cluster\n"
     "lacks them) and waits until the controller reports it Ready.\n\n"
@@ -145,6 +146,7 @@ Result<void> apply_and_wait(kube::Client& client, const FluxKind& kind, const No
 }  // namespace
 
 int create_command(std::span<const std::string_view> args) {
+  if (!args.empty() && args[0] == "secret") return create_secret_command(args.subspan(1));
   FlagSpec spec{.booleans = {"--export", "--no-wait", "--prune", "--wait"},
                 .values = {"--interval", "--timeout", "--url", "--branch", "--tag", "--tag-semver",
                            "--ref-name", "--commit", "--secret-ref", "--source", "--path",

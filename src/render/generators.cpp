@@ -11,32 +11,9 @@
 #include "render/plugin.hpp"
 
 namespace plumb::render {
-namespace {
-
-struct Pair {
-  std::string key;
-  std::string value;
-};
-
-std::vector<std::string> string_list(const Node* list) {
-  std::vector<std::string> out;
-  if (list == nullptr || !list->is_list()) return out;
-  for (const Node& item : list->items())
-    out.push_back(scalar_to_string(item));
-  return out;
-}
-
-std::string remove_quotes(std::string value) {
-  if (value.size() >= 2 && value.front() == value.back() &&
-      (value.front() == '"' || value.front() == '\'')) {
-    return value.substr(1, value.size() - 2);
-  }
-  return value;
-}
-
-Result<std::vector<Pair>> env_pairs(const Loader& loader, const std::string& path) {
+Result<std::vector<GeneratorPair>> read_env_file(const Loader& loader, const std::string& path) {
   std::string text = TRY(loader.load(path));
-  std::vector<Pair> out;
+  std::vector<GeneratorPair> out;
   size_t start = 0;
   int line_no = 0;
   while (start <= text.size()) {
@@ -73,10 +50,28 @@ Result<std::vector<Pair>> env_pairs(const Loader& loader, const std::string& pat
   return out;
 }
 
-Result<std::vector<Pair>> collect_pairs(const Node& config, const Loader& loader) {
-  std::vector<Pair> pairs;
+namespace {
+
+std::vector<std::string> string_list(const Node* list) {
+  std::vector<std::string> out;
+  if (list == nullptr || !list->is_list()) return out;
+  for (const Node& item : list->items())
+    out.push_back(scalar_to_string(item));
+  return out;
+}
+
+std::string remove_quotes(std::string value) {
+  if (value.size() >= 2 && value.front() == value.back() &&
+      (value.front() == '"' || value.front() == '\'')) {
+    return value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+Result<std::vector<GeneratorPair>> collect_pairs(const Node& config, const Loader& loader) {
+  std::vector<GeneratorPair> pairs;
   for (const std::string& path : string_list(find_field(config, "envs"))) {
-    for (Pair& p : TRY(env_pairs(loader, path)))
+    for (GeneratorPair& p : TRY(read_env_file(loader, path)))
       pairs.push_back(std::move(p));
   }
   for (const std::string& literal : string_list(find_field(config, "literals"))) {
@@ -107,7 +102,7 @@ Result<std::vector<Pair>> collect_pairs(const Node& config, const Loader& loader
   }
   // kustomize checks no key syntax (the API server does), only repeats.
   std::unordered_set<std::string> seen;
-  for (const Pair& p : pairs) {
+  for (const GeneratorPair& p : pairs) {
     if (!seen.insert(p.key).second) return fail("illegally repeats the key `", p.key, "`");
   }
   return pairs;
@@ -180,7 +175,7 @@ Result<ResourceSet> generate_config_map(const Node& config, const PluginContext&
     return std::unexpected(pairs.error().context("configMapGenerator " + std::string(r.name())));
   Node data = Node::map();
   Node binary = Node::map();
-  for (const Pair& p : *pairs) {
+  for (const GeneratorPair& p : *pairs) {
     if (is_valid_utf8(p.value)) {
       data.set(p.key, Node::string(p.value));
     } else {
@@ -202,7 +197,7 @@ Result<ResourceSet> generate_secret(const Node& config, const PluginContext& ctx
   if (!pairs)
     return std::unexpected(pairs.error().context("secretGenerator " + std::string(r.name())));
   Node data = Node::map();
-  for (const Pair& p : *pairs)
+  for (const GeneratorPair& p : *pairs)
     data.set(p.key, Node::string(base64_lines(p.value)));
   if (!data.empty()) r.obj.set("data", data);
   std::string_view type = config.string_at({"type"});

@@ -46,6 +46,14 @@ Result<Transform> make_patch_smp(const Node& config, const PluginContext& ctx);
 Result<Transform> make_patch_json6902(const Node& config, const PluginContext& ctx);
 Result<Transform> make_replacements(const Node& config, const PluginContext& ctx);
 Result<Transform> make_sort_order(const Node& config);
+// A generator's key and value.
+struct GeneratorPair {
+  std::string key;
+  std::string value;
+};
+// An env file's KEY=VALUE lines as kustomize and kubectl read them (leading blanks and a BOM
+// dropped, `#` comments, a KEY alone takes the environment's value, invalid UTF-8 refused).
+Result<std::vector<GeneratorPair>> read_env_file(const Loader& loader, const std::string& path);
 Result<ResourceSet> generate_config_map(const Node& config, const PluginContext& ctx);
 Result<ResourceSet> generate_secret(const Node& config, const PluginContext& ctx);
 Result<ResourceSet> generate_iam_policy(const Node& config);
