@@ -48,11 +48,12 @@ std::string_view aggregated_version(std::string_view accept) {
   return "";
 }
 
-// A create or update body: JSON, or protobuf for the kinds kubectl's generators send so.
-ApiResult<Node> read_body(const net::HttpRequest& request) {
+// A create or update body (or DeleteOptions): JSON, or protobuf for the kinds kubectl's
+// generators and client-go's typed clients send so.
+ApiResult<Node> read_body(const net::HttpRequest& request, std::string_view what = "request body") {
   if (request.header("content-type").starts_with(k_protobuf_type))
     return decode_protobuf(request.body);
-  auto body = parse_json(request.body, "request body");
+  auto body = parse_json(request.body, what);
   if (!body) return std::unexpected(bad_request(body.error().message()));
   return std::move(*body);
 }
@@ -351,11 +352,9 @@ void ApiServer::serve_resource(const net::HttpRequest& request, const Route& rou
     options.dry_run = write.dry_run;
     std::string policy(request.param_or("propagationPolicy", ""));  // outlives the body below
     if (!request.body.empty()) {
-      auto body = parse_json(request.body, "delete options");
-      if (!body) {
-        send_error(response, bad_request(body.error().message()));
-        return;
-      }
+      // client-go's typed clients (helm's storage) send DeleteOptions in protobuf.
+      auto body = read_body(request, "delete options");
+      if (!body) return send_error(response, body.error());
       if (policy.empty()) policy = std::string(body->string_at({"propagationPolicy"}));
       if (const Node* dry = body->find("dryRun")) {
         for (const Node& d : dry->items())

@@ -58,6 +58,20 @@ const Message k_namespace{{
     {3, "status", Kind::message, &k_namespace_status},
 }};
 
+// metav1.DeleteOptions: client-go's typed clients (helm's release storage) send it with
+// DELETE requests in protobuf.
+const Message k_preconditions{{
+    {1, "uid", Kind::string},
+    {2, "resourceVersion", Kind::string},
+}};
+const Message k_delete_options{{
+    {1, "gracePeriodSeconds", Kind::integer},
+    {2, "preconditions", Kind::message, &k_preconditions},
+    {3, "orphanDependents", Kind::boolean},
+    {4, "propagationPolicy", Kind::string},
+    {5, "dryRun", Kind::strings},
+}};
+
 // Reviews are answered from their kind alone (the single user may do everything), so their
 // fields are not decoded.
 const Message k_review{{}};
@@ -71,6 +85,7 @@ const KnownKind k_kinds[] = {
     {"v1", "ConfigMap", &k_config_map},
     {"v1", "Secret", &k_secret},
     {"v1", "Namespace", &k_namespace},
+    {"v1", "DeleteOptions", &k_delete_options},
     {"authorization.k8s.io/v1", "SelfSubjectAccessReview", &k_review},
     {"authorization.k8s.io/v1", "SelfSubjectRulesReview", &k_review},
     {"authorization.k8s.io/v1", "SubjectAccessReview", &k_review},

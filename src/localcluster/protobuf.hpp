@@ -1,6 +1,7 @@
 // Kubernetes protobuf request bodies ("k8s\0" + runtime.Unknown) for the kinds kubectl's
 // `create` generators send that way: Namespace, ConfigMap and Secret (and the access and
-// token reviews `kubectl auth` sends, answered from their kind). Decoding is driven by
+// token reviews `kubectl auth` sends, answered from their kind), and the DeleteOptions
+// client-go's typed clients send with a DELETE (helm's release storage). Decoding is driven by
 // a small table of field numbers (from k8s.io/api's generated.proto); other kinds are
 // refused with 415 so the error says what is missing.
 #pragma once

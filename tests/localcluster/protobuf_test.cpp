@@ -37,6 +37,26 @@ TEST(Protobuf, DecodesAConfigMapWithData) {
   EXPECT_EQ(object->string_at({"data", "k2"}), "v2");
 }
 
+// helm uninstall failed to purge its release records ("delete options: line 1, column 1:
+// unexpected 'k'"): client-go's typed Secret client sends DeleteOptions in protobuf.
+TEST(Protobuf, DecodesDeleteOptionsAsHelmSendsThem) {
+  // Captured from `helm uninstall` (helm v4.1.4): empty options.
+  auto empty =
+      decode_protobuf(unhex("6b3873000a130a027631120d44656c6574654f7074696f6e7312001a002200"));
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->string_at({"kind"}), "DeleteOptions");
+  EXPECT_EQ(empty->find("propagationPolicy"), nullptr);
+  // The same envelope with propagationPolicy Orphan, dryRun [All], preconditions.uid u1.
+  auto full = decode_protobuf(
+      unhex("6b3873000a130a027631120d44656c6574654f7074696f6e73121322064f727068616e2a03416c6c1204"
+            "0a027531"));
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_EQ(full->string_at({"propagationPolicy"}), "Orphan");
+  EXPECT_EQ(full->string_at({"preconditions", "uid"}), "u1");
+  ASSERT_NE(full->find("dryRun"), nullptr);
+  EXPECT_EQ(full->find("dryRun")->items()[0].as_string(), "All");
+}
+
 TEST(Protobuf, RefusesUnknownKindsAndGarbage) {
   auto deployment =
       decode_protobuf(unhex("6b3873000a150a07617070732f7631120a4465706c6f796d656e74"));
