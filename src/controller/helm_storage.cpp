@@ -1,0 +1,118 @@
+#include "controller/helm_storage.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "core/json.hpp"
+
+namespace plumb::controller {
+
+using helm::Release;
+using helm::ReleaseStatus;
+
+Result<kube::Resource> HelmStorage::secrets() {
+  return m_client.resource_for("v1", "Secret");
+}
+
+Result<std::vector<Release>> HelmStorage::history(std::string_view ns, std::string_view name) {
+  kube::Resource resource = TRY(secrets());
+  Node list = TRY(m_client.list(resource, ns, "owner=helm,name=" + std::string(name)));
+  std::vector<Release> out;
+  if (const Node* items = list.find("items")) {
+    for (const Node& item : items->items()) {
+      if (item.string_at({"type"}) != helm::k_release_secret_type) continue;
+      auto release = helm::release_from_secret(item);
+      if (release && release->name == name) out.push_back(std::move(*release));
+    }
+  }
+  std::ranges::sort(out, {}, &Release::version);
+  return out;
+}
+
+Result<std::optional<Release>> HelmStorage::latest(std::string_view ns, std::string_view name) {
+  std::vector<Release> all = TRY(history(ns, name));
+  if (all.empty()) return std::optional<Release>();
+  return std::optional<Release>(std::move(all.back()));
+}
+
+Result<std::optional<Release>> HelmStorage::deployed(std::string_view ns, std::string_view name) {
+  std::vector<Release> all = TRY(history(ns, name));
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (it->info.status == ReleaseStatus::deployed) return std::optional<Release>(std::move(*it));
+  }
+  return std::optional<Release>();
+}
+
+Result<void> HelmStorage::create(const Release& release, SystemTime now) {
+  kube::Resource resource = TRY(secrets());
+  Node secret = helm::release_secret(release, helm::StorageWrite::create, now);
+  TRY(m_client.request(
+      {.method = "POST",
+       .target = kube::resource_path(resource, release.namespace_name, ""),
+       .body = to_json(secret),
+       .content_type = "application/json"},
+      "create release " + release.name + " revision " + std::to_string(release.version)));
+  return {};
+}
+
+Result<void> HelmStorage::update(const Release& release, SystemTime now) {
+  kube::Resource resource = TRY(secrets());
+  Node secret = helm::release_secret(release, helm::StorageWrite::update, now);
+  TRY(m_client.request(
+      {.method = "PUT",
+       .target = kube::resource_path(resource, release.namespace_name,
+                                     secret.string_at({"metadata", "name"})),
+       .body = to_json(secret),
+       .content_type = "application/json"},
+      "update release " + release.name + " revision " + std::to_string(release.version)));
+  return {};
+}
+
+Result<Release> HelmStorage::begin_revision(Release release, SystemTime now) {
+  std::optional<Release> previous = TRY(latest(release.namespace_name, release.name));
+  release.version = previous ? previous->version + 1 : 1;
+  release.info.status = previous ? ReleaseStatus::pending_upgrade : ReleaseStatus::pending_install;
+  release.info.first_deployed =
+      previous && previous->info.first_deployed ? previous->info.first_deployed : now;
+  release.info.last_deployed = now;
+  release.info.deleted.reset();
+  release.info.description = previous ? "Preparing upgrade" : "Initial install underway";
+  TRY(create(release, now));
+  return release;
+}
+
+Result<void> HelmStorage::finish_revision(Release& release, ReleaseStatus status,
+                                          std::string_view description, SystemTime now) {
+  if (status == ReleaseStatus::deployed) {
+    for (Release& older : TRY(history(release.namespace_name, release.name))) {
+      if (older.version >= release.version || older.info.status != ReleaseStatus::deployed)
+        continue;
+      older.info.status = ReleaseStatus::superseded;
+      TRY(update(older, now));
+    }
+  }
+  release.info.status = status;
+  release.info.description = std::string(description);
+  return update(release, now);
+}
+
+Result<bool> HelmStorage::uninstall(std::string_view ns, std::string_view name, KeepHistory keep,
+                                    SystemTime now) {
+  std::vector<Release> all = TRY(history(ns, name));
+  if (all.empty()) return false;
+  if (keep == KeepHistory::yes) {
+    Release& newest = all.back();
+    newest.info.status = ReleaseStatus::uninstalled;
+    newest.info.deleted = now;
+    newest.info.description = "Uninstallation complete";
+    TRY(update(newest, now));
+    return true;
+  }
+  kube::Resource resource = TRY(secrets());
+  for (const Release& release : all)
+    TRY(m_client.remove(resource, ns, helm::release_secret_name(name, release.version)));
+  return true;
+}
+
+}  // namespace plumb::controller
