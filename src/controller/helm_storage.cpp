@@ -44,7 +44,30 @@ Result<std::optional<Release>> HelmStorage::deployed(std::string_view ns, std::s
   return std::optional<Release>();
 }
 
+Result<void> HelmStorage::remove_least_recent(std::string_view ns, std::string_view name,
+                                              size_t keep) {
+  std::vector<Release> all = TRY(history(ns, name));
+  if (all.size() <= keep) return {};
+  int64_t last_deployed = 0;
+  for (const Release& r : all) {
+    if (r.info.status == ReleaseStatus::deployed) last_deployed = r.version;
+  }
+  kube::Resource resource = TRY(secrets());
+  size_t removed = 0;
+  for (const Release& r : all) {
+    if (all.size() - removed == keep) break;
+    if (r.version == last_deployed) continue;
+    TRY(m_client.remove(resource, ns, helm::release_secret_name(name, r.version)));
+    ++removed;
+  }
+  return {};
+}
+
 Result<void> HelmStorage::create(const Release& release, SystemTime now) {
+  if (m_options.max_history > 0) {
+    TRY(remove_least_recent(release.namespace_name, release.name,
+                            static_cast<size_t>(m_options.max_history - 1)));
+  }
   kube::Resource resource = TRY(secrets());
   Node secret = helm::release_secret(release, helm::StorageWrite::create, now);
   TRY(m_client.request(

@@ -26,9 +26,17 @@ namespace plumb::controller {
 
 enum class KeepHistory : bool { no, yes };
 
+struct HelmStorageOptions {
+  // Helm's --history-max (Flux's spec.maxHistory): before a revision is created, the oldest
+  // ones are deleted so that at most this many remain with it, never the newest deployed one.
+  // 0: no limit.
+  int max_history = 0;
+};
+
 class HelmStorage {
  public:
-  explicit HelmStorage(kube::Client& client) : m_client(client) {}
+  explicit HelmStorage(kube::Client& client, HelmStorageOptions options = {})
+      : m_client(client), m_options(options) {}
 
   // Every revision of the release, oldest first (empty when there is none). Records that do
   // not decode are left out, as Helm's driver leaves them out.
@@ -38,7 +46,8 @@ class HelmStorage {
   // The newest deployed revision (what `helm get` shows and an upgrade starts from).
   Result<std::optional<helm::Release>> deployed(std::string_view ns, std::string_view name);
 
-  // The record of one revision: created (409 when it exists) or replaced.
+  // The record of one revision: created (409 when it exists; the history pruned to
+  // max_history first) or replaced.
   Result<void> create(const helm::Release& release, SystemTime now);
   Result<void> update(const helm::Release& release, SystemTime now);
 
@@ -60,8 +69,11 @@ class HelmStorage {
 
  private:
   Result<kube::Resource> secrets();
+  // Storage.removeLeastRecent: oldest first, the newest deployed revision spared.
+  Result<void> remove_least_recent(std::string_view ns, std::string_view name, size_t keep);
 
   kube::Client& m_client;
+  HelmStorageOptions m_options;
 };
 
 }  // namespace plumb::controller

@@ -142,16 +142,17 @@ class HelmReleaseE2E : public ::testing::Test {
     return release;
   }
 
-  // Install or upgrade as Helm records it: pending, then deployed.
-  Release store(Release release) {
-    HelmStorage storage(*client);
+  // Install or upgrade as Helm records it: pending, then deployed (or `outcome`).
+  Release store(Release release, ReleaseStatus outcome = ReleaseStatus::deployed,
+                HelmStorageOptions options = {}) {
+    HelmStorage storage(*client, options);
     auto now = std::chrono::system_clock::now();
     auto begun = storage.begin_revision(std::move(release), now);
     EXPECT_TRUE(begun) << begun.error().message();
+    if (!begun) return {};
     Release stored = *begun;
-    auto done =
-        storage.finish_revision(stored, ReleaseStatus::deployed,
-                                stored.version == 1 ? "Install complete" : "Upgrade complete", now);
+    auto done = storage.finish_revision(
+        stored, outcome, stored.version == 1 ? "Install complete" : "Upgrade complete", now);
     EXPECT_TRUE(done) << done.error().message();
     return stored;
   }
@@ -279,6 +280,37 @@ TEST_F(HelmReleaseE2E, HelmSeesWhatPlumbStored) {
   HelmRun none = helm("history web -n shop");
   EXPECT_NE(none.exit_code, 0);
   EXPECT_NE(none.output.find("release: not found"), std::string::npos) << none.output;
+}
+
+// Helm's --history-max: the oldest revisions go before a new one is created, never the newest
+// deployed one.
+TEST_F(HelmReleaseE2E, MaxHistorySparesTheDeployedRevision) {
+  create_namespace("shop");
+  HelmStorageOptions three{.max_history = 3};
+  for (int i = 1; i <= 4; ++i)
+    store(render("web", "shop", {"replicaCount=" + std::to_string(i)}), ReleaseStatus::deployed,
+          three);
+  auto versions = [&] {
+    std::vector<int64_t> out;
+    Node history = helm_json("history web -n shop -o json");
+    for (const Node& entry : history.items())
+      out.push_back(entry.find("revision")->as_int());
+    return out;
+  };
+  EXPECT_EQ(versions(), (std::vector<int64_t>{2, 3, 4}));
+
+  // Two failed upgrades after revision 4: with room for two, revision 4 (deployed) stays.
+  HelmStorageOptions two{.max_history = 2};
+  store(render("web", "shop", {"replicaCount=5"}), ReleaseStatus::failed, two);
+  store(render("web", "shop", {"replicaCount=6"}), ReleaseStatus::failed, two);
+  EXPECT_EQ(versions(), (std::vector<int64_t>{4, 6}));
+  EXPECT_EQ(to_json(helm_json("get values web -n shop -o json")), R"({"replicaCount":6})")
+      << "helm get shows the newest revision";
+  EXPECT_EQ(to_json(helm_json("get values web -n shop --revision 4 -o json")),
+            R"({"replicaCount":4})");
+  Node listed = helm_json("list -n shop -o json");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed.items()[0].string_at({"status"}), "failed");
 }
 
 }  // namespace
