@@ -1,52 +1,15 @@
-// libcurl is loaded on first use (core/lazy_library.hpp says why); curl.h's argument-checking
-// macros for curl_easy_setopt/getinfo give way to the lazy names below.
-#define CURL_DISABLE_TYPECHECK
-#include <curl/curl.h>
-#undef curl_easy_setopt
-#undef curl_easy_getinfo
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <mutex>
 
-#include "core/lazy_library.hpp"
 #include "kube/transport.hpp"
+#include "net/curl.hpp"
 
 namespace plumb::kube {
 namespace {
 
-LazyLibrary& curl_library() {
-  static LazyLibrary library({"libcurl.so.4"}, "the Kubernetes API client (libcurl)");
-  return library;
-}
-
-#define PLUMB_CURL(fn) PLUMB_LAZY_FUNCTION(curl_library(), fn)
-#define curl_easy_cleanup PLUMB_CURL(curl_easy_cleanup)
-#define curl_easy_getinfo PLUMB_CURL(curl_easy_getinfo)
-#define curl_easy_init PLUMB_CURL(curl_easy_init)
-#define curl_easy_perform PLUMB_CURL(curl_easy_perform)
-#define curl_easy_reset PLUMB_CURL(curl_easy_reset)
-#define curl_easy_setopt PLUMB_CURL(curl_easy_setopt)
-#define curl_easy_strerror PLUMB_CURL(curl_easy_strerror)
-#define curl_global_init PLUMB_CURL(curl_global_init)
-#define curl_slist_append PLUMB_CURL(curl_slist_append)
-#define curl_slist_free_all PLUMB_CURL(curl_slist_free_all)
-
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using Headers = std::unique_ptr<curl_slist, SlistDeleter>;
-
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using Easy = std::unique_ptr<CURL, EasyDeleter>;
+using net::CurlEasy;
+using Headers = net::CurlHeaders;
 
 struct BodySink {
   CURL* curl = nullptr;
@@ -88,7 +51,9 @@ int check_cancel(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 class CurlTransport final : public Transport {
  public:
-  explicit CurlTransport(RestConfig config) : m_config(std::move(config)) { global_init_once(); }
+  explicit CurlTransport(RestConfig config) : m_config(std::move(config)) {
+    net::curl_global_init_once();
+  }
 
   Result<HttpResponse> send(const HttpRequest& request) override {
     HttpResponse response;
@@ -107,11 +72,11 @@ class CurlTransport final : public Transport {
  private:
   // One easy handle per thread and transport, so connections are reused (keep-alive).
   CURL* handle() {
-    thread_local std::vector<std::pair<const CurlTransport*, Easy>> handles;
+    thread_local std::vector<std::pair<const CurlTransport*, CurlEasy>> handles;
     for (auto& [owner, easy] : handles) {
       if (owner == this) return easy.get();
     }
-    handles.emplace_back(this, Easy(curl_easy_init()));
+    handles.emplace_back(this, CurlEasy(curl_easy_init()));
     return handles.back().second.get();
   }
 
@@ -152,13 +117,7 @@ class CurlTransport final : public Transport {
       curl_easy_setopt(curl, CURLOPT_PASSWORD, m_config.password.c_str());
     }
 
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
-    }
+    net::curl_set_method(curl, request.method, request.body);
 
     CURLcode code = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
