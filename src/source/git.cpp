@@ -10,6 +10,7 @@
 
 #include "core/base64.hpp"
 #include "source/ca_trust.hpp"
+#include "source/digest.hpp"
 #include "source/git2.hpp"
 #include "source/git_tree_fs.hpp"
 #include "source/semver.hpp"
@@ -49,14 +50,7 @@ std::string oid_hex(const git_oid& id) {
 }
 
 std::string short_hash(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < 8; ++i)
-    out += k_hex[digest[i] >> 4], out += k_hex[digest[i] & 15];
-  return out;
+  return sha256_hex(text).substr(0, 16);
 }
 
 // What the callbacks of one remote operation need.
