@@ -4,11 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "core/base64.hpp"
 #include "net/http.hpp"
 #include "net/http_client.hpp"
+#include "net/tls.hpp"
+#include "support/require.hpp"
 
 namespace plumb::net {
 namespace {
@@ -138,6 +144,50 @@ TEST_F(HttpClientTest, RefusedConnectionNamesTheUrlWithoutCredentials) {
   EXPECT_EQ(response.error().message(),
             "GET http://127.0.0.1:" + std::to_string(port) +
                 "/index.yaml: Couldn't connect to server (Connection refused)");
+}
+
+// HTTPS with a certificate of the test's own (made by the openssl CLI): trusted through
+// ca_pem, refused without it, accepted with insecure_skip_verify.
+TEST_F(HttpClientTest, HttpsTrustsTheGivenCertificateAuthority) {
+  PLUMB_REQUIRE(test_support::have_tool("openssl"), "openssl is missing");
+  char pattern[] = "/tmp/plumb-https-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  std::string dir = pattern;
+  int made = std::system(("cd " + dir +
+                          " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+                          "-nodes -days 2 -keyout key.pem -out cert.pem -subj /CN=127.0.0.1 "
+                          "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1")
+                             .c_str());
+  auto read = [&](const std::string& name) {
+    std::ifstream in(dir + "/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  std::string cert = read("cert.pem"), key = read("key.pem");
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(made, 0);
+  auto tls = ServerTls::create(cert, key);
+  ASSERT_TRUE(tls) << tls.error().message();
+  auto server = HttpServer::start(HttpServerOptions{}, *tls, echo);
+  ASSERT_TRUE(server) << server.error().message();
+  std::string url = "https://127.0.0.1:" + std::to_string((*server)->port()) + "/secure";
+
+  auto trusted = HttpClient(ClientOptions{.tls = {.ca_pem = cert}}).send({"GET", url, {}, ""});
+  ASSERT_TRUE(trusted) << trusted.error().message();
+  EXPECT_EQ(trusted->body, "GET /secure ");
+
+  auto untrusted = HttpClient().send({"GET", url, {}, ""});
+  ASSERT_FALSE(untrusted);
+  EXPECT_TRUE(untrusted.error().message().starts_with("GET " + url + ": "))
+      << untrusted.error().message();
+  EXPECT_NE(untrusted.error().message().find("certificate"), std::string::npos)
+      << untrusted.error().message();
+
+  auto insecure =
+      HttpClient(ClientOptions{.tls = {.insecure_skip_verify = true}}).send({"GET", url, {}, ""});
+  ASSERT_TRUE(insecure) << insecure.error().message();
+  EXPECT_EQ(insecure->status, 200);
 }
 
 TEST(ResolveUrl, AsGoResolvesReferences) {
