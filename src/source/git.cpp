@@ -13,7 +13,7 @@
 #include "source/digest.hpp"
 #include "source/git2.hpp"
 #include "source/git_tree_fs.hpp"
-#include "source/semver.hpp"
+#include "sprig/semver.hpp"
 
 namespace plumb::source {
 
@@ -457,14 +457,15 @@ Result<std::unique_ptr<FileSystem>> GitSource::files(const std::string& commit_h
 
 Result<std::optional<std::string>> highest_matching_tag(const std::vector<std::string>& tags,
                                                         const std::string& range_text) {
-  VersionRange range = TRY(VersionRange::parse(range_text));
+  auto range = sprig::SemConstraint::parse(range_text);
+  if (!range) return fail("invalid semver range \"", range_text, "\"");
   std::optional<std::string> best;
-  std::optional<Version> best_version;
+  std::optional<sprig::SemVersion> best_version;
   for (const std::string& tag : tags) {
-    auto v = Version::parse(tag);
-    if (!v || !range.contains(*v)) continue;
-    if (!best_version || *best_version < *v) {
-      best_version = v;
+    auto v = sprig::SemVersion::parse(tag);
+    if (!v || !range->check(*v)) continue;
+    if (!best_version || v->compare(*best_version) > 0) {
+      best_version = std::move(v);
       best = tag;
     }
   }

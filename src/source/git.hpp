@@ -76,7 +76,8 @@ class GitSource {
 };
 
 // The highest tag satisfying a semver range ("1.2.x", ">=1.0.0 <2.0.0", "^1.2", "~1.2.3",
-// "*"), among tag names with or without a leading "v"; nullopt when none does.
+// "*"), among tag names with or without a leading "v"; nullopt when none does. Masterminds
+// semver v3 rules, as source-controller (sprig/semver.hpp, the one implementation).
 Result<std::optional<std::string>> highest_matching_tag(const std::vector<std::string>& tags,
                                                         const std::string& range);
 

@@ -117,3 +117,41 @@ TEST_F(GitRepoTest, ContentIdsAreObjectIdsFoundThroughSymlinks) {
 
 }  // namespace
 }  // namespace plumb::source
+
+namespace plumb::source {
+namespace {
+
+// spec.ref.semver picks the tag as source-controller does, with Masterminds semver v3: tags
+// with or without "v", "1.2" as 1.2.0, the highest that matches; a pre-release only when
+// every comparator it meets names one (then any pre-release, not only of the same version as
+// npm has it); "1" and "=>1.0" are ranges.
+TEST(HighestMatchingTag, ChoosesAsMastermindsSemver) {
+  const std::vector<std::string> tags = {"v1.0.0", "1.2",        "v1.2.4-rc.1", "1.3.0-rc.1",
+                                         "v1.3.0", "v2.0.0",     "latest",      "v10.0.0-beta",
+                                         "0.9.0",  "v1.10.0-x.1"};
+  struct Row {
+    const char* range;
+    const char* tag;  // "" when none matches
+  };
+  for (const Row& row : std::vector<Row>{
+           {"*", "v2.0.0"},
+           {">=1.0.0 <2.0.0", "v1.3.0"},
+           {"~1.2", "1.2"},
+           {">=1.2.3-rc.1", "v10.0.0-beta"},
+           {">=1.0.0-0 <1.3.0", "1.2"},  // each comparator must name a pre-release
+           {"!=1.3.0, <2.0.0", "1.2"},
+           {"1", "v1.3.0"},
+           {"=>1.0", "v2.0.0"},
+           {">=3.0.0", ""},
+       }) {
+    auto got = highest_matching_tag(tags, row.range);
+    ASSERT_TRUE(got) << row.range << ": " << got.error().message();
+    EXPECT_EQ(got->value_or(""), row.tag) << row.range;
+  }
+  auto bad = highest_matching_tag(tags, "not a range");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message(), "invalid semver range \"not a range\"");
+}
+
+}  // namespace
+}  // namespace plumb::source
