@@ -154,36 +154,44 @@ scenario_get_output() {
   grep -Eq '^default +cfg' <<<"$out" || fail "get -A default row: $out"
 }
 
+# Watches are checked by their output, never by how long a step takes: the watcher lives
+# until every event has shown (or 60 s pass), so a loaded machine only makes it slower.
 scenario_get_watch() {
   start
-  timeout 5 kubectl get cm -w >"$WORK/watch.out" 2>&1 &
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: before}\n' | kubectl apply -f - >/dev/null ||
+    fail "create before"
+  timeout 60 kubectl get cm -w >"$WORK/watch.out" 2>&1 &
   local watcher=$!
-  sleep 1
+  # kubectl lists before it watches: the object made before shows the watch has begun.
+  wait_for "the watch's first list" 30 grep -q '^before ' "$WORK/watch.out"
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {a: b}\n' |
     kubectl apply -f - >/dev/null || fail "create"
   kubectl label cm watched seen=yes >/dev/null || fail "label"
   kubectl delete cm watched >/dev/null || fail "delete"
-  wait $watcher
-  local lines
-  lines=$(grep -c '^watched ' "$WORK/watch.out")
-  [ "$lines" -ge 3 ] || fail "watch saw $lines lines, expected 3 (add, label, delete):
-$(cat "$WORK/watch.out")"
+  seen_three() { [ "$(grep -c '^watched ' "$WORK/watch.out")" -ge 3 ]; }
+  wait_for "add, label and delete in the watch:
+$(cat "$WORK/watch.out")" 30 seen_three
+  kill $watcher 2>/dev/null
+  wait $watcher 2>/dev/null
+  return 0
 }
 
 scenario_watch_selector() {
   start
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: moving}\n' | kubectl apply -f - >/dev/null ||
     fail "create"
-  timeout 4 kubectl get cm -l team=a -w --output-watch-events >"$WORK/watch.out" 2>&1 &
+  timeout 60 kubectl get cm -l team=a -w --output-watch-events >"$WORK/watch.out" 2>&1 &
   local watcher=$!
   sleep 1
+  # Labelled in before the watch started, the object comes in its first list as ADDED too.
   kubectl label cm moving team=a >/dev/null || fail "label in"
+  wait_for "ADDED when the label matched" 30 grep -Eq '^ADDED +moving' "$WORK/watch.out"
   kubectl label cm moving team=b --overwrite >/dev/null || fail "label out"
-  wait $watcher
-  grep -Eq '^ADDED +moving' "$WORK/watch.out" || fail "no ADDED when the label matched:
-$(cat "$WORK/watch.out")"
-  grep -Eq '^DELETED +moving' "$WORK/watch.out" || fail "no DELETED when it stopped matching:
-$(cat "$WORK/watch.out")"
+  wait_for "DELETED when it stopped matching:
+$(cat "$WORK/watch.out")" 30 grep -Eq '^DELETED +moving' "$WORK/watch.out"
+  kill $watcher 2>/dev/null
+  wait $watcher 2>/dev/null
+  return 0
 }
 
 scenario_create_generators() {
