@@ -4,7 +4,9 @@
 // check. Errors are expected (the key is wrong for real files); a crash, leak or undefined
 // behaviour is a bug, and so are: an error without the "sops: <stage>: " prefix or at the
 // wrong stage, a MAC-checked decryption that succeeds where the unchecked one fails, and
-// YAML/JSON printing of the loaded documents that does not read back as the same documents.
+// YAML/JSON printing of the loaded documents that does not read back as the same documents,
+// and encryption (the loaded documents taken as plaintext, under the file's own rule) that
+// does not decrypt back to them with the MAC verified.
 // Seeds: the encrypted files of ../shared/sops-cases/sops with their format line.
 #include <cstdint>
 #include <cstdlib>
@@ -54,6 +56,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto again = plumb::parse_json(*printed, "printed");
       if (!again || *again != file->documents.front()) std::abort();
     }
+  }
+  // Round trip: the loaded documents as plaintext, encrypted and decrypted with the key.
+  if (file->metadata.rule != RuleKind::unencrypted_comment_regex &&
+      file->metadata.rule != RuleKind::encrypted_comment_regex) {
+    DecryptedFile clear{format, file->documents, {}};
+    auto sealed = encrypt_with_key(clear, file->metadata, key, file->metadata.lastmodified);
+    if (!sealed) std::abort();
+    auto opened = decrypt_with_key(*sealed, key, Options{VerifyMac::yes});
+    if (!opened) std::abort();
+    // Compared as printed YAML: NaN is equal to itself there.
+    auto want = print_file(DecryptedFile{Format::yaml, file->documents, {}});
+    auto got = print_file(DecryptedFile{Format::yaml, opened->documents, {}});
+    if (!want || !got || *want != *got) std::abort();
   }
   // No keys: the data key cannot be unwrapped.
   auto none = unwrap_data_key(*file, Keys{});

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <charconv>
 #include <cmath>
@@ -201,6 +202,94 @@ Result<ClearValue> decrypt_value(std::string_view envelope, const DataKey& key,
     }
   }
   return fail("unknown datatype");
+}
+
+namespace {
+
+// AES-256-GCM seal of plain bytes into the envelope with the given type name.
+Result<std::string> seal(std::string_view plain, std::string_view type, const DataKey& key,
+                         std::string_view additional_data) {
+  unsigned char iv[32];
+  if (RAND_bytes(iv, sizeof iv) != 1) return fail("no random bytes for an IV");
+  std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return fail("out of memory");
+  int len = 0;
+  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, sizeof iv, nullptr) != 1 ||
+      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv) != 1)
+    return fail("cannot set up AES-GCM");
+  if (!additional_data.empty() &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(additional_data.data()),
+                        static_cast<int>(additional_data.size())) != 1)
+    return fail("cannot set up AES-GCM");
+  std::string data(plain.size(), '\0');
+  int out_len = 0;
+  if (!plain.empty() &&
+      EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(data.data()), &out_len,
+                        reinterpret_cast<const unsigned char*>(plain.data()),
+                        static_cast<int>(plain.size())) != 1)
+    return fail("could not encrypt with AES_GCM");
+  int final_len = 0;
+  unsigned char tag[16];
+  if (EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(data.data()) + out_len,
+                          &final_len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, sizeof tag, tag) != 1)
+    return fail("could not encrypt with AES_GCM");
+  data.resize(static_cast<size_t>(out_len + final_len));
+  std::string out(k_prefix);
+  out += base64_encode(data);
+  out += ",iv:";
+  out += base64_encode(std::string_view(reinterpret_cast<const char*>(iv), sizeof iv));
+  out += ",tag:";
+  out += base64_encode(std::string_view(reinterpret_cast<const char*>(tag), sizeof tag));
+  out += ",type:";
+  out += type;
+  out += ']';
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> encrypt_value(const Node& value, const DataKey& key,
+                                  std::string_view additional_data) {
+  std::string_view type;
+  switch (value.type()) {
+    case Node::Type::string:
+      if (value.as_string().empty()) return std::string();
+      type = "str";
+      break;
+    case Node::Type::integer:
+      type = "int";
+      break;
+    case Node::Type::floating:
+      type = "float";
+      break;
+    case Node::Type::boolean:
+      type = "bool";
+      break;
+    default:
+      return fail("only strings, numbers and booleans are encrypted");
+  }
+  std::string plain = mac_bytes(value);
+  auto sealed = seal(plain, type, key, additional_data);
+  OPENSSL_cleanse(plain.data(), plain.size());
+  return sealed;
+}
+
+Result<std::string> encrypt_comment(std::string_view text, const DataKey& key,
+                                    std::string_view additional_data) {
+  if (text.empty()) return std::string();
+  return seal(text, "comment", key, additional_data);
+}
+
+Result<DataKey> generate_data_key() {
+  std::array<uint8_t, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    return fail("no random bytes for a data key");
+  DataKey key{std::span<const uint8_t, 32>(bytes)};
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  return key;
 }
 
 std::string mac_bytes(const Node& value) {

@@ -28,6 +28,19 @@ struct ClearValue {
 Result<ClearValue> decrypt_value(std::string_view envelope, const DataKey& key,
                                  std::string_view additional_data);
 
+// Encrypts one clear scalar as sops does: a fresh random 32-byte IV, type str/int/float/bool
+// from the Node, the plaintext bytes of mac_bytes. "" stays "" (sops leaves empty strings
+// clear). Lists, maps and null are not scalars to encrypt (an error).
+Result<std::string> encrypt_value(const Node& value, const DataKey& key,
+                                  std::string_view additional_data);
+
+// A comment line's text encrypted with type comment ("" stays "").
+Result<std::string> encrypt_comment(std::string_view text, const DataKey& key,
+                                    std::string_view additional_data);
+
+// A new random data key (OpenSSL's RAND_bytes).
+Result<DataKey> generate_data_key();
+
 // Whether text has the envelope's shape (no decryption attempted).
 bool looks_encrypted(std::string_view text);
 

@@ -11,6 +11,7 @@
 #include "sops/rule_regex.hpp"
 #include "sops/sops.hpp"
 #include "sops/stores.hpp"
+#include "sops/tree.hpp"
 
 namespace plumb::sops {
 
@@ -116,10 +117,12 @@ class Rule {
   std::optional<RuleRegex> m_regex;
 };
 
-class TreeDecryptor {
+// The walk sops does in both directions: the values the rule marks are decrypted (or
+// encrypted) with the key path as additional data, and the clear values feed the MAC.
+class TreeCipher {
  public:
-  TreeDecryptor(const Metadata& md, const DataKey& key)
-      : m_md(md), m_key(key), m_rule(md), m_hash(EVP_MD_CTX_new()) {
+  TreeCipher(const Metadata& md, const DataKey& key, Direction direction)
+      : m_md(md), m_key(key), m_direction(direction), m_rule(md), m_hash(EVP_MD_CTX_new()) {
     EVP_DigestInit_ex(m_hash.get(), EVP_sha512(), nullptr);
     if (md.mac_only_encrypted) {
       unsigned char prefix[32];
@@ -175,13 +178,15 @@ class TreeDecryptor {
 
   Result<void> leaf(Node& node) {
     bool encrypted = m_rule.encrypted(m_path, node);
+    std::string additional_data;
     if (encrypted) {
-      if (!node.is_string()) return fail("value at ", display(), ": expected an encrypted string");
-      std::string additional_data;
       for (auto key : m_path) {
         additional_data += key;
         additional_data += ':';
       }
+    }
+    if (encrypted && m_direction == Direction::decrypt) {
+      if (!node.is_string()) return fail("value at ", display(), ": expected an encrypted string");
       auto clear = decrypt_value(node.as_string(), m_key, additional_data);
       if (!clear) return fail("value at ", display(), ": ", clear.error().message());
       node = std::move(clear->value);
@@ -191,6 +196,11 @@ class TreeDecryptor {
       EVP_DigestUpdate(m_hash.get(), bytes.data(), bytes.size());
       OPENSSL_cleanse(bytes.data(), bytes.size());
     }
+    if (encrypted && m_direction == Direction::encrypt) {
+      auto sealed = encrypt_value(node, m_key, additional_data);
+      if (!sealed) return fail("value at ", display(), ": ", sealed.error().message());
+      node = Node::string(*sealed);
+    }
     return {};
   }
 
@@ -198,6 +208,7 @@ class TreeDecryptor {
 
   const Metadata& m_md;
   const DataKey& m_key;
+  Direction m_direction;
   Rule m_rule;
   std::unique_ptr<EVP_MD_CTX, DigestFree> m_hash;
   std::vector<std::string_view> m_path;
@@ -205,6 +216,14 @@ class TreeDecryptor {
 };
 
 }  // namespace
+
+Result<std::string> cipher_tree(std::span<Node> documents, const Metadata& metadata,
+                                const DataKey& key, Direction direction) {
+  TreeCipher walker(metadata, key, direction);
+  for (Node& document : documents)
+    TRY_VOID(walker.walk(document));
+  return walker.mac();
+}
 
 DecryptResult<EncryptedFile> load_file(std::string_view content, Format format) {
   auto file = load_store(content, format);
@@ -217,23 +236,19 @@ DecryptResult<DecryptedFile> decrypt_with_key(const EncryptedFile& file, const D
   DecryptedFile out;
   out.format = file.format;
   out.documents = file.documents;
-  TreeDecryptor decryptor(file.metadata, key);
-  for (Node& document : out.documents) {
-    auto walked = decryptor.walk(document);
-    if (!walked) return stage_error(Stage::decrypt, walked.error());
-  }
+  auto computed = cipher_tree(out.documents, file.metadata, key, Direction::decrypt);
+  if (!computed) return stage_error(Stage::decrypt, computed.error());
   for (const LineComment& comment : file.comments) {
     auto clear = decrypt_value(comment.text, key, ":");
     out.comments.push_back(
         {comment.position, clear ? std::string(clear->value.as_string()) : comment.text});
   }
-  std::string computed = decryptor.mac();
   if (options.verify_mac == VerifyMac::yes) {
     if (file.metadata.mac.empty()) return stage_error(Stage::mac, Error("the file has no MAC"));
     auto stored = decrypt_value(file.metadata.mac, key, file.metadata.mac_additional_data);
     if (!stored)
       return stage_error(Stage::mac, Error("cannot decrypt the MAC: " + stored.error().message()));
-    if (stored->value.as_string() != computed)
+    if (stored->value.as_string() != *computed)
       return stage_error(Stage::mac, Error("MAC mismatch: the file was changed after encryption"));
   }
   return out;

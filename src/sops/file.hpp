@@ -28,7 +28,8 @@ struct AgeStanza {
 // The same for a PGP key.
 struct PgpStanza {
   std::string fingerprint;
-  std::string enc;  // an armored PGP message
+  std::string enc;         // an armored PGP message
+  std::string created_at;  // RFC 3339, when the data key was wrapped
 };
 
 // The master keys of one group; any one of them unwraps the group's share. Keys of other

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -34,7 +35,11 @@ static LazyLibrary& gpgme_library() {
 #define gpgme_data_release_and_get_mem PLUMB_GPGME(gpgme_data_release_and_get_mem)
 #define gpgme_free PLUMB_GPGME(gpgme_free)
 #define gpgme_new PLUMB_GPGME(gpgme_new)
+#define gpgme_get_key PLUMB_GPGME(gpgme_get_key)
+#define gpgme_key_unref PLUMB_GPGME(gpgme_key_unref)
 #define gpgme_op_decrypt PLUMB_GPGME(gpgme_op_decrypt)
+#define gpgme_op_encrypt PLUMB_GPGME(gpgme_op_encrypt)
+#define gpgme_set_armor PLUMB_GPGME(gpgme_set_armor)
 #define gpgme_op_import PLUMB_GPGME(gpgme_op_import)
 #define gpgme_release PLUMB_GPGME(gpgme_release)
 #define gpgme_set_offline PLUMB_GPGME(gpgme_set_offline)
@@ -107,21 +112,24 @@ struct PgpKeyring::Context {
   }
 };
 
-PgpKeyring::PgpKeyring(std::span<const std::string> armored) : m_armored(armored) {}
+PgpKeyring::PgpKeyring(std::span<const std::string> armored, GnupgHome home)
+    : m_armored(armored), m_home_kind(home) {}
 
 PgpKeyring::~PgpKeyring() = default;
 
 Result<void> PgpKeyring::open() {
   static std::once_flag once;
   std::call_once(once, [] { gpgme_check_version(nullptr); });
-  m_home = std::make_unique<TempGnupgHome>();
-  if (m_home->path().empty()) return fail("cannot create a temporary GNUPGHOME");
   m_context = std::make_unique<Context>();
   if (auto err = gpgme_new(&m_context->ctx)) return fail("gpgme: ", gpg_error_text(err));
+  gpgme_set_offline(m_context->ctx, 1);
+  // The user's keyring: gpg's own home ($GNUPGHOME or ~/.gnupg) and its pinentry, untouched.
+  if (m_home_kind == GnupgHome::user) return {};
+  m_home = std::make_unique<TempGnupgHome>();
+  if (m_home->path().empty()) return fail("cannot create a temporary GNUPGHOME");
   if (auto err = gpgme_ctx_set_engine_info(m_context->ctx, GPGME_PROTOCOL_OpenPGP, nullptr,
                                            m_home->path().c_str()))
     return fail("gpgme: ", gpg_error_text(err));
-  gpgme_set_offline(m_context->ctx, 1);
   gpgme_set_pinentry_mode(m_context->ctx, GPGME_PINENTRY_MODE_LOOPBACK);
   for (const std::string& key : m_armored) {
     Data in;
@@ -133,8 +141,43 @@ Result<void> PgpKeyring::open() {
   return {};
 }
 
+Result<std::string> PgpKeyring::encrypt(std::string_view fingerprint, std::string_view plaintext) {
+  if (!m_opened) {
+    m_opened = true;
+    m_open_result = open();
+  }
+  if (!m_open_result) return std::unexpected(m_open_result.error());
+  std::string fpr(fingerprint);
+  gpgme_key_t key = nullptr;
+  if (auto err = gpgme_get_key(m_context->ctx, fpr.c_str(), &key, 0))
+    return fail("PGP key ", fpr, ": ", gpg_error_text(err));
+  struct KeyRef {
+    gpgme_key_t key;
+    ~KeyRef() { gpgme_key_unref(key); }
+  } key_ref{key};
+  gpgme_key_t recipients[] = {key, nullptr};
+  Data in, out;
+  if (gpgme_data_new_from_mem(&in.data, plaintext.data(), plaintext.size(), 0) ||
+      gpgme_data_new(&out.data))
+    return fail("gpgme: out of memory");
+  gpgme_set_armor(m_context->ctx, 1);
+  auto flags =
+      static_cast<gpgme_encrypt_flags_t>(GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO);
+  if (auto err = gpgme_op_encrypt(m_context->ctx, recipients, flags, in.data, out.data))
+    return fail("PGP key ", fpr, ": ", gpg_error_text(err));
+  size_t length = 0;
+  char* bytes = gpgme_data_release_and_get_mem(out.data, &length);
+  out.data = nullptr;
+  std::string armored(bytes ? bytes : "", bytes ? length : 0);
+  if (bytes) gpgme_free(bytes);
+  // sops keeps gpg's output with surrounding whitespace trimmed.
+  while (!armored.empty() && std::isspace(static_cast<unsigned char>(armored.back())))
+    armored.pop_back();
+  return armored;
+}
+
 Result<std::string> PgpKeyring::decrypt(std::string_view message) {
-  if (m_armored.empty()) return fail("no PGP keys given");
+  if (m_armored.empty() && m_home_kind == GnupgHome::temporary) return fail("no PGP keys given");
   if (!m_opened) {
     m_opened = true;
     m_open_result = open();
@@ -175,7 +218,7 @@ Result<std::string> group_part(const KeyGroup& group, const Keys& keys, PgpKeyri
     note("age " + stanza.recipient, part.error());
   }
   for (const PgpStanza& stanza : group.pgp) {
-    if (keys.pgp_armored.empty()) continue;
+    if (keys.pgp_armored.empty() && !keys.pgp_user_keyring) continue;
     auto part = pgp.decrypt(stanza.enc);
     if (part) return part;
     note("pgp " + stanza.fingerprint, part.error());
@@ -188,7 +231,7 @@ Result<std::string> group_part(const KeyGroup& group, const Keys& keys, PgpKeyri
 
 Result<DataKey> data_key_from_groups(const Metadata& metadata, const Keys& keys) {
   if (metadata.key_groups.empty()) return fail("the file has no key groups");
-  PgpKeyring pgp(keys.pgp_armored);
+  PgpKeyring pgp(keys.pgp_armored, keys.pgp_user_keyring ? GnupgHome::user : GnupgHome::temporary);
   std::vector<std::string> parts;
   std::string errors;
   size_t threshold =

@@ -23,8 +23,10 @@ Result<KeyGroup> read_group(const Node& group) {
             {scalar_to_string(key.find("recipient") ? *key.find("recipient") : Node()),
              scalar_to_string(key.find("enc") ? *key.find("enc") : Node())});
       } else if (kind == "pgp") {
-        out.pgp.push_back({scalar_to_string(key.find("fp") ? *key.find("fp") : Node()),
-                           scalar_to_string(key.find("enc") ? *key.find("enc") : Node())});
+        out.pgp.push_back(
+            {scalar_to_string(key.find("fp") ? *key.find("fp") : Node()),
+             scalar_to_string(key.find("enc") ? *key.find("enc") : Node()),
+             scalar_to_string(key.find("created_at") ? *key.find("created_at") : Node())});
       } else {
         ++out.other_keys;
       }
@@ -33,10 +35,12 @@ Result<KeyGroup> read_group(const Node& group) {
   return out;
 }
 
+}  // namespace
+
 // Go's time.Parse(time.RFC3339, text) then Format(time.RFC3339): YYYY-MM-DDTHH:MM:SS, an
 // optional fraction (dropped), Z or ±HH:MM (a zero offset prints as Z). Checked here rather
 // than through a time_point: Go accepts years 0000-9999.
-std::optional<std::string> rfc3339_without_fraction(std::string_view text) {
+std::optional<std::string> mac_additional_data_of(std::string_view text) {
   auto digits = [&](size_t at, size_t n) -> std::optional<int> {
     if (at + n > text.size()) return std::nullopt;
     int v = 0;
@@ -73,8 +77,6 @@ std::optional<std::string> rfc3339_without_fraction(std::string_view text) {
   if (*off_hour == 0 && *off_minute == 0) return out + 'Z';
   return out + std::string(rest);
 }
-
-}  // namespace
 
 Result<Metadata> read_metadata(const Node& sops) {
   if (!sops.is_map()) return fail("sops metadata not found");
@@ -145,7 +147,7 @@ Result<Metadata> read_metadata(const Node& sops) {
 
   const Node* lm = sops.find("lastmodified");
   md.lastmodified = lm ? scalar_to_string(*lm) : "";
-  auto ad = rfc3339_without_fraction(md.lastmodified);
+  auto ad = mac_additional_data_of(md.lastmodified);
   if (!ad) return fail("sops metadata: lastmodified is not an RFC 3339 time");
   md.mac_additional_data = std::move(*ad);
   return md;

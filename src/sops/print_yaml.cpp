@@ -338,20 +338,23 @@ bool ends_line(const std::string& out) {
 void write_node(const Node& node, int indent, std::string& out);
 
 // A value after "key:" (the colon written): a block collection starts on the next line.
+// Its indentation is go-yaml v3's increase_indent: the next multiple of the indent after the
+// key's column, so under a key at column 10 (a map in a sequence item at 8) it is 12, not 14.
 void write_value(const Node& value, int indent, std::string& out) {
+  int inner = k_indent * ((indent + k_indent) / k_indent);
   if (value.is_map() && !value.empty()) {
     out += '\n';
-    write_node(value, indent + k_indent, out);
+    write_node(value, inner, out);
   } else if (value.is_list() && !value.empty()) {
     out += '\n';
-    write_node(value, indent + k_indent, out);
+    write_node(value, inner, out);
   } else if (value.is_map()) {
     out += " {}\n";
   } else if (value.is_list()) {
     out += " []\n";
   } else {
     out += ' ';
-    write_scalar(value, indent + k_indent, false, out);
+    write_scalar(value, inner, false, out);
     if (!ends_line(out)) out += '\n';
   }
 }

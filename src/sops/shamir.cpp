@@ -1,4 +1,10 @@
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <numeric>
 #include <set>
 
 #include "sops/keys.hpp"
@@ -58,6 +64,41 @@ Result<std::string> shamir_combine(std::span<const std::string> parts) {
     secret[byte] = static_cast<char>(result);
   }
   return secret;
+}
+
+Result<std::vector<std::string>> shamir_split(std::string_view secret, size_t parts,
+                                              size_t threshold) {
+  if (parts < threshold) return fail("Shamir: parts cannot be less than the threshold");
+  if (parts > 255) return fail("Shamir: parts cannot exceed 255");
+  if (threshold < 2) return fail("Shamir: the threshold must be at least 2");
+  if (secret.empty()) return fail("Shamir: cannot split an empty secret");
+  // Distinct non-zero x coordinates, shuffled as Vault does (x = a permutation of 0..254, +1).
+  std::array<uint8_t, 255> xs{};
+  std::iota(xs.begin(), xs.end(), uint8_t{1});
+  for (size_t i = xs.size() - 1; i > 0; --i) {
+    uint32_t r = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r) != 1)
+      return fail("Shamir: no random bytes");
+    std::swap(xs[i], xs[r % (i + 1)]);
+  }
+  std::vector<std::string> out(parts, std::string(secret.size() + 1, '\0'));
+  for (size_t i = 0; i < parts; ++i)
+    out[i].back() = static_cast<char>(xs[i]);
+  std::vector<uint8_t> coefficients(threshold);
+  for (size_t byte = 0; byte < secret.size(); ++byte) {
+    coefficients[0] = static_cast<uint8_t>(secret[byte]);
+    if (RAND_bytes(coefficients.data() + 1, static_cast<int>(threshold - 1)) != 1)
+      return fail("Shamir: no random bytes");
+    for (size_t i = 0; i < parts; ++i) {
+      // Horner's rule over GF(2^8).
+      uint8_t y = 0;
+      for (size_t c = threshold; c-- > 0;)
+        y = static_cast<uint8_t>(gf_mul(y, xs[i]) ^ coefficients[c]);
+      out[i][byte] = static_cast<char>(y);
+    }
+  }
+  OPENSSL_cleanse(coefficients.data(), coefficients.size());
+  return out;
 }
 
 }  // namespace plumb::sops

@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <expected>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,9 @@ struct Keys {
   std::vector<age::Identity> age;
   // Armored PGP secret keys, as Flux's `*.asc`.
   std::vector<std::string> pgp_armored;
+  // Use the user's GnuPG keyring ($GNUPGHOME or ~/.gnupg) instead, as the sops CLI does
+  // (pgp_armored is then not imported).
+  bool pgp_user_keyring = false;
 };
 
 enum class VerifyMac { no, yes };
@@ -81,6 +85,67 @@ bool is_sops_encrypted(std::string_view content, Format format);
 // The file as `sops --decrypt` prints it: JSON (tab indent, Go's escaping), dotenv and
 // binary (the raw bytes). YAML and INI printing are not implemented (stage emit).
 DecryptResult<std::string> print_file(const DecryptedFile& file);
+
+// ---- encryption ------------------------------------------------------------------------
+
+// The version sops files written here carry: the sops release this code follows.
+inline constexpr std::string_view k_sops_version = "3.13.2";
+
+// The master keys of one key group: each wraps the whole data key (or the group's Shamir
+// share when there are several groups).
+struct RecipientGroup {
+  std::vector<std::string> age;  // "age1…" recipients
+  std::vector<std::string> pgp;  // PGP fingerprints
+  bool empty() const { return age.empty() && pgp.empty(); }
+};
+
+// Where PGP public keys come from when wrapping a data key.
+struct PgpPublicKeys {
+  // Armored public keys, imported into a temporary keyring; empty: the user's GnuPG keyring
+  // ($GNUPGHOME or ~/.gnupg), as sops does.
+  std::vector<std::string> armored;
+};
+
+struct EncryptOptions {
+  std::vector<RecipientGroup> key_groups;  // at least one key; several groups: Shamir
+  int64_t shamir_threshold = 0;            // several groups: 0 means all of them
+  RuleKind rule = RuleKind::unencrypted_suffix;
+  std::string rule_value = "_unencrypted";
+  bool mac_only_encrypted = false;
+  PgpPublicKeys pgp;
+  std::string lastmodified;  // RFC 3339; "" = now (UTC, whole seconds), as sops
+};
+
+// A whole `sops --encrypt`: a new random data key wrapped for every master key, every value
+// the rule marks encrypted, the MAC, the file printed as sops prints it (YAML as go-yaml v3
+// with 4-space indent, JSON and binary tab-indented, dotenv with flattened `sops_` keys).
+// Comments in YAML are not kept (core's reader drops them); dotenv comments are encrypted as
+// sops does. The *_comment_regex rules are refused: they depend on comments. INI is refused.
+// Errors never hold plaintext.
+Result<std::string> encrypt_file(std::string_view content, Format format,
+                                 const EncryptOptions& options);
+
+// The clear documents of a plaintext file, as sops' stores read them (DecryptedFile's shape).
+Result<DecryptedFile> load_plain(std::string_view content, Format format);
+
+// Metadata for a new file: the rule, mac_only_encrypted, version, and the key groups with the
+// data key wrapped (wrap_data_key). lastmodified and the MAC are set by encrypt_with_key.
+Result<Metadata> new_metadata(const EncryptOptions& options, const DataKey& key);
+
+// Replaces metadata's key groups: the data key wrapped by age (armored age file) and PGP
+// (armored message, created_at now) for each group's keys, split with Shamir when there are
+// several groups (threshold 0 = all groups). What `updatekeys` does.
+Result<void> wrap_data_key(Metadata& metadata, std::span<const RecipientGroup> groups,
+                           int64_t shamir_threshold, const DataKey& key, const PgpPublicKeys& pgp);
+
+// The clear file encrypted with a known data key under metadata's rule: lastmodified set to
+// `lastmodified` ("" = now), the MAC computed and encrypted with it as additional data.
+Result<EncryptedFile> encrypt_with_key(const DecryptedFile& plain, Metadata metadata,
+                                       const DataKey& key, std::string_view lastmodified = "");
+
+// An encrypted file (values as they are, metadata re-serialized) printed as sops writes it.
+// YAML loses its comments (core's reader does not keep them).
+Result<std::string> print_encrypted(const EncryptedFile& file);
 
 // ---- lower level, for tests and tools ------------------------------------------------
 

@@ -67,11 +67,15 @@ std::string unescape_newlines(std::string_view raw) {
 }
 
 // sops' dotenv store: KEY=VALUE lines (`\n` in a value is a newline), `#` comment lines, empty
-// lines skipped; `sops_`-prefixed keys are the flattened metadata.
-Result<EncryptedFile> load_dotenv(std::string_view content) {
+// lines skipped. `sops_`-prefixed keys (the flattened metadata) go to `flat`.
+struct DotenvLines {
   Node data = Node::map();
   Node flat = Node::map();
   std::vector<LineComment> comments;
+};
+
+Result<DotenvLines> parse_dotenv(std::string_view content) {
+  DotenvLines out;
   size_t line_number = 0;
   while (!content.empty()) {
     size_t nl = content.find('\n');
@@ -80,7 +84,7 @@ Result<EncryptedFile> load_dotenv(std::string_view content) {
     ++line_number;
     if (line.empty()) continue;
     if (line.front() == '#') {
-      comments.push_back({data.size(), std::string(line.substr(1))});
+      out.comments.push_back({out.data.size(), std::string(line.substr(1))});
       continue;
     }
     size_t eq = line.find('=');
@@ -89,16 +93,21 @@ Result<EncryptedFile> load_dotenv(std::string_view content) {
     std::string_view key = line.substr(0, eq);
     std::string value = unescape_newlines(line.substr(eq + 1));
     if (key.starts_with("sops_"))
-      flat.append_entry(Node::string(key.substr(5)), Node::string(value));
+      out.flat.append_entry(Node::string(key.substr(5)), Node::string(value));
     else
-      data.append_entry(Node::string(key), Node::string(value));
+      out.data.append_entry(Node::string(key), Node::string(value));
   }
-  if (flat.empty()) return fail("sops metadata not found");
+  return out;
+}
+
+Result<EncryptedFile> load_dotenv(std::string_view content) {
+  DotenvLines lines = TRY(parse_dotenv(content));
+  if (lines.flat.empty()) return fail("sops metadata not found");
   EncryptedFile file;
   file.format = Format::dotenv;
-  file.metadata = TRY(read_metadata(unflatten_metadata(flat.entries())));
-  file.documents.push_back(std::move(data));
-  file.comments = std::move(comments);
+  file.metadata = TRY(read_metadata(unflatten_metadata(lines.flat.entries())));
+  file.documents.push_back(std::move(lines.data));
+  file.comments = std::move(lines.comments);
   return file;
 }
 
@@ -183,6 +192,50 @@ Result<EncryptedFile> load_ini(std::string_view content) {
 }
 
 }  // namespace
+
+Result<DecryptedFile> load_plain_store(std::string_view content, Format format) {
+  DecryptedFile file;
+  file.format = format;
+  constexpr std::string_view k_encrypted = "the file is already encrypted (it has sops metadata)";
+  switch (format) {
+    case Format::yaml: {
+      auto documents = TRY(parse_yaml_stream(content, "input"));
+      for (size_t i = 0; i < documents.size(); ++i) {
+        if (documents[i].is_null()) continue;
+        if (!documents[i].is_map())
+          return fail("document ", std::to_string(i + 1),
+                      " is not a map: sops encrypts YAML documents that are maps");
+        if (documents[i].find("sops")) return fail(k_encrypted);
+        file.documents.push_back(std::move(documents[i]));
+      }
+      if (file.documents.empty()) return fail("the YAML input has no document");
+      return file;
+    }
+    case Format::json: {
+      Node document = TRY(parse_json(content, "input"));
+      if (!document.is_map()) return fail("SOPS only supports JSON files with a top-level object");
+      if (document.find("sops")) return fail(k_encrypted);
+      file.documents.push_back(std::move(document));
+      return file;
+    }
+    case Format::binary: {
+      Node document = Node::map();
+      document.set("data", Node::string(content));
+      file.documents.push_back(std::move(document));
+      return file;
+    }
+    case Format::dotenv: {
+      DotenvLines lines = TRY(parse_dotenv(content));
+      if (!lines.flat.empty()) return fail(k_encrypted);
+      file.documents.push_back(std::move(lines.data));
+      file.comments = std::move(lines.comments);
+      return file;
+    }
+    case Format::ini:
+      return fail("encrypting INI files is not supported");
+  }
+  return fail("unknown format");
+}
 
 Result<EncryptedFile> load_store(std::string_view content, Format format) {
   switch (format) {

@@ -4,13 +4,21 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/error.hpp"
 #include "core/node.hpp"
 #include "sops/file.hpp"
+#include "sops/sops.hpp"
 
 namespace plumb::sops {
+
+// The plaintext of a file to encrypt, as sops' stores read it: YAML documents (maps; empty
+// documents skipped), a JSON object, dotenv lines (comments kept), binary as {"data": bytes}.
+// A file that already has sops metadata is refused. INI is not supported.
+Result<DecryptedFile> load_plain_store(std::string_view content, Format format);
 
 // Documents and metadata; errors are load-stage errors.
 Result<EncryptedFile> load_store(std::string_view content, Format format);
@@ -18,6 +26,10 @@ Result<EncryptedFile> load_store(std::string_view content, Format format);
 // The metadata map (YAML/JSON form, or unflattened from dotenv/INI) read as sops does:
 // one encryption rule at most, lastmodified must parse as RFC 3339.
 Result<Metadata> read_metadata(const Node& sops);
+
+// The MAC's additional data for a lastmodified: Go's time.Parse(time.RFC3339) then Format
+// (fraction dropped, a zero offset printed as Z); nullopt when it does not parse.
+std::optional<std::string> mac_additional_data_of(std::string_view lastmodified);
 
 // dotenv/INI metadata: `age__list_0__map_enc` → {"age": [{"enc": ...}]}.
 Node unflatten_metadata(std::span<const MapEntry> flat);

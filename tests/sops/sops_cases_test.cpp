@@ -15,27 +15,15 @@
 #include "age/age.hpp"
 #include "core/json.hpp"
 #include "core/yaml.hpp"
+#include "sops/corpus.hpp"
 #include "sops/sops.hpp"
 
 namespace plumb::sops {
 namespace {
 
-const std::string k_root = PLUMB_SHARED_DIR "/sops-cases/";
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Format format_named(std::string_view name) {
-  if (name == "yaml") return Format::yaml;
-  if (name == "json") return Format::json;
-  if (name == "dotenv") return Format::dotenv;
-  if (name == "ini") return Format::ini;
-  return Format::binary;
-}
+using test::format_named;
+using test::k_root;
+using test::read;
 
 // Equality with map order significant; integers and floats compare as numbers.
 bool same_tree(const Node& a, const Node& b, std::string& where) {
