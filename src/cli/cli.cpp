@@ -41,6 +41,7 @@ constexpr Command k_commands[] = {
     {"create", "create a GitRepository, Kustomization or Secret (or print it with --export)",
      create_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},
+    {"sops", "encrypt, decrypt, edit SOPS files and update their keys (age, PGP)", sops_command},
     {"version", "print the version and the git commit plumb was built from", version_command},
     {"help", "show this help", help_command},
 };

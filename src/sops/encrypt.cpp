@@ -18,31 +18,13 @@ namespace plumb::sops {
 
 namespace {
 
-std::string_view rule_key(RuleKind kind) {
-  switch (kind) {
-    case RuleKind::unencrypted_suffix:
-      return "unencrypted_suffix";
-    case RuleKind::encrypted_suffix:
-      return "encrypted_suffix";
-    case RuleKind::unencrypted_regex:
-      return "unencrypted_regex";
-    case RuleKind::encrypted_regex:
-      return "encrypted_regex";
-    case RuleKind::unencrypted_comment_regex:
-      return "unencrypted_comment_regex";
-    case RuleKind::encrypted_comment_regex:
-      return "encrypted_comment_regex";
-  }
-  return "unencrypted_suffix";
-}
-
 // The rule must be one encryption can apply here.
 Result<void> check_rule(RuleKind kind, std::string_view value) {
   if (kind == RuleKind::unencrypted_comment_regex || kind == RuleKind::encrypted_comment_regex)
-    return fail(rule_key(kind),
+    return fail(rule_name(kind),
                 " decides by comments, which plumb does not read from YAML: not supported for "
                 "encryption");
-  if (value.empty()) return fail(rule_key(kind), " is empty");
+  if (value.empty()) return fail(rule_name(kind), " is empty");
   if (kind == RuleKind::unencrypted_regex || kind == RuleKind::encrypted_regex)
     TRY(RuleRegex::compile(value));
   return {};
@@ -91,7 +73,7 @@ Node metadata_node(const Metadata& md) {
     }
     entries.emplace_back("key_groups", std::move(groups));
   }
-  entries.emplace_back(std::string(rule_key(md.rule)), Node::string(md.rule_value));
+  entries.emplace_back(std::string(rule_name(md.rule)), Node::string(md.rule_value));
   entries.emplace_back("lastmodified", Node::string(md.lastmodified));
   entries.emplace_back("mac", Node::string(md.mac));
   if (md.mac_only_encrypted) entries.emplace_back("mac_only_encrypted", Node::boolean(true));
@@ -276,7 +258,10 @@ Result<std::string> print_encrypted(const EncryptedFile& file) {
 
 Result<std::string> encrypt_file(std::string_view content, Format format,
                                  const EncryptOptions& options) {
-  DecryptedFile plain = TRY(load_plain(content, format));
+  return encrypt_plain(TRY(load_plain(content, format)), options);
+}
+
+Result<std::string> encrypt_plain(const DecryptedFile& plain, const EncryptOptions& options) {
   DataKey key = TRY(generate_data_key());
   Metadata metadata = TRY(new_metadata(options, key));
   EncryptedFile file = TRY(encrypt_with_key(plain, std::move(metadata), key, options.lastmodified));

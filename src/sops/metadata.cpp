@@ -78,6 +78,45 @@ std::optional<std::string> mac_additional_data_of(std::string_view text) {
   return out + std::string(rest);
 }
 
+namespace {
+
+constexpr std::pair<std::string_view, RuleKind> k_rule_names[] = {
+    {"unencrypted_suffix", RuleKind::unencrypted_suffix},
+    {"encrypted_suffix", RuleKind::encrypted_suffix},
+    {"unencrypted_regex", RuleKind::unencrypted_regex},
+    {"encrypted_regex", RuleKind::encrypted_regex},
+    {"unencrypted_comment_regex", RuleKind::unencrypted_comment_regex},
+    {"encrypted_comment_regex", RuleKind::encrypted_comment_regex},
+};
+
+}  // namespace
+
+std::string_view rule_name(RuleKind kind) {
+  for (const auto& [name, k] : k_rule_names)
+    if (k == kind) return name;
+  return "unencrypted_suffix";
+}
+
+Result<std::optional<std::pair<RuleKind, std::string>>> read_encryption_rule(
+    const Node& map, std::string_view scope) {
+  std::optional<std::pair<RuleKind, std::string>> out;
+  int rules = 0;
+  for (const auto& [name, kind] : k_rule_names) {
+    const Node* v = map.find(name);
+    if (!v) continue;
+    std::string text = scalar_to_string(*v);
+    if (text.empty()) continue;
+    ++rules;
+    out.emplace(kind, std::move(text));
+  }
+  if (rules > 1)
+    return fail(
+        "cannot use more than one of encrypted_suffix, unencrypted_suffix, encrypted_regex, "
+        "unencrypted_regex, encrypted_comment_regex, or unencrypted_comment_regex ",
+        scope);
+  return out;
+}
+
 Result<Metadata> read_metadata(const Node& sops) {
   if (!sops.is_map()) return fail("sops metadata not found");
   Metadata md;
@@ -119,29 +158,10 @@ Result<Metadata> read_metadata(const Node& sops) {
   if (const Node* m = sops.find("mac")) md.mac = scalar_to_string(*m);
   if (const Node* v = sops.find("version")) md.version = scalar_to_string(*v);
 
-  static constexpr std::pair<std::string_view, RuleKind> k_rules[] = {
-      {"unencrypted_suffix", RuleKind::unencrypted_suffix},
-      {"encrypted_suffix", RuleKind::encrypted_suffix},
-      {"unencrypted_regex", RuleKind::unencrypted_regex},
-      {"encrypted_regex", RuleKind::encrypted_regex},
-      {"unencrypted_comment_regex", RuleKind::unencrypted_comment_regex},
-      {"encrypted_comment_regex", RuleKind::encrypted_comment_regex},
-  };
-  int rules = 0;
-  for (const auto& [name, kind] : k_rules) {
-    const Node* v = sops.find(name);
-    if (!v) continue;
-    std::string text = scalar_to_string(*v);
-    if (text.empty()) continue;
-    ++rules;
-    md.rule = kind;
-    md.rule_value = text;
+  if (auto rule = TRY(read_encryption_rule(sops, "in the same file"))) {
+    md.rule = rule->first;
+    md.rule_value = std::move(rule->second);
   }
-  if (rules > 1)
-    return fail(
-        "cannot use more than one of encrypted_suffix, unencrypted_suffix, encrypted_regex, "
-        "unencrypted_regex, encrypted_comment_regex, or unencrypted_comment_regex in the same "
-        "file");
   if (md.rule != RuleKind::unencrypted_suffix && md.rule != RuleKind::encrypted_suffix)
     TRY(RuleRegex::compile(md.rule_value));
 

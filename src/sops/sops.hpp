@@ -128,6 +128,10 @@ Result<std::string> encrypt_file(std::string_view content, Format format,
 // The clear documents of a plaintext file, as sops' stores read them (DecryptedFile's shape).
 Result<DecryptedFile> load_plain(std::string_view content, Format format);
 
+// encrypt_file after load_plain: the clear documents encrypted and printed in plain.format
+// (set it to write another format than the input's, as sops' --output-type).
+Result<std::string> encrypt_plain(const DecryptedFile& plain, const EncryptOptions& options);
+
 // Metadata for a new file: the rule, mac_only_encrypted, version, and the key groups with the
 // data key wrapped (wrap_data_key). lastmodified and the MAC are set by encrypt_with_key.
 Result<Metadata> new_metadata(const EncryptOptions& options, const DataKey& key);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/node.hpp"
@@ -26,6 +27,14 @@ Result<EncryptedFile> load_store(std::string_view content, Format format);
 // The metadata map (YAML/JSON form, or unflattened from dotenv/INI) read as sops does:
 // one encryption rule at most, lastmodified must parse as RFC 3339.
 Result<Metadata> read_metadata(const Node& sops);
+
+// The metadata / .sops.yaml key of an encryption rule ("encrypted_regex" ...).
+std::string_view rule_name(RuleKind kind);
+
+// The one encryption rule a map names (sops metadata or a creation rule), nullopt when none;
+// two or more are an error ending with `scope` ("in the same file").
+Result<std::optional<std::pair<RuleKind, std::string>>> read_encryption_rule(
+    const Node& map, std::string_view scope);
 
 // The MAC's additional data for a lastmodified: Go's time.Parse(time.RFC3339) then Format
 // (fraction dropped, a zero offset printed as Z); nullopt when it does not parse.

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# `plumb sops` end to end on files and stdin: encrypt (flags and .sops.yaml rules), decrypt
+# (MAC checked, --extract, keys from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE and the user's sops keys
+# file), a tampered MAC, edit through $EDITOR, updatekeys adding and removing a recipient.
+#   sops_cli_test.sh PLUMB SHARED_DIR
+set -u
+plumb=$1
+shared=$2
+keys=$shared/sops-cases/keys/age
+key1=$keys/flux-kc-test.agekey
+key2=$keys/plumb-other.agekey
+r1=age1l44xcng8dqj32nlv6d930qvvrny05hglzcv9qpc7kxjc6902ma4qufys29
+r2=age10ezc94fh9v3mzyvcg95h6y9t8kk7ee6zrjy6yh5xtz0k3ahdeaxs8wd0hk
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export TMPDIR=$work/tmp
+mkdir -p "$TMPDIR"
+# No key the user running the test may have.
+export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config GNUPGHOME=$work/home/.gnupg
+unset SOPS_AGE_KEY SOPS_AGE_KEY_FILE EDITOR SOPS_EDITOR
+mkdir -p "$HOME"
+
+failures=0
+passed=0
+ok() { echo "ok: $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL: $1"; failures=$((failures + 1)); }
+check() {  # check WHAT COMMAND...: the command succeeds
+  local what=$1
+  shift
+  if "$@"; then ok "$what"; else bad "$what"; fi
+}
+
+cd "$work"
+cat > plain.yaml <<'EOF'
+apiVersion: v1
+kind: Secret
+metadata:
+    name: db
+stringData:
+    password: s3cr3t-value
+    port: 5432
+EOF
+
+# Encrypt with a flag, decrypt with SOPS_AGE_KEY_FILE: the same text back.
+"$plumb" sops encrypt --age "$r1" plain.yaml > enc.yaml
+check "encrypt --age exits 0" test -s enc.yaml
+check "the value is encrypted" grep -q "password: ENC\[AES256_GCM" enc.yaml
+check "no plaintext in the encrypted file" bash -c "! grep -q s3cr3t-value enc.yaml"
+SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt enc.yaml > dec.yaml
+check "decrypt gives the plaintext back" cmp -s dec.yaml plain.yaml
+
+# stdin both ways; SOPS_AGE_KEY holds the key itself.
+"$plumb" sops encrypt --age "$r1" --input-type json - < <(echo '{"a": "b", "n": 1}') > enc.json
+check "stdin encrypts as --input-type json" grep -q '"a": "ENC\[AES256_GCM' enc.json
+out=$(SOPS_AGE_KEY=$(grep AGE-SECRET "$key1") "$plumb" sops decrypt --input-type json - < enc.json)
+check "SOPS_AGE_KEY and stdin decrypt" test "$out" = "$(printf '{\n\t"a": "b",\n\t"n": 1\n}')"
+
+# The user's sops key file; --extract.
+mkdir -p "$XDG_CONFIG_HOME/sops/age"
+cp "$key1" "$XDG_CONFIG_HOME/sops/age/keys.txt"
+out=$("$plumb" sops decrypt --extract '["stringData"]["password"]' enc.yaml)
+check "--extract with the user's keys.txt" test "$out" = "s3cr3t-value"
+rm "$XDG_CONFIG_HOME/sops/age/keys.txt"
+
+# No key: a clear error naming the file, exit 1.
+"$plumb" sops decrypt enc.yaml > /dev/null 2> err.txt
+status=$?
+check "no key: exit 1" test "$status" -eq 1
+check "no key: the error names the file" grep -q "enc.yaml" err.txt
+
+# A tampered MAC: a clear value under the MAC changed.
+"$plumb" sops encrypt --age "$r1" --encrypted-regex '^password$' plain.yaml > partial.yaml
+sed 's/name: db/name: dc/' partial.yaml > tampered.yaml
+SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt tampered.yaml > out.txt 2> err.txt
+status=$?
+check "tampered MAC: exit 1" test "$status" -eq 1
+check "tampered MAC: says MAC mismatch" grep -q "MAC mismatch" err.txt
+check "tampered MAC: nothing printed" test ! -s out.txt
+check "tampered MAC: no plaintext in the error" bash -c "! grep -q s3cr3t-value err.txt"
+SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt --ignore-mac tampered.yaml > /dev/null
+check "--ignore-mac decrypts it" test $? -eq 0
+
+# .sops.yaml from the working directory: path_regex, encrypted_regex; -i in place.
+mkdir -p repo/secrets repo/other
+cat > repo/.sops.yaml <<EOF
+creation_rules:
+  - path_regex: secrets/.*\.yaml\$
+    encrypted_regex: ^(data|stringData)\$
+    age: $r1
+  - path_regex: other/
+    age: >-
+      $r2
+EOF
+cp plain.yaml repo/secrets/db.yaml
+chmod 640 repo/secrets/db.yaml
+(cd repo && "$plumb" sops encrypt -i secrets/db.yaml)
+check ".sops.yaml rule: stringData encrypted" grep -q "password: ENC\[" repo/secrets/db.yaml
+check ".sops.yaml rule: metadata left clear" grep -q "^    name: db$" repo/secrets/db.yaml
+check ".sops.yaml rule: encrypted_regex recorded" grep -qF 'encrypted_regex: ^(data|stringData)$' repo/secrets/db.yaml
+check "-i keeps the file's mode" test "$(stat -c %a repo/secrets/db.yaml)" = 640
+cp plain.yaml repo/other/x.yaml
+(cd repo && "$plumb" sops encrypt -i other/x.yaml)
+check "the second rule matches other/" grep -q "recipient: $r2" repo/other/x.yaml
+cp plain.yaml repo/none.yaml
+(cd repo && "$plumb" sops encrypt none.yaml > /dev/null 2> ../err.txt)
+check "no matching rule: an error" grep -q "no matching creation rules" err.txt
+
+# updatekeys: add r2, values unchanged, both keys decrypt; then remove r1.
+values_before=$(grep "ENC\[" repo/secrets/db.yaml | grep -v "mac:")
+sed -i "s|    age: $r1|    age: $r1,$r2|" repo/.sops.yaml
+(cd repo && SOPS_AGE_KEY_FILE=$key1 "$plumb" sops updatekeys -y secrets/db.yaml > ../upd.txt 2> ../upd.err)
+check "updatekeys exits 0" test $? -eq 0
+check "updatekeys prints the change" grep -qx "+++ $r2" upd.txt
+check "updatekeys keeps the common key" grep -qx "    $r1" upd.txt
+check "updatekeys says it synced" grep -q "synced with new keys" upd.err
+check "updatekeys leaves the values" test "$(grep "ENC\[" repo/secrets/db.yaml | grep -v "mac:")" = "$values_before"
+out=$(SOPS_AGE_KEY_FILE=$key2 "$plumb" sops decrypt --extract '["stringData"]["password"]' repo/secrets/db.yaml)
+check "the added key decrypts" test "$out" = "s3cr3t-value"
+(cd repo && SOPS_AGE_KEY_FILE=$key1 "$plumb" sops updatekeys -y secrets/db.yaml > ../upd.txt 2> ../upd.err)
+check "nothing to change: already up to date" grep -q "already up to date" upd.err
+sed -i "s|    age: $r1,$r2|    age: $r2|" repo/.sops.yaml
+(cd repo && SOPS_AGE_KEY_FILE=$key2 "$plumb" sops updatekeys -y secrets/db.yaml > ../upd.txt 2>&1)
+check "updatekeys prints the removal" grep -qx -- "--- $r1" upd.txt
+SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt repo/secrets/db.yaml > /dev/null 2>&1
+check "the removed key no longer decrypts" test $? -eq 1
+(cd repo && echo n | SOPS_AGE_KEY_FILE=$key2 "$plumb" sops updatekeys --config .sops.yaml \
+  secrets/db.yaml > /dev/null 2>&1)
+check "answering n changes nothing" grep -q "recipient: $r2" repo/secrets/db.yaml
+
+# edit: the editor changes one value; the file is encrypted again with the same keys.
+cat > editor.sh <<'EOF'
+#!/bin/sh
+ls -ld "$(dirname "$1")" | cut -c1-10 > "$EDITOR_LOG"
+ls -l "$1" | cut -c1-10 >> "$EDITOR_LOG"
+sed -i 's/s3cr3t-value/new-value/' "$1"
+EOF
+chmod +x editor.sh
+export EDITOR_LOG=$work/editor.log
+cp enc.yaml edit.yaml
+SOPS_AGE_KEY_FILE=$key1 EDITOR=$work/editor.sh "$plumb" sops edit edit.yaml
+check "edit exits 0" test $? -eq 0
+check "the editor's directory is private" test "$(sed -n 1p editor.log)" = "drwx------"
+check "the editor's file is 0600" test "$(sed -n 2p editor.log)" = "-rw-------"
+out=$(SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt --extract '["stringData"]["password"]' edit.yaml)
+check "edit changed the value" test "$out" = "new-value"
+check "edit kept the recipient" grep -q "recipient: $r1" edit.yaml
+check "the temporary file is gone" test -z "$(ls -A "$TMPDIR")"
+SOPS_AGE_KEY_FILE=$key1 EDITOR=true "$plumb" sops edit edit.yaml 2> err.txt
+check "an unchanged edit exits 200, as sops" test $? -eq 200
+
+# PGP through the user's GnuPG keyring ($GNUPGHOME): encrypt to a fingerprint, decrypt.
+mkdir -m 700 -p "$GNUPGHOME"
+gpg --batch --quiet --import "$shared/sops-cases/keys/pgp/sops-functional-tests.asc" 2>/dev/null
+"$plumb" sops encrypt --pgp "FBC7 B9E2 A4F9 289A C0C1  D484 3D16 CEE4 A273 81B4" plain.yaml > pgp.yaml
+check "--pgp from the keyring" grep -q "fp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4" pgp.yaml
+"$plumb" sops decrypt pgp.yaml > dec.yaml
+check "PGP decrypts with the keyring" cmp -s dec.yaml plain.yaml
+"$plumb" sops decrypt --output-type json "$shared/sops-cases/sops/sops-ft-format-ini/encrypted.ini" > ini.json
+check "a file sops wrote (INI, PGP) as JSON" grep -q '"bar": "baz"' ini.json
+gpgconf --kill all 2>/dev/null
+
+# Usage errors.
+"$plumb" sops encrypt > /dev/null 2>&1
+check "no FILE: exit 2" test $? -eq 2
+"$plumb" sops frobnicate x > /dev/null 2>&1
+check "unknown command: exit 2" test $? -eq 2
+
+echo "$passed passed, $failures failed"
+[ "$failures" -eq 0 ]
