@@ -388,6 +388,26 @@ Result<void> run_editor(const std::string& path) {
   return {};
 }
 
+// Plumb's YAML reader drops comments, so rewriting a YAML file loses them: say so.
+void warn_if_comments_lost(std::string_view verb, const Input& in, std::string_view content) {
+  if (in.input_format != sops::Format::yaml) return;
+  size_t at = 0;
+  while (at < content.size()) {
+    size_t end = content.find('\n', at);
+    std::string_view line = content.substr(at, end == std::string_view::npos ? end : end - at);
+    size_t first = line.find_first_not_of(' ');
+    if (first != std::string_view::npos && line[first] == '#') {
+      std::fprintf(stderr,
+                   "plumb sops %.*s: warning: %s: its comments are not kept (Plumb's YAML "
+                   "reader drops them)\n",
+                   static_cast<int>(verb.size()), verb.data(), display_name(in).c_str());
+      return;
+    }
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+}
+
 // sops' exit code when the edited file was not changed.
 constexpr int k_file_not_modified = 200;
 
@@ -406,7 +426,8 @@ int edit_command(const Flags& flags) {
   if (!keys) return failed("edit", keys.error().message());
   auto key = sops::unwrap_data_key(*loaded, *keys);
   if (!key) return failed("edit", name + ": " + key.error().error.message());
-  auto clear = sops::decrypt_with_key(*loaded, *key, {.verify_mac = sops::VerifyMac::yes});
+  sops::IvStash stash;
+  auto clear = sops::decrypt_with_key(*loaded, *key, {.verify_mac = sops::VerifyMac::yes}, &stash);
   if (!clear) return failed("edit", name + ": " + clear.error().error.message());
   auto plaintext = sops::print_file(*clear);
   if (!plaintext) return failed("edit", name + ": " + plaintext.error().error.message());
@@ -423,8 +444,10 @@ int edit_command(const Flags& flags) {
   if (!plain)
     return failed("edit", name + ": the edited file is not valid: " + plain.error().message() +
                               "; the file is unchanged");
-  auto file = sops::encrypt_with_key(*plain, loaded->metadata, *key);
+  // Unchanged values keep their IV, so their ciphertext: the diff shows only the edit.
+  auto file = sops::encrypt_with_key(*plain, loaded->metadata, *key, "", &stash);
   if (!file) return failed("edit", name + ": " + file.error().message());
+  warn_if_comments_lost("edit", *in, *content);
   auto text = sops::print_encrypted(*file);
   if (!text) return failed("edit", name + ": " + text.error().message());
   std::error_code ec;
@@ -535,6 +558,7 @@ int updatekeys_command(const Flags& flags) {
   sops::Metadata metadata = loaded->metadata;
   auto wrapped = sops::wrap_data_key(metadata, wanted, threshold, *key, sops::PgpPublicKeys{});
   if (!wrapped) return failed("updatekeys", name + ": " + wrapped.error().message());
+  warn_if_comments_lost("updatekeys", *in, *content);
   sops::EncryptedFile updated = std::move(*loaded);
   updated.metadata = std::move(metadata);
   auto text = sops::print_encrypted(updated);

@@ -164,7 +164,7 @@ bool looks_encrypted(std::string_view text) {
 
 Result<ClearValue> decrypt_value(std::string_view envelope, const DataKey& key,
                                  std::string_view additional_data) {
-  if (envelope.empty()) return ClearValue{Node::string(""), ValueType::str};
+  if (envelope.empty()) return ClearValue{Node::string(""), ValueType::str, {}};
   auto parts = split_envelope(envelope);
   if (!parts) return fail("value does not match sops' data format");
   auto type = parse_type(parts->type);
@@ -184,21 +184,21 @@ Result<ClearValue> decrypt_value(std::string_view envelope, const DataKey& key,
     case ValueType::bytes:
     case ValueType::time:
     case ValueType::comment:
-      return ClearValue{Node::string(plain), *type};
+      return ClearValue{Node::string(plain), *type, *iv};
     case ValueType::int_: {
       auto v = parse_go_int(plain);
       if (!v) return fail("decrypted value of type int is not an integer");
-      return ClearValue{Node::integer(*v), *type};
+      return ClearValue{Node::integer(*v), *type, *iv};
     }
     case ValueType::float_: {
       auto v = parse_go_float(plain);
       if (!v) return fail("decrypted value of type float is not a number");
-      return ClearValue{Node::floating(*v), *type};
+      return ClearValue{Node::floating(*v), *type, *iv};
     }
     case ValueType::bool_: {
       auto v = parse_go_bool(plain);
       if (!v) return fail("decrypted value of type bool is not a boolean");
-      return ClearValue{Node::boolean(*v), *type};
+      return ClearValue{Node::boolean(*v), *type, *iv};
     }
   }
   return fail("unknown datatype");
@@ -208,9 +208,12 @@ namespace {
 
 // AES-256-GCM seal of plain bytes into the envelope with the given type name.
 Result<std::string> seal(std::string_view plain, std::string_view type, const DataKey& key,
-                         std::string_view additional_data) {
+                         std::string_view additional_data, std::string_view given_iv = {}) {
   unsigned char iv[32];
-  if (RAND_bytes(iv, sizeof iv) != 1) return fail("no random bytes for an IV");
+  if (given_iv.size() == sizeof iv)
+    std::copy(given_iv.begin(), given_iv.end(), iv);
+  else if (RAND_bytes(iv, sizeof iv) != 1)
+    return fail("no random bytes for an IV");
   std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return fail("out of memory");
   int len = 0;
@@ -252,7 +255,7 @@ Result<std::string> seal(std::string_view plain, std::string_view type, const Da
 }  // namespace
 
 Result<std::string> encrypt_value(const Node& value, const DataKey& key,
-                                  std::string_view additional_data) {
+                                  std::string_view additional_data, std::string_view iv) {
   std::string_view type;
   switch (value.type()) {
     case Node::Type::string:
@@ -272,7 +275,7 @@ Result<std::string> encrypt_value(const Node& value, const DataKey& key,
       return fail("only strings, numbers and booleans are encrypted");
   }
   std::string plain = mac_bytes(value);
-  auto sealed = seal(plain, type, key, additional_data);
+  auto sealed = seal(plain, type, key, additional_data, iv);
   OPENSSL_cleanse(plain.data(), plain.size());
   return sealed;
 }

@@ -20,6 +20,7 @@ enum class ValueType { str, int_, float_, bool_, bytes, time, comment };
 struct ClearValue {
   Node value;
   ValueType type;
+  std::string iv;  // the envelope's IV (raw bytes); "" for an empty value
 };
 
 // Decrypts one envelope. "" stays "" (sops leaves empty strings unencrypted). Errors never
@@ -31,8 +32,11 @@ Result<ClearValue> decrypt_value(std::string_view envelope, const DataKey& key,
 // Encrypts one clear scalar as sops does: a fresh random 32-byte IV, type str/int/float/bool
 // from the Node, the plaintext bytes of mac_bytes. "" stays "" (sops leaves empty strings
 // clear). Lists, maps and null are not scalars to encrypt (an error).
+// `iv`: 32 bytes to use instead of a random IV — only ever the IV this same value (same
+// plaintext, same additional data) was encrypted with under this key (IvStash), so the
+// ciphertext comes out identical and no IV is reused for different plaintext.
 Result<std::string> encrypt_value(const Node& value, const DataKey& key,
-                                  std::string_view additional_data);
+                                  std::string_view additional_data, std::string_view iv = {});
 
 // A comment line's text encrypted with type comment ("" stays "").
 Result<std::string> encrypt_comment(std::string_view text, const DataKey& key,

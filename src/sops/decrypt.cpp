@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -121,8 +122,15 @@ class Rule {
 // encrypted) with the key path as additional data, and the clear values feed the MAC.
 class TreeCipher {
  public:
-  TreeCipher(const Metadata& md, const DataKey& key, Direction direction)
-      : m_md(md), m_key(key), m_direction(direction), m_rule(md), m_hash(EVP_MD_CTX_new()) {
+  TreeCipher(const Metadata& md, const DataKey& key, Direction direction, IvStash* record,
+             const IvStash* reuse)
+      : m_md(md),
+        m_key(key),
+        m_direction(direction),
+        m_record(record),
+        m_reuse(reuse),
+        m_rule(md),
+        m_hash(EVP_MD_CTX_new()) {
     EVP_DigestInit_ex(m_hash.get(), EVP_sha512(), nullptr);
     if (md.mac_only_encrypted) {
       unsigned char prefix[32];
@@ -190,6 +198,8 @@ class TreeCipher {
       auto clear = decrypt_value(node.as_string(), m_key, additional_data);
       if (!clear) return fail("value at ", display(), ": ", clear.error().message());
       node = std::move(clear->value);
+      if (m_record && !clear->iv.empty())
+        m_record->put(IvStash::key_of(node, additional_data), std::move(clear->iv));
     }
     if (encrypted || !m_md.mac_only_encrypted) {
       std::string bytes = mac_bytes(node);
@@ -197,7 +207,14 @@ class TreeCipher {
       OPENSSL_cleanse(bytes.data(), bytes.size());
     }
     if (encrypted && m_direction == Direction::encrypt) {
-      auto sealed = encrypt_value(node, m_key, additional_data);
+      std::string_view iv;
+      std::string stash_key;
+      if (m_reuse) {
+        stash_key = IvStash::key_of(node, additional_data);
+        iv = m_reuse->find(stash_key);
+      }
+      auto sealed = encrypt_value(node, m_key, additional_data, iv);
+      OPENSSL_cleanse(stash_key.data(), stash_key.size());
       if (!sealed) return fail("value at ", display(), ": ", sealed.error().message());
       node = Node::string(*sealed);
     }
@@ -209,6 +226,8 @@ class TreeCipher {
   const Metadata& m_md;
   const DataKey& m_key;
   Direction m_direction;
+  IvStash* m_record;
+  const IvStash* m_reuse;
   Rule m_rule;
   std::unique_ptr<EVP_MD_CTX, DigestFree> m_hash;
   std::vector<std::string_view> m_path;
@@ -217,9 +236,39 @@ class TreeCipher {
 
 }  // namespace
 
+IvStash::~IvStash() {
+  for (auto& [key, iv] : m_entries) {
+    OPENSSL_cleanse(key.data(), key.size());
+    OPENSSL_cleanse(iv.data(), iv.size());
+  }
+}
+
+std::string IvStash::key_of(const Node& value, std::string_view additional_data) {
+  std::string key(1, static_cast<char>(value.type()));
+  key += additional_data;
+  key += '\0';
+  key += mac_bytes(value);
+  return key;
+}
+
+void IvStash::put(std::string key, std::string iv) {
+  auto at = std::lower_bound(m_entries.begin(), m_entries.end(), key,
+                             [](const auto& e, const std::string& k) { return e.first < k; });
+  if (at != m_entries.end() && at->first == key) return;
+  m_entries.insert(at, {std::move(key), std::move(iv)});
+}
+
+std::string_view IvStash::find(const std::string& key) const {
+  auto at = std::lower_bound(m_entries.begin(), m_entries.end(), key,
+                             [](const auto& e, const std::string& k) { return e.first < k; });
+  if (at == m_entries.end() || at->first != key) return {};
+  return at->second;
+}
+
 Result<std::string> cipher_tree(std::span<Node> documents, const Metadata& metadata,
-                                const DataKey& key, Direction direction) {
-  TreeCipher walker(metadata, key, direction);
+                                const DataKey& key, Direction direction, IvStash* record,
+                                const IvStash* reuse) {
+  TreeCipher walker(metadata, key, direction, record, reuse);
   for (Node& document : documents)
     TRY_VOID(walker.walk(document));
   return walker.mac();
@@ -232,11 +281,11 @@ DecryptResult<EncryptedFile> load_file(std::string_view content, Format format) 
 }
 
 DecryptResult<DecryptedFile> decrypt_with_key(const EncryptedFile& file, const DataKey& key,
-                                              const Options& options) {
+                                              const Options& options, IvStash* stash) {
   DecryptedFile out;
   out.format = file.format;
   out.documents = file.documents;
-  auto computed = cipher_tree(out.documents, file.metadata, key, Direction::decrypt);
+  auto computed = cipher_tree(out.documents, file.metadata, key, Direction::decrypt, stash);
   if (!computed) return stage_error(Stage::decrypt, computed.error());
   for (const LineComment& comment : file.comments) {
     auto clear = decrypt_value(comment.text, key, ":");

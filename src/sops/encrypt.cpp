@@ -184,12 +184,13 @@ Result<Metadata> new_metadata(const EncryptOptions& options, const DataKey& key)
 }
 
 Result<EncryptedFile> encrypt_with_key(const DecryptedFile& plain, Metadata metadata,
-                                       const DataKey& key, std::string_view lastmodified) {
+                                       const DataKey& key, std::string_view lastmodified,
+                                       const IvStash* stash) {
   TRY_VOID(check_rule(metadata.rule, metadata.rule_value));
   EncryptedFile file;
   file.format = plain.format;
   file.documents = plain.documents;
-  std::string mac = TRY(cipher_tree(file.documents, metadata, key, Direction::encrypt));
+  std::string mac = TRY(cipher_tree(file.documents, metadata, key, Direction::encrypt, {}, stash));
   for (const LineComment& comment : plain.comments) {
     if (!encrypts_top_level_comments(metadata.rule)) {
       file.comments.push_back(comment);

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "age/age.hpp"
@@ -81,6 +82,25 @@ DecryptResult<DecryptedFile> decrypt_file(std::string_view content, Format forma
 // YAML, "\"mac\": \"ENC[" for JSON and binary, "sops_mac=ENC[" for dotenv, "[sops]" for INI):
 // how Flux decides which files to decrypt. A cheap byte search, nothing is parsed.
 bool is_sops_encrypted(std::string_view content, Format format);
+
+// The IVs of a file's values as decrypt_with_key found them, by value and key path: encrypting
+// with the same data key (encrypt_with_key) reuses the IV of a value that did not change, so
+// its ciphertext stays as it was and a diff of an edited file shows only what was edited (as
+// `sops edit` does). It holds plaintext; wiped when destroyed.
+class IvStash {
+ public:
+  IvStash() = default;
+  IvStash(const IvStash&) = delete;
+  IvStash& operator=(const IvStash&) = delete;
+  ~IvStash();
+  // The key of a value: its type, its additional data, its bytes (mac_bytes).
+  static std::string key_of(const Node& value, std::string_view additional_data);
+  void put(std::string key, std::string iv);
+  std::string_view find(const std::string& key) const;  // "" when not known
+
+ private:
+  std::vector<std::pair<std::string, std::string>> m_entries;  // sorted by key
+};
 
 // The file as `sops --decrypt` prints it: JSON (tab indent, Go's escaping), dotenv and
 // binary (the raw bytes). YAML and INI printing are not implemented (stage emit).
@@ -144,8 +164,10 @@ Result<void> wrap_data_key(Metadata& metadata, std::span<const RecipientGroup> g
 
 // The clear file encrypted with a known data key under metadata's rule: lastmodified set to
 // `lastmodified` ("" = now), the MAC computed and encrypted with it as additional data.
+// `stash`: IVs to reuse for values that did not change (from decrypt_with_key, same key).
 Result<EncryptedFile> encrypt_with_key(const DecryptedFile& plain, Metadata metadata,
-                                       const DataKey& key, std::string_view lastmodified = "");
+                                       const DataKey& key, std::string_view lastmodified = "",
+                                       const IvStash* stash = nullptr);
 
 // An encrypted file (values as they are, metadata re-serialized) printed as sops writes it.
 // YAML loses its comments (core's reader does not keep them).
@@ -161,7 +183,9 @@ DecryptResult<DataKey> unwrap_data_key(const EncryptedFile& file, const Keys& ke
 
 // Decrypts the values with a known data key and checks the MAC when asked (stages decrypt,
 // mac).
+// `stash`, when given, receives the IVs of the values (for encrypt_with_key after an edit).
 DecryptResult<DecryptedFile> decrypt_with_key(const EncryptedFile& file, const DataKey& key,
-                                              const Options& options = {});
+                                              const Options& options = {},
+                                              IvStash* stash = nullptr);
 
 }  // namespace plumb::sops

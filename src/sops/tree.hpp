@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/node.hpp"
 #include "sops/file.hpp"
+#include "sops/sops.hpp"
 
 namespace plumb::sops {
 
@@ -20,7 +21,10 @@ enum class Direction { encrypt, decrypt };
 
 // Rewrites the documents in place; returns the MAC as sops prints it (upper-case hex).
 // Errors name the value's path ("value at a.b[0]: ..."), never its content.
+// `record`: decrypting puts each value's IV there; `reuse`: encrypting takes the IV it holds
+// for a value that did not change.
 Result<std::string> cipher_tree(std::span<Node> documents, const Metadata& metadata,
-                                const DataKey& key, Direction direction);
+                                const DataKey& key, Direction direction, IvStash* record = nullptr,
+                                const IvStash* reuse = nullptr);
 
 }  // namespace plumb::sops

@@ -56,6 +56,14 @@ check "stdin encrypts as --input-type json" grep -q '"a": "ENC\[AES256_GCM' enc.
 out=$(SOPS_AGE_KEY=$(grep AGE-SECRET "$key1") "$plumb" sops decrypt --input-type json - < enc.json)
 check "SOPS_AGE_KEY and stdin decrypt" test "$out" = "$(printf '{\n\t"a": "b",\n\t"n": 1\n}')"
 
+# A Secret for Git: plumb create secret --export | plumb sops encrypt -.
+"$plumb" create secret generic db --from-literal=password=s3cr3t-value --export |
+  "$plumb" sops encrypt --age "$r1" --encrypted-regex '^(data|stringData)$' - > secret.enc.yaml
+check "create secret | encrypt -: data encrypted" grep -q "    password: ENC\[" secret.enc.yaml
+check "create secret | encrypt -: kind in clear" grep -q "^kind: Secret$" secret.enc.yaml
+out=$(SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt --extract '["data"]["password"]' secret.enc.yaml)
+check "create secret | encrypt -: decrypts" test "$out" = "$(printf s3cr3t-value | base64)"
+
 # The user's sops key file; --extract.
 mkdir -p "$XDG_CONFIG_HOME/sops/age"
 cp "$key1" "$XDG_CONFIG_HOME/sops/age/keys.txt"
@@ -144,10 +152,30 @@ check "the editor's directory is private" test "$(sed -n 1p editor.log)" = "drwx
 check "the editor's file is 0600" test "$(sed -n 2p editor.log)" = "-rw-------"
 out=$(SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt --extract '["stringData"]["password"]' edit.yaml)
 check "edit changed the value" test "$out" = "new-value"
+check "edit keeps an unchanged value's ciphertext" test "$(grep '    port:' edit.yaml)" = "$(grep '    port:' enc.yaml)"
+check "edit gives the edited value a new ciphertext" test "$(grep '    password:' edit.yaml)" != "$(grep '    password:' enc.yaml)"
 check "edit kept the recipient" grep -q "recipient: $r1" edit.yaml
 check "the temporary file is gone" test -z "$(ls -A "$TMPDIR")"
 SOPS_AGE_KEY_FILE=$key1 EDITOR=true "$plumb" sops edit edit.yaml 2> err.txt
 check "an unchanged edit exits 200, as sops" test $? -eq 200
+printf '#!/bin/sh\nprintf "extra: 1\\n" >> "$1"\n' > append.sh
+chmod +x append.sh
+SOPS_AGE_KEY_FILE=$key1 EDITOR=$work/append.sh "$plumb" sops edit edit.yaml 2> err.txt
+check "an edit without comments warns nothing" test ! -s err.txt
+out=$(SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt --extract '["extra"]' edit.yaml)
+check "the appended key is there" test "$out" = 1
+printf '#ENC[AES256_GCM,data:x,iv:y,tag:z,type:comment]\n' | cat - edit.yaml > edit2.yaml
+printf '#!/bin/sh\nsed -i "s/extra: 1/extra: 2/" "$1"\n' > bump.sh
+chmod +x bump.sh
+SOPS_AGE_KEY_FILE=$key1 EDITOR=$work/bump.sh "$plumb" sops edit edit2.yaml 2> err.txt
+check "comments lost: a warning" grep -q "comments are not kept" err.txt
+printf '#!/bin/sh\nprintf "bad: [\\n" >> "$1"\n' > break.sh
+chmod +x break.sh
+cp edit.yaml edit3.yaml
+SOPS_AGE_KEY_FILE=$key1 EDITOR=$work/break.sh "$plumb" sops edit edit3.yaml 2> err.txt
+check "an invalid edit fails" test $? -eq 1
+check "an invalid edit leaves the file" cmp -s edit.yaml edit3.yaml
+check "an invalid edit leaves no temporary file" test -z "$(ls -A "$TMPDIR")"
 
 # PGP through the user's GnuPG keyring ($GNUPGHOME): encrypt to a fingerprint, decrypt.
 mkdir -m 700 -p "$GNUPGHOME"

@@ -228,6 +228,37 @@ TEST(SopsEncrypt, DotenvCommentsAndBinary) {
   EXPECT_EQ(*print_file(*back), bytes);
 }
 
+// An edit: values that did not change keep their ciphertext (their IV is reused), changed
+// ones and values moved to another key get new ones; the file still decrypts with its MAC.
+TEST(SopsEncrypt, UnchangedValuesKeepTheirCiphertext) {
+  auto out = encrypt_file("a: one\nb: 2\nc: three\n", Format::yaml, age_options());
+  ASSERT_TRUE(out);
+  auto loaded = load_file(*out, Format::yaml);
+  ASSERT_TRUE(loaded);
+  Keys keys = test_keys();
+  auto key = unwrap_data_key(*loaded, keys);
+  ASSERT_TRUE(key);
+  IvStash stash;
+  auto clear = decrypt_with_key(*loaded, *key, {}, &stash);
+  ASSERT_TRUE(clear);
+  DecryptedFile edited = *clear;
+  edited.documents[0].set("c", Node::string("changed"));
+  edited.documents[0].set("d", Node::string("one"));  // a's value under another key
+  auto again = encrypt_with_key(edited, loaded->metadata, *key, "", &stash);
+  ASSERT_TRUE(again) << again.error().message();
+  const Node& before = loaded->documents[0];
+  const Node& after = again->documents[0];
+  EXPECT_EQ(after.find("a")->as_string(), before.find("a")->as_string());
+  EXPECT_EQ(after.find("b")->as_string(), before.find("b")->as_string());
+  EXPECT_NE(after.find("c")->as_string(), before.find("c")->as_string());
+  EXPECT_NE(after.find("d")->as_string(), before.find("a")->as_string());
+  auto printed = print_encrypted(*again);
+  ASSERT_TRUE(printed);
+  auto back = decrypt_file(*printed, Format::yaml, keys, {.verify_mac = VerifyMac::yes});
+  ASSERT_TRUE(back) << back.error().error.message();
+  EXPECT_EQ(back->documents[0].find("c")->as_string(), "changed");
+}
+
 TEST(SopsEncrypt, AlreadyEncryptedIsRefused) {
   auto out = encrypt_file("a: b\n", Format::yaml, age_options());
   ASSERT_TRUE(out);
