@@ -136,6 +136,27 @@ check "the removed key no longer decrypts" test $? -eq 1
   secrets/db.yaml > /dev/null 2>&1)
 check "answering n changes nothing" grep -q "recipient: $r2" repo/secrets/db.yaml
 
+# updatekeys on dotenv, from one key group to two (Shamir: both keys needed afterwards).
+mkdir -p envrepo
+printf 'creation_rules:\n  - path_regex: \\.env$\n    age: %s\n' "$r1" > envrepo/.sops.yaml
+printf 'A=1\nB=two\n' > envrepo/app.env
+(cd envrepo && "$plumb" sops encrypt -i app.env)
+cat > envrepo/.sops.yaml <<EOF
+creation_rules:
+  - path_regex: \.env\$
+    key_groups:
+      - age: [$r1]
+      - age: [$r2]
+EOF
+(cd envrepo && SOPS_AGE_KEY_FILE=$key1 "$plumb" sops updatekeys -y app.env > ../upd.txt 2>&1)
+check "updatekeys to key groups" test "$(sed -n '2,5p' upd.txt)" = "$(printf 'Group 1\n    %s\nGroup 2\n+++ %s' "$r1" "$r2")"
+check "the threshold is written" grep -q "^sops_shamir_threshold=2$" envrepo/app.env
+SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt envrepo/app.env > /dev/null 2>&1
+check "one of two groups does not decrypt" test $? -eq 1
+both="$(grep AGE-SECRET "$key1"),$(grep AGE-SECRET "$key2")"
+out=$(SOPS_AGE_KEY=$both "$plumb" sops decrypt envrepo/app.env)
+check "both groups decrypt the dotenv file" test "$out" = "$(printf 'A=1\nB=two')"
+
 # edit: the editor changes one value; the file is encrypted again with the same keys.
 cat > editor.sh <<'EOF'
 #!/bin/sh
