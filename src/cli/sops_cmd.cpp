@@ -145,7 +145,9 @@ std::optional<std::string> env(const char* name) {
 
 // The config file sops would use: --config, else .sops.yaml from the working directory up.
 std::optional<std::string> config_path(const Flags& flags) {
-  if (flags.has_value("--config")) return flags.value("--config");
+  // Absolute: the rule's path_regex sees the file's path relative to the config's directory.
+  if (flags.has_value("--config"))
+    return fs::absolute(flags.value("--config")).lexically_normal().string();
   return sops::find_config(fs::current_path().string(),
                            [](const std::string& p) { return fs::is_regular_file(p); });
 }

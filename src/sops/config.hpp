@@ -1,7 +1,7 @@
 // `.sops.yaml` as sops v3.13 reads it, and the keys the sops CLI finds on a user's machine.
 //
 // Config: sops looks for `.sops.yaml` from the working directory upwards (100 levels; a
-// `.sops.yml` is not read, only warned about), and takes the first `creation_rules` entry
+// `.sops.yml` is not read), and takes the first `creation_rules` entry
 // whose `path_regex` (Go RE2 syntax, unanchored) matches the file's absolute path with the
 // config's directory removed from its front — or the first rule without a path_regex. A
 // rule names keys as `age` and `pgp` (a comma-separated string or a list) or as

@@ -132,9 +132,12 @@ sed -i "s|    age: $r1,$r2|    age: $r2|" repo/.sops.yaml
 check "updatekeys prints the removal" grep -qx -- "--- $r1" upd.txt
 SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt repo/secrets/db.yaml > /dev/null 2>&1
 check "the removed key no longer decrypts" test $? -eq 1
-(cd repo && echo n | SOPS_AGE_KEY_FILE=$key2 "$plumb" sops updatekeys --config .sops.yaml \
-  secrets/db.yaml > /dev/null 2>&1)
-check "answering n changes nothing" grep -q "recipient: $r2" repo/secrets/db.yaml
+sed -i "s|    age: $r2\$|    age: $r2,$r1|" repo/.sops.yaml
+(cd repo/secrets && echo n | SOPS_AGE_KEY_FILE=$key2 "$plumb" sops updatekeys \
+  --config ../.sops.yaml db.yaml > ../../upd.txt 2>&1)
+check "--config relative to the working directory: the rule matches" grep -qx "+++ $r1" upd.txt
+check "the prompt is sops'" grep -q "Is this okay? (y/n):" upd.txt
+check "answering n changes nothing" bash -c "! grep -q 'recipient: $r1' repo/secrets/db.yaml"
 
 # updatekeys on dotenv, from one key group to two (Shamir: both keys needed afterwards).
 mkdir -p envrepo
