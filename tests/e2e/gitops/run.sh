@@ -381,6 +381,84 @@ scenario_sops_secrets_are_decrypted() {
   return 0
 }
 
+# A key rotation as a Flux user does it with plumb alone: a Secret made by `plumb create
+# secret --export`, encrypted by `plumb sops encrypt` for the key .sops.yaml names, decrypted
+# by the controller with that key; then .sops.yaml names a new key, `plumb sops updatekeys`
+# re-wraps the data key, and once the cluster's decryption Secret holds the new key the
+# Kustomization is Ready again (with the old key alone it fails and changes nothing); a value
+# edited with `plumb sops edit` under the new key reaches the cluster. No plaintext anywhere.
+scenario_sops_key_rotation() {
+  require_tool age-keygen
+  setup
+  reconcile >/dev/null || fail "first reconcile"
+  local old new out all=""
+  age-keygen -o "$WORK/old.agekey" 2>/dev/null && age-keygen -o "$WORK/new.agekey" 2>/dev/null ||
+    fail "age-keygen"
+  old=$(age-keygen -y "$WORK/old.agekey") new=$(age-keygen -y "$WORK/new.agekey")
+  sops_rule() {  # sops_rule RECIPIENTS
+    write .sops.yaml <<YAML
+creation_rules:
+  - path_regex: apps/.*secret.*\.yaml\$
+    encrypted_regex: ^(data|stringData)\$
+    age: $1
+YAML
+  }
+  sops_rule "$old"
+  (cd "$REPO" && "$PLUMB" create secret generic db -n demo --from-literal=password=rotate-me-first \
+    --export >apps/db-secret.yaml && "$PLUMB" sops encrypt -i apps/db-secret.yaml) ||
+    fail "create and encrypt the Secret"
+  grep -q 'ENC\[AES256_GCM' "$REPO/apps/db-secret.yaml" || fail "not encrypted: $(cat "$REPO/apps/db-secret.yaml")"
+  commit "encrypted db secret" >/dev/null
+  "$PLUMB" create secret generic sops-age -n flux-system --from-file=age.agekey="$WORK/old.agekey" \
+    >/dev/null 2>&1 || fail "plumb create secret (apply) of the decryption key"
+  kubectl -n flux-system patch kustomization apps --type merge \
+    -p '{"spec":{"decryption":{"provider":"sops","secretRef":{"name":"sops-age"}}}}' >/dev/null ||
+    fail "patch"
+  out=$(reconcile 2>&1) || fail "reconcile with the old key: $out"
+  all+=$out
+  secret_password() { kubectl -n demo get secret db -o jsonpath='{.data.password}' | base64 -d; }
+  [ "$(secret_password)" = rotate-me-first ] || fail "not decrypted: $(kubectl -n demo get secret db -o yaml)"
+
+  # Rotate: the rule names the new key only; updatekeys needs the old key to unwrap.
+  sops_rule "$new"
+  out=$(cd "$REPO" && SOPS_AGE_KEY_FILE="$WORK/old.agekey" "$PLUMB" sops updatekeys -y apps/db-secret.yaml 2>&1) ||
+    fail "updatekeys: $out"
+  all+=$out
+  grep -q "$new" "$REPO/apps/db-secret.yaml" || fail "new recipient not in the file"
+  grep -q "$old" "$REPO/apps/db-secret.yaml" && fail "old recipient still in the file"
+  out=$(SOPS_AGE_KEY_FILE="$WORK/old.agekey" "$PLUMB" sops decrypt "$REPO/apps/db-secret.yaml" 2>&1) &&
+    fail "the old key still decrypts"
+  commit "rotate to the new key" >/dev/null
+  out=$(reconcile 2>&1) && fail "reconciled with a key that is no longer a recipient: $out"
+  all+=$out
+  [ "$(ks_field apps '{.status.conditions[?(@.type=="Ready")].reason}')" = BuildFailed ] ||
+    fail "reason: $(ks_field apps '{.status.conditions}')"
+  [ "$(secret_password)" = rotate-me-first ] || fail "the failed reconcile changed the Secret"
+  "$PLUMB" create secret generic sops-age -n flux-system --from-file=age.agekey="$WORK/new.agekey" \
+    >/dev/null 2>&1 || fail "replace the decryption key"
+  out=$(reconcile 2>&1) || fail "reconcile with the new key: $out"
+  all+=$out
+  [ "$(ks_field apps '{.status.conditions[?(@.type=="Ready")].status}')" = True ] || fail "not Ready"
+
+  # An edit under the new key: only that value changes, and it reaches the cluster.
+  local before_b64 after_b64
+  before_b64=$(printf rotate-me-first | base64) after_b64=$(printf rotate-me-second | base64)
+  printf '#!/bin/sh\nsed -i "s|%s|%s|" "$1"\n' "$before_b64" "$after_b64" >"$WORK/editor"
+  chmod +x "$WORK/editor"
+  (cd "$REPO" && SOPS_AGE_KEY_FILE="$WORK/new.agekey" EDITOR="$WORK/editor" "$PLUMB" sops edit apps/db-secret.yaml) ||
+    fail "sops edit"
+  commit "new password" >/dev/null
+  out=$(reconcile 2>&1) || fail "reconcile after the edit: $out"
+  all+=$out
+  [ "$(secret_password)" = rotate-me-second ] || fail "edit not applied"
+  all+=$(kubectl get events -A -o yaml)$(kubectl get kustomizations -A -o yaml)$(git -C "$REPO" log -p)
+  local secret
+  for secret in rotate-me-first rotate-me-second "$before_b64" "$after_b64"; do
+    grep -qF -- "$secret" <<<"$all" && fail "plaintext '$secret' leaked: $(grep -F -- "$secret" <<<"$all" | head -3)"
+  done
+  return 0
+}
+
 scenario_bad_commit_and_unreachable_remote() {
   setup
   reconcile >/dev/null || fail "first reconcile"
