@@ -154,12 +154,24 @@ int run_once(kube::Client& client, const std::string& cache_dir,
     auto object = reconcilers.read(resource, ns, name);
     if (!object) return Outcome::failure(controller::Reason::reconciliation_failed, object.error());
     if (!*object) return std::nullopt;
-    Outcome outcome =
-        &resource == &controller::k_git_repositories
-            ? reconcilers.reconcile_source(**object)
-            : reconcilers.reconcile_kustomization(**object, controller::HealthMode::inline_wait);
+    auto failed = [](Error error) {
+      return Outcome::failure(controller::Reason::reconciliation_failed, std::move(error));
+    };
+    Outcome outcome;
+    if (&resource == &controller::k_git_repositories) {
+      outcome = reconcilers.reconcile_source(**object);
+    } else if (&resource == &controller::k_helm_releases) {
+      if ((*object)->at_path({"metadata", "deletionTimestamp"})) {
+        auto uninstalled = reconcilers.finalize_helm_release(**object);
+        return uninstalled ? *uninstalled : failed(uninstalled.error());
+      }
+      if (auto added = reconcilers.add_finalizer(**object); !added) return failed(added.error());
+      outcome = reconcilers.reconcile_helm_release(**object, controller::HealthMode::inline_wait);
+    } else {
+      outcome = reconcilers.reconcile_kustomization(**object, controller::HealthMode::inline_wait);
+    }
     if (auto written = reconcilers.write_status(resource, **object, outcome); !written)
-      return Outcome::failure(controller::Reason::reconciliation_failed, written.error());
+      return failed(written.error());
     return outcome;
   };
   bool ok = true;
@@ -174,31 +186,45 @@ int run_once(kube::Client& client, const std::string& cache_dir,
       std::printf("GitRepository/%s/%s: %s\n", ns.c_str(), name.c_str(), outcome->revision.c_str());
     }
   }
-  auto pending = names_of(client, controller::k_kustomizations);
-  std::vector<std::string> errors(pending.size());
+  // Kustomizations, then HelmReleases (whose namespaces they often make), in passes until
+  // nothing more becomes ready (dependsOn).
+  struct Pending {
+    const kube::Resource* resource;
+    std::string ns, name, error;
+  };
+  std::vector<Pending> pending;
+  for (const kube::Resource* r : {&controller::k_kustomizations, &controller::k_helm_releases}) {
+    for (auto& [ns, name] : names_of(client, *r))
+      pending.push_back(Pending{r, ns, name, ""});
+  }
   for (bool progress = true; progress && !pending.empty();) {
     progress = false;
     for (size_t i = 0; i < pending.size();) {
-      auto& [ns, name] = pending[i];
-      auto outcome = reconcile(controller::k_kustomizations, ns, name);
+      Pending& p = pending[i];
+      auto outcome = reconcile(*p.resource, p.ns, p.name);
       if (!outcome || !outcome->failed()) {
         if (outcome && outcome->reason != controller::Reason::suspended) {
-          std::printf("Kustomization/%s/%s: %s (%s)\n", ns.c_str(), name.c_str(),
-                      outcome->revision.c_str(), outcome->sync.summary().c_str());
+          std::string what = outcome->revision;
+          if (outcome->release)
+            what = std::string(controller::to_string(outcome->reason)) + " revision " +
+                   std::to_string(outcome->release->version);
+          else if (outcome->reason == controller::Reason::uninstall_succeeded)
+            what = "uninstalled";
+          std::printf("%s/%s/%s: %s (%s)\n", p.resource->kind.c_str(), p.ns.c_str(), p.name.c_str(),
+                      what.c_str(), outcome->sync.summary().c_str());
         }
         pending.erase(pending.begin() + long(i));
-        errors.erase(errors.begin() + long(i));
         progress = true;
       } else {
-        errors[i] = outcome->error.message();
+        p.error = outcome->error.message();
         ++i;
       }
     }
   }
-  for (size_t i = 0; i < pending.size(); ++i) {
+  for (const Pending& p : pending) {
     ok = false;
-    std::printf("Kustomization/%s/%s: failed: %s\n", pending[i].first.c_str(),
-                pending[i].second.c_str(), errors[i].c_str());
+    std::printf("%s/%s/%s: failed: %s\n", p.resource->kind.c_str(), p.ns.c_str(), p.name.c_str(),
+                p.error.c_str());
   }
   return ok ? 0 : 1;
 }

@@ -2,63 +2,12 @@
 
 #include <algorithm>
 
-#include "core/duration.hpp"
-#include "core/object_ref.hpp"
+#include "controller/spec_reader.hpp"
 
 namespace plumb::controller {
-namespace {
-
-// Errors read "<Kind>/<namespace>/<name>: spec.<field>: <what>".
-struct Reader {
-  const Node& object;
-  std::string who;
-
-  explicit Reader(const Node& o) : object(o), who(ObjectRef::of(o).display()) {}
-
-  const Node* spec(std::string_view field) const { return object.at_path({"spec", field}); }
-
-  std::unexpected<Error> bad(std::string_view field, std::string_view what) const {
-    return fail(who, ": spec.", field, ": ", what);
-  }
-
-  Result<std::string> string(std::string_view field, bool required = false) const {
-    const Node* n = spec(field);
-    if (!n || n->is_null()) {
-      if (required) return bad(field, "is required");
-      return std::string();
-    }
-    if (!n->is_string()) return bad(field, "must be a string");
-    return std::string(n->as_string());
-  }
-
-  Result<bool> boolean(std::string_view field) const {
-    const Node* n = spec(field);
-    if (!n || n->is_null()) return false;
-    if (!n->is_bool()) return bad(field, "must be true or false");
-    return n->as_bool();
-  }
-
-  Result<std::optional<milliseconds>> duration(std::string_view field, bool required) const {
-    std::string text = TRY(string(field, required));
-    if (text.empty()) return std::optional<milliseconds>();
-    auto d = parse_duration(text);
-    if (!d) return bad(field, d.error().message());
-    if (d->count() <= 0) return bad(field, "must be positive");
-    return std::optional<milliseconds>(*d);
-  }
-
-  Result<Node> list(std::string_view field) const {
-    const Node* n = spec(field);
-    if (!n || n->is_null()) return Node();
-    if (!n->is_list()) return bad(field, "must be a list");
-    return *n;
-  }
-};
-
-}  // namespace
 
 Result<GitRepositorySpec> parse_git_repository(const Node& object) {
-  Reader r(object);
+  SpecReader r(object);
   GitRepositorySpec spec;
   spec.url = TRY(r.string("url", true));
   if (!(spec.url.starts_with("https://") || spec.url.starts_with("http://") ||
@@ -84,7 +33,7 @@ Result<GitRepositorySpec> parse_git_repository(const Node& object) {
 }
 
 Result<KustomizationSpec> parse_kustomization(const Node& object) {
-  Reader r(object);
+  SpecReader r(object);
   KustomizationSpec spec;
   std::string ns(object.string_at({"metadata", "namespace"}));
   spec.interval = TRY(r.duration("interval", true)).value();
@@ -223,6 +172,14 @@ const KindFields k_git_repository_fields{
     {"url", "interval", "timeout", "ref", "secretRef", "suspend"},
     {"verify", "include", "recurseSubmodules", "proxySecretRef"}};
 
+// HelmRelease: acting without postRenderers, commonMetadata or another identity would apply
+// something else; chartRef (HelmChart/OCIRepository objects) is not served yet.
+const KindFields k_helm_release_fields{
+    {"interval", "chart", "releaseName", "targetNamespace", "storageNamespace", "values",
+     "valuesFrom", "install", "upgrade", "uninstall", "maxHistory", "suspend", "dependsOn",
+     "driftDetection", "timeout"},
+    {"kubeConfig", "serviceAccountName", "postRenderers", "commonMetadata", "chartRef"}};
+
 bool contains(const std::vector<std::string_view>& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
 }
@@ -232,8 +189,9 @@ bool contains(const std::vector<std::string_view>& list, std::string_view name) 
 UnsupportedFields unsupported_fields(const Node& object) {
   UnsupportedFields out;
   std::string_view kind = object.string_at({"kind"});
-  const KindFields& fields =
-      kind == "GitRepository" ? k_git_repository_fields : k_kustomization_fields;
+  const KindFields& fields = kind == "GitRepository" ? k_git_repository_fields
+                             : kind == "HelmRelease" ? k_helm_release_fields
+                                                     : k_kustomization_fields;
   const Node* spec = object.find("spec");
   if (!spec || !spec->is_map()) return out;
   for (const MapEntry& entry : spec->entries()) {

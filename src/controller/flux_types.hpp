@@ -91,7 +91,7 @@ struct UnsupportedFields {
   std::vector<std::string> refused;
   std::vector<std::string> ignored;
 };
-// For a GitRepository or a Kustomization (by its kind).
+// For a GitRepository, a Kustomization or a HelmRelease (by its kind).
 UnsupportedFields unsupported_fields(const Node& object);
 
 // A kustomization document that builds `path` (relative to it) with the Kustomization's

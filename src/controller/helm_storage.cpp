@@ -63,16 +63,21 @@ Result<void> HelmStorage::remove_least_recent(std::string_view ns, std::string_v
   return {};
 }
 
+std::string HelmStorage::storage_namespace(const Release& release) const {
+  return m_options.storage_namespace.empty() ? release.namespace_name : m_options.storage_namespace;
+}
+
 Result<void> HelmStorage::create(const Release& release, SystemTime now) {
   if (m_options.max_history > 0) {
-    TRY(remove_least_recent(release.namespace_name, release.name,
+    TRY(remove_least_recent(storage_namespace(release), release.name,
                             static_cast<size_t>(m_options.max_history - 1)));
   }
   kube::Resource resource = TRY(secrets());
   Node secret = helm::release_secret(release, helm::StorageWrite::create, now);
+  secret["metadata"].set("namespace", Node::string(storage_namespace(release)));
   TRY(m_client.request(
       {.method = "POST",
-       .target = kube::resource_path(resource, release.namespace_name, ""),
+       .target = kube::resource_path(resource, storage_namespace(release), ""),
        .body = to_json(secret),
        .content_type = "application/json"},
       "create release " + release.name + " revision " + std::to_string(release.version)));
@@ -82,9 +87,10 @@ Result<void> HelmStorage::create(const Release& release, SystemTime now) {
 Result<void> HelmStorage::update(const Release& release, SystemTime now) {
   kube::Resource resource = TRY(secrets());
   Node secret = helm::release_secret(release, helm::StorageWrite::update, now);
+  secret["metadata"].set("namespace", Node::string(storage_namespace(release)));
   TRY(m_client.request(
       {.method = "PUT",
-       .target = kube::resource_path(resource, release.namespace_name,
+       .target = kube::resource_path(resource, storage_namespace(release),
                                      secret.string_at({"metadata", "name"})),
        .body = to_json(secret),
        .content_type = "application/json"},
@@ -93,7 +99,7 @@ Result<void> HelmStorage::update(const Release& release, SystemTime now) {
 }
 
 Result<Release> HelmStorage::begin_revision(Release release, SystemTime now) {
-  std::optional<Release> previous = TRY(latest(release.namespace_name, release.name));
+  std::optional<Release> previous = TRY(latest(storage_namespace(release), release.name));
   release.version = previous ? previous->version + 1 : 1;
   release.info.status = previous ? ReleaseStatus::pending_upgrade : ReleaseStatus::pending_install;
   release.info.first_deployed =
@@ -108,7 +114,7 @@ Result<Release> HelmStorage::begin_revision(Release release, SystemTime now) {
 Result<void> HelmStorage::finish_revision(Release& release, ReleaseStatus status,
                                           std::string_view description, SystemTime now) {
   if (status == ReleaseStatus::deployed) {
-    for (Release& older : TRY(history(release.namespace_name, release.name))) {
+    for (Release& older : TRY(history(storage_namespace(release), release.name))) {
       if (older.version >= release.version || older.info.status != ReleaseStatus::deployed)
         continue;
       older.info.status = ReleaseStatus::superseded;

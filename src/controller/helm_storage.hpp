@@ -14,6 +14,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct HelmStorageOptions {
   // ones are deleted so that at most this many remain with it, never the newest deployed one.
   // 0: no limit.
   int max_history = 0;
+  // Where the records are (Flux's spec.storageNamespace); "": each release's own namespace,
+  // as Helm stores them.
+  std::string storage_namespace;
 };
 
 class HelmStorage {
@@ -69,6 +73,7 @@ class HelmStorage {
 
  private:
   Result<kube::Resource> secrets();
+  std::string storage_namespace(const helm::Release& release) const;
   // Storage.removeLeastRecent: oldest first, the newest deployed revision spared.
   Result<void> remove_least_recent(std::string_view ns, std::string_view name, size_t keep);
 

@@ -30,6 +30,24 @@ std::string_view to_string(Reason reason) {
       return "HealthCheckFailed";
     case Reason::git_operation_failed:
       return "GitOperationFailed";
+    case Reason::install_succeeded:
+      return "InstallSucceeded";
+    case Reason::install_failed:
+      return "InstallFailed";
+    case Reason::upgrade_succeeded:
+      return "UpgradeSucceeded";
+    case Reason::upgrade_failed:
+      return "UpgradeFailed";
+    case Reason::rollback_succeeded:
+      return "RollbackSucceeded";
+    case Reason::rollback_failed:
+      return "RollbackFailed";
+    case Reason::uninstall_succeeded:
+      return "UninstallSucceeded";
+    case Reason::values_error:
+      return "ValuesError";
+    case Reason::init_failed:
+      return "InitFailed";
   }
   return "Unknown";
 }
@@ -44,6 +62,9 @@ bool is_failure(Reason reason) {
     case Reason::succeeded:
     case Reason::progressing:
     case Reason::suspended:
+    case Reason::install_succeeded:
+    case Reason::upgrade_succeeded:
+    case Reason::uninstall_succeeded:
       return false;
     default:
       return true;

@@ -34,6 +34,17 @@ enum class Reason {
   prune_failed,           // PruneFailed
   health_check_failed,    // HealthCheckFailed
   git_operation_failed,   // GitOperationFailed (sources)
+  // HelmRelease (helm-controller's reasons).
+  install_succeeded,    // InstallSucceeded
+  install_failed,       // InstallFailed
+  upgrade_succeeded,    // UpgradeSucceeded
+  upgrade_failed,       // UpgradeFailed
+  rollback_succeeded,   // RollbackSucceeded: a failed upgrade remediated (Ready stays False)
+  rollback_failed,      // RollbackFailed
+  uninstall_succeeded,  // UninstallSucceeded
+  values_error,         // ValuesError: valuesFrom could not be composed; nothing done
+  init_failed,          // InitFailed: the release history could not be read or the chart
+                        // not rendered; nothing done
 };
 
 // The reason as Flux writes it on a condition.
@@ -42,6 +53,24 @@ std::string_view to_string(Reason reason);
 bool is_waiting(Reason reason);
 // A failure: Ready=False, a warning event, a retry with backoff.
 bool is_failure(Reason reason);
+
+// What a HelmRelease reconcile left: the release's newest revision, as status.history and
+// lastAttempted* tell it.
+struct ReleaseSnapshot {
+  std::string name;               // the Helm release
+  std::string namespace_;         // where its objects go
+  std::string storage_namespace;  // where its records are
+  int64_t version = 0;            // 0: no revision
+  std::string status;             // "deployed", "failed" ...
+  std::string chart_name, chart_version, app_version;
+  std::string config_digest;                  // values_digest of the values it was made with
+  std::string first_deployed, last_deployed;  // RFC 3339
+  std::string action;                   // "install", "upgrade", "rollback", "" (none this time)
+  std::string attempted_chart_version;  // what this reconcile rendered
+  std::string attempted_digest;
+  int install_failures = 0;
+  int upgrade_failures = 0;
+};
 
 struct Outcome {
   Reason reason = Reason::succeeded;
@@ -55,6 +84,7 @@ struct Outcome {
   sync::HealthWait health;
   bool render_reused = false;  // the revision's tree held the same inputs: not rendered again
   std::vector<std::string> ignored_fields;  // "spec.x" the object sets and Plumb does not honour
+  std::optional<ReleaseSnapshot> release;   // HelmRelease reconciles
 
   static Outcome failure(Reason reason, Error error) {
     Outcome out;

@@ -70,12 +70,6 @@ Node crd(const kube::Resource& r, std::string_view singular, std::string_view sh
   return parse_yaml(text, "flux CRD").value();
 }
 
-// "main@sha1:abc" or "sha1:abc" → "abc".
-std::string commit_of(std::string_view revision) {
-  size_t at = revision.find("sha1:");
-  return at == std::string_view::npos ? "" : std::string(revision.substr(at + 5));
-}
-
 Node status_object(const kube::Resource& r, const Node& object, Node status) {
   Node out = Node::map();
   out.set("apiVersion", Node::string(r.api_version()));
@@ -202,7 +196,8 @@ bool outdated_by_plumb(const Node& live, const Node& wanted) {
 std::vector<Node> flux_crds() {
   return {crd(k_git_repositories, "gitrepository", "gitrepo",
               "    - name: URL\n      type: string\n      jsonPath: .spec.url\n"),
-          crd(k_kustomizations, "kustomization", "ks", "")};
+          crd(k_kustomizations, "kustomization", "ks", ""),
+          crd(k_helm_releases, "helmrelease", "hr", "")};
 }
 
 Result<void> install_flux_crds(kube::Client& client) {
@@ -219,7 +214,17 @@ Result<void> install_flux_crds(kube::Client& client) {
   return {};
 }
 
+std::string commit_of(std::string_view revision) {
+  size_t at = revision.find("sha1:");
+  return at == std::string_view::npos ? "" : std::string(revision.substr(at + 5));
+}
+
 namespace {
+
+// The Flux kind an object is, for the kinds that take our finalizer.
+const kube::Resource& finalized_kind(const Node& object) {
+  return object.string_at({"kind"}) == k_helm_releases.kind ? k_helm_releases : k_kustomizations;
+}
 
 std::string written_key(const kube::Resource& resource, std::string_view ns,
                         std::string_view name) {
@@ -292,8 +297,8 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
         TRY(because(Reason::reconciliation_failed, parse_kustomization(object)));
     if (spec.suspend) return Outcome{.reason = Reason::suspended};
     std::vector<std::string> ignored = TRY(supported(object));
-    TRY(dependencies_ready(spec));
-    Artifact artifact = TRY(source_artifact(spec));
+    TRY(dependencies_ready(k_kustomizations, spec.depends_on));
+    Artifact artifact = TRY(source_artifact(spec.source_ref));
     revision = artifact.revision;
     std::optional<DecryptionKeys> keys = TRY(because(
         Reason::build_failed, decryption_keys(m_client, spec, ns_of(object), m_sops_age_secret)));
@@ -319,10 +324,10 @@ Step<std::vector<std::string>> Reconcilers::supported(const Node& object) {
   return std::unexpected(Outcome::failure(Reason::unsupported_field, refusal(fields)));
 }
 
-Step<void> Reconcilers::dependencies_ready(const KustomizationSpec& spec) {
-  for (const NamespacedName& dep : spec.depends_on) {
-    auto other = TRY(
-        because(Reason::reconciliation_failed, read(k_kustomizations, dep.namespace_, dep.name)));
+Step<void> Reconcilers::dependencies_ready(const kube::Resource& kind,
+                                           const std::vector<NamespacedName>& depends_on) {
+  for (const NamespacedName& dep : depends_on) {
+    auto other = TRY(because(Reason::reconciliation_failed, read(kind, dep.namespace_, dep.name)));
     if (!other || !is_ready(*other)) {
       return std::unexpected(Outcome::failure(
           Reason::dependency_not_ready,
@@ -332,8 +337,7 @@ Step<void> Reconcilers::dependencies_ready(const KustomizationSpec& spec) {
   return {};
 }
 
-Step<Reconcilers::Artifact> Reconcilers::source_artifact(const KustomizationSpec& spec) {
-  const SourceRef& ref = spec.source_ref;
+Step<Reconcilers::Artifact> Reconcilers::source_artifact(const SourceRef& ref) {
   auto source =
       TRY(because(Reason::artifact_failed, read(k_git_repositories, ref.namespace_, ref.name)));
   std::string revision(source ? source->string_at({"status", "artifact", "revision"}) : "");
@@ -422,6 +426,7 @@ Result<void> Reconcilers::write_status(const kube::Resource& resource, const Nod
   if (!latest) return {};  // deleted meanwhile
   std::string now = now_rfc3339();
   Node status = &resource == &k_git_repositories ? git_repository_status(*latest, outcome, now)
+                : &resource == &k_helm_releases  ? helm_release_status(*latest, outcome, now)
                                                  : kustomization_status(*latest, outcome, now);
   Node written = TRY(m_client.apply_status(
       resource, status_object(resource, object, std::move(status)), k_manager));
@@ -442,13 +447,14 @@ Result<void> Reconcilers::patch_finalizers(const Node& object, Node operations) 
     patch.push_back(op);
   std::string ns(object.string_at({"metadata", "namespace"}));
   std::string name(object.string_at({"metadata", "name"}));
-  Node written = TRY(
-      m_client.request(kube::HttpRequest{.method = "PATCH",
-                                         .target = kube::resource_path(k_kustomizations, ns, name),
-                                         .body = to_json(patch),
-                                         .content_type = "application/json-patch+json"},
-                       "Kustomization/" + ns + "/" + name + " finalizers"));
-  remember_write(k_kustomizations, written);
+  const kube::Resource& kind = finalized_kind(object);
+  Node written =
+      TRY(m_client.request(kube::HttpRequest{.method = "PATCH",
+                                             .target = kube::resource_path(kind, ns, name),
+                                             .body = to_json(patch),
+                                             .content_type = "application/json-patch+json"},
+                           kind.kind + "/" + ns + "/" + name + " finalizers"));
+  remember_write(kind, written);
   return {};
 }
 
@@ -480,7 +486,7 @@ bool holds_finalizer(const Node& object) {
 
 Result<void> Reconcilers::add_finalizer(const Node& object) {
   if (finalizer_index(object) >= 0) return {};
-  std::string key = written_key(k_kustomizations, object.string_at({"metadata", "namespace"}),
+  std::string key = written_key(finalized_kind(object), object.string_at({"metadata", "namespace"}),
                                 object.string_at({"metadata", "name"}));
   {
     // Added already, and the object we were given is older than that write.
@@ -518,6 +524,12 @@ Result<sync::SyncResult> Reconcilers::finalize_kustomization(const Node& object)
     syncer.prune(*previous, sync::Plan{}, result);
     if (!result.ok()) return std::unexpected(result.error);  // the finalizer stays: retried
   }
+  TRY_VOID(remove_finalizer(object));
+  forget(object);
+  return result;
+}
+
+Result<void> Reconcilers::remove_finalizer(const Node& object) {
   if (int index = finalizer_index(object); index >= 0) {
     std::string path = "/metadata/finalizers/" + std::to_string(index);
     Node test = Node::map(), remove = Node::map();
@@ -533,8 +545,7 @@ Result<sync::SyncResult> Reconcilers::finalize_kustomization(const Node& object)
     // Gone already (a finalize that ran twice): done.
     if (!removed && removed.error().code() != 404) return std::unexpected(removed.error());
   }
-  forget(object);
-  return result;
+  return {};
 }
 
 void Reconcilers::forget(const Node& object) {
@@ -542,8 +553,8 @@ void Reconcilers::forget(const Node& object) {
   std::string name(object.string_at({"metadata", "name"}));
   m_renders.forget(ns + "/" + name);
   std::lock_guard lock(m_written_mutex);
-  m_written.erase(written_key(k_kustomizations, ns, name));
-  m_finalized.erase(written_key(k_kustomizations, ns, name));
+  m_written.erase(written_key(finalized_kind(object), ns, name));
+  m_finalized.erase(written_key(finalized_kind(object), ns, name));
 }
 
 Result<std::vector<Node>> kustomization_objects(

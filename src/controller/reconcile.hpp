@@ -19,6 +19,7 @@
 
 #include "controller/decryption.hpp"
 #include "controller/flux_types.hpp"
+#include "controller/helmrelease_types.hpp"
 #include "controller/outcome.hpp"
 #include "controller/pipeline.hpp"
 #include "controller/render_cache.hpp"
@@ -34,12 +35,13 @@ namespace plumb::controller {
 
 extern const kube::Resource k_git_repositories;
 extern const kube::Resource k_kustomizations;
+extern const kube::Resource k_helm_releases;  // helmrelease.cpp
 
-// The CustomResourceDefinitions of GitRepository and Kustomization, as Plumb installs them
-// when missing, with Flux's printer columns (kubectl get shows READY and STATUS).
+// The CustomResourceDefinitions of GitRepository, Kustomization and HelmRelease, as Plumb installs
+// them when missing, with Flux's printer columns (kubectl get shows READY and STATUS).
 std::vector<Node> flux_crds();
 
-// Installs the two CRDs when the cluster lacks them, and brings up to date those an earlier
+// Installs the CRDs when the cluster lacks them, and brings up to date those an earlier
 // Plumb installed (without printer columns, say); CRDs another tool installed are left alone.
 Result<void> install_flux_crds(kube::Client& client);
 
@@ -73,6 +75,13 @@ inline constexpr std::string_view k_allow_empty_annotation = "plumb.dev/allow-em
 // The Target a Kustomization applies to: its owner labels, inventory and options.
 Target kustomization_target(const Node& object, const KustomizationSpec& spec);
 
+// The Target a HelmRelease applies to: helm-controller's labels, the release namespace, the
+// objects of the revision it replaces as inventory (pruned when the new one lacks them),
+// every object waited for (spec.timeout, 5 minutes by default).
+Target helm_release_target(const Node& object, const HelmReleaseSpec& spec,
+                           std::vector<ObjectRef> inventory);
+// "main@sha1:abc" or "sha1:abc" → "abc".
+std::string commit_of(std::string_view revision);
 // What a reconcile of the Kustomization `object` builds from the source tree `tree` (Flux's
 // build step): spec.path rendered with the overlay fields, encrypted sources and objects
 // decrypted (spec.decryption; `sops_age_secret` is the controller-wide age Secret), variables
@@ -119,12 +128,21 @@ class Reconcilers {
   // The reconcile of one Kustomization: spec → dependencies → source artifact → render →
   // the pipeline (plan, apply, prune, health).
   Outcome reconcile_kustomization(const Node& object, HealthMode mode);
-  // Writes the status of a GitRepository or Kustomization for an outcome — the one place
-  // status is written. Suspended and artifact_not_fetched outcomes write nothing.
+  // The reconcile of one HelmRelease: spec → dependencies → chart source → values
+  // (valuesFrom, values) → release history → render → a new revision only when the chart
+  // version or the values changed (install or upgrade through the pipeline, the revision
+  // marked deployed or failed; a failed upgrade rolled back as spec.upgrade.remediation
+  // says), else the deployed revision's objects applied again (drift repaired).
+  Outcome reconcile_helm_release(const Node& object, HealthMode mode);
+  // A deleted HelmRelease: uninstalls the release (its objects pruned, its records deleted or
+  // kept with spec.uninstall.keepHistory) unless suspended, then removes the finalizer.
+  Result<Outcome> finalize_helm_release(const Node& object);
+  // Writes the status of a GitRepository, Kustomization or HelmRelease for an outcome — the one
+  // place status is written. Suspended and artifact_not_fetched outcomes write nothing.
   Result<void> write_status(const kube::Resource& resource, const Node& object,
                             const Outcome& outcome);
 
-  // Puts k_finalizer on a Kustomization that lacks it.
+  // Puts k_finalizer on a Kustomization or HelmRelease that lacks it.
   Result<void> add_finalizer(const Node& object);
   // A deleted Kustomization (deletionTimestamp set): prunes its inventory when it has
   // prune: true and is not suspended (as Flux does), then removes the finalizer.
@@ -143,13 +161,16 @@ class Reconcilers {
   };
   // The fields Plumb ignores; stops with unsupported_field at one it must refuse.
   Step<std::vector<std::string>> supported(const Node& object);
-  Step<void> dependencies_ready(const KustomizationSpec& spec);
-  Step<Artifact> source_artifact(const KustomizationSpec& spec);
+  // Every object of `kind` named in dependsOn is Ready.
+  Step<void> dependencies_ready(const kube::Resource& kind,
+                                const std::vector<NamespacedName>& depends_on);
+  Step<Artifact> source_artifact(const SourceRef& ref);
   Step<Rendered> render(const Node& object, const KustomizationSpec& spec, const Artifact& artifact,
                         const DecryptionKeys* keys);
 
   Result<source::GitAuth> auth_from_secret(const std::string& ns, const std::string& name);
   Result<void> patch_finalizers(const Node& object, Node operations);
+  Result<void> remove_finalizer(const Node& object);
   // Records the resourceVersion of an object this reconciler wrote (see read()).
   void remember_write(const kube::Resource& resource, const Node& written);
 

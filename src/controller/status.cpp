@@ -23,6 +23,23 @@ void mark_handled(Node& status, const Node& object) {
   if (requested && requested->is_string()) status.set("lastHandledReconcileAt", *requested);
 }
 
+// FieldsIgnored names the fields the object sets and Plumb does not act on (none: removed).
+void mark_ignored_fields(Node& status, const Outcome& outcome, int64_t generation,
+                         std::string_view now) {
+  if (outcome.ignored_fields.empty()) {
+    remove_condition(status, "FieldsIgnored");
+    return;
+  }
+  std::string names;
+  for (const std::string& f : outcome.ignored_fields)
+    names += (names.empty() ? "" : ", ") + f;
+  set_condition(status,
+                Condition{"FieldsIgnored", ConditionStatus::true_,
+                          std::string(to_string(Reason::unsupported_field)),
+                          "Plumb does not act on " + names + " yet", generation},
+                now);
+}
+
 }  // namespace
 
 Node inventory_node(const std::vector<ObjectRef>& refs) {
@@ -70,18 +87,7 @@ Node kustomization_status(const Node& object, const Outcome& outcome, std::strin
                             generation},
                   now);
   };
-  if (outcome.ignored_fields.empty()) {
-    remove_condition(status, "FieldsIgnored");
-  } else {
-    std::string names;
-    for (const std::string& f : outcome.ignored_fields)
-      names += (names.empty() ? "" : ", ") + f;
-    set_condition(status,
-                  Condition{"FieldsIgnored", ConditionStatus::true_,
-                            std::string(to_string(Reason::unsupported_field)),
-                            "Plumb does not act on " + names + " yet", generation},
-                  now);
-  }
+  mark_ignored_fields(status, outcome, generation, now);
   if (outcome.reason == Reason::progressing) {
     set_condition(
         status,
@@ -99,6 +105,98 @@ Node kustomization_status(const Node& object, const Outcome& outcome, std::strin
     ready(ConditionStatus::false_, outcome.error.message());
   }
   mark_handled(status, object);
+  return status;
+}
+
+namespace {
+
+Node history_entry(const ReleaseSnapshot& r) {
+  Node e = Node::map();
+  if (!r.app_version.empty()) e.set("appVersion", Node::string(r.app_version));
+  e.set("chartName", Node::string(r.chart_name));
+  e.set("chartVersion", Node::string(r.chart_version));
+  e.set("configDigest", Node::string(r.config_digest));
+  e.set("firstDeployed", Node::string(r.first_deployed));
+  e.set("lastDeployed", Node::string(r.last_deployed));
+  e.set("name", Node::string(r.name));
+  e.set("namespace", Node::string(r.namespace_));
+  e.set("status", Node::string(r.status));
+  e.set("version", Node::integer(r.version));
+  return e;
+}
+
+// The history with `latest` first: replaces the entry of its version, keeps at most `keep`.
+Node with_history(const Node* history, const ReleaseSnapshot& latest, size_t keep) {
+  Node out = Node::list();
+  out.push_back(history_entry(latest));
+  if (history && history->is_list()) {
+    for (const Node& e : history->items()) {
+      if (out.size() >= keep) break;
+      const Node* v = e.find("version");
+      if (v && v->as_int() == latest.version) continue;
+      if (v && v->as_int() > latest.version) continue;  // from a release uninstalled since
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Node helm_release_status(const Node& object, const Outcome& outcome, std::string_view now) {
+  int64_t generation = generation_of(object);
+  Node status = status_of(object);
+  status.set("observedGeneration", Node::integer(generation));
+  mark_handled(status, object);
+  auto condition = [&](std::string_view type, ConditionStatus s, Reason reason,
+                       std::string message) {
+    set_condition(status,
+                  Condition{std::string(type), s, std::string(to_string(reason)),
+                            std::move(message), generation},
+                  now);
+  };
+  mark_ignored_fields(status, outcome, generation, now);
+  if (!outcome.release) {  // stopped before a release was attempted: nothing else changes
+    if (outcome.failed())
+      condition("Ready", ConditionStatus::false_, outcome.reason, outcome.error.message());
+    return status;
+  }
+  const ReleaseSnapshot& r = *outcome.release;
+  status.set("storageNamespace", Node::string(r.storage_namespace));
+  status.set("lastAttemptedGeneration", Node::integer(generation));
+  status.set("lastAttemptedRevision", Node::string(r.attempted_chart_version));
+  status.set("lastAttemptedConfigDigest", Node::string(r.attempted_digest));
+  if (!r.action.empty())
+    status.set("lastAttemptedReleaseAction",
+               Node::string(r.action == "install" ? "install" : "upgrade"));
+  status.set("installFailures", Node::integer(r.install_failures));
+  status.set("upgradeFailures", Node::integer(r.upgrade_failures));
+  status.erase("lastAttemptedValuesChecksum");  // v2beta1's field, replaced by the digest
+  const Node* max = object.at_path({"spec", "maxHistory"});
+  size_t keep = max && max->is_int() && max->as_int() > 0 ? size_t(max->as_int()) + 1 : 6;
+  status.set("history", with_history(status.find("history"), r, keep));
+  std::string release = r.namespace_ + "/" + r.name + ".v" + std::to_string(r.version);
+  std::string chart = r.chart_name + "@" + r.chart_version;
+  if (outcome.failed()) {
+    std::string message = outcome.error.message();
+    if (outcome.reason == Reason::rollback_succeeded) {
+      condition(
+          "Remediated", ConditionStatus::true_, outcome.reason,
+          "Helm rollback to previous release " + release + " with chart " + chart + " succeeded");
+      condition("Released", ConditionStatus::false_, Reason::upgrade_failed, message);
+    } else if (outcome.reason == Reason::install_failed ||
+               outcome.reason == Reason::upgrade_failed) {
+      condition("Released", ConditionStatus::false_, outcome.reason, message);
+    }
+    condition("Ready", ConditionStatus::false_, outcome.reason, message);
+    return status;
+  }
+  std::string verb = outcome.reason == Reason::install_succeeded ? "install" : "upgrade";
+  std::string message =
+      "Helm " + verb + " succeeded for release " + release + " with chart " + chart;
+  remove_condition(status, "Remediated");
+  condition("Released", ConditionStatus::true_, outcome.reason, message);
+  condition("Ready", ConditionStatus::true_, outcome.reason, message);
   return status;
 }
 

@@ -26,6 +26,11 @@ Node inventory_node(const std::vector<ObjectRef>& refs);
 std::vector<ObjectRef> inventory_refs(const Node& object);
 
 Node kustomization_status(const Node& object, const Outcome& outcome, std::string_view now);
+// helm-controller's HelmRelease status: Ready and Released (Remediated after a rollback),
+// history (newest first, as many entries as maxHistory keeps at most), lastAttemptedRevision
+// (the chart version), lastAttemptedConfigDigest, lastAttemptedReleaseAction,
+// install/upgradeFailures, storageNamespace, observedGeneration.
+Node helm_release_status(const Node& object, const Outcome& outcome, std::string_view now);
 Node git_repository_status(const Node& object, const Outcome& outcome, std::string_view now);
 
 }  // namespace plumb::controller

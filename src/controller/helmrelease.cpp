@@ -1,0 +1,366 @@
+// The HelmRelease reconcile (Reconcilers, split by kind): Flux helm-controller's install,
+// upgrade, rollback and uninstall on Plumb's renderer, Helm's release records
+// (controller/helm_storage.hpp) and the shared pipeline (controller/pipeline.hpp).
+#include <algorithm>
+#include <chrono>
+
+#include "controller/helm_storage.hpp"
+#include "controller/helmrelease_types.hpp"
+#include "controller/reconcile.hpp"
+#include "controller/status.hpp"
+#include "core/fs.hpp"
+#include "core/json.hpp"
+#include "core/time.hpp"
+#include "core/yaml.hpp"
+#include "helm/chart.hpp"
+#include "helm/release.hpp"
+#include "helm/template.hpp"
+#include "sync/sync.hpp"
+
+namespace plumb::controller {
+
+const kube::Resource k_helm_releases{"helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases",
+                                     true};
+
+namespace {
+
+using helm::Release;
+using helm::ReleaseStatus;
+
+// The composed values, laid beside the chart as a values file (JSON is YAML).
+constexpr std::string_view k_values_file = "/.plumb-helmrelease-values.json";
+constexpr std::chrono::minutes k_default_timeout{5};
+
+const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
+const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
+
+// What one render of the chart gives: the release record to store (no version yet) and the
+// objects to apply.
+struct ChartRender {
+  Release release;
+  std::vector<Node> objects;
+};
+
+std::string release_namespace(const Node& object, const HelmReleaseSpec& spec) {
+  return spec.target_namespace.empty() ? std::string(object.string_at({"metadata", "namespace"}))
+                                       : spec.target_namespace;
+}
+
+// The objects of a manifest text, with the annotations Helm puts on what it installs (so
+// that `helm upgrade` recognises them as the release's).
+Result<void> append_release_objects(std::string_view text, std::string_view source,
+                                    const Release& release, std::vector<Node>& out) {
+  for (Node& o : TRY(parse_yaml_stream(text, source))) {
+    if (!o.is_map()) continue;
+    Node& annotations = o["metadata"]["annotations"];
+    annotations.set("meta.helm.sh/release-name", Node::string(release.name));
+    annotations.set("meta.helm.sh/release-namespace", Node::string(release.namespace_name));
+    out.push_back(std::move(o));
+  }
+  return {};
+}
+
+// Renders the chart at spec.chart of `tree` with `values`, as `helm install|upgrade` would.
+Result<ChartRender> render_chart(const FileSystem& tree, const HelmReleaseSpec& spec,
+                                 const std::string& ns, const Node& values, CrdPolicy crds,
+                                 bool upgrade) {
+  std::string path = clean_path("/" + spec.chart);
+  if (!tree.is_dir(path))
+    return fail("spec.chart.spec.chart: ", spec.chart, ": no such directory in the source");
+  OverlayFileSystem fs(tree);
+  fs.add_file(k_values_file, to_json(values));
+  helm::TemplateOptions options;
+  options.release_name = spec.release_name;
+  options.namespace_name = ns;
+  options.chart_path = path;
+  options.is_upgrade = upgrade;
+  options.values.value_files = {std::string(k_values_file)};
+  options.output.include_crds = crds != CrdPolicy::skip;
+  helm::TemplateRelease rendered = TRY(helm::template_release(fs, options));
+  helm::Chart chart = TRY(helm::load_chart(fs, path));
+  std::vector<helm::ReleaseDocument> manifests, applied;
+  for (helm::ReleaseDocument& doc : rendered.documents) {
+    if (doc.part == helm::ReleaseDocument::Part::manifest) manifests.push_back(doc);
+    if (doc.part != helm::ReleaseDocument::Part::hook) applied.push_back(std::move(doc));
+  }
+  ChartRender out;
+  out.release.name = spec.release_name;
+  out.release.namespace_name = ns;
+  out.release.chart = helm::chart_record(chart);
+  out.release.config = values;
+  out.release.manifest = helm::release_manifest(manifests);
+  out.release.hooks = TRY(helm::release_hooks(rendered.documents));
+  out.release.apply_method = "ssa";
+  for (const helm::ReleaseDocument& doc : applied)
+    TRY_VOID(append_release_objects(doc.content, doc.path, out.release, out.objects));
+  return out;
+}
+
+// The objects a stored revision applied, by reference (its namespace filled in where the
+// kind is namespaced); kinds the cluster no longer serves are left out.
+Result<std::vector<ObjectRef>> manifest_refs(kube::Client& client, const Release& release) {
+  std::vector<ObjectRef> out;
+  for (const Node& o : TRY(parse_yaml_stream(release.manifest, "release manifest"))) {
+    if (!o.is_map()) continue;
+    ObjectRef ref = ObjectRef::of(o);
+    auto resource = client.resource_for_group_kind(ref.group, ref.kind);
+    if (!resource) {
+      if (resource.error().code() == 404) continue;
+      return std::unexpected(resource.error());
+    }
+    if (!resource->namespaced) {
+      ref.namespace_.clear();
+    } else if (ref.namespace_.empty()) {
+      ref.namespace_ = release.namespace_name;
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+const Release* last_deployed(const std::vector<Release>& history) {
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->info.status == ReleaseStatus::deployed) return &*it;
+  }
+  return nullptr;
+}
+
+std::string rfc3339(const std::optional<SystemTime>& t) {
+  return t ? format_rfc3339(*t) : std::string();
+}
+
+ReleaseSnapshot snapshot_of(const Release& r, const std::string& storage_ns) {
+  ReleaseSnapshot s;
+  s.name = r.name;
+  s.namespace_ = r.namespace_name;
+  s.storage_namespace = storage_ns;
+  s.version = r.version;
+  s.status = std::string(helm::status_name(r.info.status));
+  s.chart_name = std::string(r.chart_name());
+  s.chart_version = std::string(r.chart_version());
+  s.app_version = std::string(r.app_version());
+  s.config_digest = values_digest(r.config);
+  s.first_deployed = rfc3339(r.info.first_deployed);
+  s.last_deployed = rfc3339(r.info.last_deployed);
+  return s;
+}
+
+// "ns/name.vN" as helm-controller names a revision in messages.
+std::string revision_name(const Release& r) {
+  return r.namespace_name + "/" + r.name + ".v" + std::to_string(r.version);
+}
+std::string chart_name(const Release& r) {
+  return std::string(r.chart_name()) + "@" + std::string(r.chart_version());
+}
+
+// The failures counted so far for this generation and these inputs (helm-controller resets
+// them when the object or what it renders changes).
+int failures_so_far(const Node& object, std::string_view field, const ReleaseSnapshot& attempt) {
+  const Node* status = object.find("status");
+  if (!status) return 0;
+  const Node* generation = status->find("lastAttemptedGeneration");
+  const Node* own = object.at_path({"metadata", "generation"});
+  if (!generation || !own || generation->as_int() != own->as_int()) return 0;
+  if (status->string_at({"lastAttemptedConfigDigest"}) != attempt.attempted_digest ||
+      status->string_at({"lastAttemptedRevision"}) != attempt.attempted_chart_version)
+    return 0;
+  const Node* count = status->find(field);
+  return count && count->is_int() ? int(count->as_int()) : 0;
+}
+
+}  // namespace
+
+Target helm_release_target(const Node& object, const HelmReleaseSpec& spec,
+                           std::vector<ObjectRef> inventory) {
+  std::string ns(object.string_at({"metadata", "namespace"}));
+  std::string name(object.string_at({"metadata", "name"}));
+  Target target;
+  target.owner =
+      ObjectRef{k_helm_releases.group, k_helm_releases.version, k_helm_releases.kind, ns, name};
+  target.labels = {{"helm.toolkit.fluxcd.io/name", name},
+                   {"helm.toolkit.fluxcd.io/namespace", ns},
+                   {"app.kubernetes.io/managed-by", "Helm"}};
+  target.default_namespace = release_namespace(object, spec);
+  target.inventory = std::move(inventory);
+  target.prune = sync::Prune::yes;
+  target.allow_empty = AllowEmpty::yes;  // a chart may render nothing: Helm installs that
+  target.wait_for = WaitFor::all_applied;
+  target.timeout = spec.timeout.count() > 0 ? spec.timeout : k_default_timeout;
+  return target;
+}
+
+Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode) {
+  std::string ns(object.string_at({"metadata", "namespace"}));
+  std::optional<ReleaseSnapshot> snapshot;
+  std::string revision;
+  auto outcome = [&]() -> Step<Outcome> {
+    HelmReleaseSpec spec = TRY(because(Reason::reconciliation_failed, parse_helm_release(object)));
+    if (spec.suspend) return Outcome{.reason = Reason::suspended};
+    std::vector<std::string> ignored = TRY(supported(object));
+    if (spec.source_ref.kind != "GitRepository" || !spec.values_files.empty()) {
+      return std::unexpected(Outcome::failure(
+          Reason::unsupported_field,
+          Error(spec.values_files.empty()
+                    ? "spec.chart.spec.sourceRef.kind " + spec.source_ref.kind +
+                          " is not supported by Plumb yet (GitRepository is); nothing was "
+                          "installed"
+                    : "spec.chart.spec.valuesFiles is not supported by Plumb yet; nothing was "
+                      "installed")));
+    }
+    TRY(dependencies_ready(k_helm_releases, spec.depends_on));
+    Artifact artifact = TRY(source_artifact(spec.source_ref));
+    revision = artifact.revision;
+    ObjectLookup lookup = [&](std::string_view kind, std::string_view in,
+                              std::string_view name) -> Result<std::optional<Node>> {
+      return m_client.get(kind == "Secret" ? k_secrets : k_config_maps, in, name);
+    };
+    Node values = TRY(because(Reason::values_error, compose_values(spec, ns, lookup)));
+    HelmStorage storage(
+        m_client, {.max_history = spec.max_history, .storage_namespace = spec.storage_namespace});
+    std::vector<Release> history = TRY(
+        because(Reason::init_failed, storage.history(spec.storage_namespace, spec.release_name)));
+    const Release* deployed = last_deployed(history);
+    bool upgrade = deployed != nullptr;
+    std::string release_ns = release_namespace(object, spec);
+    auto rendered =
+        m_sources.with(artifact.url, [&](source::GitSource& src) -> Result<ChartRender> {
+          auto files = TRY(src.files(commit_of(artifact.revision)));
+          return render_chart(*files, spec, release_ns, values,
+                              upgrade ? spec.upgrade_crds : spec.install_crds, upgrade);
+        });
+    ChartRender render = TRY(because(Reason::init_failed, std::move(rendered)));
+    ReleaseSnapshot attempt;
+    attempt.attempted_chart_version = std::string(render.release.chart_version());
+    attempt.attempted_digest = values_digest(values);
+    attempt.install_failures = failures_so_far(object, "installFailures", attempt);
+    attempt.upgrade_failures = failures_so_far(object, "upgradeFailures", attempt);
+    std::vector<ObjectRef> inventory;
+    if (deployed) inventory = TRY(because(Reason::init_failed, manifest_refs(m_client, *deployed)));
+    auto finish = [&](Outcome out, const Release& r, std::string action) {
+      ReleaseSnapshot s = snapshot_of(r, spec.storage_namespace);
+      s.action = std::move(action);
+      s.attempted_chart_version = attempt.attempted_chart_version;
+      s.attempted_digest = attempt.attempted_digest;
+      s.install_failures = attempt.install_failures;
+      s.upgrade_failures = attempt.upgrade_failures;
+      snapshot = std::move(s);
+      out.ignored_fields = ignored;
+      return out;
+    };
+
+    // Nothing new to release (same chart version and values, as helm-controller decides, and
+    // the same manifest: the chart is read from each new commit, and a template changed
+    // without a version bump must not be applied outside a revision): the cluster is brought
+    // back to the deployed revision (drift repaired by the pipeline's apply, which writes
+    // nothing when nothing changed).
+    const Release* latest = history.empty() ? nullptr : &history.back();
+    if (latest && latest == deployed && latest->chart_version() == render.release.chart_version() &&
+        values_digest(latest->config) == attempt.attempted_digest &&
+        latest->manifest == render.release.manifest) {
+      Outcome out = m_pipeline.run(helm_release_target(object, spec, inventory),
+                                   std::move(render.objects), mode);
+      if (!out.failed())
+        out.reason = latest->version == 1 ? Reason::install_succeeded : Reason::upgrade_succeeded;
+      return finish(std::move(out), *latest, "");
+    }
+
+    // Install or upgrade: a pending revision, the objects applied (what the deployed revision
+    // had and this one lacks pruned), the revision marked deployed or failed.
+    auto now = std::chrono::system_clock::now();
+    Release begun = TRY(because(Reason::init_failed, storage.begin_revision(render.release, now)));
+    Outcome out = m_pipeline.run(helm_release_target(object, spec, inventory),
+                                 std::move(render.objects), mode);
+    std::string action = upgrade ? "upgrade" : "install";
+    now = std::chrono::system_clock::now();
+    if (!out.failed()) {
+      TRY(because(Reason::init_failed,
+                  storage.finish_revision(begun, ReleaseStatus::deployed,
+                                          upgrade ? "Upgrade complete" : "Install complete", now)));
+      out.reason = upgrade ? Reason::upgrade_succeeded : Reason::install_succeeded;
+      attempt.install_failures = attempt.upgrade_failures = 0;
+      return finish(std::move(out), begun, action);
+    }
+    std::string error = out.error.message();
+    std::string description =
+        (upgrade ? "Upgrade \"" : "Release \"") + begun.name + "\" failed: " + error;
+    TRY(because(Reason::init_failed,
+                storage.finish_revision(begun, ReleaseStatus::failed, description, now)));
+    std::string message = std::string("Helm ") + action + " failed for release " + release_ns +
+                          "/" + begun.name + " with chart " + chart_name(begun) + ": " + error;
+    if (!upgrade) {
+      ++attempt.install_failures;
+      return finish(Outcome::failure(Reason::install_failed, Error(message)), begun, action);
+    }
+    ++attempt.upgrade_failures;
+    const HelmRemediation& fix = spec.upgrade_remediation;
+    bool exhausted = fix.retries >= 0 && attempt.upgrade_failures > fix.retries;
+    if (fix.uninstall || (exhausted && !fix.remediate_last_failure))
+      return finish(Outcome::failure(Reason::upgrade_failed, Error(message)), begun, action);
+    // Remediation: roll back to the deployed revision (a new revision with its chart, values
+    // and manifest); what the failed upgrade applied beyond it is pruned.
+    Release back = *deployed;
+    back.info = {};
+    std::vector<ObjectRef> attempted =
+        TRY(because(Reason::rollback_failed, manifest_refs(m_client, begun)));
+    std::vector<Node> objects;
+    TRY(because(Reason::rollback_failed,
+                append_release_objects(back.manifest, "release manifest", back, objects)));
+    Release rolled =
+        TRY(because(Reason::rollback_failed, storage.begin_revision(std::move(back), now)));
+    Outcome rollback =
+        m_pipeline.run(helm_release_target(object, spec, attempted), std::move(objects), mode);
+    now = std::chrono::system_clock::now();
+    std::string to = "Rollback to " + std::to_string(deployed->version);
+    if (rollback.failed()) {
+      TRY(because(Reason::rollback_failed,
+                  storage.finish_revision(rolled, ReleaseStatus::failed, to, now)));
+      return finish(
+          Outcome::failure(Reason::rollback_failed,
+                           Error(message + "; rollback failed: " + rollback.error.message())),
+          rolled, "rollback");
+    }
+    TRY(because(Reason::rollback_failed,
+                storage.finish_revision(rolled, ReleaseStatus::deployed, to, now)));
+    rollback.reason = Reason::rollback_succeeded;
+    rollback.error = Error(message + "; rolled back to " + revision_name(*deployed));
+    return finish(std::move(rollback), rolled, "rollback");
+  }();
+  Outcome out = outcome ? std::move(*outcome) : std::move(outcome).error();
+  out.revision = revision;
+  out.release = std::move(snapshot);
+  return out;
+}
+
+Result<Outcome> Reconcilers::finalize_helm_release(const Node& object) {
+  Outcome out{.reason = Reason::uninstall_succeeded};
+  auto spec = parse_helm_release(object);
+  if (spec && !spec->suspend) {  // Flux leaves a suspended release as it is
+    HelmStorage storage(m_client, {.storage_namespace = spec->storage_namespace});
+    std::vector<Release> history =
+        TRY(storage.history(spec->storage_namespace, spec->release_name));
+    if (!history.empty()) {
+      // Every object any kept revision applied: a failed one may hold objects the deployed
+      // one lacks.
+      std::vector<ObjectRef> refs;
+      for (const Release& r : history)
+        for (ObjectRef& ref : TRY(manifest_refs(m_client, r)))
+          refs.push_back(std::move(ref));
+      std::sort(refs.begin(), refs.end());
+      refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+      Target target = helm_release_target(object, *spec, std::move(refs));
+      auto previous = m_pipeline.previous(target);
+      if (!previous) return std::unexpected(previous.error().error);
+      sync::Syncer syncer(m_client, {});
+      syncer.prune(*previous, sync::Plan{}, out.sync);
+      if (!out.sync.ok()) return std::unexpected(out.sync.error);  // the finalizer stays
+      TRY(storage.uninstall(spec->storage_namespace, spec->release_name,
+                            spec->keep_history ? KeepHistory::yes : KeepHistory::no,
+                            std::chrono::system_clock::now()));
+    }
+  }
+  TRY_VOID(remove_finalizer(object));
+  forget(object);
+  return out;
+}
+
+}  // namespace plumb::controller

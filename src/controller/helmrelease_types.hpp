@@ -1,0 +1,83 @@
+// Flux's HelmRelease (helm.toolkit.fluxcd.io/v2) as Plumb reads it: the fields Flux users
+// write, with helm-controller's defaults, and the values a release gets (valuesFrom then
+// spec.values, composed as helm-controller composes them).
+//
+// Errors name the object and the field ("HelmRelease/apps/web: spec.maxHistory: ...");
+// values errors name the ConfigMap or Secret and key, never a value.
+//
+// Thread safety: pure functions (compose_values calls the lookup it is given).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/flux_types.hpp"
+#include "controller/postbuild.hpp"
+#include "core/error.hpp"
+#include "core/node.hpp"
+
+namespace plumb::controller {
+
+// spec.valuesFrom[]: a key of a ConfigMap or Secret in the HelmRelease's namespace.
+struct ValuesReference {
+  std::string kind;  // ConfigMap or Secret
+  std::string name;
+  std::string values_key = "values.yaml";
+  std::string target_path;  // "": the key holds a YAML map merged over what came before
+  bool optional = false;
+};
+
+// install.crds / upgrade.crds: what is done with the chart's crds/ directory.
+enum class CrdPolicy : uint8_t { skip, create, create_replace };
+
+struct HelmRemediation {
+  int retries = 0;                      // -1: retry forever
+  bool remediate_last_failure = false;  // upgrade: roll back once retries are exhausted
+  bool uninstall = false;               // strategy: uninstall (upgrade) — refused for now
+};
+
+struct HelmReleaseSpec {
+  milliseconds interval{0};
+  milliseconds timeout{0};  // 0: helm-controller's 5 minutes
+  // spec.chart.spec (a HelmChart template): chart is a path in a GitRepository's artifact,
+  // or a chart name in a HelmRepository.
+  std::string chart;
+  std::string version = "*";  // semver range (HelmRepository charts)
+  SourceRef source_ref;       // kind GitRepository or HelmRepository; namespace defaults to ours
+  std::vector<std::string> values_files;  // chart.spec.valuesFiles, paths in the source
+  std::string release_name;               // default: [targetNamespace-]name, as Flux
+  std::string target_namespace;           // default: the HelmRelease's namespace
+  std::string storage_namespace;          // default: the HelmRelease's namespace
+  Node values = Node::map();
+  std::vector<ValuesReference> values_from;
+  CrdPolicy install_crds = CrdPolicy::create;
+  CrdPolicy upgrade_crds = CrdPolicy::skip;
+  HelmRemediation install_remediation;
+  HelmRemediation upgrade_remediation;
+  bool keep_history = false;  // spec.uninstall.keepHistory
+  int max_history = 5;        // 0: unlimited
+  bool suspend = false;
+  bool drift_detection = false;  // driftDetection.mode enabled (warn is not corrected)
+  std::vector<NamespacedName> depends_on;
+};
+
+// Parses the spec of a HelmRelease object (the whole object is given).
+Result<HelmReleaseSpec> parse_helm_release(const Node& object);
+
+// The release's values, as helm-controller's ChartValuesFromReferences: each valuesFrom
+// entry in order (a map merged over the values so far, or with targetPath the text set at
+// that path as a string); then spec.values merged over them. A missing object or key is an
+// error ("could not find ConfigMap 'ns/name'") unless the reference is optional.
+Result<Node> compose_values(const HelmReleaseSpec& spec, std::string_view ns,
+                            const ObjectLookup& lookup);
+
+// helm-controller's MergeMaps: b over a, maps merged recursively, anything else replaced.
+Node merge_maps(Node a, const Node& b);
+
+// "sha256:<hex>" of the values as Go's json.Marshal writes a map (keys sorted): Flux's
+// configDigest, equal for equal values whatever their key order.
+std::string values_digest(const Node& values);
+
+}  // namespace plumb::controller

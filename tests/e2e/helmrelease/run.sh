@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# End-to-end tests of the HelmRelease reconcile: a chart in a real git repository (git CLI),
+# Flux GitRepository and HelmRelease objects, `plumb controller --once` against a fresh
+# `plumb cluster`; the cluster checked with kubectl and the release with the real helm
+# (helm list/history read the release records Plumb wrote).
+#
+# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl, git or
+# helm; CI: 1).
+PLUMB=$1
+SCENARIO=$2
+source "$(dirname "$0")/../lib.sh"
+require_tool git helm jq
+
+REPO=$WORK/repo
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
+
+write() {  # write PATH < content (in the repository)
+  mkdir -p "$(dirname "$REPO/$1")"
+  cat >"$REPO/$1"
+}
+commit() { git -C "$REPO" add -A && git -C "$REPO" commit -qm "$1" && git -C "$REPO" rev-parse HEAD; }
+reconcile() { "$PLUMB" controller --once --cache-dir "$WORK/cache" >>"$WORK/controller.log" 2>&1; }
+hr_field() { kubectl -n demo get helmrelease web -o jsonpath="$1"; }
+ready_is() { [ "$(hr_field '{.status.conditions[?(@.type=="Ready")].status}')" = "$1" ]; }
+reason_is() { [ "$(hr_field '{.status.conditions[?(@.type=="Ready")].reason}')" = "$1" ]; }
+# The release as the real helm lists it: "REVISION STATUS CHART", or "" when there is none.
+helm_release() {
+  helm list -n demo -o json | jq -r '.[] | select(.name == "web") | "\(.revision) \(.status) \(.chart)"'
+}
+helm_history() { helm history web -n demo -o json | jq -r '.[] | "\(.revision) \(.status) \(.description | gsub("\n"; " "))"'; }
+
+make_repo() {
+  git init -q -b main "$REPO"
+  write charts/web/Chart.yaml <<'YAML'
+apiVersion: v2
+name: web
+version: 1.0.0
+appVersion: "2.0"
+YAML
+  write charts/web/values.yaml <<'YAML'
+replicaCount: 1
+color: red
+broken: false
+YAML
+  write charts/web/templates/deployment.yaml <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+  labels:
+    app: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicaCount }}
+  selector:
+    matchLabels:
+      app: {{ .Release.Name }}
+  template:
+    metadata:
+      labels:
+        app: {{ .Release.Name }}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+YAML
+  write charts/web/templates/settings.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-settings
+data:
+  color: {{ .Values.color | quote }}
+{{- if .Values.broken }}
+---
+apiVersion: example.com/v1
+kind: NoSuchKind
+metadata:
+  name: {{ .Release.Name }}-broken
+{{- end }}
+YAML
+  write charts/web/templates/extra.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-extra
+data:
+  release: {{ .Release.Name | quote }}
+YAML
+  commit "chart" >/dev/null
+}
+
+# apply_hr [values YAML lines (indented 4)] [more spec lines (indented 2)]
+apply_hr() {
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRelease"
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: demo
+spec:
+  interval: 10m
+  releaseName: web
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef:
+        kind: GitRepository
+        name: charts
+        namespace: flux-system
+  values:
+${1:-    replicaCount: 1}
+${2:-}
+YAML
+}
+
+setup() {
+  start
+  make_repo
+  reconcile || fail "controller on an empty cluster (installs the CRDs)"
+  kubectl create namespace flux-system >/dev/null && kubectl create namespace demo >/dev/null ||
+    fail "namespaces"
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the GitRepository"
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: charts
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: file://$REPO
+  ref:
+    branch: main
+YAML
+}
+
+scenario_install_upgrade_and_prune() {
+  setup
+  apply_hr "    replicaCount: 2"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list after install: '$(helm_release)'"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 2 ] || fail "Deployment"
+  kubectl -n demo get cm web-extra >/dev/null || fail "ConfigMap web-extra not installed"
+  ready_is True && reason_is InstallSucceeded || fail "Ready after install: $(hr_field '{.status.conditions}')"
+  [ "$(hr_field '{.status.history[0].version}')" = 1 ] || fail "status.history: $(hr_field '{.status.history}')"
+  [ "$(hr_field '{.status.lastAttemptedRevision}')" = 1.0.0 ] || fail "lastAttemptedRevision"
+  [[ "$(hr_field '{.status.lastAttemptedConfigDigest}')" =~ ^sha256:[0-9a-f]{64}$ ]] ||
+    fail "lastAttemptedConfigDigest: $(hr_field '{.status.lastAttemptedConfigDigest}')"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.metadata.annotations.meta\.helm\.sh/release-name}')" = web ] ||
+    fail "Helm's release annotation"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.metadata.labels.helm\.toolkit\.fluxcd\.io/name}')" = web ] ||
+    fail "helm-controller's label"
+
+  # Unchanged chart and values: no new revision, nothing written.
+  local deploy_rv
+  deploy_rv=$(kubectl -n demo get deploy web -o jsonpath='{.metadata.resourceVersion}')
+  reconcile || fail "second reconcile"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "a reconcile without changes made a revision: '$(helm_release)'"
+
+  # A values change: revision 2, only the changed object written.
+  apply_hr "    replicaCount: 2
+    color: blue"
+  reconcile || fail "upgrade: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "2 deployed web-1.0.0" ] || fail "helm list after upgrade: '$(helm_release)'"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = blue ] || fail "values not applied"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.metadata.resourceVersion}')" = "$deploy_rv" ] ||
+    fail "the unchanged Deployment was written"
+  reason_is UpgradeSucceeded || fail "Ready reason after upgrade: $(hr_field '{.status.conditions}')"
+  [ "$(helm_history | head -1)" = "1 superseded Install complete" ] || fail "helm history: $(helm_history)"
+  [ "$(helm get values web -n demo -o json | jq -r .color)" = blue ] || fail "helm get values"
+
+  # A template removed from the chart: revision 3, its object pruned.
+  git -C "$REPO" rm -q charts/web/templates/extra.yaml && commit "drop extra" >/dev/null
+  reconcile || fail "upgrade to the new commit"
+  [ "$(helm_release)" = "3 deployed web-1.0.0" ] || fail "helm list after the commit: '$(helm_release)'"
+  expect_exit 1 kubectl -n demo get cm web-extra
+  kubectl -n demo get cm web-settings >/dev/null || fail "web-settings pruned too"
+}
+
+scenario_missing_values_configmap_leaves_the_release() {
+  setup
+  apply_hr
+  reconcile || fail "install"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list after install: '$(helm_release)'"
+  apply_hr "    color: green" "  valuesFrom:
+  - kind: ConfigMap
+    name: web-values"
+  expect_exit 1 reconcile
+  ready_is False && reason_is ValuesError || fail "Ready: $(hr_field '{.status.conditions}')"
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "could not find ConfigMap 'demo/web-values'" ||
+    fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "the release changed: '$(helm_release)'"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "objects changed"
+
+  # The ConfigMap appears: its values, then spec.values over them.
+  kubectl -n demo create configmap web-values --from-literal=values.yaml=$'color: yellow\nreplicaCount: 3' >/dev/null
+  reconcile || fail "reconcile with the ConfigMap: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "2 deployed web-1.0.0" ] || fail "helm list: '$(helm_release)'"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = green ] || fail "spec.values do not win"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 3 ] || fail "valuesFrom not applied"
+}
+
+scenario_failed_upgrade_is_rolled_back() {
+  setup
+  apply_hr "    replicaCount: 1" "  upgrade:
+    remediation:
+      retries: 0
+      remediateLastFailure: true"
+  reconcile || fail "install"
+  apply_hr "    broken: true
+    color: blue" "  upgrade:
+    remediation:
+      retries: 0
+      remediateLastFailure: true"
+  expect_exit 1 reconcile
+  reason_is RollbackSucceeded || fail "Ready: $(hr_field '{.status.conditions}')"
+  [ "$(hr_field '{.status.conditions[?(@.type=="Released")].reason}')" = UpgradeFailed ] ||
+    fail "Released: $(hr_field '{.status.conditions}')"
+  [ "$(helm_release)" = "3 deployed web-1.0.0" ] || fail "helm list: '$(helm_release)'"
+  helm_history | sed -n 2p | grep -q '^2 failed Upgrade "web" failed: ' || fail "helm history: $(helm_history)"
+  [ "$(helm_history | sed -n 3p)" = "3 deployed Rollback to 1" ] || fail "helm history: $(helm_history)"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "not rolled back"
+  [ "$(hr_field '{.status.upgradeFailures}')" = 1 ] || fail "upgradeFailures"
+}
+
+scenario_delete_uninstalls() {
+  setup
+  apply_hr
+  reconcile || fail "install"
+  [ "$(hr_field '{.metadata.finalizers[0]}')" = finalizers.fluxcd.io ] || fail "no finalizer"
+  kubectl -n demo delete helmrelease web --wait=false >/dev/null || fail "kubectl delete"
+  reconcile || fail "uninstall: $(cat "$WORK/controller.log")"
+  [ -z "$(helm_release)" ] || fail "helm list after delete: '$(helm_release)'"
+  expect_exit 1 kubectl -n demo get deploy web
+  expect_exit 1 kubectl -n demo get helmrelease web
+  [ -z "$(kubectl -n demo get secrets -l owner=helm -o name)" ] || fail "release records left"
+}
+
+scenario_keep_history_on_uninstall() {
+  setup
+  apply_hr "    replicaCount: 1" "  uninstall:
+    keepHistory: true"
+  reconcile || fail "install"
+  kubectl -n demo delete helmrelease web --wait=false >/dev/null || fail "kubectl delete"
+  reconcile || fail "uninstall"
+  [ "$(helm list -n demo --uninstalled -o json | jq -r ".[] | \"\\(.revision) \\(.status)\"")" = "1 uninstalled" ] ||
+    fail "helm list --uninstalled: $(helm list -n demo --uninstalled -o json)"
+  expect_exit 1 kubectl -n demo get cm web-settings
+}
+
+scenario_unsupported_fields_are_named() {
+  setup
+  apply_hr "    replicaCount: 1" "  postRenderers:
+  - kustomize:
+      patches: []"
+  expect_exit 1 reconcile
+  ready_is False && reason_is UnsupportedField || fail "Ready: $(hr_field '{.status.conditions}')"
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.postRenderers is not supported" ||
+    fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ -z "$(helm_release)" ] || fail "installed anyway"
+}
+
+run_scenario
