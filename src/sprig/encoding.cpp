@@ -2,12 +2,21 @@
 // b64*/b32* with Go's encoding/base64 and base32 errors, sha*sum/adler32sum, the random
 // strings of goutils, uuidv4, shuffle, randBytes, encryptAES/decryptAES, derivePassword
 // (Master Password over scrypt), bcrypt/htpasswd (bcrypt from libxcrypt).
+
+// SHA1_Init & co. are deprecated in OpenSSL 3 in favour of EVP_Digest, but EVP's first call
+// initialises the library and its providers: ~6M instructions, more than rendering a small chart
+// that puts one sha256sum in a checksum annotation. The low-level functions compute the same
+// digests with the same assembly and no initialisation.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <crypt.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <sys/random.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 
 #include "core/base64.hpp"
@@ -198,11 +207,16 @@ std::string hex(const unsigned char* data, size_t n) {
   return out;
 }
 
-std::string digest_hex(const EVP_MD* md, std::string_view s) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int n = 0;
-  EVP_Digest(s.data(), s.size(), out.data(), &n, md, nullptr);
-  return hex(out.data(), n);
+// Init, Update and Final of one of OpenSSL's low-level digests (SHA1_*, SHA256_*, SHA512_*).
+template <typename Context, size_t Size>
+std::string digest_hex(int (*init)(Context*), int (*update)(Context*, const void*, size_t),
+                       int (*final)(unsigned char*, Context*), std::string_view s) {
+  Context context;
+  std::array<unsigned char, Size> out{};
+  init(&context);
+  update(&context, s.data(), s.size());
+  final(out.data(), &context);
+  return hex(out.data(), out.size());
 }
 
 uint32_t adler32(std::string_view s) {
@@ -214,10 +228,16 @@ uint32_t adler32(std::string_view s) {
   return b << 16 | a;
 }
 
+// The kernel's CSPRNG, as Go's crypto/rand reads it (RAND_bytes' first call would set up
+// OpenSSL's DRBG: ~9M instructions, for the 10-character password a chart generates).
 std::string random_bytes(size_t n) {
   std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error("RAND_bytes failed");
+  for (size_t done = 0; done < n;) {
+    ssize_t got = getrandom(out.data() + done, n - done, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) throw std::runtime_error("getrandom failed");
+    done += static_cast<size_t>(got);
+  }
   return out;
 }
 
@@ -446,13 +466,16 @@ void add_encoding_functions(gotemplate::FuncMap& f) {
     return str(d.bytes);
   });
   define(f, "sha1sum", {P::string}, [](CallContext&, Args a) -> Result<Value> {
-    return str(digest_hex(EVP_sha1(), a[0].as_string()));
+    return str(digest_hex<SHA_CTX, SHA_DIGEST_LENGTH>(SHA1_Init, SHA1_Update, SHA1_Final,
+                                                      a[0].as_string()));
   });
   define(f, "sha256sum", {P::string}, [](CallContext&, Args a) -> Result<Value> {
-    return str(digest_hex(EVP_sha256(), a[0].as_string()));
+    return str(digest_hex<SHA256_CTX, SHA256_DIGEST_LENGTH>(SHA256_Init, SHA256_Update,
+                                                            SHA256_Final, a[0].as_string()));
   });
   define(f, "sha512sum", {P::string}, [](CallContext&, Args a) -> Result<Value> {
-    return str(digest_hex(EVP_sha512(), a[0].as_string()));
+    return str(digest_hex<SHA512_CTX, SHA512_DIGEST_LENGTH>(SHA512_Init, SHA512_Update,
+                                                            SHA512_Final, a[0].as_string()));
   });
   define(f, "adler32sum", {P::string}, [](CallContext&, Args a) -> Result<Value> {
     return str(std::to_string(adler32(a[0].as_string())));
