@@ -1,8 +1,8 @@
 // Chart.yaml into Metadata the way sigs.k8s.io/yaml unmarshals into Helm's Go structs: numbers
 // and booleans become their text where the field is a string, JSON names match
 // case-insensitively, a wrong JSON type is an error naming the field.
+#include <algorithm>
 #include <cmath>
-#include <regex>
 
 #include "helm/chart.hpp"
 #include "helm/semver.hpp"
@@ -262,7 +262,13 @@ Result<void> validate_metadata(Metadata& md) {
     m.email = sanitize(m.email);
     m.url = sanitize(m.url);
   }
-  static const std::regex alias_format("^[a-zA-Z0-9_-]+$");
+  // ^[a-zA-Z0-9_-]+$ (a std::regex would be compiled for every chart).
+  auto alias_format = [](std::string_view alias) {
+    return std::ranges::all_of(alias, [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '-';
+    });
+  };
   std::vector<std::string> seen;
   for (auto& d : md.dependencies) {
     d.name = sanitize(d.name);
@@ -271,7 +277,7 @@ Result<void> validate_metadata(Metadata& md) {
     d.condition = sanitize(d.condition);
     for (auto& t : d.tags)
       t = sanitize(t);
-    if (!d.alias.empty() && !std::regex_match(d.alias, alias_format))
+    if (!d.alias.empty() && !alias_format(d.alias))
       return fail("validation: dependency \"", d.name, "\" has disallowed characters in the alias");
     const std::string& key = d.alias.empty() ? d.name : d.alias;
     for (const auto& s : seen)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "sprig/regex_traits.hpp"
 
 namespace plumb::helm {
 namespace {
@@ -98,10 +99,10 @@ std::string number_text(double d) {
 // A pattern compiled once per validation; nullopt when std::regex cannot read it.
 class Patterns {
  public:
-  const std::regex* get(const std::string& pattern) {
+  const sprig::Regex* get(const std::string& pattern) {
     for (auto& [text, re] : m_cache)
       if (text == pattern) return re ? &*re : nullptr;
-    std::optional<std::regex> re;
+    std::optional<sprig::Regex> re;
     try {
       re.emplace(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error&) {
@@ -112,7 +113,7 @@ class Patterns {
   }
 
  private:
-  std::vector<std::pair<std::string, std::optional<std::regex>>> m_cache;
+  std::vector<std::pair<std::string, std::optional<sprig::Regex>>> m_cache;
 };
 
 class Validator {
@@ -248,7 +249,7 @@ class Validator {
       }
       if (patterns && patterns->is_map()) {
         for (const MapEntry& p : patterns->entries()) {
-          const std::regex* re = m_patterns.get(std::string(p.key.as_string()));
+          const sprig::Regex* re = m_patterns.get(std::string(p.key.as_string()));
           if (re && std::regex_search(key, *re)) {
             matched = true;
             validate(p.value, e.value, child, depth + 1);
@@ -358,7 +359,7 @@ class Validator {
         n && is_number(*n) && double(length) > n->as_float())
       error(path, "maxLength: got " + std::to_string(length));
     if (const Node* p = schema.find("pattern"); p && p->is_string()) {
-      const std::regex* re = m_patterns.get(std::string(p->as_string()));
+      const sprig::Regex* re = m_patterns.get(std::string(p->as_string()));
       if (re && !std::regex_search(s.begin(), s.end(), *re))
         error(path, "'" + std::string(s) + "' does not match pattern " + to_json(*p));
     }

@@ -18,6 +18,7 @@
 
 #include "gotemplate/strconv.hpp"
 #include "sprig/go_text.hpp"
+#include "sprig/regex_traits.hpp"
 #include "sprig/sprig_groups.hpp"
 
 namespace plumb::sprig {
@@ -27,7 +28,7 @@ namespace {
 using gotemplate::CallContext;
 
 struct Compiled {
-  std::regex re;
+  Regex re;
   std::vector<std::string> names;  // per group (index 0: the whole match), "" when unnamed
 };
 
@@ -244,7 +245,7 @@ class Translator {
     if (m_icase) flags |= std::regex::icase;
     if (m_multiline) flags |= std::regex::multiline;
     try {
-      out.re = std::regex(m_out, flags);
+      out.re = Regex(m_out, flags);
     } catch (const std::regex_error& e) {
       return fail("regexp: ", std::string(m_p), " is beyond what plumb's regex engine takes (",
                   e.what(), ")");

@@ -87,6 +87,11 @@ TEST(RenderValues, ReleaseNamesAsHelm) {
   EXPECT_FALSE(validate_release_name(""));
   EXPECT_FALSE(validate_release_name("-a"));
   EXPECT_FALSE(validate_release_name(std::string(54, 'a')));
+  // Each dot-separated label starts and ends with [a-z0-9]; dashes only inside.
+  for (const char* ok : {"a", "0", "a-b", "a--b", "a.b", "a.b.c", "1.2-3.x", "a-1.b"})
+    EXPECT_TRUE(validate_release_name(ok)) << ok;
+  for (const char* bad : {"a-", "a.", ".a", "a..b", "a.-b", "a-.b", "a_b", "A", "a b", "é"})
+    EXPECT_FALSE(validate_release_name(bad)) << bad;
 }
 
 TEST(RenderValues, ChartChecksAsHelm) {

@@ -2,6 +2,7 @@
 // recurses per character on some patterns, so long inputs must not exhaust the stack.
 #include <gtest/gtest.h>
 
+#include "sprig/regex_traits.hpp"
 #include "sprig/sprig.hpp"
 
 namespace plumb::sprig {
@@ -33,6 +34,42 @@ TEST(SprigRegex, LongInputs) {
   out = render(R"({{ regexSplit "\n" .s -1 | len }})", big);
   ASSERT_TRUE(out) << out.error().message();
   EXPECT_EQ(*out, "20001");
+}
+
+// RegexTraits computes what std::regex_traits<char> answers without its per-character facet
+// lookups: every answer must be the same, for every byte.
+TEST(SprigRegexTraits, AnswersAsStdRegexTraitsForEveryByte) {
+  std::regex_traits<char> standard;
+  RegexTraits fast;
+  const char* classes[] = {"alnum", "alpha", "blank", "cntrl",  "digit", "graph", "lower", "print",
+                           "punct", "space", "upper", "xdigit", "w",     "d",     "s"};
+  for (int i = 0; i < 256; ++i) {
+    char c = static_cast<char>(i);
+    for (const char* name : classes) {
+      std::string n = name;
+      for (bool icase : {false, true}) {
+        auto a = standard.lookup_classname(n.begin(), n.end(), icase);
+        auto b = fast.lookup_classname(n.begin(), n.end(), icase);
+        EXPECT_EQ(standard.isctype(c, a), fast.isctype(c, b)) << i << " " << name;
+      }
+    }
+    std::string s(1, c);
+    EXPECT_EQ(standard.transform_primary(s.begin(), s.end()),
+              fast.transform_primary(s.begin(), s.end()))
+        << i;
+    EXPECT_EQ(standard.translate_nocase(c), fast.translate_nocase(c)) << i;
+    for (int radix : {8, 10, 16})
+      EXPECT_EQ(standard.value(c, radix), fast.value(c, radix)) << i << " radix " << radix;
+  }
+  std::string word = "MiXeD_Case09";
+  EXPECT_EQ(standard.transform_primary(word.begin(), word.end()),
+            fast.transform_primary(word.begin(), word.end()));
+  Regex re("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", std::regex::ECMAScript);
+  EXPECT_TRUE(std::regex_search(std::string("ab-9"), re));
+  EXPECT_FALSE(std::regex_search(std::string("ab-"), re));
+  Regex icase("^[[:alpha:]_]\\w*$", std::regex::ECMAScript | std::regex::icase);
+  EXPECT_TRUE(std::regex_search(std::string("_Zed9"), icase));
+  EXPECT_FALSE(std::regex_search(std::string("9Zed"), icase));
 }
 
 }  // namespace
