@@ -16,11 +16,16 @@ bool is_space(int32_t r) {
   return r == ' ' || r == '\t' || r == '\r' || r == '\n';
 }
 
-// Go's isAlphaNumeric: '_', unicode.IsLetter, unicode.IsDigit (ASCII answered inline).
-bool is_alphanumeric(int32_t r) {
+[[gnu::noinline]] bool is_unicode_alphanumeric(int32_t r) {
+  return is_letter(r) || is_digit(r);
+}
+
+// Go's isAlphaNumeric: '_', unicode.IsLetter, unicode.IsDigit (ASCII answered inline: the
+// lexer asks for every character of every identifier).
+inline bool is_alphanumeric(int32_t r) {
   if (r < 0x80)
     return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9');
-  return is_letter(r) || is_digit(r);
+  return is_unicode_alphanumeric(r);
 }
 
 bool has_left_trim_marker(std::string_view s) {
@@ -529,12 +534,19 @@ class Lexer {
     return true;
   }
 
+  // The closing quote is searched for at once: next() one character at a time stops at the same
+  // byte ('`' is ASCII, never inside a UTF-8 sequence), and charts hold whole dashboards in raw
+  // strings.
   bool lex_raw_quote() {
-    for (;;) {
-      int32_t r = next();
-      if (r == k_eof) return errorf("unterminated raw quoted string");
-      if (r == '`') break;
+    size_t close = m_input.find('`', m_pos);
+    size_t end = close == std::string_view::npos ? m_input.size() : close;
+    m_line += count_newlines(m_input.substr(m_pos, end - m_pos));
+    m_pos = end;
+    if (close == std::string_view::npos) {
+      m_at_eof = true;
+      return errorf("unterminated raw quoted string");
     }
+    ++m_pos;
     emit(ItemType::raw_string);
     return true;
   }
