@@ -4,8 +4,10 @@
 # Per chart, best of ROUNDS rounds: the real helm and `plumb template` each run as a process
 # per case (CPU time = user+sys of the child, max RSS = the largest child's ru_maxrss), and
 # `plumb template` in process (helm_bench over the chart's cases: thread CPU time, the
-# process' max RSS); one line per chart, then the total.
-#   bench/helm/run.sh [BUILD_DIR] [ROUNDS]
+# process' max RSS); one line per chart, then the total. With BASELINE=DIR (a directory holding
+# an earlier build's plumb and bench/helm_bench), that build is measured too, in the same loop,
+# so that before and after see the same machine load.
+#   [BASELINE=DIR] bench/helm/run.sh [BUILD_DIR] [ROUNDS]
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -19,9 +21,10 @@ helm=$(command -v helm || true)
 cmake --build "$build" --target plumb helm_bench -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$corpus" "$work" "$rounds" "$helm" "$build/plumb" "$build/bench/helm_bench" <<'PY'
+base=${BASELINE:+$(cd "$BASELINE" && pwd)}
+python3 - "$corpus" "$work" "$rounds" "$helm" "$build/plumb" "$build/bench/helm_bench" "$base" <<'PY'
 import os, shlex, subprocess, sys
-corpus, work, rounds, helm, plumb, bench = sys.argv[1:7]
+corpus, work, rounds, helm, plumb, bench, base = sys.argv[1:8]
 rounds = int(rounds)
 charts = {}  # chart directory -> the argument lists of its cases, in MANIFEST order
 for line in open(f"{corpus}/MANIFEST.tsv").read().splitlines()[1:]:
@@ -50,7 +53,7 @@ def per_process(prefix, cases):
         best = cpu if best is None else min(best, cpu)
     return best, rss
 
-def in_process(chart, cases):
+def in_process(chart, cases, bench=bench):
     """helm_bench over the cases: its best round's thread CPU seconds, failures, max RSS."""
     case_file = f"{work}/{chart}.cases"
     with open(case_file, "w") as f:
@@ -68,12 +71,19 @@ print(f"{sum(map(len, charts.values()))} real-chart cases in {len(charts)} chart
 print(f"{'chart':44}{'cases':>6}{'helm':>8}{'plumb':>8}{'in-proc':>9}{'helm/plumb':>11}"
       f"{'helm/in-proc':>13}{'RSS helm':>10}{'plumb':>7}{'in-proc':>8}")
 total = [0, 0.0, 0.0, 0.0, 0, 0, 0, 0]
+base_total = [0.0, 0.0]
 for chart, cases in charts.items():
     n = len(cases)
     hc, hr = per_process([helm, "template"], cases)
     pc, pr = per_process([plumb, "template"], cases)
     ic, fails, ir = in_process(chart, cases)
+    if base:
+        bc, _ = per_process([f"{base}/plumb", "template"], cases)
+        bi, _, _ = in_process(chart, cases, f"{base}/bench/helm_bench")
+        base_total[0] += bc; base_total[1] += bi
     flag = f"  ({fails} failed in process)" if fails else ""
+    if base:
+        flag += f"  baseline {bc / n * 1000:.1f} / {bi / n * 1000:.2f} ({hc / bc:.1f}x)"
     print(f"{chart:44}{n:6}{hc / n * 1000:8.1f}{pc / n * 1000:8.1f}{ic / n * 1000:9.2f}"
           f"{hc / pc:10.1f}x{hc / ic:12.1f}x{mb(hr):10.0f}{mb(pr):7.0f}{mb(ir):8.0f}{flag}")
     sys.stdout.flush()
@@ -85,4 +95,9 @@ print(f"{'total':44}{n:6}{hc / n * 1000:8.1f}{pc / n * 1000:8.1f}{ic / n * 1000:
       f"{hc / pc:10.1f}x{hc / ic:12.1f}x{mb(total[5]):10.0f}{mb(total[6]):7.0f}{mb(total[7]):8.0f}")
 print(f"total CPU s: helm {hc:.2f}, plumb per process {pc:.2f}, plumb in process {ic:.2f}; "
       f"in-process failures (cases plumb cannot render yet): {fails}")
+if base:
+    bc, bi = base_total
+    print(f"baseline {base}: plumb per process {bc / n * 1000:.1f} ms/case ({hc / bc:.1f}x helm), "
+          f"in process {bi / n * 1000:.2f} ms/case ({hc / bi:.1f}x); this build per process "
+          f"{pc / n * 1000:.1f} ms/case, {bc / pc:.2f}x faster than the baseline")
 PY
