@@ -390,18 +390,19 @@ Result<void> run_editor(const std::string& path) {
   return {};
 }
 
-// Plumb's YAML reader drops comments, so rewriting a YAML file loses them: say so.
+// Plumb's YAML and INI readers drop comments, so rewriting such a file loses them: say so.
 void warn_if_comments_lost(std::string_view verb, const Input& in, std::string_view content) {
-  if (in.input_format != sops::Format::yaml) return;
+  bool ini = in.input_format == sops::Format::ini;
+  if (in.input_format != sops::Format::yaml && !ini) return;
   size_t at = 0;
   while (at < content.size()) {
     size_t end = content.find('\n', at);
     std::string_view line = content.substr(at, end == std::string_view::npos ? end : end - at);
     size_t first = line.find_first_not_of(' ');
-    if (first != std::string_view::npos && line[first] == '#') {
+    if (first != std::string_view::npos && (line[first] == '#' || (ini && line[first] == ';'))) {
       std::fprintf(stderr,
-                   "plumb sops %.*s: warning: %s: its comments are not kept (Plumb's YAML "
-                   "reader drops them)\n",
+                   "plumb sops %.*s: warning: %s: its comments are not kept (Plumb's reader "
+                   "drops them)\n",
                    static_cast<int>(verb.size()), verb.data(), display_name(in).c_str());
       return;
     }

@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "sops/cipher.hpp"
 #include "sops/keys.hpp"
+#include "sops/print_yaml.hpp"
 #include "sops/rule_regex.hpp"
 #include "sops/sops.hpp"
 #include "sops/stores.hpp"
@@ -105,10 +106,11 @@ void flatten(const std::string& prefix, const Node& node, Node& out) {
   }
 }
 
-Node flatten_metadata(const Node& metadata) {
+// `prefix`: "sops_" for dotenv (MetadataFlattenFull), "" for INI's [sops] section.
+Node flatten_metadata(const Node& metadata, std::string_view prefix) {
   Node out = Node::map();
   for (const auto& e : metadata.entries())
-    flatten("sops_" + std::string(e.key.as_string()), e.value, out);
+    flatten(std::string(prefix) + std::string(e.key.as_string()), e.value, out);
   return out;
 }
 
@@ -243,14 +245,34 @@ Result<std::string> print_encrypted(const EncryptedFile& file) {
           return fail("cannot use complex value in dotenv file; offending key ",
                       entry.key.as_string());
       }
-      Node flat = flatten_metadata(sops);
+      Node flat = flatten_metadata(sops, "sops_");
       for (const auto& entry : flat.entries())
         document.append_entry(entry.key, entry.value);
       out.documents.push_back(std::move(document));
       break;
     }
-    case Format::ini:
-      return fail("writing INI files is not supported");
+    case Format::ini: {
+      if (file.documents.size() != 1) return fail("expected one document");
+      Node sections = file.documents.front();
+      for (const auto& section : sections.entries())
+        if (!section.value.is_map())
+          return fail("INI section ", section.key.as_string(), " is not a map of values");
+      // MetadataFlattenBelowTop with EscapeNewlines: newlines written as \n.
+      Node flat = Node::map();
+      Node flattened = flatten_metadata(sops, "");
+      for (const auto& entry : flattened.entries()) {
+        std::string value;
+        for (char c : entry.value.as_string()) {
+          if (c == '\n')
+            value += "\\n";
+          else
+            value += c;
+        }
+        flat.append_entry(entry.key, Node::string(value));
+      }
+      sections.set("sops", std::move(flat));
+      return print_ini(sections, IniEnd::no_blank_line);
+    }
   }
   auto printed = print_file(out);
   if (!printed) return std::unexpected(printed.error().error);

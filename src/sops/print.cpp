@@ -1,4 +1,7 @@
 // print_file: the decrypted file as `sops --decrypt` prints it.
+#include <algorithm>
+#include <cctype>
+
 #include "core/json.hpp"
 #include "sops/print_yaml.hpp"
 #include "sops/sops.hpp"
@@ -100,6 +103,56 @@ std::string print_dotenv(const DecryptedFile& file) {
 
 }  // namespace
 
+std::string print_ini(const Node& sections, IniEnd end) {
+  std::string out;
+  auto all = sections.entries();
+  for (size_t i = 0; i < all.size(); ++i) {
+    std::string_view name = all[i].key.as_string();
+    const Node& keys = all[i].value;
+    bool has_keys = keys.is_map() && !keys.empty();
+    if (i == 0 && name == "DEFAULT") {
+      if (!has_keys) continue;  // go-ini writes nothing for an empty default section
+    } else {
+      out += '[';
+      out += name;
+      out += "]\n";
+    }
+    // go-ini's PrettyFormat: `=` aligned on the longest key, keys and values quoted when
+    // they hold what INI would read otherwise.
+    auto quoted_key = [](std::string_view key) {
+      if (key.find_first_of("\"=:") != std::string_view::npos) return "`" + std::string(key) + "`";
+      if (key.find('`') != std::string_view::npos) return "\"\"\"" + std::string(key) + "\"\"\"";
+      return std::string(key);
+    };
+    size_t align = 0;
+    if (keys.is_map())
+      for (const auto& e : keys.entries())
+        align = std::max(align, quoted_key(e.key.as_string()).size());
+    if (keys.is_map()) {
+      for (const auto& e : keys.entries()) {
+        std::string key = quoted_key(e.key.as_string());
+        std::string value = scalar_to_string(e.value);
+        out += key;
+        out.append(align - key.size(), ' ');
+        out += " = ";
+        if (value.find_first_of("\n`") != std::string::npos) {
+          out += "\"\"\"" + value + "\"\"\"";
+        } else if (value.find_first_of("#;") != std::string::npos) {
+          out += "`" + value + "`";
+        } else if (!value.empty() && (std::isspace(static_cast<unsigned char>(value.front())) ||
+                                      std::isspace(static_cast<unsigned char>(value.back())))) {
+          out += "\"" + value + "\"";
+        } else {
+          out += value;
+        }
+        out += '\n';
+      }
+    }
+    if (i + 1 < all.size() || end == IniEnd::blank_line) out += '\n';
+  }
+  return out;
+}
+
 DecryptResult<std::string> print_file(const DecryptedFile& file) {
   auto error = [](std::string what) {
     return std::unexpected(DecryptError{Stage::emit, Error("sops: emit: " + what)});
@@ -119,7 +172,8 @@ DecryptResult<std::string> print_file(const DecryptedFile& file) {
     case Format::yaml:
       return print_yaml_documents(file.documents);
     case Format::ini:
-      return error("printing INI is not implemented");
+      // What sops 3.13 prints for a decrypted INI file ends with a blank line.
+      return print_ini(file.documents.front(), IniEnd::blank_line);
   }
   return error("unknown format");
 }

@@ -102,8 +102,8 @@ class IvStash {
   std::vector<std::pair<std::string, std::string>> m_entries;  // sorted by key
 };
 
-// The file as `sops --decrypt` prints it: JSON (tab indent, Go's escaping), dotenv and
-// binary (the raw bytes). YAML and INI printing are not implemented (stage emit).
+// The file as `sops --decrypt` prints it: JSON (tab indent, Go's escaping), dotenv, binary
+// (the raw bytes), YAML (go-yaml v3, without comments) and INI (go-ini, without comments).
 DecryptResult<std::string> print_file(const DecryptedFile& file);
 
 // ---- encryption ------------------------------------------------------------------------
@@ -140,7 +140,8 @@ struct EncryptOptions {
 // the rule marks encrypted, the MAC, the file printed as sops prints it (YAML as go-yaml v3
 // with 4-space indent, JSON and binary tab-indented, dotenv with flattened `sops_` keys).
 // Comments in YAML are not kept (core's reader drops them); dotenv comments are encrypted as
-// sops does. The *_comment_regex rules are refused: they depend on comments. INI is refused.
+// sops does. The *_comment_regex rules are refused: they depend on comments. INI is written
+// as go-ini's pretty format (comments dropped).
 // Errors never hold plaintext.
 Result<std::string> encrypt_file(std::string_view content, Format format,
                                  const EncryptOptions& options);

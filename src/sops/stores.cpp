@@ -125,7 +125,7 @@ std::string ini_value(std::string_view raw) {
 
 // sops' INI store (go-ini): sections in order after the implicit DEFAULT, `key = value` or
 // `key: value`, `;`/`#` comment lines; the `[sops]` section is the flattened metadata.
-Result<EncryptedFile> load_ini(std::string_view content) {
+Result<Node> parse_ini(std::string_view content) {
   Node tree = Node::map();
   tree.set("DEFAULT", Node::map());
   std::string section = "DEFAULT";
@@ -176,6 +176,11 @@ Result<EncryptedFile> load_ini(std::string_view content) {
     Node* values = tree.find_mut(section);
     values->set(key, Node::string(value));
   }
+  return tree;
+}
+
+Result<EncryptedFile> load_ini(std::string_view content) {
+  Node tree = TRY(parse_ini(content));
   const Node* sops = tree.find("sops");
   if (!sops || sops->empty()) return fail("sops metadata not found");
   EncryptedFile file;
@@ -231,8 +236,12 @@ Result<DecryptedFile> load_plain_store(std::string_view content, Format format) 
       file.comments = std::move(lines.comments);
       return file;
     }
-    case Format::ini:
-      return fail("encrypting INI files is not supported");
+    case Format::ini: {
+      Node tree = TRY(parse_ini(content));
+      if (tree.find("sops")) return fail(k_encrypted);
+      file.documents.push_back(std::move(tree));
+      return file;
+    }
   }
   return fail("unknown format");
 }

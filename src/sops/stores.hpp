@@ -17,8 +17,8 @@
 namespace plumb::sops {
 
 // The plaintext of a file to encrypt, as sops' stores read it: YAML documents (maps; empty
-// documents skipped), a JSON object, dotenv lines (comments kept), binary as {"data": bytes}.
-// A file that already has sops metadata is refused. INI is not supported.
+// documents skipped), a JSON object, dotenv lines (comments kept), binary as {"data": bytes},
+// INI sections (comments dropped). A file that already has sops metadata is refused.
 Result<DecryptedFile> load_plain_store(std::string_view content, Format format);
 
 // Documents and metadata; errors are load-stage errors.

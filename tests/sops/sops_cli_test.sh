@@ -64,6 +64,13 @@ check "create secret | encrypt -: kind in clear" grep -q "^kind: Secret$" secret
 out=$(SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt --extract '["data"]["password"]' secret.enc.yaml)
 check "create secret | encrypt -: decrypts" test "$out" = "$(printf s3cr3t-value | base64)"
 
+# INI, as sops writes and prints it (a blank line after the last section when decrypted).
+printf '[db]\nuser = admin\npassword = `s3cr3t;x`\n' > plain.ini
+"$plumb" sops encrypt --age "$r1" plain.ini > enc.ini
+check "INI: values encrypted, [sops] section last" test "$(grep -c '= ENC\[' enc.ini)-$(tail -1 enc.ini | tr -s ' ')" = "3-version = 3.13.2"
+out=$(SOPS_AGE_KEY_FILE=$key1 "$plumb" sops decrypt enc.ini; echo .)
+check "INI: decrypted as sops prints it" test "$out" = "$(printf '[db]\nuser     = admin\npassword = `s3cr3t;x`\n\n.')"
+
 # The user's sops key file; --extract.
 mkdir -p "$XDG_CONFIG_HOME/sops/age"
 cp "$key1" "$XDG_CONFIG_HOME/sops/age/keys.txt"
