@@ -321,6 +321,52 @@ YAML
   [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.size}')" = small ] || fail "a failed substitution changed the cluster"
 }
 
+# postBuild.substituteFrom as Flux reads it: a ConfigMap and a Secret, the later source
+# overriding the earlier; a missing optional source is skipped; a missing required one fails
+# the reconcile with Ready=False naming it, and nothing is applied. The Secret's values show
+# in no status or event.
+scenario_post_build_sources() {
+  setup
+  write apps/config.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  color: ${color}
+  token: ${api_token}
+YAML
+  commit "variables" >/dev/null
+  kubectl -n flux-system create configmap cluster-vars --from-literal=color=blue \
+    --from-literal=api_token=not-this-one >/dev/null || fail "create the ConfigMap"
+  kubectl -n flux-system create secret generic cluster-secrets --from-literal=api_token=tok-from-secret \
+    >/dev/null || fail "create the Secret"
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"postBuild":{"substituteFrom":[
+    {"kind":"ConfigMap","name":"cluster-vars"},
+    {"kind":"Secret","name":"cluster-secrets"},
+    {"kind":"ConfigMap","name":"not-there","optional":true}]}}}' >/dev/null || fail "patch"
+  local out all
+  out=$(reconcile 2>&1) || fail "reconcile with a missing optional source: $out"
+  all=$out
+  [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.color}/{.data.token}')" = blue/tok-from-secret ] ||
+    fail "not substituted, or the Secret did not override: $(kubectl -n demo get cm settings -o yaml)"
+  # A required source that is missing.
+  kubectl -n flux-system patch kustomization apps --type json -p \
+    '[{"op":"add","path":"/spec/postBuild/substituteFrom/-","value":{"kind":"Secret","name":"gone"}}]' \
+    >/dev/null || fail "patch required"
+  kubectl -n flux-system patch configmap cluster-vars --type merge -p '{"data":{"color":"red"}}' >/dev/null ||
+    fail "patch the ConfigMap"
+  out=$(reconcile 2>&1) && fail "a missing required source reconciled: $out"
+  all+=$out
+  [ "$(ks_field apps '{.status.conditions[?(@.type=="Ready")].status}')" = False ] || fail "still Ready"
+  ks_field apps '{.status.conditions[?(@.type=="Ready")].message}' | grep -qF "Secret/gone" ||
+    fail "Ready does not name the source: $(ks_field apps '{.status.conditions}')"
+  [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.color}')" = blue ] || fail "applied without its source"
+  all+=$(kubectl get events -A -o yaml)$(kubectl get kustomizations -A -o yaml)
+  grep -qF tok-from-secret <<<"$all" && fail "the Secret's value leaked: $(grep -F tok-from-secret <<<"$all" | head -3)"
+  return 0
+}
+
 # spec.decryption as Flux runs it: an age-encrypted and a PGP-encrypted Secret (SOPS files
 # of ../shared/sops-cases) reach the cluster decrypted with the keys of the decryption Secret;
 # their plaintext shows in no output, event, status or diff. A key that does not fit fails
