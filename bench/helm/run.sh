@@ -18,6 +18,7 @@ corpus="$shared/helm-cases"
 helm=$(command -v helm || true)
 [ -n "$helm" ] || helm="$root/.deps/bin/helm"
 [ -x "$helm" ] || { echo "helm not found (scripts/install-deps puts it in .deps/bin)"; exit 1; }
+helm=$(cd "$(dirname "$helm")" && pwd)/$(basename "$helm")  # the cases run from the corpus root
 cmake --build "$build" --target plumb helm_bench -j2 >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
