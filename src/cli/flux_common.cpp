@@ -23,6 +23,13 @@ const FluxKind k_git_repository{.kind = "GitRepository",
                                 .revision_in = "artifact",
                                 .revision_field = "revision",
                                 .success = "fetched revision"};
+const FluxKind k_helm_release{.kind = "HelmRelease",
+                              .noun = "helmrelease",
+                              .lower = "helmrelease",
+                              .resource = &controller::k_helm_releases,
+                              .revision_in = "",
+                              .revision_field = "lastAttemptedRevision",
+                              .success = "applied revision"};
 
 // The words that name a kind on the command line.
 struct KindWord {
@@ -34,6 +41,9 @@ const KindWord k_kind_words[] = {
     {"kustomizations", &k_kustomization, false},
     {"kustomization", &k_kustomization, false},
     {"ks", &k_kustomization, false},
+    {"helmreleases", &k_helm_release, false},
+    {"helmrelease", &k_helm_release, false},
+    {"hr", &k_helm_release, false},
     {"git", &k_git_repository, true},
 };
 
@@ -50,9 +60,10 @@ const FluxKind& git_repository_kind() {
 
 std::string_view kinds_help(AllSources all) {
   return all == AllSources::allowed
-             ? "kustomizations (kustomization, ks), sources (all source kinds), sources git "
-               "(source git)"
-             : "kustomization (kustomizations, ks), source git (sources git)";
+             ? "kustomizations (kustomization, ks), helmreleases (helmrelease, hr), sources (all "
+               "source kinds), sources git (source git)"
+             : "kustomization (kustomizations, ks), helmrelease (helmreleases, hr), source git "
+               "(sources git)";
 }
 
 Result<KindSelection> select_kind(std::span<const std::string> positional, AllSources all) {

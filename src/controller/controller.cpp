@@ -18,7 +18,14 @@ constexpr size_t k_busy_queue = 8;
 constexpr Duration k_busy_retry = 2s;
 
 std::string_view kind_of(Job job) {
-  return job == Job::source ? "GitRepository" : "Kustomization";
+  return job == Job::source         ? "GitRepository"
+         : job == Job::helm_release ? "HelmRelease"
+                                    : "Kustomization";
+}
+
+// The reconcile job of an object that applies (the AppliedHook's owner).
+Job job_of_owner(const ObjectRef& owner) {
+  return owner.kind == k_helm_releases.kind ? Job::helm_release : Job::kustomization;
 }
 
 int64_t int_at(const Node& object, std::initializer_list<std::string_view> path) {
@@ -76,7 +83,7 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
       m_reconcilers(
           client, m_sources,
           [this](const ObjectRef& owner, const sync::Plan& plan) {
-            track_applied(JobKey{Job::kustomization, owner.namespace_, owner.name}, plan);
+            track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan);
           },
           &m_cache),
       m_scheduler(m_options.jitter) {
@@ -92,7 +99,7 @@ Result<void> Controller::start() {
   m_cache.subscribe([this](const kube::WatchEvent& event, const kube::Resource& resource) {
     on_watch_event(event, resource);
   });
-  for (const kube::Resource* r : {&k_git_repositories, &k_kustomizations}) {
+  for (const kube::Resource* r : {&k_git_repositories, &k_kustomizations, &k_helm_releases}) {
     TRY_VOID(ensure_watched(*r));
     // The initial list raises no events: take every object as new.
     for (Node& object : m_cache.list(*r))
@@ -156,6 +163,8 @@ void Controller::on_watch_event(const kube::WatchEvent& event, const kube::Resou
     on_flux_object(event, Job::source);
   } else if (resource.group == k_kustomizations.group && resource.name == k_kustomizations.name) {
     on_flux_object(event, Job::kustomization);
+  } else if (resource.group == k_helm_releases.group && resource.name == k_helm_releases.name) {
+    on_flux_object(event, Job::helm_release);
   } else {
     on_applied_object(event, resource);
   }
@@ -175,6 +184,7 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         to_queue.assign(it->second->waiting.begin(), it->second->waiting.end());
       m_tracked.erase(key);
       m_scheduler.forget(key);
+      if (job == Job::helm_release) forget_applied(key);
       if (job == Job::kustomization) {
         forget_applied(key);
         take_health_wait(key);
@@ -204,15 +214,24 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         t.suspended = spec->suspend;
       }
       if (revision != t.revision && !revision.empty()) {
-        // A new revision: every Kustomization of this source applies it now.
+        // A new revision: every Kustomization and HelmRelease of this source applies it now.
         for (const auto& [other_key, other] : m_tracked) {
-          if (other_key.job == Job::kustomization && other->source == key && !other->suspended)
+          if (other_key.job != Job::source && other->source == key && !other->suspended)
             to_queue.push_back(other_key);
         }
         to_queue.insert(to_queue.end(), t.waiting.begin(), t.waiting.end());
         t.waiting.clear();
       }
       t.revision = std::move(revision);
+    } else if (job == Job::helm_release) {
+      if (auto spec = parse_helm_release(object)) {
+        t.interval = t.retry_interval = spec->interval;
+        t.suspended = spec->suspend;
+        t.source = JobKey{Job::source, spec->source_ref.namespace_, spec->source_ref.name};
+        t.depends.clear();
+        for (const NamespacedName& d : spec->depends_on)
+          t.depends.push_back(JobKey{Job::helm_release, d.namespace_, d.name});
+      }
     } else {
       if (auto spec = parse_kustomization(object)) {
         t.interval = spec->interval;
@@ -223,13 +242,13 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         for (const NamespacedName& d : spec->depends_on)
           t.depends.push_back(JobKey{Job::kustomization, d.namespace_, d.name});
       }
-      if (t.ready && !was_ready) {
-        // dependsOn is an event: dependents start as soon as this one is Ready.
-        for (const auto& [other_key, other] : m_tracked) {
-          if (other_key.job != Job::kustomization || other->ready || other->suspended) continue;
-          if (std::find(other->depends.begin(), other->depends.end(), key) != other->depends.end())
-            to_queue.push_back(other_key);
-        }
+    }
+    if (job != Job::source && t.ready && !was_ready) {
+      // dependsOn is an event: dependents start as soon as this one is Ready.
+      for (const auto& [other_key, other] : m_tracked) {
+        if (other_key.job != job || other->ready || other->suspended) continue;
+        if (std::find(other->depends.begin(), other->depends.end(), key) != other->depends.end())
+          to_queue.push_back(other_key);
       }
     }
     if (is_new || wants_reconcile(object)) to_queue.push_back(key);
@@ -288,6 +307,8 @@ void Controller::run(const JobKey& key) {
       return collect_orphaned(key);
     case Job::finalizer:
       return add_finalizer(key);
+    case Job::helm_release:
+      return run_helm_release(key);
   }
 }
 
@@ -303,20 +324,70 @@ void Controller::run_kustomization(const JobKey& key) {
   std::optional<Node> object = current_object(key);
   if (!object) return;
   if (is_deleting(*object)) return finalize(key, *object);
-  uint64_t fetches = source_fetches(key);
-  if (fetches == 0 && wait_for_fetch(key, fetches)) return;  // the source's first fetch
-  hold_repairs(key);
-  Outcome outcome = m_reconcilers.reconcile_kustomization(*object, HealthMode::deferred);
-  release_repairs(key);
-  if (outcome.reason == Reason::artifact_not_fetched) {
-    if (wait_for_fetch(key, fetches)) return;
-    outcome.reason = Reason::artifact_failed;  // fetched since, still missing: say so
-  }
+  std::optional<Outcome> reconciled = reconcile_fetched(
+      key, [&] { return m_reconcilers.reconcile_kustomization(*object, HealthMode::deferred); });
+  if (!reconciled) return;
+  Outcome& outcome = *reconciled;
   watch_health_targets(key, outcome);
   report(key, *object, outcome);
   // After the status, so that its watch event finds this reconcile done; put off while the
   // queue is busy (a cold start: a thousand new Kustomizations become Ready first).
   if (!holds_finalizer(*object)) m_queue.add(JobKey{Job::finalizer, key.namespace_, key.name});
+}
+
+// The whole reconcile of one HelmRelease in the running controller. Its health wait is
+// inline (the release is marked deployed or failed once it is judged), so it holds a worker
+// for up to spec.timeout.
+void Controller::run_helm_release(const JobKey& key) {
+  std::optional<Node> object = current_object(key);
+  if (!object) return;
+  if (is_deleting(*object)) {
+    {
+      LockGuard lock(m_mutex);
+      forget_applied(key);  // what the uninstall deletes is not drift
+    }
+    auto uninstalled = m_reconcilers.finalize_helm_release(*object);
+    if (!uninstalled) {
+      std::string message = "uninstall failed: " + uninstalled.error().message();
+      say(key.object() + ": " + message);
+      record(*object, true, to_string(Reason::reconciliation_failed), message);
+      LockGuard lock(m_mutex);
+      if (auto it = m_tracked.find(key); it != m_tracked.end())
+        m_scheduler.failed(key, Clock::now(), std::max<Duration>(it->second->retry_interval, 1s));
+      m_schedule_changed.notify_all();
+      return;
+    }
+    say(key.object() + ": uninstalled; " + uninstalled->sync.summary());
+    record(*object, false, to_string(uninstalled->reason), "Helm uninstall succeeded");
+    LockGuard lock(m_mutex);
+    if (auto it = m_tracked.find(key); it != m_tracked.end()) it->second->finalized = true;
+    return;
+  }
+  if (auto added = m_reconcilers.add_finalizer(*object); !added)
+    say(key.object() + ": adding the finalizer: " + added.error().message());
+  std::optional<Outcome> outcome = reconcile_fetched(
+      key, [&] { return m_reconcilers.reconcile_helm_release(*object, HealthMode::inline_wait); });
+  if (!outcome) return;
+  auto spec = parse_helm_release(*object);
+  if (!spec || !spec->drift_detection) {
+    LockGuard lock(m_mutex);
+    forget_applied(key);  // driftDetection is off by default in Flux: changes are left
+  }
+  report(key, *object, *outcome);
+}
+
+std::optional<Outcome> Controller::reconcile_fetched(const JobKey& key,
+                                                     const std::function<Outcome()>& reconcile) {
+  uint64_t fetches = source_fetches(key);
+  if (fetches == 0 && wait_for_fetch(key, fetches)) return std::nullopt;  // its first fetch
+  hold_repairs(key);
+  Outcome outcome = reconcile();
+  release_repairs(key);
+  if (outcome.reason == Reason::artifact_not_fetched) {
+    if (wait_for_fetch(key, fetches)) return std::nullopt;
+    outcome.reason = Reason::artifact_failed;  // fetched since, still missing: say so
+  }
+  return outcome;
 }
 
 void Controller::add_finalizer(const JobKey& key) {
@@ -459,7 +530,9 @@ void Controller::watch_health_targets(const JobKey& key, const Outcome& outcome)
 }
 
 void Controller::report(const JobKey& key, const Node& object, const Outcome& outcome) {
-  const kube::Resource& resource = key.job == Job::source ? k_git_repositories : k_kustomizations;
+  const kube::Resource& resource = key.job == Job::source         ? k_git_repositories
+                                   : key.job == Job::helm_release ? k_helm_releases
+                                                                  : k_kustomizations;
   auto written = m_reconcilers.write_status(resource, object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);
@@ -493,7 +566,9 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
     }
     if (!changes.empty()) {
       say(name + ": " + outcome.revision + ": " + outcome.sync.summary());
-      record(object, false, "ReconciliationSucceeded", changes);
+      record(object, false,
+             key.job == Job::helm_release ? reason : std::string_view("ReconciliationSucceeded"),
+             changes);
     }
   }
   if (!written) say(name + ": writing status: " + written.error().message());

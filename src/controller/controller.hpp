@@ -1,5 +1,5 @@
-// The GitOps loop: follows every GitRepository and Kustomization in the cluster and keeps the
-// cluster true to them.
+// The GitOps loop: follows every GitRepository, Kustomization and HelmRelease in the cluster and
+// keeps the cluster true to them.
 //
 //   watch events ──► triggers ──► WorkQueue ──► workers ──► Reconcilers
 //        ▲                            ▲                         │ applied objects
@@ -64,6 +64,7 @@ enum class Job : uint8_t {
   health,         // settle a Kustomization's deferred health wait
   orphaned,       // a Kustomization deleted without our finalizer: prune what it applied
   finalizer,      // put our finalizer on a Kustomization
+  helm_release,   // reconcile a HelmRelease (or uninstall it when it is being deleted)
 };
 
 struct JobKey {
@@ -119,6 +120,7 @@ class Controller {
   void run(const JobKey& key);
   void run_source(const JobKey& key);
   void run_kustomization(const JobKey& key);
+  void run_helm_release(const JobKey& key);
   void settle_health(const JobKey& key);
   void collect_orphaned(const JobKey& key);
   void add_finalizer(const JobKey& key);
@@ -131,6 +133,11 @@ class Controller {
   // brings a commit the cache lacks); the fetch queues it again.
   bool wait_for_fetch(const JobKey& key, uint64_t fetches_seen) EXCLUDES(m_mutex);
   uint64_t source_fetches(const JobKey& key) EXCLUDES(m_mutex);
+  // Runs `reconcile` once the object's source has been fetched, its drift repairs held
+  // meanwhile; nullopt when it waits for a fetch instead (the fetch queues it again).
+  std::optional<Outcome> reconcile_fetched(const JobKey& key,
+                                           const std::function<Outcome()>& reconcile)
+      EXCLUDES(m_mutex);
   void hold_repairs(const JobKey& key) EXCLUDES(m_mutex);
   void release_repairs(const JobKey& key) EXCLUDES(m_mutex);
   void watch_health_targets(const JobKey& key, const Outcome& outcome);

@@ -225,9 +225,17 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     auto rendered =
         m_sources.with(artifact.url, [&](source::GitSource& src) -> Result<ChartRender> {
           auto files = TRY(src.files(commit_of(artifact.revision)));
-          return render_chart(*files, spec, release_ns, values,
-                              upgrade ? spec.upgrade_crds : spec.install_crds, upgrade);
+          auto out = render_chart(*files, spec, release_ns, values,
+                                  upgrade ? spec.upgrade_crds : spec.install_crds, upgrade);
+          // Only a missing commit carries 404: the render's own errors are init failures.
+          if (!out) return std::unexpected(Error(out.error().message()));
+          return out;
         });
+    if (!rendered && rendered.error().code() == 404) {
+      // The revision's commit is not in the local cache yet (a restart): its fetch brings it.
+      return std::unexpected(
+          Outcome::failure(Reason::artifact_not_fetched, std::move(rendered).error()));
+    }
     ChartRender render = TRY(because(Reason::init_failed, std::move(rendered)));
     ReleaseSnapshot attempt;
     attempt.attempted_chart_version = std::string(render.release.chart_version());

@@ -287,9 +287,15 @@ TEST(FluxKinds, KindWords) {
   ASSERT_TRUE(all);
   EXPECT_TRUE(all->all_sources);
   EXPECT_FALSE(select_kind(Words{"sources"}, AllSources::refused));
-  auto unknown = select_kind(Words{"helmreleases"}, AllSources::allowed);
+  auto hr = select_kind(Words{"hr", "web"}, AllSources::refused);
+  ASSERT_TRUE(hr) << hr.error().message();
+  EXPECT_EQ(hr->kind->kind, "HelmRelease");
+  EXPECT_EQ(hr->names, Words{"web"});
+  auto unknown = select_kind(Words{"alerts"}, AllSources::allowed);
   ASSERT_FALSE(unknown);
-  EXPECT_NE(unknown.error().message().find("unknown kind 'helmreleases'; kinds: kustomizations"),
+  EXPECT_NE(unknown.error().message().find(
+                "unknown kind 'alerts'; kinds: kustomizations (kustomization, ks), "
+                "helmreleases (helmrelease, hr)"),
             std::string::npos)
       << unknown.error().message();
   EXPECT_FALSE(select_kind(Words{"source", "oci", "x"}, AllSources::refused));

@@ -330,8 +330,8 @@ make test    # installs what is missing, builds, runs every test
 ```' ] || fail "the README does not open with make demo and make test: $(head -4 "$readme")"
   local line
   while IFS= read -r line; do
-    grep -qE "not|planned" <<<"$line" || fail "the README mentions Argo CD or Helm as if supported: $line"
-  done < <(grep -E "Application|Argo|Helm" "$readme")
+    grep -qE "not|planned" <<<"$line" || fail "the README mentions Argo CD or Helm sources as if supported: $line"
+  done < <(grep -E "Application|Argo|HelmRepository|OCIRepository|HelmChart" "$readme")
   grep -q "No container runs" "$readme" && grep -q '`kubectl logs` has no output' "$readme" ||
     fail "the README does not say the embedded cluster simulates workloads"
   local commands cell help word flag

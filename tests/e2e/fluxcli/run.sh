@@ -264,9 +264,9 @@ YAML
   # Errors.
   expect_output "not found" "✗ kustomization flux-system/nope not found" "$PLUMB" get ks nope
   expect_exit 1 "$PLUMB" get ks nope
-  expect_output "unknown kind" "unknown kind 'helmreleases'; kinds: kustomizations" \
-    "$PLUMB" get helmreleases
-  expect_exit 2 "$PLUMB" get helmreleases
+  expect_output "unknown kind" "unknown kind 'alerts'; kinds: kustomizations" \
+    "$PLUMB" get alerts
+  expect_exit 2 "$PLUMB" get alerts
   expect_exit 2 "$PLUMB" get
   expect_output "empty namespace" 'no Kustomization objects found in "empty" namespace' \
     "$PLUMB" get ks -n empty

@@ -259,4 +259,34 @@ scenario_unsupported_fields_are_named() {
   [ -z "$(helm_release)" ] || fail "installed anyway"
 }
 
+# The continuous controller: a new HelmRelease, a values change and a deletion are acted on
+# from watch events (the intervals are 10m).
+scenario_loop_install_upgrade_uninstall() {
+  setup
+  "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  apply_hr "    replicaCount: 2"
+  wait_for "revision 1 deployed" 20 eval '[ "$(helm_release)" = "1 deployed web-1.0.0" ]'
+  wait_for "Ready" 10 ready_is True
+  apply_hr "    replicaCount: 2
+    color: blue"
+  wait_for "revision 2 deployed" 20 eval '[ "$(helm_release)" = "2 deployed web-1.0.0" ]'
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = blue ] || fail "values not applied"
+  wait_for "Ready after the upgrade" 10 reason_is UpgradeSucceeded
+  # The flux-like commands know the kind.
+  local out
+  out=$("$PLUMB" get hr -n demo 2>&1) || fail "plumb get hr: $out"
+  grep -qE '^web[[:space:]]+1\.0\.0[[:space:]]+False[[:space:]]+True[[:space:]]+Helm upgrade succeeded for release demo/web\.v2 with chart web@1\.0\.0[[:space:]]*$' <<<"$out" ||
+    fail "plumb get hr: $out"
+  out=$("$PLUMB" reconcile hr web -n demo 2>&1) || fail "plumb reconcile hr: $out"
+  grep -q "applied revision 1.0.0" <<<"$out" || fail "plumb reconcile hr: $out"
+  "$PLUMB" suspend hr web -n demo >/dev/null 2>&1 || fail "plumb suspend hr"
+  [ "$(hr_field '{.spec.suspend}')" = true ] || fail "not suspended"
+  out=$("$PLUMB" resume hr web -n demo 2>&1) || fail "plumb resume hr: $out"
+  timeout 30 kubectl -n demo delete helmrelease web >/dev/null || fail "kubectl delete (waits for the uninstall)"
+  [ -z "$(helm_release)" ] || fail "helm list after delete: '$(helm_release)'"
+  expect_exit 1 kubectl -n demo get deploy web
+  grep -q "HelmRelease/demo/web: uninstalled" "$WORK/controller.log" || fail "no uninstall line"
+}
+
 run_scenario
