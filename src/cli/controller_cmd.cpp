@@ -20,7 +20,7 @@ constexpr const char* k_usage =
     "(kustomize.toolkit.fluxcd.io/v1) in the cluster: fetches each repository, renders each\n"
     "Kustomization's path at the fetched revision and syncs it (server-side apply, prune,\n"
     "health), and writes their status as Flux does. HelmReleases (helm.toolkit.fluxcd.io/v2,\n"
-    "chart from a GitRepository path) are installed, upgraded, rolled back and uninstalled as\n"
+    "chart from a GitRepository path or an HTTP HelmRepository) are installed, upgraded, rolled back and uninstalled as\n"
     "helm-controller does, with Helm's release records (helm list sees them). Installs the\n"
     "CRDs when missing.\n"
     "Runs until interrupted: changes to the Flux objects and new commits are applied as they\n"

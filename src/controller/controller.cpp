@@ -227,7 +227,9 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
       if (auto spec = parse_helm_release(object)) {
         t.interval = t.retry_interval = spec->interval;
         t.suspended = spec->suspend;
-        t.source = JobKey{Job::source, spec->source_ref.namespace_, spec->source_ref.name};
+        // A HelmRepository has no fetch job: its chart is fetched by the reconcile itself.
+        if (spec->source_ref.kind == "GitRepository")
+          t.source = JobKey{Job::source, spec->source_ref.namespace_, spec->source_ref.name};
         t.depends.clear();
         for (const NamespacedName& d : spec->depends_on)
           t.depends.push_back(JobKey{Job::helm_release, d.namespace_, d.name});

@@ -15,12 +15,15 @@
 #include "helm/chart.hpp"
 #include "helm/release.hpp"
 #include "helm/template.hpp"
+#include "source/helm_index.hpp"
 #include "sync/sync.hpp"
 
 namespace plumb::controller {
 
 const kube::Resource k_helm_releases{"helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases",
                                      true};
+const kube::Resource k_helm_repositories{"source.toolkit.fluxcd.io", "v1", "HelmRepository",
+                                         "helmrepositories", true};
 
 namespace {
 
@@ -30,6 +33,8 @@ using helm::ReleaseStatus;
 // The composed values, laid beside the chart as a values file (JSON is YAML).
 constexpr std::string_view k_values_file = "/.plumb-helmrelease-values.json";
 constexpr std::chrono::minutes k_default_timeout{5};
+// Where a HelmRepository chart's archive lies for the render.
+constexpr std::string_view k_archive_path = "/chart.tgz";
 
 const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
 const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
@@ -60,13 +65,11 @@ Result<void> append_release_objects(std::string_view text, std::string_view sour
   return {};
 }
 
-// Renders the chart at spec.chart of `tree` with `values`, as `helm install|upgrade` would.
-Result<ChartRender> render_chart(const FileSystem& tree, const HelmReleaseSpec& spec,
-                                 const std::string& ns, const Node& values, CrdPolicy crds,
-                                 bool upgrade) {
-  std::string path = clean_path("/" + spec.chart);
-  if (!tree.is_dir(path))
-    return fail("spec.chart.spec.chart: ", spec.chart, ": no such directory in the source");
+// Renders the chart at `path` of `tree` (a directory or an archive) with `values`, as
+// `helm install|upgrade` would.
+Result<ChartRender> render_chart(const FileSystem& tree, const std::string& path,
+                                 const HelmReleaseSpec& spec, const std::string& ns,
+                                 const Node& values, CrdPolicy crds, bool upgrade) {
   OverlayFileSystem fs(tree);
   fs.add_file(k_values_file, to_json(values));
   helm::TemplateOptions options;
@@ -170,6 +173,37 @@ int failures_so_far(const Node& object, std::string_view field, const ReleaseSna
 
 }  // namespace
 
+Step<source::FetchedChart> Reconcilers::repository_chart(const HelmReleaseSpec& spec) {
+  const SourceRef& ref = spec.source_ref;
+  std::string id = "HelmRepository '" + ref.namespace_ + "/" + ref.name + "'";
+  auto failed = [&](std::string message) {
+    return std::unexpected(Outcome::failure(Reason::artifact_failed, Error(std::move(message))));
+  };
+  auto repository = read(k_helm_repositories, ref.namespace_, ref.name);
+  if (!repository) return failed(id + ": " + repository.error().message());
+  if (!*repository) return failed(id + " not found");
+  const Node& repo = **repository;
+  if (repo.string_at({"spec", "type"}) == "oci")
+    return std::unexpected(Outcome::failure(
+        Reason::unsupported_field,
+        Error(id + ": spec.type oci is not supported by Plumb yet; nothing was installed")));
+  source::HelmRepositoryOptions options;
+  options.url = std::string(repo.string_at({"spec", "url"}));
+  if (std::string_view secret = repo.string_at({"spec", "secretRef", "name"}); !secret.empty()) {
+    auto auth = auth_from_secret(ref.namespace_, std::string(secret));
+    if (!auth) return failed(id + ": " + auth.error().message());
+    options.username = auth->username;
+    options.password = auth->password;
+  }
+  options.pass_credentials = repo.at_path({"spec", "passCredentials"}) &&
+                             repo.at_path({"spec", "passCredentials"})->as_bool();
+  source::HelmRepository source(std::move(options),
+                                source::ArtifactCache(m_sources.dir() + "/helm-charts"));
+  auto chart = source.fetch_chart(spec.chart, spec.version);
+  if (!chart) return failed(id + ": " + chart.error().message());
+  return std::move(*chart);
+}
+
 Target helm_release_target(const Node& object, const HelmReleaseSpec& spec,
                            std::vector<ObjectRef> inventory) {
   std::string ns(object.string_at({"metadata", "namespace"}));
@@ -197,18 +231,27 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     HelmReleaseSpec spec = TRY(because(Reason::reconciliation_failed, parse_helm_release(object)));
     if (spec.suspend) return Outcome{.reason = Reason::suspended};
     std::vector<std::string> ignored = TRY(supported(object));
-    if (spec.source_ref.kind != "GitRepository" || !spec.values_files.empty()) {
+    if (spec.source_ref.kind == "Bucket" || !spec.values_files.empty()) {
       return std::unexpected(Outcome::failure(
           Reason::unsupported_field,
           Error(spec.values_files.empty()
                     ? "spec.chart.spec.sourceRef.kind " + spec.source_ref.kind +
-                          " is not supported by Plumb yet (GitRepository is); nothing was "
-                          "installed"
+                          " is not supported by Plumb yet (GitRepository and HelmRepository "
+                          "are); nothing was installed"
                     : "spec.chart.spec.valuesFiles is not supported by Plumb yet; nothing was "
                       "installed")));
     }
     TRY(dependencies_ready(k_helm_releases, spec.depends_on));
-    Artifact artifact = TRY(source_artifact(spec.source_ref));
+    // The chart: a path in a GitRepository's tree, or an archive from a HelmRepository.
+    Artifact artifact;
+    std::optional<std::string> archive;
+    if (spec.source_ref.kind == "GitRepository") {
+      artifact = TRY(source_artifact(spec.source_ref));
+    } else {
+      source::FetchedChart fetched = TRY(repository_chart(spec));
+      artifact.revision = fetched.version.version;
+      archive = std::move(fetched.bytes);
+    }
     revision = artifact.revision;
     ObjectLookup lookup = [&](std::string_view kind, std::string_view in,
                               std::string_view name) -> Result<std::optional<Node>> {
@@ -222,15 +265,25 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     const Release* deployed = last_deployed(history);
     bool upgrade = deployed != nullptr;
     std::string release_ns = release_namespace(object, spec);
-    auto rendered =
-        m_sources.with(artifact.url, [&](source::GitSource& src) -> Result<ChartRender> {
-          auto files = TRY(src.files(commit_of(artifact.revision)));
-          auto out = render_chart(*files, spec, release_ns, values,
-                                  upgrade ? spec.upgrade_crds : spec.install_crds, upgrade);
-          // Only a missing commit carries 404: the render's own errors are init failures.
-          if (!out) return std::unexpected(Error(out.error().message()));
-          return out;
-        });
+    CrdPolicy crds = upgrade ? spec.upgrade_crds : spec.install_crds;
+    Result<ChartRender> rendered;
+    if (archive) {
+      MemoryFileSystem fs;
+      fs.add_file(k_archive_path, std::move(*archive));
+      rendered =
+          render_chart(fs, std::string(k_archive_path), spec, release_ns, values, crds, upgrade);
+    } else {
+      rendered = m_sources.with(artifact.url, [&](source::GitSource& src) -> Result<ChartRender> {
+        auto files = TRY(src.files(commit_of(artifact.revision)));
+        std::string path = clean_path("/" + spec.chart);
+        if (!files->is_dir(path))
+          return fail("spec.chart.spec.chart: ", spec.chart, ": no such directory in the source");
+        auto out = render_chart(*files, path, spec, release_ns, values, crds, upgrade);
+        // Only a missing commit carries 404: the render's own errors are init failures.
+        if (!out) return std::unexpected(Error(out.error().message()));
+        return out;
+      });
+    }
     if (!rendered && rendered.error().code() == 404) {
       // The revision's commit is not in the local cache yet (a restart): its fetch brings it.
       return std::unexpected(

@@ -197,7 +197,9 @@ std::vector<Node> flux_crds() {
   return {crd(k_git_repositories, "gitrepository", "gitrepo",
               "    - name: URL\n      type: string\n      jsonPath: .spec.url\n"),
           crd(k_kustomizations, "kustomization", "ks", ""),
-          crd(k_helm_releases, "helmrelease", "hr", "")};
+          crd(k_helm_releases, "helmrelease", "hr", ""),
+          crd(k_helm_repositories, "helmrepository", "helmrepo",
+              "    - name: URL\n      type: string\n      jsonPath: .spec.url\n")};
 }
 
 Result<void> install_flux_crds(kube::Client& client) {

@@ -28,6 +28,7 @@
 #include "kube/client.hpp"
 #include "kube/watch_cache.hpp"
 #include "source/git.hpp"
+#include "source/helm_index.hpp"
 #include "sync/plan.hpp"
 #include "sync/result.hpp"
 
@@ -35,7 +36,8 @@ namespace plumb::controller {
 
 extern const kube::Resource k_git_repositories;
 extern const kube::Resource k_kustomizations;
-extern const kube::Resource k_helm_releases;  // helmrelease.cpp
+extern const kube::Resource k_helm_releases;      // helmrelease.cpp
+extern const kube::Resource k_helm_repositories;  // helmrelease.cpp
 
 // The CustomResourceDefinitions of GitRepository, Kustomization and HelmRelease, as Plumb installs
 // them when missing, with Flux's printer columns (kubectl get shows READY and STATUS).
@@ -49,6 +51,7 @@ Result<void> install_flux_crds(kube::Client& client);
 class SourceCache {
  public:
   explicit SourceCache(std::string dir) : m_dir(std::move(dir)) {}
+  const std::string& dir() const { return m_dir; }
   // Runs fn with the source of url locked for this thread.
   template <typename Fn>
   auto with(const std::string& url, Fn&& fn) -> decltype(fn(std::declval<source::GitSource&>()));
@@ -165,6 +168,9 @@ class Reconcilers {
   Step<void> dependencies_ready(const kube::Resource& kind,
                                 const std::vector<NamespacedName>& depends_on);
   Step<Artifact> source_artifact(const SourceRef& ref);
+  // A HelmRelease's chart from its HelmRepository (HTTP index; the archive cached by digest
+  // under the source cache): the version spec.chart.spec.version picks.
+  Step<source::FetchedChart> repository_chart(const HelmReleaseSpec& spec);
   Step<Rendered> render(const Node& object, const KustomizationSpec& spec, const Artifact& artifact,
                         const DecryptionKeys* keys);
 

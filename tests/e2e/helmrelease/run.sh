@@ -9,7 +9,7 @@
 PLUMB=$1
 SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"
-require_tool git helm jq
+require_tool git helm jq python3
 
 REPO=$WORK/repo
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
@@ -257,6 +257,67 @@ scenario_unsupported_fields_are_named() {
   hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.postRenderers is not supported" ||
     fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
   [ -z "$(helm_release)" ] || fail "installed anyway"
+}
+
+# A chart from a HelmRepository: `helm package` and `helm repo index` into a directory served
+# over HTTP; the version range picks the highest, a new version in the index upgrades.
+scenario_helm_repository_chart() {
+  setup
+  local charts=$WORK/charts port
+  mkdir -p "$charts"
+  helm package "$REPO/charts/web" -d "$charts" >/dev/null || fail "helm package"
+  sed -i 's/^version: 1.0.0/version: 1.1.0/' "$REPO/charts/web/Chart.yaml"
+  sed -i 's/^color: red/color: teal/' "$REPO/charts/web/values.yaml"
+  helm package "$REPO/charts/web" -d "$charts" >/dev/null || fail "helm package 1.1.0"
+  mv "$charts/web-1.1.0.tgz" "$WORK/web-1.1.0.tgz"
+  helm repo index "$charts" >/dev/null || fail "helm repo index"
+  python3 -m http.server 0 --bind 127.0.0.1 --directory "$charts" >"$WORK/http.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
+  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRepository"
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: charts
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: http://127.0.0.1:$port
+YAML
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRelease"
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: demo
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: web
+      version: ">=1.0.0"
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+        namespace: flux-system
+YAML
+  reconcile || fail "install from the HelmRepository: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list: '$(helm_release)'"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "chart values"
+  # A new version in the index: upgraded to it.
+  mv "$WORK/web-1.1.0.tgz" "$charts/" && helm repo index "$charts" >/dev/null || fail "reindex"
+  reconcile || fail "upgrade from the HelmRepository: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "2 deployed web-1.1.0" ] || fail "helm list after 1.1.0: '$(helm_release)'"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = teal ] || fail "1.1.0 not applied"
+  [ "$(hr_field '{.status.lastAttemptedRevision}')" = 1.1.0 ] || fail "lastAttemptedRevision"
+  # A version the index lacks: Ready=False naming it, the release untouched.
+  kubectl -n demo patch helmrelease web --type merge -p '{"spec":{"chart":{"spec":{"version":"9.x"}}}}' >/dev/null
+  expect_exit 1 reconcile
+  reason_is ArtifactFailed || fail "Ready: $(hr_field '{.status.conditions}')"
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "9.x" ||
+    fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ "$(helm_release)" = "2 deployed web-1.1.0" ] || fail "the release changed: '$(helm_release)'"
 }
 
 # The continuous controller: a new HelmRelease, a values change and a deletion are acted on
