@@ -74,6 +74,18 @@ wait_for() {
   done
 }
 
+# use_git_repo: the scenarios work on a git repository at $REPO ($WORK/repo), written with
+# `write PATH < content` and committed with `commit MESSAGE` (prints the new HEAD).
+use_git_repo() {
+  REPO=$WORK/repo
+  export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
+}
+write() {
+  mkdir -p "$(dirname "$REPO/$1")"
+  cat >"$REPO/$1"
+}
+commit() { git -C "$REPO" add -A && git -C "$REPO" commit -qm "$1" && git -C "$REPO" rev-parse HEAD; }
+
 # run_scenario: calls scenario_$SCENARIO, or fails when there is none.
 run_scenario() {
   declare -F "scenario_$SCENARIO" >/dev/null || fail "no scenario '$SCENARIO'"

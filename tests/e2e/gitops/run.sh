@@ -9,14 +9,7 @@ SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"
 require_tool git
 
-REPO=$WORK/repo
-export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-
-write() {  # write PATH < content (in the repository)
-  mkdir -p "$(dirname "$REPO/$1")"
-  cat >"$REPO/$1"
-}
-commit() { git -C "$REPO" add -A && git -C "$REPO" commit -qm "$1" && git -C "$REPO" rev-parse HEAD; }
+use_git_repo
 reconcile() { "$PLUMB" controller --once --cache-dir "$WORK/cache"; }
 ks_field() { kubectl -n flux-system get kustomization "$1" -o jsonpath="$2"; }
 

@@ -11,14 +11,7 @@ SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"
 require_tool git helm jq python3
 
-REPO=$WORK/repo
-export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
-
-write() {  # write PATH < content (in the repository)
-  mkdir -p "$(dirname "$REPO/$1")"
-  cat >"$REPO/$1"
-}
-commit() { git -C "$REPO" add -A && git -C "$REPO" commit -qm "$1" && git -C "$REPO" rev-parse HEAD; }
+use_git_repo
 reconcile() { "$PLUMB" controller --once --cache-dir "$WORK/cache" >>"$WORK/controller.log" 2>&1; }
 hr_field() { kubectl -n demo get helmrelease web -o jsonpath="$1"; }
 ready_is() { [ "$(hr_field '{.status.conditions[?(@.type=="Ready")].status}')" = "$1" ]; }
