@@ -7,7 +7,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <algorithm>
-#include <cctype>
 
 #include <cstdio>
 #include <memory>
@@ -20,6 +19,7 @@
 #include "core/base64.hpp"
 #include "core/fs.hpp"
 #include "core/json.hpp"
+#include "localcluster/validate_support.hpp"
 #include "render/loader.hpp"
 #include "render/plugin.hpp"
 
@@ -50,16 +50,14 @@ constexpr std::string_view k_usage =
 
 const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
 
-// The API server's rule for a Secret's keys (IsConfigMapKey).
+// The API server's rule for a Secret's keys (IsConfigMapKey), as the embedded one checks it.
 Result<void> check_key(std::string_view key) {
-  bool ok = !key.empty() && key.size() <= 253 && key != "." && key != "..";
-  for (char c : key) {
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
-  }
-  if (ok) return {};
-  return fail("\"", key,
-              "\" is not a valid Secret key: a key must consist of alphanumeric characters, "
-              "'-', '_' or '.'");
+  localcluster::validation::Messages problems = localcluster::validation::config_map_key(key);
+  if (problems.empty()) return {};
+  std::string why;
+  for (const std::string& problem : problems)
+    why += (why.empty() ? "" : "; ") + problem;
+  return fail("\"", key, "\" is not a valid key name for a Secret: ", why);
 }
 
 // A key added once; kubectl's error when it repeats.

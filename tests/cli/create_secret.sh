@@ -51,7 +51,8 @@ while IFS='|' read -r args want; do
 done <<'ROWS'
 generic db --from-literal=A=topsecret --from-literal=A=topsecret2|cannot add key A, another key by that name already exists
 generic db --from-env-file=app.env --from-literal=x=topsecret|from-env-file cannot be combined with from-file or from-literal
-generic db --from-literal=bad/key=topsecret|"bad/key" is not a valid Secret key: a key must consist of alphanumeric characters, '-', '_' or '.'
+generic db --from-literal=bad/key=topsecret|"bad/key" is not a valid key name for a Secret: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')
+generic db --from-literal=..x=topsecret|"..x" is not a valid key name for a Secret: must not start with '..'
 generic db --from-literal==topsecret|--from-literal: expected KEY=VALUE, got a value without a key
 generic db --from-file=k=dir|cannot give a key name for a directory path: dir
 tls web --cert=tls.crt|tls needs --cert and --key
