@@ -30,6 +30,25 @@ const FluxKind k_helm_release{.kind = "HelmRelease",
                               .revision_in = "",
                               .revision_field = "lastAttemptedRevision",
                               .success = "applied revision"};
+// Sources `create` makes but the other commands do not list: Plumb's controller gives them
+// no status (a HelmRepository is read when a HelmRelease's chart is fetched; OCIRepository
+// is not reconciled yet).
+const kube::Resource k_oci_repositories{"source.toolkit.fluxcd.io", "v1", "OCIRepository",
+                                        "ocirepositories", true};
+const FluxKind k_helm_repository{.kind = "HelmRepository",
+                                 .noun = "source helm",
+                                 .lower = "helmrepository",
+                                 .resource = &controller::k_helm_repositories,
+                                 .revision_in = "artifact",
+                                 .revision_field = "revision",
+                                 .success = "fetched revision"};
+const FluxKind k_oci_repository{.kind = "OCIRepository",
+                                .noun = "source oci",
+                                .lower = "ocirepository",
+                                .resource = &k_oci_repositories,
+                                .revision_in = "artifact",
+                                .revision_field = "revision",
+                                .success = "fetched revision"};
 
 // The words that name a kind on the command line.
 struct KindWord {
@@ -56,6 +75,15 @@ const FluxKind& kustomization_kind() {
 }
 const FluxKind& git_repository_kind() {
   return k_git_repository;
+}
+const FluxKind& helm_release_kind() {
+  return k_helm_release;
+}
+const FluxKind& helm_repository_kind() {
+  return k_helm_repository;
+}
+const FluxKind& oci_repository_kind() {
+  return k_oci_repository;
 }
 
 std::string_view kinds_help(AllSources all) {

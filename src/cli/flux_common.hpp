@@ -35,6 +35,10 @@ struct FluxKind {
 
 const FluxKind& kustomization_kind();
 const FluxKind& git_repository_kind();
+const FluxKind& helm_release_kind();
+// Only `create source helm|oci` names these two.
+const FluxKind& helm_repository_kind();
+const FluxKind& oci_repository_kind();
 
 // The kind words of the commands: `kustomizations|kustomization|ks`, `source git`,
 // `sources git`, and (where all_sources is allowed) `sources` alone.

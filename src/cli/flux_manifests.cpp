@@ -23,10 +23,15 @@ Node name_ref(std::string_view name, std::string_view ns = {}) {
   return ref;
 }
 
+// The scheme of a URL ("" when it has none).
+std::string_view scheme_of(std::string_view url) {
+  size_t colon = url.find("://");
+  return colon == std::string_view::npos ? "" : url.substr(0, colon);
+}
+
 Result<void> check_git_url(std::string_view url) {
   if (url.empty()) return fail("url is required");
-  size_t colon = url.find("://");
-  std::string_view scheme = colon == std::string_view::npos ? "" : url.substr(0, colon);
+  std::string_view scheme = scheme_of(url);
   if (std::find(std::begin(k_git_schemes), std::end(k_git_schemes), scheme) ==
       std::end(k_git_schemes)) {
     return fail("git URL scheme '", scheme, "' not supported, can be: ssh, http, https, file");
@@ -60,6 +65,55 @@ Node depends_on(const std::vector<std::string>& deps) {
                        : name_ref(dep.substr(slash + 1), dep.substr(0, slash)));
   }
   return list;
+}
+
+enum class Kind : bool { optional, required };
+
+// `[<kind>/]<name>[.<namespace>]`: the kind one of `kinds` (case-insensitively; the first when
+// optional and not given).
+Result<SourceRefArg> parse_ref(std::string_view text, std::span<const std::string_view> kinds,
+                               Kind need, std::string_view what) {
+  text = trim(text);
+  if (text.empty()) return fail(what, " is required");
+  SourceRefArg ref;
+  ref.kind = std::string(kinds.front());
+  std::string_view name = text;
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos && need == Kind::required)
+    return fail("invalid ", what, " '", text, "', must be in format <kind>/<name>[.<namespace>]");
+  if (slash != std::string_view::npos) {
+    std::string_view kind = text.substr(0, slash);
+    name = text.substr(slash + 1);
+    auto known = std::find_if(kinds.begin(), kinds.end(),
+                              [&](std::string_view k) { return equal_fold(k, kind); });
+    if (known == kinds.end()) {
+      std::string list;
+      for (std::string_view k : kinds)
+        list.append(list.empty() ? "" : ", ").append(k);
+      return fail(what, " kind '", kind, "' is not supported, must be ",
+                  kinds.size() > 1 ? "one of: " : "", list);
+    }
+    ref.kind = std::string(*known);
+  }
+  if (size_t dot = name.find('.'); dot != std::string_view::npos) {
+    ref.namespace_ = std::string(name.substr(dot + 1));
+    name = name.substr(0, dot);
+  }
+  if (name.empty() || name.find('/') != std::string_view::npos) {
+    return fail("invalid ", what, " '", text, "', expected ",
+                need == Kind::optional ? "[<kind>/]" : "<kind>/", "<name>[.<namespace>]");
+  }
+  ref.name = std::string(name);
+  return ref;
+}
+
+// A reference as flux writes it: kind, name, and the namespace when given.
+Node kind_name_ref(const SourceRefArg& ref) {
+  Node out = Node::map();
+  out.set("kind", Node::string(ref.kind));
+  out.set("name", Node::string(ref.name));
+  set_if(out, "namespace", ref.namespace_);
+  return out;
 }
 
 }  // namespace
@@ -96,26 +150,13 @@ Result<Node> git_repository_manifest(const GitSourceOptions& o) {
 }
 
 Result<SourceRefArg> parse_source_ref(std::string_view text) {
-  text = trim(text);
-  if (text.empty()) return fail("source is required");
-  SourceRefArg ref;
-  std::string_view name = text;
-  if (size_t slash = text.find('/'); slash != std::string_view::npos) {
-    std::string_view kind = text.substr(0, slash);
-    name = text.substr(slash + 1);
-    if (!equal_fold(kind, "GitRepository")) {
-      return fail("source kind '", kind, "' is not supported, must be GitRepository");
-    }
-  }
-  if (size_t dot = name.find('.'); dot != std::string_view::npos) {
-    ref.namespace_ = std::string(name.substr(dot + 1));
-    name = name.substr(0, dot);
-  }
-  if (name.empty() || name.find('/') != std::string_view::npos) {
-    return fail("invalid source '", text, "', expected [<kind>/]<name>[.<namespace>]");
-  }
-  ref.name = std::string(name);
-  return ref;
+  constexpr std::string_view k_kinds[] = {"GitRepository"};
+  return parse_ref(text, k_kinds, Kind::optional, "source");
+}
+
+Result<SourceRefArg> parse_kind_ref(std::string_view text, std::span<const std::string_view> kinds,
+                                    std::string_view what) {
+  return parse_ref(text, kinds, Kind::required, what);
 }
 
 std::string clean_relative_path(std::string_view path) {
@@ -149,15 +190,104 @@ Result<Node> kustomization_manifest(const KustomizationOptions& o) {
   if (o.retry_interval && o.retry_interval->count() > 0) {
     spec.set("retryInterval", Node::string(format_duration(*o.retry_interval)));
   }
-  Node source_ref = Node::map();
-  source_ref.set("kind", Node::string(source.kind));
-  source_ref.set("name", Node::string(source.name));
-  set_if(source_ref, "namespace", source.namespace_);
-  spec.set("sourceRef", std::move(source_ref));
+  spec.set("sourceRef", kind_name_ref(source));
   set_if(spec, "targetNamespace", o.target_namespace);
   if (o.wait) {
     spec.set("timeout", Node::string(format_duration(o.health_check_timeout)));
     spec.set("wait", Node::boolean(true));
+  }
+  object.set("spec", std::move(spec));
+  return object;
+}
+
+Result<Node> helm_repository_manifest(const HelmRepositoryOptions& o) {
+  if (o.name.empty()) return fail("HelmRepository source name is required");
+  if (o.url.empty()) return fail("url is required");
+  std::string_view scheme = scheme_of(o.url);
+  if (scheme != "http" && scheme != "https" && scheme != "oci")
+    return fail("url scheme '", scheme, "' not supported, can be: http, https and oci");
+  Node object = object_stub("source.toolkit.fluxcd.io/v1", "HelmRepository", o.name, o.ns);
+  Node spec = Node::map();
+  spec.set("interval", Node::string(format_duration(o.interval)));
+  if (!o.secret_ref.empty()) {
+    if (o.pass_credentials) spec.set("passCredentials", Node::boolean(true));
+    spec.set("secretRef", name_ref(o.secret_ref));
+  }
+  if (scheme == "oci") spec.set("type", Node::string("oci"));
+  spec.set("url", Node::string(o.url));
+  object.set("spec", std::move(spec));
+  return object;
+}
+
+Result<Node> oci_repository_manifest(const OciRepositoryOptions& o) {
+  if (o.name.empty()) return fail("OCIRepository source name is required");
+  if (o.url.empty()) return fail("url is required");
+  if (scheme_of(o.url) != "oci") return fail("url '", o.url, "' must start with oci://");
+  if (o.tag.empty() && o.semver.empty() && o.digest.empty())
+    return fail("--tag, --tag-semver or --digest is required");
+  Node object = object_stub("source.toolkit.fluxcd.io/v1", "OCIRepository", o.name, o.ns);
+  Node spec = Node::map();
+  if (o.insecure) spec.set("insecure", Node::boolean(true));
+  spec.set("interval", Node::string(format_duration(o.interval)));
+  Node ref = Node::map();
+  set_if(ref, "digest", o.digest);
+  set_if(ref, "semver", o.semver);
+  set_if(ref, "tag", o.tag);
+  spec.set("ref", std::move(ref));
+  if (!o.secret_ref.empty()) spec.set("secretRef", name_ref(o.secret_ref));
+  spec.set("url", Node::string(o.url));
+  object.set("spec", std::move(spec));
+  return object;
+}
+
+Result<Node> helm_release_manifest(const HelmReleaseOptions& o) {
+  if (o.name.empty()) return fail("HelmRelease name is required");
+  if (o.chart.empty() && o.chart_ref.empty()) return fail("chart or chart-ref is required");
+  if (!o.chart.empty() && !o.chart_ref.empty())
+    return fail("cannot use --chart in combination with --chart-ref");
+  Node object = object_stub("helm.toolkit.fluxcd.io/v2", "HelmRelease", o.name, o.ns);
+  Node spec = Node::map();
+  if (!o.chart_ref.empty()) {
+    if (!o.source.empty()) return fail("cannot use --source in combination with --chart-ref");
+    constexpr std::string_view k_kinds[] = {"OCIRepository", "HelmChart"};
+    spec.set("chartRef",
+             kind_name_ref(TRY(parse_kind_ref(o.chart_ref, k_kinds, "chart reference"))));
+  } else {
+    constexpr std::string_view k_kinds[] = {"HelmRepository", "GitRepository", "Bucket"};
+    Node chart = Node::map();
+    chart.set("chart", Node::string(o.chart));
+    chart.set("reconcileStrategy", Node::string("ChartVersion"));
+    chart.set("sourceRef", kind_name_ref(TRY(parse_kind_ref(o.source, k_kinds, "source"))));
+    set_if(chart, "version", o.chart_version);
+    Node template_ = Node::map();
+    template_.set("spec", std::move(chart));
+    spec.set("chart", std::move(template_));
+  }
+  if (!o.depends_on.empty()) spec.set("dependsOn", depends_on(o.depends_on));
+  spec.set("interval", Node::string(format_duration(o.interval)));
+  set_if(spec, "releaseName", o.release_name);
+  set_if(spec, "targetNamespace", o.target_namespace);
+  if (o.values.is_map()) spec.set("values", o.values);
+  if (!o.values_from.empty()) {
+    constexpr std::string_view k_kinds[] = {"Secret", "ConfigMap"};
+    Node list = Node::list();
+    for (std::string_view text : o.values_from) {
+      size_t slash = text.find('/');
+      if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size())
+        return fail("invalid Kubernetes object reference '", text,
+                    "', must be in format <kind>/<name>");
+      std::string_view kind = text.substr(0, slash);
+      auto known = std::find_if(std::begin(k_kinds), std::end(k_kinds),
+                                [&](std::string_view k) { return equal_fold(k, kind); });
+      if (known == std::end(k_kinds))
+        return fail("reference kind '", kind,
+                    "' is not supported, must be one of: Secret, ConfigMap");
+      Node ref = Node::map();
+      ref.set("kind", Node::string(*known));
+      ref.set("name", Node::string(text.substr(slash + 1)));
+      list.push_back(std::move(ref));
+    }
+    spec.set("valuesFrom", std::move(list));
   }
   object.set("spec", std::move(spec));
   return object;

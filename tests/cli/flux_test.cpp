@@ -6,6 +6,7 @@
 #include "cli/flux_manifests.hpp"
 #include "cli/flux_table.hpp"
 #include "controller/flux_types.hpp"
+#include "controller/helmrelease_types.hpp"
 #include "core/yaml.hpp"
 
 namespace plumb::cli::flux {
@@ -256,6 +257,193 @@ TEST(FluxCreate, SourceRefForms) {
             "source kind 'OCIRepository' is not supported, must be GitRepository");
   EXPECT_FALSE(parse_source_ref("GitRepository/"));
   EXPECT_FALSE(parse_source_ref("GitRepository/a/b"));
+}
+
+// flux's own goldens (cmd/flux/testdata/create_source_helm/{https,oci,oci-with-secret}.golden,
+// testdata/oci/export_with_secret.golden, testdata/create_hr/{basic,or_basic}.yaml), namespace
+// flux-system.
+TEST(FluxCreate, HelmRepositoryExportAsFluxPrintsIt) {
+  HelmRepositoryOptions o{.name = "podinfo",
+                          .url = "https://stefanprodan.github.io/charts/podinfo",
+                          .interval = minutes(5)};
+  const std::string head =
+      "---\n"
+      "apiVersion: source.toolkit.fluxcd.io/v1\n"
+      "kind: HelmRepository\n"
+      "metadata:\n"
+      "  name: podinfo\n"
+      "  namespace: flux-system\n"
+      "spec:\n"
+      "  interval: 5m0s\n";
+  EXPECT_EQ(export_yaml(helm_repository_manifest(o).value()),
+            head + "  url: https://stefanprodan.github.io/charts/podinfo\n");
+  o.url = "oci://ghcr.io/stefanprodan/charts/podinfo";
+  EXPECT_EQ(export_yaml(helm_repository_manifest(o).value()),
+            head + "  type: oci\n  url: oci://ghcr.io/stefanprodan/charts/podinfo\n");
+  o.secret_ref = "creds";
+  EXPECT_EQ(export_yaml(helm_repository_manifest(o).value()),
+            head +
+                "  secretRef:\n    name: creds\n  type: oci\n"
+                "  url: oci://ghcr.io/stefanprodan/charts/podinfo\n");
+  // passCredentials goes with a secret only, as flux writes it.
+  o.pass_credentials = true;
+  EXPECT_NE(export_yaml(helm_repository_manifest(o).value()).find("  passCredentials: true\n"),
+            std::string::npos);
+  o.secret_ref.clear();
+  EXPECT_EQ(export_yaml(helm_repository_manifest(o).value()).find("passCredentials"),
+            std::string::npos);
+  o.url = "git://example.com/charts";
+  EXPECT_EQ(helm_repository_manifest(o).error().message(),
+            "url scheme 'git' not supported, can be: http, https and oci");
+  o.url.clear();
+  EXPECT_EQ(helm_repository_manifest(o).error().message(), "url is required");
+}
+
+TEST(FluxCreate, OciRepositoryExportAsFluxPrintsIt) {
+  OciRepositoryOptions o{.name = "podinfo",
+                         .url = "oci://ghcr.io/stefanprodan/manifests/podinfo",
+                         .tag = "6.3.5",
+                         .secret_ref = "creds",
+                         .interval = minutes(10)};
+  EXPECT_EQ(export_yaml(oci_repository_manifest(o).value()),
+            "---\n"
+            "apiVersion: source.toolkit.fluxcd.io/v1\n"
+            "kind: OCIRepository\n"
+            "metadata:\n"
+            "  name: podinfo\n"
+            "  namespace: flux-system\n"
+            "spec:\n"
+            "  interval: 10m0s\n"
+            "  ref:\n"
+            "    tag: 6.3.5\n"
+            "  secretRef:\n"
+            "    name: creds\n"
+            "  url: oci://ghcr.io/stefanprodan/manifests/podinfo\n");
+  o.digest = "sha256:abc";
+  o.semver = "6.x";
+  o.insecure = true;
+  EXPECT_NE(export_yaml(oci_repository_manifest(o).value())
+                .find("spec:\n  insecure: true\n  interval: 10m0s\n  ref:\n    digest: sha256:abc\n"
+                      "    semver: 6.x\n    tag: 6.3.5\n"),
+            std::string::npos);
+  o.tag = o.semver = o.digest = "";
+  EXPECT_EQ(oci_repository_manifest(o).error().message(),
+            "--tag, --tag-semver or --digest is required");
+  o.tag = "1";
+  o.url = "ghcr.io/stefanprodan/manifests/podinfo";
+  EXPECT_FALSE(oci_repository_manifest(o));
+}
+
+TEST(FluxCreate, HelmReleaseExportAsFluxPrintsIt) {
+  const std::string head =
+      "---\n"
+      "apiVersion: helm.toolkit.fluxcd.io/v2\n"
+      "kind: HelmRelease\n"
+      "metadata:\n"
+      "  name: podinfo\n"
+      "  namespace: flux-system\n"
+      "spec:\n";
+  HelmReleaseOptions o{.name = "podinfo", .source = "Helmrepository/podinfo", .chart = "podinfo"};
+  EXPECT_EQ(export_yaml(helm_release_manifest(o).value()),
+            head +
+                "  chart:\n"
+                "    spec:\n"
+                "      chart: podinfo\n"
+                "      reconcileStrategy: ChartVersion\n"
+                "      sourceRef:\n"
+                "        kind: HelmRepository\n"
+                "        name: podinfo\n"
+                "  interval: 1m0s\n");
+  HelmReleaseOptions ref{.name = "podinfo", .chart_ref = "OCIRepository/podinfo"};
+  EXPECT_EQ(export_yaml(helm_release_manifest(ref).value()),
+            head + "  chartRef:\n    kind: OCIRepository\n    name: podinfo\n  interval: 1m0s\n");
+}
+
+TEST(FluxCreate, HelmReleaseEveryFlag) {
+  HelmReleaseOptions o{.name = "web",
+                       .ns = "apps",
+                       .source = "gitrepository/charts.flux-system",
+                       .chart = "./charts/web",
+                       .chart_version = ">4.0.0",
+                       .target_namespace = "prod",
+                       .release_name = "web-prod",
+                       .values = yaml("replicas: 2\nimage: {tag: v1}\n"),
+                       .values_from = {"secret/web-values", "ConfigMap/web-config"},
+                       .depends_on = {"db", "infra/ingress"},
+                       .interval = minutes(10)};
+  EXPECT_EQ(export_yaml(helm_release_manifest(o).value()),
+            "---\n"
+            "apiVersion: helm.toolkit.fluxcd.io/v2\n"
+            "kind: HelmRelease\n"
+            "metadata:\n"
+            "  name: web\n"
+            "  namespace: apps\n"
+            "spec:\n"
+            "  chart:\n"
+            "    spec:\n"
+            "      chart: ./charts/web\n"
+            "      reconcileStrategy: ChartVersion\n"
+            "      sourceRef:\n"
+            "        kind: GitRepository\n"
+            "        name: charts\n"
+            "        namespace: flux-system\n"
+            "      version: '>4.0.0'\n"
+            "  dependsOn:\n"
+            "  - name: db\n"
+            "  - name: ingress\n"
+            "    namespace: infra\n"
+            "  interval: 10m0s\n"
+            "  releaseName: web-prod\n"
+            "  targetNamespace: prod\n"
+            "  values:\n"
+            "    image:\n"
+            "      tag: v1\n"
+            "    replicas: 2\n"
+            "  valuesFrom:\n"
+            "  - kind: Secret\n"
+            "    name: web-values\n"
+            "  - kind: ConfigMap\n"
+            "    name: web-config\n");
+  // What the controller reads back from it.
+  auto docs = parse_yaml_stream(export_yaml(helm_release_manifest(o).value()), "export");
+  ASSERT_TRUE(docs) << docs.error().message();
+  auto spec = controller::parse_helm_release(docs->at(0));
+  ASSERT_TRUE(spec) << spec.error().message();
+  EXPECT_EQ(spec->chart, "./charts/web");
+  EXPECT_EQ(spec->version, ">4.0.0");
+  EXPECT_EQ(spec->source_ref.kind, "GitRepository");
+  EXPECT_EQ(spec->source_ref.namespace_, "flux-system");
+  EXPECT_EQ(spec->release_name, "web-prod");
+  EXPECT_EQ(spec->interval, minutes(10));
+  ASSERT_EQ(spec->values_from.size(), 2u);
+  EXPECT_EQ(spec->values_from[0].kind, "Secret");
+  EXPECT_EQ(spec->values_from[0].values_key, "values.yaml");
+  EXPECT_EQ(spec->values.string_at({"image", "tag"}), "v1");
+  ASSERT_EQ(spec->depends_on.size(), 2u);
+  EXPECT_EQ(spec->depends_on[0].namespace_, "apps");
+}
+
+TEST(FluxCreate, HelmReleaseErrorsAsFluxWordsThem) {
+  auto error = [](HelmReleaseOptions o) {
+    o.name = "podinfo";
+    auto made = helm_release_manifest(o);
+    return made ? std::string("(made)") : made.error().message();
+  };
+  EXPECT_EQ(error({}), "chart or chart-ref is required");
+  EXPECT_EQ(error({.chart = "podinfo", .chart_ref = "foobar/podinfo"}),
+            "cannot use --chart in combination with --chart-ref");
+  EXPECT_EQ(error({.source = "foobar/podinfo", .chart = "podinfo"}),
+            "source kind 'foobar' is not supported, must be one of: HelmRepository, "
+            "GitRepository, Bucket");
+  EXPECT_EQ(error({.chart_ref = "foobar/podinfo"}),
+            "chart reference kind 'foobar' is not supported, must be one of: OCIRepository, "
+            "HelmChart");
+  EXPECT_EQ(error({.source = "podinfo", .chart = "podinfo"}),
+            "invalid source 'podinfo', must be in format <kind>/<name>[.<namespace>]");
+  EXPECT_EQ(error({.source = "HelmRepository/p", .chart = "c", .values_from = {"values"}}),
+            "invalid Kubernetes object reference 'values', must be in format <kind>/<name>");
+  EXPECT_EQ(error({.source = "HelmRepository/p", .chart = "c", .values_from = {"Pod/x"}}),
+            "reference kind 'Pod' is not supported, must be one of: Secret, ConfigMap");
 }
 
 TEST(FluxCreate, RelativePathsAsFluxCleansThem) {
