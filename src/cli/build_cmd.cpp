@@ -1,5 +1,5 @@
 // plumb build DIR: renders a kustomization like `kubectl kustomize DIR`, a plain directory as
-// Flux does.
+// Flux does. `plumb build hr ...` renders a HelmRelease (build_hr_cmd.cpp).
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -14,7 +14,9 @@ namespace plumb::cli {
 namespace {
 
 constexpr const char* k_usage =
-    "Usage: plumb build [DIR] [flags]\n\n"
+    "Usage: plumb build [DIR] [flags]\n"
+    "       plumb build hr NAME --file HR.yaml [--path DIR] [--values-from-dir DIR]\n"
+    "                         (a HelmRelease; plumb build hr --help)\n\n"
     "Renders the kustomization in DIR (default .) exactly as `kubectl kustomize DIR` does.\n"
     "A directory without a kustomization file is rendered as Flux renders one: every\n"
     "Kubernetes manifest below it (and every subdirectory with a kustomization file).\n"
@@ -34,6 +36,8 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int build_command(std::span<const std::string_view> args) {
+  if (!args.empty() && (args[0] == "hr" || args[0] == "helmrelease"))
+    return build_hr_command(args.subspan(1));
   render::BuildOptions options;
   std::string dir;
   std::string output;

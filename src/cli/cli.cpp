@@ -22,7 +22,8 @@ struct Command {
 };
 
 constexpr Command k_commands[] = {
-    {"build", "render a kustomization (or a directory of YAML) to stdout", build_command},
+    {"build", "render a kustomization, a directory of YAML or a HelmRelease (build hr) to stdout",
+     build_command},
     {"template", "render a Helm chart to stdout exactly as `helm template` does", template_command},
     {"cluster", "serve an embedded Kubernetes API server (kubectl works against it)",
      cluster_command},

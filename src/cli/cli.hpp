@@ -11,6 +11,8 @@ int run(std::span<const std::string_view> args);
 
 // Subcommands, one file each.
 int build_command(std::span<const std::string_view> args);
+// `build hr|helmrelease ...` (build_hr_cmd.cpp), reached through build_command.
+int build_hr_command(std::span<const std::string_view> args);
 int apply_command(std::span<const std::string_view> args);
 int diff_command(std::span<const std::string_view> args);
 int controller_command(std::span<const std::string_view> args);
