@@ -129,17 +129,8 @@ run_size() {
     ${CONTROLLER_FLAGS:-} >"$DIR/controller.log" 2>&1 &
   local controller=$!
   PIDS+=($controller)
-  local -A ready=()
-  local name status count=0
-  while [ "$count" -lt "$n" ] && read -r name status <&"$WATCH_FD"; do
-    [ -n "$name" ] || continue
-    if [ "$status" = True ]; then
-      [ -n "${ready[$name]:-}" ] || { ready[$name]=1; count=$((count + 1)); }
-    elif [ -n "${ready[$name]:-}" ]; then
-      unset "ready[$name]"
-      count=$((count - 1))
-    fi
-  done
+  local count status
+  count=$(count_ready "$n")
   t1=$(now)
   [ "$count" -eq "$n" ] || die "the watch ended with $count of $n HelmReleases Ready"
   exec {WATCH_FD}<&-

@@ -51,3 +51,21 @@ watch_start() {
   PIDS+=($!)
   exec {WATCH_FD}<"$DIR/$name.fifo"
 }
+
+# count_ready N: reads "NAME STATUS" lines from $WATCH_FD until N names are Ready (STATUS True)
+# at once — a name that turns not Ready again counts down — or the watch ends; prints how many
+# were Ready then.
+count_ready() {
+  local n=$1 name status count=0
+  local -A ready=()
+  while [ "$count" -lt "$n" ] && read -r name status <&"$WATCH_FD"; do
+    [ -n "$name" ] || continue
+    if [ "$status" = True ]; then
+      [ -n "${ready[$name]:-}" ] || { ready[$name]=1; count=$((count + 1)); }
+    elif [ -n "${ready[$name]:-}" ]; then
+      unset "ready[$name]"
+      count=$((count - 1))
+    fi
+  done
+  echo "$count"
+}

@@ -208,17 +208,9 @@ run_size() {
     echo "perf: controller pid $controller, API server pid ${PIDS[0]}" >&2
     perf=$!
   fi
-  local -A ready=()
-  local name status count=0
-  while [ "$count" -lt "$n" ] && read -r name status <&"$WATCH_FD"; do
-    [ -n "$name" ] || continue
-    if [ "$status" = True ]; then
-      [ -n "${ready[$name]:-}" ] || { ready[$name]=1; count=$((count + 1)); }
-    elif [ -n "${ready[$name]:-}" ]; then
-      unset "ready[$name]"
-      count=$((count - 1))
-    fi
-  done
+  local -A ready=()  # the revision loop below
+  local name status count
+  count=$(count_ready "$n")
   t1=$(now)
   [ "$count" -eq "$n" ] || die "the watch ended with $count of $n Kustomizations Ready"
   [ -z "$perf" ] || { kill -INT "$perf"; wait "$perf" || true; }
