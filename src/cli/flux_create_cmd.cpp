@@ -241,17 +241,16 @@ Result<void> apply_and_wait(kube::Client& client, const CreateKind& create, cons
   bool source = kind.revision_in == "artifact";
   std::string what(create.what);
   TRY_VOID(ensure_flux_crds(client, deadline));
-  auto existing = client.get(*kind.resource, ns, name);
-  if (!existing && existing.error().code() == 404 && &kind == &oci_repository_kind()) {
-    return fail(
-        "the cluster does not serve OCIRepository (source.toolkit.fluxcd.io/v1): "
-        "Plumb's controller does not reconcile it yet; use --export");
+  if (auto served = client.resource_for(kind.resource->api_version(), kind.kind); !served) {
+    if (served.error().code() != 404) return std::unexpected(served.error());
+    return fail("the cluster does not serve ", kind.kind, " (", kind.resource->api_version(),
+                "): Plumb's controller does not reconcile it yet; --export prints it");
   }
-  if (!existing) return std::unexpected(existing.error());
+  auto existing = TRY(client.get(*kind.resource, ns, name));
   say(Mark::action, "applying " + what);
   Node applied = TRY(
       client.apply(*kind.resource, object, k_manager_create, kube::Force::yes, kube::DryRun::no));
-  say(Mark::success, what + (*existing ? " updated" : " created"));
+  say(Mark::success, what + (existing ? " updated" : " created"));
   if (flags.has("--no-wait")) return {};
   if (&kind == &helm_repository_kind()) {
     say(Mark::success,
