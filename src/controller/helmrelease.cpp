@@ -183,10 +183,7 @@ Step<source::FetchedChart> Reconcilers::repository_chart(const HelmReleaseSpec& 
   if (!repository) return failed(id + ": " + repository.error().message());
   if (!*repository) return failed(id + " not found");
   const Node& repo = **repository;
-  if (repo.string_at({"spec", "type"}) == "oci")
-    return std::unexpected(Outcome::failure(
-        Reason::unsupported_field,
-        Error(id + ": spec.type oci is not supported by Plumb yet; nothing was installed")));
+  if (repo.string_at({"spec", "type"}) == "oci") return oci_repository_chart(spec, repo);
   source::HelmRepositoryOptions options;
   options.url = std::string(repo.string_at({"spec", "url"}));
   if (std::string_view secret = repo.string_at({"spec", "secretRef", "name"}); !secret.empty()) {

@@ -171,6 +171,10 @@ class Reconcilers {
   // A HelmRelease's chart from its HelmRepository (HTTP index; the archive cached by digest
   // under the source cache): the version spec.chart.spec.version picks.
   Step<source::FetchedChart> repository_chart(const HelmReleaseSpec& spec);
+  // The same from a `type: oci` HelmRepository (ocirepository.cpp): spec.url + "/" + chart,
+  // the version's tag (or the range's, over the tags), the layer cached by digest.
+  Step<source::FetchedChart> oci_repository_chart(const HelmReleaseSpec& spec,
+                                                  const Node& repository);
   Step<Rendered> render(const Node& object, const KustomizationSpec& spec, const Artifact& artifact,
                         const DecryptionKeys* keys);
 

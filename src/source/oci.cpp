@@ -8,6 +8,7 @@
 #include "helm/chart.hpp"
 #include "source/digest.hpp"
 #include "source/select_version.hpp"
+#include "sprig/semver.hpp"
 
 namespace plumb::source::oci {
 namespace {
@@ -404,7 +405,7 @@ Result<std::string> select_tag(const Registry& registry, std::string_view reposi
 }
 
 Result<Artifact> pull(const Registry& registry, std::string_view repository,
-                      const PullSelector& selector) {
+                      const PullSelector& selector, const ArtifactCache* cache) {
   Artifact out;
   std::string reference = selector.digest;
   if (reference.empty()) {
@@ -436,8 +437,32 @@ Result<Artifact> pull(const Registry& registry, std::string_view repository,
   if (!out.manifest.config.digest.empty() && out.manifest.config.size <= 1 << 20) {
     out.config = TRY(registry.get_blob(repository, out.manifest.config));
   }
+  if (cache) {
+    if (std::optional<std::string> cached = cache->get(out.layer.digest)) {
+      out.content = std::move(*cached);
+      out.from_cache = true;
+      return out;
+    }
+  }
   out.content = TRY(registry.get_blob(repository, out.layer));
+  if (cache) TRY(cache->put(out.content));
   return out;
+}
+
+Result<Artifact> pull_chart(const Registry& registry, std::string_view repository,
+                            std::string_view version, const ArtifactCache* cache) {
+  PullSelector selector;
+  // Flux's shortcut takes only a strict version (X.Y.Z[-pre][+meta]) as a tag: "1" or "1.2"
+  // are ranges there.
+  std::string_view core = version.substr(0, version.find_first_of("-+"));
+  if (sprig::SemVersion::parse(version) && !version.starts_with('v') &&
+      std::count(core.begin(), core.end(), '.') == 2) {
+    selector.tag = std::string(version);
+    std::replace(selector.tag.begin(), selector.tag.end(), '+', '_');
+  } else {
+    selector.semver = version.empty() ? "*" : std::string(version);
+  }
+  return pull(registry, repository, selector, cache);
 }
 
 namespace {

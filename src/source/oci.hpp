@@ -28,6 +28,7 @@
 #include "core/error.hpp"
 #include "core/thread_annotations.hpp"
 #include "net/http_client.hpp"
+#include "source/artifact_cache.hpp"
 
 namespace plumb::source::oci {
 
@@ -126,7 +127,8 @@ struct Artifact {
   Manifest manifest;
   std::string config;  // the config blob (Helm: the chart's metadata as JSON)
   Descriptor layer;
-  std::string content;  // the layer's bytes
+  std::string content;      // the layer's bytes
+  bool from_cache = false;  // the layer came from the ArtifactCache, not the registry
 };
 
 struct PullSelector {
@@ -142,8 +144,17 @@ struct PullSelector {
 // repository and range when none matches.
 Result<std::string> select_tag(const Registry& registry, std::string_view repository,
                                std::string_view range);
+// With a cache, the layer is read from it when it holds the manifest's layer digest, and
+// stored in it when fetched (the manifest is always asked for: a tag may move).
 Result<Artifact> pull(const Registry& registry, std::string_view repository,
-                      const PullSelector& selector);
+                      const PullSelector& selector, const ArtifactCache* cache = nullptr);
+
+// A chart of a `type: oci` HelmRepository, as source-controller's OCI chart repository gets
+// it: the repository is the HelmRepository's path + "/" + chart; an exact version is its tag
+// (`+` as `_`, no tag listing), anything else a range over the tags ("" or "*": the latest
+// stable). The chart layer is taken (or the first layer of a manifest without Helm's config).
+Result<Artifact> pull_chart(const Registry& registry, std::string_view repository,
+                            std::string_view version, const ArtifactCache* cache = nullptr);
 
 struct Pushed {
   std::string tag, digest;  // the manifest's

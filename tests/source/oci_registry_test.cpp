@@ -178,6 +178,39 @@ TEST_F(OciRegistryTest, FluxArtifactRoundTrip) {
                 std::string(k_helm_chart_layer) + " in the manifest");
 }
 
+// A `type: oci` HelmRepository's chart: an exact version is its tag (`+` as `_`), a range
+// chooses among the tags; with a cache the layer is fetched once and read back by digest.
+TEST_F(OciRegistryTest, PullChartByVersionOrRangeThroughTheCache) {
+  std::string first = package("1.0.0"), second = package("1.1.0+build.7");
+  ASSERT_TRUE(push_chart(*client, "charts/podinfo", first));
+  ASSERT_TRUE(push_chart(*client, "charts/podinfo", second));
+  TempDir cache_dir;
+  ArtifactCache cache(cache_dir.path());
+
+  auto exact = pull_chart(*client, "charts/podinfo", "1.0.0", &cache);
+  ASSERT_TRUE(exact) << exact.error().message();
+  EXPECT_EQ(exact->tag, "1.0.0");
+  EXPECT_EQ(exact->content, first);
+  EXPECT_FALSE(exact->from_cache);
+  EXPECT_TRUE(cache.contains(sha256_digest(first)));
+
+  auto ranged = pull_chart(*client, "charts/podinfo", ">=1.0.0", &cache);
+  ASSERT_TRUE(ranged) << ranged.error().message();
+  EXPECT_EQ(ranged->tag, "1.1.0_build.7");
+  EXPECT_EQ(ranged->content, second);
+  auto with_plus = pull_chart(*client, "charts/podinfo", "1.1.0+build.7", &cache);
+  ASSERT_TRUE(with_plus) << with_plus.error().message();
+  EXPECT_EQ(with_plus->tag, "1.1.0_build.7");
+  EXPECT_TRUE(with_plus->from_cache);
+  EXPECT_EQ(with_plus->content, second);
+
+  auto missing = pull_chart(*client, "charts/podinfo", "9.x", &cache);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message(), registry->host() +
+                                           "/charts/podinfo: no tag matches the version range "
+                                           "\"9.x\"");
+}
+
 TEST_F(OciRegistryTest, MissingTagNamesTheReference) {
   auto pushed = push_chart(*client, "charts/podinfo", package());
   ASSERT_TRUE(pushed) << pushed.error().message();

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# End-to-end tests of OCI registries as Flux sources: Debian's docker-registry (plain HTTP) on
+# a free 127.0.0.1 port in the scenario's WORK directory; charts pushed by the real helm
+# (`helm push --plain-http`), plain-manifest artifacts by `plumb push artifact`; Flux's
+# HelmRepository (type oci), OCIRepository, HelmRelease and Kustomization objects reconciled
+# by `plumb controller --once` against a fresh `plumb cluster`; the cluster checked with
+# kubectl and the release with the real helm.
+#
+# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl, helm,
+# docker-registry; CI: 1).
+PLUMB=$1
+SCENARIO=$2
+source "$(dirname "$0")/../lib.sh"
+require_tool helm jq python3 curl
+[ -x /usr/bin/docker-registry ] || unavailable "/usr/bin/docker-registry (Debian package docker-registry)"
+
+reconcile() { "$PLUMB" controller --once --cache-dir "$WORK/cache" >>"$WORK/controller.log" 2>&1; }
+field() { kubectl -n "$1" get "$2" "$3" -o jsonpath="$4"; }
+ready_of() { field "$1" "$2" "$3" '{.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].reason}'; }
+message_of() { field "$1" "$2" "$3" '{.status.conditions[?(@.type=="Ready")].message}'; }
+# The release as the real helm lists it: "REVISION STATUS CHART", or "" when there is none.
+helm_release() {
+  helm list -n demo -o json | jq -r '.[] | select(.name == "web") | "\(.revision) \(.status) \(.chart)"'
+}
+
+# start_registry: docker-registry on a free port; REGISTRY=127.0.0.1:PORT.
+REGISTRY_PID=""
+start_registry() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  REGISTRY=127.0.0.1:$port
+  cat >"$WORK/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $WORK/registry
+http:
+  addr: $REGISTRY
+YAML
+  /usr/bin/docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  EXTRA_PIDS+=("$REGISTRY_PID")
+  wait_for "docker-registry on $REGISTRY" 15 curl -fsS "http://$REGISTRY/v2/"
+}
+stop_registry() { kill "$REGISTRY_PID" && wait "$REGISTRY_PID" 2>/dev/null; }
+
+# chart VERSION COLOR: the chart `web` at VERSION, packaged into $WORK/packages.
+chart() {
+  local dir=$WORK/chart-src/web
+  mkdir -p "$dir/templates" "$WORK/packages"
+  cat >"$dir/Chart.yaml" <<YAML
+apiVersion: v2
+name: web
+version: $1
+YAML
+  printf 'color: %s\n' "$2" >"$dir/values.yaml"
+  cat >"$dir/templates/settings.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-settings
+data:
+  color: {{ .Values.color | quote }}
+  version: {{ .Chart.Version | quote }}
+YAML
+  helm package "$dir" -d "$WORK/packages" >/dev/null || fail "helm package $1"
+}
+# helm_push VERSION COLOR PATH: the chart pushed by the real helm to oci://$REGISTRY/PATH.
+helm_push() {
+  chart "$1" "$2"
+  helm push "$WORK/packages/web-$1.tgz" "oci://$REGISTRY/$3" --plain-http >>"$WORK/push.log" 2>&1 ||
+    fail "helm push: $(cat "$WORK/push.log")"
+}
+
+setup() {
+  start
+  start_registry
+  reconcile || fail "controller on an empty cluster (installs the CRDs)"
+  kubectl create namespace flux-system >/dev/null && kubectl create namespace demo >/dev/null ||
+    fail "namespaces"
+}
+
+apply_yaml() { kubectl apply -f - >/dev/null || fail "kubectl apply of $1"; }
+
+# (a) + (d): a HelmRepository of type oci; a version range picks the highest tag, a new tag
+# upgrades, a missing version or an unreachable registry leaves the release as it is.
+scenario_helm_repository_oci() {
+  setup
+  helm_push 1.0.0 red charts
+  apply_yaml "the HelmRepository" <<YAML
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: charts
+  namespace: flux-system
+spec:
+  type: oci
+  interval: 10m
+  insecure: true
+  url: oci://$REGISTRY/charts
+YAML
+  apply_yaml "the HelmRelease" <<YAML
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: demo
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: web
+      version: ">=1.0.0"
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+        namespace: flux-system
+YAML
+  reconcile || fail "install from the OCI HelmRepository: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list after install: '$(helm_release)'"
+  [ "$(field demo cm web-settings '{.data.color}')" = red ] || fail "chart values"
+  [ "$(ready_of demo helmrelease web)" = "True InstallSucceeded" ] || fail "Ready: $(ready_of demo helmrelease web)"
+  local cached
+  cached=$(find "$WORK/cache" -path '*oci/sha256/*' -type f | wc -l)
+  [ "$cached" -ge 1 ] || fail "no layer cached by digest under $WORK/cache"
+
+  # A new version with `+` (a `_` in the tag): the range picks it, upgrade.
+  helm_push 1.1.0+build.7 teal charts
+  curl -fsS "http://$REGISTRY/v2/charts/web/tags/list" | grep -q '1.1.0_build.7' || fail "helm's tag"
+  reconcile || fail "upgrade from the OCI HelmRepository: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "2 deployed web-1.1.0+build.7" ] || fail "helm list after 1.1.0: '$(helm_release)'"
+  [ "$(field demo cm web-settings '{.data.color}')" = teal ] || fail "1.1.0 not applied"
+  [ "$(field demo helmrelease web '{.status.lastAttemptedRevision}')" = 1.1.0+build.7 ] ||
+    fail "lastAttemptedRevision: $(field demo helmrelease web '{.status.lastAttemptedRevision}')"
+  [ "$(ready_of demo helmrelease web)" = "True UpgradeSucceeded" ] || fail "Ready: $(ready_of demo helmrelease web)"
+
+  # An exact version the registry lacks: ArtifactFailed naming the registry, repository and
+  # version; the release untouched.
+  kubectl -n demo patch helmrelease web --type merge -p '{"spec":{"chart":{"spec":{"version":"9.9.9"}}}}' >/dev/null
+  expect_exit 1 reconcile
+  [ "$(ready_of demo helmrelease web)" = "False ArtifactFailed" ] || fail "Ready: $(ready_of demo helmrelease web)"
+  message_of demo helmrelease web | grep -qF "$REGISTRY/charts/web:9.9.9: not found" ||
+    fail "message: $(message_of demo helmrelease web)"
+  [ "$(helm_release)" = "2 deployed web-1.1.0+build.7" ] || fail "the release changed: '$(helm_release)'"
+
+  # (d) The registry goes away: Ready=False naming it, the release and its objects untouched.
+  kubectl -n demo patch helmrelease web --type merge -p '{"spec":{"chart":{"spec":{"version":"1.x"}}}}' >/dev/null
+  stop_registry
+  expect_exit 1 reconcile
+  [ "$(ready_of demo helmrelease web)" = "False ArtifactFailed" ] || fail "Ready: $(ready_of demo helmrelease web)"
+  message_of demo helmrelease web | grep -qF "$REGISTRY" || fail "message: $(message_of demo helmrelease web)"
+  message_of demo helmrelease web | grep -qF "HelmRepository 'flux-system/charts'" ||
+    fail "message: $(message_of demo helmrelease web)"
+  [ "$(helm_release)" = "2 deployed web-1.1.0+build.7" ] || fail "the release changed: '$(helm_release)'"
+  [ "$(field demo cm web-settings '{.data.color}')" = teal ] || fail "objects changed"
+}
+
+run_scenario
