@@ -43,6 +43,8 @@ constexpr Command k_commands[] = {
      create_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},
     {"sops", "encrypt, decrypt, edit SOPS files and update their keys (age, PGP)", sops_command},
+    {"push", "push a directory to an OCI registry as a Flux artifact (flux push artifact)",
+     push_command},
     {"version", "print the version and the git commit plumb was built from", version_command},
     {"help", "show this help", help_command},
 };

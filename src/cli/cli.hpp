@@ -20,6 +20,7 @@ int cluster_command(std::span<const std::string_view> args);
 int up_command(std::span<const std::string_view> args);
 int template_command(std::span<const std::string_view> args);
 int sops_command(std::span<const std::string_view> args);
+int push_command(std::span<const std::string_view> args);
 // The flux-like commands (flux_*_cmd.cpp).
 int get_command(std::span<const std::string_view> args);
 int reconcile_command(std::span<const std::string_view> args);

@@ -205,12 +205,31 @@ std::string go_path_clean(std::string_view path) {
   return out.empty() ? "." : out;
 }
 
+std::string gzip(std::string_view data) {
+  z_stream zs{};
+  // gzip.BestCompression, as Helm writes; 16 + MAX_WBITS asks zlib for the gzip wrapper.
+  deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, data.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);  // the buffer is deflateBound's size: one call finishes
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
 std::string_view trim_bom(std::string_view data) {
   if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);
   return data;
 }
 
-Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
+namespace {
+
+enum class Layout { chart, flat };
+
+Result<std::vector<ChartFile>> read_archive(std::string_view gzip_bytes, Layout layout) {
   Gunzip in(gzip_bytes);
   TRY_VOID(in.start());
   std::vector<ChartFile> files;
@@ -283,6 +302,10 @@ Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
     size_t first = name.find(delimiter);
     std::string top = name.substr(0, first);
     std::string n = first == std::string::npos ? "" : name.substr(first + 1);
+    if (layout == Layout::flat) {  // every name kept, a leading "./" cut
+      top.clear();
+      n = name.starts_with("./") ? name.substr(2) : name;
+    }
     if (delimiter == '\\')
       for (char& c : n)
         if (c == '\\') c = '/';
@@ -302,8 +325,18 @@ Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
     if (remaining == 0) return fail(too_large());
     files.push_back(ChartFile{std::move(n), std::string(trim_bom(data))});
   }
-  if (files.empty()) return fail("no files in chart archive");
+  if (files.empty() && layout == Layout::chart) return fail("no files in chart archive");
   return files;
+}
+
+}  // namespace
+
+Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes) {
+  return read_archive(gzip_bytes, Layout::chart);
+}
+
+Result<std::vector<ChartFile>> read_tar_gz(std::string_view gzip_bytes) {
+  return read_archive(gzip_bytes, Layout::flat);
 }
 
 }  // namespace plumb::helm

@@ -33,9 +33,16 @@ inline constexpr size_t k_max_chart_size = 100 * 1024 * 1024;  // MaxDecompresse
 inline constexpr size_t k_max_file_size = 5 * 1024 * 1024;     // MaxDecompressedFileSize
 
 Result<std::vector<ChartFile>> read_chart_archive(std::string_view gzip_bytes);
+// Any tar+gzip (Flux's artifacts) with the same limits and refusals, its files named as in
+// the archive (a leading "./" cut) instead of relative to a chart directory; none is no error.
+Result<std::vector<ChartFile>> read_tar_gz(std::string_view gzip_bytes);
 
 // Go's path.Clean ("" is ".", "a/../.." is "..", a leading "/" is kept).
 std::string go_path_clean(std::string_view path);
+
+// gzip at best compression, as Helm writes its archives and release records (and Flux its
+// artifacts).
+std::string gzip(std::string_view data);
 
 // Cuts a leading UTF-8 byte order mark.
 std::string_view trim_bom(std::string_view data);

@@ -11,6 +11,7 @@
 #include "core/base64.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "helm/archive.hpp"
 #include "helm/sigs_yaml.hpp"
 
 namespace plumb::helm {
@@ -34,21 +35,6 @@ constexpr std::array<std::string_view, 6> k_system_labels = {"name",    "owner",
 
 // A decompressed record larger than this is refused (a gzip bomb in a Secret).
 constexpr size_t k_max_record = 256 * 1024 * 1024;
-
-std::string gzip(std::string_view data) {
-  z_stream zs{};
-  // gzip.BestCompression, as Helm writes; 16 + MAX_WBITS asks zlib for the gzip wrapper.
-  deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, data.size()), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);  // the buffer is deflateBound's size: one call finishes
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 Result<std::string> gunzip(std::string_view data) {
   z_stream zs{};

@@ -159,4 +159,36 @@ YAML
   [ "$(field demo cm web-settings '{.data.color}')" = teal ] || fail "objects changed"
 }
 
+# `plumb push artifact`: the manifest Flux's media types and annotations, the digest printed
+# is the registry's, the layer holds the directory's files (GNU tar reads it), .git left out.
+scenario_push_artifact() {
+  start_registry
+  mkdir -p "$WORK/site/apps" "$WORK/site/.git"
+  echo "kind: ConfigMap" >"$WORK/site/apps/cm.yaml"
+  echo "ref: refs/heads/main" >"$WORK/site/.git/HEAD"
+  local digest manifest layer
+  digest=$("$PLUMB" push artifact "oci://$REGISTRY/manifests/site:v1" --path "$WORK/site" \
+    --source https://example.com/site.git --revision "main@sha1:0123abc" --insecure 2>"$WORK/push.log") ||
+    fail "plumb push: $(cat "$WORK/push.log")"
+  [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "printed: '$digest'"
+  grep -qF "artifact successfully pushed to $REGISTRY/manifests/site:v1" "$WORK/push.log" || fail "$(cat "$WORK/push.log")"
+  manifest=$(curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "http://$REGISTRY/v2/manifests/site/manifests/v1") || fail "manifest"
+  [ "sha256:$(printf '%s' "$manifest" | sha256sum | cut -d' ' -f1)" = "$digest" ] || fail "digest differs from the manifest's"
+  [ "$(jq -r .config.mediaType <<<"$manifest")" = application/vnd.cncf.flux.config.v1+json ] || fail "config: $manifest"
+  [ "$(jq -r '.layers[0].mediaType' <<<"$manifest")" = application/vnd.cncf.flux.content.v1.tar+gzip ] || fail "layer: $manifest"
+  [ "$(jq -r '.annotations["org.opencontainers.image.revision"]' <<<"$manifest")" = "main@sha1:0123abc" ] || fail "revision: $manifest"
+  [ "$(jq -r '.annotations["org.opencontainers.image.source"]' <<<"$manifest")" = https://example.com/site.git ] || fail "source: $manifest"
+  layer=$(jq -r '.layers[0].digest' <<<"$manifest")
+  curl -fsS "http://$REGISTRY/v2/manifests/site/blobs/$layer" -o "$WORK/layer.tgz" || fail "layer blob"
+  [ "$(tar -tzf "$WORK/layer.tgz")" = apps/cm.yaml ] || fail "layer files: $(tar -tzf "$WORK/layer.tgz")"
+  # The same tree again: the same layer (reproducible), the tag unchanged.
+  "$PLUMB" push artifact "oci://$REGISTRY/manifests/site:v2" --path "$WORK/site" \
+    --source https://example.com/site.git --revision "main@sha1:0123abc" --insecure >/dev/null 2>&1 || fail "push v2"
+  [ "$(curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REGISTRY/v2/manifests/site/manifests/v2" | jq -r '.layers[0].digest')" = "$layer" ] ||
+    fail "the same tree gave another layer"
+  expect_output "no tag" "must name a tag" "$PLUMB" push artifact "oci://$REGISTRY/manifests/site" --path "$WORK/site" --source s --revision r
+  expect_exit 2 "$PLUMB" push artifact "oci://$REGISTRY/manifests/site:v3" --path "$WORK/site" --revision r
+}
+
 run_scenario
