@@ -172,13 +172,13 @@ const KindFields k_git_repository_fields{
     {"url", "interval", "timeout", "ref", "secretRef", "suspend"},
     {"verify", "include", "recurseSubmodules", "proxySecretRef"}};
 
-// HelmRelease: acting without postRenderers, commonMetadata or another identity would apply
-// something else; chartRef (HelmChart/OCIRepository objects) is not served yet.
+// HelmRelease: acting without commonMetadata or another identity would apply something
+// else; chartRef (HelmChart/OCIRepository objects) is not served yet.
 const KindFields k_helm_release_fields{
     {"interval", "chart", "releaseName", "targetNamespace", "storageNamespace", "values",
      "valuesFrom", "install", "upgrade", "uninstall", "maxHistory", "suspend", "dependsOn",
-     "driftDetection", "timeout"},
-    {"kubeConfig", "serviceAccountName", "postRenderers", "commonMetadata", "chartRef"}};
+     "driftDetection", "timeout", "postRenderers", "postRenderStrategy"},
+    {"kubeConfig", "serviceAccountName", "commonMetadata", "chartRef"}};
 
 bool contains(const std::vector<std::string_view>& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();

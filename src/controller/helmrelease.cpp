@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "controller/helm_capabilities.hpp"
+#include "controller/helm_postrender.hpp"
 #include "controller/helm_storage.hpp"
 #include "controller/helmrelease_types.hpp"
 #include "controller/reconcile.hpp"
@@ -12,6 +14,7 @@
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "core/yaml.hpp"
+#include "helm/archive.hpp"
 #include "helm/chart.hpp"
 #include "helm/release.hpp"
 #include "helm/template.hpp"
@@ -35,6 +38,8 @@ constexpr std::string_view k_values_file = "/.plumb-helmrelease-values.json";
 constexpr std::chrono::minutes k_default_timeout{5};
 // Where a HelmRepository chart's archive lies for the render.
 constexpr std::string_view k_archive_path = "/chart.tgz";
+// Where a packaged chart is unpacked when its values.yaml is replaced (valuesFiles).
+constexpr std::string_view k_unpacked_chart = "/.plumb-chart";
 
 const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
 const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
@@ -65,22 +70,63 @@ Result<void> append_release_objects(std::string_view text, std::string_view sour
   return {};
 }
 
+// The chart's values.yaml replaced by its valuesFiles merged, as source-controller packages
+// a chart with them: paths in the source's tree (GitRepository) or in the chart
+// (HelmRepository). `chart` is the chart's directory in `fs`.
+Result<void> apply_values_files(OverlayFileSystem& fs, const FileSystem& tree,
+                                const std::string& chart, const HelmReleaseSpec& spec) {
+  bool in_chart = spec.source_ref.kind == "HelmRepository";
+  auto read = [&](std::string_view file) -> Result<std::optional<std::string>> {
+    std::string at = in_chart ? clean_path(chart + "/" + std::string(file))
+                              : clean_path("/" + std::string(file));
+    const FileSystem& where = in_chart ? static_cast<const FileSystem&>(fs) : tree;
+    if (!where.is_file(at)) return std::nullopt;
+    return where.read_file(at);
+  };
+  Node merged = TRY(merge_values_files(spec, read));
+  fs.add_file(join_path(chart, "values.yaml"), merged.size() == 0 ? "" : to_json(merged));
+  return {};
+}
+
 // Renders the chart at `path` of `tree` (a directory or an archive) with `values`, as
-// `helm install|upgrade` would.
-Result<ChartRender> render_chart(const FileSystem& tree, const std::string& path,
-                                 const HelmReleaseSpec& spec, const std::string& ns,
-                                 const Node& values, CrdPolicy crds, bool upgrade) {
-  OverlayFileSystem fs(tree);
+// `helm install|upgrade` would against the cluster `client` serves (.Capabilities), with the
+// chart's valuesFiles and the post-renderers applied.
+Result<ChartRender> render_chart(kube::Client& client, const FileSystem& tree,
+                                 const std::string& path, const HelmReleaseSpec& spec,
+                                 const std::string& ns, const Node& values, CrdPolicy crds,
+                                 bool upgrade) {
+  // A packaged chart whose values.yaml is replaced is unpacked first.
+  MemoryFileSystem unpacked;
+  std::string chart_path = path;
+  bool unpack = !spec.values_files.empty() && tree.is_file(path);
+  if (unpack) {
+    std::string archive = TRY(tree.read_file(path));
+    for (helm::ChartFile& f : TRY(helm::read_chart_archive(archive)))
+      unpacked.add_file(std::string(k_unpacked_chart) + "/" + f.name, std::move(f.data));
+    chart_path = std::string(k_unpacked_chart);
+  }
+  OverlayFileSystem fs(unpack ? static_cast<const FileSystem&>(unpacked) : tree);
   fs.add_file(k_values_file, to_json(values));
+  if (!spec.values_files.empty()) TRY_VOID(apply_values_files(fs, tree, chart_path, spec));
+  ClusterCapabilities caps = TRY(cluster_capabilities(client));
   helm::TemplateOptions options;
   options.release_name = spec.release_name;
   options.namespace_name = ns;
-  options.chart_path = path;
+  options.chart_path = chart_path;
   options.is_upgrade = upgrade;
+  options.kube_version = caps.kube_version;
+  options.api_versions = std::move(caps.api_versions);
+  options.cluster_api_versions = true;
   options.values.value_files = {std::string(k_values_file)};
   options.output.include_crds = crds != CrdPolicy::skip;
   helm::TemplateRelease rendered = TRY(helm::template_release(fs, options));
-  helm::Chart chart = TRY(helm::load_chart(fs, path));
+  helm::Chart chart = TRY(helm::load_chart(fs, chart_path));
+  if (!spec.post_renderers.empty()) {
+    // Helm post-renders the templates' output, then sorts it into manifests and hooks again.
+    auto files =
+        TRY(post_render(rendered.documents, spec.post_renderers, spec.post_render_strategy));
+    rendered.documents = TRY(helm::release_documents(chart, files, options.output));
+  }
   std::vector<helm::ReleaseDocument> manifests, applied;
   for (helm::ReleaseDocument& doc : rendered.documents) {
     if (doc.part == helm::ReleaseDocument::Part::manifest) manifests.push_back(doc);
@@ -171,6 +217,30 @@ int failures_so_far(const Node& object, std::string_view field, const ReleaseSna
   return count && count->is_int() ? int(count->as_int()) : 0;
 }
 
+// Helm's uninstall: the objects of every revision in `history` pruned (a failed revision may
+// hold objects the deployed one lacks), then the records deleted or kept (keepHistory).
+Result<void> uninstall_release(kube::Client& client, const Pipeline& pipeline, const Node& object,
+                               const HelmReleaseSpec& spec, HelmStorage& storage,
+                               const std::vector<Release>& history, sync::SyncResult& result) {
+  if (history.empty()) return {};
+  std::vector<ObjectRef> refs;
+  for (const Release& r : history)
+    for (ObjectRef& ref : TRY(manifest_refs(client, r)))
+      refs.push_back(std::move(ref));
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+  Target target = helm_release_target(object, spec, std::move(refs));
+  auto previous = pipeline.previous(target);
+  if (!previous) return std::unexpected(previous.error().error);
+  sync::Syncer syncer(client, {});
+  syncer.prune(*previous, sync::Plan{}, result);
+  if (!result.ok()) return std::unexpected(result.error);
+  TRY(storage.uninstall(spec.storage_namespace, spec.release_name,
+                        spec.keep_history ? KeepHistory::yes : KeepHistory::no,
+                        std::chrono::system_clock::now()));
+  return {};
+}
+
 }  // namespace
 
 Step<source::FetchedChart> Reconcilers::repository_chart(const HelmReleaseSpec& spec) {
@@ -228,15 +298,12 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     HelmReleaseSpec spec = TRY(because(Reason::reconciliation_failed, parse_helm_release(object)));
     if (spec.suspend) return Outcome{.reason = Reason::suspended};
     std::vector<std::string> ignored = TRY(supported(object));
-    if (spec.source_ref.kind == "Bucket" || !spec.values_files.empty()) {
-      return std::unexpected(Outcome::failure(
-          Reason::unsupported_field,
-          Error(spec.values_files.empty()
-                    ? "spec.chart.spec.sourceRef.kind " + spec.source_ref.kind +
-                          " is not supported by Plumb yet (GitRepository and HelmRepository "
-                          "are); nothing was installed"
-                    : "spec.chart.spec.valuesFiles is not supported by Plumb yet; nothing was "
-                      "installed")));
+    if (spec.source_ref.kind == "Bucket") {
+      return std::unexpected(
+          Outcome::failure(Reason::unsupported_field,
+                           Error("spec.chart.spec.sourceRef.kind Bucket is not supported by Plumb "
+                                 "yet (GitRepository and HelmRepository are); nothing was "
+                                 "installed")));
     }
     TRY(dependencies_ready(k_helm_releases, spec.depends_on));
     // The chart: a path in a GitRepository's tree, or an archive from a HelmRepository.
@@ -267,15 +334,15 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     if (archive) {
       MemoryFileSystem fs;
       fs.add_file(k_archive_path, std::move(*archive));
-      rendered =
-          render_chart(fs, std::string(k_archive_path), spec, release_ns, values, crds, upgrade);
+      rendered = render_chart(m_client, fs, std::string(k_archive_path), spec, release_ns, values,
+                              crds, upgrade);
     } else {
       rendered = m_sources.with(artifact.url, [&](source::GitSource& src) -> Result<ChartRender> {
         auto files = TRY(src.files(commit_of(artifact.revision)));
         std::string path = clean_path("/" + spec.chart);
         if (!files->is_dir(path))
           return fail("spec.chart.spec.chart: ", spec.chart, ": no such directory in the source");
-        auto out = render_chart(*files, path, spec, release_ns, values, crds, upgrade);
+        auto out = render_chart(m_client, *files, path, spec, release_ns, values, crds, upgrade);
         // Only a missing commit carries 404: the render's own errors are init failures.
         if (!out) return std::unexpected(Error(out.error().message()));
         return out;
@@ -305,6 +372,21 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
       out.ignored_fields = ignored;
       return out;
     };
+
+    // No deployed revision: helm-controller's install remediation decides whether to install
+    // (again). A failed install of these inputs left in place means the retries ran out.
+    if (!deployed) {
+      const HelmRemediation& fix = spec.install_remediation;
+      const Release* latest = history.empty() ? nullptr : &history.back();
+      bool failed = latest && latest->info.status == ReleaseStatus::failed;
+      if (fix.exhausted(attempt.install_failures))
+        return std::unexpected(Outcome::failure(
+            Reason::install_failed,
+            Error("exceeded maximum retries: cannot " +
+                  std::string(failed ? "remediate failed release" : "install release") +
+                  " (failed to install after " + std::to_string(attempt.install_failures) +
+                  " attempt(s))")));
+    }
 
     // Nothing new to release (same chart version and values, as helm-controller decides, and
     // the same manifest: the chart is read from each new commit, and a template changed
@@ -345,15 +427,33 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
                 storage.finish_revision(begun, ReleaseStatus::failed, description, now)));
     std::string message = std::string("Helm ") + action + " failed for release " + release_ns +
                           "/" + begun.name + " with chart " + chart_name(begun) + ": " + error;
+    // Remediation by uninstall (always for an install, upgrade.remediation.strategy uninstall
+    // for an upgrade): every revision's objects and the records removed; the next reconcile
+    // installs again while the install retries last.
+    auto uninstall_remediation = [&](Reason reason) {
+      Outcome failed = Outcome::failure(reason, Error(message));
+      std::vector<Release> revisions = history;
+      revisions.push_back(begun);
+      auto removed =
+          uninstall_release(m_client, m_pipeline, object, spec, storage, revisions, failed.sync);
+      failed.error = Error(message + "; Helm uninstall remediation for release " +
+                           revision_name(begun) + " with chart " + chart_name(begun) +
+                           (removed ? " succeeded" : " failed: " + removed.error().message()));
+      if (removed) begun.info.status = ReleaseStatus::uninstalled;
+      return finish(std::move(failed), begun, action);
+    };
     if (!upgrade) {
       ++attempt.install_failures;
-      return finish(Outcome::failure(Reason::install_failed, Error(message)), begun, action);
+      const HelmRemediation& fix = spec.install_remediation;
+      if (fix.exhausted(attempt.install_failures) && !fix.remediate_last_failure)
+        return finish(Outcome::failure(Reason::install_failed, Error(message)), begun, action);
+      return uninstall_remediation(Reason::install_failed);
     }
     ++attempt.upgrade_failures;
     const HelmRemediation& fix = spec.upgrade_remediation;
-    bool exhausted = fix.retries >= 0 && attempt.upgrade_failures > fix.retries;
-    if (fix.uninstall || (exhausted && !fix.remediate_last_failure))
+    if (fix.exhausted(attempt.upgrade_failures) && !fix.remediate_last_failure)
       return finish(Outcome::failure(Reason::upgrade_failed, Error(message)), begun, action);
+    if (fix.uninstall) return uninstall_remediation(Reason::upgrade_failed);
     // Remediation: roll back to the deployed revision (a new revision with its chart, values
     // and manifest); what the failed upgrade applied beyond it is pruned.
     Release back = *deployed;
@@ -396,25 +496,8 @@ Result<Outcome> Reconcilers::finalize_helm_release(const Node& object) {
     HelmStorage storage(m_client, {.storage_namespace = spec->storage_namespace});
     std::vector<Release> history =
         TRY(storage.history(spec->storage_namespace, spec->release_name));
-    if (!history.empty()) {
-      // Every object any kept revision applied: a failed one may hold objects the deployed
-      // one lacks.
-      std::vector<ObjectRef> refs;
-      for (const Release& r : history)
-        for (ObjectRef& ref : TRY(manifest_refs(m_client, r)))
-          refs.push_back(std::move(ref));
-      std::sort(refs.begin(), refs.end());
-      refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
-      Target target = helm_release_target(object, *spec, std::move(refs));
-      auto previous = m_pipeline.previous(target);
-      if (!previous) return std::unexpected(previous.error().error);
-      sync::Syncer syncer(m_client, {});
-      syncer.prune(*previous, sync::Plan{}, out.sync);
-      if (!out.sync.ok()) return std::unexpected(out.sync.error);  // the finalizer stays
-      TRY(storage.uninstall(spec->storage_namespace, spec->release_name,
-                            spec->keep_history ? KeepHistory::yes : KeepHistory::no,
-                            std::chrono::system_clock::now()));
-    }
+    // The finalizer stays when the uninstall fails.
+    TRY_VOID(uninstall_release(m_client, m_pipeline, object, *spec, storage, history, out.sync));
   }
   TRY_VOID(remove_finalizer(object));
   forget(object);

@@ -4,8 +4,11 @@
 
 #include "controller/spec_reader.hpp"
 #include "core/base64.hpp"
+#include "core/fs.hpp"
 #include "core/json.hpp"
 #include "core/yaml.hpp"
+#include "helm/render_values.hpp"
+#include "helm/sigs_yaml.hpp"
 #include "helm/strvals.hpp"
 #include "source/digest.hpp"
 
@@ -32,12 +35,19 @@ Result<HelmRemediation> remediation(const SpecReader& r, std::string_view sectio
     if (!retries->is_int()) return r.bad(field + ".retries", "must be an integer");
     out.retries = int(retries->as_int());
   }
-  out.remediate_last_failure = out.retries != 0;  // Flux's default
+  // Flux's defaults: an upgrade remediates its last failure when it has retries, an install
+  // only when told.
+  out.remediate_last_failure = section == "upgrade" && out.retries > 0;
   if (const Node* last = node->find("remediateLastFailure"); last && !last->is_null()) {
     if (!last->is_bool()) return r.bad(field + ".remediateLastFailure", "must be true or false");
     out.remediate_last_failure = last->as_bool();
   }
   std::string_view strategy = node->string_at({"strategy"});
+  if (section == "install") {
+    out.uninstall = true;  // InstallRemediation.GetStrategy: always uninstall
+    if (!strategy.empty()) return r.bad(field + ".strategy", "is not a field of install");
+    return out;
+  }
   if (!strategy.empty() && strategy != "rollback" && strategy != "uninstall")
     return r.bad(field + ".strategy",
                  "must be rollback or uninstall, not '" + std::string(strategy) + "'");
@@ -67,16 +77,140 @@ Result<std::vector<ValuesReference>> values_from(const SpecReader& r) {
   return out;
 }
 
-// Flux's release name: [targetNamespace-]name; Helm refuses names over 53 characters.
+// Flux's release name: releaseName (at most 53 characters, the CRD's limit), else
+// [targetNamespace-]name shortened; either must be a name Helm accepts.
 Result<std::string> release_name(const SpecReader& r, const HelmReleaseSpec& spec) {
   std::string name = TRY(r.string("releaseName"));
+  if (name.size() > 53)
+    return r.bad("releaseName", "'" + name + "' is longer than Helm's 53 characters");
   if (name.empty()) {
     name = std::string(r.object.string_at({"metadata", "name"}));
     if (!spec.target_namespace.empty()) name = spec.target_namespace + "-" + name;
+    name = shorten_release_name(name);
   }
-  if (name.size() > 53)
-    return r.bad("releaseName", "'" + name + "' is longer than Helm's 53 characters");
+  if (auto valid = helm::validate_release_name(name); !valid) {
+    std::string message = valid.error().message();
+    constexpr std::string_view prefix = "release name check failed: ";  // helm template's
+    if (message.starts_with(prefix)) message.erase(0, prefix.size());
+    return r.bad("releaseName", message);
+  }
   return name;
+}
+
+// A kustomize Selector (fluxcd/pkg/apis/kustomize): the keys a patch target or an ignore
+// rule's target may have, each a string.
+Result<Node> selector(const SpecReader& r, const std::string& field, const Node& target) {
+  if (target.is_null()) return Node();
+  if (!target.is_map()) return r.bad(field, "must be an object");
+  static constexpr std::string_view keys[] = {
+      "group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"};
+  for (const MapEntry& e : target.entries()) {
+    std::string_view key = e.key.as_string();
+    if (std::find(std::begin(keys), std::end(keys), key) == std::end(keys))
+      return r.bad(field + "." + std::string(key), "is not a field of a target selector");
+    if (!e.value.is_string() && !e.value.is_null())
+      return r.bad(field + "." + std::string(key), "must be a string");
+  }
+  return target;
+}
+
+// spec.postRenderers: each entry's kustomize patches and images (the v2 API has no other
+// post-renderer; v2beta1's patchesStrategicMerge/patchesJson6902 are gone from it).
+Result<std::vector<KustomizePostRenderer>> post_renderers(const SpecReader& r) {
+  std::vector<KustomizePostRenderer> out;
+  Node list = TRY(r.list("postRenderers"));
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string field = "postRenderers[" + std::to_string(i) + "]";
+    const Node& entry = list.items()[i];
+    if (!entry.is_map()) return r.bad(field, "must be an object");
+    KustomizePostRenderer renderer;
+    const Node* kustomize = entry.find("kustomize");
+    if (!kustomize || kustomize->is_null()) continue;  // a post-renderer without one does nothing
+    field += ".kustomize";
+    if (!kustomize->is_map()) return r.bad(field, "must be an object");
+    for (const MapEntry& e : kustomize->entries()) {
+      std::string_view key = e.key.as_string();
+      if (key != "patches" && key != "images")
+        return r.bad(field + "." + std::string(key),
+                     "is not a field of HelmRelease v2's kustomize post-renderer (patches and "
+                     "images are)");
+    }
+    if (const Node* patches = kustomize->find("patches"); patches && !patches->is_null()) {
+      if (!patches->is_list()) return r.bad(field + ".patches", "must be a list");
+      renderer.patches = Node::list();
+      for (size_t j = 0; j < patches->size(); ++j) {
+        std::string at = field + ".patches[" + std::to_string(j) + "]";
+        const Node& p = patches->items()[j];
+        if (!p.is_map()) return r.bad(at, "must be an object");
+        const Node* text = p.find("patch");
+        if (!text || !text->is_string() || text->as_string().empty())
+          return r.bad(at + ".patch", "is required");
+        Node patch = Node::map();
+        patch.set("patch", *text);
+        const Node* target = p.find("target");
+        Node t = TRY(selector(r, at + ".target", target ? *target : Node()));
+        if (!t.is_null()) patch.set("target", t);
+        renderer.patches.push_back(std::move(patch));
+      }
+    }
+    if (const Node* images = kustomize->find("images"); images && !images->is_null()) {
+      if (!images->is_list()) return r.bad(field + ".images", "must be a list");
+      renderer.images = Node::list();
+      for (size_t j = 0; j < images->size(); ++j) {
+        std::string at = field + ".images[" + std::to_string(j) + "]";
+        const Node& image = images->items()[j];
+        if (!image.is_map() || image.string_at({"name"}).empty())
+          return r.bad(at + ".name", "is required");
+        Node copy = Node::map();
+        for (std::string_view key : {"name", "newName", "newTag", "digest"}) {
+          const Node* v = image.find(key);
+          if (!v || v->is_null()) continue;
+          if (!v->is_string()) return r.bad(at + "." + std::string(key), "must be a string");
+          copy.set(key, *v);
+        }
+        renderer.images.push_back(std::move(copy));
+      }
+    }
+    out.push_back(std::move(renderer));
+  }
+  return out;
+}
+
+Result<void> drift_detection(const SpecReader& r, HelmReleaseSpec& spec) {
+  const Node* drift = r.spec("driftDetection");
+  if (!drift || drift->is_null()) return {};
+  if (!drift->is_map()) return r.bad("driftDetection", "must be an object");
+  std::string_view mode = drift->string_at({"mode"});
+  if (mode == "enabled") {
+    spec.drift_mode = DriftMode::enabled;
+  } else if (mode == "warn") {
+    spec.drift_mode = DriftMode::warn;
+  } else if (!mode.empty() && mode != "disabled") {
+    return r.bad("driftDetection.mode",
+                 "must be enabled, warn or disabled, not '" + std::string(mode) + "'");
+  }
+  spec.drift_detection = spec.drift_mode == DriftMode::enabled;
+  const Node* ignore = drift->find("ignore");
+  if (!ignore || ignore->is_null()) return {};
+  if (!ignore->is_list()) return r.bad("driftDetection.ignore", "must be a list");
+  for (size_t i = 0; i < ignore->size(); ++i) {
+    std::string at = "driftDetection.ignore[" + std::to_string(i) + "]";
+    const Node& entry = ignore->items()[i];
+    if (!entry.is_map()) return r.bad(at, "must be an object");
+    const Node* paths = entry.find("paths");
+    if (!paths || !paths->is_list() || paths->size() == 0)
+      return r.bad(at + ".paths", "is required (a list of JSON pointers)");
+    DriftIgnoreRule rule;
+    for (const Node& p : paths->items()) {
+      if (!p.is_string() || (!p.as_string().empty() && p.as_string()[0] != '/'))
+        return r.bad(at + ".paths", "must be JSON pointers (\"/spec/replicas\")");
+      rule.paths.emplace_back(p.as_string());
+    }
+    const Node* target = entry.find("target");
+    rule.target = TRY(selector(r, at + ".target", target ? *target : Node()));
+    spec.drift_ignore.push_back(std::move(rule));
+  }
+  return {};
 }
 
 // Go's json.Marshal of a map: keys sorted, recursively.
@@ -151,6 +285,11 @@ Result<HelmReleaseSpec> parse_helm_release(const Node& object) {
   } else if (std::string_view file = chart->string_at({"valuesFile"}); !file.empty()) {
     spec.values_files.emplace_back(file);
   }
+  if (const Node* ignore = chart->find("ignoreMissingValuesFiles"); ignore && !ignore->is_null()) {
+    if (!ignore->is_bool())
+      return r.bad("chart.spec.ignoreMissingValuesFiles", "must be true or false");
+    spec.ignore_missing_values_files = ignore->as_bool();
+  }
   spec.target_namespace = TRY(r.string("targetNamespace"));
   spec.storage_namespace = TRY(r.string("storageNamespace"));
   if (spec.storage_namespace.empty()) spec.storage_namespace = ns;
@@ -171,11 +310,17 @@ Result<HelmReleaseSpec> parse_helm_release(const Node& object) {
       return r.bad("maxHistory", "must be a non-negative integer");
     spec.max_history = int(max->as_int());
   }
-  std::string_view drift = object.string_at({"spec", "driftDetection", "mode"});
-  if (!drift.empty() && drift != "enabled" && drift != "warn" && drift != "disabled")
-    return r.bad("driftDetection.mode",
-                 "must be enabled, warn or disabled, not '" + std::string(drift) + "'");
-  spec.drift_detection = drift == "enabled";
+  TRY_VOID(drift_detection(r, spec));
+  spec.post_renderers = TRY(post_renderers(r));
+  std::string strategy = TRY(r.string("postRenderStrategy"));
+  if (strategy == "nohooks") {
+    spec.post_render_strategy = PostRenderStrategy::nohooks;
+  } else if (strategy == "separate") {
+    spec.post_render_strategy = PostRenderStrategy::separate;
+  } else if (!strategy.empty() && strategy != "combined") {
+    return r.bad("postRenderStrategy",
+                 "must be nohooks, combined or separate, not '" + strategy + "'");
+  }
   if (const Node* deps = r.spec("dependsOn"); deps && deps->is_list()) {
     for (const Node& d : deps->items()) {
       std::string dep_ns(d.string_at({"namespace"}));
@@ -228,6 +373,32 @@ Result<Node> compose_values(const HelmReleaseSpec& spec, std::string_view ns,
       return fail("unable to replace value at path '", ref.target_path, "' from ", id);
   }
   return merge_maps(std::move(result), spec.values);
+}
+
+std::string shorten_release_name(std::string_view name) {
+  constexpr size_t max_length = 53, hash_length = 12;
+  if (name.size() <= max_length) return std::string(name);
+  return std::string(name.substr(0, max_length - (hash_length + 1))) + "-" +
+         source::sha256_hex(name).substr(0, hash_length);
+}
+
+Result<Node> merge_values_files(const HelmReleaseSpec& spec, const ValuesFileReader& read) {
+  Node merged = Node::map();
+  for (const std::string& path : spec.values_files) {
+    std::optional<std::string> text = TRY(read(path));
+    if (!text) {
+      if (spec.ignore_missing_values_files) continue;
+      if (spec.source_ref.kind == "HelmRepository")  // a path in the chart
+        return fail("no values file found at path '", path, "'");
+      return fail("no values file found at path '", clean_path("/" + path), "' (reference '", path,
+                  "')");
+    }
+    auto values = helm::yaml_to_map(*text);
+    if (!values)
+      return fail("unmarshaling values from '", path, "' failed: ", values.error().message());
+    merged = merge_maps(std::move(merged), *values);
+  }
+  return merged;
 }
 
 std::string values_digest(const Node& values) {

@@ -1,6 +1,7 @@
 // Flux's HelmRelease (helm.toolkit.fluxcd.io/v2) as Plumb reads it: the fields Flux users
 // write, with helm-controller's defaults, and the values a release gets (valuesFrom then
-// spec.values, composed as helm-controller composes them).
+// spec.values, composed as helm-controller composes them); the release name as
+// helm-controller shortens it; the chart's values files as source-controller merges them.
 //
 // Errors name the object and the field ("HelmRelease/apps/web: spec.maxHistory: ...");
 // values errors name the ConfigMap or Secret and key, never a value.
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,10 +34,35 @@ struct ValuesReference {
 // install.crds / upgrade.crds: what is done with the chart's crds/ directory.
 enum class CrdPolicy : uint8_t { skip, create, create_replace };
 
+// install.remediation / upgrade.remediation. Install remediation is always an uninstall;
+// upgrade remediation a rollback unless strategy is uninstall.
 struct HelmRemediation {
   int retries = 0;                      // -1: retry forever
-  bool remediate_last_failure = false;  // upgrade: roll back once retries are exhausted
-  bool uninstall = false;               // strategy: uninstall (upgrade) — refused for now
+  bool remediate_last_failure = false;  // remediate the last failure once retries are exhausted
+  bool uninstall = false;               // strategy: uninstall
+  // helm-controller's RetriesExhausted: retries >= 0 and more failures than retries.
+  bool exhausted(int failures) const { return retries >= 0 && failures > retries; }
+};
+
+// spec.postRenderers[].kustomize: patches ({patch, target}) and images ({name, newName,
+// newTag, digest}) as a kustomization holds them; null when absent.
+struct KustomizePostRenderer {
+  Node patches;
+  Node images;
+};
+
+// spec.postRenderStrategy: which documents go through the post-renderers (helm v4's
+// PostRenderStrategy). combined (the default): hooks and manifests in one stream; nohooks:
+// manifests only (Helm 3); separate: hooks and manifests in two streams.
+enum class PostRenderStrategy : uint8_t { combined, nohooks, separate };
+
+enum class DriftMode : uint8_t { disabled, enabled, warn };
+
+// spec.driftDetection.ignore[]: JSON pointers left out of the drift comparison, for the
+// objects the target selector (kustomize's Selector) picks, or for all when it is null.
+struct DriftIgnoreRule {
+  std::vector<std::string> paths;
+  Node target;
 };
 
 struct HelmReleaseSpec {
@@ -47,9 +74,10 @@ struct HelmReleaseSpec {
   std::string version = "*";  // semver range (HelmRepository charts)
   SourceRef source_ref;       // kind GitRepository or HelmRepository; namespace defaults to ours
   std::vector<std::string> values_files;  // chart.spec.valuesFiles, paths in the source
-  std::string release_name;               // default: [targetNamespace-]name, as Flux
-  std::string target_namespace;           // default: the HelmRelease's namespace
-  std::string storage_namespace;          // default: the HelmRelease's namespace
+  bool ignore_missing_values_files = false;
+  std::string release_name;       // default: [targetNamespace-]name, shortened (release_name_for)
+  std::string target_namespace;   // default: the HelmRelease's namespace
+  std::string storage_namespace;  // default: the HelmRelease's namespace
   Node values = Node::map();
   std::vector<ValuesReference> values_from;
   CrdPolicy install_crds = CrdPolicy::create;
@@ -59,12 +87,26 @@ struct HelmReleaseSpec {
   bool keep_history = false;  // spec.uninstall.keepHistory
   int max_history = 5;        // 0: unlimited
   bool suspend = false;
-  bool drift_detection = false;  // driftDetection.mode enabled (warn is not corrected)
+  std::vector<KustomizePostRenderer> post_renderers;  // applied in order
+  PostRenderStrategy post_render_strategy = PostRenderStrategy::combined;
+  DriftMode drift_mode = DriftMode::disabled;
+  bool drift_detection = false;  // drift_mode enabled: drift is corrected (warn reports only)
+  std::vector<DriftIgnoreRule> drift_ignore;
   std::vector<NamespacedName> depends_on;
 };
 
 // Parses the spec of a HelmRelease object (the whole object is given).
 Result<HelmReleaseSpec> parse_helm_release(const Node& object);
+
+// helm-controller's release.ShortenName: a name over Helm's 53 characters becomes its first
+// 40 characters, '-' and the first 12 hex digits of its SHA-256.
+std::string shorten_release_name(std::string_view name);
+
+// chart.spec.valuesFiles as source-controller merges them (HelmMergeMaps, in order) into
+// the values that replace the chart's values.yaml. `read` gives a file's text, nullopt when
+// it is missing: an error ("no values file found at path ...") unless ignore_missing.
+using ValuesFileReader = std::function<Result<std::optional<std::string>>(std::string_view)>;
+Result<Node> merge_values_files(const HelmReleaseSpec& spec, const ValuesFileReader& read);
 
 // The release's values, as helm-controller's ChartValuesFromReferences: each valuesFrom
 // entry in order (a map merged over the values so far, or with targetPath the text set at

@@ -46,6 +46,7 @@ Result<TemplateRelease> template_release(const FileSystem& fs, const TemplateOpt
       return fail("invalid kube version '", *options.kube_version, "': ", kv.error().message());
     caps.kube_version = *kv;
   }
+  if (options.cluster_api_versions) caps.api_versions.clear();
   for (const std::string& api : options.api_versions)
     caps.api_versions.push_back(api);
 

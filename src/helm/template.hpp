@@ -29,6 +29,9 @@ struct TemplateOptions {
   std::string namespace_name = "default";
   std::optional<std::string> kube_version;  // --kube-version
   std::vector<std::string> api_versions;    // --api-versions
+  // api_versions are a cluster's (discovery, as Helm's GetVersionSet reads it for install and
+  // upgrade): they replace helm's default list instead of adding to it.
+  bool cluster_api_versions = false;
   bool is_upgrade = false;
   bool skip_schema_validation = false;
   bool debug = false;  // --debug: render errors without helm's "Use --debug flag" hint

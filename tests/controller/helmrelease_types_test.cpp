@@ -144,9 +144,208 @@ spec:
   serviceAccountName: deployer
   test: {enable: true}
 )"));
-  EXPECT_EQ(fields.refused,
-            (std::vector<std::string>{"spec.postRenderers", "spec.serviceAccountName"}));
+  EXPECT_EQ(fields.refused, (std::vector<std::string>{"spec.serviceAccountName"}));
   EXPECT_EQ(fields.ignored, std::vector<std::string>{"spec.test"});
+}
+
+Result<HelmReleaseSpec> parse_spec(std::string_view spec_lines, std::string_view name = "web") {
+  std::string text = "kind: HelmRelease\nmetadata: {name: " + std::string(name) +
+                     ", namespace: shop}\nspec:\n  interval: 1m\n"
+                     "  chart: {spec: {chart: c, sourceRef: {kind: GitRepository, name: g}}}\n" +
+                     std::string(spec_lines);
+  return parse_helm_release(yaml(text));
+}
+
+// helm-controller's release.ShortenName, with the names of its own test.
+TEST(HelmReleaseTypes, LongReleaseNamesAreShortenedAsFlux) {
+  EXPECT_EQ(shorten_release_name("release-name"), "release-name");
+  EXPECT_EQ(shorten_release_name(""), "");
+  EXPECT_EQ(
+      shorten_release_name("release-name-with-very-long-name-which-is-longer-than-53-characters"),
+      "release-name-with-very-long-name-which-i-788ca0d0d7b0");
+  EXPECT_EQ(shorten_release_name(
+                "another-release-name-with-very-long-name-which-is-longer-than-53-characters"),
+            "another-release-name-with-very-long-name-7e72150d5a36");
+  std::string exactly(53, 'a');
+  EXPECT_EQ(shorten_release_name(exactly), exactly);
+  EXPECT_EQ(shorten_release_name(exactly + "a").size(), 53u);
+
+  // The default [targetNamespace-]name is shortened; an explicit releaseName is not.
+  auto spec = parse_spec("  targetNamespace: another-release-name-with-very-long-name\n",
+                         "which-is-longer-than-53-characters");
+  ASSERT_TRUE(spec) << spec.error().message();
+  EXPECT_EQ(spec->release_name, "another-release-name-with-very-long-name-7e72150d5a36");
+  auto explicit_name = parse_spec("  releaseName: " + std::string(54, 'a') + "\n");
+  ASSERT_FALSE(explicit_name);
+  EXPECT_NE(explicit_name.error().message().find("longer than Helm's 53 characters"),
+            std::string::npos);
+}
+
+// releaseName must be a name Helm accepts (chartutil.ValidateReleaseName).
+TEST(HelmReleaseTypes, ReleaseNameIsValidatedAsHelmDoes) {
+  for (std::string_view bad : {"Web", "web_app", "-web", "web-"}) {
+    auto spec = parse_spec("  releaseName: \"" + std::string(bad) + "\"\n");
+    ASSERT_FALSE(spec) << bad;
+    EXPECT_NE(spec.error().message().find("spec.releaseName: release name \"" + std::string(bad) +
+                                          "\": invalid release name, must match regex"),
+              std::string::npos)
+        << spec.error().message();
+  }
+  EXPECT_TRUE(parse_spec("  releaseName: web.v2-app\n"));
+}
+
+// Install remediation: retries between uninstalls, remediateLastFailure false unless set;
+// upgrade remediation: remediateLastFailure defaults to retries > 0, strategy rollback or
+// uninstall (Flux's API docs).
+TEST(HelmReleaseTypes, RemediationDefaultsAsFlux) {
+  auto spec = parse_spec(
+      "  install: {remediation: {retries: 3}}\n"
+      "  upgrade: {remediation: {retries: 2, strategy: uninstall}}\n");
+  ASSERT_TRUE(spec) << spec.error().message();
+  EXPECT_EQ(spec->install_remediation.retries, 3);
+  EXPECT_FALSE(spec->install_remediation.remediate_last_failure);
+  EXPECT_TRUE(spec->install_remediation.uninstall);
+  EXPECT_TRUE(spec->upgrade_remediation.remediate_last_failure);
+  EXPECT_TRUE(spec->upgrade_remediation.uninstall);
+  // RetriesExhausted: more failures than retries; negative retries never run out.
+  EXPECT_FALSE(spec->install_remediation.exhausted(3));
+  EXPECT_TRUE(spec->install_remediation.exhausted(4));
+  HelmRemediation forever{.retries = -1};
+  EXPECT_FALSE(forever.exhausted(1000));
+  HelmRemediation none;
+  EXPECT_FALSE(none.exhausted(0));
+  EXPECT_TRUE(none.exhausted(1));
+
+  auto last = parse_spec("  install: {remediation: {retries: 1, remediateLastFailure: true}}\n");
+  ASSERT_TRUE(last);
+  EXPECT_TRUE(last->install_remediation.remediate_last_failure);
+  auto bad = parse_spec("  install: {remediation: {strategy: rollback}}\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("spec.install.remediation.strategy"), std::string::npos);
+}
+
+TEST(HelmReleaseTypes, PostRenderersAndStrategy) {
+  auto spec = parse_spec(R"(  postRenderers:
+  - kustomize:
+      patches:
+      - patch: '{"kind": "Deployment"}'
+        target: {kind: Deployment, labelSelector: "app=web"}
+      images:
+      - {name: nginx, newTag: "1.28"}
+  - kustomize:
+      images:
+      - {name: redis, newName: valkey, digest: "sha256:abc"}
+  - {}
+  postRenderStrategy: nohooks
+)");
+  ASSERT_TRUE(spec) << spec.error().message();
+  ASSERT_EQ(spec->post_renderers.size(), 2u);  // an entry without kustomize does nothing
+  EXPECT_EQ(
+      to_json(spec->post_renderers[0].patches),
+      R"([{"patch":"{\"kind\": \"Deployment\"}","target":{"kind":"Deployment","labelSelector":"app=web"}}])");
+  EXPECT_EQ(to_json(spec->post_renderers[0].images), R"([{"name":"nginx","newTag":"1.28"}])");
+  EXPECT_TRUE(spec->post_renderers[1].patches.is_null());
+  EXPECT_EQ(spec->post_render_strategy, PostRenderStrategy::nohooks);
+  EXPECT_EQ(parse_spec("")->post_render_strategy, PostRenderStrategy::combined);
+
+  struct Case {
+    std::string spec, error;
+  };
+  const Case cases[] = {
+      {"  postRenderers:\n  - kustomize: {patchesStrategicMerge: []}\n",
+       "spec.postRenderers[0].kustomize.patchesStrategicMerge: is not a field of HelmRelease v2's"},
+      {"  postRenderers:\n  - kustomize: {patches: [{target: {kind: X}}]}\n",
+       "spec.postRenderers[0].kustomize.patches[0].patch: is required"},
+      {"  postRenderers:\n  - kustomize: {patches: [{patch: x, target: {kinds: X}}]}\n",
+       "spec.postRenderers[0].kustomize.patches[0].target.kinds: is not a field of a target"},
+      {"  postRenderers:\n  - kustomize: {images: [{newTag: x}]}\n",
+       "spec.postRenderers[0].kustomize.images[0].name: is required"},
+      {"  postRenderStrategy: hooks\n",
+       "spec.postRenderStrategy: must be nohooks, combined or separate, not 'hooks'"},
+  };
+  for (const Case& c : cases) {
+    auto bad = parse_spec(c.spec);
+    ASSERT_FALSE(bad) << c.spec;
+    EXPECT_NE(bad.error().message().find(c.error), std::string::npos) << bad.error().message();
+  }
+}
+
+TEST(HelmReleaseTypes, DriftDetectionModesAndIgnoreRules) {
+  auto spec = parse_spec(R"(  driftDetection:
+    mode: warn
+    ignore:
+    - paths: ["/spec/replicas"]
+      target: {kind: Deployment}
+    - paths: ["/metadata/annotations/x"]
+)");
+  ASSERT_TRUE(spec) << spec.error().message();
+  EXPECT_EQ(spec->drift_mode, DriftMode::warn);
+  EXPECT_FALSE(spec->drift_detection);  // warn reports, never corrects
+  ASSERT_EQ(spec->drift_ignore.size(), 2u);
+  EXPECT_EQ(spec->drift_ignore[0].paths, std::vector<std::string>{"/spec/replicas"});
+  EXPECT_EQ(spec->drift_ignore[0].target.string_at({"kind"}), "Deployment");
+  EXPECT_TRUE(spec->drift_ignore[1].target.is_null());
+  EXPECT_TRUE(parse_spec("  driftDetection: {mode: enabled}\n")->drift_detection);
+  EXPECT_EQ(parse_spec("")->drift_mode, DriftMode::disabled);
+  auto bad = parse_spec("  driftDetection: {ignore: [{paths: [spec.replicas]}]}\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(
+      bad.error().message().find("spec.driftDetection.ignore[0].paths: must be JSON pointers"),
+      std::string::npos);
+}
+
+// chart.spec.valuesFiles as source-controller merges them: in order, maps merged, later
+// files winning; a missing file is named (the path in the source, then the reference) unless
+// ignoreMissingValuesFiles.
+TEST(HelmReleaseTypes, ValuesFilesMergedInOrder) {
+  std::map<std::string, std::string> files = {
+      {"charts/web/values.yaml", "color: red\nimage: {repository: nginx, tag: '1.27'}\n"},
+      {"env/prod.yaml", "image: {tag: '1.28'}\nreplicas: 3\nenabled: yes\n"},
+  };
+  ValuesFileReader read = [&](std::string_view path) -> Result<std::optional<std::string>> {
+    auto it = files.find(std::string(path));
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  };
+  auto spec = parse_helm_release(yaml(R"(
+kind: HelmRelease
+metadata: {name: web, namespace: shop}
+spec:
+  interval: 1m
+  chart:
+    spec:
+      chart: c
+      sourceRef: {kind: GitRepository, name: g}
+      valuesFiles: [charts/web/values.yaml, env/prod.yaml]
+)"));
+  ASSERT_TRUE(spec) << spec.error().message();
+  EXPECT_FALSE(spec->ignore_missing_values_files);
+  auto merged = merge_values_files(*spec, read);
+  ASSERT_TRUE(merged) << merged.error().message();
+  // sigs.k8s.io/yaml reads YAML 1.1: `yes` is true.
+  EXPECT_EQ(
+      to_json(*merged),
+      R"({"color":"red","image":{"repository":"nginx","tag":"1.28"},"replicas":3,"enabled":true})");
+
+  spec->values_files = {"env/prod.yaml", "./charts/missing.yaml"};
+  auto missing = merge_values_files(*spec, read);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message(),
+            "no values file found at path '/charts/missing.yaml' (reference "
+            "'./charts/missing.yaml')");
+  spec->source_ref.kind = "HelmRepository";  // paths in the chart
+  EXPECT_EQ(merge_values_files(*spec, read).error().message(),
+            "no values file found at path './charts/missing.yaml'");
+  spec->ignore_missing_values_files = true;
+  ASSERT_TRUE(merge_values_files(*spec, read));
+  EXPECT_EQ(merge_values_files(*spec, read)->string_at({"image", "tag"}), "1.28");
+
+  files["bad.yaml"] = "a: [1";
+  spec->values_files = {"bad.yaml"};
+  auto bad = merge_values_files(*spec, read);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("unmarshaling values from 'bad.yaml' failed: "),
+            std::string::npos);
 }
 
 // A lookup over ConfigMaps and Secrets held in memory, counting reads.

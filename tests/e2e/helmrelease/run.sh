@@ -242,12 +242,12 @@ scenario_keep_history_on_uninstall() {
 
 scenario_unsupported_fields_are_named() {
   setup
-  apply_hr "    replicaCount: 1" "  postRenderers:
-  - kustomize:
-      patches: []"
+  apply_hr "    replicaCount: 1" "  commonMetadata:
+    labels:
+      team: web"
   expect_exit 1 reconcile
   ready_is False && reason_is UnsupportedField || fail "Ready: $(hr_field '{.status.conditions}')"
-  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.postRenderers is not supported" ||
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "spec.commonMetadata is not supported" ||
     fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
   [ -z "$(helm_release)" ] || fail "installed anyway"
 }
@@ -341,6 +341,160 @@ scenario_loop_install_upgrade_uninstall() {
   [ -z "$(helm_release)" ] || fail "helm list after delete: '$(helm_release)'"
   expect_exit 1 kubectl -n demo get deploy web
   grep -q "HelmRelease/demo/web: uninstalled" "$WORK/controller.log" || fail "no uninstall line"
+}
+
+# spec.postRenderers: a strategic merge patch, a JSON 6902 patch with a target and an image
+# override, applied in order over the chart's output; the record's manifest (helm get
+# manifest) holds the post-rendered objects; a change of post-renderers is an upgrade.
+scenario_post_renderers_patch_the_release() {
+  setup
+  apply_hr "    replicaCount: 1" "  postRenderers:
+  - kustomize:
+      patches:
+      - patch: |
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata:
+            name: web
+            labels:
+              patched: smp
+          spec:
+            replicas: 3
+      - patch: |
+          - op: add
+            path: /data/patched
+            value: json6902
+        target:
+          kind: ConfigMap
+          name: web-.*
+      images:
+      - name: nginx
+        newTag: \"1.28\"
+  - kustomize:
+      patches:
+      - patch: |
+          - op: replace
+            path: /data/patched
+            value: second
+        target:
+          kind: ConfigMap
+          name: web-extra"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list: '$(helm_release)'"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 3 ] || fail "SMP replicas"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.metadata.labels.patched}')" = smp ] || fail "SMP label"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = nginx:1.28 ] ||
+    fail "image: $(kubectl -n demo get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.patched}')" = json6902 ] || fail "JSON patch on web-settings"
+  [ "$(kubectl -n demo get cm web-extra -o jsonpath='{.data.patched}')" = second ] || fail "the second post-renderer"
+  local manifest
+  manifest=$(helm get manifest web -n demo) || fail "helm get manifest"
+  grep -q "image: nginx:1.28" <<<"$manifest" || fail "manifest without the image: $manifest"
+  grep -q "patched: json6902" <<<"$manifest" || fail "manifest without the JSON patch: $manifest"
+  grep -q "postrender-filename" <<<"$manifest" && fail "the file name annotation left in: $manifest"
+  grep -q "^# Source: web/templates/deployment.yaml" <<<"$manifest" || fail "manifest sources: $manifest"
+  # The post-renderers dropped: an upgrade back to the chart's objects.
+  apply_hr "    replicaCount: 1"
+  reconcile || fail "upgrade without post-renderers: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "2 deployed web-1.0.0" ] || fail "helm list after the change: '$(helm_release)'"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = nginx:1.27 ] ||
+    fail "image not back"
+  # A patch that does not apply: Ready=False naming the post-renderer, the release untouched.
+  apply_hr "    replicaCount: 1" "  postRenderers:
+  - kustomize:
+      patches:
+      - patch: |
+          - op: replace
+            path: /data/missing
+            value: x
+        target:
+          kind: ConfigMap
+          name: web-settings"
+  expect_exit 1 reconcile
+  ready_is False || fail "Ready: $(hr_field '{.status.conditions}')"
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "postRenderers\[0\]" ||
+    fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ "$(helm_release)" = "2 deployed web-1.0.0" ] || fail "the release changed: '$(helm_release)'"
+}
+
+# chart.spec.valuesFiles: files of the source merged in order into the chart's values (which
+# they replace: values.yaml counts only when listed), spec.values over them; a missing file
+# named, or skipped with ignoreMissingValuesFiles.
+scenario_values_files() {
+  setup
+  write charts/web/values-prod.yaml <<'YAML'
+color: purple
+replicaCount: 2
+YAML
+  write env/prod-overrides.yaml <<'YAML'
+replicaCount: 4
+YAML
+  commit "values files" >/dev/null
+  # spec.chart.spec and spec.values set with merge patches (lists replaced whole).
+  chart_spec() {
+    kubectl -n demo patch helmrelease web --type merge -p "{\"spec\":{\"chart\":{\"spec\":$1},\"values\":${2:-null}}}" >/dev/null ||
+      fail "kubectl patch $1"
+  }
+  apply_hr "    {}"
+  chart_spec '{"valuesFiles":["charts/web/values.yaml","charts/web/values-prod.yaml","./env/prod-overrides.yaml"]}'
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = purple ] || fail "values-prod.yaml not applied"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 4 ] || fail "the later file does not win"
+  [ -z "$(helm get values web -n demo -o json | jq -r '.color // empty')" ] || fail "the files' values are user values"
+  # spec.values over the files.
+  chart_spec '{}' '{"color":"gold"}'
+  reconcile || fail "upgrade: $(cat "$WORK/controller.log")"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = gold ] || fail "spec.values do not win"
+  # values.yaml not listed: the chart's defaults are gone (replicaCount from the file).
+  chart_spec '{"valuesFiles":["charts/web/values-prod.yaml"]}'
+  reconcile || fail "upgrade without values.yaml: $(cat "$WORK/controller.log")"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 2 ] || fail "values-prod.yaml alone"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = purple ] || fail "values-prod.yaml alone"
+  # A missing file: Ready=False naming it, the release untouched.
+  chart_spec '{"valuesFiles":["charts/web/values-prod.yaml","charts/web/nope.yaml"]}'
+  expect_exit 1 reconcile
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' |
+    grep -q "no values file found at path '/charts/web/nope.yaml' (reference 'charts/web/nope.yaml')" ||
+    fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ "$(helm_release)" = "3 deployed web-1.0.0" ] || fail "the release changed: '$(helm_release)'"
+  # ignoreMissingValuesFiles: skipped.
+  chart_spec '{"ignoreMissingValuesFiles":true}'
+  reconcile || fail "with ignoreMissingValuesFiles: $(cat "$WORK/controller.log")"
+  ready_is True || fail "Ready: $(hr_field '{.status.conditions}')"
+}
+
+# install.remediation.retries: a failing install is uninstalled and retried by the next
+# reconcile until the retries are used up; the last failure is left in place (helm history
+# shows it), Ready=False, and no further install is attempted for the same inputs.
+scenario_install_remediation_retries() {
+  setup
+  apply_hr "    broken: true" "  install:
+    remediation:
+      retries: 1"
+  expect_exit 1 reconcile
+  ready_is False && reason_is InstallFailed || fail "Ready: $(hr_field '{.status.conditions}')"
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "Helm uninstall remediation for release demo/web.v1 with chart web@1.0.0 succeeded" ||
+    fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ -z "$(helm_release)" ] || fail "the failed install was not uninstalled: '$(helm_release)'"
+  expect_exit 1 kubectl -n demo get cm web-settings
+  [ "$(hr_field '{.status.installFailures}')" = 1 ] || fail "installFailures: $(hr_field '{.status}')"
+  # The retry fails too: no retries left, the failed release stays.
+  expect_exit 1 reconcile
+  [ "$(hr_field '{.status.installFailures}')" = 2 ] || fail "installFailures after the retry: $(hr_field '{.status}')"
+  helm_history | grep -q '^1 failed Release "web" failed: ' || fail "helm history: $(helm_history)"
+  # Nothing more is tried: the history is unchanged.
+  expect_exit 1 reconcile
+  ready_is False && reason_is InstallFailed || fail "Ready: $(hr_field '{.status.conditions}')"
+  hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "exceeded maximum retries: cannot remediate failed release" ||
+    fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ "$(helm_history | wc -l)" = 1 ] || fail "another install was tried: $(helm_history)"
+  # New values: the counters start again and the install succeeds.
+  apply_hr "    broken: false" "  install:
+    remediation:
+      retries: 1"
+  reconcile || fail "install with fixed values: $(cat "$WORK/controller.log")"
+  ready_is True || fail "Ready: $(hr_field '{.status.conditions}')"
+  [ "$(hr_field '{.status.installFailures}')" = 0 ] || fail "installFailures not reset"
 }
 
 run_scenario
