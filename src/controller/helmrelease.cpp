@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "controller/helm_capabilities.hpp"
+#include "controller/helm_drift.hpp"
 #include "controller/helm_postrender.hpp"
 #include "controller/helm_storage.hpp"
 #include "controller/helmrelease_types.hpp"
@@ -397,8 +398,23 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     if (latest && latest == deployed && latest->chart_version() == render.release.chart_version() &&
         values_digest(latest->config) == attempt.attempted_digest &&
         latest->manifest == render.release.manifest) {
-      Outcome out = m_pipeline.run(helm_release_target(object, spec, inventory),
-                                   std::move(render.objects), mode);
+      // driftDetection.ignore: the fields it names stay as the cluster holds them.
+      auto live_object = [&](const Node& o, const std::string& in) -> Result<std::optional<Node>> {
+        auto resource = m_client.resource_for(o.string_at({"apiVersion"}), o.string_at({"kind"}));
+        if (!resource) {
+          if (resource.error().code() == 404) return std::nullopt;
+          return std::unexpected(resource.error());
+        }
+        std::string_view at = o.string_at({"metadata", "namespace"});
+        return m_client.get(*resource, resource->namespaced ? (at.empty() ? in : at) : "",
+                            o.string_at({"metadata", "name"}));
+      };
+      std::vector<Node> objects = TRY(
+          because(Reason::reconciliation_failed,
+                  keep_ignored_fields(std::move(render.objects), spec.drift_ignore,
+                                      [&](const Node& o) { return live_object(o, release_ns); })));
+      Outcome out =
+          m_pipeline.run(helm_release_target(object, spec, inventory), std::move(objects), mode);
       if (!out.failed())
         out.reason = latest->version == 1 ? Reason::install_succeeded : Reason::upgrade_succeeded;
       return finish(std::move(out), *latest, "");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "controller/helm_capabilities.hpp"
+#include "controller/helm_drift.hpp"
 #include "core/json.hpp"
 #include "core/yaml.hpp"
 
@@ -151,6 +152,50 @@ TEST(HelmCapabilities, ApiVersionsFromDiscovery) {
   out.clear();
   add_api_versions(legacy, out);
   EXPECT_EQ(out, (std::vector<std::string>{"policy/v1", "policy/v1/PodDisruptionBudget"}));
+}
+
+// driftDetection.ignore: the named fields take the live values (removed where the live object
+// lacks them), only on the objects the target picks; objects not live stay whole.
+TEST(HelmDriftIgnore, IgnoredFieldsKeepTheLiveValues) {
+  std::vector<Node> objects = {
+      parse_yaml("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                 "spec: {replicas: 1, paused: false}\n",
+                 "d")
+          .value(),
+      parse_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, annotations: "
+                 "{a/b: x}}\ndata: {k: v, t~x: y}\n",
+                 "c")
+          .value(),
+      parse_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: new}\ndata: {k: v}\n", "n")
+          .value(),
+  };
+  std::vector<DriftIgnoreRule> rules = {
+      {{"/spec/replicas", "/spec/paused"}, parse_yaml("{kind: Deployment}", "t").value()},
+      {{"/data/k", "/metadata/annotations/a~1b", "/data/t~0x"}, Node()},
+  };
+  int lookups = 0;
+  LiveLookup live = [&](const Node& o) -> Result<std::optional<Node>> {
+    ++lookups;
+    if (o.string_at({"metadata", "name"}) == "new") return std::nullopt;
+    if (o.string_at({"kind"}) == "Deployment")
+      return parse_yaml("spec: {replicas: 5}", "l");  // paused absent live
+    return parse_yaml("metadata: {annotations: {a/b: live}}\ndata: {k: changed, t~x: z}", "l");
+  };
+  auto out = keep_ignored_fields(objects, rules, live);
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_EQ(to_json((*out)[0].find("spec") ? *(*out)[0].find("spec") : Node()),
+            R"({"replicas":5})");
+  EXPECT_EQ((*out)[1].string_at({"data", "k"}), "changed");
+  EXPECT_EQ((*out)[1].string_at({"data", "t~x"}), "z");
+  EXPECT_EQ((*out)[1].string_at({"metadata", "annotations", "a/b"}), "live");
+  EXPECT_EQ((*out)[2].string_at({"data", "k"}), "v");
+  EXPECT_EQ(lookups, 3);
+  // No rules: nothing looked up, nothing changed.
+  lookups = 0;
+  auto same = keep_ignored_fields(objects, {}, live);
+  ASSERT_TRUE(same);
+  EXPECT_EQ(lookups, 0);
+  EXPECT_EQ((*same)[0].at_path({"spec", "replicas"})->as_int(), 1);
 }
 
 }  // namespace

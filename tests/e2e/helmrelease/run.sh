@@ -497,4 +497,53 @@ scenario_install_remediation_retries() {
   [ "$(hr_field '{.status.installFailures}')" = 0 ] || fail "installFailures not reset"
 }
 
+# .Capabilities from the cluster: the API server's version and the API versions it serves
+# (the HelmRelease CRD's kind is there, which helm's default list lacks).
+scenario_capabilities_from_the_cluster() {
+  setup
+  write charts/web/templates/caps.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-caps
+data:
+  kube: {{ .Capabilities.KubeVersion.Version | quote }}
+  helmrelease: {{ .Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2/HelmRelease" | quote }}
+  group: {{ .Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2" | quote }}
+  nosuch: {{ .Capabilities.APIVersions.Has "example.com/v1/NoSuchKind" | quote }}
+YAML
+  commit "capabilities" >/dev/null
+  apply_hr
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  local server
+  server=$(kubectl version -o json | jq -r .serverVersion.gitVersion)
+  [ -n "$server" ] && [ "$(kubectl -n demo get cm web-caps -o jsonpath='{.data.kube}')" = "$server" ] ||
+    fail "KubeVersion: $(kubectl -n demo get cm web-caps -o jsonpath='{.data}') (server $server)"
+  [ "$(kubectl -n demo get cm web-caps -o jsonpath='{.data.helmrelease}')" = true ] || fail "the CRD's kind"
+  [ "$(kubectl -n demo get cm web-caps -o jsonpath='{.data.group}')" = true ] || fail "the CRD's group version"
+  [ "$(kubectl -n demo get cm web-caps -o jsonpath='{.data.nosuch}')" = false ] || fail "a kind not served"
+}
+
+# driftDetection.ignore: fields a rule names keep the cluster's value when the deployed
+# revision is applied again; other drift is corrected.
+scenario_drift_ignore_rules() {
+  setup
+  apply_hr "    replicaCount: 1" "  driftDetection:
+    mode: enabled
+    ignore:
+    - paths: [/spec/replicas]
+      target:
+        kind: Deployment
+    - paths: [/data/release]"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  kubectl -n demo scale deploy web --replicas=4 >/dev/null || fail "kubectl scale"
+  kubectl -n demo patch cm web-settings --type merge -p '{"data":{"color":"black"}}' >/dev/null || fail "patch"
+  kubectl -n demo patch cm web-extra --type merge -p '{"data":{"release":"edited"}}' >/dev/null || fail "patch"
+  reconcile || fail "reconcile: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list: '$(helm_release)'"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 4 ] || fail "ignored replicas reverted"
+  [ "$(kubectl -n demo get cm web-extra -o jsonpath='{.data.release}')" = edited ] || fail "ignored data.release reverted"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "drift not corrected"
+}
+
 run_scenario
