@@ -9,6 +9,7 @@
 #include "cli/flags.hpp"
 #include "cli/gitops_loop.hpp"
 #include "cli/signals.hpp"
+#include "controller/ocirepository.hpp"
 #include "controller/reconcile.hpp"
 
 namespace plumb::cli {
@@ -20,7 +21,8 @@ constexpr const char* k_usage =
     "(kustomize.toolkit.fluxcd.io/v1) in the cluster: fetches each repository, renders each\n"
     "Kustomization's path at the fetched revision and syncs it (server-side apply, prune,\n"
     "health), and writes their status as Flux does. HelmReleases (helm.toolkit.fluxcd.io/v2,\n"
-    "chart from a GitRepository path or an HTTP HelmRepository) are installed, upgraded, rolled back and uninstalled as\n"
+    "chart from a GitRepository path or an HTTP HelmRepository) are installed, upgraded, rolled "
+    "back and uninstalled as\n"
     "helm-controller does, with Helm's release records (helm list sees them). Installs the\n"
     "CRDs when missing.\n"
     "Runs until interrupted: changes to the Flux objects and new commits are applied as they\n"
@@ -163,6 +165,8 @@ int run_once(kube::Client& client, const std::string& cache_dir,
     Outcome outcome;
     if (&resource == &controller::k_git_repositories) {
       outcome = reconcilers.reconcile_source(**object);
+    } else if (&resource == &controller::k_oci_repositories) {
+      outcome = reconcilers.reconcile_oci_repository(**object);
     } else if (&resource == &controller::k_helm_releases) {
       if ((*object)->at_path({"metadata", "deletionTimestamp"})) {
         auto uninstalled = reconcilers.finalize_helm_release(**object);
@@ -178,15 +182,19 @@ int run_once(kube::Client& client, const std::string& cache_dir,
     return outcome;
   };
   bool ok = true;
-  for (auto& [ns, name] : names_of(client, controller::k_git_repositories)) {
-    auto outcome = reconcile(controller::k_git_repositories, ns, name);
-    if (!outcome || outcome->reason == controller::Reason::suspended) continue;
-    if (outcome->failed()) {
-      ok = false;
-      std::printf("GitRepository/%s/%s: failed: %s\n", ns.c_str(), name.c_str(),
-                  outcome->error.message().c_str());
-    } else {
-      std::printf("GitRepository/%s/%s: %s\n", ns.c_str(), name.c_str(), outcome->revision.c_str());
+  for (const kube::Resource* r :
+       {&controller::k_git_repositories, &controller::k_oci_repositories}) {
+    for (auto& [ns, name] : names_of(client, *r)) {
+      auto outcome = reconcile(*r, ns, name);
+      if (!outcome || outcome->reason == controller::Reason::suspended) continue;
+      if (outcome->failed()) {
+        ok = false;
+        std::printf("%s/%s/%s: failed: %s\n", r->kind.c_str(), ns.c_str(), name.c_str(),
+                    outcome->error.message().c_str());
+      } else {
+        std::printf("%s/%s/%s: %s\n", r->kind.c_str(), ns.c_str(), name.c_str(),
+                    outcome->revision.c_str());
+      }
     }
   }
   // Kustomizations, then HelmReleases (whose namespaces they often make), in passes until

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "controller/controller_parts.hpp"
+#include "controller/ocirepository.hpp"
 #include "controller/status.hpp"
 #include "core/conditions.hpp"
 
@@ -19,8 +20,21 @@ constexpr Duration k_busy_retry = 2s;
 
 std::string_view kind_of(Job job) {
   return job == Job::source         ? "GitRepository"
+         : job == Job::oci_source   ? "OCIRepository"
          : job == Job::helm_release ? "HelmRelease"
                                     : "Kustomization";
+}
+
+bool is_source(Job job) {
+  return job == Job::source || job == Job::oci_source;
+}
+
+// The job that fetches a source of this kind (a HelmRepository has none: its charts are
+// fetched by the HelmRelease's reconcile).
+std::optional<Job> fetch_job(std::string_view kind) {
+  if (kind == "GitRepository") return Job::source;
+  if (kind == "OCIRepository") return Job::oci_source;
+  return std::nullopt;
 }
 
 // The reconcile job of an object that applies (the AppliedHook's owner).
@@ -99,7 +113,8 @@ Result<void> Controller::start() {
   m_cache.subscribe([this](const kube::WatchEvent& event, const kube::Resource& resource) {
     on_watch_event(event, resource);
   });
-  for (const kube::Resource* r : {&k_git_repositories, &k_kustomizations, &k_helm_releases}) {
+  for (const kube::Resource* r :
+       {&k_git_repositories, &k_oci_repositories, &k_kustomizations, &k_helm_releases}) {
     TRY_VOID(ensure_watched(*r));
     // The initial list raises no events: take every object as new.
     for (Node& object : m_cache.list(*r))
@@ -161,6 +176,9 @@ int Controller::refresh_sources_by_url(
 void Controller::on_watch_event(const kube::WatchEvent& event, const kube::Resource& resource) {
   if (resource.group == k_git_repositories.group && resource.name == k_git_repositories.name) {
     on_flux_object(event, Job::source);
+  } else if (resource.group == k_oci_repositories.group &&
+             resource.name == k_oci_repositories.name) {
+    on_flux_object(event, Job::oci_source);
   } else if (resource.group == k_kustomizations.group && resource.name == k_kustomizations.name) {
     on_flux_object(event, Job::kustomization);
   } else if (resource.group == k_helm_releases.group && resource.name == k_helm_releases.name) {
@@ -207,16 +225,19 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
     bool was_ready = t.ready;
     t.object = object;
     t.ready = is_ready(object);
-    if (job == Job::source) {
+    if (is_source(job)) {
       std::string revision(object.string_at({"status", "artifact", "revision"}));
-      if (auto spec = parse_git_repository(object)) {
+      if (auto spec = parse_git_repository(object); spec && job == Job::source) {
         t.interval = t.retry_interval = spec->interval;
         t.suspended = spec->suspend;
+      } else if (auto oci = parse_oci_repository(object); oci && job == Job::oci_source) {
+        t.interval = t.retry_interval = oci->interval;
+        t.suspended = oci->suspend;
       }
       if (revision != t.revision && !revision.empty()) {
         // A new revision: every Kustomization and HelmRelease of this source applies it now.
         for (const auto& [other_key, other] : m_tracked) {
-          if (other_key.job != Job::source && other->source == key && !other->suspended)
+          if (!is_source(other_key.job) && other->source == key && !other->suspended)
             to_queue.push_back(other_key);
         }
         to_queue.insert(to_queue.end(), t.waiting.begin(), t.waiting.end());
@@ -227,9 +248,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
       if (auto spec = parse_helm_release(object)) {
         t.interval = t.retry_interval = spec->interval;
         t.suspended = spec->suspend;
-        // A HelmRepository has no fetch job: its chart is fetched by the reconcile itself.
-        if (spec->source_ref.kind == "GitRepository")
-          t.source = JobKey{Job::source, spec->source_ref.namespace_, spec->source_ref.name};
+        if (auto fetch = fetch_job(spec->source_ref.kind))
+          t.source = JobKey{*fetch, spec->source_ref.namespace_, spec->source_ref.name};
         t.depends.clear();
         for (const NamespacedName& d : spec->depends_on)
           t.depends.push_back(JobKey{Job::helm_release, d.namespace_, d.name});
@@ -239,13 +259,14 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         t.interval = spec->interval;
         t.retry_interval = spec->retry_interval;
         t.suspended = spec->suspend;
-        t.source = JobKey{Job::source, spec->source_ref.namespace_, spec->source_ref.name};
+        if (auto fetch = fetch_job(spec->source_ref.kind))
+          t.source = JobKey{*fetch, spec->source_ref.namespace_, spec->source_ref.name};
         t.depends.clear();
         for (const NamespacedName& d : spec->depends_on)
           t.depends.push_back(JobKey{Job::kustomization, d.namespace_, d.name});
       }
     }
-    if (job != Job::source && t.ready && !was_ready) {
+    if (!is_source(job) && t.ready && !was_ready) {
       // dependsOn is an event: dependents start as soon as this one is Ready.
       for (const auto& [other_key, other] : m_tracked) {
         if (other_key.job != job || other->ready || other->suspended) continue;
@@ -300,6 +321,7 @@ void Controller::scheduler_loop() {
 void Controller::run(const JobKey& key) {
   switch (key.job) {
     case Job::source:
+    case Job::oci_source:
       return run_source(key);
     case Job::kustomization:
       return run_kustomization(key);
@@ -317,7 +339,8 @@ void Controller::run(const JobKey& key) {
 void Controller::run_source(const JobKey& key) {
   std::optional<Node> object = current_object(key);
   if (!object) return;
-  Outcome outcome = m_reconcilers.reconcile_source(*object);
+  Outcome outcome = key.job == Job::oci_source ? m_reconcilers.reconcile_oci_repository(*object)
+                                               : m_reconcilers.reconcile_source(*object);
   report(key, *object, outcome);
 }
 
@@ -533,12 +556,13 @@ void Controller::watch_health_targets(const JobKey& key, const Outcome& outcome)
 
 void Controller::report(const JobKey& key, const Node& object, const Outcome& outcome) {
   const kube::Resource& resource = key.job == Job::source         ? k_git_repositories
+                                   : key.job == Job::oci_source   ? k_oci_repositories
                                    : key.job == Job::helm_release ? k_helm_releases
                                                                   : k_kustomizations;
   auto written = m_reconcilers.write_status(resource, object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);
-  if (key.job == Job::source) {
+  if (is_source(key.job)) {
     if (outcome.failed()) {
       say(name + ": fetch failed: " + outcome.error.message());
       record(object, true, reason, outcome.error.message());
@@ -578,7 +602,7 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
   std::vector<JobKey> released;
   {
     LockGuard lock(m_mutex);
-    if (key.job == Job::source) {
+    if (is_source(key.job)) {
       if (auto it = m_tracked.find(key); it != m_tracked.end()) {
         ++it->second->fetches;
         // The Kustomizations waiting for this fetch go now; a new revision queues them (and

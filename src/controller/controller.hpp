@@ -65,6 +65,7 @@ enum class Job : uint8_t {
   orphaned,       // a Kustomization deleted without our finalizer: prune what it applied
   finalizer,      // put our finalizer on a Kustomization
   helm_release,   // reconcile a HelmRelease (or uninstall it when it is being deleted)
+  oci_source,     // pull an OCIRepository's artifact
 };
 
 struct JobKey {

@@ -53,9 +53,11 @@ Result<KustomizationSpec> parse_kustomization(const Node& object) {
   if (std::string_view kind = source->string_at({"kind"}); !kind.empty()) {
     spec.source_ref.kind = std::string(kind);
   }
-  if (spec.source_ref.kind != "GitRepository") {
+  if (spec.source_ref.kind != "GitRepository" && spec.source_ref.kind != "OCIRepository") {
     return r.bad("sourceRef.kind",
-                 "only GitRepository sources are supported yet, not " + spec.source_ref.kind);
+                 "only GitRepository and OCIRepository sources are supported "
+                 "yet, not " +
+                     spec.source_ref.kind);
   }
   spec.source_ref.namespace_ = std::string(source->string_at({"namespace"}));
   if (spec.source_ref.namespace_.empty()) spec.source_ref.namespace_ = ns;
@@ -172,13 +174,19 @@ const KindFields k_git_repository_fields{
     {"url", "interval", "timeout", "ref", "secretRef", "suspend"},
     {"verify", "include", "recurseSubmodules", "proxySecretRef"}};
 
+// OCIRepository: pulling without the signature check or the proxy asked for would take
+// another artifact or another way.
+const KindFields k_oci_repository_fields{
+    {"url", "interval", "timeout", "ref", "layerSelector", "secretRef", "insecure", "suspend"},
+    {"verify", "proxySecretRef", "certSecretRef", "serviceAccountName"}};
+
 // HelmRelease: acting without commonMetadata or another identity would apply something
-// else; chartRef (HelmChart/OCIRepository objects) is not served yet.
+// else.
 const KindFields k_helm_release_fields{
-    {"interval", "chart", "releaseName", "targetNamespace", "storageNamespace", "values",
-     "valuesFrom", "install", "upgrade", "uninstall", "maxHistory", "suspend", "dependsOn",
-     "driftDetection", "timeout", "postRenderers", "postRenderStrategy"},
-    {"kubeConfig", "serviceAccountName", "commonMetadata", "chartRef"}};
+    {"interval", "chart", "chartRef", "releaseName", "targetNamespace", "storageNamespace",
+     "values", "valuesFrom", "install", "upgrade", "uninstall", "maxHistory", "suspend",
+     "dependsOn", "driftDetection", "timeout", "postRenderers", "postRenderStrategy"},
+    {"kubeConfig", "serviceAccountName", "commonMetadata"}};
 
 bool contains(const std::vector<std::string_view>& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();
@@ -189,9 +197,10 @@ bool contains(const std::vector<std::string_view>& list, std::string_view name) 
 UnsupportedFields unsupported_fields(const Node& object) {
   UnsupportedFields out;
   std::string_view kind = object.string_at({"kind"});
-  const KindFields& fields = kind == "GitRepository" ? k_git_repository_fields
-                             : kind == "HelmRelease" ? k_helm_release_fields
-                                                     : k_kustomization_fields;
+  const KindFields& fields = kind == "GitRepository"   ? k_git_repository_fields
+                             : kind == "OCIRepository" ? k_oci_repository_fields
+                             : kind == "HelmRelease"   ? k_helm_release_fields
+                                                       : k_kustomization_fields;
   const Node* spec = object.find("spec");
   if (!spec || !spec->is_map()) return out;
   for (const MapEntry& entry : spec->entries()) {

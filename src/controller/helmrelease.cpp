@@ -312,6 +312,9 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     std::optional<std::string> archive;
     if (spec.source_ref.kind == "GitRepository") {
       artifact = TRY(source_artifact(spec.source_ref));
+    } else if (spec.chart_ref) {  // an OCIRepository's artifact is the chart archive
+      artifact = TRY(chart_ref_artifact(spec));
+      archive = TRY(oci_layer(artifact));
     } else {
       source::FetchedChart fetched = TRY(repository_chart(spec));
       artifact.revision = fetched.version.version;

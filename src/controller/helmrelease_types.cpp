@@ -256,7 +256,38 @@ Result<std::optional<std::string>> reference_text(const ValuesReference& ref, st
 
 }  // namespace
 
+namespace {
+
+// spec.chartRef {kind, name, namespace}: the rest of the spec read as with a chart template
+// (one without a chart of its own), then the reference put in its place.
+Result<HelmReleaseSpec> parse_with_chart_ref(const Node& object, const Node& ref) {
+  SpecReader r(object);
+  if (object.at_path({"spec", "chart"}))
+    return r.bad("chartRef", "and spec.chart exclude each other");
+  SourceRef source{std::string(ref.string_at({"kind"})), std::string(ref.string_at({"name"})),
+                   std::string(ref.string_at({"namespace"}))};
+  if (source.kind != "OCIRepository" && source.kind != "HelmChart")
+    return r.bad("chartRef.kind", "must be OCIRepository or HelmChart, not '" + source.kind + "'");
+  if (source.name.empty()) return r.bad("chartRef.name", "is required");
+  if (source.namespace_.empty()) source.namespace_ = object.string_at({"metadata", "namespace"});
+  Node templated = object;
+  Node& chart = templated["spec"]["chart"]["spec"];
+  chart.set("chart", Node::string("."));
+  chart["sourceRef"].set("kind", Node::string("GitRepository"));
+  chart["sourceRef"].set("name", Node::string(source.name));
+  templated["spec"].erase("chartRef");
+  HelmReleaseSpec spec = TRY(parse_helm_release(templated));
+  spec.chart.clear();
+  spec.source_ref = std::move(source);
+  spec.chart_ref = true;
+  return spec;
+}
+
+}  // namespace
+
 Result<HelmReleaseSpec> parse_helm_release(const Node& object) {
+  if (const Node* ref = object.at_path({"spec", "chartRef"}); ref && !ref->is_null())
+    return parse_with_chart_ref(object, *ref);
   SpecReader r(object);
   HelmReleaseSpec spec;
   std::string ns(object.string_at({"metadata", "namespace"}));

@@ -73,6 +73,9 @@ struct HelmReleaseSpec {
   std::string chart;
   std::string version = "*";  // semver range (HelmRepository charts)
   SourceRef source_ref;       // kind GitRepository or HelmRepository; namespace defaults to ours
+  // spec.chartRef instead of spec.chart: source_ref is the OCIRepository (or HelmChart) whose
+  // artifact is the chart archive.
+  bool chart_ref = false;
   std::vector<std::string> values_files;  // chart.spec.valuesFiles, paths in the source
   bool ignore_missing_values_files = false;
   std::string release_name;       // default: [targetNamespace-]name, shortened (release_name_for)

@@ -30,6 +30,8 @@ std::string_view to_string(Reason reason) {
       return "HealthCheckFailed";
     case Reason::git_operation_failed:
       return "GitOperationFailed";
+    case Reason::oci_pull_failed:
+      return "OCIArtifactPullFailed";
     case Reason::install_succeeded:
       return "InstallSucceeded";
     case Reason::install_failed:

@@ -34,6 +34,7 @@ enum class Reason {
   prune_failed,           // PruneFailed
   health_check_failed,    // HealthCheckFailed
   git_operation_failed,   // GitOperationFailed (sources)
+  oci_pull_failed,        // OCIArtifactPullFailed (OCIRepository)
   // HelmRelease (helm-controller's reasons).
   install_succeeded,    // InstallSucceeded
   install_failed,       // InstallFailed
@@ -85,6 +86,7 @@ struct Outcome {
   bool render_reused = false;  // the revision's tree held the same inputs: not rendered again
   std::vector<std::string> ignored_fields;  // "spec.x" the object sets and Plumb does not honour
   std::optional<ReleaseSnapshot> release;   // HelmRelease reconciles
+  std::string artifact_digest;              // OCIRepository: the digest of the layer stored
 
   static Outcome failure(Reason reason, Error error) {
     Outcome out;

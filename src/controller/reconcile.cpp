@@ -4,6 +4,7 @@
 
 #include "controller/decryption.hpp"
 #include "controller/flux_types.hpp"
+#include "controller/ocirepository.hpp"
 #include "controller/postbuild.hpp"
 #include "controller/status.hpp"
 #include "core/base64.hpp"
@@ -194,12 +195,22 @@ bool outdated_by_plumb(const Node& live, const Node& wanted) {
 }  // namespace
 
 std::vector<Node> flux_crds() {
+  // OCIRepository: v1 stored, v1beta2 served as well (the version most users still write);
+  // the schema preserves unknown fields, so both read the same.
+  Node oci = crd(k_oci_repositories, "ocirepository", "ocirepo",
+                 "    - name: URL\n      type: string\n      jsonPath: .spec.url\n");
+  Node& versions = oci["spec"]["versions"];
+  Node beta = versions.items()[0];
+  beta.set("name", Node::string("v1beta2"));
+  beta.set("storage", Node::boolean(false));
+  versions.push_back(std::move(beta));
   return {crd(k_git_repositories, "gitrepository", "gitrepo",
               "    - name: URL\n      type: string\n      jsonPath: .spec.url\n"),
           crd(k_kustomizations, "kustomization", "ks", ""),
           crd(k_helm_releases, "helmrelease", "hr", ""),
           crd(k_helm_repositories, "helmrepository", "helmrepo",
-              "    - name: URL\n      type: string\n      jsonPath: .spec.url\n")};
+              "    - name: URL\n      type: string\n      jsonPath: .spec.url\n"),
+          std::move(oci)};
 }
 
 Result<void> install_flux_crds(kube::Client& client) {
@@ -340,6 +351,7 @@ Step<void> Reconcilers::dependencies_ready(const kube::Resource& kind,
 }
 
 Step<Reconcilers::Artifact> Reconcilers::source_artifact(const SourceRef& ref) {
+  if (ref.kind == k_oci_repositories.kind) return oci_source_artifact(ref);
   auto source =
       TRY(because(Reason::artifact_failed, read(k_git_repositories, ref.namespace_, ref.name)));
   std::string revision(source ? source->string_at({"status", "artifact", "revision"}) : "");
@@ -362,21 +374,30 @@ Step<Reconcilers::Rendered> Reconcilers::render(const Node& object, const Kustom
   cache_key += object.string_at({"metadata", "name"});
   std::string fingerprint = spec.path + "\n" + to_json(overlay_kustomization(spec, spec.path));
   Rendered out;
+  auto render_files = [&](const FileSystem& files) -> Result<std::vector<Node>> {
+    if (auto cached = m_renders.lookup(cache_key, fingerprint, files)) {
+      out.reused = true;
+      return std::move(*cached);
+    }
+    RecordingFileSystem recording(files);
+    auto rendered = render_tree(recording, spec, keys);
+    // Only a missing commit carries 404: the render's own errors are build failures.
+    if (!rendered) return std::unexpected(Error(rendered.error().message()));
+    if (!rendered->holds_plaintext) {
+      m_renders.store(cache_key, std::move(fingerprint), recording.inputs(), rendered->objects);
+    }
+    return std::move(rendered->objects);
+  };
+  if (!artifact.oci_digest.empty()) {  // an OCIRepository's tar+gzip of manifests
+    std::string layer = TRY(oci_layer(artifact));
+    MemoryFileSystem files = TRY(because(Reason::build_failed, artifact_files(layer)));
+    out.objects = TRY(because(Reason::build_failed, render_files(files)));
+    return out;
+  }
   auto objects =
       m_sources.with(artifact.url, [&](source::GitSource& src) -> Result<std::vector<Node>> {
         auto files = TRY(src.files(commit_of(artifact.revision)));
-        if (auto cached = m_renders.lookup(cache_key, fingerprint, *files)) {
-          out.reused = true;
-          return std::move(*cached);
-        }
-        RecordingFileSystem recording(*files);
-        auto rendered = render_tree(recording, spec, keys);
-        // Only a missing commit carries 404: the render's own errors are build failures.
-        if (!rendered) return std::unexpected(Error(rendered.error().message()));
-        if (!rendered->holds_plaintext) {
-          m_renders.store(cache_key, std::move(fingerprint), recording.inputs(), rendered->objects);
-        }
-        return std::move(rendered->objects);
+        return render_files(*files);
       });
   if (!objects) {
     // A revision in status whose commit the local cache lacks (a restart with an empty
@@ -427,9 +448,10 @@ Result<void> Reconcilers::write_status(const kube::Resource& resource, const Nod
                          std::string(object.string_at({"metadata", "name"}))));
   if (!latest) return {};  // deleted meanwhile
   std::string now = now_rfc3339();
-  Node status = &resource == &k_git_repositories ? git_repository_status(*latest, outcome, now)
-                : &resource == &k_helm_releases  ? helm_release_status(*latest, outcome, now)
-                                                 : kustomization_status(*latest, outcome, now);
+  Node status = &resource == &k_git_repositories   ? git_repository_status(*latest, outcome, now)
+                : &resource == &k_oci_repositories ? oci_repository_status(*latest, outcome, now)
+                : &resource == &k_helm_releases    ? helm_release_status(*latest, outcome, now)
+                                                   : kustomization_status(*latest, outcome, now);
   Node written = TRY(m_client.apply_status(
       resource, status_object(resource, object, std::move(status)), k_manager));
   remember_write(resource, written);

@@ -128,6 +128,10 @@ class Reconcilers {
   // Fetches a GitRepository when its remote moved: Reason::succeeded with the revision,
   // git_operation_failed, or suspended.
   Outcome reconcile_source(const Node& object);
+  // Pulls an OCIRepository's artifact (ocirepository.cpp): Reason::succeeded with the
+  // revision "<tag>@sha256:<manifest digest>" and the stored layer's digest,
+  // oci_pull_failed, or suspended.
+  Outcome reconcile_oci_repository(const Node& object);
   // The reconcile of one Kustomization: spec → dependencies → source artifact → render →
   // the pipeline (plan, apply, prune, health).
   Outcome reconcile_kustomization(const Node& object, HealthMode mode);
@@ -157,6 +161,7 @@ class Reconcilers {
   struct Artifact {
     std::string url;
     std::string revision;
+    std::string oci_digest;  // an OCIRepository's: its layer in the OCI cache ("" for git)
   };
   struct Rendered {
     std::vector<Node> objects;
@@ -168,6 +173,12 @@ class Reconcilers {
   Step<void> dependencies_ready(const kube::Resource& kind,
                                 const std::vector<NamespacedName>& depends_on);
   Step<Artifact> source_artifact(const SourceRef& ref);
+  // An OCIRepository's artifact as its status names it (ocirepository.cpp), and the bytes of
+  // its layer from the OCI cache (artifact_not_fetched when the cache lacks them).
+  Step<Artifact> oci_source_artifact(const SourceRef& ref);
+  Step<std::string> oci_layer(const Artifact& artifact);
+  // A HelmRelease's spec.chartRef: its OCIRepository's artifact (HelmChart is refused).
+  Step<Artifact> chart_ref_artifact(const HelmReleaseSpec& spec);
   // A HelmRelease's chart from its HelmRepository (HTTP index; the archive cached by digest
   // under the source cache): the version spec.chart.spec.version picks.
   Step<source::FetchedChart> repository_chart(const HelmReleaseSpec& spec);

@@ -2,8 +2,8 @@
 # `plumb create` without --export against `plumb cluster` and the real `plumb controller`: a
 # GitRepository and a HelmRelease (values from a --values file) applied and waited for until
 # the controller reports them Ready, the release's objects in the cluster; a HelmRepository
-# applied and not waited for; an OCIRepository refused by a cluster that does not serve the
-# kind; a HelmRelease whose chart is missing fails with the controller's message (exit 1).
+# applied and not waited for; an OCIRepository whose registry cannot be reached fails with
+# the controller's message; a HelmRelease whose chart is missing fails with the controller's message (exit 1).
 # Usage: create_apply.sh PLUMB
 PLUMB=$(realpath "$1")
 SCENARIO=create_apply
@@ -42,9 +42,11 @@ YAML
     "$PLUMB" create source helm podinfo --url https://stefanprodan.github.io/podinfo
   [ "$(kubectl -n flux-system get helmrepository podinfo -o jsonpath='{.spec.url}')" = \
     https://stefanprodan.github.io/podinfo ] || fail "the HelmRepository was not applied"
-  expect_exit 1 "$PLUMB" create source oci podinfo --url oci://ghcr.io/x/podinfo --tag 1
-  expect_output "create source oci" "the cluster does not serve OCIRepository" \
-    "$PLUMB" create source oci podinfo --url oci://ghcr.io/x/podinfo --tag 1
+  # An OCIRepository the controller cannot pull (no such registry here): its message, exit 1.
+  expect_exit 1 "$PLUMB" create source oci podinfo --url oci://registry.invalid/x/podinfo --tag 1 \
+    --timeout 60s
+  expect_output "create source oci" "oci://registry.invalid/x/podinfo: " \
+    "$PLUMB" create source oci podinfo --url oci://registry.invalid/x/podinfo --tag 1 --timeout 60s
   expect_exit 1 "$PLUMB" create hr bad --source GitRepository/charts --chart ./charts/none \
     --timeout 60s
   expect_output "create hr, missing chart" "./charts/none: no such directory in the source" \

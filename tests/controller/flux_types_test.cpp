@@ -81,7 +81,8 @@ TEST(FluxTypes, ErrorsNameTheObjectAndField) {
       {"interval: 1m\nprune: yes-please\nsourceRef: {name: x}",
        "Kustomization/ns/k: spec.prune: must be true or false"},
       {"interval: 1m\nsourceRef: {kind: Bucket, name: x}",
-       "Kustomization/ns/k: spec.sourceRef.kind: only GitRepository sources are supported yet"},
+       "Kustomization/ns/k: spec.sourceRef.kind: only GitRepository and OCIRepository sources are "
+       "supported yet"},
   };
   for (const Case& c : cases) {
     std::string text =

@@ -191,4 +191,202 @@ scenario_push_artifact() {
   expect_exit 2 "$PLUMB" push artifact "oci://$REGISTRY/manifests/site:v3" --path "$WORK/site" --revision r
 }
 
+# (b) An OCIRepository holding a chart (written as v1beta2, as most users still do) and a
+# HelmRelease with chartRef: installed; a new tag in the range upgrades.
+scenario_oci_repository_chart_ref() {
+  setup
+  helm_push 1.0.0 red charts
+  local digest
+  digest=$(grep -o 'Digest: sha256:[0-9a-f]*' "$WORK/push.log" | tail -1 | cut -d' ' -f2)
+  apply_yaml "the OCIRepository" <<YAML
+apiVersion: source.toolkit.fluxcd.io/v1beta2
+kind: OCIRepository
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: oci://$REGISTRY/charts/web
+  insecure: true
+  ref:
+    semver: ">=1.0.0"
+  layerSelector:
+    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip
+    operation: copy
+YAML
+  apply_yaml "the HelmRelease" <<YAML
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: demo
+spec:
+  interval: 10m
+  chartRef:
+    kind: OCIRepository
+    name: web
+    namespace: flux-system
+  values:
+    color: green
+YAML
+  reconcile || fail "install from the OCIRepository: $(cat "$WORK/controller.log")"
+  [ "$(ready_of flux-system ocirepository web)" = "True Succeeded" ] || fail "OCIRepository Ready: $(ready_of flux-system ocirepository web)"
+  [ "$(field flux-system ocirepository web '{.status.artifact.revision}')" = "1.0.0@$digest" ] ||
+    fail "artifact.revision: $(field flux-system ocirepository web '{.status.artifact.revision}'), pushed $digest"
+  [[ "$(field flux-system ocirepository web '{.status.artifact.digest}')" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "artifact.digest"
+  [ "$(field flux-system ocirepository web '{.status.conditions[?(@.type=="ArtifactInStorage")].status}')" = True ] ||
+    fail "ArtifactInStorage: $(field flux-system ocirepository web '{.status.conditions}')"
+  [ "$(field flux-system ocirepository web '{.status.observedGeneration}')" = 1 ] || fail "observedGeneration"
+  [ "$(kubectl get ocirepository -n flux-system web -o jsonpath='{.apiVersion}')" = source.toolkit.fluxcd.io/v1 ] ||
+    fail "served as v1: $(kubectl get ocirepository -n flux-system web -o jsonpath='{.apiVersion}')"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list after install: '$(helm_release)'"
+  [ "$(field demo cm web-settings '{.data.color}')" = green ] || fail "values"
+  [ "$(ready_of demo helmrelease web)" = "True InstallSucceeded" ] || fail "Ready: $(ready_of demo helmrelease web)"
+
+  helm_push 1.1.0 blue charts
+  reconcile || fail "upgrade from the OCIRepository: $(cat "$WORK/controller.log")"
+  [[ "$(field flux-system ocirepository web '{.status.artifact.revision}')" == 1.1.0@sha256:* ]] || fail "new revision"
+  [ "$(helm_release)" = "2 deployed web-1.1.0" ] || fail "helm list after 1.1.0: '$(helm_release)'"
+  [ "$(field demo cm web-settings '{.data.version}')" = 1.1.0 ] || fail "1.1.0 not applied"
+}
+
+# (c) An OCIRepository of plain manifests pushed by `plumb push artifact` and a Kustomization:
+# applied; a new tag in the semver range upgrades (and prunes); (d) the registry gone: the
+# OCIRepository Ready=False naming it, the applied objects untouched.
+scenario_oci_repository_kustomization() {
+  setup
+  local site=$WORK/site
+  mkdir -p "$site/apps"
+  cat >"$site/apps/cm.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: demo
+data:
+  color: red
+YAML
+  cat >"$site/extra.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: extra
+  namespace: demo
+data:
+  here: "yes"
+YAML
+  push() {
+    "$PLUMB" push artifact "oci://$REGISTRY/manifests/site:$1" --path "$site" --source https://example.com/site.git \
+      --revision "main@sha1:$2" --insecure 2>>"$WORK/push.log" || fail "plumb push: $(cat "$WORK/push.log")"
+  }
+  local first second
+  first=$(push 1.0.0 aaaa)
+  apply_yaml "the OCIRepository" <<YAML
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: site
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: oci://$REGISTRY/manifests/site
+  insecure: true
+  ref:
+    semver: "1.x"
+YAML
+  apply_yaml "the Kustomization" <<YAML
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: site
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./
+  prune: true
+  sourceRef:
+    kind: OCIRepository
+    name: site
+YAML
+  reconcile || fail "apply from the OCIRepository: $(cat "$WORK/controller.log")"
+  [ "$(field flux-system ocirepository site '{.status.artifact.revision}')" = "1.0.0@$first" ] ||
+    fail "artifact.revision: $(field flux-system ocirepository site '{.status.artifact.revision}')"
+  [ "$(field demo cm settings '{.data.color}')" = red ] || fail "settings not applied"
+  [ "$(field demo cm extra '{.data.here}')" = yes ] || fail "extra not applied"
+  [ "$(field flux-system kustomization site '{.status.lastAppliedRevision}')" = "1.0.0@$first" ] ||
+    fail "lastAppliedRevision: $(field flux-system kustomization site '{.status.lastAppliedRevision}')"
+
+  # A new tag: the range picks it, changes applied, what it dropped pruned; 2.0.0 is outside.
+  sed -i 's/color: red/color: blue/' "$site/apps/cm.yaml"
+  rm "$site/extra.yaml"
+  second=$(push 1.1.0 bbbb)
+  echo "broken: [" >"$site/apps/cm.yaml"
+  push 2.0.0 cccc >/dev/null
+  reconcile || fail "upgrade from the OCIRepository: $(cat "$WORK/controller.log")"
+  [ "$(field flux-system ocirepository site '{.status.artifact.revision}')" = "1.1.0@$second" ] ||
+    fail "artifact.revision after 1.1.0: $(field flux-system ocirepository site '{.status.artifact.revision}')"
+  [ "$(field demo cm settings '{.data.color}')" = blue ] || fail "1.1.0 not applied"
+  expect_exit 1 kubectl -n demo get cm extra
+  [ "$(ready_of flux-system kustomization site)" = "True ReconciliationSucceeded" ] ||
+    fail "Kustomization Ready: $(ready_of flux-system kustomization site)"
+
+  # (d) The registry is gone: the source says so, naming it; the cluster keeps its state.
+  stop_registry
+  expect_exit 1 reconcile
+  [ "$(ready_of flux-system ocirepository site)" = "False OCIArtifactPullFailed" ] ||
+    fail "OCIRepository Ready: $(ready_of flux-system ocirepository site)"
+  message_of flux-system ocirepository site | grep -qF "oci://$REGISTRY/manifests/site: " ||
+    fail "message: $(message_of flux-system ocirepository site)"
+  [ "$(field flux-system ocirepository site '{.status.artifact.revision}')" = "1.1.0@$second" ] || fail "artifact lost"
+  [ "$(field demo cm settings '{.data.color}')" = blue ] || fail "objects changed"
+}
+
+# The continuous controller: an OCIRepository is pulled from its watch event and its
+# Kustomization applied when the artifact arrives; a new tag pushed and a
+# reconcile.fluxcd.io/requestedAt annotation on the source bring the upgrade.
+scenario_loop_oci_repository() {
+  setup
+  mkdir -p "$WORK/site"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: looped\n  namespace: demo\ndata:\n  v: "1"\n' >"$WORK/site/cm.yaml"
+  "$PLUMB" push artifact "oci://$REGISTRY/manifests/loop:1.0.0" --path "$WORK/site" --source s --revision r1 \
+    --insecure >/dev/null 2>&1 || fail "push 1.0.0"
+  "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  apply_yaml "the OCIRepository and Kustomization" <<YAML
+apiVersion: source.toolkit.fluxcd.io/v1beta2
+kind: OCIRepository
+metadata:
+  name: loop
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: oci://$REGISTRY/manifests/loop
+  insecure: true
+  ref:
+    semver: ">=1.0.0"
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: loop
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./
+  prune: true
+  sourceRef:
+    kind: OCIRepository
+    name: loop
+YAML
+  wait_for "the ConfigMap from the artifact" 20 eval '[ "$(field demo cm looped "{.data.v}")" = 1 ]'
+  wait_for "OCIRepository Ready" 10 eval '[ "$(ready_of flux-system ocirepository loop)" = "True Succeeded" ]'
+  sed -i 's/v: "1"/v: "2"/' "$WORK/site/cm.yaml"
+  "$PLUMB" push artifact "oci://$REGISTRY/manifests/loop:1.1.0" --path "$WORK/site" --source s --revision r2 \
+    --insecure >/dev/null 2>&1 || fail "push 1.1.0"
+  kubectl -n flux-system annotate ocirepository loop --overwrite reconcile.fluxcd.io/requestedAt="$(date +%s)" >/dev/null
+  wait_for "the new tag applied" 20 eval '[ "$(field demo cm looped "{.data.v}")" = 2 ]'
+  [[ "$(field flux-system kustomization loop '{.status.lastAppliedRevision}')" == 1.1.0@sha256:* ]] ||
+    fail "lastAppliedRevision: $(field flux-system kustomization loop '{.status.lastAppliedRevision}')"
+}
+
 run_scenario
