@@ -185,7 +185,7 @@ const KindFields k_oci_repository_fields{
 const KindFields k_helm_release_fields{
     {"interval", "chart", "chartRef", "releaseName", "targetNamespace", "storageNamespace",
      "values", "valuesFrom", "install", "upgrade", "uninstall", "maxHistory", "suspend",
-     "dependsOn", "driftDetection", "timeout", "postRenderers", "postRenderStrategy"},
+     "dependsOn", "driftDetection", "timeout", "postRenderers", "postRenderStrategy", "rollback"},
     {"kubeConfig", "serviceAccountName", "commonMetadata"}};
 
 bool contains(const std::vector<std::string_view>& list, std::string_view name) {

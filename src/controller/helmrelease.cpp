@@ -6,6 +6,7 @@
 
 #include "controller/helm_capabilities.hpp"
 #include "controller/helm_drift.hpp"
+#include "controller/helm_hooks.hpp"
 #include "controller/helm_postrender.hpp"
 #include "controller/helm_storage.hpp"
 #include "controller/helmrelease_types.hpp"
@@ -218,12 +219,61 @@ int failures_so_far(const Node& object, std::string_view field, const ReleaseSna
   return count && count->is_int() ? int(count->as_int()) : 0;
 }
 
-// Helm's uninstall: the objects of every revision in `history` pruned (a failed revision may
-// hold objects the deployed one lacks), then the records deleted or kept (keepHistory).
+// A hook event's failure as Helm's actions word it (install and upgrade prefix it; rollback
+// and uninstall return the hook's error as it is).
+std::string hooks_failed(HookEvent event, const HookRun& run) {
+  std::string prefix;
+  switch (event) {
+    case HookEvent::pre_install:
+    case HookEvent::post_install:
+      prefix = "failed " + std::string(hook_event_name(event)) + ": ";
+      break;
+    case HookEvent::pre_upgrade:
+    case HookEvent::post_upgrade:
+      prefix = std::string(hook_event_name(event)) + " hooks failed: ";
+      break;
+    default:
+      break;
+  }
+  return prefix + run.error.message();
+}
+
+// The hooks of a release recorded as Helm records them while they run (an update of the
+// revision's record).
+HookRunner hook_runner(kube::Client& client, HelmStorage& storage) {
+  return HookRunner(client, [&storage](const Release& r) {
+    return storage.update(r, std::chrono::system_clock::now());
+  });
+}
+
+// One action between its hooks, as Helm runs it: the pre hooks, the objects (applied, pruned,
+// waited for), the post hooks. `hooks` null: the action's hooks are disabled.
+Outcome around_hooks(HookRunner* hooks, Release& release, HookEvent pre, HookEvent post,
+                     milliseconds timeout, const std::function<Outcome()>& apply) {
+  if (hooks) {
+    HookRun run = hooks->run(release, pre, timeout);
+    if (run.failed())
+      return Outcome::failure(Reason::reconciliation_failed, Error(hooks_failed(pre, run)));
+  }
+  Outcome out = apply();
+  if (out.failed() || !hooks) return out;
+  HookRun run = hooks->run(release, post, timeout);
+  if (run.failed()) {
+    out.reason = Reason::reconciliation_failed;
+    out.error = Error(hooks_failed(post, run));
+  }
+  return out;
+}
+
+// Helm's uninstall: the newest revision's pre-delete hooks (unless uninstall.disableHooks), the
+// objects of every revision in `history` pruned (a failed revision may hold objects the
+// deployed one lacks), the post-delete hooks, then the records deleted or kept
+// (keepHistory). The hooks' runs are recorded in the newest revision before it goes; a failed
+// post-delete hook is reported after the records are gone (the next attempt finds nothing).
 Result<void> uninstall_release(kube::Client& client, const Pipeline& pipeline, const Node& object,
                                const HelmReleaseSpec& spec, HelmStorage& storage,
-                               const std::vector<Release>& history, sync::SyncResult& result) {
-  if (history.empty()) return {};
+                               std::vector<Release> history, sync::SyncResult& result) {
+  if (history.empty() || history.back().info.status == ReleaseStatus::uninstalled) return {};
   std::vector<ObjectRef> refs;
   for (const Release& r : history)
     for (ObjectRef& ref : TRY(manifest_refs(client, r)))
@@ -231,14 +281,30 @@ Result<void> uninstall_release(kube::Client& client, const Pipeline& pipeline, c
   std::sort(refs.begin(), refs.end());
   refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
   Target target = helm_release_target(object, spec, std::move(refs));
+  Release& newest = history.back();
+  newest.info.status = ReleaseStatus::uninstalling;
+  newest.info.deleted = std::chrono::system_clock::now();
+  newest.info.description = "Deletion in progress (or silently failed)";
+  HookRunner hooks = hook_runner(client, storage);
+  auto run_hooks = [&](HookEvent event) -> Result<void> {
+    if (spec.hooks.uninstall_disabled) return {};
+    HookRun run = hooks.run(newest, event, target.timeout);
+    TRY(storage.update(newest, std::chrono::system_clock::now()));
+    if (run.failed()) return std::unexpected(run.error);
+    return {};
+  };
+  TRY(run_hooks(HookEvent::pre_delete));
   auto previous = pipeline.previous(target);
   if (!previous) return std::unexpected(previous.error().error);
   sync::Syncer syncer(client, {});
   syncer.prune(*previous, sync::Plan{}, result);
   if (!result.ok()) return std::unexpected(result.error);
+  Result<void> post_delete = run_hooks(HookEvent::post_delete);
   TRY(storage.uninstall(spec.storage_namespace, spec.release_name,
                         spec.keep_history ? KeepHistory::yes : KeepHistory::no,
                         std::chrono::system_clock::now()));
+  if (!post_delete)
+    return fail("uninstallation completed with 1 error(s): ", post_delete.error().message());
   return {};
 }
 
@@ -427,8 +493,14 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     // had and this one lacks pruned), the revision marked deployed or failed.
     auto now = std::chrono::system_clock::now();
     Release begun = TRY(because(Reason::init_failed, storage.begin_revision(render.release, now)));
-    Outcome out = m_pipeline.run(helm_release_target(object, spec, inventory),
-                                 std::move(render.objects), mode);
+    Target target = helm_release_target(object, spec, inventory);
+    HookRunner hooks = hook_runner(m_client, storage);
+    bool hooks_disabled = upgrade ? spec.hooks.upgrade_disabled : spec.hooks.install_disabled;
+    Outcome out =
+        around_hooks(hooks_disabled ? nullptr : &hooks, begun,
+                     upgrade ? HookEvent::pre_upgrade : HookEvent::pre_install,
+                     upgrade ? HookEvent::post_upgrade : HookEvent::post_install, target.timeout,
+                     [&] { return m_pipeline.run(target, std::move(render.objects), mode); });
     std::string action = upgrade ? "upgrade" : "install";
     now = std::chrono::system_clock::now();
     if (!out.failed()) {
@@ -484,8 +556,11 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
                 append_release_objects(back.manifest, "release manifest", back, objects)));
     Release rolled =
         TRY(because(Reason::rollback_failed, storage.begin_revision(std::move(back), now)));
+    Target rollback_target = helm_release_target(object, spec, attempted);
     Outcome rollback =
-        m_pipeline.run(helm_release_target(object, spec, attempted), std::move(objects), mode);
+        around_hooks(spec.hooks.rollback_disabled ? nullptr : &hooks, rolled,
+                     HookEvent::pre_rollback, HookEvent::post_rollback, rollback_target.timeout,
+                     [&] { return m_pipeline.run(rollback_target, std::move(objects), mode); });
     now = std::chrono::system_clock::now();
     std::string to = "Rollback to " + std::to_string(deployed->version);
     if (rollback.failed()) {

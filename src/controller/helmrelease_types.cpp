@@ -77,6 +77,41 @@ Result<std::vector<ValuesReference>> values_from(const SpecReader& r) {
   return out;
 }
 
+Result<bool> flag(const SpecReader& r, std::initializer_list<std::string_view> path,
+                  std::string_view field, bool fallback) {
+  const Node* node = r.object.at_path(path);
+  if (!node || node->is_null()) return fallback;
+  if (!node->is_bool()) return r.bad(field, "must be true or false");
+  return node->as_bool();
+}
+
+Result<HelmHookOptions> hook_options(const SpecReader& r) {
+  HelmHookOptions out;
+  out.install_disabled =
+      TRY(flag(r, {"spec", "install", "disableHooks"}, "install.disableHooks", false));
+  out.upgrade_disabled =
+      TRY(flag(r, {"spec", "upgrade", "disableHooks"}, "upgrade.disableHooks", false));
+  out.rollback_disabled =
+      TRY(flag(r, {"spec", "rollback", "disableHooks"}, "rollback.disableHooks", false));
+  out.uninstall_disabled =
+      TRY(flag(r, {"spec", "uninstall", "disableHooks"}, "uninstall.disableHooks", false));
+  out.test = TRY(flag(r, {"spec", "test", "enable"}, "test.enable", false));
+  bool ignore = TRY(flag(r, {"spec", "test", "ignoreFailures"}, "test.ignoreFailures", false));
+  out.install_ignore_test_failures =
+      TRY(flag(r, {"spec", "install", "remediation", "ignoreTestFailures"},
+               "install.remediation.ignoreTestFailures", ignore));
+  out.upgrade_ignore_test_failures =
+      TRY(flag(r, {"spec", "upgrade", "remediation", "ignoreTestFailures"},
+               "upgrade.remediation.ignoreTestFailures", ignore));
+  if (const Node* timeout = r.object.at_path({"spec", "test", "timeout"});
+      timeout && !timeout->is_null()) {
+    auto parsed = parse_duration(timeout->as_string());
+    if (!parsed) return r.bad("test.timeout", parsed.error().message());
+    out.test_timeout = std::chrono::duration_cast<milliseconds>(*parsed);
+  }
+  return out;
+}
+
 // Flux's release name: releaseName (at most 53 characters, the CRD's limit), else
 // [targetNamespace-]name shortened; either must be a name Helm accepts.
 Result<std::string> release_name(const SpecReader& r, const HelmReleaseSpec& spec) {
@@ -359,6 +394,7 @@ Result<HelmReleaseSpec> parse_helm_release(const Node& object) {
           NamespacedName{dep_ns.empty() ? ns : dep_ns, std::string(d.string_at({"name"}))});
     }
   }
+  spec.hooks = TRY(hook_options(r));
   return spec;
 }
 

@@ -65,6 +65,18 @@ struct DriftIgnoreRule {
   Node target;
 };
 
+// Hooks and tests: spec.{install,upgrade,rollback,uninstall}.disableHooks, spec.test.
+struct HelmHookOptions {
+  bool install_disabled = false;
+  bool upgrade_disabled = false;
+  bool rollback_disabled = false;
+  bool uninstall_disabled = false;
+  bool test = false;                          // spec.test.enable: test hooks after install/upgrade
+  milliseconds test_timeout{0};               // spec.test.timeout; 0: spec.timeout
+  bool install_ignore_test_failures = false;  // install.remediation.ignoreTestFailures,
+  bool upgrade_ignore_test_failures = false;  // else spec.test.ignoreFailures
+};
+
 struct HelmReleaseSpec {
   milliseconds interval{0};
   milliseconds timeout{0};  // 0: helm-controller's 5 minutes
@@ -96,6 +108,7 @@ struct HelmReleaseSpec {
   bool drift_detection = false;  // drift_mode enabled: drift is corrected (warn reports only)
   std::vector<DriftIgnoreRule> drift_ignore;
   std::vector<NamespacedName> depends_on;
+  HelmHookOptions hooks;
 };
 
 // Parses the spec of a HelmRelease object (the whole object is given).

@@ -424,6 +424,43 @@ TEST(HelmReleaseValues, ErrorsDoNotQuoteSecretValues) {
       << values.error().message();
 }
 
+// Hooks run unless an action disables them; tests only when enabled, their failures ignored
+// per remediation, else as spec.test says.
+TEST(HelmReleaseTypes, HookAndTestFields) {
+  std::string base = R"(
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: apps}
+spec:
+  interval: 5m
+  chart: {spec: {chart: ./web, sourceRef: {kind: GitRepository, name: repo}}}
+)";
+  auto plain = parse_helm_release(yaml(base));
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_FALSE(plain->hooks.install_disabled || plain->hooks.upgrade_disabled ||
+               plain->hooks.rollback_disabled || plain->hooks.uninstall_disabled);
+  EXPECT_FALSE(plain->hooks.test);
+  auto set = parse_helm_release(yaml(base + R"(
+  install: {disableHooks: true}
+  rollback: {disableHooks: true}
+  test: {enable: true, ignoreFailures: true, timeout: 2m}
+  upgrade: {remediation: {ignoreTestFailures: false}}
+)"));
+  ASSERT_TRUE(set) << set.error().message();
+  EXPECT_TRUE(set->hooks.install_disabled);
+  EXPECT_FALSE(set->hooks.upgrade_disabled);
+  EXPECT_TRUE(set->hooks.rollback_disabled);
+  EXPECT_FALSE(set->hooks.uninstall_disabled);
+  EXPECT_TRUE(set->hooks.test);
+  EXPECT_EQ(set->hooks.test_timeout, std::chrono::minutes(2));
+  EXPECT_TRUE(set->hooks.install_ignore_test_failures);   // from spec.test
+  EXPECT_FALSE(set->hooks.upgrade_ignore_test_failures);  // its own remediation's
+  auto bad = parse_helm_release(yaml(base + "  uninstall: {disableHooks: \"yes\"}\n"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message(),
+            "HelmRelease/apps/web: spec.uninstall.disableHooks: must be true or false");
+}
+
 // Flux's configDigest: Go's json.Marshal of the map (keys sorted) hashed.
 TEST(HelmReleaseValues, DigestIgnoresKeyOrder) {
   Node a = yaml("b: 1\na: {d: x, c: [2, {z: 1, y: 2}]}");

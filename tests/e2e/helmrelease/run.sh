@@ -20,7 +20,7 @@ reason_is() { [ "$(hr_field '{.status.conditions[?(@.type=="Ready")].reason}')" 
 helm_release() {
   helm list -n demo -o json | jq -r '.[] | select(.name == "web") | "\(.revision) \(.status) \(.chart)"'
 }
-helm_history() { helm history web -n demo -o json | jq -r '.[] | "\(.revision) \(.status) \(.description | gsub("\n"; " "))"'; }
+helm_history() { helm history web -n "${1:-demo}" -o json | jq -r '.[] | "\(.revision) \(.status) \(.description | gsub("\n"; " "))"'; }
 
 make_repo() {
   git init -q -b main "$REPO"
@@ -82,7 +82,8 @@ YAML
   commit "chart" >/dev/null
 }
 
-# apply_hr [values YAML lines (indented 4)] [more spec lines (indented 2)]
+# apply_hr [values YAML lines (indented 4)] [more spec lines (indented 2)]; the chart is
+# charts/$CHART (web by default).
 apply_hr() {
   cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRelease"
 apiVersion: helm.toolkit.fluxcd.io/v2
@@ -95,7 +96,7 @@ spec:
   releaseName: web
   chart:
     spec:
-      chart: ./charts/web
+      chart: ./charts/${CHART:-web}
       sourceRef:
         kind: GitRepository
         name: charts
@@ -544,6 +545,267 @@ scenario_drift_ignore_rules() {
   [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 4 ] || fail "ignored replicas reverted"
   [ "$(kubectl -n demo get cm web-extra -o jsonpath='{.data.release}')" = edited ] || fail "ignored data.release reverted"
   [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "drift not corrected"
+}
+
+# Helm hooks, run as Helm runs them: podinfo 6.14.1 of ../shared/helm-cases (its
+# hooks/job.yaml) and hooks added to charts/web. The order hooks ran in is read from the
+# release records (last_run, as Helm stores it) and compared with the real helm installing
+# the same chart into the same cluster; delete policies are checked by what remains.
+PODINFO=${PLUMB_SHARED_DIR:-}/helm-cases/charts/podinfo-6.14.1
+ready_state() { hr_field '{.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].reason}'; }
+ready_message() { hr_field '{.status.conditions[?(@.type=="Ready")].message}'; }
+# The hook records of revision REV of release NAME in NS, as Helm stores them (JSON lines).
+hook_records() {
+  kubectl -n "$1" get secret "sh.helm.release.v1.$2.v$3" -o jsonpath='{.data.release}' |
+    base64 -d | base64 -d | gunzip | jq -c '.hooks[]'
+}
+# The hooks of EVENT that ran, in the order they started, with the release prefix cut.
+hook_order() {
+  hook_records "$1" "$2" "$3" | jq -rs --arg e "$4" --arg p "$2-" \
+    '[.[] | select(.events | index($e)) | select(.last_run.started_at)] | sort_by(.last_run.started_at) | .[] | "\(.kind)/\(.name | ltrimstr($p)) \(.last_run.phase)"'
+}
+job_exists() { kubectl -n "$1" get job "$2" >/dev/null 2>&1; }
+
+# apply_chart CHART VALUES [more spec lines]: apply_hr for charts/CHART, hooks given 30s.
+apply_chart() {
+  CHART=$1 apply_hr "$2" "  timeout: 30s${3:+
+$3}"
+}
+# add_hook_charts: podinfo (with more hooks) beside charts/web, and hooks in charts/web: a
+# pre-upgrade/pre-rollback Job and a test Job (images from values migrateImage, testImage).
+add_hook_charts() {
+  [ -d "$PODINFO" ] || unavailable "$PODINFO is missing"
+  mkdir -p "$REPO/charts"
+  cp -r "$PODINFO" "$REPO/charts/podinfo"
+  # More hooks of one event than podinfo has: a weight before it, and a Job and a ConfigMap
+  # of equal weight whose names order them otherwise than their kinds would.
+  write charts/podinfo/templates/hooks/extra.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-z-config
+  annotations:
+    "helm.sh/hook": pre-install,pre-upgrade
+data: {}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-first
+  annotations:
+    "helm.sh/hook": pre-install,pre-upgrade
+    "helm.sh/hook-weight": "-5"
+    "helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-b-job
+  annotations:
+    "helm.sh/hook": pre-install,pre-upgrade
+    "helm.sh/hook-delete-policy": before-hook-creation,hook-failed
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: b
+        image: busybox:1.36
+YAML
+  write charts/web/templates/migrate.yaml <<'YAML'
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-migrate
+  annotations:
+    "helm.sh/hook": pre-upgrade,pre-rollback
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: {{ .Values.migrateImage | default "busybox:1.36" }}
+YAML
+  write charts/web/templates/tests/smoke.yaml <<'YAML'
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-smoke
+  annotations:
+    "helm.sh/hook": test
+    "helm.sh/hook-delete-policy": before-hook-creation
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: smoke
+        image: {{ .Values.testImage | default "busybox:1.36" }}
+YAML
+  commit "hook charts" >/dev/null
+}
+
+PODINFO_HOOKS="    hooks:
+      preInstall: {job: {enabled: true, hookDeletePolicy: hook-succeeded}}
+      postInstall: {job: {enabled: true, hookDeletePolicy: before-hook-creation}}
+      preUpgrade: {job: {enabled: true, hookDeletePolicy: hook-failed}}
+      postUpgrade: {job: {enabled: true, hookDeletePolicy: hook-succeeded}}"
+
+# podinfo with its pre/post-install and -upgrade Jobs and three more pre hooks: the order
+# they ran in (the records' last_run) is the order the real helm runs them in, installing
+# the same chart with the same values into another namespace; the delete policies leave
+# what they should.
+scenario_podinfo_hooks_in_helms_order() {
+  setup
+  add_hook_charts
+  apply_chart podinfo "$PODINFO_HOOKS"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  [ "$(ready_state)" = "True InstallSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  [ "$(helm_history)" = "1 deployed Install complete" ] || fail "helm history: $(helm_history)"
+  local ours theirs
+  ours=$(hook_order demo web 1 pre-install)
+  [ "$(wc -l <<<"$ours")" = 4 ] || fail "pre-install hooks run: $ours"
+  # The reference: the real helm, same chart and values.
+  kubectl create namespace ref >/dev/null
+  helm install web "$REPO/charts/podinfo" -n ref --timeout 60s -f <(kubectl -n demo get helmrelease web -o jsonpath='{.spec.values}') \
+    >"$WORK/helm.log" 2>&1 || fail "helm install: $(cat "$WORK/helm.log")"
+  theirs=$(hook_order ref web 1 pre-install)
+  [ "$ours" = "$theirs" ] || fail "pre-install order differs from helm's:
+plumb:
+$ours
+helm:
+$theirs"
+  [ "$ours" = "Secret/first Succeeded
+Job/b-job Succeeded
+Job/podinfo-pre-install Succeeded
+ConfigMap/z-config Succeeded" ] || fail "pre-install order: $ours"
+  # post-install ran after the release's objects: its Job is newer than the Deployment.
+  [ "$(hook_order demo web 1 post-install)" = "Job/podinfo-post-install Succeeded" ] ||
+    fail "post-install: $(hook_order demo web 1 post-install)"
+  local deployed post
+  deployed=$(kubectl -n demo get deploy web-podinfo -o jsonpath='{.metadata.creationTimestamp}')
+  post=$(kubectl -n demo get job web-podinfo-post-install -o jsonpath='{.metadata.creationTimestamp}')
+  [[ ! "$post" < "$deployed" ]] || fail "post-install Job ($post) before the Deployment ($deployed)"
+  # Delete policies: what remains is what helm left in its namespace.
+  local remains ref_remains
+  remains=$(kubectl -n demo get jobs,configmaps,secrets -o name | grep -E 'web-(z-config|first|b-job|podinfo-(pre|post)-install)' | sort)
+  ref_remains=$(kubectl -n ref get jobs,configmaps,secrets -o name | grep -E 'web-(z-config|first|b-job|podinfo-(pre|post)-install)' | sort)
+  [ "$remains" = "$ref_remains" ] || fail "hook objects left: $remains; helm left: $ref_remains"
+  [ "$remains" = "configmap/web-z-config
+job.batch/web-b-job
+job.batch/web-podinfo-post-install" ] || fail "hook objects left: $remains"
+  # Hooks are not part of the release's objects.
+  helm get manifest web -n demo | grep -q 'pre-install' && fail "a hook in the release manifest"
+  helm get hooks web -n demo | grep -q 'name: web-podinfo-pre-install' || fail "helm get hooks"
+
+  # Upgrade: pre-upgrade hooks, before-hook-creation replaces the Job left by install.
+  apply_chart podinfo "$PODINFO_HOOKS
+    replicaCount: 2"
+  reconcile || fail "upgrade: $(cat "$WORK/controller.log")"
+  [ "$(ready_state)" = "True UpgradeSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  [ "$(helm_history | tail -1)" = "2 deployed Upgrade complete" ] || fail "helm history: $(helm_history)"
+  helm upgrade web "$REPO/charts/podinfo" -n ref --timeout 60s -f <(kubectl -n demo get helmrelease web -o jsonpath='{.spec.values}') \
+    >"$WORK/helm.log" 2>&1 || fail "helm upgrade: $(cat "$WORK/helm.log")"
+  for event in pre-upgrade post-upgrade; do
+    ours=$(hook_order demo web 2 $event)
+    theirs=$(hook_order ref web 2 $event)
+    [ "$ours" = "$theirs" ] || fail "$event order differs from helm's:
+plumb:
+$ours
+helm:
+$theirs"
+  done
+  [ "$(hook_order demo web 2 pre-upgrade)" = "Secret/first Succeeded
+Job/b-job Succeeded
+Job/podinfo-pre-upgrade Succeeded
+ConfigMap/z-config Succeeded" ] || fail "pre-upgrade: $(hook_order demo web 2 pre-upgrade)"
+  remains=$(kubectl -n demo get jobs,configmaps,secrets -o name | grep -E 'web-(z-config|first|b-job|podinfo-(pre|post)-)' | sort)
+  ref_remains=$(kubectl -n ref get jobs,configmaps,secrets -o name | grep -E 'web-(z-config|first|b-job|podinfo-(pre|post)-)' | sort)
+  [ "$remains" = "$ref_remains" ] || fail "hook objects left after the upgrade: $remains; helm left: $ref_remains"
+  grep -q "job.batch/web-podinfo-pre-upgrade" <<<"$remains" || fail "pre-upgrade Job (hook-failed only) deleted"
+  grep -q "web-podinfo-post-upgrade" <<<"$remains" && fail "post-upgrade Job (hook-succeeded) left"
+  [ "$(helm_history ref | tail -1)" = "2 deployed Upgrade complete" ] || fail "helm's own upgrade: $(helm_history ref)"
+}
+
+# A pre-upgrade hook Job that fails (its image matches the cluster's fail pattern): the
+# upgrade fails naming the hook as Helm words it, nothing of the new revision is applied,
+# remediation rolls back (its pre-rollback hook runs with the deployed revision's image),
+# Ready=False names the hook.
+scenario_failed_pre_upgrade_hook_rolls_back() {
+  setup
+  add_hook_charts
+  local remediation="  upgrade:
+    remediation:
+      retries: 0
+      remediateLastFailure: true"
+  apply_chart web "    color: red" "$remediation"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  [ "$(ready_state)" = "True InstallSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  expect_exit 1 kubectl -n demo get job web-migrate  # pre-upgrade only: not run on install
+  apply_chart web "    color: blue
+    migrateImage: busybox:fail" "$remediation"
+  expect_exit 1 reconcile
+  [ "$(ready_state)" = "False RollbackSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  ready_message | grep -q "Helm upgrade failed for release demo/web with chart web@1.0.0: pre-upgrade hooks failed: job web-migrate failed: BackoffLimitExceeded" ||
+    fail "Ready message: $(ready_message)"
+  helm_history | sed -n 2p | grep -q '^2 failed Upgrade "web" failed: pre-upgrade hooks failed: job web-migrate failed: BackoffLimitExceeded$' ||
+    fail "helm history: $(helm_history)"
+  [ "$(helm_history | sed -n 3p)" = "3 deployed Rollback to 1" ] || fail "helm history: $(helm_history)"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "the upgrade's values applied"
+  [ "$(hook_order demo web 2 pre-upgrade)" = "Job/migrate Failed" ] || fail "revision 2 hooks: $(hook_records demo web 2)"
+  # The rollback ran revision 1's pre-rollback hook (its image), which replaced the failed Job.
+  [ "$(hook_order demo web 3 pre-rollback)" = "Job/migrate Succeeded" ] || fail "revision 3 hooks: $(hook_records demo web 3)"
+  [ "$(kubectl -n demo get job web-migrate -o jsonpath='{.spec.template.spec.containers[0].image}')" = busybox:1.36 ] ||
+    fail "the pre-rollback Job"
+  [ "$(hr_field '{.status.upgradeFailures}')" = 1 ] || fail "upgradeFailures"
+}
+
+# Uninstall (the HelmRelease deleted): podinfo's pre-delete Job runs before the release's
+# objects are deleted, its post-delete Job after; both kept (before-hook-creation).
+scenario_uninstall_runs_delete_hooks() {
+  setup
+  add_hook_charts
+  apply_chart podinfo "    hooks:
+      preDelete: {job: {enabled: true, hookDeletePolicy: before-hook-creation}}
+      postDelete: {job: {enabled: true, hookDeletePolicy: before-hook-creation}}" "  uninstall:
+    keepHistory: true"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  expect_exit 1 kubectl -n demo get job web-podinfo-pre-delete
+  kubectl -n demo delete helmrelease web --wait=false >/dev/null || fail "kubectl delete"
+  reconcile || fail "uninstall: $(cat "$WORK/controller.log")"
+  expect_exit 1 kubectl -n demo get deploy web-podinfo
+  [ "$(kubectl -n demo get job web-podinfo-pre-delete -o jsonpath='{.status.conditions[?(@.type=="Complete")].status}')" = True ] ||
+    fail "pre-delete Job: $(kubectl -n demo get jobs 2>&1)"
+  [ "$(kubectl -n demo get job web-podinfo-post-delete -o jsonpath='{.status.conditions[?(@.type=="Complete")].status}')" = True ] ||
+    fail "post-delete Job: $(kubectl -n demo get jobs 2>&1)"
+  local pre post
+  pre=$(hook_records demo web 1 | jq -r 'select(.events | index("pre-delete")) | .last_run.completed_at')
+  post=$(hook_records demo web 1 | jq -r 'select(.events | index("post-delete")) | .last_run.started_at')
+  [[ -n "$pre" && "$pre" < "$post" ]] || fail "pre-delete done at '$pre', post-delete started at '$post'"
+  [ "$(helm list -n demo --uninstalled -o json | jq -r '.[] | "\(.revision) \(.status)"')" = "1 uninstalled" ] ||
+    fail "helm list --uninstalled"
+}
+
+# install.disableHooks and upgrade.disableHooks: no hook runs, the release is made.
+scenario_disabled_hooks_are_not_run() {
+  setup
+  add_hook_charts
+  local disabled="  install:
+    disableHooks: true
+  upgrade:
+    disableHooks: true"
+  apply_chart podinfo "$PODINFO_HOOKS" "$disabled"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  [ "$(helm_history)" = "1 deployed Install complete" ] || fail "helm history: $(helm_history)"
+  [ -z "$(kubectl -n demo get jobs -o name)" ] || fail "hooks ran: $(kubectl -n demo get jobs -o name)"
+  [ -z "$(hook_records demo web 1 | jq -r 'select(.last_run.started_at) | .name')" ] || fail "a hook has a last run"
+  apply_chart web "    migrateImage: busybox:fail" "$disabled"
+  reconcile || fail "upgrade: $(cat "$WORK/controller.log")"
+  [ "$(ready_state)" = "True UpgradeSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  expect_exit 1 kubectl -n demo get job web-migrate
 }
 
 run_scenario
