@@ -182,11 +182,17 @@ const KindFields k_oci_repository_fields{
 
 // HelmRelease: acting without commonMetadata or another identity would apply something
 // else.
-const KindFields k_helm_release_fields{
-    {"interval", "chart", "chartRef", "releaseName", "targetNamespace", "storageNamespace",
-     "values", "valuesFrom", "install", "upgrade", "uninstall", "maxHistory", "suspend",
-     "dependsOn", "driftDetection", "timeout", "postRenderers", "postRenderStrategy", "rollback"},
-    {"kubeConfig", "serviceAccountName", "commonMetadata"}};
+const KindFields k_helm_release_fields{{"interval",        "chart",
+                                        "chartRef",        "releaseName",
+                                        "targetNamespace", "storageNamespace",
+                                        "values",          "valuesFrom",
+                                        "install",         "upgrade",
+                                        "uninstall",       "maxHistory",
+                                        "suspend",         "dependsOn",
+                                        "driftDetection",  "timeout",
+                                        "postRenderers",   "postRenderStrategy",
+                                        "rollback",        "test"},
+                                       {"kubeConfig", "serviceAccountName", "commonMetadata"}};
 
 bool contains(const std::vector<std::string_view>& list, std::string_view name) {
   return std::find(list.begin(), list.end(), name) != list.end();

@@ -308,6 +308,20 @@ Result<void> uninstall_release(kube::Client& client, const Pipeline& pipeline, c
   return {};
 }
 
+// Helm's test action after a release (Flux's spec.test): the test hooks, and the result in
+// helm-controller's words.
+HelmTestResult run_tests(HookRunner& hooks, Release& release, milliseconds timeout) {
+  HookRun run = hooks.run(release, HookEvent::test, timeout);
+  std::string subject =
+      "for release " + revision_name(release) + " with chart " + chart_name(release) + ": ";
+  if (run.failed()) return {false, "Helm test failed " + subject + run.error.message()};
+  size_t n = hooks_for_event(release.hooks, HookEvent::test).size();
+  std::string done = n == 0 ? "no test hooks"
+                            : std::to_string(n) + (n == 1 ? " test hook" : " test hooks") +
+                                  " completed successfully";
+  return {true, "Helm test succeeded " + subject + done};
+}
+
 }  // namespace
 
 Step<source::FetchedChart> Reconcilers::repository_chart(const HelmReleaseSpec& spec) {
@@ -431,8 +445,10 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     attempt.upgrade_failures = failures_so_far(object, "upgradeFailures", attempt);
     std::vector<ObjectRef> inventory;
     if (deployed) inventory = TRY(because(Reason::init_failed, manifest_refs(m_client, *deployed)));
+    std::optional<HelmTestResult> tested;
     auto finish = [&](Outcome out, const Release& r, std::string action) {
       ReleaseSnapshot s = snapshot_of(r, spec.storage_namespace);
+      s.test = tested;
       s.action = std::move(action);
       s.attempted_chart_version = attempt.attempted_chart_version;
       s.attempted_digest = attempt.attempted_digest;
@@ -503,21 +519,37 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
                      [&] { return m_pipeline.run(target, std::move(render.objects), mode); });
     std::string action = upgrade ? "upgrade" : "install";
     now = std::chrono::system_clock::now();
+    std::string message;  // the failure to remediate, as Ready tells it
     if (!out.failed()) {
       TRY(because(Reason::init_failed,
                   storage.finish_revision(begun, ReleaseStatus::deployed,
                                           upgrade ? "Upgrade complete" : "Install complete", now)));
       out.reason = upgrade ? Reason::upgrade_succeeded : Reason::install_succeeded;
       attempt.install_failures = attempt.upgrade_failures = 0;
-      return finish(std::move(out), begun, action);
+      if (!spec.hooks.test) return finish(std::move(out), begun, action);
+      // spec.test: the release's test hooks, recorded in it; a failure not ignored is
+      // remediated like a failed action (the revision stays deployed, as Helm leaves it).
+      milliseconds test_timeout =
+          spec.hooks.test_timeout.count() > 0 ? spec.hooks.test_timeout : target.timeout;
+      tested = run_tests(hooks, begun, test_timeout);
+      TRY(because(Reason::init_failed, storage.update(begun, std::chrono::system_clock::now())));
+      bool ignore_failure = upgrade ? spec.hooks.upgrade_ignore_test_failures
+                                    : spec.hooks.install_ignore_test_failures;
+      if (tested->passed || ignore_failure) return finish(std::move(out), begun, action);
+      message = tested->message;
+    } else {
+      std::string error = out.error.message();
+      std::string description =
+          (upgrade ? "Upgrade \"" : "Release \"") + begun.name + "\" failed: " + error;
+      TRY(because(Reason::init_failed,
+                  storage.finish_revision(begun, ReleaseStatus::failed, description, now)));
+      message = std::string("Helm ") + action + " failed for release " + release_ns + "/" +
+                begun.name + " with chart " + chart_name(begun) + ": " + error;
     }
-    std::string error = out.error.message();
-    std::string description =
-        (upgrade ? "Upgrade \"" : "Release \"") + begun.name + "\" failed: " + error;
-    TRY(because(Reason::init_failed,
-                storage.finish_revision(begun, ReleaseStatus::failed, description, now)));
-    std::string message = std::string("Helm ") + action + " failed for release " + release_ns +
-                          "/" + begun.name + " with chart " + chart_name(begun) + ": " + error;
+    // A failed test (not ignored) is remediated as a failed action is.
+    Reason failure = tested    ? Reason::test_failed
+                     : upgrade ? Reason::upgrade_failed
+                               : Reason::install_failed;
     // Remediation by uninstall (always for an install, upgrade.remediation.strategy uninstall
     // for an upgrade): every revision's objects and the records removed; the next reconcile
     // installs again while the install retries last.
@@ -537,14 +569,14 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
       ++attempt.install_failures;
       const HelmRemediation& fix = spec.install_remediation;
       if (fix.exhausted(attempt.install_failures) && !fix.remediate_last_failure)
-        return finish(Outcome::failure(Reason::install_failed, Error(message)), begun, action);
-      return uninstall_remediation(Reason::install_failed);
+        return finish(Outcome::failure(failure, Error(message)), begun, action);
+      return uninstall_remediation(failure);
     }
     ++attempt.upgrade_failures;
     const HelmRemediation& fix = spec.upgrade_remediation;
     if (fix.exhausted(attempt.upgrade_failures) && !fix.remediate_last_failure)
-      return finish(Outcome::failure(Reason::upgrade_failed, Error(message)), begun, action);
-    if (fix.uninstall) return uninstall_remediation(Reason::upgrade_failed);
+      return finish(Outcome::failure(failure, Error(message)), begun, action);
+    if (fix.uninstall) return uninstall_remediation(failure);
     // Remediation: roll back to the deployed revision (a new revision with its chart, values
     // and manifest); what the failed upgrade applied beyond it is pruned.
     Release back = *deployed;

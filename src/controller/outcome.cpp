@@ -50,6 +50,10 @@ std::string_view to_string(Reason reason) {
       return "ValuesError";
     case Reason::init_failed:
       return "InitFailed";
+    case Reason::test_succeeded:
+      return "TestSucceeded";
+    case Reason::test_failed:
+      return "TestFailed";
   }
   return "Unknown";
 }
@@ -67,6 +71,7 @@ bool is_failure(Reason reason) {
     case Reason::install_succeeded:
     case Reason::upgrade_succeeded:
     case Reason::uninstall_succeeded:
+    case Reason::test_succeeded:
       return false;
     default:
       return true;

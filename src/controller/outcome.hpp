@@ -46,6 +46,8 @@ enum class Reason {
   values_error,         // ValuesError: valuesFrom could not be composed; nothing done
   init_failed,          // InitFailed: the release history could not be read or the chart
                         // not rendered; nothing done
+  test_succeeded,       // TestSucceeded: the test hooks passed (conditions only)
+  test_failed,          // TestFailed: a test hook failed after install (or, ignored, upgrade)
 };
 
 // The reason as Flux writes it on a condition.
@@ -54,6 +56,12 @@ std::string_view to_string(Reason reason);
 bool is_waiting(Reason reason);
 // A failure: Ready=False, a warning event, a retry with backoff.
 bool is_failure(Reason reason);
+
+// A Helm test run (spec.test.enable), as TestSuccess tells it.
+struct HelmTestResult {
+  bool passed = false;
+  std::string message;  // "Helm test succeeded|failed for release ... with chart ...: ..."
+};
 
 // What a HelmRelease reconcile left: the release's newest revision, as status.history and
 // lastAttempted* tell it.
@@ -71,6 +79,7 @@ struct ReleaseSnapshot {
   std::string attempted_digest;
   int install_failures = 0;
   int upgrade_failures = 0;
+  std::optional<HelmTestResult> test;  // when the tests ran in this reconcile
 };
 
 struct Outcome {

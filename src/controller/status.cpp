@@ -177,6 +177,12 @@ Node helm_release_status(const Node& object, const Outcome& outcome, std::string
   status.set("history", with_history(status.find("history"), r, keep));
   std::string release = r.namespace_ + "/" + r.name + ".v" + std::to_string(r.version);
   std::string chart = r.chart_name + "@" + r.chart_version;
+  if (r.test) {
+    condition("TestSuccess", r.test->passed ? ConditionStatus::true_ : ConditionStatus::false_,
+              r.test->passed ? Reason::test_succeeded : Reason::test_failed, r.test->message);
+  } else if (!r.action.empty()) {
+    remove_condition(status, "TestSuccess");  // a new revision, not tested
+  }
   if (outcome.failed()) {
     std::string message = outcome.error.message();
     if (outcome.reason == Reason::rollback_succeeded) {
@@ -187,6 +193,9 @@ Node helm_release_status(const Node& object, const Outcome& outcome, std::string
     } else if (outcome.reason == Reason::install_failed ||
                outcome.reason == Reason::upgrade_failed) {
       condition("Released", ConditionStatus::false_, outcome.reason, message);
+    } else if (outcome.reason == Reason::test_failed) {  // released, then its tests failed
+      condition("Released", ConditionStatus::true_, Reason::install_succeeded,
+                "Helm install succeeded for release " + release + " with chart " + chart);
     }
     condition("Ready", ConditionStatus::false_, outcome.reason, message);
     return status;
@@ -196,7 +205,11 @@ Node helm_release_status(const Node& object, const Outcome& outcome, std::string
       "Helm " + verb + " succeeded for release " + release + " with chart " + chart;
   remove_condition(status, "Remediated");
   condition("Released", ConditionStatus::true_, outcome.reason, message);
-  condition("Ready", ConditionStatus::true_, outcome.reason, message);
+  if (r.test && r.test->passed) {  // Flux summarizes Ready from TestSuccess then
+    condition("Ready", ConditionStatus::true_, Reason::test_succeeded, r.test->message);
+  } else {
+    condition("Ready", ConditionStatus::true_, outcome.reason, message);
+  }
   return status;
 }
 

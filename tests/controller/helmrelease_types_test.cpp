@@ -142,10 +142,13 @@ spec:
   chart: {}
   postRenderers: []
   serviceAccountName: deployer
+  persistentClient: true
   test: {enable: true}
+  rollback: {disableHooks: true}
 )"));
   EXPECT_EQ(fields.refused, (std::vector<std::string>{"spec.serviceAccountName"}));
-  EXPECT_EQ(fields.ignored, std::vector<std::string>{"spec.test"});
+  // test and rollback are acted on (hooks), persistentClient is not.
+  EXPECT_EQ(fields.ignored, std::vector<std::string>{"spec.persistentClient"});
 }
 
 Result<HelmReleaseSpec> parse_spec(std::string_view spec_lines, std::string_view name = "web") {

@@ -808,4 +808,42 @@ scenario_disabled_hooks_are_not_run() {
   expect_exit 1 kubectl -n demo get job web-migrate
 }
 
+# spec.test.enable: the test hooks run after a successful upgrade (not before); a failing test
+# rolls the upgrade back unless its failures are ignored.
+scenario_test_hooks_after_upgrade() {
+  setup
+  add_hook_charts
+  local tests="  test:
+    enable: true
+  upgrade:
+    remediation:
+      retries: 0
+      remediateLastFailure: true"
+  apply_chart web "    color: red" "$tests"
+  reconcile || fail "install: $(cat "$WORK/controller.log")"
+  [ "$(ready_state)" = "True TestSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  [ "$(ready_message)" = "Helm test succeeded for release demo/web.v1 with chart web@1.0.0: 1 test hook completed successfully" ] ||
+    fail "Ready message: $(ready_message)"
+  [ "$(hr_field '{.status.conditions[?(@.type=="TestSuccess")].status}')" = True ] || fail "TestSuccess"
+  [ "$(hook_order demo web 1 test)" = "Job/smoke Succeeded" ] || fail "test hook record: $(hook_records demo web 1)"
+  # A failing test after an upgrade: rolled back.
+  apply_chart web "    color: blue
+    testImage: busybox:fail" "$tests"
+  expect_exit 1 reconcile
+  [ "$(ready_state)" = "False RollbackSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  [ "$(hr_field '{.status.conditions[?(@.type=="TestSuccess")].message}')" = "Helm test failed for release demo/web.v2 with chart web@1.0.0: job web-smoke failed: BackoffLimitExceeded" ] ||
+    fail "TestSuccess: $(hr_field '{.status.conditions}')"
+  [ "$(helm_history | sed -n 3p)" = "3 deployed Rollback to 1" ] || fail "helm history: $(helm_history)"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "not rolled back"
+  # Ignored test failures: the upgrade stands.
+  apply_chart web "    color: green
+    testImage: busybox:fail" "  test:
+    enable: true
+    ignoreFailures: true"
+  reconcile || fail "upgrade with ignored test failures: $(cat "$WORK/controller.log")"
+  [ "$(ready_state)" = "True UpgradeSucceeded" ] || fail "Ready: $(ready_state) $(ready_message)"
+  [ "$(hr_field '{.status.conditions[?(@.type=="TestSuccess")].status}')" = False ] || fail "TestSuccess"
+  [ "$(helm_history | tail -1)" = "4 deployed Upgrade complete" ] || fail "helm history: $(helm_history)"
+}
+
 run_scenario
