@@ -62,6 +62,16 @@ bool wants_reconcile(const Node& object) {
   return !requested.empty() && requested != object.string_at({"status", "lastHandledReconcileAt"});
 }
 
+// True when `after` differs from `before` in what asks for a reconcile (spec, a `reconcile`
+// request, deletion). A change of status or finalizers alone does not: a reconcile's own
+// writes (its finalizer, its status) must not queue it again.
+bool asks_again(const Node& before, const Node& after) {
+  return int_at(before, {"metadata", "generation"}) != int_at(after, {"metadata", "generation"}) ||
+         before.string_at({"metadata", "annotations", k_requested_at}) !=
+             after.string_at({"metadata", "annotations", k_requested_at}) ||
+         is_deleting(before) != is_deleting(after);
+}
+
 std::string describe_changes(const sync::SyncResult& result) {
   std::string out;
   for (const sync::ObjectResult& o : result.objects) {
@@ -223,6 +233,7 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
     if (is_new) slot = std::make_unique<Tracked>();
     Tracked& t = *slot;
     bool was_ready = t.ready;
+    bool asked = !is_new && asks_again(t.object, object);
     t.object = object;
     t.ready = is_ready(object);
     if (is_source(job)) {
@@ -274,7 +285,7 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
           to_queue.push_back(other_key);
       }
     }
-    if (is_new || wants_reconcile(object)) to_queue.push_back(key);
+    if (is_new || (asked && wants_reconcile(object))) to_queue.push_back(key);
   }
   for (const JobKey& k : to_queue)
     m_queue.add(k);

@@ -151,7 +151,7 @@ size_t WatchCache::waiting() const {
 }
 
 bool WatchCache::wait_until(const std::function<bool()>& done,
-                            std::chrono::steady_clock::time_point deadline) {
+                            std::chrono::steady_clock::time_point deadline) const {
   UniqueLock lock(m_mutex);
   for (;;) {
     uint64_t seen = m_generation;

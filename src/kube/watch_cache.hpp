@@ -51,8 +51,8 @@ class WatchCache {
 
   // Calls done() after every change until it returns true or the deadline passes; returns
   // whether it returned true.
-  bool wait_until(const std::function<bool()>& done, std::chrono::steady_clock::time_point deadline)
-      EXCLUDES(m_mutex);
+  bool wait_until(const std::function<bool()>& done,
+                  std::chrono::steady_clock::time_point deadline) const EXCLUDES(m_mutex);
 
   using Listener = std::function<void(const WatchEvent& event, const Resource& resource)>;
   // Called for every ADDED, MODIFIED and DELETED event from now on.
@@ -95,7 +95,7 @@ class WatchCache {
 
   Client& m_client;
   mutable Mutex m_mutex;
-  CondVar m_changed;  // m_generation moved, or stopping
+  mutable CondVar m_changed;  // m_generation moved, or stopping
   std::map<std::string, std::shared_ptr<Stream>> m_streams
       GUARDED_BY(m_mutex);                                 // by path + namespace
   std::vector<std::thread> m_threads GUARDED_BY(m_mutex);  // one per listed stream

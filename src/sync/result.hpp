@@ -29,6 +29,9 @@ struct ObjectResult {
   std::string message;  // for failed and skipped: the reason; the API server's words
   int code = 0;         // for failed: the API server's HTTP status, when it answered
   HealthStatus health;  // filled when health was judged (--wait)
+  // metadata.generation the apply left (or found, when unchanged); 0 when unknown or none.
+  // A cached copy of an older generation is not yet the applied object.
+  int64_t generation = 0;
 };
 
 // The step of a sync that failed.

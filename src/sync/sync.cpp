@@ -4,6 +4,7 @@
 #include <atomic>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -13,6 +14,11 @@
 
 namespace plumb::sync {
 namespace {
+
+int64_t generation_of(const Node& object) {
+  const Node* n = object.at_path({"metadata", "generation"});
+  return n && n->is_int() ? n->as_int() : 0;
+}
 
 // Runs body(i) for i in [0, count) on up to `workers` threads.
 template <typename Body>
@@ -138,10 +144,12 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
     if (applied) {
       result.action = Action::configured;
       result.message = "recreated: an immutable field changed";
+      result.generation = generation_of(*applied);
       return result;
     }
   }
   if (!applied) return refused(planned, applied.error());
+  result.generation = generation_of(*applied);
   if (!live) {
     result.action = Action::created;
   } else {
@@ -166,7 +174,7 @@ bool Syncer::apply_stage(const std::vector<PlannedObject>& stage, SyncResult& re
   std::vector<size_t> changing;
   for (size_t i = 0; i < stage.size(); ++i) {
     if ((*live)[i] && already_applied(stage[i].object, *(*live)[i], m_options.field_manager)) {
-      results[i] = {stage[i].ref, Action::unchanged, "", 0, {}};
+      results[i] = {stage[i].ref, Action::unchanged, "", 0, {}, generation_of(*(*live)[i])};
     } else {
       changing.push_back(i);
     }
@@ -318,21 +326,37 @@ void Syncer::prune(std::span<const PlannedObject> previous, const Plan& current,
 void Syncer::wait(const HealthWait& wait, SyncResult& result) {
   auto deadline = std::chrono::steady_clock::now() + wait.timeout;
   std::vector<const PlannedObject*> objects;
-  for (const PlannedObject& o : wait.targets)
+  std::vector<int64_t> applied_generation;
+  for (const PlannedObject& o : wait.targets) {
     objects.push_back(&o);
-  // Health is judged from a watch cache of the resources involved: one list and one watch
-  // per resource and namespace, however many objects and however long the wait.
-  kube::WatchCache cache(m_client);
-  std::set<std::pair<std::string, std::string>> watched;
-  for (const PlannedObject* o : objects) {
-    if (!watched.insert({kube::resource_path(o->resource, "", ""), o->ref.namespace_}).second) {
-      continue;
-    }
-    if (auto started = cache.watch(o->resource, o->ref.namespace_); !started) {
-      result.fail(SyncStep::health, started.error().context("wait"));
-      return;
+    int64_t generation = 0;
+    for (const ObjectResult& r : result.objects)
+      if (r.ref.same_object(o.ref)) generation = r.generation;
+    applied_generation.push_back(generation);
+  }
+  // Health is judged from the caller's cache when it follows every resource involved (a
+  // controller watches what it applied: no request at all), else from a watch cache of the
+  // resources involved: one list and one watch per resource and namespace, however many
+  // objects and however long the wait.
+  const kube::WatchCache* shared = m_options.live_cache;
+  if (shared && !std::all_of(objects.begin(), objects.end(), [&](const PlannedObject* o) {
+        return shared->follows(o->resource, o->ref.namespace_);
+      }))
+    shared = nullptr;
+  std::optional<kube::WatchCache> own;
+  if (!shared) {
+    own.emplace(m_client);
+    std::set<std::pair<std::string, std::string>> watched;
+    for (const PlannedObject* o : objects) {
+      if (!watched.insert({kube::resource_path(o->resource, "", ""), o->ref.namespace_}).second)
+        continue;
+      if (auto started = own->watch(o->resource, o->ref.namespace_); !started) {
+        result.fail(SyncStep::health, started.error().context("wait"));
+        return;
+      }
     }
   }
+  const kube::WatchCache& cache = shared ? *shared : *own;
   std::vector<HealthStatus> health(objects.size());
   const PlannedObject* failed_object = nullptr;
   size_t failed_index = 0;
@@ -341,7 +365,15 @@ void Syncer::wait(const HealthWait& wait, SyncResult& result) {
     for (size_t i = 0; i < objects.size(); ++i) {
       const PlannedObject& o = *objects[i];
       auto live = cache.get(o.resource, o.ref.namespace_, o.ref.name);
-      health[i] = live ? health_of(*live) : HealthStatus{Health::in_progress, "not found"};
+      if (!live) {
+        health[i] = HealthStatus{Health::in_progress, "not found"};
+      } else if (generation_of(*live) < applied_generation[i]) {
+        // A shared cache may not have seen the apply yet.
+        health[i] = HealthStatus{Health::in_progress,
+                                 "waiting for generation " + std::to_string(applied_generation[i])};
+      } else {
+        health[i] = health_of(*live);
+      }
       if (health[i].health == Health::failed && !failed_object) {
         failed_object = &o;
         failed_index = i;
@@ -351,7 +383,7 @@ void Syncer::wait(const HealthWait& wait, SyncResult& result) {
     return all_current || failed_object;
   };
   bool settled = cache.wait_until(judge, deadline);
-  cache.stop();
+  if (own) own->stop();
   for (ObjectResult& r : result.objects) {
     for (size_t i = 0; i < objects.size(); ++i) {
       if (objects[i]->ref.same_object(r.ref)) r.health = health[i];

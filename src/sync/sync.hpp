@@ -50,7 +50,9 @@ struct SyncOptions {
   // Where live objects are read before applying: from this cache for the resources it
   // follows (a controller watches what it applied), else from the API server. A cache that
   // lags behind costs at most a needless apply, or a skipped one that its next watch event
-  // repairs.
+  // repairs. Health is waited for from it too when it follows every resource waited for
+  // (a cached object older than the applied generation counts as not yet applied), else
+  // from a watch cache of the wait's own.
   const kube::WatchCache* live_cache = nullptr;
 };
 

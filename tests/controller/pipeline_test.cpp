@@ -254,6 +254,36 @@ TEST_F(PipelineTest, DeferredHealthLeavesTheWaitToTheCaller) {
   EXPECT_EQ(outcome.health.timeout, std::chrono::seconds(20));
 }
 
+// With a cache that follows what was applied (a controller's), the inline wait reads health
+// from it without a request; a cached copy older than the applied generation is not taken
+// for the applied object, however healthy it looks.
+TEST_F(PipelineTest, InlineHealthIsReadFromTheFollowedCacheAtTheAppliedGeneration) {
+  const kube::Resource deployments{"apps", "v1", "Deployment", "deployments", true};
+  kube::WatchCache cache(*client);
+  ASSERT_TRUE(cache.watch(deployments, ""));
+  Pipeline pipeline(*client, &cache, {});
+  auto deployment = [](int replicas) {
+    return object(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: toy}\n"
+        "spec:\n  replicas: " +
+        std::to_string(replicas) +
+        "\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: "
+        "web}}\n    spec: {containers: [{name: web, image: nginx}]}\n");
+  };
+  Target target = ToyKind{}.target();
+  target.timeout = std::chrono::seconds(20);
+  Outcome first = pipeline.run(target, {deployment(1)}, HealthMode::inline_wait);
+  ASSERT_EQ(first.reason, Reason::succeeded) << first.error.message();
+
+  // The cache stops following: it keeps generation 1, healthy. The new spec is generation 2.
+  cache.stop();
+  target.timeout = std::chrono::seconds(2);
+  Outcome second = pipeline.run(target, {deployment(2)}, HealthMode::inline_wait);
+  EXPECT_EQ(second.reason, Reason::health_check_failed);
+  EXPECT_NE(second.error.message().find("waiting for generation 2"), std::string::npos)
+      << second.error.message();
+}
+
 TEST_F(PipelineTest, HealthChecksNameTheirObjectsInTheTargetNamespace) {
   Pipeline pipeline(*client, nullptr, {});
   Target target;
