@@ -106,8 +106,8 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
       m_cache(client),
       m_reconcilers(
           client, m_sources,
-          [this](const ObjectRef& owner, const sync::Plan& plan) {
-            track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan);
+          [this](const ObjectRef& owner, const sync::Plan& plan, const DriftWatch& drift) {
+            track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan, drift);
           },
           &m_cache),
       m_scheduler(m_options.jitter) {
@@ -404,11 +404,6 @@ void Controller::run_helm_release(const JobKey& key) {
   std::optional<Outcome> outcome = reconcile_fetched(
       key, [&] { return m_reconcilers.reconcile_helm_release(*object, HealthMode::inline_wait); });
   if (!outcome) return;
-  auto spec = parse_helm_release(*object);
-  if (!spec || !spec->drift_detection) {
-    LockGuard lock(m_mutex);
-    forget_applied(key);  // driftDetection is off by default in Flux: changes are left
-  }
   report(key, *object, *outcome);
 }
 
@@ -647,7 +642,7 @@ void Controller::schedule(const JobKey& key, const Outcome& outcome) {
   if (it == m_tracked.end()) return;
   const Tracked& t = *it->second;
   if (outcome.reason == Reason::suspended) {
-    if (key.job == Job::kustomization) forget_applied(key);
+    forget_applied(key);  // a suspended object's drift is left as it is
     m_scheduler.forget(key);
     return;
   }

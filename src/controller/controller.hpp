@@ -11,7 +11,8 @@
 //   turning Ready queues the objects concerned at once; intervals and retries come from the
 //   Scheduler (jittered; exponential backoff up to retryInterval).
 // - Every applied object is watched. A change that undoes a field Plumb applied, or a
-//   deletion, queues a repair: that object alone is applied again (drift correction).
+//   deletion, queues a repair: that object alone is applied again (drift correction), or,
+//   as the owner's DriftWatch says, reported or left alone (a HelmRelease's driftDetection).
 //   Objects nobody touches cost nothing between intervals.
 // - Health waits (spec.wait, spec.healthChecks) hold no worker: the objects' watch events
 //   settle them, a deadline in the Scheduler ends them.
@@ -126,6 +127,9 @@ class Controller {
   void collect_orphaned(const JobKey& key);
   void add_finalizer(const JobKey& key);
   void repair(const std::string& object_key);
+  // DriftWatch::Mode::warn: a Warning event about the object, once until the next reconcile.
+  void warn_drift(const std::string& object_key, const JobKey& owner, const std::string& what)
+      EXCLUDES(m_mutex);
 
   // Steps (without m_mutex unless said otherwise).
   std::optional<Node> current_object(const JobKey& key) EXCLUDES(m_mutex);
@@ -153,7 +157,8 @@ class Controller {
   // Removes a Kustomization's deferred health wait (and its index entries); null if none.
   std::unique_ptr<HealthWaiter> take_health_wait(const JobKey& key) REQUIRES(m_mutex);
   // Takes m_mutex itself.
-  void track_applied(const JobKey& owner, const sync::Plan& plan) EXCLUDES(m_mutex);
+  void track_applied(const JobKey& owner, const sync::Plan& plan, const DriftWatch& drift)
+      EXCLUDES(m_mutex);
   // Starts a cluster-wide watch of resource unless there is one; true when started now.
   Result<bool> ensure_watched(const kube::Resource& resource) EXCLUDES(m_mutex);  // without m_mutex
   void say(const std::string& line) const;

@@ -51,6 +51,7 @@ void Controller::on_applied_object(const kube::WatchEvent& event, const kube::Re
   bool deleted = event.type == "DELETED";
   std::vector<JobKey> settled;
   Node desired;
+  std::function<void(Node&, const Node&)> left_to_cluster;
   bool applied_by_us = false;
   {
     LockGuard lock(m_mutex);
@@ -70,8 +71,10 @@ void Controller::on_applied_object(const kube::WatchEvent& event, const kube::Re
       }
     }
     if (auto applied = m_applied.find(key); applied != m_applied.end()) {
-      desired = applied->second->desired;
-      applied_by_us = true;
+      const Applied& a = *applied->second;
+      desired = a.desired;
+      left_to_cluster = a.drift.left_to_cluster;
+      applied_by_us = !a.warned;  // warn mode: reported once until the next reconcile
     }
   }
   for (const JobKey& k : settled)
@@ -82,12 +85,14 @@ void Controller::on_applied_object(const kube::WatchEvent& event, const kube::Re
     return;
   }
   if (event.object.at_path({"metadata", "deletionTimestamp"})) return;  // DELETED follows
+  if (left_to_cluster) left_to_cluster(desired, event.object);
   if (!sync::already_applied(desired, event.object, k_field_manager)) m_drift_queue.add(key);
 }
 
 void Controller::repair(const std::string& key) {
   kube::Resource resource;
   Node desired;
+  DriftWatch drift;
   JobKey owner;
   {
     LockGuard lock(m_mutex);
@@ -96,20 +101,24 @@ void Controller::repair(const std::string& key) {
     Applied& a = *it->second;
     auto now = Clock::now();
     std::erase_if(a.repairs, [&](Clock::time_point t) { return now - t > k_repair_window; });
-    if (int(a.repairs.size()) >= k_max_repairs) return;
+    if (int(a.repairs.size()) >= k_max_repairs || a.warned) return;
     if (auto busy = m_busy.find(a.owner); busy != m_busy.end()) {
       busy->second.insert(key);
       return;
     }
     resource = a.resource;
     desired = a.desired;
+    drift = a.drift;
     owner = a.owner;
   }
   ObjectRef ref = ObjectRef::of(desired);
   auto live = m_cache.get(resource, ref.namespace_, ref.name);
+  if (live && drift.left_to_cluster) drift.left_to_cluster(desired, *live);
   if (live && (live->at_path({"metadata", "deletionTimestamp"}) ||
                sync::already_applied(desired, *live, k_field_manager)))
     return;
+  std::string what = ref.display() + (live ? " changed outside Git" : " deleted outside Git");
+  if (drift.mode == DriftWatch::Mode::warn) return warn_drift(key, owner, what);
   auto applied =
       m_client.apply(resource, desired, k_field_manager, kube::Force::yes, kube::DryRun::no);
   Node owner_object;
@@ -122,7 +131,6 @@ void Controller::repair(const std::string& key) {
     paused = int(it->second->repairs.size()) == k_max_repairs;
     if (auto t = m_tracked.find(owner); t != m_tracked.end()) owner_object = t->second->object;
   }
-  std::string what = ref.display() + (live ? " changed outside Git" : " deleted outside Git");
   if (!applied) {
     say("drift: " + what + "; re-apply failed: " + applied.error().message());
     record(owner_object, true, "DriftCorrectionFailed", what + ": " + applied.error().message());
@@ -137,7 +145,21 @@ void Controller::repair(const std::string& key) {
   }
 }
 
-void Controller::track_applied(const JobKey& owner, const sync::Plan& plan) {
+void Controller::warn_drift(const std::string& key, const JobKey& owner, const std::string& what) {
+  Node owner_object;
+  {
+    LockGuard lock(m_mutex);
+    auto it = m_applied.find(key);
+    if (it == m_applied.end() || it->second->warned) return;  // forgotten or told meanwhile
+    it->second->warned = true;
+    if (auto t = m_tracked.find(owner); t != m_tracked.end()) owner_object = t->second->object;
+  }
+  say("drift: " + what + "; left as it is (driftDetection mode warn)");
+  record(owner_object, true, "DriftDetected", what + "; left as it is (driftDetection mode warn)");
+}
+
+void Controller::track_applied(const JobKey& owner, const sync::Plan& plan,
+                               const DriftWatch& drift) {
   std::vector<sync::PlannedObject> objects = sync::all_objects(plan);
   std::map<std::string, bool> started;  // resource path → watch started now
   for (const sync::PlannedObject& o : objects) {
@@ -148,11 +170,14 @@ void Controller::track_applied(const JobKey& owner, const sync::Plan& plan) {
     if (!watched)
       say(owner.object() + ": cannot watch " + o.resource.name + ": " + watched.error().message());
   }
+  // Watched even when drift is not (off): an inline health wait reads the followed kinds from
+  // the cache instead of listing them.
   std::vector<std::string> check_now;
   {
     LockGuard lock(m_mutex);
     forget_applied(owner);
-    if (!m_tracked.count(owner)) return;  // deleted meanwhile
+    if (drift.mode == DriftWatch::Mode::off) return;  // changes are left to the cluster
+    if (!m_tracked.count(owner)) return;              // deleted meanwhile
     std::set<std::string>& keys = m_applied_by_owner[owner];
     for (sync::PlannedObject& o : objects) {
       std::string key = object_key(o.resource, o.ref.namespace_, o.ref.name);
@@ -160,6 +185,7 @@ void Controller::track_applied(const JobKey& owner, const sync::Plan& plan) {
       applied->owner = owner;
       applied->resource = o.resource;
       applied->desired = std::move(o.object);
+      applied->drift = drift;
       m_applied[key] = std::move(applied);
       keys.insert(key);
       // A watch started after the apply raised no event for what changed before it.

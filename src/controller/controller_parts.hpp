@@ -39,6 +39,8 @@ struct Controller::Applied {
   JobKey owner;  // the Kustomization
   kube::Resource resource;
   Node desired;
+  DriftWatch drift;                        // the owner's Target::drift
+  bool warned = false;                     // DriftWatch::Mode::warn: reported once
   std::vector<Clock::time_point> repairs;  // within the repair window
 };
 

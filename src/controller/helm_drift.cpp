@@ -1,6 +1,5 @@
 #include "controller/helm_drift.hpp"
 
-#include "render/plugin.hpp"
 #include "render/resource.hpp"
 
 namespace plumb::controller {
@@ -89,35 +88,46 @@ void put_at(Node& node, const std::vector<std::string>& tokens, const Node* valu
 
 }  // namespace
 
-Result<std::vector<Node>> keep_ignored_fields(std::vector<Node> objects,
-                                              const std::vector<DriftIgnoreRule>& rules,
-                                              const LiveLookup& live) {
-  if (rules.empty()) return objects;
-  struct Rule {
-    std::optional<render::Selector> target;
-    std::vector<std::vector<std::string>> paths;
-  };
-  std::vector<Rule> parsed;
-  for (const DriftIgnoreRule& rule : rules) {
+Result<DriftIgnore> DriftIgnore::parse(const std::vector<DriftIgnoreRule>& rules) {
+  DriftIgnore out;
+  for (size_t i = 0; i < rules.size(); ++i) {
     Rule r;
-    if (!rule.target.is_null()) r.target = TRY(render::Selector::parse(rule.target));
-    for (const std::string& p : rule.paths)
-      r.paths.push_back(pointer_tokens(p));
-    parsed.push_back(std::move(r));
-  }
-  for (Node& object : objects) {
-    std::optional<Node> current;
-    bool looked = false;
-    for (const Rule& rule : parsed) {
-      if (rule.target && !rule.target->matches(render::Resource(object))) continue;
-      if (!looked) {
-        current = TRY(live(object));
-        looked = true;
+    if (!rules[i].target.is_null()) {
+      auto target = render::Selector::parse(rules[i].target);
+      if (!target) {
+        return std::unexpected(
+            target.error().context("spec.driftDetection.ignore[" + std::to_string(i) + "].target"));
       }
-      if (!current) break;  // not in the cluster: created as rendered
-      for (const auto& tokens : rule.paths)
-        put_at(object, tokens, find_at(*current, tokens));
+      r.target = std::move(*target);
     }
+    for (const std::string& p : rules[i].paths)
+      r.paths.push_back(pointer_tokens(p));
+    out.m_rules.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool DriftIgnore::picks(const Rule& rule, const Node& object) const {
+  return !rule.target || rule.target->matches(render::Resource(object));
+}
+
+void DriftIgnore::take_live(Node& desired, const Node& live) const {
+  for (const Rule& rule : m_rules) {
+    if (!picks(rule, desired)) continue;
+    for (const auto& tokens : rule.paths)
+      put_at(desired, tokens, find_at(live, tokens));
+  }
+}
+
+Result<std::vector<Node>> DriftIgnore::keep_live(std::vector<Node> objects,
+                                                 const LiveLookup& live) const {
+  for (Node& object : objects) {
+    bool picked = false;
+    for (const Rule& rule : m_rules)
+      picked = picked || picks(rule, object);
+    if (!picked) continue;
+    std::optional<Node> current = TRY(live(object));
+    if (current) take_live(object, *current);  // not in the cluster: created as rendered
   }
   return objects;
 }

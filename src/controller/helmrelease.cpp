@@ -353,7 +353,8 @@ Step<source::FetchedChart> Reconcilers::repository_chart(const HelmReleaseSpec& 
 }
 
 Target helm_release_target(const Node& object, const HelmReleaseSpec& spec,
-                           std::vector<ObjectRef> inventory) {
+                           std::vector<ObjectRef> inventory,
+                           std::shared_ptr<const DriftIgnore> ignore) {
   std::string ns(object.string_at({"metadata", "namespace"}));
   std::string name(object.string_at({"metadata", "name"}));
   Target target;
@@ -368,6 +369,15 @@ Target helm_release_target(const Node& object, const HelmReleaseSpec& spec,
   target.allow_empty = AllowEmpty::yes;  // a chart may render nothing: Helm installs that
   target.wait_for = WaitFor::all_applied;
   target.timeout = spec.timeout.count() > 0 ? spec.timeout : k_default_timeout;
+  // driftDetection: off by default in Flux.
+  target.drift.mode = spec.drift_mode == DriftMode::enabled ? DriftWatch::Mode::repair
+                      : spec.drift_mode == DriftMode::warn  ? DriftWatch::Mode::warn
+                                                            : DriftWatch::Mode::off;
+  if (ignore && !ignore->empty()) {
+    target.drift.left_to_cluster = [ignore](Node& desired, const Node& live) {
+      ignore->take_live(desired, live);
+    };
+  }
   return target;
 }
 
@@ -379,6 +389,8 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     HelmReleaseSpec spec = TRY(because(Reason::reconciliation_failed, parse_helm_release(object)));
     if (spec.suspend) return Outcome{.reason = Reason::suspended};
     std::vector<std::string> ignored = TRY(supported(object));
+    auto ignore = std::make_shared<const DriftIgnore>(
+        TRY(because(Reason::reconciliation_failed, DriftIgnore::parse(spec.drift_ignore))));
     if (spec.source_ref.kind == "Bucket") {
       return std::unexpected(
           Outcome::failure(Reason::unsupported_field,
@@ -494,12 +506,13 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
         return m_client.get(*resource, resource->namespaced ? (at.empty() ? in : at) : "",
                             o.string_at({"metadata", "name"}));
       };
-      std::vector<Node> objects = TRY(
-          because(Reason::reconciliation_failed,
-                  keep_ignored_fields(std::move(render.objects), spec.drift_ignore,
-                                      [&](const Node& o) { return live_object(o, release_ns); })));
-      Outcome out =
-          m_pipeline.run(helm_release_target(object, spec, inventory), std::move(objects), mode);
+      std::vector<Node> objects =
+          TRY(because(Reason::reconciliation_failed,
+                      ignore->keep_live(std::move(render.objects), [&](const Node& o) {
+                        return live_object(o, release_ns);
+                      })));
+      Outcome out = m_pipeline.run(helm_release_target(object, spec, inventory, ignore),
+                                   std::move(objects), mode);
       if (!out.failed())
         out.reason = latest->version == 1 ? Reason::install_succeeded : Reason::upgrade_succeeded;
       return finish(std::move(out), *latest, "");
@@ -509,7 +522,7 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
     // had and this one lacks pruned), the revision marked deployed or failed.
     auto now = std::chrono::system_clock::now();
     Release begun = TRY(because(Reason::init_failed, storage.begin_revision(render.release, now)));
-    Target target = helm_release_target(object, spec, inventory);
+    Target target = helm_release_target(object, spec, inventory, ignore);
     HookRunner hooks = hook_runner(m_client, storage);
     bool hooks_disabled = upgrade ? spec.hooks.upgrade_disabled : spec.hooks.install_disabled;
     Outcome out =
@@ -588,7 +601,7 @@ Outcome Reconcilers::reconcile_helm_release(const Node& object, HealthMode mode)
                 append_release_objects(back.manifest, "release manifest", back, objects)));
     Release rolled =
         TRY(because(Reason::rollback_failed, storage.begin_revision(std::move(back), now)));
-    Target rollback_target = helm_release_target(object, spec, attempted);
+    Target rollback_target = helm_release_target(object, spec, attempted, ignore);
     Outcome rollback =
         around_hooks(spec.hooks.rollback_disabled ? nullptr : &hooks, rolled,
                      HookEvent::pre_rollback, HookEvent::post_rollback, rollback_target.timeout,

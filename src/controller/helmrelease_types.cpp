@@ -224,7 +224,6 @@ Result<void> drift_detection(const SpecReader& r, HelmReleaseSpec& spec) {
     return r.bad("driftDetection.mode",
                  "must be enabled, warn or disabled, not '" + std::string(mode) + "'");
   }
-  spec.drift_detection = spec.drift_mode == DriftMode::enabled;
   const Node* ignore = drift->find("ignore");
   if (!ignore || ignore->is_null()) return {};
   if (!ignore->is_list()) return r.bad("driftDetection.ignore", "must be a list");

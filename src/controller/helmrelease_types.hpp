@@ -104,8 +104,7 @@ struct HelmReleaseSpec {
   bool suspend = false;
   std::vector<KustomizePostRenderer> post_renderers;  // applied in order
   PostRenderStrategy post_render_strategy = PostRenderStrategy::combined;
-  DriftMode drift_mode = DriftMode::disabled;
-  bool drift_detection = false;  // drift_mode enabled: drift is corrected (warn reports only)
+  DriftMode drift_mode = DriftMode::disabled;  // enabled corrects drift, warn reports it
   std::vector<DriftIgnoreRule> drift_ignore;
   std::vector<NamespacedName> depends_on;
   HelmHookOptions hooks;

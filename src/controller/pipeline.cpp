@@ -92,7 +92,9 @@ Outcome Pipeline::apply_and_prune(const Target& target, const sync::Plan& plan,
   sync::Syncer syncer(m_client, options);
   sync::RunOptions run{.prune = target.prune, .on_applied = {}, .wait = std::move(inline_wait)};
   if (m_on_applied) {
-    run.on_applied = [&](const sync::Plan& applied) { m_on_applied(target.owner, applied); };
+    run.on_applied = [&](const sync::Plan& applied) {
+      m_on_applied(target.owner, applied, target.drift);
+    };
   }
   Outcome out;
   out.sync = syncer.run(plan, previous, run);

@@ -37,6 +37,19 @@ struct HealthCheck {
   std::string name;
 };
 
+// How the controller's drift watch treats what a target applied. A change that undoes an
+// applied field, or a deletion, is repaired (the object applied again), or reported once per
+// reconcile as a Warning event and left (a HelmRelease's driftDetection mode warn), or left
+// alone (off: helm-controller's default).
+struct DriftWatch {
+  enum class Mode { repair, warn, off };
+  Mode mode = Mode::repair;
+  // Fields of an applied object its owner leaves to the cluster (driftDetection.ignore), when
+  // some are: before an object is compared or restored, their live values are copied into
+  // the desired one.
+  std::function<void(Node& desired, const Node& live)> left_to_cluster;
+};
+
 // What one owner applies, and how.
 struct Target {
   ObjectRef owner;  // the object that applies (a Kustomization): the AppliedHook's key
@@ -49,11 +62,13 @@ struct Target {
   WaitFor wait_for = WaitFor::listed;
   std::vector<HealthCheck> health_checks;
   std::chrono::milliseconds timeout{0};
+  DriftWatch drift;
 };
 
-// Called after a successful apply and before any prune, with the applied plan: the
-// controller moves its drift watch to the new set here.
-using AppliedHook = std::function<void(const ObjectRef& owner, const sync::Plan& applied)>;
+// Called after a successful apply and before any prune, with the applied plan and the
+// target's DriftWatch: the controller moves its drift watch to the new set here.
+using AppliedHook =
+    std::function<void(const ObjectRef& owner, const sync::Plan& applied, const DriftWatch& drift)>;
 
 class Pipeline {
  public:

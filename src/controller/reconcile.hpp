@@ -19,6 +19,7 @@
 
 #include "controller/decryption.hpp"
 #include "controller/flux_types.hpp"
+#include "controller/helm_drift.hpp"
 #include "controller/helmrelease_types.hpp"
 #include "controller/outcome.hpp"
 #include "controller/pipeline.hpp"
@@ -80,9 +81,11 @@ Target kustomization_target(const Node& object, const KustomizationSpec& spec);
 
 // The Target a HelmRelease applies to: helm-controller's labels, the release namespace, the
 // objects of the revision it replaces as inventory (pruned when the new one lacks them),
-// every object waited for (spec.timeout, 5 minutes by default).
+// every object waited for (spec.timeout, 5 minutes by default); drift watched as
+// spec.driftDetection says, the fields `ignore` names left to the cluster.
 Target helm_release_target(const Node& object, const HelmReleaseSpec& spec,
-                           std::vector<ObjectRef> inventory);
+                           std::vector<ObjectRef> inventory,
+                           std::shared_ptr<const DriftIgnore> ignore = nullptr);
 // "main@sha1:abc" or "sha1:abc" → "abc".
 std::string commit_of(std::string_view revision);
 // What a reconcile of the Kustomization `object` builds from the source tree `tree` (Flux's

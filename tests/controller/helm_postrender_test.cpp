@@ -181,7 +181,7 @@ TEST(HelmDriftIgnore, IgnoredFieldsKeepTheLiveValues) {
       return parse_yaml("spec: {replicas: 5}", "l");  // paused absent live
     return parse_yaml("metadata: {annotations: {a/b: live}}\ndata: {k: changed, t~x: z}", "l");
   };
-  auto out = keep_ignored_fields(objects, rules, live);
+  auto out = DriftIgnore::parse(rules).value().keep_live(objects, live);
   ASSERT_TRUE(out) << out.error().message();
   EXPECT_EQ(to_json((*out)[0].find("spec") ? *(*out)[0].find("spec") : Node()),
             R"({"replicas":5})");
@@ -192,10 +192,50 @@ TEST(HelmDriftIgnore, IgnoredFieldsKeepTheLiveValues) {
   EXPECT_EQ(lookups, 3);
   // No rules: nothing looked up, nothing changed.
   lookups = 0;
-  auto same = keep_ignored_fields(objects, {}, live);
+  auto same = DriftIgnore::parse({}).value().keep_live(objects, live);
   ASSERT_TRUE(same);
   EXPECT_EQ(lookups, 0);
   EXPECT_EQ((*same)[0].at_path({"spec", "replicas"})->as_int(), 1);
+}
+
+// The drift watch's view: with the live copy at hand, the ignored fields the rules name for
+// the object take the live values (or go where live lacks them); other fields stay desired.
+TEST(HelmDriftIgnore, TakeLiveLeavesOnlyTheIgnoredFieldsToTheCluster) {
+  std::vector<DriftIgnoreRule> rules = {
+      {{"/spec/replicas"}, parse_yaml("{kind: Deployment}", "t").value()},
+      {{"/data/gone"}, Node()},
+  };
+  DriftIgnore ignore = DriftIgnore::parse(rules).value();
+  Node desired = parse_yaml(
+                     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                     "spec: {replicas: 1, paused: false}\ndata: {gone: x}\n",
+                     "d")
+                     .value();
+  Node live = parse_yaml("spec: {replicas: 4, paused: true}", "l").value();
+  ignore.take_live(desired, live);
+  EXPECT_EQ(desired.at_path({"spec", "replicas"})->as_int(), 4);
+  EXPECT_FALSE(desired.at_path({"spec", "paused"})->as_bool());  // not ignored: still desired
+  EXPECT_EQ(desired.at_path({"data", "gone"}), nullptr);         // live lacks it
+  // A rule whose target does not pick the object leaves it alone.
+  Node cm = parse_yaml(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"
+                "spec: {replicas: 1}\n",
+                "c")
+                .value();
+  ignore.take_live(cm, live);
+  EXPECT_EQ(cm.at_path({"spec", "replicas"})->as_int(), 1);
+}
+
+TEST(HelmDriftIgnore, AnInvalidTargetNamesTheRule) {
+  std::vector<DriftIgnoreRule> rules = {
+      {{"/a"}, Node()},
+      {{"/b"}, parse_yaml("{name: '(['}", "t").value()},
+  };
+  auto parsed = DriftIgnore::parse(rules);
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message().find("spec.driftDetection.ignore[1].target"),
+            std::string::npos)
+      << parsed.error().message();
 }
 
 }  // namespace

@@ -283,12 +283,11 @@ TEST(HelmReleaseTypes, DriftDetectionModesAndIgnoreRules) {
 )");
   ASSERT_TRUE(spec) << spec.error().message();
   EXPECT_EQ(spec->drift_mode, DriftMode::warn);
-  EXPECT_FALSE(spec->drift_detection);  // warn reports, never corrects
   ASSERT_EQ(spec->drift_ignore.size(), 2u);
   EXPECT_EQ(spec->drift_ignore[0].paths, std::vector<std::string>{"/spec/replicas"});
   EXPECT_EQ(spec->drift_ignore[0].target.string_at({"kind"}), "Deployment");
   EXPECT_TRUE(spec->drift_ignore[1].target.is_null());
-  EXPECT_TRUE(parse_spec("  driftDetection: {mode: enabled}\n")->drift_detection);
+  EXPECT_EQ(parse_spec("  driftDetection: {mode: enabled}\n")->drift_mode, DriftMode::enabled);
   EXPECT_EQ(parse_spec("")->drift_mode, DriftMode::disabled);
   auto bad = parse_spec("  driftDetection: {ignore: [{paths: [spec.replicas]}]}\n");
   ASSERT_FALSE(bad);

@@ -204,9 +204,11 @@ class PipelineTest : public testing::Test {
 
 TEST_F(PipelineTest, ASecondKindAppliesPrunesAndWaitsThroughTheSamePipeline) {
   std::vector<std::string> applied_hook;
-  Pipeline pipeline(*client, nullptr, [&](const ObjectRef& owner, const sync::Plan& plan) {
-    applied_hook.push_back(owner.display() + " " + std::to_string(sync::all_objects(plan).size()));
-  });
+  Pipeline pipeline(*client, nullptr,
+                    [&](const ObjectRef& owner, const sync::Plan& plan, const DriftWatch&) {
+                      applied_hook.push_back(owner.display() + " " +
+                                             std::to_string(sync::all_objects(plan).size()));
+                    });
   ToyKind toy{{"a", "b"}, {}};
   Outcome first = toy.reconcile(pipeline);
   ASSERT_EQ(first.reason, Reason::succeeded) << first.error.message();

@@ -86,6 +86,34 @@ write() {
 }
 commit() { git -C "$REPO" add -A && git -C "$REPO" commit -qm "$1" && git -C "$REPO" rev-parse HEAD; }
 
+# start_registry: Debian's docker-registry (plain HTTP) on a free 127.0.0.1 port, storing
+# under $WORK; REGISTRY=127.0.0.1:PORT. The suite requires python3 and curl, and checks for
+# /usr/bin/docker-registry.
+REGISTRY_PID=""
+start_registry() {
+  [ -x /usr/bin/docker-registry ] || unavailable "/usr/bin/docker-registry (Debian package docker-registry)"
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  REGISTRY=127.0.0.1:$port
+  cat >"$WORK/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $WORK/registry
+http:
+  addr: $REGISTRY
+YAML
+  /usr/bin/docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  EXTRA_PIDS+=("$REGISTRY_PID")
+  wait_for "docker-registry on $REGISTRY" 15 curl -fsS "http://$REGISTRY/v2/"
+}
+stop_registry() { kill "$REGISTRY_PID" && wait "$REGISTRY_PID" 2>/dev/null; }
+
 # run_scenario: calls scenario_$SCENARIO, or fails when there is none.
 run_scenario() {
   declare -F "scenario_$SCENARIO" >/dev/null || fail "no scenario '$SCENARIO'"

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end tests of the HelmRelease reconcile: a chart in a real git repository (git CLI),
-# Flux GitRepository and HelmRelease objects, `plumb controller --once` against a fresh
-# `plumb cluster`; the cluster checked with kubectl and the release with the real helm
-# (helm list/history read the release records Plumb wrote).
+# Flux GitRepository and HelmRelease objects, `plumb controller --once` (or the running
+# controller) against a fresh `plumb cluster`; the cluster checked with kubectl and the
+# release with the real helm (helm list/history read the release records Plumb wrote).
 #
 # Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl, git or
 # helm; CI: 1).
 PLUMB=$1
 SCENARIO=$2
 source "$(dirname "$0")/../lib.sh"
-require_tool git helm jq python3
+require_tool git helm jq python3 curl
 
 use_git_repo
 reconcile() { "$PLUMB" controller --once --cache-dir "$WORK/cache" >>"$WORK/controller.log" 2>&1; }
@@ -342,6 +342,223 @@ scenario_loop_install_upgrade_uninstall() {
   [ -z "$(helm_release)" ] || fail "helm list after delete: '$(helm_release)'"
   expect_exit 1 kubectl -n demo get deploy web
   grep -q "HelmRelease/demo/web: uninstalled" "$WORK/controller.log" || fail "no uninstall line"
+}
+
+# Flux's whole release lifecycle in the running controller, the same for each kind of source:
+# the web chart of make_repo (1.0.0) from the source CHART_YAML names (spec lines, indented
+# 2). Install; a values change upgrades, writing only the changed object; drift undone from
+# watch events (driftDetection enabled), a deleted object recreated; a failed upgrade rolled
+# back (upgrade remediation); the release uninstalled with the HelmRelease. The real helm
+# lists each revision.
+lifecycle_hr() {  # CHART_YAML VALUES_YAML
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRelease"
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: demo
+spec:
+  interval: 10m
+  releaseName: web
+$1
+  driftDetection:
+    mode: enabled
+  upgrade:
+    remediation:
+      retries: 0
+      remediateLastFailure: true
+  values:
+$2
+YAML
+}
+release_lifecycle() {
+  local chart=$1 deploy_rv color='{.data.color}'
+  "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  lifecycle_hr "$chart" "    replicaCount: 2"
+  wait_for "revision 1 deployed" 30 eval '[ "$(helm_release)" = "1 deployed web-1.0.0" ]'
+  wait_for "Ready after the install" 10 reason_is InstallSucceeded
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 2 ] || fail "values"
+  deploy_rv=$(kubectl -n demo get deploy web -o jsonpath='{.metadata.resourceVersion}')
+
+  lifecycle_hr "$chart" "    replicaCount: 2
+    color: blue"
+  wait_for "revision 2 deployed" 30 eval '[ "$(helm_release)" = "2 deployed web-1.0.0" ]'
+  wait_for "Ready after the upgrade" 10 reason_is UpgradeSucceeded
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath="$color")" = blue ] || fail "values not applied"
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.metadata.resourceVersion}')" = "$deploy_rv" ] ||
+    fail "the unchanged Deployment was written"
+
+  kubectl -n demo patch cm web-settings --type merge -p '{"data":{"color":"black"}}' >/dev/null ||
+    fail "patch"
+  wait_for "the ConfigMap restored" 5 eval '[ "$(kubectl -n demo get cm web-settings -o jsonpath="$color")" = blue ]'
+  kubectl -n demo delete deploy web >/dev/null || fail "delete"
+  wait_for "the deleted Deployment recreated" 5 kubectl -n demo get deploy web
+  [ "$(helm_release)" = "2 deployed web-1.0.0" ] || fail "a repair made a revision: '$(helm_release)'"
+
+  lifecycle_hr "$chart" "    replicaCount: 2
+    color: green
+    broken: true"
+  wait_for "the failed upgrade rolled back" 30 reason_is RollbackSucceeded
+  [ "$(helm_release)" = "4 deployed web-1.0.0" ] || fail "helm list after the rollback: '$(helm_release)'"
+  helm_history | sed -n 3p | grep -q '^3 failed Upgrade "web" failed: ' || fail "helm history: $(helm_history)"
+  [ "$(helm_history | sed -n 4p)" = "4 deployed Rollback to 2" ] || fail "helm history: $(helm_history)"
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath="$color")" = blue ] || fail "not rolled back"
+
+  timeout 30 kubectl -n demo delete helmrelease web >/dev/null || fail "kubectl delete (waits for the uninstall)"
+  [ -z "$(helm_release)" ] || fail "helm list after delete: '$(helm_release)'"
+  expect_exit 1 kubectl -n demo get deploy web
+  expect_exit 1 kubectl -n demo get cm web-settings
+}
+
+scenario_lifecycle_git_repository_chart() {
+  setup
+  release_lifecycle "  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef:
+        kind: GitRepository
+        name: charts
+        namespace: flux-system"
+}
+
+# helm_repository URL [TYPE]: a HelmRepository flux-system/charts (HTTP, or type oci).
+helm_repository() {
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRepository"
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: charts
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: $1
+${2:+  type: $2
+  insecure: true}
+YAML
+}
+chart_from_helm_repository="  chart:
+    spec:
+      chart: web
+      version: 1.0.0
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+        namespace: flux-system"
+
+scenario_lifecycle_http_helm_repository() {
+  setup
+  local charts=$WORK/charts port
+  mkdir -p "$charts"
+  helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
+    fail "helm package / repo index"
+  python3 -m http.server 0 --bind 127.0.0.1 --directory "$charts" >"$WORK/http.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
+  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  helm_repository "http://127.0.0.1:$port"
+  release_lifecycle "$chart_from_helm_repository"
+}
+
+# The chart pushed by the real helm to the local registry.
+push_web_chart() {
+  helm package "$REPO/charts/web" -d "$WORK" >/dev/null || fail "helm package"
+  helm push "$WORK/web-1.0.0.tgz" "oci://$REGISTRY/charts" --plain-http >"$WORK/push.log" 2>&1 ||
+    fail "helm push: $(cat "$WORK/push.log")"
+}
+
+scenario_lifecycle_oci_helm_repository() {
+  setup
+  start_registry
+  push_web_chart
+  helm_repository "oci://$REGISTRY/charts" oci
+  release_lifecycle "$chart_from_helm_repository"
+}
+
+scenario_lifecycle_oci_repository_chart_ref() {
+  setup
+  start_registry
+  push_web_chart
+  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the OCIRepository"
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  interval: 10m
+  url: oci://$REGISTRY/charts/web
+  insecure: true
+  ref:
+    tag: 1.0.0
+YAML
+  release_lifecycle "  chartRef:
+    kind: OCIRepository
+    name: web
+    namespace: flux-system"
+}
+
+# driftDetection in the running controller. Mode enabled: a change to an object of the release
+# is undone from its watch event (no new revision), a deleted one recreated, and the fields
+# driftDetection.ignore names are left as changed. Mode warn: a Warning event, the change
+# left. Without driftDetection (Flux's default) changes stay, unreported.
+scenario_loop_drift_repaired_from_watch_events() {
+  setup
+  "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  local drift="  driftDetection:
+    mode: enabled
+    ignore:
+    - paths: [/spec/replicas]
+      target:
+        kind: Deployment"
+  apply_hr "    replicaCount: 2" "$drift"
+  wait_for "revision 1 deployed" 20 eval '[ "$(helm_release)" = "1 deployed web-1.0.0" ]'
+  wait_for "Ready" 10 ready_is True
+  local color='{.data.color}' image='{.spec.template.spec.containers[0].image}'
+  kubectl -n demo patch cm web-settings --type merge -p '{"data":{"color":"black"}}' >/dev/null ||
+    fail "patch"
+  wait_for "the ConfigMap restored" 5 eval '[ "$(kubectl -n demo get cm web-settings -o jsonpath="$color")" = red ]'
+  kubectl -n demo delete cm web-extra >/dev/null || fail "delete"
+  wait_for "the deleted ConfigMap recreated" 5 kubectl -n demo get cm web-extra
+  # One change of two fields: the image is restored, the ignored replicas stay.
+  kubectl -n demo patch deploy web --type json -p '[{"op":"replace","path":"/spec/replicas","value":4},
+    {"op":"replace","path":"/spec/template/spec/containers/0/image","value":"nginx:drifted"}]' >/dev/null ||
+    fail "patch of the Deployment"
+  wait_for "the image restored" 5 eval '[ "$(kubectl -n demo get deploy web -o jsonpath="$image")" = nginx:1.27 ]'
+  [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = 4 ] ||
+    fail "the ignored replicas were reverted: $(grep drift: "$WORK/controller.log")"
+  grep -q "drift: ConfigMap/demo/web-settings changed outside Git; restored" "$WORK/controller.log" ||
+    fail "no drift line: $(cat "$WORK/controller.log")"
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "a repair made a revision: '$(helm_release)'"
+
+  # Mode warn: the change is reported as a Warning event on the HelmRelease, once, and left.
+  local reconciled='[ "$(hr_field "{.status.observedGeneration}")" = "$(hr_field "{.metadata.generation}")" ]'
+  apply_hr "    replicaCount: 2" "  driftDetection:
+    mode: warn"
+  wait_for "reconciled with mode warn" 10 eval "$reconciled"
+  kubectl -n demo patch cm web-settings --type merge -p '{"data":{"color":"black"}}' >/dev/null ||
+    fail "patch"
+  local warned='{range .items[?(@.reason=="DriftDetected")]}{.type} {.involvedObject.kind}/{.involvedObject.name}: {.message}{"\n"}{end}'
+  wait_for "a DriftDetected event" 5 eval '[ -n "$(kubectl -n demo get events -o jsonpath="$warned")" ]'
+  [ "$(kubectl -n demo get events -o jsonpath="$warned")" = \
+    "Warning HelmRelease/web: ConfigMap/demo/web-settings changed outside Git; left as it is (driftDetection mode warn)" ] ||
+    fail "events: $(kubectl -n demo get events -o jsonpath="$warned")"
+  kubectl -n demo patch cm web-settings --type merge -p '{"data":{"color":"white"}}' >/dev/null ||
+    fail "patch"
+  sleep 1
+  [ "$(kubectl -n demo get cm web-settings -o jsonpath="$color")" = white ] ||
+    fail "drift corrected in mode warn"
+  [ "$(kubectl -n demo get events -o jsonpath="$warned" | wc -l)" = 1 ] ||
+    fail "reported more than once: $(kubectl -n demo get events -o jsonpath="$warned")"
+
+  # driftDetection off: the next reconcile stops the watch; a change stays.
+  apply_hr "    replicaCount: 2"
+  wait_for "reconciled without driftDetection" 10 eval "$reconciled"
+  kubectl -n demo delete cm web-extra >/dev/null || fail "delete"
+  sleep 2
+  expect_exit 1 kubectl -n demo get cm web-extra
+  [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list: '$(helm_release)'"
 }
 
 # spec.postRenderers: a strategic merge patch, a JSON 6902 patch with a target and an image

@@ -23,30 +23,6 @@ helm_release() {
   helm list -n demo -o json | jq -r '.[] | select(.name == "web") | "\(.revision) \(.status) \(.chart)"'
 }
 
-# start_registry: docker-registry on a free port; REGISTRY=127.0.0.1:PORT.
-REGISTRY_PID=""
-start_registry() {
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  REGISTRY=127.0.0.1:$port
-  cat >"$WORK/registry.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $WORK/registry
-http:
-  addr: $REGISTRY
-YAML
-  /usr/bin/docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
-  REGISTRY_PID=$!
-  EXTRA_PIDS+=("$REGISTRY_PID")
-  wait_for "docker-registry on $REGISTRY" 15 curl -fsS "http://$REGISTRY/v2/"
-}
-stop_registry() { kill "$REGISTRY_PID" && wait "$REGISTRY_PID" 2>/dev/null; }
 
 # chart VERSION COLOR: the chart `web` at VERSION, packaged into $WORK/packages.
 chart() {
