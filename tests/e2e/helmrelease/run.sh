@@ -915,8 +915,12 @@ ConfigMap/z-config Succeeded" ] || fail "pre-install order: $ours"
 job.batch/web-b-job
 job.batch/web-podinfo-post-install" ] || fail "hook objects left: $remains"
   # Hooks are not part of the release's objects.
-  helm get manifest web -n demo | grep -q 'pre-install' && fail "a hook in the release manifest"
-  helm get hooks web -n demo | grep -q 'name: web-podinfo-pre-install' || fail "helm get hooks"
+  # (Read whole before grep -q: with pipefail, helm writing on after grep's match is a SIGPIPE.)
+  local manifest hooks
+  manifest=$(helm get manifest web -n demo) || fail "helm get manifest: $manifest"
+  grep -q 'pre-install' <<<"$manifest" && fail "a hook in the release manifest"
+  hooks=$(helm get hooks web -n demo) || fail "helm get hooks: $hooks"
+  grep -q 'name: web-podinfo-pre-install' <<<"$hooks" || fail "helm get hooks: $hooks"
 
   # Upgrade: pre-upgrade hooks, before-hook-creation replaces the Job left by install.
   apply_chart podinfo "$PODINFO_HOOKS
