@@ -83,7 +83,7 @@ YAML
 }
 
 # apply_hr [values YAML lines (indented 4)] [more spec lines (indented 2)]; the chart is
-# charts/$CHART (web by default).
+# charts/$CHART (web by default) of the GitRepository, or what CHART_YAML says (spec lines).
 apply_hr() {
   cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRelease"
 apiVersion: helm.toolkit.fluxcd.io/v2
@@ -94,13 +94,13 @@ metadata:
 spec:
   interval: 10m
   releaseName: web
-  chart:
+${CHART_YAML:-  chart:
     spec:
       chart: ./charts/${CHART:-web}
       sourceRef:
         kind: GitRepository
         name: charts
-        namespace: flux-system
+        namespace: flux-system}
   values:
 ${1:-    replicaCount: 1}
 ${2:-}
@@ -351,25 +351,12 @@ scenario_loop_install_upgrade_uninstall() {
 # back (upgrade remediation); the release uninstalled with the HelmRelease. The real helm
 # lists each revision.
 lifecycle_hr() {  # CHART_YAML VALUES_YAML
-  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRelease"
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: demo
-spec:
-  interval: 10m
-  releaseName: web
-$1
-  driftDetection:
+  CHART_YAML=$1 apply_hr "$2" "  driftDetection:
     mode: enabled
   upgrade:
     remediation:
       retries: 0
-      remediateLastFailure: true
-  values:
-$2
-YAML
+      remediateLastFailure: true"
 }
 release_lifecycle() {
   local chart=$1 deploy_rv color='{.data.color}'
