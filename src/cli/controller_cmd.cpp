@@ -167,6 +167,8 @@ int run_once(kube::Client& client, const std::string& cache_dir,
       outcome = reconcilers.reconcile_source(**object);
     } else if (&resource == &controller::k_oci_repositories) {
       outcome = reconcilers.reconcile_oci_repository(**object);
+    } else if (&resource == &controller::k_helm_repositories) {
+      outcome = reconcilers.reconcile_helm_repository(**object);
     } else if (&resource == &controller::k_helm_releases) {
       if ((*object)->at_path({"metadata", "deletionTimestamp"})) {
         auto uninstalled = reconcilers.finalize_helm_release(**object);
@@ -182,8 +184,8 @@ int run_once(kube::Client& client, const std::string& cache_dir,
     return outcome;
   };
   bool ok = true;
-  for (const kube::Resource* r :
-       {&controller::k_git_repositories, &controller::k_oci_repositories}) {
+  for (const kube::Resource* r : {&controller::k_git_repositories, &controller::k_oci_repositories,
+                                  &controller::k_helm_repositories}) {
     for (auto& [ns, name] : names_of(client, *r)) {
       auto outcome = reconcile(*r, ns, name);
       if (!outcome || outcome->reason == controller::Reason::suspended) continue;

@@ -32,9 +32,8 @@ constexpr std::string_view k_usage =
     "Makes a GitRepository, HelmRepository, OCIRepository, Kustomization or HelmRelease as\n"
     "`flux create` does. With --export prints its YAML; otherwise applies it (server-side\n"
     "apply; installs Plumb's Flux CRDs when the cluster lacks them) and waits until the\n"
-    "controller reports it Ready. A HelmRepository is not waited for: Plumb's controller\n"
-    "reads it when a HelmRelease fetches its chart and gives it no status. Plumb's controller\n"
-    "does not reconcile OCIRepository objects nor HelmReleases with a chartRef yet.\n\n"
+    "controller reports it Ready. A HelmRepository of type oci is not waited for: it has no\n"
+    "status (a static object, as in Flux).\n\n"
     "Flags of source git:\n"
     "  --url URL                  ssh://, http://, https:// or file:// address\n"
     "  --branch, --tag, --tag-semver, --ref-name, --commit   the git reference\n"
@@ -231,7 +230,8 @@ bool in_progress(const Node& object, const Readiness& ready) {
 }
 
 // Applies the object and waits for its verdict: Ready=True, or Ready=False once the
-// controller is done with the current generation. A HelmRepository is only applied.
+// controller is done with the current generation. A HelmRepository of type oci is only
+// applied: it has no status.
 Result<void> apply_and_wait(kube::Client& client, const CreateKind& create, const Node& object,
                             const Flags& flags, Clock::duration timeout) {
   const FluxKind& kind = create.kind();
@@ -252,10 +252,8 @@ Result<void> apply_and_wait(kube::Client& client, const CreateKind& create, cons
       client.apply(*kind.resource, object, k_manager_create, kube::Force::yes, kube::DryRun::no));
   say(Mark::success, what + (existing ? " updated" : " created"));
   if (flags.has("--no-wait")) return {};
-  if (&kind == &helm_repository_kind()) {
-    say(Mark::success,
-        "not waiting: Plumb reads a HelmRepository when a HelmRelease fetches a "
-        "chart from it");
+  if (&kind == &helm_repository_kind() && object.string_at({"spec", "type"}) == "oci") {
+    say(Mark::success, "not waiting: a HelmRepository of type oci has no status");
     return {};
   }
   say(Mark::waiting, "waiting for " + what + " reconciliation");

@@ -19,21 +19,24 @@ constexpr size_t k_busy_queue = 8;
 constexpr Duration k_busy_retry = 2s;
 
 std::string_view kind_of(Job job) {
-  return job == Job::source         ? "GitRepository"
-         : job == Job::oci_source   ? "OCIRepository"
-         : job == Job::helm_release ? "HelmRelease"
-                                    : "Kustomization";
+  return job == Job::source            ? "GitRepository"
+         : job == Job::oci_source      ? "OCIRepository"
+         : job == Job::helm_repository ? "HelmRepository"
+         : job == Job::helm_release    ? "HelmRelease"
+                                       : "Kustomization";
 }
 
 bool is_source(Job job) {
-  return job == Job::source || job == Job::oci_source;
+  return job == Job::source || job == Job::oci_source || job == Job::helm_repository;
 }
 
-// The job that fetches a source of this kind (a HelmRepository has none: its charts are
-// fetched by the HelmRelease's reconcile).
+// The job that fetches a source of this kind. A HelmRelease of a HelmRepository fetches its
+// chart itself; the repository's new index revision queues it (a version range may pick a
+// new chart).
 std::optional<Job> fetch_job(std::string_view kind) {
   if (kind == "GitRepository") return Job::source;
   if (kind == "OCIRepository") return Job::oci_source;
+  if (kind == "HelmRepository") return Job::helm_repository;
   return std::nullopt;
 }
 
@@ -123,8 +126,8 @@ Result<void> Controller::start() {
   m_cache.subscribe([this](const kube::WatchEvent& event, const kube::Resource& resource) {
     on_watch_event(event, resource);
   });
-  for (const kube::Resource* r :
-       {&k_git_repositories, &k_oci_repositories, &k_kustomizations, &k_helm_releases}) {
+  for (const kube::Resource* r : {&k_git_repositories, &k_oci_repositories, &k_helm_repositories,
+                                  &k_kustomizations, &k_helm_releases}) {
     TRY_VOID(ensure_watched(*r));
     // The initial list raises no events: take every object as new.
     for (Node& object : m_cache.list(*r))
@@ -189,6 +192,9 @@ void Controller::on_watch_event(const kube::WatchEvent& event, const kube::Resou
   } else if (resource.group == k_oci_repositories.group &&
              resource.name == k_oci_repositories.name) {
     on_flux_object(event, Job::oci_source);
+  } else if (resource.group == k_helm_repositories.group &&
+             resource.name == k_helm_repositories.name) {
+    on_flux_object(event, Job::helm_repository);
   } else if (resource.group == k_kustomizations.group && resource.name == k_kustomizations.name) {
     on_flux_object(event, Job::kustomization);
   } else if (resource.group == k_helm_releases.group && resource.name == k_helm_releases.name) {
@@ -244,6 +250,10 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
       } else if (auto oci = parse_oci_repository(object); oci && job == Job::oci_source) {
         t.interval = t.retry_interval = oci->interval;
         t.suspended = oci->suspend;
+      } else if (auto helm = parse_helm_repository(object); helm && job == Job::helm_repository) {
+        t.interval = t.retry_interval = helm->interval;
+        // Type oci is static: never fetched, so nothing waits for it.
+        t.suspended = helm->suspend || helm->oci;
       }
       if (revision != t.revision && !revision.empty()) {
         // A new revision: every Kustomization and HelmRelease of this source applies it now.
@@ -333,6 +343,7 @@ void Controller::run(const JobKey& key) {
   switch (key.job) {
     case Job::source:
     case Job::oci_source:
+    case Job::helm_repository:
       return run_source(key);
     case Job::kustomization:
       return run_kustomization(key);
@@ -351,7 +362,9 @@ void Controller::run_source(const JobKey& key) {
   std::optional<Node> object = current_object(key);
   if (!object) return;
   Outcome outcome = key.job == Job::oci_source ? m_reconcilers.reconcile_oci_repository(*object)
-                                               : m_reconcilers.reconcile_source(*object);
+                    : key.job == Job::helm_repository
+                        ? m_reconcilers.reconcile_helm_repository(*object)
+                        : m_reconcilers.reconcile_source(*object);
   report(key, *object, outcome);
 }
 
@@ -561,10 +574,11 @@ void Controller::watch_health_targets(const JobKey& key, const Outcome& outcome)
 }
 
 void Controller::report(const JobKey& key, const Node& object, const Outcome& outcome) {
-  const kube::Resource& resource = key.job == Job::source         ? k_git_repositories
-                                   : key.job == Job::oci_source   ? k_oci_repositories
-                                   : key.job == Job::helm_release ? k_helm_releases
-                                                                  : k_kustomizations;
+  const kube::Resource& resource = key.job == Job::source            ? k_git_repositories
+                                   : key.job == Job::oci_source      ? k_oci_repositories
+                                   : key.job == Job::helm_repository ? k_helm_repositories
+                                   : key.job == Job::helm_release    ? k_helm_releases
+                                                                     : k_kustomizations;
   auto written = m_reconcilers.write_status(resource, object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);

@@ -60,13 +60,14 @@ struct ControllerOptions {
 // What a worker does for one object. Keys are typed: the job and the object, never a
 // string with a prefix.
 enum class Job : uint8_t {
-  source,         // fetch a GitRepository
-  kustomization,  // reconcile a Kustomization (or finalize it when it is being deleted)
-  health,         // settle a Kustomization's deferred health wait
-  orphaned,       // a Kustomization deleted without our finalizer: prune what it applied
-  finalizer,      // put our finalizer on a Kustomization
-  helm_release,   // reconcile a HelmRelease (or uninstall it when it is being deleted)
-  oci_source,     // pull an OCIRepository's artifact
+  source,           // fetch a GitRepository
+  kustomization,    // reconcile a Kustomization (or finalize it when it is being deleted)
+  health,           // settle a Kustomization's deferred health wait
+  orphaned,         // a Kustomization deleted without our finalizer: prune what it applied
+  finalizer,        // put our finalizer on a Kustomization
+  helm_release,     // reconcile a HelmRelease (or uninstall it when it is being deleted)
+  oci_source,       // pull an OCIRepository's artifact
+  helm_repository,  // fetch an HTTP HelmRepository's index
 };
 
 struct JobKey {

@@ -27,8 +27,6 @@ namespace plumb::controller {
 
 const kube::Resource k_helm_releases{"helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases",
                                      true};
-const kube::Resource k_helm_repositories{"source.toolkit.fluxcd.io", "v1", "HelmRepository",
-                                         "helmrepositories", true};
 
 namespace {
 
@@ -335,17 +333,9 @@ Step<source::FetchedChart> Reconcilers::repository_chart(const HelmReleaseSpec& 
   if (!*repository) return failed(id + " not found");
   const Node& repo = **repository;
   if (repo.string_at({"spec", "type"}) == "oci") return oci_repository_chart(spec, repo);
-  source::HelmRepositoryOptions options;
-  options.url = std::string(repo.string_at({"spec", "url"}));
-  if (std::string_view secret = repo.string_at({"spec", "secretRef", "name"}); !secret.empty()) {
-    auto auth = auth_from_secret(ref.namespace_, std::string(secret));
-    if (!auth) return failed(id + ": " + auth.error().message());
-    options.username = auth->username;
-    options.password = auth->password;
-  }
-  options.pass_credentials = repo.at_path({"spec", "passCredentials"}) &&
-                             repo.at_path({"spec", "passCredentials"})->as_bool();
-  source::HelmRepository source(std::move(options),
+  auto options = helm_repository_options(repo);
+  if (!options) return failed(id + ": " + options.error().message());
+  source::HelmRepository source(std::move(*options),
                                 source::ArtifactCache(m_sources.dir() + "/helm-charts"));
   auto chart = source.fetch_chart(spec.chart, spec.version);
   if (!chart) return failed(id + ": " + chart.error().message());

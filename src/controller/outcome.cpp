@@ -32,6 +32,10 @@ std::string_view to_string(Reason reason) {
       return "GitOperationFailed";
     case Reason::oci_pull_failed:
       return "OCIArtifactPullFailed";
+    case Reason::index_fetch_failed:
+      return "Failed";
+    case Reason::authentication_failed:
+      return "AuthenticationFailed";
     case Reason::install_succeeded:
       return "InstallSucceeded";
     case Reason::install_failed:

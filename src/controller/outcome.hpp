@@ -35,6 +35,8 @@ enum class Reason {
   health_check_failed,    // HealthCheckFailed
   git_operation_failed,   // GitOperationFailed (sources)
   oci_pull_failed,        // OCIArtifactPullFailed (OCIRepository)
+  index_fetch_failed,     // Failed: a HelmRepository's index could not be fetched or read
+  authentication_failed,  // AuthenticationFailed: a HelmRepository's secretRef is unusable
   // HelmRelease (helm-controller's reasons).
   install_succeeded,    // InstallSucceeded
   install_failed,       // InstallFailed
@@ -95,7 +97,8 @@ struct Outcome {
   bool render_reused = false;  // the revision's tree held the same inputs: not rendered again
   std::vector<std::string> ignored_fields;  // "spec.x" the object sets and Plumb does not honour
   std::optional<ReleaseSnapshot> release;   // HelmRelease reconciles
-  std::string artifact_digest;              // OCIRepository: the digest of the layer stored
+  std::string artifact_digest;  // OCIRepository: the layer stored; HelmRepository: the index
+  size_t artifact_size = 0;     // HelmRepository: the index's bytes
 
   static Outcome failure(Reason reason, Error error) {
     Outcome out;

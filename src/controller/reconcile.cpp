@@ -448,10 +448,11 @@ Result<void> Reconcilers::write_status(const kube::Resource& resource, const Nod
                          std::string(object.string_at({"metadata", "name"}))));
   if (!latest) return {};  // deleted meanwhile
   std::string now = now_rfc3339();
-  Node status = &resource == &k_git_repositories   ? git_repository_status(*latest, outcome, now)
-                : &resource == &k_oci_repositories ? oci_repository_status(*latest, outcome, now)
-                : &resource == &k_helm_releases    ? helm_release_status(*latest, outcome, now)
-                                                   : kustomization_status(*latest, outcome, now);
+  Node status = &resource == &k_git_repositories    ? git_repository_status(*latest, outcome, now)
+                : &resource == &k_oci_repositories  ? oci_repository_status(*latest, outcome, now)
+                : &resource == &k_helm_repositories ? helm_repository_status(*latest, outcome, now)
+                : &resource == &k_helm_releases     ? helm_release_status(*latest, outcome, now)
+                                                    : kustomization_status(*latest, outcome, now);
   Node written = TRY(m_client.apply_status(
       resource, status_object(resource, object, std::move(status)), k_manager));
   remember_write(resource, written);

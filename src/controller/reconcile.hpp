@@ -21,6 +21,7 @@
 #include "controller/flux_types.hpp"
 #include "controller/helm_drift.hpp"
 #include "controller/helmrelease_types.hpp"
+#include "controller/helmrepository.hpp"
 #include "controller/outcome.hpp"
 #include "controller/pipeline.hpp"
 #include "controller/render_cache.hpp"
@@ -37,8 +38,7 @@ namespace plumb::controller {
 
 extern const kube::Resource k_git_repositories;
 extern const kube::Resource k_kustomizations;
-extern const kube::Resource k_helm_releases;      // helmrelease.cpp
-extern const kube::Resource k_helm_repositories;  // helmrelease.cpp
+extern const kube::Resource k_helm_releases;  // helmrelease.cpp
 
 // The CustomResourceDefinitions of GitRepository, Kustomization and HelmRelease, as Plumb installs
 // them when missing, with Flux's printer columns (kubectl get shows READY and STATUS).
@@ -135,6 +135,10 @@ class Reconcilers {
   // revision "<tag>@sha256:<manifest digest>" and the stored layer's digest,
   // oci_pull_failed, or suspended.
   Outcome reconcile_oci_repository(const Node& object);
+  // Fetches an HTTP HelmRepository's index (helmrepository.cpp): Reason::succeeded with its
+  // digest as revision, index_fetch_failed, authentication_failed, or suspended (also for
+  // type oci, which Flux leaves without status).
+  Outcome reconcile_helm_repository(const Node& object);
   // The reconcile of one Kustomization: spec → dependencies → source artifact → render →
   // the pipeline (plan, apply, prune, health).
   Outcome reconcile_kustomization(const Node& object, HealthMode mode);
@@ -187,6 +191,8 @@ class Reconcilers {
   Step<source::FetchedChart> repository_chart(const HelmReleaseSpec& spec);
   // The same from a `type: oci` HelmRepository (ocirepository.cpp): spec.url + "/" + chart,
   // the version's tag (or the range's, over the tags), the layer cached by digest.
+  // How a HelmRepository is reached: its URL and spec.secretRef's username/password.
+  Result<source::HelmRepositoryOptions> helm_repository_options(const Node& repository);
   Step<source::FetchedChart> oci_repository_chart(const HelmReleaseSpec& spec,
                                                   const Node& repository);
   Step<Rendered> render(const Node& object, const KustomizationSpec& spec, const Artifact& artifact,

@@ -126,7 +126,10 @@ Result<HelmIndex> HelmRepository::fetch_index() const {
   auto response = m_client.send(get);
   if (!response) return std::unexpected(response.error());
   if (response->status != 200) return fail(net::describe_status(get, *response));
-  return parse_helm_index(response->body, where);
+  HelmIndex index = TRY(parse_helm_index(response->body, where));
+  index.digest = sha256_digest(response->body);
+  index.size = response->body.size();
+  return index;
 }
 
 Result<FetchedChart> HelmRepository::fetch_chart(const HelmIndex& index, std::string_view chart,

@@ -34,6 +34,8 @@ struct ChartVersion {
 };
 
 struct HelmIndex {
+  std::string digest;  // "sha256:<hex>" of the index as fetched (fetch_index; "" when parsed)
+  size_t size = 0;     // its bytes
   std::string api_version;
   // Versions of each chart, highest first (equal versions: latest created first). Entries
   // whose version is not semver are left out, as Helm does.

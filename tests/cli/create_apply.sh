@@ -2,13 +2,14 @@
 # `plumb create` without --export against `plumb cluster` and the real `plumb controller`: a
 # GitRepository and a HelmRelease (values from a --values file) applied and waited for until
 # the controller reports them Ready, the release's objects in the cluster; a HelmRepository
-# applied and not waited for; an OCIRepository whose registry cannot be reached fails with
+# served here waited for until its index is fetched, one that cannot be reached failing with
+# the controller's message, one of type oci applied and not waited for; an OCIRepository whose registry cannot be reached fails with
 # the controller's message; a HelmRelease whose chart is missing fails with the controller's message (exit 1).
 # Usage: create_apply.sh PLUMB
 PLUMB=$(realpath "$1")
 SCENARIO=create_apply
 source "$(dirname "$0")/../e2e/lib.sh"
-require_tool git
+require_tool git python3
 use_git_repo
 
 scenario_create_apply() {
@@ -38,10 +39,22 @@ YAML
     fail "the release's ConfigMap does not hold the --values file's color"
   [ "$(kubectl -n flux-system get hr web -o jsonpath='{.spec.values.color}')" = blue ] ||
     fail "spec.values is not the --values file's"
-  expect_output "create source helm" "not waiting" \
-    "$PLUMB" create source helm podinfo --url https://stefanprodan.github.io/podinfo
-  [ "$(kubectl -n flux-system get helmrepository podinfo -o jsonpath='{.spec.url}')" = \
-    https://stefanprodan.github.io/podinfo ] || fail "the HelmRepository was not applied"
+  local port
+  mkdir -p "$WORK/charts" && printf 'apiVersion: v1\nentries: {}\n' >"$WORK/charts/index.yaml"
+  python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/charts" >"$WORK/http.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
+  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  expect_output "create source helm" \
+    "fetched revision: sha256:$(sha256sum "$WORK/charts/index.yaml" | cut -d' ' -f1)" \
+    "$PLUMB" create source helm local --url "http://127.0.0.1:$port" --timeout 60s
+  expect_output "create source helm, unreachable" "failed to fetch Helm repository index: " \
+    "$PLUMB" create source helm gone --url http://127.0.0.1:1 --timeout 60s
+  expect_exit 1 "$PLUMB" create source helm gone --url http://127.0.0.1:1 --timeout 60s
+  expect_output "create source helm, type oci" "not waiting" \
+    "$PLUMB" create source helm podinfo --url oci://ghcr.io/stefanprodan/charts
+  [ "$(kubectl -n flux-system get helmrepository podinfo -o jsonpath='{.spec.type}')" = oci ] ||
+    fail "the HelmRepository was not applied"
   # An OCIRepository the controller cannot pull (no such registry here): its message, exit 1.
   expect_exit 1 "$PLUMB" create source oci podinfo --url oci://registry.invalid/x/podinfo --tag 1 \
     --timeout 60s

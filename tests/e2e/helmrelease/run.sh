@@ -255,6 +255,24 @@ scenario_unsupported_fields_are_named() {
 
 # A chart from a HelmRepository: `helm package` and `helm repo index` into a directory served
 # over HTTP; the version range picks the highest, a new version in the index upgrades.
+repo_field() { kubectl -n flux-system get helmrepository charts -o jsonpath="$1"; }
+# helm_repository_is_ready_at INDEX: flux-system/charts Ready with INDEX's digest as artifact
+# revision, as source-controller writes it.
+helm_repository_is_ready_at() {
+  local digest
+  digest=sha256:$(sha256sum "$1" | cut -d' ' -f1)
+  [ "$(repo_field '{.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].message}')" = \
+    "True stored artifact: revision '$digest'" ] || fail "HelmRepository Ready: $(repo_field '{.status.conditions}')"
+  [ "$(repo_field '{.status.artifact.revision} {.status.artifact.digest} {.status.artifact.size}')" = \
+    "$digest $digest $(stat -c %s "$1")" ] || fail "HelmRepository artifact: $(repo_field '{.status.artifact}')"
+  [ "$(repo_field '{.status.artifact.path}')" = "helmrepository/flux-system/charts/index-${digest#sha256:}.yaml" ] ||
+    fail "artifact.path: $(repo_field '{.status.artifact.path}')"
+  [ "$(repo_field '{.status.conditions[?(@.type=="ArtifactInStorage")].status}')" = True ] ||
+    fail "ArtifactInStorage: $(repo_field '{.status.conditions}')"
+  [ "$(repo_field '{.status.observedGeneration}')" = "$(repo_field '{.metadata.generation}')" ] ||
+    fail "observedGeneration"
+}
+
 scenario_helm_repository_chart() {
   setup
   local charts=$WORK/charts port
@@ -297,11 +315,13 @@ spec:
         namespace: flux-system
 YAML
   reconcile || fail "install from the HelmRepository: $(cat "$WORK/controller.log")"
+  helm_repository_is_ready_at "$charts/index.yaml"
   [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list: '$(helm_release)'"
   [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = red ] || fail "chart values"
   # A new version in the index: upgraded to it.
   mv "$WORK/web-1.1.0.tgz" "$charts/" && helm repo index "$charts" >/dev/null || fail "reindex"
   reconcile || fail "upgrade from the HelmRepository: $(cat "$WORK/controller.log")"
+  helm_repository_is_ready_at "$charts/index.yaml"
   [ "$(helm_release)" = "2 deployed web-1.1.0" ] || fail "helm list after 1.1.0: '$(helm_release)'"
   [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.data.color}')" = teal ] || fail "1.1.0 not applied"
   [ "$(hr_field '{.status.lastAttemptedRevision}')" = 1.1.0 ] || fail "lastAttemptedRevision"
@@ -312,6 +332,18 @@ YAML
   hr_field '{.status.conditions[?(@.type=="Ready")].message}' | grep -q "9.x" ||
     fail "message: $(hr_field '{.status.conditions[?(@.type=="Ready")].message}')"
   [ "$(helm_release)" = "2 deployed web-1.1.0" ] || fail "the release changed: '$(helm_release)'"
+  # The server gone: the HelmRepository Ready=False in source-controller's words, naming the
+  # URL; its artifact kept.
+  local revision
+  revision=$(repo_field '{.status.artifact.revision}')
+  kill "${EXTRA_PIDS[-1]}" && wait "${EXTRA_PIDS[-1]}" 2>/dev/null
+  expect_exit 1 reconcile
+  [ "$(repo_field '{.status.conditions[?(@.type=="Ready")].status} {.status.conditions[?(@.type=="Ready")].reason}')" = "False Failed" ] ||
+    fail "HelmRepository Ready: $(repo_field '{.status.conditions}')"
+  repo_field '{.status.conditions[?(@.type=="Ready")].message}' |
+    grep -q "^failed to fetch Helm repository index: .*127.0.0.1:$port" ||
+    fail "message: $(repo_field '{.status.conditions[?(@.type=="Ready")].message}')"
+  [ "$(repo_field '{.status.artifact.revision}')" = "$revision" ] || fail "the artifact was dropped"
 }
 
 # The continuous controller: a new HelmRelease, a values change and a deletion are acted on
@@ -445,6 +477,38 @@ scenario_lifecycle_http_helm_repository() {
   port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
   helm_repository "http://127.0.0.1:$port"
   release_lifecycle "$chart_from_helm_repository"
+}
+
+# The running controller fetches a HelmRepository's index at its interval (or when asked,
+# as `flux reconcile source helm` asks): a new index revision queues its HelmReleases, and a
+# version range picks the new chart.
+scenario_loop_helm_repository_new_version() {
+  setup
+  local charts=$WORK/charts port
+  mkdir -p "$charts"
+  helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
+    fail "helm package / repo index"
+  python3 -m http.server 0 --bind 127.0.0.1 --directory "$charts" >"$WORK/http.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
+  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  helm_repository "http://127.0.0.1:$port"
+  "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  CHART_YAML=${chart_from_helm_repository/version: 1.0.0/version: \">=1.0.0\"} apply_hr
+  wait_for "revision 1 deployed" 30 eval '[ "$(helm_release)" = "1 deployed web-1.0.0" ]'
+  wait_for "the HelmRepository Ready" 10 eval '[ -n "$(repo_field "{.status.artifact.revision}")" ]'
+  helm_repository_is_ready_at "$charts/index.yaml"
+
+  sed -i 's/^version: 1.0.0/version: 1.1.0/' "$REPO/charts/web/Chart.yaml"
+  helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
+    fail "helm package 1.1.0 / repo index"
+  kubectl -n flux-system annotate helmrepository charts --overwrite \
+    reconcile.fluxcd.io/requestedAt="$(date +%s%N)" >/dev/null || fail "annotate"
+  wait_for "revision 2 deployed" 30 eval '[ "$(helm_release)" = "2 deployed web-1.1.0" ]'
+  helm_repository_is_ready_at "$charts/index.yaml"
+  grep -q "HelmRepository/flux-system/charts: fetched sha256:" "$WORK/controller.log" ||
+    fail "no fetch line: $(cat "$WORK/controller.log")"
 }
 
 # The chart pushed by the real helm to the local registry.

@@ -97,6 +97,9 @@ spec:
         namespace: flux-system
 YAML
   reconcile || fail "install from the OCI HelmRepository: $(cat "$WORK/controller.log")"
+  # Static, as in Flux: nothing fetched, no status.
+  [ -z "$(field flux-system helmrepository charts '{.status}')" ] ||
+    fail "status of a type oci HelmRepository: $(field flux-system helmrepository charts '{.status}')"
   [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list after install: '$(helm_release)'"
   [ "$(field demo cm web-settings '{.data.color}')" = red ] || fail "chart values"
   [ "$(ready_of demo helmrelease web)" = "True InstallSucceeded" ] || fail "Ready: $(ready_of demo helmrelease web)"
