@@ -30,9 +30,6 @@ const FluxKind k_helm_release{.kind = "HelmRelease",
                               .revision_in = "",
                               .revision_field = "lastAttemptedRevision",
                               .success = "applied revision"};
-// Sources `create` makes but the other commands do not list: Plumb's controller gives them
-// no status (a HelmRepository is read when a HelmRelease's chart is fetched; OCIRepository
-// is not reconciled yet).
 const kube::Resource k_oci_repositories{"source.toolkit.fluxcd.io", "v1", "OCIRepository",
                                         "ocirepositories", true};
 const FluxKind k_helm_repository{.kind = "HelmRepository",
@@ -64,6 +61,8 @@ const KindWord k_kind_words[] = {
     {"helmrelease", &k_helm_release, false},
     {"hr", &k_helm_release, false},
     {"git", &k_git_repository, true},
+    {"helm", &k_helm_repository, true},
+    {"oci", &k_oci_repository, true},
 };
 
 constexpr std::string_view k_marks[] = {"►", "✔", "◎", "✗", "✚"};
@@ -86,12 +85,17 @@ const FluxKind& oci_repository_kind() {
   return k_oci_repository;
 }
 
+std::span<const FluxKind* const> source_kinds() {
+  static const FluxKind* const kinds[] = {&k_git_repository, &k_helm_repository, &k_oci_repository};
+  return kinds;
+}
+
 std::string_view kinds_help(AllSources all) {
   return all == AllSources::allowed
              ? "kustomizations (kustomization, ks), helmreleases (helmrelease, hr), sources (all "
-               "source kinds), sources git (source git)"
-             : "kustomization (kustomizations, ks), helmrelease (helmreleases, hr), source git "
-               "(sources git)";
+               "source kinds), sources git|helm|oci (source git|helm|oci)"
+             : "kustomization (kustomizations, ks), helmrelease (helmreleases, hr), source "
+               "git|helm|oci (sources git|helm|oci)";
 }
 
 Result<KindSelection> select_kind(std::span<const std::string> positional, AllSources all) {
@@ -101,19 +105,19 @@ Result<KindSelection> select_kind(std::span<const std::string> positional, AllSo
   size_t used = 1;
   bool source = first == "source" || first == "sources";
   if (source) {
-    if (positional.size() < 2 || positional[1] != "git") {
-      if (first == "sources" && all == AllSources::allowed &&
-          (positional.size() < 2 || positional[1] == "all")) {
-        selection.all_sources = true;
-        selection.kind = &k_git_repository;
-        used = positional.size() < 2 ? 1 : 2;
-      } else {
-        std::string what = positional.size() < 2 ? "" : " '" + positional[1] + "'";
-        return fail("unknown source kind", what, "; source kinds: git");
-      }
-    } else {
-      selection.kind = &k_git_repository;
+    for (const KindWord& w : k_kind_words) {
+      if (w.source && positional.size() >= 2 && w.word == positional[1]) selection.kind = w.kind;
+    }
+    if (selection.kind) {
       used = 2;
+    } else if (first == "sources" && all == AllSources::allowed &&
+               (positional.size() < 2 || positional[1] == "all")) {
+      selection.all_sources = true;
+      selection.kind = &k_git_repository;
+      used = positional.size() < 2 ? 1 : 2;
+    } else {
+      std::string what = positional.size() < 2 ? "" : " '" + positional[1] + "'";
+      return fail("unknown source kind", what, "; source kinds: git, helm, oci");
     }
   } else {
     for (const KindWord& w : k_kind_words) {

@@ -39,6 +39,8 @@ const FluxKind& helm_release_kind();
 // Only `create source helm|oci` names these two.
 const FluxKind& helm_repository_kind();
 const FluxKind& oci_repository_kind();
+// GitRepository, HelmRepository, OCIRepository: what `get sources all` lists.
+std::span<const FluxKind* const> source_kinds();
 
 // The kind words of the commands: `kustomizations|kustomization|ks`, `source git`,
 // `sources git`, and (where all_sources is allowed) `sources` alone.

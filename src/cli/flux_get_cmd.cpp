@@ -18,8 +18,9 @@ constexpr std::string_view k_usage =
     "Ready condition.\n\n"
     "Kinds:\n"
     "  kustomizations, kustomization, ks\n"
+    "  helmreleases, helmrelease, hr\n"
     "  sources              every source kind (names prefixed with the kind)\n"
-    "  sources git, source git\n\n"
+    "  sources git|helm|oci, source git|helm|oci\n\n"
     "Flags:\n"
     "  -A, --all-namespaces  list across all namespaces\n"
     "  -w, --watch           after the table, print a row each time an object changes\n"
@@ -121,11 +122,27 @@ int get_command(std::span<const std::string_view> args) {
   if (watch && selection.all_sources) {
     return usage("get", "--watch needs a single kind, e.g. 'sources git'", k_usage);
   }
-  Listing listing{*selection.kind, flags.has("--all-namespaces"), selection.all_sources};
   std::string name = selection.names.empty() ? "" : selection.names[0];
 
   auto session = connect(flags);
   if (!session) return failed(session.error());
+  if (selection.all_sources) {
+    // A table per source kind that has objects, each followed by a blank line.
+    for (const FluxKind* kind : source_kinds()) {
+      Listing listing{*kind, flags.has("--all-namespaces"), true};
+      auto snapshot = read(*session->client, listing, session->ns, "");
+      if (!snapshot) return failed(snapshot.error());
+      std::vector<Row> rows;
+      for (const Node& object : snapshot->items) {
+        if (name.empty() || object.string_at({"metadata", "name"}) == name)
+          rows.push_back(row_of(listing, object));
+      }
+      if (rows.empty()) continue;
+      print(format_table(flags.has("--no-header") ? Row{} : header_of(listing), rows) + "\n");
+    }
+    return 0;
+  }
+  Listing listing{*selection.kind, flags.has("--all-namespaces"), false};
   auto snapshot = read(*session->client, listing, session->ns, name);
   if (!snapshot) return failed(snapshot.error());
   Row header = flags.has("--no-header") ? Row{} : header_of(listing);
@@ -134,8 +151,7 @@ int get_command(std::span<const std::string_view> args) {
     rows.push_back(row_of(listing, object));
   if (!rows.empty()) {
     print(format_table(header, rows));
-    if (selection.all_sources) print("\n");
-  } else if (!selection.all_sources) {
+  } else {
     std::string where = listing.all_namespaces ? "any" : "\"" + session->ns + "\"";
     say(Mark::failure,
         "no " + std::string(listing.kind.kind) + " objects found in " + where + " namespace");

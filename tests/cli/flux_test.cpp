@@ -486,7 +486,16 @@ TEST(FluxKinds, KindWords) {
                 "helmreleases (helmrelease, hr)"),
             std::string::npos)
       << unknown.error().message();
-  EXPECT_FALSE(select_kind(Words{"source", "oci", "x"}, AllSources::refused));
+  auto helm = select_kind(Words{"sources", "helm", "podinfo"}, AllSources::refused);
+  ASSERT_TRUE(helm) << helm.error().message();
+  EXPECT_EQ(helm->kind, &helm_repository_kind());
+  EXPECT_EQ(helm->names, Words{"podinfo"});
+  auto oci = select_kind(Words{"source", "oci", "x"}, AllSources::refused);
+  ASSERT_TRUE(oci) << oci.error().message();
+  EXPECT_EQ(oci->kind, &oci_repository_kind());
+  auto bucket = select_kind(Words{"source", "bucket", "x"}, AllSources::refused);
+  ASSERT_FALSE(bucket);
+  EXPECT_EQ(bucket.error().message(), "unknown source kind 'bucket'; source kinds: git, helm, oci");
   EXPECT_FALSE(select_kind(Words{}, AllSources::refused));
 }
 

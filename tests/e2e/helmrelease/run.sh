@@ -479,9 +479,9 @@ scenario_lifecycle_http_helm_repository() {
   release_lifecycle "$chart_from_helm_repository"
 }
 
-# The running controller fetches a HelmRepository's index at its interval (or when asked,
-# as `flux reconcile source helm` asks): a new index revision queues its HelmReleases, and a
-# version range picks the new chart.
+# The running controller fetches a HelmRepository's index at its interval (or when asked:
+# `plumb reconcile source helm`): a new index revision queues its HelmReleases, and a version
+# range picks the new chart; `plumb get sources [helm]` list it.
 scenario_loop_helm_repository_new_version() {
   setup
   local charts=$WORK/charts port
@@ -503,10 +503,18 @@ scenario_loop_helm_repository_new_version() {
   sed -i 's/^version: 1.0.0/version: 1.1.0/' "$REPO/charts/web/Chart.yaml"
   helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
     fail "helm package 1.1.0 / repo index"
-  kubectl -n flux-system annotate helmrepository charts --overwrite \
-    reconcile.fluxcd.io/requestedAt="$(date +%s%N)" >/dev/null || fail "annotate"
+  local out digest
+  digest=sha256:$(sha256sum "$charts/index.yaml" | cut -d' ' -f1)
+  out=$("$PLUMB" reconcile source helm charts 2>&1) || fail "plumb reconcile source helm: $out"
+  grep -qF "fetched revision $digest" <<<"$out" || fail "plumb reconcile source helm: $out"
   wait_for "revision 2 deployed" 30 eval '[ "$(helm_release)" = "2 deployed web-1.1.0" ]'
   helm_repository_is_ready_at "$charts/index.yaml"
+  out=$("$PLUMB" get sources helm 2>&1) || fail "plumb get sources helm: $out"
+  grep -qP "^charts\t$digest\tFalse    \tTrue \tstored artifact: revision '$digest'" <<<"$out" ||
+    fail "plumb get sources helm: $out"
+  out=$("$PLUMB" get sources 2>&1) || fail "plumb get sources: $out"
+  grep -qP "^gitrepository/charts\t" <<<"$out" && grep -qP "^helmrepository/charts\t$digest" <<<"$out" ||
+    fail "plumb get sources: $out"
   grep -q "HelmRepository/flux-system/charts: fetched sha256:" "$WORK/controller.log" ||
     fail "no fetch line: $(cat "$WORK/controller.log")"
 }
