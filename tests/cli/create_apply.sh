@@ -41,10 +41,8 @@ YAML
     fail "spec.values is not the --values file's"
   local port
   mkdir -p "$WORK/charts" && printf 'apiVersion: v1\nentries: {}\n' >"$WORK/charts/index.yaml"
-  python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/charts" >"$WORK/http.log" 2>&1 &
-  EXTRA_PIDS+=($!)
-  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
-  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  serve_http "$WORK/charts"
+  port=$HTTP_PORT
   expect_output "create source helm" \
     "fetched revision: sha256:$(sha256sum "$WORK/charts/index.yaml" | cut -d' ' -f1)" \
     "$PLUMB" create source helm local --url "http://127.0.0.1:$port" --timeout 60s

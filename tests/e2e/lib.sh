@@ -86,6 +86,15 @@ write() {
 }
 commit() { git -C "$REPO" add -A && git -C "$REPO" commit -qm "$1" && git -C "$REPO" rev-parse HEAD; }
 
+# serve_http DIR: DIR over HTTP (python3's http.server) on a free 127.0.0.1 port, stopped with
+# the scenario (its pid last in EXTRA_PIDS when it returns); HTTP_PORT is set.
+serve_http() {
+  python3 -m http.server 0 --bind 127.0.0.1 --directory "$1" >"$WORK/http.log" 2>&1 &
+  EXTRA_PIDS+=($!)
+  wait_for "the HTTP server for $1" 10 grep -q "port" "$WORK/http.log"
+  HTTP_PORT=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+}
+
 # start_registry: Debian's docker-registry (plain HTTP) on a free 127.0.0.1 port, storing
 # under $WORK; REGISTRY=127.0.0.1:PORT. The suite requires python3 and curl, and checks for
 # /usr/bin/docker-registry.

@@ -283,10 +283,8 @@ scenario_helm_repository_chart() {
   helm package "$REPO/charts/web" -d "$charts" >/dev/null || fail "helm package 1.1.0"
   mv "$charts/web-1.1.0.tgz" "$WORK/web-1.1.0.tgz"
   helm repo index "$charts" >/dev/null || fail "helm repo index"
-  python3 -m http.server 0 --bind 127.0.0.1 --directory "$charts" >"$WORK/http.log" 2>&1 &
-  EXTRA_PIDS+=($!)
-  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
-  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  serve_http "$charts"
+  port=$HTTP_PORT
   cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRepository"
 apiVersion: source.toolkit.fluxcd.io/v1
 kind: HelmRepository
@@ -471,10 +469,8 @@ scenario_lifecycle_http_helm_repository() {
   mkdir -p "$charts"
   helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
     fail "helm package / repo index"
-  python3 -m http.server 0 --bind 127.0.0.1 --directory "$charts" >"$WORK/http.log" 2>&1 &
-  EXTRA_PIDS+=($!)
-  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
-  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  serve_http "$charts"
+  port=$HTTP_PORT
   helm_repository "http://127.0.0.1:$port"
   release_lifecycle "$chart_from_helm_repository"
 }
@@ -488,10 +484,8 @@ scenario_loop_helm_repository_new_version() {
   mkdir -p "$charts"
   helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
     fail "helm package / repo index"
-  python3 -m http.server 0 --bind 127.0.0.1 --directory "$charts" >"$WORK/http.log" 2>&1 &
-  EXTRA_PIDS+=($!)
-  wait_for "the chart server" 10 grep -q "port" "$WORK/http.log"
-  port=$(grep -o "port [0-9]*" "$WORK/http.log" | head -1 | cut -d' ' -f2)
+  serve_http "$charts"
+  port=$HTTP_PORT
   helm_repository "http://127.0.0.1:$port"
   "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
   EXTRA_PIDS+=($!)
