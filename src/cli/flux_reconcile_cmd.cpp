@@ -1,5 +1,5 @@
-// plumb reconcile ks|source git NAME: ask the controller to reconcile now, and wait for the
-// result (the Flux requestedAt / lastHandledReconcileAt protocol).
+// plumb reconcile ks|hr|source git|helm|oci NAME: ask the controller to reconcile now, and wait for
+// the result (the Flux requestedAt / lastHandledReconcileAt protocol).
 #include "cli/cli.hpp"
 #include "cli/flux_common.hpp"
 #include "cli/flux_wait.hpp"
@@ -11,7 +11,8 @@ using namespace flux;
 
 constexpr std::string_view k_usage =
     "Usage: plumb reconcile kustomization|ks NAME [--with-source] [flags]\n"
-    "       plumb reconcile source git NAME [flags]\n\n"
+    "       plumb reconcile helmrelease|hr NAME [flags]\n"
+    "       plumb reconcile source git|helm|oci NAME [flags]\n\n"
     "Asks the controller to reconcile the object now: sets the annotation\n"
     "reconcile.fluxcd.io/requestedAt, waits until the controller reports it handled in\n"
     "status.lastHandledReconcileAt, then prints the outcome from the Ready condition and\n"
@@ -66,6 +67,16 @@ int reconcile_command(std::span<const std::string_view> args) {
   if (!session) return failed(session.error());
   kube::Client& client = *session->client;
   const std::string& name = selection.names[0];
+  if (&kind == &helm_repository_kind()) {
+    // Static in Flux: nothing would ever report it handled.
+    auto repository = get_object(client, kind, session->ns, name);
+    if (!repository) return failed(repository.error());
+    if (repository->string_at({"spec", "type"}) == "oci") {
+      return failed(Error(object_name(kind, session->ns, name) +
+                          " is of type oci: a static object, nothing to reconcile (the "
+                          "HelmReleases pull its charts)"));
+    }
+  }
   if (with_source) {
     auto source = source_of(client, session->ns, name);
     if (!source) return failed(source.error());

@@ -100,6 +100,10 @@ YAML
   # Static, as in Flux: nothing fetched, no status.
   [ -z "$(field flux-system helmrepository charts '{.status}')" ] ||
     fail "status of a type oci HelmRepository: $(field flux-system helmrepository charts '{.status}')"
+  expect_exit 1 "$PLUMB" reconcile source helm charts --timeout 5s
+  expect_output "reconcile source helm, type oci" \
+    "helmrepository flux-system/charts is of type oci: a static object, nothing to reconcile" \
+    "$PLUMB" reconcile source helm charts --timeout 5s
   [ "$(helm_release)" = "1 deployed web-1.0.0" ] || fail "helm list after install: '$(helm_release)'"
   [ "$(field demo cm web-settings '{.data.color}')" = red ] || fail "chart values"
   [ "$(ready_of demo helmrelease web)" = "True InstallSucceeded" ] || fail "Ready: $(ready_of demo helmrelease web)"
