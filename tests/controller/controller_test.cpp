@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -212,6 +213,12 @@ TEST_F(ControllerTest, ARevisionThatChangesNothingKeepsReadyTrue) {
   std::string second = commit("readme");
   ASSERT_TRUE(controller->refresh_source("flux-system", "repo"));
   ASSERT_TRUE(eventually([&] { return all_ready_at(names, second); }));
+  // The probe's GET can see the write before the watch delivers it.
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return std::all_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return !seen[n].empty(); });
+  }));
   watch.stop();
   std::lock_guard lock(mutex);
   for (const std::string& n : names) {
