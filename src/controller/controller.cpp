@@ -1,6 +1,7 @@
 #include "controller/controller.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "controller/controller_parts.hpp"
 #include "controller/ocirepository.hpp"
@@ -18,25 +19,40 @@ constexpr Duration k_dependency_retry = 30s;
 constexpr size_t k_busy_queue = 8;
 constexpr Duration k_busy_retry = 2s;
 
-std::string_view kind_of(Job job) {
-  return job == Job::source            ? "GitRepository"
-         : job == Job::oci_source      ? "OCIRepository"
-         : job == Job::helm_repository ? "HelmRepository"
-         : job == Job::helm_release    ? "HelmRelease"
-                                       : "Kustomization";
-}
-
 bool is_source(Job job) {
   return job == Job::source || job == Job::oci_source || job == Job::helm_repository;
+}
+
+// The Flux kinds the controller follows, and the job an object of each gets.
+struct FollowedKind {
+  const kube::Resource* resource;
+  Job job;
+};
+const std::array<FollowedKind, 5> k_followed{{
+    {&k_git_repositories, Job::source},
+    {&k_oci_repositories, Job::oci_source},
+    {&k_helm_repositories, Job::helm_repository},
+    {&k_kustomizations, Job::kustomization},
+    {&k_helm_releases, Job::helm_release},
+}};
+
+// The resource of a job's object (health, orphan and finalizer jobs are a Kustomization's).
+const kube::Resource& resource_of(Job job) {
+  for (const FollowedKind& f : k_followed)
+    if (f.job == job) return *f.resource;
+  return k_kustomizations;
+}
+
+std::string_view kind_of(Job job) {
+  return resource_of(job).kind;
 }
 
 // The job that fetches a source of this kind. A HelmRelease of a HelmRepository fetches its
 // chart itself; the repository's new index revision queues it (a version range may pick a
 // new chart).
 std::optional<Job> fetch_job(std::string_view kind) {
-  if (kind == "GitRepository") return Job::source;
-  if (kind == "OCIRepository") return Job::oci_source;
-  if (kind == "HelmRepository") return Job::helm_repository;
+  for (const FollowedKind& f : k_followed)
+    if (is_source(f.job) && f.resource->kind == kind) return f.job;
   return std::nullopt;
 }
 
@@ -126,12 +142,11 @@ Result<void> Controller::start() {
   m_cache.subscribe([this](const kube::WatchEvent& event, const kube::Resource& resource) {
     on_watch_event(event, resource);
   });
-  for (const kube::Resource* r : {&k_git_repositories, &k_oci_repositories, &k_helm_repositories,
-                                  &k_kustomizations, &k_helm_releases}) {
-    TRY_VOID(ensure_watched(*r));
+  for (const FollowedKind& f : k_followed) {
+    TRY_VOID(ensure_watched(*f.resource));
     // The initial list raises no events: take every object as new.
-    for (Node& object : m_cache.list(*r))
-      on_watch_event(kube::WatchEvent{"ADDED", std::move(object)}, *r);
+    for (Node& object : m_cache.list(*f.resource))
+      on_flux_object(kube::WatchEvent{"ADDED", std::move(object)}, f.job);
   }
   for (int i = 0; i < std::max(1, m_options.workers); ++i)
     m_threads.emplace_back([this] { worker(); });
@@ -187,21 +202,11 @@ int Controller::refresh_sources_by_url(
 // ---- watch events ------------------------------------------------------------------------
 
 void Controller::on_watch_event(const kube::WatchEvent& event, const kube::Resource& resource) {
-  if (resource.group == k_git_repositories.group && resource.name == k_git_repositories.name) {
-    on_flux_object(event, Job::source);
-  } else if (resource.group == k_oci_repositories.group &&
-             resource.name == k_oci_repositories.name) {
-    on_flux_object(event, Job::oci_source);
-  } else if (resource.group == k_helm_repositories.group &&
-             resource.name == k_helm_repositories.name) {
-    on_flux_object(event, Job::helm_repository);
-  } else if (resource.group == k_kustomizations.group && resource.name == k_kustomizations.name) {
-    on_flux_object(event, Job::kustomization);
-  } else if (resource.group == k_helm_releases.group && resource.name == k_helm_releases.name) {
-    on_flux_object(event, Job::helm_release);
-  } else {
-    on_applied_object(event, resource);
+  for (const FollowedKind& f : k_followed) {
+    if (resource.group == f.resource->group && resource.name == f.resource->name)
+      return on_flux_object(event, f.job);
   }
+  on_applied_object(event, resource);
 }
 
 void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
@@ -574,12 +579,7 @@ void Controller::watch_health_targets(const JobKey& key, const Outcome& outcome)
 }
 
 void Controller::report(const JobKey& key, const Node& object, const Outcome& outcome) {
-  const kube::Resource& resource = key.job == Job::source            ? k_git_repositories
-                                   : key.job == Job::oci_source      ? k_oci_repositories
-                                   : key.job == Job::helm_repository ? k_helm_repositories
-                                   : key.job == Job::helm_release    ? k_helm_releases
-                                                                     : k_kustomizations;
-  auto written = m_reconcilers.write_status(resource, object, outcome);
+  auto written = m_reconcilers.write_status(resource_of(key.job), object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);
   if (is_source(key.job)) {
