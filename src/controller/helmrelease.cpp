@@ -333,11 +333,9 @@ Step<source::FetchedChart> Reconcilers::repository_chart(const HelmReleaseSpec& 
   if (!*repository) return failed(id + " not found");
   const Node& repo = **repository;
   if (repo.string_at({"spec", "type"}) == "oci") return oci_repository_chart(spec, repo);
-  auto options = helm_repository_options(repo);
-  if (!options) return failed(id + ": " + options.error().message());
-  source::HelmRepository source(std::move(*options),
-                                source::ArtifactCache(m_sources.dir() + "/helm-charts"));
-  auto chart = source.fetch_chart(spec.chart, spec.version);
+  auto source = helm_repository_client(repo);
+  if (!source) return failed(id + ": " + source.error().message());
+  auto chart = source->fetch_chart(spec.chart, spec.version);
   if (!chart) return failed(id + ": " + chart.error().message());
   return std::move(*chart);
 }

@@ -5,7 +5,6 @@
 #include "controller/reconcile.hpp"
 #include "controller/spec_reader.hpp"
 #include "controller/status.hpp"
-#include "core/conditions.hpp"
 
 namespace plumb::controller {
 
@@ -33,31 +32,17 @@ Result<HelmRepositorySpec> parse_helm_repository(const Node& object) {
 }
 
 Node helm_repository_status(const Node& object, const Outcome& outcome, std::string_view now) {
-  Node status = git_repository_status(object, outcome, now);
-  if (outcome.failed()) return status;
-  const Node* generation = object.at_path({"metadata", "generation"});
-  int64_t observed = generation && generation->is_int() ? generation->as_int() : 0;
-  Node& artifact = status["artifact"];
-  artifact.set("digest", Node::string(outcome.artifact_digest));
-  artifact.set("size", Node::integer(int64_t(outcome.artifact_size)));
   std::string hex = outcome.artifact_digest.substr(outcome.artifact_digest.find(':') + 1);
-  artifact.set("path", Node::string("helmrepository/" +
-                                    std::string(object.string_at({"metadata", "namespace"})) + "/" +
-                                    std::string(object.string_at({"metadata", "name"})) +
-                                    "/index-" + hex + ".yaml"));
-  // Ready's message differs from the GitRepository one ("stored artifact for revision").
-  set_condition(status,
-                Condition{"Ready", ConditionStatus::true_, "Succeeded",
-                          "stored artifact: revision '" + outcome.revision + "'", observed},
-                now);
-  set_condition(status,
-                Condition{"ArtifactInStorage", ConditionStatus::true_, "Succeeded",
-                          "stored artifact for revision '" + outcome.revision + "'", observed},
-                now);
-  return status;
+  return stored_artifact_status(
+      object, outcome, now,
+      {.path = "helmrepository/" + std::string(object.string_at({"metadata", "namespace"})) + "/" +
+               std::string(object.string_at({"metadata", "name"})) + "/index-" + hex + ".yaml",
+       .size = int64_t(outcome.artifact_size),
+       // Not the GitRepository's words ("stored artifact for revision").
+       .ready_message = "stored artifact: revision '" + outcome.revision + "'"});
 }
 
-Result<source::HelmRepositoryOptions> Reconcilers::helm_repository_options(const Node& repository) {
+Result<source::HelmRepository> Reconcilers::helm_repository_client(const Node& repository) {
   HelmRepositorySpec spec = TRY(parse_helm_repository(repository));
   source::HelmRepositoryOptions options;
   options.url = spec.url;
@@ -66,7 +51,8 @@ Result<source::HelmRepositoryOptions> Reconcilers::helm_repository_options(const
   options.username = std::move(auth.username);
   options.password = std::move(auth.password);
   options.pass_credentials = spec.pass_credentials;
-  return options;
+  return source::HelmRepository(std::move(options),
+                                source::ArtifactCache(m_sources.dir() + "/helm-charts"));
 }
 
 Outcome Reconcilers::reconcile_helm_repository(const Node& object) {
@@ -75,10 +61,8 @@ Outcome Reconcilers::reconcile_helm_repository(const Node& object) {
         TRY(because(Reason::index_fetch_failed, parse_helm_repository(object)));
     // Type oci is a static object in Flux: nothing fetched, no status written.
     if (spec.suspend || spec.oci) return std::unexpected(Outcome{.reason = Reason::suspended});
-    source::HelmRepositoryOptions options =
-        TRY(because(Reason::authentication_failed, helm_repository_options(object)));
-    source::HelmRepository repository(std::move(options),
-                                      source::ArtifactCache(m_sources.dir() + "/helm-charts"));
+    source::HelmRepository repository =
+        TRY(because(Reason::authentication_failed, helm_repository_client(object)));
     auto index = repository.fetch_index();
     if (!index) {
       return std::unexpected(Outcome::failure(

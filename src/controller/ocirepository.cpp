@@ -8,7 +8,6 @@
 #include "controller/reconcile.hpp"
 #include "controller/spec_reader.hpp"
 #include "controller/status.hpp"
-#include "core/conditions.hpp"
 #include "helm/archive.hpp"
 #include "source/oci.hpp"
 
@@ -55,22 +54,13 @@ Result<OciRepositorySpec> parse_oci_repository(const Node& object) {
 }
 
 Node oci_repository_status(const Node& object, const Outcome& outcome, std::string_view now) {
-  Node status = git_repository_status(object, outcome, now);
-  const Node* generation = object.at_path({"metadata", "generation"});
-  int64_t observed = generation && generation->is_int() ? generation->as_int() : 0;
-  if (outcome.failed()) return status;
-  Node& artifact = status["artifact"];
-  artifact.set("digest", Node::string(outcome.artifact_digest));
   std::string hex = outcome.artifact_digest.substr(outcome.artifact_digest.find(':') + 1);
-  artifact.set("path", Node::string("ocirepository/" +
-                                    std::string(object.string_at({"metadata", "namespace"})) + "/" +
-                                    std::string(object.string_at({"metadata", "name"})) + "/" +
-                                    hex + ".tar.gz"));
-  set_condition(status,
-                Condition{"ArtifactInStorage", ConditionStatus::true_, "Succeeded",
-                          "stored artifact for revision '" + outcome.revision + "'", observed},
-                now);
-  return status;
+  return stored_artifact_status(
+      object, outcome, now,
+      {.path = "ocirepository/" + std::string(object.string_at({"metadata", "namespace"})) + "/" +
+               std::string(object.string_at({"metadata", "name"})) + "/" + hex + ".tar.gz",
+       .size = std::nullopt,
+       .ready_message = "stored artifact for revision '" + outcome.revision + "'"});
 }
 
 Outcome Reconcilers::reconcile_oci_repository(const Node& object) {

@@ -191,8 +191,9 @@ class Reconcilers {
   Step<source::FetchedChart> repository_chart(const HelmReleaseSpec& spec);
   // The same from a `type: oci` HelmRepository (ocirepository.cpp): spec.url + "/" + chart,
   // the version's tag (or the range's, over the tags), the layer cached by digest.
-  // How a HelmRepository is reached: its URL and spec.secretRef's username/password.
-  Result<source::HelmRepositoryOptions> helm_repository_options(const Node& repository);
+  // A client of an HTTP HelmRepository: its URL, spec.secretRef's username/password, charts
+  // cached by digest under the source cache.
+  Result<source::HelmRepository> helm_repository_client(const Node& repository);
   Step<source::FetchedChart> oci_repository_chart(const HelmReleaseSpec& spec,
                                                   const Node& repository);
   Step<Rendered> render(const Node& object, const KustomizationSpec& spec, const Artifact& artifact,

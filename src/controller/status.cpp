@@ -7,11 +7,6 @@
 namespace plumb::controller {
 namespace {
 
-int64_t generation_of(const Node& object) {
-  const Node* generation = object.at_path({"metadata", "generation"});
-  return generation && generation->is_int() ? generation->as_int() : 0;
-}
-
 Node status_of(const Node& object) {
   const Node* status = object.find("status");
   return status && status->is_map() ? *status : Node::map();
@@ -213,7 +208,11 @@ Node helm_release_status(const Node& object, const Outcome& outcome, std::string
   return status;
 }
 
-Node git_repository_status(const Node& object, const Outcome& outcome, std::string_view now) {
+namespace {
+
+// The GitRepository status, which the other sources build on; `ready_message` on success.
+Node source_status(const Node& object, const Outcome& outcome, std::string_view now,
+                   const std::string& ready_message) {
   int64_t generation = generation_of(object);
   Node status = status_of(object);
   status.set("observedGeneration", Node::integer(generation));
@@ -232,9 +231,31 @@ Node git_repository_status(const Node& object, const Outcome& outcome, std::stri
     artifact.set("lastUpdateTime", Node::string(now));
   }
   set_condition(status,
-                Condition{"Ready", ConditionStatus::true_, "Succeeded",
-                          "stored artifact for revision '" + outcome.revision + "'", generation},
+                Condition{"Ready", ConditionStatus::true_, "Succeeded", ready_message, generation},
                 now);
+  return status;
+}
+
+}  // namespace
+
+Node git_repository_status(const Node& object, const Outcome& outcome, std::string_view now) {
+  return source_status(object, outcome, now,
+                       "stored artifact for revision '" + outcome.revision + "'");
+}
+
+Node stored_artifact_status(const Node& object, const Outcome& outcome, std::string_view now,
+                            const StoredArtifact& stored) {
+  Node status = source_status(object, outcome, now, stored.ready_message);
+  if (outcome.failed()) return status;
+  Node& artifact = status["artifact"];
+  artifact.set("digest", Node::string(outcome.artifact_digest));
+  artifact.set("path", Node::string(stored.path));
+  if (stored.size) artifact.set("size", Node::integer(*stored.size));
+  set_condition(
+      status,
+      Condition{"ArtifactInStorage", ConditionStatus::true_, "Succeeded",
+                "stored artifact for revision '" + outcome.revision + "'", generation_of(object)},
+      now);
   return status;
 }
 

@@ -8,6 +8,9 @@
 //   GitRepository: conditions Ready, artifact {revision, lastUpdateTime}, observedGeneration.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,5 +35,16 @@ Node kustomization_status(const Node& object, const Outcome& outcome, std::strin
 // install/upgradeFailures, storageNamespace, observedGeneration.
 Node helm_release_status(const Node& object, const Outcome& outcome, std::string_view now);
 Node git_repository_status(const Node& object, const Outcome& outcome, std::string_view now);
+
+// Where a source's artifact is, as source-controller reports it.
+struct StoredArtifact {
+  std::string path;             // artifact.path
+  std::optional<int64_t> size;  // artifact.size, when reported
+  std::string ready_message;    // Ready's message on success
+};
+// An OCIRepository's or HelmRepository's status: the GitRepository one with Ready's message
+// of that kind, artifact.digest (Outcome::artifact_digest), path, size and ArtifactInStorage.
+Node stored_artifact_status(const Node& object, const Outcome& outcome, std::string_view now,
+                            const StoredArtifact& stored);
 
 }  // namespace plumb::controller

@@ -29,4 +29,9 @@ std::string ObjectRef::inventory_id() const {
   return namespace_ + "_" + name + "_" + group + "_" + kind;
 }
 
+int64_t generation_of(const Node& object) {
+  const Node* generation = object.at_path({"metadata", "generation"});
+  return generation && generation->is_int() ? generation->as_int() : 0;
+}
+
 }  // namespace plumb

@@ -34,4 +34,7 @@ struct ObjectRef {
   auto operator<=>(const ObjectRef&) const = default;
 };
 
+// An object's metadata.generation; 0 when it has none.
+int64_t generation_of(const Node& object);
+
 }  // namespace plumb

@@ -15,11 +15,6 @@
 namespace plumb::sync {
 namespace {
 
-int64_t generation_of(const Node& object) {
-  const Node* n = object.at_path({"metadata", "generation"});
-  return n && n->is_int() ? n->as_int() : 0;
-}
-
 // Runs body(i) for i in [0, count) on up to `workers` threads.
 template <typename Body>
 void parallel_for(size_t count, int workers, Body&& body) {
