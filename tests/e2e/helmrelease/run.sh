@@ -285,16 +285,7 @@ scenario_helm_repository_chart() {
   helm repo index "$charts" >/dev/null || fail "helm repo index"
   serve_http "$charts"
   port=$HTTP_PORT
-  cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRepository"
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata:
-  name: charts
-  namespace: flux-system
-spec:
-  interval: 10m
-  url: http://127.0.0.1:$port
-YAML
+  helm_repository "http://127.0.0.1:$port"
   cat <<YAML | kubectl apply -f - >/dev/null || fail "kubectl apply of the HelmRelease"
 apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -463,15 +454,23 @@ chart_from_helm_repository="  chart:
         name: charts
         namespace: flux-system"
 
+# package_chart DIR: charts/web of the git repository packaged into DIR, its index rebuilt.
+package_chart() {
+  helm package "$REPO/charts/web" -d "$1" >/dev/null && helm repo index "$1" >/dev/null ||
+    fail "helm package / repo index: $(grep '^version:' "$REPO/charts/web/Chart.yaml")"
+}
+# serve_helm_repository: the web chart in $WORK/charts, served over HTTP as the HelmRepository
+# flux-system/charts.
+serve_helm_repository() {
+  mkdir -p "$WORK/charts"
+  package_chart "$WORK/charts"
+  serve_http "$WORK/charts"
+  helm_repository "http://127.0.0.1:$HTTP_PORT"
+}
+
 scenario_lifecycle_http_helm_repository() {
   setup
-  local charts=$WORK/charts port
-  mkdir -p "$charts"
-  helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
-    fail "helm package / repo index"
-  serve_http "$charts"
-  port=$HTTP_PORT
-  helm_repository "http://127.0.0.1:$port"
+  serve_helm_repository
   release_lifecycle "$chart_from_helm_repository"
 }
 
@@ -480,13 +479,8 @@ scenario_lifecycle_http_helm_repository() {
 # range picks the new chart; `plumb get sources [helm]` list it.
 scenario_loop_helm_repository_new_version() {
   setup
-  local charts=$WORK/charts port
-  mkdir -p "$charts"
-  helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
-    fail "helm package / repo index"
-  serve_http "$charts"
-  port=$HTTP_PORT
-  helm_repository "http://127.0.0.1:$port"
+  local charts=$WORK/charts
+  serve_helm_repository
   "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
   EXTRA_PIDS+=($!)
   CHART_YAML=${chart_from_helm_repository/version: 1.0.0/version: \">=1.0.0\"} apply_hr
@@ -495,8 +489,7 @@ scenario_loop_helm_repository_new_version() {
   helm_repository_is_ready_at "$charts/index.yaml"
 
   sed -i 's/^version: 1.0.0/version: 1.1.0/' "$REPO/charts/web/Chart.yaml"
-  helm package "$REPO/charts/web" -d "$charts" >/dev/null && helm repo index "$charts" >/dev/null ||
-    fail "helm package 1.1.0 / repo index"
+  package_chart "$charts"
   local out digest
   digest=sha256:$(sha256sum "$charts/index.yaml" | cut -d' ' -f1)
   out=$("$PLUMB" reconcile source helm charts 2>&1) || fail "plumb reconcile source helm: $out"
