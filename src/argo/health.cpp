@@ -467,27 +467,27 @@ struct BuiltIn {
 };
 
 template <Health (*check)(const Node&)>
-Result<Health> any_version(const Node& live, std::string_view) {
+Result<Health> ignoring_version(const Node& live, std::string_view) {
   return check(live);
 }
 
 constexpr std::array<BuiltIn, 13> k_built_ins{{
-    {"apps", "Deployment", {"v1"}, "Deployment", any_version<deployment>},
-    {"apps", "StatefulSet", {"v1"}, "StatefulSet", any_version<statefulset>},
-    {"apps", "ReplicaSet", {"v1"}, "ReplicaSet", any_version<replicaset>},
-    {"apps", "DaemonSet", {"v1"}, "DaemonSet", any_version<daemonset>},
-    {"extensions", "Ingress", {}, "", any_version<ingress>},
-    {"networking.k8s.io", "Ingress", {}, "", any_version<ingress>},
-    {"argoproj.io", "Workflow", {}, "", any_version<workflow>},
+    {"apps", "Deployment", {"v1"}, "Deployment", ignoring_version<deployment>},
+    {"apps", "StatefulSet", {"v1"}, "StatefulSet", ignoring_version<statefulset>},
+    {"apps", "ReplicaSet", {"v1"}, "ReplicaSet", ignoring_version<replicaset>},
+    {"apps", "DaemonSet", {"v1"}, "DaemonSet", ignoring_version<daemonset>},
+    {"extensions", "Ingress", {}, "", ignoring_version<ingress>},
+    {"networking.k8s.io", "Ingress", {}, "", ignoring_version<ingress>},
+    {"argoproj.io", "Workflow", {}, "", ignoring_version<workflow>},
     {"apiregistration.k8s.io",
      "APIService",
      {"v1", "v1beta1"},
      "APIService",
-     any_version<apiservice>},
-    {"", "Service", {"v1"}, "Service", any_version<service>},
-    {"", "PersistentVolumeClaim", {"v1"}, "PersistentVolumeClaim", any_version<pvc>},
-    {"", "Pod", {"v1"}, "Pod", any_version<pod>},
-    {"batch", "Job", {"v1"}, "Job", any_version<job>},
+     ignoring_version<apiservice>},
+    {"", "Service", {"v1"}, "Service", ignoring_version<service>},
+    {"", "PersistentVolumeClaim", {"v1"}, "PersistentVolumeClaim", ignoring_version<pvc>},
+    {"", "Pod", {"v1"}, "Pod", ignoring_version<pod>},
+    {"batch", "Job", {"v1"}, "Job", ignoring_version<job>},
     {"autoscaling", "HorizontalPodAutoscaler", {"v1", "v2"}, "HPA", hpa},
 }};
 
