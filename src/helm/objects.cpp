@@ -64,8 +64,9 @@ bool expand_braces(std::string_view pattern, std::vector<std::string>& out) {
   return false;
 }
 
-// Matches one brace-free pattern; -1 when the pattern is malformed.
-int match_plain(std::string_view p, std::string_view s) {
+// Matches one brace-free pattern; -1 when the pattern is malformed. `*` and `?` stop at '/'
+// unless `slash` is false.
+int match_plain(std::string_view p, std::string_view s, bool slash) {
   size_t pi = 0;
   while (pi < p.size()) {
     char c = p[pi];
@@ -73,9 +74,9 @@ int match_plain(std::string_view p, std::string_view s) {
       bool super = pi + 1 < p.size() && p[pi + 1] == '*';
       std::string_view rest = p.substr(pi + (super ? 2 : 1));
       for (size_t k = 0; k <= s.size(); ++k) {
-        int r = match_plain(rest, s.substr(k));
+        int r = match_plain(rest, s.substr(k), slash);
         if (r != 0) return r;
-        if (k < s.size() && !super && s[k] == '/') break;
+        if (k < s.size() && !super && slash && s[k] == '/') break;
       }
       return 0;
     }
@@ -85,7 +86,7 @@ int match_plain(std::string_view p, std::string_view s) {
       return 0;
     }
     if (c == '?') {
-      if (s[0] == '/') return 0;
+      if (slash && s[0] == '/') return 0;
     } else if (c == '[') {
       size_t end = p.find(']', pi + 1);
       if (end == std::string_view::npos) return -1;
@@ -361,12 +362,13 @@ class CapabilitiesObject : public StructObject {
 
 }  // namespace
 
-std::optional<bool> glob_match(std::string_view pattern, std::string_view name) {
+std::optional<bool> glob_match(std::string_view pattern, std::string_view name,
+                               GlobSeparator separator) {
   std::vector<std::string> patterns;
   if (!expand_braces(pattern, patterns)) return std::nullopt;
   bool matched = false;
   for (const std::string& p : patterns) {
-    int r = match_plain(p, name);
+    int r = match_plain(p, name, separator == GlobSeparator::slash);
     if (r < 0) return std::nullopt;
     if (r > 0) matched = true;
   }

@@ -13,6 +13,8 @@
 // Thread safety: the objects are immutable.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -27,6 +29,10 @@ gotemplate::Value files_object(std::span<const ChartFile> files);
 gotemplate::Value capabilities_object(const Capabilities& caps);
 
 // gobwas/glob.Compile(pattern, '/').Match(name); nullopt when the pattern does not compile.
-std::optional<bool> glob_match(std::string_view pattern, std::string_view name);
+// GlobSeparator::none is Compile(pattern) without separators, as Argo CD's util/glob compiles
+// directory include/exclude patterns: `*` and `?` match '/' too.
+enum class GlobSeparator : uint8_t { slash, none };
+std::optional<bool> glob_match(std::string_view pattern, std::string_view name,
+                               GlobSeparator separator = GlobSeparator::slash);
 
 }  // namespace plumb::helm

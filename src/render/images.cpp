@@ -6,9 +6,36 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "render/kustomization.hpp"
 #include "render/plugin.hpp"
 
 namespace plumb::render {
+
+void split_image(std::string_view image, std::string& name, std::string& tag, std::string& digest) {
+  size_t slash = image.find('/');
+  size_t offset = slash != std::string_view::npos && slash > 0 ? slash : 0;
+  std::string_view search = image.substr(offset);
+  size_t at = search.find('@');
+  size_t colon = search.find(':');
+  name = std::string(image);
+  tag.clear();
+  digest.clear();
+  if (at == std::string_view::npos && colon == std::string_view::npos) return;
+  if (at != std::string_view::npos && (colon == std::string_view::npos || at < colon)) {
+    name = std::string(image.substr(0, at + offset));
+    digest = std::string(image.substr(at + offset + 1));
+    return;
+  }
+  if (at != std::string_view::npos) {
+    name = std::string(image.substr(0, colon + offset));
+    tag = std::string(image.substr(colon + offset + 1, at - colon - 1));
+    digest = std::string(image.substr(at + offset + 1));
+    return;
+  }
+  name = std::string(image.substr(0, colon + offset));
+  tag = std::string(image.substr(colon + offset + 1));
+}
+
 namespace {
 
 struct ImageRule {
@@ -53,31 +80,6 @@ bool image_matches(std::string_view image, std::string_view name) {
   }
   if (rest.empty()) return true;
   return rest[0] == ':' && tag_chars(rest.substr(1));
-}
-
-void split_image(std::string_view image, std::string& name, std::string& tag, std::string& digest) {
-  size_t slash = image.find('/');
-  size_t offset = slash != std::string_view::npos && slash > 0 ? slash : 0;
-  std::string_view search = image.substr(offset);
-  size_t at = search.find('@');
-  size_t colon = search.find(':');
-  name = std::string(image);
-  tag.clear();
-  digest.clear();
-  if (at == std::string_view::npos && colon == std::string_view::npos) return;
-  if (at != std::string_view::npos && (colon == std::string_view::npos || at < colon)) {
-    name = std::string(image.substr(0, at + offset));
-    digest = std::string(image.substr(at + offset + 1));
-    return;
-  }
-  if (at != std::string_view::npos) {
-    name = std::string(image.substr(0, colon + offset));
-    tag = std::string(image.substr(colon + offset + 1, at - colon - 1));
-    digest = std::string(image.substr(at + offset + 1));
-    return;
-  }
-  name = std::string(image.substr(0, colon + offset));
-  tag = std::string(image.substr(colon + offset + 1));
 }
 
 void update_image(Node& field, const ImageRule& rule) {

@@ -38,4 +38,8 @@ Result<Kustomization> parse_kustomization(std::string_view content, std::string_
 // Finds a key in a map ignoring ASCII case (kustomize's JSON field matching).
 const Node* find_field(const Node& map, std::string_view key);
 
+// kustomize's image.Split: "[[host[:port]/]component/]component[:tag][@digest]" into its name,
+// tag and digest (the first ':' or '@' after the host decides).
+void split_image(std::string_view image, std::string& name, std::string& tag, std::string& digest);
+
 }  // namespace plumb::render
