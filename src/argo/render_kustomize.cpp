@@ -288,6 +288,7 @@ Result<std::vector<Node>> render_kustomize(const RenderRequest& request, const s
   }
   render::BuildOptions options;
   options.remote = request.remote;
+  options.restrictor = request.kustomize_load_restrictor;
   auto built = render::build_kustomization(fs, dir, options);
   if (!built) return std::unexpected(built.error().context(where));
   return std::move(*built);

@@ -50,6 +50,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/node.hpp"
+#include "render/loader.hpp"
 #include "render/remote.hpp"
 
 namespace plumb::argo {
@@ -85,6 +86,8 @@ struct RenderRequest {
   int64_t max_directory_manifests_bytes = k_max_directory_manifests_bytes;  // 0: no limit
   // Fetches remote kustomize bases; without one they are an error naming them. Not owned.
   render::RemoteFetcher* remote = nullptr;
+  // argocd-cm's kustomize.buildOptions `--load-restrictor` (Argo's default: root only).
+  render::LoadRestrictor kustomize_load_restrictor = render::LoadRestrictor::root_only;
 };
 
 struct Rendered {

@@ -320,6 +320,21 @@ TEST_F(HelmOracle, TheClustersVersionsApplyUnlessTheSourceSetsItsOwn) {
                  "example.com/v1/Widget --include-crds"));
 }
 
+// A glob's matches stand where the glob stands, except files also listed explicitly, which
+// stand where they are listed; helm.values is the last values file.
+TEST_F(HelmOracle, GlobbedValueFilesGiveWayToExplicitOnesAndValuesComeLast) {
+  ApplicationSource source;
+  source.path = "charts/demo";
+  HelmOptions& h = source.helm.emplace();
+  h.value_files = {"envs/*.yaml", "envs/a.yaml"};
+  h.values = "replicas: 7\n";
+  std::string chart = (k_testdata / "chart").string();
+  EXPECT_EQ(ours(source, m_tree),
+            helm("--name-template guestbook --namespace prod --include-crds --values '" + chart +
+                 "/envs/b.yaml' --values '" + chart + "/envs/a.yaml' --values " +
+                 file("values.yaml", "replicas: 7\n")));
+}
+
 TEST_F(HelmOracle, RefSourcesGiveValueFiles) {
   m_refs = {{"values", &m_values_repo}};
   ApplicationSource source;

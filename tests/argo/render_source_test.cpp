@@ -32,6 +32,7 @@ class ArgoRender : public ::testing::Test {
     request.max_directory_manifests_bytes = m_max_bytes;
     request.refs = m_refs;
     request.multiple_sources = m_multiple_sources;
+    request.kustomize_load_restrictor = m_restrictor;
     return render_source(request);
   }
 
@@ -58,6 +59,7 @@ class ArgoRender : public ::testing::Test {
   int64_t m_max_bytes = k_max_directory_manifests_bytes;
   std::map<std::string, const FileSystem*> m_refs;
   bool m_multiple_sources = false;
+  render::LoadRestrictor m_restrictor = render::LoadRestrictor::root_only;
 };
 
 ApplicationSource at(std::string path) {
@@ -384,6 +386,14 @@ TEST_F(ArgoRender, KustomizeAppliesOverridesToAnEditedCopyNeverTheTree) {
   EXPECT_EQ(names(s), Names{"ConfigMap/p-a"});
   EXPECT_EQ(m_tree.read_file("/app/kustomization.yaml").value(), original);
   EXPECT_EQ(render(s)->type, SourceType::kustomize);
+}
+
+TEST_F(ArgoRender, KustomizeLoadsOnlyBelowTheKustomizationUnlessConfiguredOtherwise) {
+  write("/shared/cm.yaml", configmap("shared"));
+  write("/app/kustomization.yaml", "resources: [../shared/cm.yaml]\n");
+  EXPECT_NE(error(at("app")).find("kustomize build app: "), std::string::npos);
+  m_restrictor = render::LoadRestrictor::none;
+  EXPECT_EQ(names(at("app")), Names{"ConfigMap/shared"});
 }
 
 // --- Helm: flags refused before helm runs (outputs: the oracle test) ---
