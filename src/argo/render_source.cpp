@@ -9,6 +9,7 @@
 #include "core/yaml.hpp"
 #include "helm/sigs_yaml.hpp"
 #include "merge/merge.hpp"
+#include "render/kustomization.hpp"
 
 namespace plumb::argo {
 namespace {
@@ -50,7 +51,7 @@ SourceType discover(const FileSystem& tree, const std::string& dir) {
   for (const std::string& name : *names) {
     if (is_real_dir(tree, join_path(dir, name))) continue;
     if (name.ends_with("Chart.yaml")) type = SourceType::helm;
-    for (std::string_view k : {"kustomization.yaml", "kustomization.yml", "Kustomization"})
+    for (std::string_view k : render::k_kustomization_file_names)
       if (name == k) type = SourceType::kustomize;
   }
   return type;
