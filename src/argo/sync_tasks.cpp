@@ -122,7 +122,8 @@ std::string lower(std::string text) {
   return text;
 }
 
-// A hook with generateName and no name gets a name stable for the whole operation.
+// A hook with generateName and no name gets a name stable for the whole operation; with
+// context.hook_finalizer, the hook finalizer.
 Node named_hook(Node object, Phase phase, const PlanContext& context) {
   if (object.string_at({"metadata", "name"}).empty()) {
     std::string revision =
@@ -133,6 +134,7 @@ Node named_hook(Node object, Phase phase, const PlanContext& context) {
         "name",
         Node::string(std::string(object.string_at({"metadata", "generateName"})) + postfix));
   }
+  if (!context.hook_finalizer) return object;
   Node& finalizers = object["metadata"]["finalizers"];
   if (!finalizers.is_list()) finalizers = Node::list();
   bool present = false;

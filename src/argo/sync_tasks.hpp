@@ -106,7 +106,7 @@ int kind_order(std::string_view kind);
 struct SyncTask {
   Phase phase = Phase::sync;
   int64_t wave = 0;  // after prune mirroring, PruneLast and dependency moves
-  Node target;       // desired object; null for a prune. Hooks: named and finalized (see plan)
+  Node target;       // desired object; null for a prune. Hooks: named (and finalized, see plan)
   Node live;         // the live object of a prune; for others the controller fills it in
   bool hook = false;
   bool prune = false;
@@ -132,6 +132,10 @@ struct PlanContext {
   int64_t started_at = 0;
   // A sync of selected resources only, or with the apply strategy: hooks are not run.
   bool skip_hooks = false;
+  // Argo CD puts k_hook_finalizer on every hook it creates and removes it when the hook has
+  // completed, before deleting a hook, and when a sync is terminated. Set this once the
+  // controller does all three; a hook left with the finalizer cannot be deleted.
+  bool hook_finalizer = false;
   // The Namespace CreateNamespace=true creates (managed_namespace(), application.hpp): a
   // PreSync task unless a non-hook desired object is that Namespace.
   std::optional<Node> managed_namespace;
@@ -140,8 +144,8 @@ struct PlanContext {
 // All tasks of one sync, sorted as gitops-engine sorts them (header comment). `desired` are the
 // rendered objects, hooks included; `to_prune` the live objects no longer desired (hooks and
 // Skip objects among them are left alone, as Argo never prunes them). Hooks get the hook
-// finalizer added to `target`. An error when an object's sync-options annotation is not a
-// string.
+// finalizer added to `target` when context.hook_finalizer is set. An error when an object's
+// sync-options annotation is not a string.
 Result<std::vector<SyncTask>> plan_sync_tasks(std::vector<Node> desired, std::vector<Node> to_prune,
                                               const SyncOptions& app_options,
                                               const PlanContext& context = {});

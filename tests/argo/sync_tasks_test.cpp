@@ -307,13 +307,19 @@ TEST(ArgoSyncTasks, ResourcesWithGenerateNameAreNotNamed) {
   EXPECT_EQ(tasks[0].name(), "cfg-");
 }
 
-TEST(ArgoSyncTasks, HooksGetTheHookFinalizerOnce) {
+TEST(ArgoSyncTasks, HooksGetTheHookFinalizerOnceWhenAskedFor) {
+  EXPECT_EQ(plan({pod("j", {"argocd.argoproj.io/hook: Sync"})})[0].target.at_path(
+                {"metadata", "finalizers"}),
+            nullptr);
+  PlanContext context;
+  context.hook_finalizer = true;
   std::vector<SyncTask> tasks = plan(
       {yaml("kind: Job\nmetadata:\n  name: j\n  finalizers: [keep]\n  annotations:\n"
             "    argocd.argoproj.io/hook: Sync\n"),
        yaml("kind: Job\nmetadata:\n  name: k\n  finalizers: [argocd.argoproj.io/hook-finalizer]\n"
             "  annotations:\n    argocd.argoproj.io/hook: Sync\n"),
-       pod("plain")});
+       pod("plain")},
+      {}, {}, context);
   ASSERT_EQ(tasks.size(), 3u);
   auto finalizers = [&](std::string_view name) {
     std::vector<std::string> out;
