@@ -242,15 +242,12 @@ std::string normalize_git_url(std::string_view url) {
 }
 
 Result<AppProject> parse_app_project(const Node& object) {
-  SpecReader r(describe("AppProject", object));
-  Field root{&object, ""};
-  if (!object.is_map()) return fail(r.what(), ": not an object");
-  std::string_view kind = object.string_at({"kind"});
-  if (!kind.empty() && kind != "AppProject") return r.error(root["kind"], "must be AppProject");
+  OpenedObject opened = TRY(open_object("AppProject", object));
+  const SpecReader& r = opened.reader;
   AppProject p;
-  p.name = TRY(r.string(root["metadata"]["name"]));
-  p.namespace_ = TRY(r.string(root["metadata"]["namespace"]));
-  Field spec = root["spec"];
+  p.name = std::move(opened.name);
+  p.namespace_ = std::move(opened.namespace_);
+  Field spec = opened.root["spec"];
   if (spec.present()) TRY_VOID(r.entry(spec));
   p.source_repos = TRY(r.strings(spec["sourceRepos"]));
   Field destinations = spec["destinations"];

@@ -204,15 +204,12 @@ Result<std::vector<IgnoreDifference>> read_ignore_differences(const SpecReader& 
 }  // namespace
 
 Result<Application> parse_application(const Node& object) {
-  SpecReader r(describe("Application", object));
-  Field root{&object, ""};
-  if (!object.is_map()) return fail(r.what(), ": not an object");
-  std::string_view kind = object.string_at({"kind"});
-  if (!kind.empty() && kind != "Application") return r.error(root["kind"], "must be Application");
-
+  OpenedObject opened = TRY(open_object("Application", object));
+  const SpecReader& r = opened.reader;
+  const Field& root = opened.root;
   Application app;
-  app.name = TRY(r.string(root["metadata"]["name"]));
-  app.namespace_ = TRY(r.string(root["metadata"]["namespace"]));
+  app.name = std::move(opened.name);
+  app.namespace_ = std::move(opened.namespace_);
   Field spec = root["spec"];
   if (!TRY(r.map(spec))) return r.error(spec, "required");
   app.project = TRY(r.string(spec["project"]));

@@ -126,4 +126,23 @@ inline std::string describe(std::string_view kind, const Node& object) {
   return out;
 }
 
+// An Argo object opened for reading: its reader, its root field, its name and namespace.
+struct OpenedObject {
+  SpecReader reader;
+  Field root;
+  std::string name, namespace_;
+};
+
+// An error unless `object` is a map whose kind is `kind` (or unset).
+inline Result<OpenedObject> open_object(std::string_view kind, const Node& object) {
+  OpenedObject o{SpecReader(describe(kind, object)), Field{&object, ""}, {}, {}};
+  if (!object.is_map()) return fail(o.reader.what(), ": not an object");
+  std::string_view written = object.string_at({"kind"});
+  if (!written.empty() && written != kind)
+    return o.reader.error(o.root["kind"], "must be " + std::string(kind));
+  o.name = TRY(o.reader.string(o.root["metadata"]["name"]));
+  o.namespace_ = TRY(o.reader.string(o.root["metadata"]["namespace"]));
+  return o;
+}
+
 }  // namespace plumb::argo

@@ -6,16 +6,10 @@
 #include <vector>
 
 #include "argo/application.hpp"
-#include "core/yaml.hpp"
+#include "yaml_test_util.hpp"
 
 namespace plumb::argo {
 namespace {
-
-Node yaml(std::string_view text) {
-  Result<Node> node = parse_yaml(text, "test");
-  EXPECT_TRUE(node) << node.error().message();
-  return node ? *node : Node();
-}
 
 AppProject project(std::string_view spec) {
   Result<AppProject> p = parse_app_project(

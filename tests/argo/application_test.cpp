@@ -4,18 +4,12 @@
 
 #include <string>
 
-#include "core/yaml.hpp"
+#include "yaml_test_util.hpp"
 
 namespace plumb::argo {
 namespace {
 
 using namespace std::chrono_literals;
-
-Node yaml(std::string_view text) {
-  Result<Node> node = parse_yaml(text, "test");
-  EXPECT_TRUE(node) << node.error().message();
-  return node ? *node : Node();
-}
 
 // An Application argocd/guestbook with `spec` (indented by two spaces) and `metadata` extras.
 Node app_yaml(std::string_view spec, std::string_view metadata = "") {

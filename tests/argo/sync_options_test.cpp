@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/yaml.hpp"
+#include "yaml_test_util.hpp"
 
 namespace plumb::argo {
 namespace {
@@ -20,9 +20,7 @@ Node object(std::string_view annotations) {
   std::string text =
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n";
   if (!annotations.empty()) text += "  annotations:\n" + std::string(annotations);
-  Result<Node> node = parse_yaml(text, "test");
-  EXPECT_TRUE(node) << node.error().message();
-  return node ? *node : Node();
+  return yaml(text);
 }
 
 SyncOptions annotated(std::string_view value) {

@@ -8,16 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/yaml.hpp"
+#include "yaml_test_util.hpp"
 
 namespace plumb::argo {
 namespace {
-
-Node yaml(std::string_view text) {
-  Result<Node> node = parse_yaml(text, "test");
-  EXPECT_TRUE(node) << node.error().message();
-  return node ? *node : Node();
-}
 
 // An object of `kind` named `name`, annotated with "key: value" lines.
 Node make(std::string_view kind, std::string_view name, std::vector<std::string> annotations = {},
