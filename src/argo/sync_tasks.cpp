@@ -174,13 +174,17 @@ void adjust_deps(std::vector<SyncTask>& tasks, IsDep is_dep, RefsDep refs_dep) {
 }
 
 void sort_tasks(std::vector<SyncTask>& tasks, const std::string& default_namespace) {
-  std::stable_sort(tasks.begin(), tasks.end(), [](const SyncTask& a, const SyncTask& b) {
-    std::string a_kind = a.kind(), b_kind = b.kind();
-    // gitops-engine's keys, then a fixed order for what its (unstable) sort leaves open.
-    return std::tuple(a.phase, a.wave, kind_order(a_kind), a.name(), a_kind, a.namespace_(),
-                      a.group()) < std::tuple(b.phase, b.wave, kind_order(b_kind), b.name(), b_kind,
-                                              b.namespace_(), b.group());
-  });
+  // gitops-engine's keys (metadata.name, generateName not counted), then a fixed order for what
+  // its unstable sort leaves open.
+  auto key = [](const SyncTask& t) {
+    std::string kind = t.kind();
+    int order = kind_order(kind);
+    return std::tuple(t.phase, t.wave, order,
+                      std::string(t.object().string_at({"metadata", "name"})), std::move(kind),
+                      t.namespace_(), t.group());
+  };
+  std::stable_sort(tasks.begin(), tasks.end(),
+                   [&](const SyncTask& a, const SyncTask& b) { return key(a) < key(b); });
   adjust_deps(
       tasks,
       [](const Node& target) -> std::optional<std::string> {
