@@ -14,22 +14,15 @@ namespace plumb::argo {
 
 namespace {
 
-Result<GroupKind> read_group_kind(const SpecReader& r, const Field& f, bool with_name) {
-  TRY_VOID(r.entry(f));
-  GroupKind gk;
-  gk.group = TRY(r.string(f["group"]));
-  gk.kind = TRY(r.string(f["kind"]));
-  if (with_name) gk.name = TRY(r.string(f["name"]));
-  return gk;
-}
-
 Result<std::vector<GroupKind>> read_group_kinds(const SpecReader& r, const Field& f,
                                                 bool with_name) {
-  std::vector<GroupKind> out;
-  std::span<const Node> items = TRY(r.list(f));
-  for (size_t i = 0; i < items.size(); ++i)
-    out.push_back(TRY(read_group_kind(r, f.item(i, items[i]), with_name)));
-  return out;
+  return r.maps(f, [&](const Field& item) -> Result<GroupKind> {
+    GroupKind gk;
+    gk.group = TRY(r.string(item["group"]));
+    gk.kind = TRY(r.string(item["kind"]));
+    if (with_name) gk.name = TRY(r.string(item["name"]));
+    return gk;
+  });
 }
 
 bool is_deny(std::string_view pattern) {
@@ -250,17 +243,15 @@ Result<AppProject> parse_app_project(const Node& object) {
   Field spec = opened.root["spec"];
   if (spec.present()) TRY_VOID(r.entry(spec));
   p.source_repos = TRY(r.strings(spec["sourceRepos"]));
-  Field destinations = spec["destinations"];
-  std::span<const Node> items = TRY(r.list(destinations));
-  for (size_t i = 0; i < items.size(); ++i) {
-    Field item = destinations.item(i, items[i]);
-    TRY_VOID(r.entry(item));
+  auto read_destination = [&](const Field& item) -> Result<ProjectDestination> {
     ProjectDestination d;
     d.server = TRY(r.string(item["server"]));
     d.name = TRY(r.string(item["name"]));
     d.namespace_ = TRY(r.string(item["namespace"]));
-    p.destinations.push_back(std::move(d));
-  }
+    return d;
+  };
+  p.destinations = TRY(r.maps(spec["destinations"], read_destination));
+
   p.cluster_resource_whitelist = TRY(read_group_kinds(r, spec["clusterResourceWhitelist"], true));
   p.cluster_resource_blacklist = TRY(read_group_kinds(r, spec["clusterResourceBlacklist"], true));
   p.has_namespace_resource_whitelist = spec["namespaceResourceWhitelist"].present();

@@ -50,11 +50,7 @@ Result<KustomizeOptions> read_kustomize(const SpecReader& r, const Field& f) {
   std::span<const Node> patches = TRY(r.list(f["patches"]));
   k.patches.assign(patches.begin(), patches.end());
   k.components = TRY(r.strings(f["components"]));
-  Field replicas = f["replicas"];
-  std::span<const Node> items = TRY(r.list(replicas));
-  for (size_t i = 0; i < items.size(); ++i) {
-    Field item = replicas.item(i, items[i]);
-    TRY_VOID(r.entry(item));
+  auto read_replica = [&](const Field& item) -> Result<KustomizeOptions::Replica> {
     KustomizeOptions::Replica replica;
     replica.name = TRY(r.string(item["name"]));
     Field count = item["count"];
@@ -69,8 +65,9 @@ Result<KustomizeOptions> read_kustomize(const SpecReader& r, const Field& f) {
     } else if (count.present()) {
       return r.error(count, "must be an integer or a string");
     }
-    k.replicas.push_back(std::move(replica));
-  }
+    return replica;
+  };
+  k.replicas = TRY(r.maps(f["replicas"], read_replica));
   k.force_common_labels = TRY(r.boolean(f["forceCommonLabels"]));
   k.force_common_annotations = TRY(r.boolean(f["forceCommonAnnotations"]));
   k.common_annotations_envsubst = TRY(r.boolean(f["commonAnnotationsEnvsubst"]));
@@ -88,25 +85,22 @@ Result<HelmOptions> read_helm(const SpecReader& r, const Field& f) {
   h.value_files = TRY(r.strings(f["valueFiles"]));
   h.values = TRY(r.string(f["values"]));
   if (f["valuesObject"].present()) h.values_object = *f["valuesObject"].node;
-  Field parameters = f["parameters"];
-  std::span<const Node> items = TRY(r.list(parameters));
-  for (size_t i = 0; i < items.size(); ++i) {
-    Field item = parameters.item(i, items[i]);
-    TRY_VOID(r.entry(item));
+  auto read_parameter = [&](const Field& item) -> Result<HelmParameter> {
     HelmParameter parameter;
     parameter.name = TRY(r.string(item["name"]));
     parameter.value = TRY(r.string(item["value"]));
     parameter.force_string = TRY(r.boolean(item["forceString"]));
-    h.parameters.push_back(std::move(parameter));
-  }
-  Field file_parameters = f["fileParameters"];
-  items = TRY(r.list(file_parameters));
-  for (size_t i = 0; i < items.size(); ++i) {
-    Field item = file_parameters.item(i, items[i]);
-    TRY_VOID(r.entry(item));
-    std::string name = TRY(r.string(item["name"]));
-    h.file_parameters.emplace_back(std::move(name), TRY(r.string(item["path"])));
-  }
+    return parameter;
+  };
+  h.parameters = TRY(r.maps(f["parameters"], read_parameter));
+  using NamePath = std::pair<std::string, std::string>;
+  auto read_file_parameter = [&](const Field& item) -> Result<NamePath> {
+    NamePath parameter;
+    parameter.first = TRY(r.string(item["name"]));
+    parameter.second = TRY(r.string(item["path"]));
+    return parameter;
+  };
+  h.file_parameters = TRY(r.maps(f["fileParameters"], read_file_parameter));
   h.release_name = TRY(r.string(f["releaseName"]));
   h.namespace_ = TRY(r.string(f["namespace"]));
   h.skip_crds = TRY(r.boolean(f["skipCrds"]));
@@ -183,11 +177,7 @@ Result<SyncPolicy> read_sync_policy(const SpecReader& r, const Field& f) {
 }
 
 Result<std::vector<IgnoreDifference>> read_ignore_differences(const SpecReader& r, const Field& f) {
-  std::vector<IgnoreDifference> out;
-  std::span<const Node> items = TRY(r.list(f));
-  for (size_t i = 0; i < items.size(); ++i) {
-    Field item = f.item(i, items[i]);
-    TRY_VOID(r.entry(item));
+  return r.maps(f, [&](const Field& item) -> Result<IgnoreDifference> {
     IgnoreDifference d;
     d.group = TRY(r.string(item["group"]));
     d.kind = TRY(r.string(item["kind"]));
@@ -196,9 +186,8 @@ Result<std::vector<IgnoreDifference>> read_ignore_differences(const SpecReader& 
     d.json_pointers = TRY(r.strings(item["jsonPointers"]));
     d.jq_path_expressions = TRY(r.strings(item["jqPathExpressions"]));
     d.managed_fields_managers = TRY(r.strings(item["managedFieldsManagers"]));
-    out.push_back(std::move(d));
-  }
-  return out;
+    return d;
+  });
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -74,6 +75,19 @@ class SpecReader {
     if (!field.present()) return std::span<const Node>();
     if (!field.node->is_list()) return error(field, "must be a list");
     return field.node->items();
+  }
+  // A list of maps, each read by `read` (Field → Result<T>).
+  template <typename Read>
+  auto maps(const Field& field, Read read) const
+      -> Result<std::vector<typename std::invoke_result_t<Read, const Field&>::value_type>> {
+    std::vector<typename std::invoke_result_t<Read, const Field&>::value_type> out;
+    std::span<const Node> items = TRY(list(field));
+    for (size_t i = 0; i < items.size(); ++i) {
+      Field item = field.item(i, items[i]);
+      TRY_VOID(entry(item));
+      out.push_back(TRY(read(item)));
+    }
+    return out;
   }
   Result<std::vector<std::string>> strings(const Field& field) const {
     std::vector<std::string> out;
