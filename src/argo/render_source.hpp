@@ -46,7 +46,7 @@
 #include <string_view>
 #include <vector>
 
-#include "argo/source_types.hpp"
+#include "argo/application.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/node.hpp"
