@@ -42,6 +42,8 @@ constexpr Command k_commands[] = {
     {"create", "create a GitRepository, Kustomization or Secret (or print it with --export)",
      create_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},
+    {"app", "list, show, sync, wait for, roll back, create, change and delete Argo CD Applications",
+     app_command},
     {"sops", "encrypt, decrypt, edit SOPS files and update their keys (age, PGP)", sops_command},
     {"push", "push a directory to an OCI registry as a Flux artifact (flux push artifact)",
      push_command},

@@ -30,5 +30,8 @@ int create_command(std::span<const std::string_view> args);
 // `create secret ...` (create_secret_cmd.cpp), reached through create_command.
 int create_secret_command(std::span<const std::string_view> args);
 int events_command(std::span<const std::string_view> args);
+// The argocd-like commands: `app list|get|sync|wait|history|rollback|create|set|unset|delete`
+// (app_*_cmd.cpp).
+int app_command(std::span<const std::string_view> args);
 
 }  // namespace plumb::cli

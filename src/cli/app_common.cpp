@@ -1,0 +1,207 @@
+#include "cli/app_common.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "argo/crds.hpp"
+#include "cli/flux_wait.hpp"
+#include "core/conditions.hpp"
+#include "core/json.hpp"
+#include "core/time.hpp"
+#include "core/yaml.hpp"
+
+namespace plumb::cli::app {
+namespace {
+
+const kube::Resource k_crds{"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
+                            "customresourcedefinitions", false};
+
+constexpr std::string_view k_refresh = "argocd.argoproj.io/refresh";
+constexpr std::string_view k_refresh_timestamp = "argocd.argoproj.io/refresh-timestamp";
+
+// logrus prints the seconds since the program started.
+const Clock::time_point k_started = Clock::now();
+
+std::string label_of(const AppName& name) {
+  return "application '" + name.text + "'";
+}
+
+// sigs.k8s.io/yaml writes map keys sorted.
+Node sorted(const Node& n) {
+  if (n.is_list()) {
+    Node out = Node::list();
+    for (const Node& item : n.items())
+      out.push_back(sorted(item));
+    return out;
+  }
+  if (!n.is_map()) return n;
+  std::vector<const MapEntry*> entries;
+  for (const MapEntry& e : n.entries())
+    entries.push_back(&e);
+  std::sort(entries.begin(), entries.end(), [](const MapEntry* a, const MapEntry* b) {
+    return a->key.as_string() < b->key.as_string();
+  });
+  Node out = Node::map();
+  for (const MapEntry* e : entries)
+    out.set(e->key.as_string(), sorted(e->value));
+  return out;
+}
+
+bool is_established(const Node& crd) {
+  const Node* c = condition_of(crd, "Established");
+  return c && c->string_at({"status"}) == "True";
+}
+
+}  // namespace
+
+int fatal(std::string_view message, int code) {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - k_started);
+  std::fprintf(stderr, "FATA[%04lld] %.*s\n", static_cast<long long>(seconds.count()),
+               int(message.size()), message.data());
+  return code;
+}
+
+void add_app_flags(FlagSpec& spec) {
+  spec.values.insert({"--kubeconfig", "--context", "--app-namespace"});
+  spec.booleans.insert("--help");
+  spec.aliases["-N"] = "--app-namespace";
+  spec.aliases["-h"] = "--help";
+}
+
+std::string app_namespace(const Flags& flags) {
+  return flags.value("--app-namespace", k_default_app_namespace);
+}
+
+Result<std::unique_ptr<kube::Client>> connect(const Flags& flags) {
+  return kube::Client::connect(
+      {.kubeconfig = flags.value("--kubeconfig"), .context = flags.value("--context")});
+}
+
+Result<Node> get_application(kube::Client& client, const AppName& name) {
+  auto app = TRY(client.get(argo::k_applications, name.ns, name.name));
+  if (!app) return fail(label_of(name), " not found");
+  return std::move(*app);
+}
+
+Result<Node> update_application(kube::Client& client, const Node& app) {
+  AppName name{std::string(app.string_at({"metadata", "namespace"})),
+               std::string(app.string_at({"metadata", "name"})), ""};
+  name.text = name.name;
+  return client.request({.method = "PUT",
+                         .target = kube::resource_path(argo::k_applications, name.ns, name.name),
+                         .body = to_json(app),
+                         .content_type = "application/json"},
+                        label_of(name));
+}
+
+Result<Node> patch_application(kube::Client& client, const AppName& name, const Node& patch) {
+  return client.request({.method = "PATCH",
+                         .target = kube::resource_path(argo::k_applications, name.ns, name.name),
+                         .body = to_json(patch),
+                         .content_type = "application/merge-patch+json"},
+                        label_of(name));
+}
+
+Result<Node> set_operation(kube::Client& client, const AppName& name, const MakeOperation& make) {
+  constexpr int k_attempts = 10;
+  for (int attempt = 0; attempt < k_attempts; ++attempt) {
+    Node app = TRY(get_application(client, name));
+    if (const Node* op = app.find("operation"); op && !op->is_null()) {
+      return fail("another operation is already in progress");
+    }
+    Node operation = TRY(make(app));
+    app.set("operation", std::move(operation));
+    if (Node* status = app.find_mut("status")) status->erase("operationState");
+    auto updated = update_application(client, app);
+    if (updated || updated.error().code() != 409) return updated;
+  }
+  return fail(label_of(name), ": could not set the operation: the application kept changing (",
+              std::to_string(k_attempts), " conflicts)");
+}
+
+std::string local_username() {
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (getpwuid_r(geteuid(), &entry, buffer.data(), buffer.size(), &found) == 0 && found) {
+    return found->pw_name;
+  }
+  const char* user = std::getenv("USER");
+  return user ? user : "";
+}
+
+Result<std::optional<Node>> refresh_application(kube::Client& client, const AppName& name,
+                                                Refresh refresh, Clock::time_point deadline) {
+  Node before = TRY(get_application(client, name));
+  std::string reconciled(before.string_at({"status", "reconciledAt"}));
+  Node patch = Node::map();
+  Node& annotations = patch["metadata"]["annotations"];
+  annotations.set(k_refresh, Node::string(refresh == Refresh::hard ? "hard" : "normal"));
+  annotations.set(k_refresh_timestamp,
+                  Node::string(format_rfc3339_nano(std::chrono::system_clock::now())));
+  Node patched = TRY(patch_application(client, name, patch));
+  return flux::wait_for_object(client, argo::k_applications, patched, deadline,
+                               [&](const Node& app) {
+                                 const Node* a = app.at_path({"metadata", "annotations"});
+                                 return !(a && a->find(k_refresh)) ||
+                                        app.string_at({"status", "reconciledAt"}) != reconciled;
+                               });
+}
+
+Result<void> ensure_argo_crds(kube::Client& client, Clock::time_point deadline) {
+  bool missing = false;
+  for (const kube::Resource* kind : {&argo::k_applications, &argo::k_app_projects}) {
+    auto served = client.resource_for(kind->api_version(), kind->kind);
+    if (served) continue;
+    if (served.error().code() != 404) return std::unexpected(served.error());
+    missing = true;
+  }
+  if (!missing) return {};
+  std::fprintf(stderr, "installing the Application and AppProject CRDs\n");
+  for (const Node& crd : argo::argo_crds()) {
+    // The controller's field manager: the definitions are Plumb's.
+    Node applied = TRY(client.apply(k_crds, crd, "plumb", kube::Force::yes, kube::DryRun::no));
+    auto established =
+        TRY(flux::wait_for_object(client, k_crds, applied, deadline, is_established));
+    if (!established) {
+      return fail("timed out waiting for CustomResourceDefinition ",
+                  applied.string_at({"metadata", "name"}), " to be established");
+    }
+  }
+  client.invalidate_discovery();
+  return {};
+}
+
+Result<Output> parse_output(std::string_view text) {
+  if (text == "wide" || text.empty()) return Output::wide;
+  if (text == "yaml") return Output::yaml;
+  if (text == "json") return Output::json;
+  return fail("unknown output format: ", text);
+}
+
+void print(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+void print_object(const Node& object, Output output) {
+  if (output == Output::json) {
+    print(to_json(object, JsonStyle::indented) + "\n");
+  } else {
+    print(to_yaml(sorted(object), {.compact_sequences = true, .fold_long_strings = false}));
+  }
+}
+
+Clock::time_point deadline_after(int64_t seconds) {
+  // No timeout: far enough away never to pass, near enough not to overflow a clock.
+  constexpr auto k_never = std::chrono::hours(24 * 365 * 10);
+  return Clock::now() +
+         (seconds > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(seconds))
+                      : std::chrono::duration_cast<Clock::duration>(k_never));
+}
+
+}  // namespace plumb::cli::app
