@@ -1,0 +1,525 @@
+#!/usr/bin/env bash
+# End-to-end tests of the argocd-like commands (plumb app list / get / sync / wait / history /
+# rollback / create / set / unset / delete) against a fresh `plumb cluster` per scenario,
+# checked through the API with kubectl.
+#
+# The controller's side of the contract is played by fake_controller.py, a loop over
+# `kubectl get applications -A -o json` as Argo CD's application controller answers:
+#  - an Application with `operation` set: it writes status.operationState (the operation, phase
+#    Succeeded — Failed for apps named broken-* —, syncResult with the resources, startedAt,
+#    finishedAt), a status.history entry (not for a dry run or a failure), sync and health
+#    status, status.resources and reconciledAt, and removes `operation`, in one update; each
+#    operation it saw is appended to $WORK/operations.jsonl;
+#  - the argocd.argoproj.io/refresh annotation: removed, reconciledAt moved;
+#  - an app being deleted with a resources finalizer: the finalizer removed (its resources
+#    "deleted");
+#  - apps named slow-* are never answered.
+#
+# Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl; CI: 1).
+PLUMB=$1
+SCENARIO=$2
+source "$(dirname "$0")/../lib.sh"
+require_tool python3
+
+CONTROLLER=""
+trap 'stop_fake_controller; cleanup' EXIT
+REPO_URL=https://example.com/argocd-example-apps.git
+
+app_field() { kubectl -n "${3:-argocd}" get application "$1" -o jsonpath="$2"; }
+
+start_fake_controller() {
+  cat >"$WORK/fake_controller.py" <<'PY'
+import datetime, hashlib, json, re, subprocess, sys, time
+
+OPERATIONS = sys.argv[1]
+FINALIZERS = {"resources-finalizer.argocd.argoproj.io",
+              "resources-finalizer.argocd.argoproj.io/foreground",
+              "resources-finalizer.argocd.argoproj.io/background"}
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+# The commit a revision resolves to: a commit is itself, a branch or tag a made-up one.
+def commit_of(revision):
+    if revision and re.fullmatch("[0-9a-f]{40}", revision):
+        return revision
+    return hashlib.sha1((revision or "HEAD").encode()).hexdigest()
+
+def live_resources(app):
+    ns = app["spec"].get("destination", {}).get("namespace", "default")
+    return [{"group": "apps", "version": "v1", "kind": "Deployment", "namespace": ns,
+             "name": "guestbook-ui"},
+            {"group": "", "version": "v1", "kind": "Service", "namespace": ns,
+             "name": "guestbook-ui"}]
+
+def selected(resource, wanted):
+    if not wanted:
+        return True
+    return any(w.get("group", "") == resource["group"] and w["kind"] == resource["kind"] and
+               w["name"] == resource["name"] for w in wanted)
+
+def run_operation(app):
+    name = app["metadata"]["name"]
+    op = app["operation"]
+    sync = op.get("sync", {})
+    status = app.get("status", {})
+    source = sync.get("source", app["spec"].get("source", {}))
+    revision = commit_of(sync.get("revision") or source.get("targetRevision"))
+    failed = name.startswith("broken")
+    started = now()
+    results = []
+    for r in live_resources(app):
+        if not selected(r, sync.get("resources")):
+            continue
+        result = dict(r, status="SyncFailed" if failed else "Synced", syncPhase="Sync",
+                      message="one or more objects failed to apply" if failed
+                      else r["kind"].lower() + "/" + r["name"] + " configured")
+        results.append(result)
+    history = status.get("history", [])
+    dry = sync.get("dryRun", False)
+    if not failed and not dry:
+        history.append({"id": (history[-1]["id"] + 1) if history else 0, "revision": revision,
+                        "deployedAt": now(), "deployStartedAt": started, "source": source,
+                        "initiatedBy": op.get("initiatedBy", {})})
+    healthy = "Degraded" if failed else "Healthy"
+    resources = [dict(r, status="Synced", health={"status": healthy}) for r in live_resources(app)]
+    finished = now()
+    new_status = {
+        "operationState": {
+            "operation": op, "phase": "Failed" if failed else "Succeeded",
+            "message": "one or more objects failed to apply" if failed
+                       else "successfully synced (all tasks run)",
+            "syncResult": {"revision": revision, "source": source, "resources": results},
+            "startedAt": started, "finishedAt": finished},
+        "history": history,
+        "sync": {"status": "OutOfSync" if failed or dry else "Synced", "revision": revision},
+        "health": {"status": healthy},
+        "resources": resources,
+        "reconciledAt": finished,
+        "sourceType": "Directory"}
+    with open(OPERATIONS, "a") as f:
+        f.write(json.dumps({"app": name, "operation": op}) + "\n")
+    return {"operation": None, "status": new_status}
+
+def handle(app):
+    meta = app["metadata"]
+    if meta["name"].startswith("slow"):
+        return None
+    patch = {}
+    annotations = meta.get("annotations") or {}
+    if "argocd.argoproj.io/refresh" in annotations:
+        patch["metadata"] = {"annotations": {"argocd.argoproj.io/refresh": None,
+                                             "argocd.argoproj.io/refresh-timestamp": None}}
+        patch["status"] = {"reconciledAt": now(), "sync": {"status": "Synced"}}
+    if app.get("operation"):
+        patch.update(run_operation(app))
+    finalizers = meta.get("finalizers") or []
+    if meta.get("deletionTimestamp") and any(f in FINALIZERS for f in finalizers):
+        patch.setdefault("metadata", {})["finalizers"] = [f for f in finalizers
+                                                          if f not in FINALIZERS]
+    return patch or None
+
+while True:
+    out = subprocess.run(["kubectl", "get", "applications.argoproj.io", "-A", "-o", "json"],
+                         capture_output=True, text=True)
+    if out.returncode == 0:
+        for app in json.loads(out.stdout)["items"]:
+            patch = handle(app)
+            if patch:
+                subprocess.run(["kubectl", "-n", app["metadata"]["namespace"], "patch",
+                                "applications.argoproj.io", app["metadata"]["name"],
+                                "--type=merge", "-p", json.dumps(patch)],
+                               capture_output=True, text=True)
+    time.sleep(0.1)
+PY
+  python3 "$WORK/fake_controller.py" "$WORK/operations.jsonl" 2>"$WORK/controller.log" &
+  CONTROLLER=$!
+}
+
+stop_fake_controller() {
+  [ -n "$CONTROLLER" ] && kill "$CONTROLLER" 2>/dev/null && wait "$CONTROLLER" 2>/dev/null
+  CONTROLLER=""
+}
+
+# last_operation APP PYTHON_EXPR: the expression over `op`, the last operation the fake
+# controller ran for APP.
+last_operation() {
+  python3 - "$WORK/operations.jsonl" "$1" "$2" <<'PY'
+import json, sys
+ops = [json.loads(l) for l in open(sys.argv[1])]
+op = [o["operation"] for o in ops if o["app"] == sys.argv[2]][-1]
+print(eval(sys.argv[3]))
+PY
+}
+
+# create_app NAME [plumb app create flags...]: a directory app of the example repository,
+# deployed to namespace web of this cluster. The first one installs the CRDs.
+create_app() {
+  local name=$1
+  shift
+  "$PLUMB" app create "$name" --repo "$REPO_URL" --path guestbook \
+    --dest-server https://kubernetes.default.svc --dest-namespace web "$@" \
+    >"$WORK/create.log" 2>&1 || fail "app create $name: $(cat "$WORK/create.log")"
+}
+
+setup() {
+  start
+  kubectl create namespace argocd >/dev/null || fail "create namespace argocd"
+}
+
+scenario_list_get() {
+  setup
+  create_app guestbook --revision main
+  grep -qF "installing the Application and AppProject CRDs" "$WORK/create.log" ||
+    fail "CRDs not installed: $(cat "$WORK/create.log")"
+  create_app auto --sync-policy automated --auto-prune --project default
+  # Status as Argo's controller writes it.
+  kubectl -n argocd patch application guestbook --type=merge -p '{"status": {
+    "sync": {"status": "Synced", "revision": "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"},
+    "health": {"status": "Healthy"},
+    "conditions": [{"type": "SyncError", "message": "boom"}, {"type": "Warning", "message": "w1"},
+                   {"type": "Warning", "message": "w2"}],
+    "resources": [
+      {"group": "apps", "version": "v1", "kind": "Deployment", "namespace": "web", "name": "guestbook-ui", "status": "Synced", "health": {"status": "Healthy"}},
+      {"version": "v1", "kind": "Service", "namespace": "web", "name": "guestbook-ui", "status": "OutOfSync", "health": {"status": "Progressing", "message": "waiting"}}]}}' \
+    >/dev/null || fail "patch status"
+  local out expected
+  out=$("$PLUMB" app list) || fail "app list"
+  expected="NAME              CLUSTER                         NAMESPACE  PROJECT  STATUS  HEALTH   SYNCPOLICY  CONDITIONS            REPO                                         PATH       TARGET
+argocd/auto       https://kubernetes.default.svc  web        default                   Auto-Prune  <none>                $REPO_URL  guestbook  
+argocd/guestbook  https://kubernetes.default.svc  web        default  Synced  Healthy  Manual      SyncError,Warning(2)  $REPO_URL  guestbook  main"
+  [ "$out" = "$expected" ] || fail "app list:
+$(cat -A <<<"$out")
+expected:
+$(cat -A <<<"$expected")"
+  [ "$("$PLUMB" app list -o name)" = "argocd/auto
+argocd/guestbook" ] || fail "app list -o name: $("$PLUMB" app list -o name)"
+  [ "$("$PLUMB" app list -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 2 ] ||
+    fail "app list -o json"
+  [ "$("$PLUMB" app list -p other)" = \
+    "NAME  CLUSTER  NAMESPACE  PROJECT  STATUS  HEALTH  SYNCPOLICY  CONDITIONS  REPO  PATH  TARGET" ] ||
+    fail "app list -p other: $("$PLUMB" app list -p other)"
+  kubectl -n argocd label application auto tier=fe >/dev/null
+  "$PLUMB" app list -l tier=fe -o name | grep -qx argocd/auto || fail "app list -l"
+  [ "$("$PLUMB" app list -l tier=fe -o name | wc -l)" = 1 ] || fail "app list -l picked others"
+
+  out=$("$PLUMB" app get guestbook) || fail "app get"
+  expected="Name:               argocd/guestbook
+Project:            default
+Server:             https://kubernetes.default.svc
+Namespace:          web
+Source:
+- Repo:             $REPO_URL
+  Target:           main
+  Path:             guestbook
+SyncWindow:         Sync Allowed
+Sync Policy:        Manual
+Sync Status:        Synced to main (a1b2c3d)
+Health Status:      Healthy
+
+CONDITION  MESSAGE  LAST TRANSITION
+SyncError  boom     <nil>
+Warning    w1       <nil>
+Warning    w2       <nil>
+
+
+GROUP  KIND        NAMESPACE  NAME          STATUS     HEALTH       HOOK  MESSAGE
+       Service     web        guestbook-ui  OutOfSync  Progressing        
+apps   Deployment  web        guestbook-ui  Synced     Healthy            "
+  [ "$out" = "$expected" ] || fail "app get:
+$(cat -A <<<"$out")
+expected:
+$(cat -A <<<"$expected")"
+  # NAMESPACE/NAME and -N name the same app.
+  [ "$("$PLUMB" app get argocd/guestbook)" = "$out" ] || fail "app get argocd/guestbook"
+  [ "$("$PLUMB" app get -N argocd guestbook)" = "$out" ] || fail "app get -N"
+  "$PLUMB" app get guestbook -o yaml | grep -q "^    revision: a1b2c3d4e5f60718293a4b5c6d7e8f9012345678" ||
+    fail "app get -o yaml: $("$PLUMB" app get guestbook -o yaml)"
+  "$PLUMB" app get guestbook -o json | python3 -c \
+    'import json,sys; a=json.load(sys.stdin); assert a["status"]["health"]["status"]=="Healthy"' ||
+    fail "app get -o json"
+  # Errors name the app; argocd's exit codes; usage errors exit 2.
+  expect_output "not found" "application 'nope' not found" "$PLUMB" app get nope
+  expect_exit 20 "$PLUMB" app get nope
+  expect_exit 20 "$PLUMB" app get guestbook -N elsewhere
+  expect_exit 2 "$PLUMB" app get
+  expect_exit 2 "$PLUMB" app get guestbook --no-such-flag
+  expect_exit 2 "$PLUMB" app frobnicate
+  expect_output "help" "Usage: plumb app get NAME" "$PLUMB" app get --help
+  expect_output "verbs" "rollback" "$PLUMB" app --help
+}
+
+scenario_sync() {
+  setup
+  create_app guestbook --sync-option CreateNamespace=true
+  # Compared before, out of sync: the rows printed while waiting start from there.
+  kubectl -n argocd patch application guestbook --type=merge -p '{"status": {
+    "sync": {"status": "OutOfSync"}, "resources": [
+      {"group": "apps", "version": "v1", "kind": "Deployment", "namespace": "web", "name": "guestbook-ui", "status": "OutOfSync", "health": {"status": "Missing"}}]}}' \
+    >/dev/null || fail "patch status"
+  start_fake_controller
+  local out
+  out=$("$PLUMB" app sync guestbook 2>&1) || fail "app sync: $out"
+  grep -qP '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d   apps  Deployment         web          guestbook-ui  OutOfSync  Missing' <<<"$out" ||
+    fail "app sync: no row for the deployment in:
+$out"
+  for line in "TIMESTAMP                  GROUP        KIND   NAMESPACE" \
+    "Name:               argocd/guestbook" "Operation:          Sync" \
+    "Sync Revision:      $(python3 -c 'import hashlib; print(hashlib.sha1(b"HEAD").hexdigest())')" \
+    "Phase:              Succeeded" "Message:            successfully synced (all tasks run)" \
+    "GROUP  KIND        NAMESPACE  NAME          STATUS  HEALTH   HOOK  MESSAGE" \
+    "apps   Deployment  web        guestbook-ui  Synced  Healthy        deployment/guestbook-ui configured"; do
+    grep -qF -- "$line" <<<"$out" || fail "app sync: no '$line' in:
+$out"
+  done
+  # The operation as Argo's API server writes it, removed by the controller when done.
+  [ "$(last_operation guestbook 'op["initiatedBy"]["username"]')" = "$(id -un)" ] ||
+    fail "initiatedBy: $(cat "$WORK/operations.jsonl")"
+  [ "$(last_operation guestbook 'op["sync"]["source"]["path"], op["sync"]["syncStrategy"], op["sync"]["syncOptions"], "revision" in op["sync"]')" = \
+    "('guestbook', {'hook': {}}, ['CreateNamespace=true'], False)" ] ||
+    fail "operation: $(tail -1 "$WORK/operations.jsonl")"
+  [ -z "$(app_field guestbook '{.operation}')" ] || fail "operation left set"
+  [ "$(app_field guestbook '{.status.history[*].id}')" = 0 ] || fail "history"
+
+  # The flags of the operation.
+  expect_exit 0 "$PLUMB" app sync guestbook --revision v2 --prune --server-side \
+    --info reason=test --resource apps:Deployment:guestbook-ui
+  [ "$(last_operation guestbook 'op["sync"]["revision"], op["sync"]["prune"], op["sync"]["resources"], op["sync"]["syncOptions"], op["info"]')" = \
+    "('v2', True, [{'group': 'apps', 'kind': 'Deployment', 'name': 'guestbook-ui', 'namespace': 'web'}], ['ServerSideApply=true'], [{'name': 'reason', 'value': 'test'}])" ] ||
+    fail "operation flags: $(tail -1 "$WORK/operations.jsonl")"
+  expect_exit 0 "$PLUMB" app sync guestbook --dry-run
+  [ "$(last_operation guestbook 'op["sync"]["dryRun"]')" = True ] || fail "dry run"
+  [ "$(app_field guestbook '{.status.history[*].id}')" = "0 1" ] || fail "a dry run made history"
+  expect_output "no such resource" "No matching app resources found for resource filter: :ConfigMap:x" \
+    "$PLUMB" app sync guestbook --resource :ConfigMap:x
+  expect_exit 1 "$PLUMB" app sync guestbook --resource :ConfigMap:x
+
+  # A failed operation: exit 1, as argocd.
+  create_app broken-app
+  out=$("$PLUMB" app sync broken-app 2>&1)
+  [ $? = 1 ] || fail "failed sync exit: $out"
+  grep -qF "Operation has completed with phase: Failed" <<<"$out" || fail "failed sync: $out"
+  grep -qF "Phase:              Failed" <<<"$out" || fail "failed sync summary: $out"
+
+  # --async returns with the operation set; another sync is refused while it runs.
+  create_app slow-app
+  expect_exit 0 "$PLUMB" app sync slow-app --async
+  [ -n "$(app_field slow-app '{.operation.sync}')" ] || fail "--async: no operation set"
+  expect_output "in progress" "another operation is already in progress" "$PLUMB" app sync slow-app
+  expect_exit 20 "$PLUMB" app sync slow-app
+  # Waiting times out (argocd: exit 20), showing the state then.
+  kubectl -n argocd patch application slow-app --type=json -p '[{"op":"remove","path":"/operation"}]' \
+    >/dev/null || fail "clear operation"
+  local begin=$SECONDS
+  out=$("$PLUMB" app sync slow-app --timeout 2 2>&1)
+  [ $? = 20 ] || fail "timeout exit: $out"
+  grep -qF 'timed out (2s) waiting for app "argocd/slow-app" match desired state' <<<"$out" ||
+    fail "timeout: $out"
+  grep -qF "This is the state of the app after wait timed out:" <<<"$out" || fail "timeout: $out"
+  [ $((SECONDS - begin)) -le 6 ] || fail "the timeout took $((SECONDS - begin)) s"
+  expect_output "missing" "application 'nope' not found" "$PLUMB" app sync nope
+  expect_exit 2 "$PLUMB" app sync
+  expect_exit 1 "$PLUMB" app sync guestbook --strategy sideways
+}
+
+scenario_wait() {
+  setup
+  create_app guestbook
+  create_app other
+  local out pid
+  # Not synced yet: --sync waits until the status says so (a watch, not a poll).
+  "$PLUMB" app wait guestbook --sync --timeout 20 >"$WORK/wait.out" 2>&1 &
+  pid=$!
+  sleep 1
+  kill -0 "$pid" 2>/dev/null || fail "app wait returned early: $(cat "$WORK/wait.out")"
+  kubectl -n argocd patch application guestbook --type=merge \
+    -p '{"status":{"sync":{"status":"Synced"},"health":{"status":"Progressing"}}}' >/dev/null
+  wait "$pid" || fail "app wait --sync: $(cat "$WORK/wait.out")"
+  grep -qF "Sync Status:        Synced to " "$WORK/wait.out" || fail "wait output: $(cat "$WORK/wait.out")"
+  # Without flags: sync, health and no operation; already true: at once.
+  kubectl -n argocd patch application guestbook --type=merge \
+    -p '{"status":{"health":{"status":"Healthy"}}}' >/dev/null
+  expect_exit 0 timeout 5 "$PLUMB" app wait guestbook
+  # --health fails when a resource turns Degraded while waiting.
+  kubectl -n argocd patch application other --type=merge -p '{"status":{"sync":{"status":"OutOfSync"},
+    "resources":[{"group":"apps","version":"v1","kind":"Deployment","namespace":"web","name":"web","status":"Synced","health":{"status":"Progressing"}}]}}' \
+    >/dev/null
+  "$PLUMB" app wait other --health --timeout 20 >"$WORK/wait.out" 2>&1 &
+  pid=$!
+  wait_for "the first row" 10 grep -q "Deployment" "$WORK/wait.out"
+  kubectl -n argocd patch application other --type=merge -p '{"status":{
+    "resources":[{"group":"apps","version":"v1","kind":"Deployment","namespace":"web","name":"web","status":"Synced","health":{"status":"Degraded"}}]}}' \
+    >/dev/null
+  wait "$pid"
+  [ $? = 20 ] || fail "degraded exit: $(cat "$WORK/wait.out")"
+  grep -qF "application 'argocd/other' health state has transitioned from Progressing to Degraded" \
+    "$WORK/wait.out" || fail "degraded: $(cat "$WORK/wait.out")"
+  # Timeout.
+  out=$("$PLUMB" app wait other --sync --timeout 1 2>&1)
+  [ $? = 20 ] || fail "wait timeout exit: $out"
+  grep -qF 'timed out (1s) waiting for app "argocd/other"' <<<"$out" || fail "wait timeout: $out"
+  # --resource judges those resources only.
+  expect_exit 0 timeout 5 "$PLUMB" app wait other --sync --resource apps:Deployment:web
+  expect_exit 2 "$PLUMB" app wait
+}
+
+scenario_history_rollback() {
+  setup
+  create_app guestbook --revision v1
+  start_fake_controller
+  expect_exit 0 "$PLUMB" app sync guestbook
+  kubectl -n argocd patch application guestbook --type=merge \
+    -p '{"spec":{"source":{"targetRevision":"v2"}}}' >/dev/null
+  expect_exit 0 "$PLUMB" app sync guestbook
+  local v1 v2 out
+  v1=$(python3 -c 'import hashlib; print(hashlib.sha1(b"v1").hexdigest())')
+  v2=$(python3 -c 'import hashlib; print(hashlib.sha1(b"v2").hexdigest())')
+  out=$("$PLUMB" app history guestbook) || fail "app history"
+  grep -qxF "SOURCE  $REPO_URL" <<<"$out" || fail "history: $out"
+  grep -qP '^ID      DATE                           REVISION$' <<<"$out" || fail "history: $out"
+  grep -qP "^0       \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \S+  v1 \(${v1:0:7}\)$" <<<"$out" ||
+    fail "history entry 0: $out"
+  grep -qP "^1       .*  v2 \(${v2:0:7}\)$" <<<"$out" || fail "history entry 1: $out"
+  [ "$("$PLUMB" app history guestbook -o id)" = "0
+1" ] || fail "history -o id"
+
+  # Rollback (no ID: the previous deployment) syncs to its revision and source.
+  out=$("$PLUMB" app rollback guestbook 2>&1) || fail "rollback: $out"
+  grep -qF "Phase:              Succeeded" <<<"$out" || fail "rollback output: $out"
+  [ "$(last_operation guestbook 'op["sync"]["revision"], op["sync"]["source"]["targetRevision"], op["sync"]["syncStrategy"]')" = \
+    "('$v1', 'v1', {'apply': {}})" ] || fail "rollback operation: $(tail -1 "$WORK/operations.jsonl")"
+  # With automated sync on, Argo refuses; plumb turns it off for the app and says so.
+  expect_exit 0 "$PLUMB" app set guestbook --sync-policy automated --self-heal
+  [ -n "$(app_field guestbook '{.spec.syncPolicy.automated}')" ] || fail "automated not set"
+  out=$("$PLUMB" app rollback guestbook 1 2>&1) || fail "rollback 1: $out"
+  grep -qF "automated sync of application 'argocd/guestbook' turned off for the rollback" <<<"$out" ||
+    fail "rollback note: $out"
+  [ -z "$(app_field guestbook '{.spec.syncPolicy.automated}')" ] || fail "automated still on"
+  [ "$(last_operation guestbook 'op["sync"]["revision"]')" = "$v2" ] || fail "rollback to 1"
+  expect_output "bad id" "application 'guestbook' does not have deployment id '9' in history" \
+    "$PLUMB" app rollback guestbook 9
+  expect_exit 20 "$PLUMB" app rollback guestbook 9
+  create_app lonely
+  expect_output "one deployment" "application 'lonely' should have at least two successful deployments" \
+    "$PLUMB" app rollback lonely
+}
+
+scenario_delete() {
+  setup
+  kubectl create namespace team >/dev/null
+  create_app keep
+  create_app cascade
+  create_app background
+  create_app team/other
+  # Cascading (the default; no terminal: no question): the resources finalizer first, so the
+  # controller deletes the resources before the app goes. Without the controller it stays.
+  expect_output "deleted" "application 'cascade' deleted" "$PLUMB" app delete cascade
+  [ "$(app_field cascade '{.metadata.finalizers}')" = '["resources-finalizer.argocd.argoproj.io"]' ] ||
+    fail "finalizer: $(app_field cascade '{.metadata}')"
+  [ -n "$(app_field cascade '{.metadata.deletionTimestamp}')" ] || fail "not deleted"
+  expect_exit 0 "$PLUMB" app delete background -p background
+  [ "$(app_field background '{.metadata.finalizers}')" = '["resources-finalizer.argocd.argoproj.io/background"]' ] ||
+    fail "background finalizer: $(app_field background '{.metadata}')"
+  start_fake_controller
+  wait_for "cascade gone" 10 bash -c '! kubectl -n argocd get application cascade'
+  # --cascade=false removes the finalizer first: gone at once, resources left alone.
+  kubectl -n argocd patch application keep --type=merge \
+    -p '{"metadata":{"finalizers":["resources-finalizer.argocd.argoproj.io"]}}' >/dev/null
+  stop_fake_controller
+  expect_output "no cascade" "application 'keep' deleted" "$PLUMB" app delete keep --cascade=false
+  expect_exit 1 kubectl -n argocd get application keep
+  expect_output "policy without cascade" "cannot set propagation policy when cascading is disabled" \
+    "$PLUMB" app delete team/other --cascade=false -p foreground
+  expect_output "bad policy" "invalid propagation policy: sideways" \
+    "$PLUMB" app delete team/other -p sideways
+  # --wait: until the controller has finished.
+  start_fake_controller
+  expect_output "other namespace" "application 'team/other' deleted" \
+    "$PLUMB" app delete team/other --wait
+  expect_exit 1 kubectl -n team get application other
+  expect_output "missing" "application 'nope' not found" "$PLUMB" app delete nope
+  expect_exit 20 "$PLUMB" app delete nope
+  expect_exit 2 "$PLUMB" app delete
+}
+
+scenario_create_set() {
+  setup
+  create_app guestbook --revision main --sync-policy automated --auto-prune --self-heal \
+    --sync-option CreateNamespace=true --directory-recurse --label team=a --set-finalizer
+  grep -qxF "application 'guestbook' created" "$WORK/create.log" || fail "$(cat "$WORK/create.log")"
+  [ "$(app_field guestbook '{.spec.project} {.spec.source.targetRevision} {.spec.source.directory.recurse} {.spec.syncPolicy.automated.prune} {.spec.syncPolicy.automated.selfHeal} {.spec.syncPolicy.syncOptions[0]} {.metadata.labels.team} {.metadata.finalizers[0]}')" = \
+    "default main true true true CreateNamespace=true a resources-finalizer.argocd.argoproj.io" ] ||
+    fail "created spec: $(app_field guestbook '{.metadata} {.spec}')"
+  # The same again: unchanged; different: refused as Argo refuses it, unless --upsert.
+  create_app guestbook --revision main --sync-policy automated --auto-prune --self-heal \
+    --sync-option CreateNamespace=true --directory-recurse --label team=a --set-finalizer
+  grep -qxF "application 'guestbook' unchanged" "$WORK/create.log" || fail "$(cat "$WORK/create.log")"
+  local out
+  out=$("$PLUMB" app create guestbook --repo "$REPO_URL" --path other \
+    --dest-server https://kubernetes.default.svc --dest-namespace web 2>&1)
+  [ $? = 20 ] || fail "differing create: $out"
+  grep -qF "existing application spec is different, use upsert flag to force update" <<<"$out" ||
+    fail "differing create: $out"
+  create_app guestbook --upsert --label tier=fe
+  grep -qxF "application 'guestbook' updated" "$WORK/create.log" || fail "$(cat "$WORK/create.log")"
+  [ "$(app_field guestbook '{.spec.source.targetRevision}|{.metadata.labels.team}{.metadata.labels.tier}|{.spec.syncPolicy}')" = \
+    "|afe|" ] || fail "upserted: $(app_field guestbook '{.metadata} {.spec}')"
+  # Refused specs, as Argo words them.
+  expect_output "no destination" "application destination spec for nodest is invalid: Destination server missing from app spec" \
+    "$PLUMB" app create nodest --repo "$REPO_URL" --path p
+  expect_output "no path" "spec.source.repoURL and either spec.source.path or spec.source.chart are required" \
+    "$PLUMB" app create nopath --repo "$REPO_URL" --dest-server https://kubernetes.default.svc
+  expect_exit 1 "$PLUMB" app create x --sync-policy sometimes --repo r --path p --dest-name in-cluster
+  expect_exit 2 "$PLUMB" app create
+
+  # set: each flag given replaces its field.
+  expect_exit 0 "$PLUMB" app set guestbook --revision v3 --helm-set image.tag=1.2 --values prod.yaml \
+    --sync-policy automated --auto-prune --dest-namespace prod
+  [ "$(app_field guestbook '{.spec.source.targetRevision} {.spec.source.helm.parameters[0].name}={.spec.source.helm.parameters[0].value} {.spec.source.helm.valueFiles[0]} {.spec.syncPolicy.automated.prune} {.spec.destination.namespace}')" = \
+    "v3 image.tag=1.2 prod.yaml true prod" ] || fail "set: $(app_field guestbook '{.spec}')"
+  expect_output "nothing to set" "Please set at least one option to update" "$PLUMB" app set guestbook
+  expect_exit 2 "$PLUMB" app set guestbook
+  expect_output "set missing" "application 'nope' not found" "$PLUMB" app set nope --revision x
+  # unset.
+  expect_exit 0 "$PLUMB" app unset guestbook -p image.tag --values prod.yaml
+  [ -z "$(app_field guestbook '{.spec.source.helm}')" ] || fail "unset: $(app_field guestbook '{.spec.source}')"
+
+  # -f: the applications of a file, the flags overriding their spec.
+  cat >"$WORK/apps.yaml" <<YAML
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: from-file
+spec:
+  source: {repoURL: $REPO_URL, path: guestbook}
+  destination: {name: in-cluster, namespace: web}
+operation:
+  sync: {revision: sneaky}
+YAML
+  expect_output "from file" "application 'from-file' created" \
+    "$PLUMB" app create -f "$WORK/apps.yaml" --revision v9
+  [ "$(app_field from-file '{.spec.source.targetRevision} {.spec.project} {.operation}')" = "v9 default " ] ||
+    fail "from file: $(app_field from-file '{.spec} {.operation}')"
+  expect_output "name differs" "app name 'other' does not match app spec metadata.name 'from-file'" \
+    "$PLUMB" app create other -f "$WORK/apps.yaml"
+}
+
+scenario_refresh() {
+  setup
+  create_app guestbook
+  kubectl -n argocd patch application guestbook --type=merge \
+    -p '{"status":{"reconciledAt":"2020-01-01T00:00:00Z","sync":{"status":"OutOfSync"}}}' >/dev/null
+  # Nobody answers: --timeout gives up on the refresh and shows the app as it is.
+  local out
+  out=$("$PLUMB" app get guestbook --refresh --timeout 1 2>&1) || fail "refresh timeout: $out"
+  grep -qF "Sync Status:        OutOfSync from" <<<"$out" || fail "refresh timeout: $out"
+  [ "$(app_field guestbook '{.metadata.annotations.argocd\.argoproj\.io/refresh}')" = normal ] ||
+    fail "refresh annotation: $(app_field guestbook '{.metadata.annotations}')"
+  start_fake_controller
+  out=$("$PLUMB" app get guestbook --hard-refresh 2>&1) || fail "hard refresh: $out"
+  grep -qF "Sync Status:        Synced to" <<<"$out" || fail "hard refresh: $out"
+  [ "$(app_field guestbook '{.status.reconciledAt}')" != "2020-01-01T00:00:00Z" ] ||
+    fail "not refreshed"
+}
+
+run_scenario
