@@ -77,23 +77,18 @@ int list_command(std::span<const std::string_view> args) {
                             {"-c", "--cluster"},
                             {"-P", "--path"}},
                 .repeated = {"--project"}};
-  add_app_flags(spec);
   std::string usage_text = std::string(k_list_usage) + std::string(k_connection_help);
-  auto parsed = flux::parse_or_usage(args, spec, "app list", usage_text);
-  if (!parsed.flags) return parsed.exit;
-  const Flags& flags = *parsed.flags;
-  if (!flags.positional.empty()) {
-    return flux::usage("app list", "unexpected argument " + flags.positional[0], usage_text);
-  }
+  Invocation call =
+      invoke(args, spec, "app list", usage_text, {.max = 0, .what = "app list takes no NAME"});
+  if (call.exit) return *call.exit;
+  const Flags& flags = call.flags;
   std::string output = flags.value("--output", "wide");
   if (output != "wide" && output != "" && output != "name" && output != "yaml" &&
       output != "json") {
     return fatal("unknown output format: " + output, k_exit_api);
   }
-  auto client = connect(flags);
-  if (!client) return fatal(client.error());
   std::string ns = flags.has_value("--app-namespace") ? app_namespace(flags) : "";
-  auto list = (*client)->list(argo::k_applications, ns, flags.value("--selector"));
+  auto list = call.client->list(argo::k_applications, ns, flags.value("--selector"));
   std::vector<Node> apps;
   if (!list && list.error().code() != 404) return fatal(list.error());
   if (list) {
@@ -182,21 +177,16 @@ int get_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--refresh", "--hard-refresh", "--show-operation", "--show-params"},
                 .values = {"--output", "--timeout"},
                 .aliases = {{"-o", "--output"}}};
-  add_app_flags(spec);
   std::string usage_text = std::string(k_get_usage) + std::string(k_connection_help);
-  auto parsed = flux::parse_or_usage(args, spec, "app get", usage_text);
-  if (!parsed.flags) return parsed.exit;
-  const Flags& flags = *parsed.flags;
-  if (flags.positional.size() != 1)
-    return flux::usage("app get", "one NAME is required", usage_text);
+  Invocation call = invoke(args, spec, "app get", usage_text, k_one_name);
+  if (call.exit) return *call.exit;
+  const Flags& flags = call.flags;
   auto timeout = flags.integer("--timeout", {.min = 0}, 0);
   if (!timeout) return flux::usage("app get", timeout.error().message(), usage_text);
   auto output = parse_output(flags.value("--output", "wide"));
   if (!output) return fatal(output.error());
   AppName name = parse_app_name(flags.positional[0], app_namespace(flags));
-  auto client = connect(flags);
-  if (!client) return fatal(client.error());
-  kube::Client& c = **client;
+  kube::Client& c = *call.client;
 
   std::optional<Node> app;
   if (flags.has("--refresh") || flags.has("--hard-refresh")) {
@@ -244,17 +234,12 @@ constexpr std::string_view k_history_usage =
 
 int history_command(std::span<const std::string_view> args) {
   FlagSpec spec{.values = {"--output"}, .aliases = {{"-o", "--output"}}};
-  add_app_flags(spec);
   std::string usage_text = std::string(k_history_usage) + std::string(k_connection_help);
-  auto parsed = flux::parse_or_usage(args, spec, "app history", usage_text);
-  if (!parsed.flags) return parsed.exit;
-  const Flags& flags = *parsed.flags;
-  if (flags.positional.size() != 1) {
-    return flux::usage("app history", "one NAME is required", usage_text);
-  }
-  auto client = connect(flags);
-  if (!client) return fatal(client.error());
-  auto app = get_application(**client, parse_app_name(flags.positional[0], app_namespace(flags)));
+  Invocation call = invoke(args, spec, "app history", usage_text, k_one_name);
+  if (call.exit) return *call.exit;
+  const Flags& flags = call.flags;
+  auto app =
+      get_application(*call.client, parse_app_name(flags.positional[0], app_namespace(flags)));
   if (!app) return fatal(app.error());
   print(flags.value("--output") == "id" ? history_ids(*app) : history_table(*app));
   return 0;

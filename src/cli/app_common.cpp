@@ -3,11 +3,11 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
 #include "argo/crds.hpp"
+#include "cli/flux_common.hpp"
 #include "cli/flux_wait.hpp"
 #include "core/conditions.hpp"
 #include "core/json.hpp"
@@ -30,30 +30,30 @@ std::string label_of(const AppName& name) {
   return "application '" + name.text + "'";
 }
 
-// sigs.k8s.io/yaml writes map keys sorted.
-Node sorted(const Node& n) {
-  if (n.is_list()) {
-    Node out = Node::list();
-    for (const Node& item : n.items())
-      out.push_back(sorted(item));
-    return out;
-  }
-  if (!n.is_map()) return n;
-  std::vector<const MapEntry*> entries;
-  for (const MapEntry& e : n.entries())
-    entries.push_back(&e);
-  std::sort(entries.begin(), entries.end(), [](const MapEntry* a, const MapEntry* b) {
-    return a->key.as_string() < b->key.as_string();
-  });
-  Node out = Node::map();
-  for (const MapEntry* e : entries)
-    out.set(e->key.as_string(), sorted(e->value));
-  return out;
+Result<Node> request_application(kube::Client& client, std::string_view method, const AppName& name,
+                                 const Node& body, std::string_view content_type) {
+  return client.request({.method = std::string(method),
+                         .target = kube::resource_path(argo::k_applications, name.ns, name.name),
+                         .body = to_json(body),
+                         .content_type = std::string(content_type)},
+                        label_of(name));
 }
 
 bool is_established(const Node& crd) {
   const Node* c = condition_of(crd, "Established");
   return c && c->string_at({"status"}) == "True";
+}
+
+void add_app_flags(FlagSpec& spec) {
+  spec.values.insert({"--kubeconfig", "--context", "--app-namespace"});
+  spec.booleans.insert("--help");
+  spec.aliases["-N"] = "--app-namespace";
+  spec.aliases["-h"] = "--help";
+}
+
+Result<std::unique_ptr<kube::Client>> connect(const Flags& flags) {
+  return kube::Client::connect(
+      {.kubeconfig = flags.value("--kubeconfig"), .context = flags.value("--context")});
 }
 
 }  // namespace
@@ -65,20 +65,32 @@ int fatal(std::string_view message, int code) {
   return code;
 }
 
-void add_app_flags(FlagSpec& spec) {
-  spec.values.insert({"--kubeconfig", "--context", "--app-namespace"});
-  spec.booleans.insert("--help");
-  spec.aliases["-N"] = "--app-namespace";
-  spec.aliases["-h"] = "--help";
+Invocation invoke(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
+                  std::string_view usage_text, const Positionals& positionals) {
+  add_app_flags(spec);
+  Invocation invocation;
+  auto parsed = flux::parse_or_usage(args, spec, command, usage_text);
+  if (!parsed.flags) {
+    invocation.exit = parsed.exit;
+    return invocation;
+  }
+  invocation.flags = std::move(*parsed.flags);
+  size_t given = invocation.flags.positional.size();
+  if (given < positionals.min || given > positionals.max) {
+    invocation.exit = flux::usage(command, positionals.what, usage_text);
+    return invocation;
+  }
+  auto client = connect(invocation.flags);
+  if (!client) {
+    invocation.exit = fatal(client.error());
+    return invocation;
+  }
+  invocation.client = std::move(*client);
+  return invocation;
 }
 
 std::string app_namespace(const Flags& flags) {
   return flags.value("--app-namespace", k_default_app_namespace);
-}
-
-Result<std::unique_ptr<kube::Client>> connect(const Flags& flags) {
-  return kube::Client::connect(
-      {.kubeconfig = flags.value("--kubeconfig"), .context = flags.value("--context")});
 }
 
 Result<Node> get_application(kube::Client& client, const AppName& name) {
@@ -88,22 +100,14 @@ Result<Node> get_application(kube::Client& client, const AppName& name) {
 }
 
 Result<Node> update_application(kube::Client& client, const Node& app) {
-  AppName name{std::string(app.string_at({"metadata", "namespace"})),
-               std::string(app.string_at({"metadata", "name"})), ""};
-  name.text = name.name;
-  return client.request({.method = "PUT",
-                         .target = kube::resource_path(argo::k_applications, name.ns, name.name),
-                         .body = to_json(app),
-                         .content_type = "application/json"},
-                        label_of(name));
+  std::string name(app.string_at({"metadata", "name"}));
+  return request_application(client, "PUT",
+                             {std::string(app.string_at({"metadata", "namespace"})), name, name},
+                             app, "application/json");
 }
 
 Result<Node> patch_application(kube::Client& client, const AppName& name, const Node& patch) {
-  return client.request({.method = "PATCH",
-                         .target = kube::resource_path(argo::k_applications, name.ns, name.name),
-                         .body = to_json(patch),
-                         .content_type = "application/merge-patch+json"},
-                        label_of(name));
+  return request_application(client, "PATCH", name, patch, "application/merge-patch+json");
 }
 
 Result<Node> set_operation(kube::Client& client, const AppName& name, const MakeOperation& make) {
@@ -192,7 +196,8 @@ void print_object(const Node& object, Output output) {
   if (output == Output::json) {
     print(to_json(object, JsonStyle::indented) + "\n");
   } else {
-    print(to_yaml(sorted(object), {.compact_sequences = true, .fold_long_strings = false}));
+    // Keys sorted and sequences not indented, as sigs.k8s.io/yaml writes them.
+    print(to_yaml(object, {.compact_sequences = true, .fold_long_strings = false}));
   }
 }
 

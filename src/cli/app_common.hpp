@@ -9,9 +9,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,12 +39,26 @@ inline int fatal(const Error& error, int code = k_exit_api) {
   return fatal(error.message(), code);
 }
 
-// Adds -N/--app-namespace, --kubeconfig, --context and -h/--help.
-void add_app_flags(FlagSpec& spec);
+// A verb's invocation: its flags (spec plus -N/--app-namespace, --kubeconfig, --context,
+// -h/--help) read, --help answered, usage errors — a bad flag, fewer than min or more than max
+// positional arguments (the message then says `what`) — exiting 2, and a client for the
+// cluster of --kubeconfig/$KUBECONFIG/--context. When `exit` is set the verb returns it.
+struct Positionals {
+  size_t min = 0;
+  size_t max = SIZE_MAX;
+  std::string_view what;  // "one NAME is required"
+};
+inline constexpr Positionals k_one_name{.min = 1, .max = 1, .what = "one NAME is required"};
+struct Invocation {
+  Flags flags;
+  std::unique_ptr<kube::Client> client;
+  std::optional<int> exit;
+};
+Invocation invoke(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
+                  std::string_view usage_text, const Positionals& positionals);
+
 // The namespace of -N, argocd by default.
 std::string app_namespace(const Flags& flags);
-// A client for the cluster of --kubeconfig/$KUBECONFIG/--context.
-Result<std::unique_ptr<kube::Client>> connect(const Flags& flags);
 
 // The Application, or an error "application 'guestbook' not found" (also when the cluster does
 // not serve the kind).

@@ -194,20 +194,17 @@ int create_command(std::span<const std::string_view> args) {
                 .aliases = {{"-f", "--file"}, {"-l", "--label"}},
                 .repeated = {"--label", "--annotations"}};
   add_spec_flags(spec);
-  add_app_flags(spec);
   std::string usage_text = std::string(k_create_usage) + std::string(k_spec_help);
-  auto parsed = flux::parse_or_usage(args, spec, "app create", usage_text);
-  if (!parsed.flags) return parsed.exit;
-  const Flags& flags = *parsed.flags;
-  if (flags.positional.size() > 1) return flux::usage("app create", "at most one NAME", usage_text);
+  Invocation call = invoke(args, spec, "app create", usage_text,
+                           {.max = 1, .what = "NAME or -f FILE is required, and only one NAME"});
+  if (call.exit) return *call.exit;
+  const Flags& flags = call.flags;
   if (flags.positional.empty() && !flags.has_value("--file")) {
     return flux::usage("app create", "NAME or -f FILE is required", usage_text);
   }
   auto apps = apps_to_create(flags, args);
   if (!apps) return fatal(apps.error(), k_exit_fatal);
-  auto client = connect(flags);
-  if (!client) return fatal(client.error());
-  kube::Client& c = **client;
+  kube::Client& c = *call.client;
   auto crds = ensure_argo_crds(c, deadline_after(60));
   if (!crds) return fatal(crds.error());
   for (Node& app : *apps) {
@@ -233,19 +230,14 @@ int create_command(std::span<const std::string_view> args) {
 int set_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--validate"}};
   add_spec_flags(spec);
-  add_app_flags(spec);
   std::string usage_text = std::string(k_set_usage) + std::string(k_spec_help);
-  auto parsed = flux::parse_or_usage(args, spec, "app set", usage_text);
-  if (!parsed.flags) return parsed.exit;
-  const Flags& flags = *parsed.flags;
-  if (flags.positional.size() != 1)
-    return flux::usage("app set", "one NAME is required", usage_text);
+  Invocation call = invoke(args, spec, "app set", usage_text, k_one_name);
+  if (call.exit) return *call.exit;
+  const Flags& flags = call.flags;
   AppName name = parse_app_name(flags.positional[0], app_namespace(flags));
-  auto client = connect(flags);
-  if (!client) return fatal(client.error());
   bool nothing = false;
   Error fatal_error;
-  auto done = update_with(**client, name, [&](Node& app) -> Result<bool> {
+  auto done = update_with(*call.client, name, [&](Node& app) -> Result<bool> {
     auto count = apply_spec_flags(flags, args, app);
     if (!count) {
       fatal_error = count.error();
@@ -269,18 +261,12 @@ int set_command(std::span<const std::string_view> args) {
 int unset_command(std::span<const std::string_view> args) {
   FlagSpec spec;
   add_unset_flags(spec);
-  add_app_flags(spec);
-  auto parsed = flux::parse_or_usage(args, spec, "app unset", k_unset_usage);
-  if (!parsed.flags) return parsed.exit;
-  const Flags& flags = *parsed.flags;
-  if (flags.positional.size() != 1) {
-    return flux::usage("app unset", "one NAME is required", k_unset_usage);
-  }
+  Invocation call = invoke(args, spec, "app unset", k_unset_usage, k_one_name);
+  if (call.exit) return *call.exit;
+  const Flags& flags = call.flags;
   AppName name = parse_app_name(flags.positional[0], app_namespace(flags));
-  auto client = connect(flags);
-  if (!client) return fatal(client.error());
   bool nothing = false;
-  auto done = update_with(**client, name, [&](Node& app) -> Result<bool> {
+  auto done = update_with(*call.client, name, [&](Node& app) -> Result<bool> {
     Unset unset = apply_unset_flags(flags, app);
     nothing = unset.nothing_to_unset;
     if (!unset.updated) return false;

@@ -137,20 +137,16 @@ int delete_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--cascade", "--yes", "--wait"},
                 .values = {"--propagation-policy", "--selector"},
                 .aliases = {{"-p", "--propagation-policy"}, {"-y", "--yes"}, {"-l", "--selector"}}};
-  add_app_flags(spec);
-  std::string usage_text(k_delete_usage);
-  auto parsed = flux::parse_or_usage(args, spec, "app delete", usage_text);
-  if (!parsed.flags) return parsed.exit;
-  const Flags& flags = *parsed.flags;
+  Invocation call = invoke(args, spec, "app delete", k_delete_usage, {});
+  if (call.exit) return *call.exit;
+  const Flags& flags = call.flags;
   std::string selector = flags.value("--selector");
   if (flags.positional.empty() && selector.empty()) {
-    return flux::usage("app delete", "NAME or -l is required", usage_text);
+    return flux::usage("app delete", "NAME or -l is required", k_delete_usage);
   }
   DeleteRequest request{.cascade = given_bool(args, "--cascade")};
   if (flags.has_value("--propagation-policy")) request.policy = flags.value("--propagation-policy");
-  auto client = connect(flags);
-  if (!client) return fatal(client.error());
-  kube::Client& c = **client;
+  kube::Client& c = *call.client;
 
   std::vector<std::string> names;
   if (!selector.empty()) {

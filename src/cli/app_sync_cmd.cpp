@@ -70,19 +70,14 @@ struct Common {
   std::optional<int> exit;
 };
 
-// Flags of the waiting verbs, --timeout and -o read, connected.
+// The waiting verbs' invocation, with --timeout and -o read.
 Common start(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
-             std::string_view usage_text) {
+             std::string_view usage_text, const Positionals& positionals) {
   spec.values.insert({"--timeout", "--output"});
   spec.aliases["-o"] = "--output";
-  add_app_flags(spec);
-  Common c;
-  auto parsed = flux::parse_or_usage(args, spec, command, usage_text);
-  if (!parsed.flags) {
-    c.exit = parsed.exit;
-    return c;
-  }
-  c.flags = std::move(*parsed.flags);
+  Invocation call = invoke(args, std::move(spec), command, usage_text, positionals);
+  Common c{.flags = std::move(call.flags), .client = std::move(call.client), .exit = call.exit};
+  if (c.exit) return c;
   auto timeout = c.flags.integer("--timeout", {.min = 0}, 0);
   if (!timeout) {
     c.exit = flux::usage(command, timeout.error().message(), usage_text);
@@ -90,17 +85,8 @@ Common start(std::span<const std::string_view> args, FlagSpec spec, std::string_
   }
   c.timeout = *timeout;
   auto output = parse_output(c.flags.value("--output", "wide"));
-  if (!output) {
-    c.exit = fatal(output.error());
-    return c;
-  }
-  c.output = *output;
-  auto client = connect(c.flags);
-  if (!client) {
-    c.exit = fatal(client.error());
-    return c;
-  }
-  c.client = std::move(*client);
+  if (!output) c.exit = fatal(output.error());
+  c.output = output.value_or(Output::wide);
   return c;
 }
 
@@ -174,7 +160,7 @@ int sync_command(std::span<const std::string_view> args) {
                 .aliases = {{"-l", "--selector"}},
                 .repeated = {"--resource", "--info", "--project"}};
   std::string usage_text = std::string(k_sync_usage) + std::string(k_common_help);
-  Common c = start(args, spec, "app sync", usage_text);
+  Common c = start(args, spec, "app sync", usage_text, {});
   if (c.exit) return *c.exit;
   const Flags& flags = c.flags;
   bool selecting = flags.has_value("--selector") || flags.has_value("--project");
@@ -245,12 +231,10 @@ int sync_command(std::span<const std::string_view> args) {
 int rollback_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--prune"}};
   std::string usage_text = std::string(k_rollback_usage) + std::string(k_common_help);
-  Common c = start(args, spec, "app rollback", usage_text);
+  Common c = start(args, spec, "app rollback", usage_text,
+                   {.min = 1, .max = 2, .what = "NAME and at most one ID are required"});
   if (c.exit) return *c.exit;
   const Flags& flags = c.flags;
-  if (flags.positional.empty() || flags.positional.size() > 2) {
-    return flux::usage("app rollback", "NAME and at most one ID are required", usage_text);
-  }
   int64_t id = -1;
   if (flags.positional.size() == 2) {
     auto parsed = parse_integer_flag("ID", flags.positional[1], {.min = 0});
@@ -290,7 +274,7 @@ int wait_command(std::span<const std::string_view> args) {
                 .aliases = {{"-l", "--selector"}},
                 .repeated = {"--resource"}};
   std::string usage_text = std::string(k_wait_usage) + std::string(k_common_help);
-  Common c = start(args, spec, "app wait", usage_text);
+  Common c = start(args, spec, "app wait", usage_text, {});
   if (c.exit) return *c.exit;
   const Flags& flags = c.flags;
   if (flags.positional.empty() && !flags.has_value("--selector")) {
