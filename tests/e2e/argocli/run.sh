@@ -405,6 +405,8 @@ scenario_history_rollback() {
 }
 
 scenario_delete() {
+  require_tool script
+  local out
   setup
   kubectl create namespace team >/dev/null
   create_app keep
@@ -440,6 +442,20 @@ scenario_delete() {
   expect_output "missing" "application 'nope' not found" "$PLUMB" app delete nope
   expect_exit 20 "$PLUMB" app delete nope
   expect_exit 2 "$PLUMB" app delete
+  # On a terminal (script gives it one) a cascading delete asks first; --yes does not.
+  stop_fake_controller
+  create_app asked
+  out=$(echo n | script -qec "$PLUMB app delete asked" /dev/null) || fail "delete asked: $out"
+  grep -qF "Are you sure you want to delete 'asked' and all its resources? [y/n]" <<<"$out" ||
+    fail "no question: $out"
+  grep -qF "The command to delete 'asked' was cancelled." <<<"$out" || fail "not cancelled: $out"
+  [ -z "$(app_field asked '{.metadata.deletionTimestamp}')" ] || fail "deleted after 'n'"
+  out=$(echo y | script -qec "$PLUMB app delete asked" /dev/null) || fail "delete asked: $out"
+  grep -qF "application 'asked' deleted" <<<"$out" || fail "not deleted after 'y': $out"
+  create_app unasked
+  out=$(script -qec "$PLUMB app delete unasked --yes" /dev/null </dev/null) || fail "--yes: $out"
+  grep -qF "Are you sure" <<<"$out" && fail "--yes asked: $out"
+  [ -n "$(app_field unasked '{.metadata.deletionTimestamp}')" ] || fail "--yes: not deleted"
 }
 
 scenario_create_set() {
