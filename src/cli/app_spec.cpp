@@ -250,21 +250,17 @@ void normalize_source(Node& source) {
     drop_if_zero(source, section);
 }
 
-std::string_view field_or(const Node& n, std::string_view key) {
-  return n.string_at({key});
-}
-
 Result<void> validate_source(const Node& source, bool multi) {
-  std::string_view repo = field_or(source, "repoURL");
-  bool has_path = !field_or(source, "path").empty() || !field_or(source, "chart").empty() ||
-                  (multi && !field_or(source, "ref").empty());
+  std::string_view repo = source.string_at({"repoURL"});
+  bool has_path = !source.string_at({"path"}).empty() || !source.string_at({"chart"}).empty() ||
+                  (multi && !source.string_at({"ref"}).empty());
   if (repo.empty() || !has_path) {
     return fail(multi ? "spec.source.repoURL and either source.path, source.chart, or source.ref "
                         "are required for source"
                       : "spec.source.repoURL and either spec.source.path or spec.source.chart are "
                         "required");
   }
-  if (!field_or(source, "chart").empty() && field_or(source, "targetRevision").empty()) {
+  if (!source.string_at({"chart"}).empty() && source.string_at({"targetRevision"}).empty()) {
     return fail("spec.source.targetRevision is required if the manifest source is a helm chart");
   }
   return {};
@@ -296,16 +292,20 @@ std::optional<bool> given_bool(std::span<const std::string_view> args, std::stri
 
 Result<int> apply_spec_flags(const Flags& flags, std::span<const std::string_view> args,
                              Node& app) {
+  // A boolean given as --x=false counts too (pflag's Changed).
+  auto given_flag = [&](std::string_view flag) {
+    return given(flags, flag) || given_bool(args, flag).has_value();
+  };
   int count = 0;
   bool source_flags = false;
   for (std::string_view flag : k_source_flags) {
-    if (given(flags, flag)) {
+    if (given_flag(flag)) {
       ++count;
       source_flags = true;
     }
   }
   for (std::string_view flag : k_spec_flags)
-    count += given(flags, flag) ? 1 : 0;
+    count += given_flag(flag) ? 1 : 0;
   Node& spec = app["spec"];
   if (spec.is_null()) spec = Node::map();
   const Node* sources = spec.find("sources");

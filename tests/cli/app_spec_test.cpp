@@ -96,6 +96,13 @@ TEST(AppSpecFlags, SyncPolicyAndItsOptions) {
   EXPECT_EQ(error_of(apply(app, {"--sync-policy", "sometimes"})), "Invalid sync-policy: sometimes");
 }
 
+TEST(AppSpecFlags, ABooleanGivenFalseCounts) {
+  Node app =
+      yaml("spec: {source: {repoURL: r, path: p}, syncPolicy: {automated: {selfHeal: true}}}");
+  EXPECT_EQ(apply(app, {"--self-heal=false"}).value(), 1);
+  EXPECT_EQ(to_json(*app.at_path({"spec", "syncPolicy", "automated"})), R"({"selfHeal":false})");
+}
+
 TEST(AppSpecFlags, AutomatedOptionsWithoutThePolicyStayDisabled) {
   Node app = yaml("spec: {source: {repoURL: r, path: p}}");
   ASSERT_TRUE(apply(app, {"--auto-prune"}));
