@@ -139,6 +139,11 @@ Result<std::vector<std::pair<std::string, std::string>>> infos_of(const Flags& f
 // The outcome of a finished sync as argocd judges it: exit 1 unless Succeeded, or when an
 // application-wide sync left resources to prune.
 int sync_outcome(const Waited& waited, bool whole_app) {
+  if (!waited.operation_state.is_map()) {
+    return fatal("application '" + qualified_name(waited.app) +
+                     "': the operation was removed without a status.operationState",
+                 k_exit_fatal);
+  }
   std::string_view phase = waited.operation_state.string_at({"phase"});
   if (phase != "Succeeded") {
     return fatal("Operation has completed with phase: " + std::string(phase), k_exit_fatal);
