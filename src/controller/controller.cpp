@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "argo/crds.hpp"
 #include "controller/controller_parts.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/status.hpp"
@@ -18,6 +19,10 @@ constexpr Duration k_dependency_retry = 30s;
 // Low-priority work (adding finalizers) waits while more jobs than this are queued.
 constexpr size_t k_busy_queue = 8;
 constexpr Duration k_busy_retry = 2s;
+// Argo CD's defaults: every application compared again every 3 minutes (timeout.reconciliation),
+// a failed comparison sooner.
+constexpr Duration k_application_interval = 180s;
+constexpr Duration k_application_retry = 10s;
 
 bool is_source(Job job) {
   return job == Job::source || job == Job::oci_source || job == Job::helm_repository;
@@ -28,12 +33,13 @@ struct FollowedKind {
   const kube::Resource* resource;
   Job job;
 };
-const std::array<FollowedKind, 5> k_followed{{
+const std::array<FollowedKind, 6> k_followed{{
     {&k_git_repositories, Job::source},
     {&k_oci_repositories, Job::oci_source},
     {&k_helm_repositories, Job::helm_repository},
     {&k_kustomizations, Job::kustomization},
     {&k_helm_releases, Job::helm_release},
+    {&argo::k_applications, Job::application},
 }};
 
 // The resource of a job's object (health, orphan and finalizer jobs are a Kustomization's).
@@ -58,6 +64,8 @@ std::optional<Job> fetch_job(std::string_view kind) {
 
 // The reconcile job of an object that applies (the AppliedHook's owner).
 Job job_of_owner(const ObjectRef& owner) {
+  if (owner.kind == argo::k_applications.kind && owner.group == argo::k_group)
+    return Job::application;
   return owner.kind == k_helm_releases.kind ? Job::helm_release : Job::kustomization;
 }
 
@@ -79,6 +87,23 @@ bool wants_reconcile(const Node& object) {
     return true;
   std::string_view requested = object.string_at({"metadata", "annotations", k_requested_at});
   return !requested.empty() && requested != object.string_at({"status", "lastHandledReconcileAt"});
+}
+
+// An Argo CD Application asks for a reconcile when its spec changed, an operation (a sync)
+// or a refresh was requested, or it is being deleted. Its CRD has no status subresource, so
+// every status write moves its generation: generations say nothing here.
+bool application_asks_again(const Node& before, const Node& after) {
+  auto at = [](const Node& o, std::string_view key) {
+    const Node* n = o.find(key);
+    return n ? *n : Node();
+  };
+  constexpr std::string_view k_refresh = "argocd.argoproj.io/refresh";
+  return !(at(before, "spec") == at(after, "spec")) ||
+         (after.find("operation") && !(at(before, "operation") == at(after, "operation"))) ||
+         (!after.string_at({"metadata", "annotations", k_refresh}).empty() &&
+          before.string_at({"metadata", "annotations", k_refresh}) !=
+              after.string_at({"metadata", "annotations", k_refresh})) ||
+         is_deleting(before) != is_deleting(after);
 }
 
 // True when `after` differs from `before` in what asks for a reconcile (spec, a `reconcile`
@@ -129,6 +154,12 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
             track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan, drift);
           },
           &m_cache),
+      m_applications(
+          client, m_sources, &m_cache,
+          [this](const ObjectRef& owner, const sync::Plan& plan, const DriftWatch& drift) {
+            track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan, drift);
+          },
+          [this](const kube::Resource& resource) { return ensure_watched(resource); }),
       m_scheduler(m_options.jitter) {
   if (m_options.sops_age_secret) m_reconcilers.set_sops_age_secret(*m_options.sops_age_secret);
 }
@@ -139,6 +170,7 @@ Controller::~Controller() {
 
 Result<void> Controller::start() {
   TRY_VOID(install_flux_crds(m_client));
+  TRY_VOID(install_crds(m_client, argo::argo_crds()));
   m_cache.subscribe([this](const kube::WatchEvent& event, const kube::Resource& resource) {
     on_watch_event(event, resource);
   });
@@ -192,6 +224,13 @@ int Controller::refresh_sources_by_url(
     for (const auto& [key, t] : m_tracked) {
       if (key.job == Job::source && wanted.count(normalize(t->object.string_at({"spec", "url"}))))
         keys.push_back(key);
+      if (key.job != Job::application) continue;
+      for (const std::string& url : ApplicationReconciler::repositories(t->object)) {
+        if (!wanted.count(normalize(url))) continue;
+        m_applications.forget_revisions(url);
+        keys.push_back(key);
+        break;
+      }
     }
   }
   for (const JobKey& key : keys)
@@ -203,8 +242,11 @@ int Controller::refresh_sources_by_url(
 
 void Controller::on_watch_event(const kube::WatchEvent& event, const kube::Resource& resource) {
   for (const FollowedKind& f : k_followed) {
-    if (resource.group == f.resource->group && resource.name == f.resource->name)
-      return on_flux_object(event, f.job);
+    if (resource.group != f.resource->group || resource.name != f.resource->name) continue;
+    on_flux_object(event, f.job);
+    // An application applied by another (app-of-apps) is also its owner's resource.
+    if (f.job == Job::application) on_applied_object(event, resource);
+    return;
   }
   on_applied_object(event, resource);
 }
@@ -223,7 +265,7 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         to_queue.assign(it->second->waiting.begin(), it->second->waiting.end());
       m_tracked.erase(key);
       m_scheduler.forget(key);
-      if (job == Job::helm_release) forget_applied(key);
+      if (job == Job::helm_release || job == Job::application) forget_applied(key);
       if (job == Job::kustomization) {
         forget_applied(key);
         take_health_wait(key);
@@ -244,7 +286,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
     if (is_new) slot = std::make_unique<Tracked>();
     Tracked& t = *slot;
     bool was_ready = t.ready;
-    bool asked = !is_new && asks_again(t.object, object);
+    bool asked = !is_new && (job == Job::application ? application_asks_again(t.object, object)
+                                                     : asks_again(t.object, object));
     t.object = object;
     t.ready = is_ready(object);
     if (is_source(job)) {
@@ -270,6 +313,9 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         t.waiting.clear();
       }
       t.revision = std::move(revision);
+    } else if (job == Job::application) {
+      t.interval = k_application_interval;
+      t.retry_interval = k_application_retry;
     } else if (job == Job::helm_release) {
       if (auto spec = parse_helm_release(object)) {
         t.interval = t.retry_interval = spec->interval;
@@ -300,7 +346,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
           to_queue.push_back(other_key);
       }
     }
-    if (is_new || (asked && wants_reconcile(object))) to_queue.push_back(key);
+    if (is_new || (asked && (job == Job::application || wants_reconcile(object))))
+      to_queue.push_back(key);
   }
   for (const JobKey& k : to_queue)
     m_queue.add(k);
@@ -360,6 +407,8 @@ void Controller::run(const JobKey& key) {
       return add_finalizer(key);
     case Job::helm_release:
       return run_helm_release(key);
+    case Job::application:
+      return run_application(key);
   }
 }
 
@@ -423,6 +472,58 @@ void Controller::run_helm_release(const JobKey& key) {
       key, [&] { return m_reconcilers.reconcile_helm_release(*object, HealthMode::inline_wait); });
   if (!outcome) return;
   report(key, *object, *outcome);
+}
+
+// The whole reconcile of one Argo CD Application in the running controller: a deletion
+// cascades (with the resources finalizer), else compare and, when asked or automated, sync
+// (waves and hooks inline: a worker is held until the sync ends).
+void Controller::run_application(const JobKey& key) {
+  std::optional<Node> object = current_object(key);
+  if (!object) return;
+  if (is_deleting(*object)) {
+    {
+      LockGuard lock(m_mutex);
+      forget_applied(key);  // what the cascade deletes is not drift
+    }
+    auto deleted = m_applications.finalize(*object);
+    if (!deleted) {
+      say(key.object() + ": deleting: " + deleted.error().message());
+      record(*object, true, "DeletionFailed", deleted.error().message());
+      LockGuard lock(m_mutex);
+      m_scheduler.failed(key, Clock::now(), k_application_retry);
+      m_schedule_changed.notify_all();
+      return;
+    }
+    if (!deleted->objects.empty()) say(key.object() + ": deleted; " + deleted->summary());
+    return;
+  }
+  hold_repairs(key);
+  ApplicationOutcome outcome = m_applications.reconcile(*object);
+  release_repairs(key);
+  auto written = m_applications.write_status(*object, outcome);
+  std::string name = key.object();
+  if (outcome.operation) {
+    const OperationRun& op = *outcome.operation;
+    bool ok = op.phase == OperationPhase::succeeded;
+    std::string what = std::string(op.automated ? "automated sync" : "sync") + " to " +
+                       op.revision + ": " + std::string(to_string(op.phase)) + ": " + op.message;
+    say(name + ": " + what);
+    record(*object, !ok, ok ? "OperationCompleted" : "OperationFailed", what);
+  }
+  // Conditions are told when they are new (a comparison that changed nothing writes nothing).
+  if (written && *written)
+    for (const auto& [type, message] : outcome.conditions)
+      say(name + ": " + std::string(to_string(type)) + ": " + message);
+  if (!written) say(name + ": writing status: " + written.error().message());
+  LockGuard lock(m_mutex);
+  auto it = m_tracked.find(key);
+  if (it == m_tracked.end()) return;
+  if (!written || (!outcome.compared && !outcome.conditions.empty())) {
+    m_scheduler.failed(key, Clock::now(), it->second->retry_interval);
+  } else {
+    m_scheduler.succeeded(key, Clock::now(), it->second->interval);
+  }
+  m_schedule_changed.notify_all();
 }
 
 std::optional<Outcome> Controller::reconcile_fetched(const JobKey& key,

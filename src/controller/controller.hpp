@@ -1,5 +1,5 @@
-// The GitOps loop: follows every GitRepository, Kustomization and HelmRelease in the cluster and
-// keeps the cluster true to them.
+// The GitOps loop: follows every GitRepository, Kustomization and HelmRelease — and Argo CD
+// Application — in the cluster and keeps the cluster true to them.
 //
 //   watch events ──► triggers ──► WorkQueue ──► workers ──► Reconcilers
 //        ▲                            ▲                         │ applied objects
@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "controller/application.hpp"
 #include "controller/reconcile.hpp"
 #include "controller/scheduler.hpp"
 #include "controller/work_queue.hpp"
@@ -68,6 +69,7 @@ enum class Job : uint8_t {
   helm_release,     // reconcile a HelmRelease (or uninstall it when it is being deleted)
   oci_source,       // pull an OCIRepository's artifact
   helm_repository,  // fetch an HTTP HelmRepository's index
+  application,      // reconcile an Argo CD Application (or cascade its deletion)
 };
 
 struct JobKey {
@@ -124,6 +126,7 @@ class Controller {
   void run_source(const JobKey& key);
   void run_kustomization(const JobKey& key);
   void run_helm_release(const JobKey& key);
+  void run_application(const JobKey& key);
   void settle_health(const JobKey& key);
   void collect_orphaned(const JobKey& key);
   void add_finalizer(const JobKey& key);
@@ -171,6 +174,7 @@ class Controller {
   SourceCache m_sources;
   kube::WatchCache m_cache;  // before m_reconcilers, which read from it
   Reconcilers m_reconcilers;
+  ApplicationReconciler m_applications;
   WorkQueue<JobKey, JobKeyHash> m_queue;
   WorkQueue<std::string> m_drift_queue;  // object keys
 

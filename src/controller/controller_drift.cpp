@@ -53,6 +53,7 @@ void Controller::on_applied_object(const kube::WatchEvent& event, const kube::Re
   Node desired;
   std::function<void(Node&, const Node&)> left_to_cluster;
   bool applied_by_us = false;
+  std::optional<JobKey> application;
   {
     LockGuard lock(m_mutex);
     // Deferred health waits that include this object.
@@ -75,10 +76,14 @@ void Controller::on_applied_object(const kube::WatchEvent& event, const kube::Re
       desired = a.desired;
       left_to_cluster = a.drift.left_to_cluster;
       applied_by_us = !a.warned;  // warn mode: reported once until the next reconcile
+      // An Argo CD application is compared again whenever one of its resources changes: its
+      // health and sync status follow the cluster, as Argo's controller's do.
+      if (a.owner.job == Job::application) application = a.owner;
     }
   }
   for (const JobKey& k : settled)
     m_queue.add(k);
+  if (application) m_queue.add(*application);
   if (!applied_by_us) return;
   if (deleted) {
     m_drift_queue.add(key);
@@ -119,6 +124,19 @@ void Controller::repair(const std::string& key) {
     return;
   std::string what = ref.display() + (live ? " changed outside Git" : " deleted outside Git");
   if (drift.mode == DriftWatch::Mode::warn) return warn_drift(key, owner, what);
+  if (drift.mode == DriftWatch::Mode::refresh) {
+    // Compared again by its owner (an application without selfHeal turns OutOfSync), once
+    // until the owner's next sync.
+    {
+      LockGuard lock(m_mutex);
+      auto it = m_applied.find(key);
+      if (it == m_applied.end()) return;
+      it->second->warned = true;
+    }
+    say("drift: " + what + "; left as it is (no selfHeal)");
+    m_queue.add(owner);
+    return;
+  }
   auto applied =
       m_client.apply(resource, desired, k_field_manager, kube::Force::yes, kube::DryRun::no);
   Node owner_object;

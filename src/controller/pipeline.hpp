@@ -39,10 +39,11 @@ struct HealthCheck {
 
 // How the controller's drift watch treats what a target applied. A change that undoes an
 // applied field, or a deletion, is repaired (the object applied again), or reported once per
-// reconcile as a Warning event and left (a HelmRelease's driftDetection mode warn), or left
-// alone (off: helm-controller's default).
+// reconcile as a Warning event and left (a HelmRelease's driftDetection mode warn), or makes
+// its owner compare again, once per reconcile (refresh: an Argo CD application without
+// selfHeal turns OutOfSync), or is left alone (off: helm-controller's default).
 struct DriftWatch {
-  enum class Mode { repair, warn, off };
+  enum class Mode { repair, warn, refresh, off };
   Mode mode = Mode::repair;
   // Fields of an applied object its owner leaves to the cluster (driftDetection.ignore), when
   // some are: before an object is compared or restored, their live values are copied into

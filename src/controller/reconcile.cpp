@@ -214,10 +214,14 @@ std::vector<Node> flux_crds() {
 }
 
 Result<void> install_flux_crds(kube::Client& client) {
+  return install_crds(client, flux_crds());
+}
+
+Result<void> install_crds(kube::Client& client, const std::vector<Node>& definitions) {
   static const kube::Resource crds{"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
                                    "customresourcedefinitions", false};
   bool changed = false;
-  for (const Node& crd : flux_crds()) {
+  for (const Node& crd : definitions) {
     auto live = TRY(client.get(crds, "", crd.string_at({"metadata", "name"})));
     if (live && !outdated_by_plumb(*live, crd)) continue;
     TRY(client.apply(crds, crd, k_manager, kube::Force::yes, kube::DryRun::no));

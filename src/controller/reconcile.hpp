@@ -47,6 +47,8 @@ std::vector<Node> flux_crds();
 // Installs the CRDs when the cluster lacks them, and brings up to date those an earlier
 // Plumb installed (without printer columns, say); CRDs another tool installed are left alone.
 Result<void> install_flux_crds(kube::Client& client);
+// The same for any CRDs Plumb serves (Argo CD's: argo/crds.hpp).
+Result<void> install_crds(kube::Client& client, const std::vector<Node>& definitions);
 
 // Bare repository caches, one per URL, shared by the reconcilers.
 class SourceCache {
