@@ -2,6 +2,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/thread_annotations.hpp"
 #include "kube/transport.hpp"
 #include "net/curl.hpp"
 
@@ -57,28 +58,47 @@ class CurlTransport final : public Transport {
 
   Result<HttpResponse> send(const HttpRequest& request) override {
     HttpResponse response;
-    BodySink sink{handle(), &response.body, nullptr};
+    Lease lease(*this);
+    BodySink sink{lease.get(), &response.body, nullptr};
     response.status = TRY(perform(request, sink, response.flow_control));
     return response;
   }
 
   Result<HttpResponse> stream(const HttpRequest& request, const ChunkHandler& on_chunk) override {
     HttpResponse response;
-    BodySink sink{handle(), &response.body, &on_chunk};
+    Lease lease(*this);
+    BodySink sink{lease.get(), &response.body, &on_chunk};
     response.status = TRY(perform(request, sink, response.flow_control));
     return response;
   }
 
  private:
-  // One easy handle per thread and transport, so connections are reused (keep-alive).
-  CURL* handle() {
-    thread_local std::vector<std::pair<const CurlTransport*, CurlEasy>> handles;
-    for (auto& [owner, easy] : handles) {
-      if (owner == this) return easy.get();
+  // An easy handle (and its kept-alive connection) borrowed from the transport's idle ones
+  // for one request, or made when none is idle, and given back after it. Shared by every
+  // thread: a short-lived thread (a sync's parallel dry runs and applies) reuses an open
+  // connection instead of a TLS handshake of its own. Handles are reset before each request.
+  class Lease {
+   public:
+    explicit Lease(CurlTransport& transport) : m_transport(transport) {
+      LockGuard lock(transport.m_idle_mutex);
+      if (!transport.m_idle.empty()) {
+        m_easy = std::move(transport.m_idle.back());
+        transport.m_idle.pop_back();
+      }
+      if (!m_easy) m_easy = CurlEasy(curl_easy_init());
     }
-    handles.emplace_back(this, CurlEasy(curl_easy_init()));
-    return handles.back().second.get();
-  }
+    ~Lease() {
+      LockGuard lock(m_transport.m_idle_mutex);
+      m_transport.m_idle.push_back(std::move(m_easy));
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    CURL* get() const { return m_easy.get(); }
+
+   private:
+    CurlTransport& m_transport;
+    CurlEasy m_easy;
+  };
 
   Result<long> perform(const HttpRequest& request, BodySink& sink, bool& flow_control) {
     CURL* curl = sink.curl;
@@ -180,6 +200,8 @@ class CurlTransport final : public Transport {
   }
 
   RestConfig m_config;
+  Mutex m_idle_mutex;
+  std::vector<CurlEasy> m_idle GUARDED_BY(m_idle_mutex);  // handles no request holds
 };
 
 }  // namespace
