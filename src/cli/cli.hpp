@@ -2,6 +2,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace plumb::cli {
@@ -33,5 +34,8 @@ int events_command(std::span<const std::string_view> args);
 // The argocd-like commands: `app list|get|sync|wait|history|rollback|create|set|unset|delete`
 // (app_*_cmd.cpp).
 int app_command(std::span<const std::string_view> args);
+
+// Where git sources are cached unless --cache-dir says otherwise: ~/.cache/plumb/git.
+std::string default_cache_dir();
 
 }  // namespace plumb::cli

@@ -9,10 +9,18 @@
 #include "cli/flags.hpp"
 #include "cli/gitops_loop.hpp"
 #include "cli/signals.hpp"
+#include "argo/crds.hpp"
+#include "controller/application.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/reconcile.hpp"
 
 namespace plumb::cli {
+
+std::string default_cache_dir() {
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "/tmp") + "/.cache/plumb/git";
+}
+
 namespace {
 
 constexpr const char* k_usage =
@@ -47,11 +55,6 @@ constexpr const char* k_usage =
     "                      500/s, burst 1000, lifted when the API server does flow control\n"
     "                      itself (API Priority and Fairness), as Flux does\n"
     "  --kubeconfig FILE, --context NAME\n";
-
-std::string default_cache_dir() {
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/tmp") + "/.cache/plumb/git";
-}
 
 std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
                                                           const kube::Resource& resource) {
@@ -145,7 +148,9 @@ namespace {
 int run_once(kube::Client& client, const std::string& cache_dir,
              const std::optional<controller::NamespacedName>& sops_age_secret) {
   using controller::Outcome;
-  if (auto installed = controller::install_flux_crds(client); !installed) {
+  auto installed = controller::install_flux_crds(client);
+  if (installed) installed = controller::install_crds(client, argo::argo_crds());
+  if (!installed) {
     std::fprintf(stderr, "plumb controller: installing CRDs: %s\n",
                  installed.error().message().c_str());
     return 1;
@@ -238,6 +243,38 @@ int run_once(kube::Client& client, const std::string& cache_dir,
     ok = false;
     std::printf("%s/%s/%s: failed: %s\n", p.resource->kind.c_str(), p.ns.c_str(), p.name.c_str(),
                 p.error.c_str());
+  }
+  // Argo CD Applications last (Kustomizations often apply them): compared, and synced when
+  // asked or automated, each once.
+  controller::ApplicationReconciler applications(client, sources);
+  for (auto& [ns, name] : names_of(client, argo::k_applications)) {
+    auto object = client.get(argo::k_applications, ns, name);
+    if (!object || !*object) continue;
+    std::string id = "Application/" + ns + "/" + name;
+    if ((*object)->at_path({"metadata", "deletionTimestamp"})) {
+      if (auto deleted = applications.finalize(**object); !deleted) {
+        ok = false;
+        std::printf("%s: deleting: %s\n", id.c_str(), deleted.error().message().c_str());
+      }
+      continue;
+    }
+    controller::ApplicationOutcome outcome = applications.reconcile(**object);
+    if (auto written = applications.write_status(**object, outcome); !written) {
+      ok = false;
+      std::printf("%s: writing status: %s\n", id.c_str(), written.error().message().c_str());
+      continue;
+    }
+    bool failed = !outcome.conditions.empty() ||
+                  (outcome.operation && outcome.operation->phase != controller::OperationPhase::succeeded);
+    ok = ok && !failed;
+    std::string what = outcome.compared ? (outcome.synced ? "Synced" : "OutOfSync") : "Unknown";
+    what += std::string(" ") + std::string(argo::to_string(outcome.health));
+    if (outcome.operation)
+      what += "; sync " + std::string(controller::to_string(outcome.operation->phase)) + ": " +
+              outcome.operation->message;
+    for (const auto& [type, message] : outcome.conditions)
+      what += "; " + std::string(controller::to_string(type)) + ": " + message;
+    std::printf("%s: %s %s\n", id.c_str(), outcome.revision.c_str(), what.c_str());
   }
   return ok ? 0 : 1;
 }
