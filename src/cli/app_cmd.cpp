@@ -25,6 +25,7 @@ constexpr Verb k_verbs[] = {
     {"sync", "sync an application to its target state and wait for the result", sync_command},
     {"wait", "wait for an application to be synced, healthy, done with its operation",
      wait_command},
+    {"diff", "show what a sync would change (live against Git)", diff_command},
     {"history", "show an application's deployment history", history_command},
     {"rollback", "sync an application back to a revision of its history", rollback_command},
     {"create", "create an application", create_command},

@@ -1,6 +1,6 @@
 // The subcommands of `plumb app`, one function each (app_cmd.cpp: list, get, history;
 // app_sync_cmd.cpp: sync, rollback, wait; app_create_cmd.cpp: create, set, unset;
-// app_delete_cmd.cpp: delete). args excludes `app VERB`; each returns the exit code.
+// app_delete_cmd.cpp: delete; app_diff_cmd.cpp: diff). args excludes `app VERB`; each returns the exit code.
 #pragma once
 
 #include <span>
@@ -18,5 +18,6 @@ int create_command(std::span<const std::string_view> args);
 int set_command(std::span<const std::string_view> args);
 int unset_command(std::span<const std::string_view> args);
 int delete_command(std::span<const std::string_view> args);
+int diff_command(std::span<const std::string_view> args);
 
 }  // namespace plumb::cli::app
