@@ -17,9 +17,6 @@
 namespace plumb::cli::app {
 namespace {
 
-const kube::Resource k_crds{"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
-                            "customresourcedefinitions", false};
-
 constexpr std::string_view k_refresh = "argocd.argoproj.io/refresh";
 constexpr std::string_view k_refresh_timestamp = "argocd.argoproj.io/refresh-timestamp";
 
@@ -37,11 +34,6 @@ Result<Node> request_application(kube::Client& client, std::string_view method, 
                          .body = to_json(body),
                          .content_type = std::string(content_type)},
                         label_of(name));
-}
-
-bool is_established(const Node& crd) {
-  const Node* c = condition_of(crd, "Established");
-  return c && c->string_at({"status"}) == "True";
 }
 
 void add_app_flags(FlagSpec& spec) {
@@ -157,27 +149,10 @@ Result<std::optional<Node>> refresh_application(kube::Client& client, const AppN
 }
 
 Result<void> ensure_argo_crds(kube::Client& client, Clock::time_point deadline) {
-  bool missing = false;
-  for (const kube::Resource* kind : {&argo::k_applications, &argo::k_app_projects}) {
-    auto served = client.resource_for(kind->api_version(), kind->kind);
-    if (served) continue;
-    if (served.error().code() != 404) return std::unexpected(served.error());
-    missing = true;
-  }
-  if (!missing) return {};
-  std::fprintf(stderr, "installing the Application and AppProject CRDs\n");
-  for (const Node& crd : argo::argo_crds()) {
-    // The controller's field manager: the definitions are Plumb's.
-    Node applied = TRY(client.apply(k_crds, crd, "plumb", kube::Force::yes, kube::DryRun::no));
-    auto established =
-        TRY(flux::wait_for_object(client, k_crds, applied, deadline, is_established));
-    if (!established) {
-      return fail("timed out waiting for CustomResourceDefinition ",
-                  applied.string_at({"metadata", "name"}), " to be established");
-    }
-  }
-  client.invalidate_discovery();
-  return {};
+  const kube::Resource* kinds[] = {&argo::k_applications, &argo::k_app_projects};
+  return flux::ensure_crds(client, kinds, argo::argo_crds(), deadline, [] {
+    std::fprintf(stderr, "installing the Application and AppProject CRDs\n");
+  });
 }
 
 Result<Output> parse_output(std::string_view text) {

@@ -94,16 +94,29 @@ Result<std::optional<Node>> wait_for_object(kube::Client& client, const kube::Re
 }
 
 Result<void> ensure_flux_crds(kube::Client& client, Clock::time_point deadline) {
+  const kube::Resource* kinds[] = {kustomization_kind().resource, git_repository_kind().resource};
+  bool installed = false;
+  TRY_VOID(ensure_crds(client, kinds, controller::flux_crds(), deadline, [&] {
+    say(Mark::action, "installing the GitRepository and Kustomization CRDs");
+    installed = true;
+  }));
+  if (installed) say(Mark::success, "CRDs installed");
+  return {};
+}
+
+Result<void> ensure_crds(kube::Client& client, std::span<const kube::Resource* const> kinds,
+                         const std::vector<Node>& definitions, Clock::time_point deadline,
+                         const std::function<void()>& installing) {
   bool missing = false;
-  for (const FluxKind* kind : {&kustomization_kind(), &git_repository_kind()}) {
-    auto served = client.resource_for(kind->resource->api_version(), kind->kind);
+  for (const kube::Resource* kind : kinds) {
+    auto served = client.resource_for(kind->api_version(), kind->kind);
     if (served) continue;
     if (served.error().code() != 404) return std::unexpected(served.error());
     missing = true;
   }
   if (!missing) return {};
-  say(Mark::action, "installing the GitRepository and Kustomization CRDs");
-  for (const Node& crd : controller::flux_crds()) {
+  installing();
+  for (const Node& crd : definitions) {
     // The same field manager as the controller's: the definitions are Plumb's.
     Node applied = TRY(client.apply(k_crds, crd, "plumb", kube::Force::yes, kube::DryRun::no));
     auto established = TRY(wait_for_object(client, k_crds, applied, deadline, is_established));
@@ -112,7 +125,6 @@ Result<void> ensure_flux_crds(kube::Client& client, Clock::time_point deadline) 
     }
   }
   client.invalidate_discovery();
-  say(Mark::success, "CRDs installed");
   return {};
 }
 

@@ -39,6 +39,10 @@ Result<std::optional<Node>> wait_for_object(kube::Client& client, const kube::Re
 // Installs the GitRepository and Kustomization CRDs when the cluster does not serve the
 // kinds yet, and waits until they are Established. Says so when it installs them.
 Result<void> ensure_flux_crds(kube::Client& client, Clock::time_point deadline);
+// The same for any kinds and the CRDs that define them; `installing` is called before.
+Result<void> ensure_crds(kube::Client& client, std::span<const kube::Resource* const> kinds,
+                         const std::vector<Node>& definitions, Clock::time_point deadline,
+                         const std::function<void()>& installing);
 
 // The Flux reconcile protocol for one object: refuses a suspended object, sets the
 // requestedAt annotation (server-side apply, manager plumb-cli-reconcile), waits until the
