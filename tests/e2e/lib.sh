@@ -123,6 +123,20 @@ YAML
 }
 stop_registry() { kill "$REGISTRY_PID" && wait "$REGISTRY_PID" 2>/dev/null; }
 
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# expect_within_ms "description" MS command...: the command succeeds within MS milliseconds
+# of now; prints how long it took.
+expect_within_ms() {
+  local what=$1 limit=$2 started elapsed
+  shift 2
+  started=$(now_ms)
+  wait_for "$what" 10 "$@"
+  elapsed=$(($(now_ms) - started))
+  echo "$what: ${elapsed} ms"
+  [ "$elapsed" -le "$limit" ] || fail "$what took ${elapsed} ms (limit ${limit} ms)"
+}
+
 # run_scenario: calls scenario_$SCENARIO, or fails when there is none.
 run_scenario() {
   declare -F "scenario_$SCENARIO" >/dev/null || fail "no scenario '$SCENARIO'"

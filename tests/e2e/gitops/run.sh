@@ -577,20 +577,6 @@ ks_ready() { [ "$(ks_field "$1" '{.status.conditions[?(@.type=="Ready")].status}
 applied_is() { [ "$(ks_field "$1" '{.status.lastAppliedRevision}')" = "main@sha1:$2" ]; }
 cm_color_is() { [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.color}')" = "$1" ]; }
 replicas_are() { [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replicas}')" = "$1" ]; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# expect_within_ms "description" MS command...: the command succeeds within MS milliseconds
-# of now; prints how long it took.
-expect_within_ms() {
-  local what=$1 limit=$2 started elapsed
-  shift 2
-  started=$(now_ms)
-  wait_for "$what" 10 "$@"
-  elapsed=$(($(now_ms) - started))
-  echo "$what: ${elapsed} ms"
-  [ "$elapsed" -le "$limit" ] || fail "$what took ${elapsed} ms (limit ${limit} ms)"
-}
-
 loop_setup() {
   start
   make_repo
