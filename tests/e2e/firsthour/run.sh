@@ -319,7 +319,7 @@ scenario_try_lines_work_without_git_identity_and_after_restart() {
   wait_for "4 replicas applied after the restart" 10 replicas_are 4
 }
 
-# The README opens with the two commands, claims no support that is not there, says the
+# The README opens with the two commands, claims no support that is not there (HelmCharts), says the
 # embedded cluster runs no containers, and every command and flag of its table exists.
 scenario_readme_states_what_is_true() {
   local readme
@@ -330,10 +330,11 @@ make test    # installs what is missing, builds, runs every test
 ```' ] || fail "the README does not open with make demo and make test: $(head -4 "$readme")"
   local line
   while IFS= read -r line; do
-    grep -qE "not|planned" <<<"$line" || fail "the README mentions Argo CD or HelmCharts as if supported: $line"
+    grep -qE "not|planned" <<<"$line" || fail "the README mentions HelmCharts as if supported: $line"
   # OCIRepository and HelmRepository are sources Plumb reconciles (tests/e2e/oci,
-  # tests/e2e/helmrelease): they may be named as such.
-  done < <(grep -E "Application|Argo|HelmChart" "$readme")
+  # tests/e2e/helmrelease), and Argo CD Applications are reconciled (tests/e2e/argo): they
+  # may be named as such.
+  done < <(grep -E "HelmChart" "$readme")
   grep -q "No container runs" "$readme" && grep -q '`kubectl logs` has no output' "$readme" ||
     fail "the README does not say the embedded cluster simulates workloads"
   local commands cell help word flag
