@@ -22,7 +22,6 @@ SIZES=("${@:-100}")
 BENCH=mttp-helm
 # shellcheck source=../mttp/lib.sh
 source "$(dirname "$0")/../mttp/lib.sh"
-hwm() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
 
 # The chart: bench/mttp's podinfo objects (less the Ingress), named after the release.
 write_chart() {
@@ -103,12 +102,7 @@ flux_objects() {
 
 run_size() {
   local n=$1
-  DIR=$WORK/n$n
-  mkdir -p "$DIR"
-  export KUBECONFIG=$DIR/kubeconfig
-  "$PLUMB" cluster --port 0 --kubeconfig "$KUBECONFIG" >"$DIR/cluster.log" 2>&1 &
-  PIDS+=($!)
-  until [ -s "$KUBECONFIG" ] && kubectl get --raw /readyz >/dev/null 2>&1; do sleep 0.1; done
+  start_cluster "$n"
 
   local repo=$DIR/repo
   git init -q -b main "$repo"
@@ -124,11 +118,8 @@ run_size() {
   local t0 t1 ready_us before
   before=$(requests)
   t0=$(now)
-  # shellcheck disable=SC2086  # CONTROLLER_FLAGS is a list of flags
-  "$PLUMB" controller --cache-dir "$DIR/cache" --webhook-port 0 ${WORKERS:+--workers "$WORKERS"} \
-    ${CONTROLLER_FLAGS:-} >"$DIR/controller.log" 2>&1 &
-  local controller=$!
-  PIDS+=($controller)
+  start_controller
+  local controller=$CONTROLLER_PID
   local count status
   count=$(count_ready "$n")
   t1=$(now)

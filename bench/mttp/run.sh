@@ -171,12 +171,7 @@ YAML
 
 run_size() {
   local n=$1
-  DIR=$WORK/n$n
-  mkdir -p "$DIR"
-  export KUBECONFIG=$DIR/kubeconfig
-  "$PLUMB" cluster --port 0 --kubeconfig "$KUBECONFIG" >"$DIR/cluster.log" 2>&1 &
-  PIDS+=($!)
-  until [ -s "$KUBECONFIG" ] && kubectl get --raw /readyz >/dev/null 2>&1; do sleep 0.1; done
+  start_cluster "$n"
 
   local repo=$DIR/repo
   git init -q -b main "$repo"
@@ -197,19 +192,15 @@ run_size() {
   local t0 t1 ready_us before
   before=$(requests)
   t0=$(now)
-  # shellcheck disable=SC2086  # CONTROLLER_FLAGS is a list of flags
-  "$PLUMB" controller --cache-dir "$DIR/cache" --webhook-port 0 ${WORKERS:+--workers "$WORKERS"} \
-    ${CONTROLLER_FLAGS:-} >"$DIR/controller.log" 2>&1 &
-  local controller=$!
-  PIDS+=($controller)
+  start_controller
+  local controller=$CONTROLLER_PID
   local perf=""
   if [ -n "${PERF:-}" ]; then  # PERF=FILE: perf record of the controller and server until all Ready
     perf record -q -a -g -F 499 -o "$PERF.$n" >/dev/null 2>&1 &  # all CPUs: threads come and go
     echo "perf: controller pid $controller, API server pid ${PIDS[0]}" >&2
     perf=$!
   fi
-  local -A ready=()  # the revision loop below
-  local name status count
+  local count
   count=$(count_ready "$n")
   t1=$(now)
   [ "$count" -eq "$n" ] || die "the watch ended with $count of $n Kustomizations Ready"
@@ -217,7 +208,7 @@ run_size() {
   exec {WATCH_FD}<&-
   ready_us=$((t1 - t0))
   local hwm cluster_hwm
-  hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$controller/status")
+  hwm=$(hwm "$controller")
   echo "N=$n: all Ready: controller CPU $(cpu "$controller") s, server CPU $(cpu "${PIDS[0]}") s" \
     "(both since their start); requests: $(requests_since "$before")" >&2
 
@@ -240,15 +231,8 @@ run_size() {
   grep -m1 -qx 2m <&"$deploy_fd"
   t1=$(now)
   exec {deploy_fd}<&-
-  local commit_us=$((t1 - t0)) revision
-  ready=()
-  count=0
-  while [ "$count" -lt "$n" ] && read -r name revision status <&"$WATCH_FD"; do
-    [ -n "$name" ] || continue
-    if [ "$revision" = "$head" ] && [ "$status" = True ]; then
-      [ -n "${ready[$name]:-}" ] || { ready[$name]=1; count=$((count + 1)); }
-    fi
-  done
+  local commit_us=$((t1 - t0))
+  count=$(count_at "$n" "$head")
   t1=$(now)
   exec {WATCH_FD}<&-
   [ "$count" -eq "$n" ] || die "the watch ended with $count of $n Kustomizations at $head"
@@ -257,17 +241,10 @@ run_size() {
   # Delete → restored: from the DELETED event to the ADDED event of a new Deployment.
   watch_start restore -n benchmark "deploy/podinfo-$last" --output-watch-events \
     -o 'jsonpath={.type}{" "}{.object.metadata.uid}{"\n"}'
-  local line uid=""
-  read -r line <&"$WATCH_FD"
-  uid=${line#* }
-  kubectl -n benchmark delete deploy "podinfo-$last" --wait=false >/dev/null
-  while read -r line <&"$WATCH_FD"; do
-    [ "${line%% *}" = DELETED ] && { t0=$(now); continue; }
-    [ "${line#* }" != "$uid" ] && [ "${line%% *}" != DELETED ] && { t1=$(now); break; }
-  done
+  local restore_us
+  restore_us=$(time_restore benchmark "podinfo-$last")
   exec {WATCH_FD}<&-
-  local restore_us=$((t1 - t0))
-  cluster_hwm=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/${PIDS[0]}/status")
+  cluster_hwm=$(hwm "${PIDS[0]}")
 
   ROWS+=("$(printf '| %5d | %8s s | %6s MB | %6s ms | %8s s | %6s ms | %6s MB |' "$n" \
     "$(secs "$ready_us")" "$hwm" "$(ms "$commit_us")" "$(secs "$all_us")" "$(ms "$restore_us")" \
