@@ -1,6 +1,7 @@
 // The subcommands of `plumb app`, one function each (app_cmd.cpp: list, get, history;
 // app_sync_cmd.cpp: sync, rollback, wait; app_create_cmd.cpp: create, set, unset;
-// app_delete_cmd.cpp: delete; app_diff_cmd.cpp: diff). args excludes `app VERB`; each returns the exit code.
+// app_delete_cmd.cpp: delete; app_diff_cmd.cpp: diff). args excludes `app VERB`; each returns the
+// exit code.
 #pragma once
 
 #include <span>

@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <mutex>
 
+#include "argo/crds.hpp"
 #include "cli/cli.hpp"
 #include "cli/flags.hpp"
 #include "cli/gitops_loop.hpp"
 #include "cli/signals.hpp"
-#include "argo/crds.hpp"
 #include "controller/application.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/reconcile.hpp"
@@ -264,8 +264,9 @@ int run_once(kube::Client& client, const std::string& cache_dir,
       std::printf("%s: writing status: %s\n", id.c_str(), written.error().message().c_str());
       continue;
     }
-    bool failed = !outcome.conditions.empty() ||
-                  (outcome.operation && outcome.operation->phase != controller::OperationPhase::succeeded);
+    bool failed =
+        !outcome.conditions.empty() ||
+        (outcome.operation && outcome.operation->phase != controller::OperationPhase::succeeded);
     ok = ok && !failed;
     std::string what = outcome.compared ? (outcome.synced ? "Synced" : "OutOfSync") : "Unknown";
     what += std::string(" ") + std::string(argo::to_string(outcome.health));

@@ -57,8 +57,8 @@ void remove_pointer(Node& node, std::string_view pointer) {
   size_t at = 1;
   while (at <= pointer.size()) {
     size_t slash = pointer.find('/', at);
-    std::string part(pointer.substr(at, slash == std::string_view::npos ? std::string_view::npos
-                                                                        : slash - at));
+    std::string part(
+        pointer.substr(at, slash == std::string_view::npos ? std::string_view::npos : slash - at));
     std::string decoded;
     for (size_t i = 0; i < part.size(); ++i) {
       if (part[i] == '~' && i + 1 < part.size()) {
@@ -160,6 +160,21 @@ std::string now_text() {
   return now_rfc3339();
 }
 
+// The resources (hooks aside) an application's last status lists: what it manages.
+std::vector<ObjectRef> listed_resources(const Node& application) {
+  std::vector<ObjectRef> out;
+  const Node* resources = application.at_path({"status", "resources"});
+  if (!resources || !resources->is_list()) return out;
+  for (const Node& r : resources->items()) {
+    if (r.find("hook") && r.find("hook")->as_bool()) continue;
+    out.push_back(
+        ObjectRef{std::string(r.string_at({"group"})), std::string(r.string_at({"version"})),
+                  std::string(r.string_at({"kind"})), std::string(r.string_at({"namespace"})),
+                  std::string(r.string_at({"name"}))});
+  }
+  return out;
+}
+
 // The resources an operation limits itself to (operation.sync.resources); empty = all.
 bool selected(const Node& operation, const ObjectRef& ref) {
   const Node* resources = operation.at_path({"sync", "resources"});
@@ -218,8 +233,8 @@ std::string_view to_string(TaskResult::Status status) {
 }
 
 std::string tracking_id(const Node& application, const ObjectRef& ref) {
-  return app_instance(application) + ":" + ref.group + "/" + ref.kind + ":" + ref.namespace_ +
-         "/" + ref.name;
+  return app_instance(application) + ":" + ref.group + "/" + ref.kind + ":" + ref.namespace_ + "/" +
+         ref.name;
 }
 
 std::vector<std::string> ApplicationReconciler::repositories(const Node& application) {
@@ -266,8 +281,8 @@ ApplicationOutcome ApplicationReconciler::reconcile(const Node& object) {
     return stop(AppCondition::invalid_spec,
                 "destination " +
                     (dest.server.empty() ? "name '" + dest.name : "server '" + dest.server) +
-                    "': only the cluster Plumb runs in (" +
-                    std::string(argo::k_in_cluster_server) + ", in-cluster) is supported yet");
+                    "': only the cluster Plumb runs in (" + std::string(argo::k_in_cluster_server) +
+                    ", in-cluster) is supported yet");
   }
   std::string revision_override =
       requested ? std::string(operation->string_at({"sync", "revision"})) : "";
@@ -295,8 +310,9 @@ ApplicationOutcome ApplicationReconciler::reconcile(const Node& object) {
     // selfHeal syncs the same revision again, but not within Argo's self-heal timeout of the
     // last sync (an object the cluster keeps changing back would be synced without end).
     auto finished = parse_rfc3339(last ? last->string_at({"finishedAt"}) : "");
-    bool heal_now = app->sync_policy.automated->self_heal &&
-                    (!finished || std::chrono::system_clock::now() - *finished >= k_self_heal_timeout);
+    bool heal_now =
+        app->sync_policy.automated->self_heal &&
+        (!finished || std::chrono::system_clock::now() - *finished >= k_self_heal_timeout);
     // Argo: a revision whose automated sync failed is not tried again; one that synced is
     // synced again only with selfHeal (drift); an empty render never prunes everything.
     if (!failed_before && (!synced_before || heal_now) && !empty_refused) {
@@ -328,8 +344,8 @@ ApplicationOutcome ApplicationReconciler::reconcile(const Node& object) {
   std::vector<argo::ResourceHealth> healths;
   for (const ResourceState& r : out.resources) {
     if (r.requires_pruning) continue;
-    healths.push_back(argo::ResourceHealth{r.missing ? std::nullopt : r.health, r.hook, r.missing,
-                                           r.ref});
+    healths.push_back(
+        argo::ResourceHealth{r.missing ? std::nullopt : r.health, r.hook, r.missing, r.ref});
   }
   argo::Health health = argo::aggregate_app_health(healths);
   out.health = health.status;
@@ -487,20 +503,16 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
       }
     }
     state.missing = !live;
-    state.health = live ? assess(*live)
-                        : std::optional<argo::Health>(argo::Health{argo::HealthStatus::missing, ""});
+    state.health = live
+                       ? assess(*live)
+                       : std::optional<argo::Health>(argo::Health{argo::HealthStatus::missing, ""});
     out.synced = out.synced && state.synced;
     out.resources.push_back(std::move(state));
   }
   // What the last status listed and the render no longer has: to prune, when the live
   // object still carries this application's tracking id.
-  if (const Node* resources = object.at_path({"status", "resources"});
-      resources && resources->is_list()) {
-    for (const Node& r : resources->items()) {
-      if (r.find("hook") && r.find("hook")->as_bool()) continue;
-      ObjectRef ref{std::string(r.string_at({"group"})), std::string(r.string_at({"version"})),
-                    std::string(r.string_at({"kind"})), std::string(r.string_at({"namespace"})),
-                    std::string(r.string_at({"name"}))};
+  {
+    for (const ObjectRef& ref : listed_resources(object)) {
       if (std::any_of(wanted.begin(), wanted.end(),
                       [&](const ObjectRef& w) { return w.same_object(ref); }))
         continue;
@@ -588,8 +600,7 @@ OperationRun ApplicationReconciler::sync(const Node& object, const argo::Applica
                            .count();
   context.skip_hooks = run.dry_run || (operation.at_path({"sync", "resources"}) != nullptr &&
                                        !operation.at_path({"sync", "resources"})->empty());
-  if (options.create_namespace.value_or(false) &&
-      !app.destination.namespace_.empty()) {
+  if (options.create_namespace.value_or(false) && !app.destination.namespace_.empty()) {
     auto live = m_client.get(k_namespaces, "", app.destination.namespace_);
     context.managed_namespace = argo::managed_namespace(app, live && *live);
   }
@@ -680,10 +691,9 @@ Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks,
     sync::Syncer syncer(m_client, options);
     sync::SyncResult result = syncer.apply(*plan);
     for (const sync::ObjectResult& r : result.objects) {
-      auto task = std::find_if(applied_tasks.begin(), applied_tasks.end(),
-                               [&](const argo::SyncTask* t) {
-                                 return ObjectRef::of(t->target).same_object(r.ref);
-                               });
+      auto task = std::find_if(
+          applied_tasks.begin(), applied_tasks.end(),
+          [&](const argo::SyncTask* t) { return ObjectRef::of(t->target).same_object(r.ref); });
       TaskResult tr;
       tr.ref = r.ref;
       if (task != applied_tasks.end()) {
@@ -726,11 +736,10 @@ Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks,
       run.results.push_back(std::move(tr));
       return std::unexpected(resource.error());
     }
-    kube::Propagation propagation = t.options.prune_propagation_policy == "background"
-                                        ? kube::Propagation::background
-                                    : t.options.prune_propagation_policy == "orphan"
-                                        ? kube::Propagation::orphan
-                                        : kube::Propagation::foreground;
+    kube::Propagation propagation =
+        t.options.prune_propagation_policy == "background" ? kube::Propagation::background
+        : t.options.prune_propagation_policy == "orphan"   ? kube::Propagation::orphan
+                                                           : kube::Propagation::foreground;
     auto removed = m_client.remove(*resource, ref.namespace_, ref.name, propagation);
     if (!removed) {
       tr.status = TaskResult::Status::sync_failed;
@@ -789,8 +798,8 @@ Result<void> ApplicationReconciler::wait_healthy(
 Result<void> ApplicationReconciler::run_hook(const argo::SyncTask& task, OperationRun& run) {
   const Node& hook = task.target;
   ObjectRef ref = ObjectRef::of(hook);  // generateName hooks are named by plan_sync_tasks
-  TaskResult tr{ref, task.phase, task.wave, TaskResult::Status::synced, "", true,
-                OperationPhase::running};
+  TaskResult tr{
+      ref, task.phase, task.wave, TaskResult::Status::synced, "", true, OperationPhase::running};
   auto record = [&](TaskResult::Status status, OperationPhase phase, std::string message) {
     tr.status = status;
     tr.hook_phase = phase;
@@ -863,7 +872,8 @@ Node application_status(const Node& latest, const argo::Application& app,
                                                          : "OutOfSync"));
   Node compared_to = Node::map();
   if (const Node* source = latest.at_path({"spec", "source"})) compared_to.set("source", *source);
-  if (const Node* sources = latest.at_path({"spec", "sources"})) compared_to.set("sources", *sources);
+  if (const Node* sources = latest.at_path({"spec", "sources"}))
+    compared_to.set("sources", *sources);
   if (const Node* dest = latest.at_path({"spec", "destination"}))
     compared_to.set("destination", *dest);
   sync_node.set("comparedTo", std::move(compared_to));
@@ -873,8 +883,7 @@ Node application_status(const Node& latest, const argo::Application& app,
   Node health = Node::map();
   health.set("status", Node::string(outcome.compared ? argo::to_string(outcome.health)
                                                      : std::string_view("Unknown")));
-  if (!outcome.health_message.empty())
-    health.set("message", Node::string(outcome.health_message));
+  if (!outcome.health_message.empty()) health.set("message", Node::string(outcome.health_message));
   status.set("health", std::move(health));
   // resources
   Node resources = Node::list();
@@ -1024,11 +1033,12 @@ Result<bool> ApplicationReconciler::write_status(const Node& application,
     remove.set("path", Node::string("/metadata/annotations/argocd.argoproj.io~1refresh"));
     patch.push_back(std::move(remove));
   }
-  TRY(m_client.request(kube::HttpRequest{.method = "PATCH",
-                                         .target = kube::resource_path(argo::k_applications, ns, name),
-                                         .body = to_json(patch),
-                                         .content_type = "application/json-patch+json"},
-                       "Application/" + ns + "/" + name + " status"));
+  TRY(m_client.request(
+      kube::HttpRequest{.method = "PATCH",
+                        .target = kube::resource_path(argo::k_applications, ns, name),
+                        .body = to_json(patch),
+                        .content_type = "application/json-patch+json"},
+      "Application/" + ns + "/" + name + " status"));
   return true;
 }
 
@@ -1047,13 +1057,8 @@ Result<sync::SyncResult> ApplicationReconciler::finalize(const Node& application
   }
   if (index < 0) return result;
   // Cascade: every resource the application tracks, hooks aside.
-  if (const Node* resources = application.at_path({"status", "resources"});
-      resources && resources->is_list()) {
-    for (const Node& r : resources->items()) {
-      if (r.find("hook") && r.find("hook")->as_bool()) continue;
-      ObjectRef ref{std::string(r.string_at({"group"})), std::string(r.string_at({"version"})),
-                    std::string(r.string_at({"kind"})), std::string(r.string_at({"namespace"})),
-                    std::string(r.string_at({"name"}))};
+  {
+    for (const ObjectRef& ref : listed_resources(application)) {
       auto resource = m_client.resource_for(ref.api_version(), ref.kind);
       if (!resource) continue;
       auto live = TRY(m_client.get(*resource, ref.namespace_, ref.name));
@@ -1089,11 +1094,12 @@ Result<sync::SyncResult> ApplicationReconciler::finalize(const Node& application
   remove.set("path", Node::string("/metadata/finalizers/" + std::to_string(index)));
   patch.push_back(std::move(remove));
   std::string ns = ns_of(application), name = name_of(application);
-  TRY(m_client.request(kube::HttpRequest{.method = "PATCH",
-                                         .target = kube::resource_path(argo::k_applications, ns, name),
-                                         .body = to_json(patch),
-                                         .content_type = "application/json-patch+json"},
-                       "Application/" + ns + "/" + name + " finalizers"));
+  TRY(m_client.request(
+      kube::HttpRequest{.method = "PATCH",
+                        .target = kube::resource_path(argo::k_applications, ns, name),
+                        .body = to_json(patch),
+                        .content_type = "application/json-patch+json"},
+      "Application/" + ns + "/" + name + " finalizers"));
   return result;
 }
 

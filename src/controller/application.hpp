@@ -183,8 +183,7 @@ class ApplicationReconciler {
     std::chrono::steady_clock::time_point at;
   };
   Mutex m_revisions_mutex;
-  std::map<std::pair<std::string, std::string>, Resolved> m_revisions
-      GUARDED_BY(m_revisions_mutex);
+  std::map<std::pair<std::string, std::string>, Resolved> m_revisions GUARDED_BY(m_revisions_mutex);
 };
 
 }  // namespace plumb::controller

@@ -40,11 +40,12 @@ synced_at() {  # synced_at NAME COMMIT
   app_is "$1" Synced Healthy && [ "$(app_field "$1" '{.status.sync.revision}')" = "$2" ]
 }
 
-# application NAME PATH [SPEC_LINES] [SOURCE_LINES]: an Application of $REPO; more lines of
-# its spec (indented by 2) and of its source (indented by 4).
-application() {
+# application_yaml NAME PATH [SPEC_LINES] [SOURCE_LINES]: an Application of $REPO in argocd,
+# its destination namespace $DEST (demo by default), its project $PROJECT (default); more
+# lines of its spec (indented by 2) and of its source (indented by 4).
+application_yaml() {
   local name=$1 path=$2 extra=${3:-} source_extra=${4:-}
-  kubectl apply -f - >/dev/null <<YAML || fail "kubectl apply application $name"
+  cat <<YAML
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -59,9 +60,12 @@ spec:
 $source_extra
   destination:
     server: https://kubernetes.default.svc
-    namespace: demo
+    namespace: ${DEST:-demo}
 $extra
 YAML
+}
+application() {
+  application_yaml "$@" | kubectl apply -f - >/dev/null || fail "kubectl apply application $1"
 }
 
 AUTOMATED='  syncPolicy:
@@ -218,26 +222,10 @@ scenario_app_of_apps() {
   start
   git init -q -b main "$REPO"
   write_guestbook
-  write apps/guestbook.yaml <<YAML
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: child-guestbook
-  namespace: argocd
-spec:
-  project: default
-  source:
-    repoURL: file://$REPO
-    targetRevision: HEAD
-    path: guestbook
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: child
-  syncPolicy:
+  DEST=child application_yaml child-guestbook guestbook '  syncPolicy:
     automated: {}
     syncOptions:
-    - CreateNamespace=true
-YAML
+    - CreateNamespace=true' | write apps/guestbook.yaml
   local head
   head=$(commit "app of apps")
   start_controller
@@ -571,33 +559,9 @@ scenario_app_cli_against_the_controller() {
 scenario_up_runs_argo_applications() {
   git init -q -b main "$REPO"
   write_guestbook
-  write clusters/local/argocd.yaml <<YAML
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: argocd
----
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: guestbook
-  namespace: argocd
-spec:
-  project: default
-  source:
-    repoURL: file://$REPO
-    targetRevision: HEAD
-    path: guestbook
-  destination:
-    server: https://kubernetes.default.svc
-    namespace: guestbook
-  syncPolicy:
-    automated:
-      prune: true
-      selfHeal: true
-    syncOptions:
-    - CreateNamespace=true
-YAML
+  { printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: argocd\n---\n'
+    DEST=guestbook application_yaml guestbook guestbook "$AUTOMATED"
+  } | write clusters/local/argocd.yaml
   local head
   head=$(commit "argo layout")
   "$PLUMB" up --repo "$REPO" --path clusters/local --data-dir "$WORK/up" --port 0 --no-kubeconfig >"$WORK/controller.log" 2>&1 &
