@@ -160,6 +160,34 @@ std::string now_text() {
   return now_rfc3339();
 }
 
+// One operation of a JSON patch (RFC 6902).
+Node json_op(std::string_view op, std::string_view path, std::optional<Node> value = {}) {
+  Node n = Node::map();
+  n.set("op", Node::string(op));
+  n.set("path", Node::string(path));
+  if (value) n.set("value", std::move(*value));
+  return n;
+}
+
+// A JSON patch of an Application that tests its uid first, so it never changes another one
+// of that name (created after the one read was deleted).
+Result<void> patch_application(kube::Client& client, const Node& application,
+                               std::vector<Node> operations, std::string_view what) {
+  Node patch = Node::list();
+  patch.push_back(
+      json_op("test", "/metadata/uid", Node::string(application.string_at({"metadata", "uid"}))));
+  for (Node& op : operations)
+    patch.push_back(std::move(op));
+  std::string ns = ns_of(application), name = name_of(application);
+  TRY(client.request(
+      kube::HttpRequest{.method = "PATCH",
+                        .target = kube::resource_path(argo::k_applications, ns, name),
+                        .body = to_json(patch),
+                        .content_type = "application/json-patch+json"},
+      "Application/" + ns + "/" + name + " " + std::string(what)));
+  return {};
+}
+
 // The resources (hooks aside) an application's last status lists: what it manages.
 std::vector<ObjectRef> listed_resources(const Node& application) {
   std::vector<ObjectRef> out;
@@ -983,6 +1011,17 @@ Node application_status(const Node& latest, const argo::Application& app,
 
 Result<bool> ApplicationReconciler::write_status(const Node& application,
                                                  const ApplicationOutcome& outcome) {
+  // Written on the object as read, its resourceVersion tested: a write between the read and
+  // the patch (`app sync` setting an operation and clearing operationState) makes the patch
+  // fail, and the status is built again on that write.
+  for (int attempt = 0;; ++attempt) {
+    auto written = write_status_once(application, outcome);
+    if (written || written.error().code() != 422 || attempt == 4) return written;
+  }
+}
+
+Result<bool> ApplicationReconciler::write_status_once(const Node& application,
+                                                      const ApplicationOutcome& outcome) {
   std::string ns = ns_of(application), name = name_of(application);
   auto latest = TRY(m_client.get(argo::k_applications, ns, name));
   if (!latest) return false;
@@ -1007,38 +1046,17 @@ Result<bool> ApplicationReconciler::write_status(const Node& application,
     const Node* old = latest->find("status");
     if (old && timeless(*old) == timeless(status)) return false;
   }
-  Node patch = Node::list();
-  Node test = Node::map();
-  test.set("op", Node::string("test"));
-  test.set("path", Node::string("/metadata/uid"));
-  test.set("value", Node::string(latest->string_at({"metadata", "uid"})));
-  patch.push_back(std::move(test));
-  Node set_status = Node::map();
-  set_status.set("op", Node::string("add"));
-  set_status.set("path", Node::string("/status"));
-  set_status.set("value", std::move(status));
-  patch.push_back(std::move(set_status));
+  std::vector<Node> operations;
+  operations.push_back(json_op("test", "/metadata/resourceVersion",
+                               Node::string(latest->string_at({"metadata", "resourceVersion"}))));
+  operations.push_back(json_op("add", "/status", std::move(status)));
   // The operation this reconcile ran is done: removed, as Argo's controller removes it. One
   // written since (another `app sync`) has other contents and stays.
-  if (take_operation) {
-    Node remove = Node::map();
-    remove.set("op", Node::string("remove"));
-    remove.set("path", Node::string("/operation"));
-    patch.push_back(std::move(remove));
-  }
+  if (take_operation) operations.push_back(json_op("remove", "/operation"));
   // The refresh annotation is answered by this reconcile.
-  if (refresh) {
-    Node remove = Node::map();
-    remove.set("op", Node::string("remove"));
-    remove.set("path", Node::string("/metadata/annotations/argocd.argoproj.io~1refresh"));
-    patch.push_back(std::move(remove));
-  }
-  TRY(m_client.request(
-      kube::HttpRequest{.method = "PATCH",
-                        .target = kube::resource_path(argo::k_applications, ns, name),
-                        .body = to_json(patch),
-                        .content_type = "application/json-patch+json"},
-      "Application/" + ns + "/" + name + " status"));
+  if (refresh)
+    operations.push_back(json_op("remove", "/metadata/annotations/argocd.argoproj.io~1refresh"));
+  TRY_VOID(patch_application(m_client, *latest, std::move(operations), "status"));
   return true;
 }
 
@@ -1083,23 +1101,13 @@ Result<sync::SyncResult> ApplicationReconciler::finalize(const Node& application
   }
   result.fail_objects(sync::SyncStep::prune, "prune");
   if (!result.ok()) return std::unexpected(result.error);
-  Node patch = Node::list();
-  Node test = Node::map();
-  test.set("op", Node::string("test"));
-  test.set("path", Node::string("/metadata/uid"));
-  test.set("value", Node::string(application.string_at({"metadata", "uid"})));
-  patch.push_back(std::move(test));
-  Node remove = Node::map();
-  remove.set("op", Node::string("remove"));
-  remove.set("path", Node::string("/metadata/finalizers/" + std::to_string(index)));
-  patch.push_back(std::move(remove));
-  std::string ns = ns_of(application), name = name_of(application);
-  TRY(m_client.request(
-      kube::HttpRequest{.method = "PATCH",
-                        .target = kube::resource_path(argo::k_applications, ns, name),
-                        .body = to_json(patch),
-                        .content_type = "application/json-patch+json"},
-      "Application/" + ns + "/" + name + " finalizers"));
+  // The finalizer removed where it was read (tested: a list changed meanwhile fails the patch,
+  // and the next reconcile reads it again).
+  std::string at = "/metadata/finalizers/" + std::to_string(index);
+  std::vector<Node> operations;
+  operations.push_back(json_op("test", at, items[size_t(index)]));
+  operations.push_back(json_op("remove", at));
+  TRY_VOID(patch_application(m_client, application, std::move(operations), "finalizers"));
   return result;
 }
 

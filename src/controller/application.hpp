@@ -156,6 +156,7 @@ class ApplicationReconciler {
   Result<Desired> desired(const Node& object, const argo::Application& app,
                           const std::string& revision_override);
   Result<std::string> resolve_revision(const std::string& url, const std::string& revision);
+  Result<bool> write_status_once(const Node& application, const ApplicationOutcome& outcome);
   // after_sync: this reconcile has just written, so an object the cache does not show as
   // applied is read from the API server (the cache may not have the write yet).
   Result<Compared> compare(const Node& object, const argo::Application& app, const Desired& desired,
