@@ -423,6 +423,29 @@ scenario_failing_sync_runs_syncfail_and_stops() {
     kubectl -n argocd get application waves -o jsonpath='{.status.conditions[*].type}'
 }
 
+# A PreSync Job that fails (the embedded cluster fails images named "fail"): nothing of the
+# Sync phase is applied, the SyncFail hook runs.
+scenario_failing_presync_hook_stops_the_sync() {
+  start
+  git init -q -b main "$REPO"
+  write_waves
+  sed -i 's/image: busybox/image: migrate-fail/' "$REPO/waves/presync.yaml"
+  commit "failing PreSync hook" >/dev/null
+  start_controller
+  kubectl create namespace demo >/dev/null || fail "namespace"
+  application waves waves '  syncPolicy:
+    automated: {}'
+  wait_for "the sync failed" 60 eval '[ "$(app_field waves "{.status.operationState.phase}")" = Failed ]'
+  expect_output "the message names the hook" "Job/demo/before" \
+    kubectl -n argocd get application waves -o jsonpath='{.status.operationState.message}'
+  kubectl -n demo get cm sync-failed >/dev/null || fail "the SyncFail hook did not run"
+  expect_exit 1 kubectl -n demo get cm first
+  expect_exit 1 kubectl -n demo get deploy backend
+  local phases
+  phases=$(app_field waves '{range .status.operationState.syncResult.resources[*]}{.kind}/{.name}:{.hookPhase};{end}')
+  grep -qF "Job/before:Failed" <<<"$phases" || fail "hook result: $phases"
+}
+
 scenario_self_heal_and_manual_apps() {
   start
   git init -q -b main "$REPO"
