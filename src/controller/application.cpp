@@ -485,7 +485,7 @@ Result<ApplicationReconciler::Desired> ApplicationReconciler::desired(
     if (!namespaced) o["metadata"].erase("namespace");
     if (!o.string_at({"metadata", "name"}).empty() || !argo::hook_of(o))
       set_annotation(o, k_tracking_annotation, tracking_id(object, ObjectRef::of(o)));
-    objects.push_back(std::move(o));
+    objects.push_back(o);  // a copy (shared): resource_from_crds reads out.objects whole
   }
   out.objects = std::move(objects);
   return out;
