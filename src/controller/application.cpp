@@ -50,68 +50,23 @@ void set_annotation(Node& object, std::string_view key, std::string_view value) 
   annotations.set(key, Node::string(value));
 }
 
-// Removes what a JSON pointer (RFC 6901) names, when present.
-void remove_pointer(Node& node, std::string_view pointer) {
-  if (pointer.empty() || pointer.front() != '/') return;
-  std::vector<std::string> parts;
-  size_t at = 1;
-  while (at <= pointer.size()) {
-    size_t slash = pointer.find('/', at);
-    std::string part(
-        pointer.substr(at, slash == std::string_view::npos ? std::string_view::npos : slash - at));
-    std::string decoded;
-    for (size_t i = 0; i < part.size(); ++i) {
-      if (part[i] == '~' && i + 1 < part.size()) {
-        decoded += part[i + 1] == '1' ? '/' : '~';
-        ++i;
-      } else {
-        decoded += part[i];
-      }
-    }
-    parts.push_back(std::move(decoded));
-    if (slash == std::string_view::npos) break;
-    at = slash + 1;
+// ignoreDifferences as the fields an application leaves to the cluster: helm_drift's
+// DriftIgnore (JSON pointers on the objects a target picks), used when comparing and when
+// the drift watch judges a change — so an ignored difference neither makes the application
+// OutOfSync nor is undone by selfHeal.
+std::shared_ptr<const DriftIgnore> ignored_fields(const argo::Application& app) {
+  std::vector<DriftIgnoreRule> rules;
+  for (const argo::IgnoreDifference& d : app.ignore_differences) {
+    DriftIgnoreRule rule{d.json_pointers, Node::map()};
+    rule.target.set("group", Node::string(d.group));
+    rule.target.set("kind", Node::string(d.kind));
+    if (!d.name.empty()) rule.target.set("name", Node::string(d.name));
+    if (!d.namespace_.empty()) rule.target.set("namespace", Node::string(d.namespace_));
+    rules.push_back(std::move(rule));
   }
-  Node* current = &node;
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    if (current->is_map()) {
-      current = current->find_mut(parts[i]);
-    } else if (current->is_list()) {
-      size_t index = 0;
-      auto [p, ec] = std::from_chars(parts[i].data(), parts[i].data() + parts[i].size(), index);
-      if (ec != std::errc() || index >= current->size()) return;
-      current = &current->items_mut()[index];
-    } else {
-      return;
-    }
-    if (!current) return;
-  }
-  const std::string& last = parts.back();
-  if (current->is_map()) {
-    current->erase(last);
-  } else if (current->is_list()) {
-    size_t index = 0;
-    auto [p, ec] = std::from_chars(last.data(), last.data() + last.size(), index);
-    if (ec == std::errc() && index < current->size()) current->erase_at(index);
-  }
-}
-
-bool ignore_rule_matches(const argo::IgnoreDifference& rule, const ObjectRef& ref) {
-  return rule.kind == ref.kind && rule.group == ref.group &&
-         (rule.name.empty() || rule.name == ref.name) &&
-         (rule.namespace_.empty() || rule.namespace_ == ref.namespace_);
-}
-
-// The desired object as compared: the fields ignoreDifferences names left out.
-Node compared_form(const argo::Application& app, const Node& desired) {
-  ObjectRef ref = ObjectRef::of(desired);
-  Node out = desired;
-  for (const argo::IgnoreDifference& rule : app.ignore_differences) {
-    if (!ignore_rule_matches(rule, ref)) continue;
-    for (const std::string& pointer : rule.json_pointers)
-      remove_pointer(out, pointer);
-  }
-  return out;
+  auto parsed = DriftIgnore::parse(rules);
+  return parsed && !parsed->empty() ? std::make_shared<const DriftIgnore>(std::move(*parsed))
+                                    : nullptr;
 }
 
 std::vector<std::string> images_of(const std::vector<Node>& objects) {
@@ -506,6 +461,7 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
                                                                        bool after_sync) {
   Compared out;
   out.synced = true;
+  std::shared_ptr<const DriftIgnore> ignore = ignored_fields(app);
   std::vector<ObjectRef> wanted;
   for (const Node& o : desired.objects) {
     ObjectRef ref = ObjectRef::of(o);
@@ -520,13 +476,16 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
       if (m_ensure_watched) (void)m_ensure_watched(*resource);
       live = live_object(*resource, ref.namespace_, ref.name);
     }
-    Node compared = compared_form(app, o);
+    Node compared = o;
+    if (ignore && live) ignore->take_live(compared, *live);
     state.synced = live && sync::already_applied(compared, *live, k_manager);
     if (!state.synced && resource && m_cache && after_sync) {
       // The cache may not hold a write this reconcile just made: the API server decides.
       // Before a sync the cache's answer stands (its events queue the application again).
       if (auto fresh = m_client.get(*resource, ref.namespace_, ref.name)) {
         live = *fresh;
+        compared = o;
+        if (ignore && live) ignore->take_live(compared, *live);
         state.synced = live && sync::already_applied(compared, *live, k_manager);
       }
     }
@@ -674,6 +633,10 @@ OperationRun ApplicationReconciler::sync(const Node& object, const argo::Applica
         bool self_heal = app.sync_policy.automated && app.sync_policy.automated->enabled &&
                          app.sync_policy.automated->self_heal;
         drift.mode = self_heal ? DriftWatch::Mode::repair : DriftWatch::Mode::refresh;
+        if (auto ignore = ignored_fields(app))
+          drift.left_to_cluster = [ignore](Node& d, const Node& live) {
+            ignore->take_live(d, live);
+          };
         m_on_applied(owner, *plan, drift);
       }
     }

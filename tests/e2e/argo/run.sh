@@ -489,6 +489,33 @@ scenario_self_heal_and_manual_apps() {
   [ "$(app_field manual '{.status.history[1].id}')" = 1 ] || fail "second history entry"
 }
 
+# ignoreDifferences: a difference in an ignored field neither makes the application
+# OutOfSync nor is undone by selfHeal; a field not ignored still is.
+scenario_ignore_differences() {
+  start
+  git init -q -b main "$REPO"
+  write_guestbook
+  local head
+  head=$(commit "guestbook")
+  start_controller
+  application ignoring guestbook "$AUTOMATED
+  ignoreDifferences:
+  - group: apps
+    kind: Deployment
+    jsonPointers:
+    - /spec/replicas"
+  wait_for "synced" 30 synced_at ignoring "$head"
+  kubectl -n demo scale deploy guestbook-ui --replicas=3 >/dev/null || fail "kubectl scale"
+  sleep 1.5
+  [ "$(kubectl -n demo get deploy guestbook-ui -o jsonpath={.spec.replicas})" = 3 ] ||
+    fail "selfHeal undid an ignored field"
+  [ "$(app_field ignoring '{.status.sync.status}')" = Synced ] || fail "an ignored field made it OutOfSync"
+  kubectl -n demo patch svc guestbook-ui --type merge -p '{"spec":{"selector":{"app":"other"}}}' \
+    >/dev/null || fail "kubectl patch"
+  wait_for "a field not ignored is restored" 5 \
+    eval '[ "$(kubectl -n demo get svc guestbook-ui -o jsonpath={.spec.selector.app})" = guestbook-ui ]'
+}
+
 # request_sync NAME: a sync requested as `argocd app sync` does, waited for.
 request_sync() {
   local app=$1
