@@ -15,6 +15,10 @@ void FuncMap::add(std::string name, Function fn) {
   add(std::move(name), FuncInfo{std::move(fn), {Param::any}, true});
 }
 
+void FuncMap::remove(std::string_view name) {
+  if (auto it = m_funcs.find(name); it != m_funcs.end()) m_funcs.erase(it);
+}
+
 const FuncInfo* FuncMap::find(std::string_view name) const {
   auto it = m_funcs.find(name);
   return it == m_funcs.end() ? nullptr : &it->second;

@@ -73,6 +73,8 @@ class FuncMap {
   // All parameters interface {}, variadic.
   void add(std::string name, Function fn);
   const FuncInfo* find(std::string_view name) const;
+  // Leaves a function out (a template naming it then fails to parse, as in Go).
+  void remove(std::string_view name);
   bool contains(std::string_view name) const { return find(name) != nullptr; }
 
  private:
