@@ -8,6 +8,7 @@
 #include "argo/appset_parts.hpp"
 #include "core/base64.hpp"
 #include "core/json.hpp"
+#include "core/sort_keys.hpp"
 #include "gotemplate/fmt.hpp"
 #include "helm/ignore.hpp"
 #include "helm/sigs_yaml.hpp"
@@ -490,27 +491,6 @@ Result<Params> matrix_params(Run& run, const Generator& g, const std::string& pa
   return out;
 }
 
-// A map's keys sorted at every level, as json.Marshal writes a map[string]interface{}.
-Node sorted_keys(const Node& n) {
-  if (n.is_list()) {
-    Node out = Node::list(n.size());
-    for (const Node& item : n.items())
-      out.push_back(sorted_keys(item));
-    return out;
-  }
-  if (!n.is_map()) return n;
-  std::vector<const MapEntry*> entries;
-  for (const MapEntry& e : n.entries())
-    entries.push_back(&e);
-  std::sort(entries.begin(), entries.end(), [](const MapEntry* x, const MapEntry* y) {
-    return x->key.as_string() < y->key.as_string();
-  });
-  Node out = Node::map(entries.size());
-  for (const MapEntry* e : entries)
-    out.set(e->key.as_string(), sorted_keys(e->value));
-  return out;
-}
-
 // getParamSetsByMergeKey: each set under the JSON of its merge-key values; two sets with the
 // same values are an error.
 Result<std::vector<std::pair<std::string, Node>>> by_merge_key(const Run& run,
@@ -523,7 +503,7 @@ Result<std::vector<std::pair<std::string, Node>>> by_merge_key(const Run& run,
     Node key = Node::map();
     for (const std::string& k : keys) {
       const Node* v = set.find(k);
-      key.set(k, v ? sorted_keys(*v) : Node());
+      key.set(k, v ? sort_keys(*v) : Node());
     }
     std::string text = to_json(key);
     if (!seen.insert(text).second)

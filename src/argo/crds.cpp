@@ -45,8 +45,7 @@ std::vector<Node> argo_crds() {
               "    - name: Project\n      type: string\n      priority: 10\n"
               "      jsonPath: .spec.project\n"),
           crd(k_app_projects, "appproject", "appproj, appprojs", ""),
-          crd(k_application_sets, "applicationset", "appset, appsets", "",
-              StatusSubresource::yes)};
+          crd(k_application_sets, "applicationset", "appset, appsets", "", StatusSubresource::yes)};
 }
 
 }  // namespace plumb::argo

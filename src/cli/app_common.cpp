@@ -5,11 +5,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
+#include <iterator>
 
 #include "argo/crds.hpp"
 #include "cli/flux_common.hpp"
 #include "cli/flux_wait.hpp"
 #include "core/conditions.hpp"
+#include "core/fs.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "core/yaml.hpp"
@@ -153,6 +156,13 @@ Result<void> ensure_argo_crds(kube::Client& client, Clock::time_point deadline) 
   return flux::ensure_crds(client, kinds, argo::argo_crds(), deadline, [] {
     std::fprintf(stderr, "installing the Application and AppProject CRDs\n");
   });
+}
+
+Result<std::string> read_input(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  return make_disk_fs()->read_file(path);
 }
 
 Result<Output> parse_output(std::string_view text) {

@@ -89,6 +89,9 @@ Result<std::optional<Node>> refresh_application(kube::Client& client, const AppN
 // serve the kinds yet, and waits until they are Established. Says so on stderr.
 Result<void> ensure_argo_crds(kube::Client& client, Clock::time_point deadline);
 
+// The text of a file the user names ("-": stdin).
+Result<std::string> read_input(const std::string& path);
+
 // -o of the commands that print an Application: wide (the default), yaml or json.
 enum class Output { wide, yaml, json };
 Result<Output> parse_output(std::string_view text);

@@ -75,13 +75,6 @@ constexpr std::string_view k_unset_usage =
     "  -N, --app-namespace NS  the application's namespace (default argocd)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
-Result<std::string> read_input(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  return make_disk_fs()->read_file(path);
-}
-
 // The applications of -f FILE, or the one NAME names; the spec flags applied to each
 // (argocd leaves multi-source ones alone), labels and annotations added.
 Result<std::vector<Node>> apps_to_create(const Flags& flags,

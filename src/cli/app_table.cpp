@@ -109,13 +109,6 @@ std::string pad_left(std::string_view text, size_t n) {
   return std::string(w < n ? n - w : 0, ' ') + std::string(text);
 }
 
-// printOpFmtStr: "%-20s%s\n".
-void field(std::string& out, std::string_view label, std::string_view value) {
-  out += pad_right(label, 20);
-  out.append(value);
-  out += '\n';
-}
-
 // "+0000" or "+00:00" of a tm_gmtoff.
 std::string zone_offset(long seconds, bool colon) {
   char sign = seconds < 0 ? '-' : '+';
@@ -191,29 +184,36 @@ bool prune_enabled(const Node& app) {
   return prune && prune->as_bool();
 }
 
-void source_details(std::string& out, const Node& source) {
-  field(out, "- Repo:", source.string_at({"repoURL"}));
-  field(out, "  Target:", source.string_at({"targetRevision"}));
-  if (std::string_view path = source.string_at({"path"}); !path.empty())
-    field(out, "  Path:", path);
-  if (std::string_view ref = source.string_at({"ref"}); !ref.empty()) field(out, "  Ref:", ref);
-  if (const Node* files = source.at_path({"helm", "valueFiles"}); files && !files->empty()) {
-    std::string joined;
-    for (const Node& f : files->items())
-      joined += (joined.empty() ? "" : ",") + std::string(f.as_string());
-    field(out, "  Helm Values:", joined);
-  }
-  if (std::string_view prefix = source.string_at({"kustomize", "namePrefix"}); !prefix.empty()) {
-    field(out, "  Name Prefix:", prefix);
-  }
-}
-
 std::span<const Node> items_at(const Node& object, std::initializer_list<std::string_view> path) {
   const Node* list = object.at_path(path);
   return list && list->is_list() ? list->items() : std::span<const Node>();
 }
 
 }  // namespace
+
+void summary_field(std::string& out, std::string_view label, std::string_view value) {
+  out += pad_right(label, 20);
+  out.append(value);
+  out += '\n';
+}
+
+void source_details(std::string& out, const Node& source) {
+  summary_field(out, "- Repo:", source.string_at({"repoURL"}));
+  summary_field(out, "  Target:", source.string_at({"targetRevision"}));
+  if (std::string_view path = source.string_at({"path"}); !path.empty())
+    summary_field(out, "  Path:", path);
+  if (std::string_view ref = source.string_at({"ref"}); !ref.empty())
+    summary_field(out, "  Ref:", ref);
+  if (const Node* files = source.at_path({"helm", "valueFiles"}); files && !files->empty()) {
+    std::string joined;
+    for (const Node& f : files->items())
+      joined += (joined.empty() ? "" : ",") + std::string(f.as_string());
+    summary_field(out, "  Helm Values:", joined);
+  }
+  if (std::string_view prefix = source.string_at({"kustomize", "namePrefix"}); !prefix.empty()) {
+    summary_field(out, "  Name Prefix:", prefix);
+  }
+}
 
 std::string tabwrite(std::string_view text, size_t minwidth, size_t padding) {
   return TabWriter(text, minwidth, padding).run();
@@ -307,10 +307,10 @@ std::string list_table(std::span<const Node> apps, ListColumns columns) {
 
 std::string app_summary(const Node& app, const SyncWindows& windows) {
   std::string out;
-  field(out, "Name:", qualified_name(app));
-  field(out, "Project:", project_of(app));
-  field(out, "Server:", server_of(app));
-  field(out, "Namespace:", app.string_at({"spec", "destination", "namespace"}));
+  summary_field(out, "Name:", qualified_name(app));
+  summary_field(out, "Project:", project_of(app));
+  summary_field(out, "Server:", server_of(app));
+  summary_field(out, "Namespace:", app.string_at({"spec", "destination", "namespace"}));
   std::span<const Node> sources = items_at(app, {"spec", "sources"});
   if (sources.empty()) {
     out += "Source:\n";
@@ -322,11 +322,11 @@ std::string app_summary(const Node& app, const SyncWindows& windows) {
     for (const Node& source : sources)
       source_details(out, source);
   }
-  field(out, "SyncWindow:", windows.status);
-  if (!windows.assigned.empty()) field(out, "Assigned Windows:", windows.assigned);
+  summary_field(out, "SyncWindow:", windows.status);
+  if (!windows.assigned.empty()) summary_field(out, "Assigned Windows:", windows.assigned);
   std::string policy = "Manual";
   if (automated_sync_enabled(app)) policy = prune_enabled(app) ? "Automated (Prune)" : "Automated";
-  field(out, "Sync Policy:", policy);
+  summary_field(out, "Sync Policy:", policy);
   std::string_view target = source_field(app, "targetRevision");
   std::string sync(app.string_at({"status", "sync", "status"}));
   if (sync == "Synced") sync += " to " + std::string(target);
@@ -335,8 +335,8 @@ std::string app_summary(const Node& app, const SyncWindows& windows) {
   if (!looks_like_commit(target) && revision.size() > 7) {
     sync += " (" + std::string(revision.substr(0, 7)) + ")";
   }
-  field(out, "Sync Status:", sync);
-  field(out, "Health Status:", app.string_at({"status", "health", "status"}));
+  summary_field(out, "Sync Status:", sync);
+  summary_field(out, "Health Status:", app.string_at({"status", "health", "status"}));
   return out;
 }
 
@@ -352,22 +352,22 @@ std::string conditions_table(const Node& app) {
 std::string operation_summary(const Node& state, SystemTime now) {
   std::string out;
   if (const Node* result = state.find("syncResult"); result && result->is_map()) {
-    field(out, "Operation:", "Sync");
+    summary_field(out, "Operation:", "Sync");
     std::span<const Node> revisions = items_at(*result, {"revisions"});
     if (result->find("sources") && result->find("revisions")) {
       std::string joined;
       for (const Node& r : revisions)
         joined += (joined.empty() ? "" : ", ") + std::string(r.as_string());
-      field(out, "Sync Revision:", joined);
+      summary_field(out, "Sync Revision:", joined);
     } else {
-      field(out, "Sync Revision:", result->string_at({"revision"}));
+      summary_field(out, "Sync Revision:", result->string_at({"revision"}));
     }
   }
-  field(out, "Phase:", state.string_at({"phase"}));
+  summary_field(out, "Phase:", state.string_at({"phase"}));
   std::string_view started = state.string_at({"startedAt"});
   std::string_view finished = state.string_at({"finishedAt"});
-  field(out, "Start:", go_time(started));
-  field(out, "Finished:", go_time_or_nil(finished));
+  summary_field(out, "Start:", go_time(started));
+  summary_field(out, "Finished:", go_time_or_nil(finished));
   auto start = parse_rfc3339(started);
   auto end = finished.empty() ? std::optional<SystemTime>(now) : parse_rfc3339(finished);
   int64_t seconds = 0;
@@ -377,9 +377,9 @@ std::string operation_summary(const Node& state, SystemTime now) {
     };
     seconds = whole(*end) - whole(*start);
   }
-  field(out, "Duration:", format_duration(std::chrono::seconds(seconds)));
+  summary_field(out, "Duration:", format_duration(std::chrono::seconds(seconds)));
   if (std::string_view message = state.string_at({"message"}); !message.empty()) {
-    field(out, "Message:", message);
+    summary_field(out, "Message:", message);
   }
   return out;
 }

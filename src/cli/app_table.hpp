@@ -30,6 +30,12 @@ std::string go_time_or_nil(std::string_view rfc3339);
 // The TIMESTAMP column: time.Now().Format("2006-01-02T15:04:05-07:00"), local zone.
 std::string wait_timestamp(SystemTime now);
 
+// A line of argocd's summaries (printOpFmtStr "%-20s%s\n"): the label padded to 20 columns.
+void summary_field(std::string& out, std::string_view label, std::string_view value);
+// printAppSourceDetails: "- Repo:", "  Target:", then Path, Ref, Helm Values and Name Prefix
+// when set, of one source (an Application's or an ApplicationSet template's).
+void source_details(std::string& out, const Node& source);
+
 // "argocd/guestbook": metadata.namespace/metadata.name (the name alone without a namespace).
 std::string qualified_name(const Node& app);
 

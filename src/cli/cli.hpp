@@ -34,6 +34,8 @@ int events_command(std::span<const std::string_view> args);
 // The argocd-like commands: `app list|get|sync|wait|history|rollback|create|set|unset|delete`
 // (app_*_cmd.cpp).
 int app_command(std::span<const std::string_view> args);
+// `appset generate|list|get` (appset_cmd.cpp).
+int appset_command(std::span<const std::string_view> args);
 
 // Where git sources are cached unless --cache-dir says otherwise: ~/.cache/plumb/git.
 std::string default_cache_dir();
