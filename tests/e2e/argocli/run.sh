@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the argocd-like commands (plumb app list / get / sync / wait / history /
-# rollback / create / set / unset / delete) against a fresh `plumb cluster` per scenario,
-# checked through the API with kubectl.
+# rollback / create / set / unset / delete; plumb appset generate / list / get) against a fresh
+# `plumb cluster` per scenario, checked through the API with kubectl.
 #
 # The controller's side of the contract is played by fake_controller.py, a loop over
 # `kubectl get applications -A -o json` as Argo CD's application controller answers:
@@ -536,6 +536,203 @@ scenario_refresh() {
   grep -qF "Sync Status:        Synced to" <<<"$out" || fail "hard refresh: $out"
   [ "$(app_field guestbook '{.status.reconciledAt}')" != "2020-01-01T00:00:00Z" ] ||
     fail "not refreshed"
+}
+
+# plumb appset generate FILE: offline, a git repository read through the cache, the clusters
+# generator's Secrets from a file or from the cluster (--kubeconfig).
+scenario_appset_generate() {
+  require_tool git
+  use_git_repo
+  git init -q -b main "$REPO"
+  for app in web api; do write "apps/$app/kustomization.yaml" <<<"resources: []"; done
+  write apps/.hidden/kustomization.yaml <<<"resources: []"
+  write config/dev.yaml <<<"env: dev"
+  commit "two apps" >/dev/null
+  cat >"$WORK/set.yaml" <<YAML
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: apps
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+  - matrix:
+      generators:
+      - git:
+          repoURL: file://$REPO
+          revision: HEAD
+          directories: [{path: apps/*}]
+      - clusters: {}
+  template:
+    metadata:
+      name: '{{.path.basename}}-{{.name}}'
+    spec:
+      project: default
+      source: {repoURL: 'file://$REPO', targetRevision: HEAD, path: '{{.path.path}}'}
+      destination: {server: '{{.server}}', namespace: '{{.path.basename}}'}
+YAML
+  local gen=("$PLUMB" appset generate --cache-dir "$WORK/cache")
+  local out expected
+  out=$("${gen[@]}" "$WORK/set.yaml") || fail "appset generate: $out"
+  expected="- apiVersion: argoproj.io/v1alpha1
+  kind: Application
+  metadata:
+    finalizers:
+    - resources-finalizer.argocd.argoproj.io
+    name: api-in-cluster
+  spec:
+    destination:
+      namespace: api
+      server: https://kubernetes.default.svc
+    project: default
+    source:
+      path: apps/api
+      repoURL: file://$REPO
+      targetRevision: HEAD
+- apiVersion: argoproj.io/v1alpha1
+  kind: Application
+  metadata:
+    finalizers:
+    - resources-finalizer.argocd.argoproj.io
+    name: web-in-cluster
+  spec:
+    destination:
+      namespace: web
+      server: https://kubernetes.default.svc
+    project: default
+    source:
+      path: apps/web
+      repoURL: file://$REPO
+      targetRevision: HEAD"
+  [ "$out" = "$expected" ] || fail "appset generate:
+$out
+expected:
+$expected"
+  # A new directory in a new commit is a new application.
+  write apps/queue/kustomization.yaml <<<"resources: []"
+  commit "a third" >/dev/null
+  [ "$("${gen[@]}" "$WORK/set.yaml" -o json | python3 -c \
+      'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)))')" = \
+    "api-in-cluster queue-in-cluster web-in-cluster" ] || fail "appset generate after a commit"
+  "${gen[@]}" "$WORK/set.yaml" -o wide | grep -q "^argocd/queue-in-cluster  https://kubernetes.default.svc  queue " ||
+    fail "appset generate -o wide: $("${gen[@]}" "$WORK/set.yaml" -o wide)"
+
+  # Cluster Secrets: from a file, then from the cluster.
+  cat >"$WORK/clusters.yaml" <<'YAML'
+apiVersion: v1
+kind: Secret
+metadata:
+  name: prod
+  labels: {argocd.argoproj.io/secret-type: cluster, env: prod}
+stringData: {name: prod, server: "https://prod.example.com"}
+YAML
+  out=$("${gen[@]}" "$WORK/set.yaml" --cluster-secrets "$WORK/clusters.yaml" -o json | python3 -c \
+      'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)))')
+  [ "$out" = "api-prod api-in-cluster queue-prod queue-in-cluster web-prod web-in-cluster" ] ||
+    fail "appset generate --cluster-secrets: $out"
+  start
+  kubectl create namespace argocd >/dev/null || fail "create namespace argocd"
+  kubectl -n argocd create secret generic staging --from-literal=name=staging \
+    --from-literal=server=https://staging.example.com >/dev/null || fail "create secret"
+  kubectl -n argocd label secret staging argocd.argoproj.io/secret-type=cluster >/dev/null
+  out=$("${gen[@]}" "$WORK/set.yaml" --kubeconfig "$KUBECONFIG" -o json | python3 -c \
+      'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)))')
+  [ "$out" = "api-staging api-in-cluster queue-staging queue-in-cluster web-staging web-in-cluster" ] ||
+    fail "appset generate --kubeconfig: $out"
+
+  # Errors: the generator and field named, argocd's exit codes.
+  sed 's/revision: HEAD/revision: nope/' "$WORK/set.yaml" >"$WORK/bad.yaml"
+  expect_output "missing branch" "FATA[0000] unable to generate Applications of ApplicationSet: ApplicationSet argocd/apps: spec.generators[0].matrix.generators[0].git: file://$REPO at nope: no such ref" \
+    "${gen[@]}" "$WORK/bad.yaml"
+  expect_exit 20 "${gen[@]}" "$WORK/bad.yaml"
+  sed 's/- clusters: {}/- scmProvider: {github: {organization: x}}/' "$WORK/set.yaml" >"$WORK/scm.yaml"
+  expect_output "unsupported generator" "spec.generators[0].matrix.generators[1].scmProvider: the scmProvider generator is not supported by Plumb" \
+    "${gen[@]}" "$WORK/scm.yaml"
+  { cat "$WORK/set.yaml"; echo ---; cat "$WORK/set.yaml"; } >"$WORK/two.yaml"
+  expect_output "two sets" "Input file must contain one ApplicationSet" "${gen[@]}" "$WORK/two.yaml"
+  expect_exit 1 "${gen[@]}" "$WORK/two.yaml"
+  expect_exit 2 "$PLUMB" appset generate
+}
+
+# plumb appset list / get against the cluster: the CRD installed with the Argo CD ones, an
+# ApplicationSet with the status Argo's controller writes.
+scenario_appset_list_get() {
+  setup
+  create_app guestbook  # installs the Argo CD CRDs, ApplicationSet's among them
+  kubectl get crd applicationsets.argoproj.io >/dev/null || fail "no ApplicationSet CRD"
+  [ "$("$PLUMB" appset list)" = "NAME  PROJECT  SYNCPOLICY  HEALTH  CONDITIONS  REPO  PATH  TARGET" ] ||
+    fail "appset list (none): $("$PLUMB" appset list)"
+  kubectl apply -f - >/dev/null <<YAML || fail "apply appsets"
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: guestbook, namespace: argocd}
+spec:
+  generators: [{list: {elements: [{cluster: a}]}}]
+  syncPolicy: {applicationsSync: create-only}
+  template:
+    metadata: {name: '{{cluster}}-guestbook'}
+    spec:
+      project: default
+      source: {repoURL: $REPO_URL, targetRevision: HEAD, path: guestbook}
+      destination: {server: https://kubernetes.default.svc, namespace: guestbook}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: addons, namespace: argocd, labels: {tier: infra}}
+spec:
+  generators: [{list: {elements: []}}]
+  template: {metadata: {name: x}, spec: {project: infra}}
+YAML
+  kubectl -n argocd patch applicationset guestbook --subresource=status --type=merge -p \
+    '{"status": {"conditions": [{"type": "ResourcesUpToDate", "status": "True", "reason": "ApplicationSetUpToDate", "message": "All applications have been generated successfully"}]}}' \
+    >/dev/null || fail "patch status"
+  local out expected
+  out=$("$PLUMB" appset list) || fail "appset list"
+  # The rows as argocd prints them, aligned as text/tabwriter does (cells padded to their
+  # column plus two spaces, the last one not).
+  expected=$(python3 - "$REPO_URL" <<'PY'
+import sys
+repo = sys.argv[1]
+rows = [["NAME", "PROJECT", "SYNCPOLICY", "HEALTH", "CONDITIONS", "REPO", "PATH", "TARGET"],
+        ["argocd/addons", "infra", "nil", "", "[]", "", "", ""],
+        ["argocd/guestbook", "default",
+         "&ApplicationSetSyncPolicy{PreserveResourcesOnDeletion:false,ApplicationsSync:*create-only,}",
+         "", "[{ResourcesUpToDate All applications have been generated successfully <nil> True "
+         "ApplicationSetUpToDate}]", repo, "guestbook", "HEAD"]]
+widths = [max(len(r[i]) for r in rows) + 2 for i in range(7)]
+for r in rows:
+    print("".join(c.ljust(w) for c, w in zip(r, widths)) + r[7])
+PY
+)
+  [ "$out" = "$expected" ] || fail "appset list:
+$(cat -A <<<"$out")
+expected:
+$(cat -A <<<"$expected")"
+  [ "$("$PLUMB" appset list -o name -l tier=infra)" = "argocd/addons" ] || fail "appset list -l"
+  [ "$("$PLUMB" appset list -o name -p default)" = "argocd/guestbook" ] || fail "appset list -p"
+  out=$("$PLUMB" appset get guestbook) || fail "appset get"
+  expected="Name:               argocd/guestbook
+Project:            default
+Server:             https://kubernetes.default.svc
+Namespace:          guestbook
+Health Status:      
+Source:
+- Repo:             $REPO_URL
+  Target:           HEAD
+  Path:             guestbook
+SyncPolicy:         <none>
+
+CONDITION          STATUS  MESSAGE                                            LAST TRANSITION
+ResourcesUpToDate  True    All applications have been generated successfully  <nil>"
+  [ "$out" = "$expected" ] || fail "appset get:
+$(cat -A <<<"$out")
+expected:
+$(cat -A <<<"$expected")"
+  [ "$("$PLUMB" appset get argocd/guestbook -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["syncPolicy"]["applicationsSync"])')" = create-only ] ||
+    fail "appset get -o json"
+  expect_output "missing" 'applicationsets.argoproj.io "nope" not found' "$PLUMB" appset get nope
+  expect_exit 20 "$PLUMB" appset get nope
 }
 
 run_scenario
