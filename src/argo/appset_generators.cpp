@@ -123,6 +123,11 @@ std::vector<std::string_view> split_slash(std::string_view p) {
   return out;
 }
 
+std::unexpected<Error> too_many(const Run& run, const std::string& path) {
+  return run.error(path, "generates more than " + std::to_string(run.input.max_applications) +
+                             " parameter sets");
+}
+
 // appendTemplatedValues: each value rendered with the set as it is so far (so values cannot
 // use each other), then added as values.K (or, goTemplate, under "values").
 Result<void> append_values(const Run& run, const StringPairs& values, Node& params,
@@ -438,9 +443,7 @@ Result<Params> git_file_params(Run& run, const Generator& g, const std::string& 
     Params more = TRY(file_params(run, g, file, content, path));
     for (Node& p : more)
       out.push_back(std::move(p));
-    if (out.size() > run.input.max_applications)
-      return run.error(path, "generates more than " + std::to_string(run.input.max_applications) +
-                                 " parameter sets");
+    if (out.size() > run.input.max_applications) return too_many(run, path);
   }
   return out;
 }
@@ -484,9 +487,7 @@ Result<Params> matrix_params(Run& run, const Generator& g, const std::string& pa
         out.push_back(TRY(combine_string_maps(run, a, b, path)));
       }
     }
-    if (out.size() > run.input.max_applications)
-      return run.error(path, "generates more than " + std::to_string(run.input.max_applications) +
-                                 " parameter sets");
+    if (out.size() > run.input.max_applications) return too_many(run, path);
   }
   return out;
 }
@@ -628,9 +629,7 @@ Result<std::vector<Node>> generator_params(Run& run, const GeneratorEntry& entry
       params = TRY(merge_params(run, *g, path));
       break;
   }
-  if (params.size() > run.input.max_applications)
-    return run.error(path, "generates more than " + std::to_string(run.input.max_applications) +
-                               " parameter sets");
+  if (params.size() > run.input.max_applications) return too_many(run, path);
   if (!entry.selector) return params;
   Params kept;
   for (Node& p : params) {

@@ -197,27 +197,12 @@ class Wildmatch {
 // git's prefix_path for a pathspec given at the top: "." and empty components dropped, ".."
 // taken back (not past the top), a trailing "/" kept.
 Result<std::string> normalize_pathspec(std::string_view pattern) {
-  if (!pattern.empty() && pattern.front() == '/')
+  std::string clean = clean_path(pattern);
+  if (is_abs_path(clean) || clean == ".." || clean.starts_with("../"))
     return fail("'", pattern, "' is outside repository");
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start <= pattern.size()) {
-    size_t slash = pattern.find('/', start);
-    if (slash == std::string_view::npos) slash = pattern.size();
-    std::string_view part = pattern.substr(start, slash - start);
-    if (part == "..") {
-      if (parts.empty()) return fail("'", pattern, "' is outside repository");
-      parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    start = slash + 1;
-  }
-  std::string out;
-  for (std::string_view part : parts)
-    out.append(out.empty() ? "" : "/").append(part);
-  if (!out.empty() && pattern.back() == '/') out += '/';
-  return out;
+  if (clean == ".") return std::string();
+  if (pattern.ends_with('/')) clean += '/';
+  return clean;
 }
 
 }  // namespace

@@ -44,6 +44,11 @@ std::string sanitize_name(std::string_view name) {
 namespace appset {
 namespace {
 
+// What one string of a template may render to (Go has no limit): far more than an
+// Application's field can hold (etcd takes objects up to 1.5 MB), little enough that a
+// hostile ApplicationSet cannot exhaust the controller's memory.
+constexpr size_t k_max_rendered = size_t{4} << 20;
+
 // gosimple/slug's Make over what SanitizeName left ([-a-z0-9.] only), with MaxLength and
 // EnableSmartTruncate set as slugify sets them.
 std::string slug_make(std::string s, int64_t max_length, bool smart) {
@@ -133,35 +138,12 @@ std::shared_ptr<const gotemplate::FuncMap> argo_functions() {
   return k_funcs;
 }
 
-// Go's unicode.IsSpace, for strings.TrimSpace.
-bool is_go_space(int32_t r) {
-  switch (r) {
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case ' ':
-    case 0x85:
-    case 0xA0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202F:
-    case 0x205F:
-    case 0x3000:
-      return true;
-    default:
-      return r >= 0x2000 && r <= 0x200A;
-  }
-}
-
 std::string_view trim_space(std::string_view s) {
   size_t begin = s.size(), end = 0;
   for (size_t i = 0; i < s.size();) {
     size_t width = 1;
     int32_t r = gotemplate::decode_utf8(s, i, width);
-    if (!is_go_space(r)) {
+    if (!gotemplate::is_space(r)) {
       if (begin == s.size()) begin = i;
       end = i + width;
     }
@@ -256,6 +238,7 @@ Result<std::string> Templater::replace(std::string_view text, const Bound& bound
   }
   gotemplate::ExecOptions options;
   options.missing_key = missing_key.value_or(m_missing_key);
+  options.max_output = k_max_rendered;
   auto out = cached->second->execute("base", bound.dot, options);
   if (!out) return fail("failed to execute go template ", text, ": ", out.error().message());
   return std::move(*out);

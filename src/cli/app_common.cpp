@@ -42,13 +42,8 @@ Result<Node> request_application(kube::Client& client, std::string_view method, 
 void add_app_flags(FlagSpec& spec) {
   spec.values.insert({"--kubeconfig", "--context", "--app-namespace"});
   spec.booleans.insert("--help");
-  spec.aliases["-N"] = "--app-namespace";
+  spec.aliases.emplace("-N", "--app-namespace");  // a verb may name its -N otherwise
   spec.aliases["-h"] = "--help";
-}
-
-Result<std::unique_ptr<kube::Client>> connect(const Flags& flags) {
-  return kube::Client::connect(
-      {.kubeconfig = flags.value("--kubeconfig"), .context = flags.value("--context")});
 }
 
 }  // namespace
@@ -60,8 +55,9 @@ int fatal(std::string_view message, int code) {
   return code;
 }
 
-Invocation invoke(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
-                  std::string_view usage_text, const Positionals& positionals) {
+Invocation parse_invocation(std::span<const std::string_view> args, FlagSpec spec,
+                            std::string_view command, std::string_view usage_text,
+                            const Positionals& positionals) {
   add_app_flags(spec);
   Invocation invocation;
   auto parsed = flux::parse_or_usage(args, spec, command, usage_text);
@@ -71,11 +67,21 @@ Invocation invoke(std::span<const std::string_view> args, FlagSpec spec, std::st
   }
   invocation.flags = std::move(*parsed.flags);
   size_t given = invocation.flags.positional.size();
-  if (given < positionals.min || given > positionals.max) {
+  if (given < positionals.min || given > positionals.max)
     invocation.exit = flux::usage(command, positionals.what, usage_text);
-    return invocation;
-  }
-  auto client = connect(invocation.flags);
+  return invocation;
+}
+
+Result<std::unique_ptr<kube::Client>> connect_client(const Flags& flags) {
+  return kube::Client::connect(
+      {.kubeconfig = flags.value("--kubeconfig"), .context = flags.value("--context")});
+}
+
+Invocation invoke(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
+                  std::string_view usage_text, const Positionals& positionals) {
+  Invocation invocation = parse_invocation(args, std::move(spec), command, usage_text, positionals);
+  if (invocation.exit) return invocation;
+  auto client = connect_client(invocation.flags);
   if (!client) {
     invocation.exit = fatal(client.error());
     return invocation;

@@ -56,6 +56,12 @@ struct Invocation {
 };
 Invocation invoke(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
                   std::string_view usage_text, const Positionals& positionals);
+// The same without the client (a verb that may work offline); connect_client makes it.
+// A verb's FlagSpec may alias -N to its own flag (appset's --appset-namespace).
+Invocation parse_invocation(std::span<const std::string_view> args, FlagSpec spec,
+                            std::string_view command, std::string_view usage_text,
+                            const Positionals& positionals);
+Result<std::unique_ptr<kube::Client>> connect_client(const Flags& flags);
 
 // The namespace of -N, argocd by default.
 std::string app_namespace(const Flags& flags);

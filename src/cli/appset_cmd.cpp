@@ -21,33 +21,13 @@ constexpr std::string_view k_connection_help =
     "  -N, --appset-namespace NS  the ApplicationSets' namespace (default argocd)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
-// A verb's flags (spec plus -N/--appset-namespace, --kubeconfig, --context, -h/--help) read,
-// --help and usage errors answered; `exit` set when the verb returns at once.
-struct Call {
-  Flags flags;
-  std::optional<int> exit;
-};
-Call parse(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
-           std::string_view usage_text, size_t min_args, size_t max_args, std::string_view what) {
-  spec.values.insert({"--kubeconfig", "--context", "--appset-namespace"});
-  spec.booleans.insert("--help");
+// A verb's flags: spec plus -N/--appset-namespace (argocd's name), and app's --kubeconfig,
+// --context, -h/--help.
+Invocation parse(std::span<const std::string_view> args, FlagSpec spec, std::string_view command,
+                 std::string_view usage_text, const Positionals& positionals) {
+  spec.values.insert("--appset-namespace");
   spec.aliases["-N"] = "--appset-namespace";
-  spec.aliases["-h"] = "--help";
-  Call call;
-  auto parsed = flux::parse_or_usage(args, spec, command, usage_text);
-  if (!parsed.flags) {
-    call.exit = parsed.exit;
-    return call;
-  }
-  call.flags = std::move(*parsed.flags);
-  size_t given = call.flags.positional.size();
-  if (given < min_args || given > max_args) call.exit = flux::usage(command, what, usage_text);
-  return call;
-}
-
-Result<std::unique_ptr<kube::Client>> connect(const Flags& flags) {
-  return kube::Client::connect(
-      {.kubeconfig = flags.value("--kubeconfig"), .context = flags.value("--context")});
+  return parse_invocation(args, std::move(spec), command, usage_text, positionals);
 }
 
 Result<std::vector<Node>> documents(const std::string& path) {
@@ -78,7 +58,7 @@ constexpr std::string_view k_generate_usage =
 Result<std::vector<Node>> cluster_secrets(const Flags& flags) {
   if (flags.has_value("--cluster-secrets")) return documents(flags.value("--cluster-secrets"));
   if (!flags.has_value("--kubeconfig")) return std::vector<Node>{};
-  auto client = TRY(connect(flags));
+  auto client = TRY(connect_client(flags));
   std::string selector =
       std::string(argo::k_secret_type_label) + "=" + std::string(argo::k_secret_type_cluster);
   Node list = TRY(client->list(k_secrets, flags.value("--argocd-namespace", "argocd"), selector));
@@ -92,7 +72,8 @@ int generate_verb(std::span<const std::string_view> args) {
   FlagSpec spec{.values = {"--output", "--cache-dir", "--cluster-secrets", "--argocd-namespace"},
                 .aliases = {{"-o", "--output"}}};
   std::string usage_text = std::string(k_generate_usage);
-  Call call = parse(args, spec, "appset generate", usage_text, 1, 1, "one FILE is required");
+  Invocation call = parse(args, spec, "appset generate", usage_text,
+                          {.min = 1, .max = 1, .what = "one FILE is required"});
   if (call.exit) return *call.exit;
   const Flags& flags = call.flags;
   std::string output = flags.value("--output", "yaml");
@@ -163,13 +144,14 @@ int list_verb(std::span<const std::string_view> args) {
                 .aliases = {{"-o", "--output"}, {"-l", "--selector"}, {"-p", "--project"}},
                 .repeated = {"--project"}};
   std::string usage_text = std::string(k_list_usage) + std::string(k_connection_help);
-  Call call = parse(args, spec, "appset list", usage_text, 0, 0, "appset list takes no NAME");
+  Invocation call =
+      parse(args, spec, "appset list", usage_text, {.max = 0, .what = "appset list takes no NAME"});
   if (call.exit) return *call.exit;
   const Flags& flags = call.flags;
   std::string output = flags.value("--output", "wide");
   if (output != "wide" && output != "" && output != "name" && output != "yaml" && output != "json")
     return fatal("unknown output format: " + output, k_exit_api);
-  auto client = connect(flags);
+  auto client = connect_client(flags);
   if (!client) return fatal(client.error());
   auto list = (*client)->list(argo::k_application_sets, flags.value("--appset-namespace"),
                               flags.value("--selector"));
@@ -209,14 +191,14 @@ constexpr std::string_view k_get_usage =
 int get_verb(std::span<const std::string_view> args) {
   FlagSpec spec{.values = {"--output"}, .aliases = {{"-o", "--output"}}};
   std::string usage_text = std::string(k_get_usage) + std::string(k_connection_help);
-  Call call = parse(args, spec, "appset get", usage_text, 1, 1, "one NAME is required");
+  Invocation call = parse(args, spec, "appset get", usage_text, k_one_name);
   if (call.exit) return *call.exit;
   const Flags& flags = call.flags;
   auto output = parse_output(flags.value("--output", "wide"));
   if (!output) return fatal(output.error());
   AppName name = parse_app_name(flags.positional[0],
                                 flags.value("--appset-namespace", k_default_app_namespace));
-  auto client = connect(flags);
+  auto client = connect_client(flags);
   if (!client) return fatal(client.error());
   auto appset = (*client)->get(argo::k_application_sets, name.ns, name.name);
   if (!appset) return fatal(appset.error());

@@ -6,6 +6,7 @@
 #include "core/base64.hpp"
 #include "core/fs.hpp"
 #include "core/json.hpp"
+#include "core/sort_keys.hpp"
 #include "core/yaml.hpp"
 #include "helm/render_values.hpp"
 #include "helm/sigs_yaml.hpp"
@@ -247,27 +248,6 @@ Result<void> drift_detection(const SpecReader& r, HelmReleaseSpec& spec) {
   return {};
 }
 
-// Go's json.Marshal of a map: keys sorted, recursively.
-Node sorted_keys(const Node& value) {
-  if (value.is_list()) {
-    Node out = Node::list(value.size());
-    for (const Node& item : value.items())
-      out.push_back(sorted_keys(item));
-    return out;
-  }
-  if (!value.is_map()) return value;
-  std::vector<const MapEntry*> entries;
-  for (const MapEntry& e : value.entries())
-    entries.push_back(&e);
-  std::sort(entries.begin(), entries.end(), [](const MapEntry* a, const MapEntry* b) {
-    return a->key.as_string() < b->key.as_string();
-  });
-  Node out = Node::map(entries.size());
-  for (const MapEntry* e : entries)
-    out.set(e->key.as_string(), sorted_keys(e->value));
-  return out;
-}
-
 // The text of one valuesFrom key; nullopt when an optional object or key is missing.
 Result<std::optional<std::string>> reference_text(const ValuesReference& ref, std::string_view ns,
                                                   const ObjectLookup& lookup) {
@@ -468,7 +448,7 @@ Result<Node> merge_values_files(const HelmReleaseSpec& spec, const ValuesFileRea
 }
 
 std::string values_digest(const Node& values) {
-  return source::sha256_digest(to_json(sorted_keys(values)));
+  return source::sha256_digest(to_json(sort_keys(values)));
 }
 
 }  // namespace plumb::controller

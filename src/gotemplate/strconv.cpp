@@ -75,6 +75,28 @@ bool is_print(int32_t r) {
   return in_ranges(k_print_ranges, k_print_ranges_size, r);
 }
 
+bool is_space(int32_t r) {
+  switch (r) {
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+      return true;
+    default:
+      return r >= 0x2000 && r <= 0x200A;
+  }
+}
+
 bool is_letter(int32_t r) {
   if (r < 0x80) return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
   return in_ranges(k_letter_ranges, k_letter_ranges_size, r);

@@ -25,6 +25,7 @@ bool can_backquote(std::string_view s);
 bool is_print(int32_t r);
 bool is_letter(int32_t r);  // unicode.IsLetter
 bool is_digit(int32_t r);   // unicode.IsDigit
+bool is_space(int32_t r);   // unicode.IsSpace (what strings.TrimSpace trims)
 
 struct UnicodeRange {
   uint32_t lo, hi;

@@ -573,6 +573,10 @@ spec:
       destination: {server: '{{.server}}', namespace: '{{.path.basename}}'}
 YAML
   local gen=("$PLUMB" appset generate --cache-dir "$WORK/cache")
+  # The metadata.name of each object of a JSON list on stdin, space-separated.
+  names_of_json() {
+    python3 -c 'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)))'
+  }
   local out expected
   out=$("${gen[@]}" "$WORK/set.yaml") || fail "appset generate: $out"
   expected="- apiVersion: argoproj.io/v1alpha1
@@ -612,8 +616,7 @@ $expected"
   # A new directory in a new commit is a new application.
   write apps/queue/kustomization.yaml <<<"resources: []"
   commit "a third" >/dev/null
-  [ "$("${gen[@]}" "$WORK/set.yaml" -o json | python3 -c \
-      'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)))')" = \
+  [ "$("${gen[@]}" "$WORK/set.yaml" -o json | names_of_json)" = \
     "api-in-cluster queue-in-cluster web-in-cluster" ] || fail "appset generate after a commit"
   "${gen[@]}" "$WORK/set.yaml" -o wide | grep -q "^argocd/queue-in-cluster  https://kubernetes.default.svc  queue " ||
     fail "appset generate -o wide: $("${gen[@]}" "$WORK/set.yaml" -o wide)"
@@ -627,8 +630,7 @@ metadata:
   labels: {argocd.argoproj.io/secret-type: cluster, env: prod}
 stringData: {name: prod, server: "https://prod.example.com"}
 YAML
-  out=$("${gen[@]}" "$WORK/set.yaml" --cluster-secrets "$WORK/clusters.yaml" -o json | python3 -c \
-      'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)))')
+  out=$("${gen[@]}" "$WORK/set.yaml" --cluster-secrets "$WORK/clusters.yaml" -o json | names_of_json)
   [ "$out" = "api-prod api-in-cluster queue-prod queue-in-cluster web-prod web-in-cluster" ] ||
     fail "appset generate --cluster-secrets: $out"
   start
@@ -636,8 +638,7 @@ YAML
   kubectl -n argocd create secret generic staging --from-literal=name=staging \
     --from-literal=server=https://staging.example.com >/dev/null || fail "create secret"
   kubectl -n argocd label secret staging argocd.argoproj.io/secret-type=cluster >/dev/null
-  out=$("${gen[@]}" "$WORK/set.yaml" --kubeconfig "$KUBECONFIG" -o json | python3 -c \
-      'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)))')
+  out=$("${gen[@]}" "$WORK/set.yaml" --kubeconfig "$KUBECONFIG" -o json | names_of_json)
   [ "$out" = "api-staging api-in-cluster queue-staging queue-in-cluster web-staging web-in-cluster" ] ||
     fail "appset generate --kubeconfig: $out"
 
