@@ -51,19 +51,8 @@ bool is_empty_value(const Node& n) {
 
 Node flatten_params(const Node& params) {
   Node out = Node::map();
-  for (const MapEntry& e : params.entries()) {
-    std::string key(e.key.as_string());
-    if (e.value.is_map()) {
-      for (const MapEntry& c : e.value.entries())
-        flatten_into(out, c.value, key + "." + std::string(c.key.as_string()));
-    } else if (e.value.is_list()) {
-      size_t i = 0;
-      for (const Node& item : e.value.items())
-        flatten_into(out, item, key + "." + std::to_string(i++));
-    } else {
-      out.set(key, Node::string(go_sprint(e.value)));
-    }
-  }
+  for (const MapEntry& e : params.entries())
+    flatten_into(out, e.value, std::string(e.key.as_string()));
   return out;
 }
 
@@ -204,19 +193,16 @@ Result<Params> list_params(const Run& run, const Generator& g, const std::string
 
 struct Cluster {
   std::string name, server, project;
-  bool has_project = false;
   Node labels, annotations;
 };
 
+// A key of the Secret: stringData (as written in a file; the API server folds it into data)
+// or base64 data; "" when absent.
 Result<std::string> secret_value(const Run& run, const Node& secret, std::string_view key,
-                                 const std::string& path, bool* present = nullptr) {
-  if (const Node* text = secret.at_path({"stringData", key})) {
-    if (present) *present = true;
-    return std::string(text->as_string());
-  }
+                                 const std::string& path) {
+  if (const Node* text = secret.at_path({"stringData", key})) return std::string(text->as_string());
   const Node* data = secret.at_path({"data", key});
   if (!data) return std::string();
-  if (present) *present = true;
   std::optional<std::string> decoded = base64_decode(data->as_string());
   if (!decoded)
     return run.error(path, "cluster Secret " +
@@ -240,7 +226,7 @@ Result<Params> cluster_params(const Run& run, const Generator& g, const std::str
     Cluster c;
     c.name = TRY(secret_value(run, secret, "name", path));
     c.server = TRY(secret_value(run, secret, "server", path));
-    c.project = TRY(secret_value(run, secret, "project", path, &c.has_project));
+    c.project = TRY(secret_value(run, secret, "project", path));
     c.labels = *labels;
     const Node* annotations = secret.at_path({"metadata", "annotations"});
     c.annotations = annotations ? *annotations : Node::map();
