@@ -276,7 +276,11 @@ Result<GeneratorEntry> read_generator_entry(const SpecReader& r, const Field& f,
   if (entry.generators.empty()) return r.error(f, "names no generator");
   if (level != Level::top && entry.generators.size() > 1)
     return r.error(f, "found more than one generator in matrix.Generators");
-  if (f["selector"].present()) entry.selector = TRY(read_selector(r, f["selector"]));
+  if (f["selector"].present()) {
+    entry.selector = TRY(read_selector(r, f["selector"]));
+    if (auto problem = entry.selector->problem(LabelValues::any))
+      return r.error(f["selector"], "error parsing label selector: " + *problem);
+  }
   return entry;
 }
 
@@ -326,6 +330,76 @@ bool LabelSelector::matches(const Node& labels) const {
     }
   }
   return true;
+}
+
+namespace {
+
+bool alphanumeric(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9], at most 63 characters: a label value (may be
+// empty) or the name part of a key.
+bool label_text(std::string_view s) {
+  if (s.empty()) return true;
+  if (s.size() > 63 || !alphanumeric(s.front()) || !alphanumeric(s.back())) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return alphanumeric(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+// A DNS-1123 subdomain: lower-case alphanumeric labels with '-', joined by '.', 253 at most.
+bool dns_subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t dot = s.find('.', start);
+    if (dot == std::string_view::npos) dot = s.size();
+    std::string_view label = s.substr(start, dot - start);
+    auto lower = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (label.empty() || !lower(label.front()) || !lower(label.back())) return false;
+    if (!std::all_of(label.begin(), label.end(), [&](char c) { return lower(c) || c == '-'; }))
+      return false;
+    start = dot + 1;
+  }
+  return true;
+}
+
+bool qualified_name(std::string_view key) {
+  size_t slash = key.find('/');
+  std::string_view name = key;
+  if (slash != std::string_view::npos) {
+    if (key.find('/', slash + 1) != std::string_view::npos) return false;
+    if (!dns_subdomain(key.substr(0, slash))) return false;
+    name = key.substr(slash + 1);
+  }
+  return !name.empty() && label_text(name);
+}
+
+}  // namespace
+
+std::optional<std::string> LabelSelector::problem(LabelValues values) const {
+  auto key_problem = [](std::string_view key) -> std::optional<std::string> {
+    if (qualified_name(key)) return std::nullopt;
+    return "key \"" + std::string(key) +
+           "\" is not a qualified name (an optional DNS subdomain and \"/\", then 63 characters "
+           "at most of [-A-Za-z0-9_.], alphanumeric at both ends)";
+  };
+  auto value_problem = [&](std::string_view value) -> std::optional<std::string> {
+    if (values == LabelValues::any || label_text(value)) return std::nullopt;
+    return "value \"" + std::string(value) +
+           "\" is not a label value (63 characters at most of [-A-Za-z0-9_.], alphanumeric at "
+           "both ends)";
+  };
+  for (const auto& [key, value] : match_labels) {
+    if (auto p = key_problem(key)) return p;
+    if (auto p = value_problem(value)) return p;
+  }
+  for (const SelectorRequirement& req : match_expressions) {
+    if (auto p = key_problem(req.key)) return p;
+    for (const std::string& value : req.values)
+      if (auto p = value_problem(value)) return p;
+  }
+  return std::nullopt;
 }
 
 Result<ApplicationSet> parse_application_set(const Node& object) {

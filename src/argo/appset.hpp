@@ -101,12 +101,18 @@ struct SelectorRequirement {
   Op op = Op::in;
   std::vector<std::string> values;
 };
+enum class LabelValues { any, checked };
 struct LabelSelector {
   StringPairs match_labels;
   std::vector<SelectorRequirement> match_expressions;
   bool empty() const { return match_labels.empty() && match_expressions.empty(); }
   // `labels`: a map of strings (a missing key is a missing label).
   bool matches(const Node& labels) const;
+  // Why Argo would not take it as a selector: a key that is not a qualified name ("prefix/"
+  // and 63 characters of [-A-Za-z0-9_.], alphanumeric at both ends) and, LabelValues::checked
+  // (metav1's selectors; Argo's post-selector takes any value), a value that is not a label
+  // value. nullopt when it would.
+  std::optional<std::string> problem(LabelValues values) const;
 };
 
 enum class GeneratorKind { list, clusters, git, matrix, merge };

@@ -214,6 +214,8 @@ Result<std::string> secret_value(const Run& run, const Node& secret, std::string
 
 Result<Params> cluster_params(const Run& run, const Generator& g, const std::string& path) {
   const bool go = run.templater.go_template();
+  if (auto problem = g.clusters.selector.problem(LabelValues::checked))
+    return run.error(path + ".selector", "error converting label selector: " + *problem);
   // getSecretsByClusterName: the selected Secrets by their cluster's name (a later one wins).
   std::map<std::string, Cluster> clusters;
   bool has_in_cluster = false;

@@ -234,6 +234,28 @@ INSTANTIATE_TEST_SUITE_P(
                     "production_01/west,staging-01,in-cluster"}),
     [](const auto& p) { return std::string(p.param.name); });
 
+TEST(AppSetClusters, SelectorValuesMustBeLabelValues) {
+  // metav1.LabelSelectorAsSelector refuses a server URL as a label value (the post-selector
+  // takes any value: SelectorCase "values_foo_should_be_bar" and the URL below).
+  std::vector<Node> secrets = argo_test_clusters(true);
+  auto params = first_params(
+      clusters_set(false, "{selector: {matchLabels: {server: 'https://staging-01.example.com'}}}"),
+      GenerateInput{.cluster_secrets = secrets});
+  ASSERT_FALSE(params);
+  EXPECT_EQ(params.error().message(),
+            "ApplicationSet argocd/set: spec.generators[0].clusters.selector: error converting "
+            "label selector: value \"https://staging-01.example.com\" is not a label value (63 "
+            "characters at most of [-A-Za-z0-9_.], alphanumeric at both ends)");
+  ApplicationSet post = read_appset(R"(generators:
+- clusters: {}
+  selector: {matchLabels: {server: 'https://staging-01.example.com'}}
+template: {metadata: {name: x}, spec: {}})");
+  auto kept = first_params(post, GenerateInput{.cluster_secrets = secrets});
+  ASSERT_TRUE(kept) << kept.error().message();
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].string_at({"name"}), "staging-01");
+}
+
 TEST(AppSetClusters, FlatListPutsEveryClusterInOneSet) {
   std::vector<Node> secrets = argo_test_clusters(true);
   auto params = first_params(

@@ -158,6 +158,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "In}]}}}]",
                   "spec.generators[0].clusters.selector.matchExpressions[0].values: for 'in', "
                   "'notin' operators, values set can't be empty"},
+        ErrorCase{"post_selector_key",
+                  "generators: [{list: {elements: []}, selector: {matchLabels: {\"path[0]\": a}}}]",
+                  "spec.generators[0].selector: error parsing label selector: key \"path[0]\" is "
+                  "not a qualified name (an optional DNS subdomain and \"/\", then 63 characters "
+                  "at most of [-A-Za-z0-9_.], alphanumeric at both ends)"},
         ErrorCase{"template_option", "goTemplateOptions: [missingkey=maybe]\ngenerators: []",
                   "spec.goTemplateOptions[0]: unrecognized option: missingkey=maybe (Go's "
                   "text/template knows missingkey=default|invalid|zero|error)"},
