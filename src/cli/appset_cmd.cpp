@@ -18,7 +18,8 @@ namespace {
 const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
 
 constexpr std::string_view k_connection_help =
-    "  -N, --appset-namespace NS  the ApplicationSets' namespace (default argocd)\n"
+    "  -N, --appset-namespace NS  the ApplicationSets' namespace (list: every namespace unless\n"
+    "                             given; get: argocd)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
 // A verb's flags: spec plus -N/--appset-namespace (argocd's name), and app's --kubeconfig,
