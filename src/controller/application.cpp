@@ -1142,7 +1142,10 @@ Result<sync::SyncResult> ApplicationReconciler::finalize(const Node& application
   std::vector<Node> operations;
   operations.push_back(json_op("test", at, items[size_t(index)]));
   operations.push_back(json_op("remove", at));
-  TRY_VOID(patch_application(m_client, application, std::move(operations), "finalizers"));
+  // Gone already: a finalize queued again before the watch told of the deletion.
+  if (auto removed = patch_application(m_client, application, std::move(operations), "finalizers");
+      !removed && removed.error().code() != 404)
+    return std::unexpected(removed.error());
   return result;
 }
 

@@ -12,8 +12,10 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
-// How long the answer to GET /version stands for every application of that cluster.
-constexpr auto k_probe_reuse = 10s;
+// How long a cluster that did not answer GET /version is taken as unreachable by every
+// application of it. An answer is not reused: the watch cache of a cluster that went away
+// still holds what it last saw.
+constexpr auto k_unreachable_for = 10s;
 // A cluster that does not answer is given up sooner than the cluster Plumb runs in: one
 // request is retried twice, not five times.
 constexpr int k_remote_retries = 2;
@@ -56,7 +58,7 @@ struct ClusterRegistry::Remote {
 
   Result<void> reachable() EXCLUDES(probe_mutex) {
     LockGuard lock(probe_mutex);
-    if (!probed_at || Clock::now() - *probed_at >= k_probe_reuse) {
+    if (!probe_error || Clock::now() - probed_at >= k_unreachable_for) {
       auto answer =
           client.request(kube::HttpRequest{.target = "/version", .timeout_seconds = 10}, "version");
       probed_at = Clock::now();
@@ -73,7 +75,7 @@ struct ClusterRegistry::Remote {
   kube::Client client;
   kube::WatchCache cache;  // after client: stopped and destroyed first
   Mutex probe_mutex;
-  std::optional<Clock::time_point> probed_at GUARDED_BY(probe_mutex);
+  Clock::time_point probed_at GUARDED_BY(probe_mutex);
   std::optional<Error> probe_error GUARDED_BY(probe_mutex);
 };
 

@@ -17,9 +17,10 @@
 // `ClusterConnection::watch` follows a resource on that cluster (cluster-wide, or in each of the
 // cluster's namespaces), and every change there is handed to `on_change` (the controller queues
 // the application the object's tracking id names). Before a connection is handed out the
-// server must have answered GET /version within the last 10 s: one caller asks, the others of
-// that cluster wait for its answer, and a failure is answered to all of them for 10 s, so a
-// cluster that cannot be reached costs each application no more than that error.
+// server must answer GET /version (the remote cache may hold what a cluster that went away
+// last showed): one caller asks at a time, and a failure is the answer to every caller for
+// 10 s, so a cluster that cannot be reached costs its other applications no more than that
+// error, and no worker waits on it again meanwhile.
 //
 // Thread safety: all methods from any thread. on_change runs on a watch thread of the remote
 // cluster's cache, without a lock of the registry.
