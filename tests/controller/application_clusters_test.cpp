@@ -19,6 +19,7 @@
 #include "core/yaml.hpp"
 #include "localcluster/cluster.hpp"
 #include "source/git_repo.hpp"
+#include "sync/diff.hpp"
 
 namespace plumb::controller {
 namespace {
@@ -160,6 +161,11 @@ class ApplicationClustersTest : public source::GitRepoTest {
 TEST_F(ApplicationClustersTest, SyncsPrunesAndCascadesInTheRegisteredCluster) {
   apply(*home_client, cluster_secret("second"));
   application("guestbook", "second", false, "resources-finalizer.argocd.argoproj.io");
+  // A PostSync hook runs over there too.
+  write("app/hook.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n  annotations:\n"
+        "    argocd.argoproj.io/hook: PostSync\ndata:\n  k: v\n");
+  commit("a hook");
 
   ApplicationOutcome out = reconcile("guestbook");
   ASSERT_TRUE(out.operation) << conditions(out);
@@ -172,7 +178,21 @@ TEST_F(ApplicationClustersTest, SyncsPrunesAndCascadesInTheRegisteredCluster) {
   EXPECT_EQ(a->string_at({"metadata", "annotations", "argocd.argoproj.io/tracking-id"}),
             "guestbook:/ConfigMap:demo/cm-a");
   EXPECT_TRUE(config_map_in(*remote_client, "cm-b"));
+  EXPECT_TRUE(config_map_in(*remote_client, "after"));
+  EXPECT_TRUE(std::any_of(
+      out.operation->results.begin(), out.operation->results.end(), [](const TaskResult& t) {
+        return t.hook && t.ref.name == "after" && t.hook_phase == OperationPhase::succeeded;
+      }));
   EXPECT_FALSE(home_client->get(k_namespaces, "", "demo").value());
+  // What a sync would do now, against the second cluster: nothing.
+  auto preview = reconciler->preview(read_application("guestbook"));
+  ASSERT_TRUE(preview) << preview.error().message();
+  EXPECT_FALSE(preview->destination.local);
+  EXPECT_TRUE(preview->pruned.empty());
+  auto diffs =
+      sync::diff_plan(*preview->destination.client, preview->plan, preview->pruned, "plumb");
+  ASSERT_TRUE(diffs) << diffs.error().message();
+  EXPECT_TRUE(diffs->empty());
   Node status = read_application("guestbook");
   EXPECT_EQ(status.string_at({"status", "sync", "status"}), "Synced");
   EXPECT_EQ(status.string_at({"status", "health", "status"}), "Healthy");

@@ -690,6 +690,7 @@ scenario_second_cluster() {
   expect_exit 1 kubectl get namespace demo
   [ "$(app_field remote '{.status.resources[0].health.status}')" = Healthy ] ||
     fail "the Deployment's health as the second cluster has it"
+  expect_exit 0 "$PLUMB" app diff remote --cache-dir "$WORK/diff-cache"  # against the second
   # A commit: the Deployment changed and the Service pruned over there.
   sed -i 's/replicas: 1/replicas: 2/' "$REPO/guestbook/guestbook-ui-deployment.yaml"
   rm "$REPO/guestbook/guestbook-ui-svc.yaml"
