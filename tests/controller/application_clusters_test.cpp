@@ -19,6 +19,7 @@
 #include "core/yaml.hpp"
 #include "localcluster/cluster.hpp"
 #include "source/git_repo.hpp"
+#include "support/eventually.hpp"
 #include "sync/diff.hpp"
 
 namespace plumb::controller {
@@ -29,15 +30,6 @@ using namespace std::chrono_literals;
 const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
 const kube::Resource k_secrets{"", "v1", "Secret", "secrets", true};
 const kube::Resource k_namespaces{"", "v1", "Namespace", "namespaces", false};
-
-template <typename Fn>
-bool eventually(Fn done) {
-  for (auto deadline = std::chrono::steady_clock::now() + 20s;
-       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms)) {
-    if (done()) return true;
-  }
-  return false;
-}
 
 // A port on 127.0.0.1 nothing listens on.
 int closed_port() {
