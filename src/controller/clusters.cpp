@@ -103,18 +103,25 @@ Result<std::vector<argo::Cluster>> ClusterRegistry::clusters(std::string_view ap
   if (!app_namespace.empty()) namespaces.emplace_back(app_namespace);
   if (app_namespace != k_argo_namespace) namespaces.emplace_back(k_argo_namespace);
   std::vector<Node> secrets;
+  std::vector<std::string_view> read;  // the namespaces whose Secrets were read
   for (const std::string& ns : namespaces) {
     if (m_local_cache && m_local_cache->watch(k_secrets, ns)) {
       for (Node& s : m_local_cache->list(k_secrets, ns))
         secrets.push_back(std::move(s));
+      read.push_back(ns);
       continue;
     }
     std::string selector =
         std::string(argo::k_secret_type_label) + "=" + std::string(argo::k_secret_type_cluster);
-    Node list = TRY(m_local.list(k_secrets, ns, selector));
-    if (const Node* items = list.find("items"); items && items->is_list())
+    auto list = m_local.list(k_secrets, ns, selector);
+    // Argo CD's own namespace must be readable; the application's is Plumb's addition, read
+    // when Plumb may.
+    if (!list && ns != k_argo_namespace) continue;
+    if (!list) return std::unexpected(list.error());
+    if (const Node* items = list->find("items"); items && items->is_list())
       for (const Node& s : items->items())
         secrets.push_back(s);
+    read.push_back(ns);
   }
   std::vector<argo::Cluster> out = argo::clusters_of(secrets);
   // Clients made for a Secret of these namespaces that is gone or changed are dropped (and
@@ -125,8 +132,7 @@ Result<std::vector<argo::Cluster>> ClusterRegistry::clusters(std::string_view ap
     std::erase_if(m_remotes, [&](const auto& entry) {
       const argo::Cluster& made = entry.second->cluster;
       std::string_view secret_ns = std::string_view(made.secret).substr(0, made.secret.find('/'));
-      if (std::find(namespaces.begin(), namespaces.end(), secret_ns) == namespaces.end())
-        return false;
+      if (std::find(read.begin(), read.end(), secret_ns) == read.end()) return false;
       bool current = std::any_of(out.begin(), out.end(), [&](const argo::Cluster& c) {
         return c.secret == made.secret && c.resource_version == made.resource_version &&
                c.server == made.server;
@@ -146,9 +152,9 @@ Result<ClusterConnection> ClusterRegistry::connect(const argo::Cluster& cluster)
   {
     LockGuard lock(m_mutex);
     if (m_stopped) return fail("cluster ", cluster.server, ": the controller is stopping");
-    std::shared_ptr<Remote>& slot = m_remotes[cluster.server];
-    if (!slot || slot->cluster.secret != cluster.secret ||
-        slot->cluster.resource_version != cluster.resource_version) {
+    // One per server and Secret (two namespaces may register one server each their way).
+    std::shared_ptr<Remote>& slot = m_remotes[cluster.secret + " " + cluster.server];
+    if (!slot || slot->cluster.resource_version != cluster.resource_version) {
       replaced = std::move(slot);
       kube::ClientOptions options;
       options.max_retries = k_remote_retries;

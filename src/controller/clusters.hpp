@@ -7,15 +7,16 @@
 //
 // Where the Secrets are: those labelled `argocd.argoproj.io/secret-type: cluster` in the
 // application's namespace, then in `argocd` (Argo CD reads its control-plane namespace only;
-// Plumb has none of its own and reads AppProjects the same way). They are read from the
-// controller's watch cache when it has one (a watch of Secrets per namespace, started on first
-// use), else listed by label on every call.
+// Plumb has none of its own and reads AppProjects the same way; the application's namespace is
+// skipped when Plumb may not read its Secrets). They are read from the controller's watch cache
+// when it has one (a watch of Secrets per namespace, started on first use), else listed by
+// label on every call.
 //
-// Clients: one per server, made from its Secret's config (server, CA, client certificate, bearer
-// token or basic auth, insecure, TLS server name), and made again when the Secret's
-// resourceVersion changes; one whose Secret is gone is dropped. Each has its own watch cache:
-// `ClusterConnection::watch` follows a resource on that cluster (cluster-wide, or in each of the
-// cluster's namespaces), and every change there is handed to `on_change` (the controller queues
+// Clients: one per server and Secret, made from the Secret's config (server, CA, client
+// certificate, bearer token or basic auth, insecure, TLS server name), and made again when the
+// Secret's resourceVersion changes; one whose Secret is gone is dropped. Each has its own watch
+// cache: `ClusterConnection::watch` follows a resource on that cluster (cluster-wide, or in each of
+// the cluster's namespaces), and every change there is handed to `on_change` (the controller queues
 // the application the object's tracking id names). Before a connection is handed out the
 // server must answer GET /version (the remote cache may hold what a cluster that went away
 // last showed): one caller asks at a time, and a failure is the answer to every caller for
@@ -80,7 +81,8 @@ class ClusterRegistry {
   kube::WatchCache* m_local_cache;
   OnChange m_on_change;
   Mutex m_mutex;
-  std::map<std::string, std::shared_ptr<Remote>> m_remotes GUARDED_BY(m_mutex);  // by server
+  // By "SECRET SERVER": a server registered in two namespaces has a client for each.
+  std::map<std::string, std::shared_ptr<Remote>> m_remotes GUARDED_BY(m_mutex);
   bool m_stopped GUARDED_BY(m_mutex) = false;
 };
 
