@@ -23,12 +23,24 @@ build: deps configure
 	cmake --build $(BUILD) -j$(JOBS)
 
 # Every test: unit, conformance and end-to-end, through CTest, then the locking rules. In CI
-# the unit tests also run once under AddressSanitizer and UndefinedBehaviorSanitizer; that build
-# is clang's, with -Wthread-safety -Werror on every source and test, so it checks the locking
-# rules too (check-locks compiles the same files again, syntax only) and replaces check-locks.
-test: build
-	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
-	@if [ -n "$$CI" ] || [ -n "$(WITH_ASAN)" ]; then $(MAKE) --no-print-directory test-asan; \
+# (or with WITH_ASAN=1) the unit tests run once, under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and the release build leaves their binaries out and runs the
+# other labels; the sanitizer build is clang's, with -Wthread-safety -Werror on every source
+# and test, so it checks the locking rules too (check-locks compiles the same files again,
+# syntax only) and replaces check-locks.
+ifneq ($(CI)$(WITH_ASAN),)
+UNIT_IN_RELEASE := OFF
+RELEASE_LABELS := -LE unit
+else
+UNIT_IN_RELEASE := ON
+RELEASE_LABELS :=
+endif
+
+test: deps configure
+	cmake -S . -B $(BUILD) -DPLUMB_UNIT_TESTS=$(UNIT_IN_RELEASE) >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) $(RELEASE_LABELS)
+	@if [ -n "$(CI)$(WITH_ASAN)" ]; then $(MAKE) --no-print-directory test-asan; \
 	else $(MAKE) --no-print-directory check-locks; fi
 
 # clang's -O0 frames under ASan are larger than the release build's: the depth-limit tests

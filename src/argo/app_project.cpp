@@ -52,45 +52,22 @@ bool in_list(std::string_view group, std::string_view kind, std::string_view nam
   return false;
 }
 
-// The cluster a destination names. Plumb knows one: in-cluster.
-struct Cluster {
-  std::string server, name;
-};
-
-struct ClusterOrError {
-  std::optional<Cluster> cluster;
-  std::string error;
-};
-
-ClusterOrError resolve_cluster(const Destination& destination) {
-  const Cluster in_cluster{std::string(k_in_cluster_server), std::string(k_in_cluster_name)};
-  if (!destination.name.empty() && !destination.server.empty())
-    return {std::nullopt, "application destination can't have both name and server defined: " +
-                              destination.name + " " + destination.server};
-  if (!destination.server.empty()) {
-    std::string_view server = destination.server;
-    while (server.ends_with('/'))
-      server.remove_suffix(1);
-    if (server == k_in_cluster_server) return {in_cluster, ""};
-    return {std::nullopt, "error getting cluster by server \"" + destination.server +
-                              "\": rpc error: code = NotFound desc = cluster \"" +
-                              std::string(server) + "\" not found"};
+// isDestinationMatched over the project's destinations and, for a project-scoped cluster of
+// `clusters`, the implicit ones GetAppProjectByName adds: its server with each of its
+// namespaces, or with any.
+bool destination_matched(const AppProject& project, std::string_view server, std::string_view name,
+                         std::string_view namespace_, std::span<const Cluster> clusters) {
+  std::vector<ProjectDestination> destinations = project.destinations;
+  for (const Cluster& c : clusters) {
+    if (c.invalid || c.project.empty() || c.project != project.name) continue;
+    if (c.namespaces.empty()) destinations.push_back(ProjectDestination{c.server, "", "*"});
+    for (const std::string& ns : c.namespaces)
+      destinations.push_back(ProjectDestination{c.server, "", ns});
   }
-  if (!destination.name.empty()) {
-    if (destination.name == k_in_cluster_name) return {in_cluster, ""};
-    return {std::nullopt, "there are no clusters with this name: " + destination.name};
-  }
-  return {std::nullopt, "Destination server missing from app spec"};
-}
-
-bool destination_matched(const AppProject& project, const Cluster& cluster,
-                         std::string_view namespace_) {
   bool any = false;
-  for (const ProjectDestination& item : project.destinations) {
-    bool name_matched =
-        !cluster.name.empty() && glob_match_negatable(item.name, cluster.name, true);
-    bool server_matched =
-        !cluster.server.empty() && glob_match_negatable(item.server, cluster.server, true);
+  for (const ProjectDestination& item : destinations) {
+    bool name_matched = !name.empty() && glob_match_negatable(item.name, name, true);
+    bool server_matched = !server.empty() && glob_match_negatable(item.server, server, true);
     bool namespace_matched = glob_match_negatable(item.namespace_, namespace_, true);
     if ((server_matched || name_matched) && namespace_matched) {
       any = true;
@@ -198,11 +175,16 @@ bool is_ssh_url(std::string_view url) {
 }  // namespace
 
 bool destination_permitted(const AppProject& project, std::string_view server,
-                           std::string_view name, std::string_view namespace_) {
-  // PermitOnlyProjectScopedClusters: Plumb's clusters belong to no project.
-  return destination_matched(project, Cluster{std::string(server), std::string(name)},
-                             namespace_) &&
-         !project.permit_only_project_scoped_clusters;
+                           std::string_view name, std::string_view namespace_,
+                           std::span<const Cluster> clusters) {
+  if (!destination_matched(project, server, name, namespace_, clusters)) return false;
+  if (!project.permit_only_project_scoped_clusters) return true;
+  // Only the project's own clusters (the built-in in-cluster belongs to no project).
+  for (const Cluster& c : clusters)
+    if (!c.invalid && !c.project.empty() && c.project == project.name &&
+        (c.name == name || c.server == server))
+      return true;
+  return false;
 }
 
 bool source_permitted(const AppProject& project, std::string_view repo_url) {
@@ -278,7 +260,8 @@ AppProject default_project(std::string namespace_) {
   return p;
 }
 
-std::vector<std::string> project_refusals(const AppProject& project, const Application& app) {
+std::vector<std::string> project_refusals(const AppProject& project, const Application& app,
+                                          std::span<const Cluster> clusters) {
   std::vector<std::string> out;
   auto not_permitted = [&](const ApplicationSource& s) {
     return "application repo " + s.repo_url + " is not permitted in project '" + project.name + "'";
@@ -291,15 +274,15 @@ std::vector<std::string> project_refusals(const AppProject& project, const Appli
     if (!source_permitted(project, source.repo_url)) out.push_back(not_permitted(source));
     if (!app.multi_source) break;
   }
-  ClusterOrError cluster = resolve_cluster(app.destination);
-  if (!cluster.cluster) {
-    out.push_back(cluster.error);
+  Result<Cluster> cluster =
+      destination_cluster(app.destination.name, app.destination.server, clusters);
+  if (!cluster) {
+    out.push_back(cluster.error().message());
     return out;
   }
-  if (!destination_permitted(project, cluster.cluster->server, cluster.cluster->name,
-                             app.destination.namespace_)) {
-    const std::string& server =
-        app.destination.name.empty() ? cluster.cluster->server : cluster.cluster->name;
+  if (!destination_permitted(project, cluster->server, cluster->name, app.destination.namespace_,
+                             clusters)) {
+    const std::string& server = app.destination.name.empty() ? cluster->server : cluster->name;
     out.push_back("application destination server '" + server + "' and namespace '" +
                   app.destination.namespace_ +
                   "' do not match any of the allowed destinations in project '" + project.name +
@@ -308,8 +291,9 @@ std::vector<std::string> project_refusals(const AppProject& project, const Appli
   return out;
 }
 
-std::optional<std::string> project_refusal(const AppProject& project, const Application& app) {
-  std::vector<std::string> refusals = project_refusals(project, app);
+std::optional<std::string> project_refusal(const AppProject& project, const Application& app,
+                                           std::span<const Cluster> clusters) {
+  std::vector<std::string> refusals = project_refusals(project, app, clusters);
   if (refusals.empty()) return std::nullopt;
   return refusals.front();
 }
@@ -338,7 +322,8 @@ bool resource_permitted(const AppProject& project, std::string_view group, std::
 }
 
 std::optional<std::string> resource_refusal(const AppProject& project, const Application& app,
-                                            const Node& object, bool namespaced) {
+                                            const Node& object, bool namespaced,
+                                            std::span<const Cluster> clusters) {
   std::string_view api_version = object.string_at({"apiVersion"});
   size_t slash = api_version.find('/');
   std::string group(slash == std::string_view::npos ? std::string_view()
@@ -349,9 +334,10 @@ std::optional<std::string> resource_refusal(const AppProject& project, const App
   if (!namespaced) return std::nullopt;
   std::string namespace_(object.string_at({"metadata", "namespace"}));
   if (namespace_.empty()) namespace_ = app.destination.namespace_;
-  ClusterOrError cluster = resolve_cluster(app.destination);
-  if (cluster.cluster &&
-      destination_permitted(project, cluster.cluster->server, cluster.cluster->name, namespace_))
+  Result<Cluster> cluster =
+      destination_cluster(app.destination.name, app.destination.server, clusters);
+  if (cluster &&
+      destination_permitted(project, cluster->server, cluster->name, namespace_, clusters))
     return std::nullopt;
   return "namespace " + namespace_ + " is not permitted in project '" + project.name + "'";
 }

@@ -9,9 +9,11 @@
 // wrong type (Argo's CRD would refuse those; Plumb serves the CRD without a schema). Fields
 // Plumb does not know are left alone, as Argo's own CRD would prune them.
 //
-// Destinations. Plumb manages the cluster it runs in: the one Argo CD calls "in-cluster"
-// (https://kubernetes.default.svc). Any other server or name is refused with the message Argo
-// CD writes for a cluster it does not know.
+// Destinations. A destination names one of the clusters registered as Argo CD does it, with
+// cluster Secrets (argo/cluster.hpp), or the cluster Plumb runs in ("in-cluster",
+// https://kubernetes.default.svc). The project rules take the registered clusters: a
+// project-scoped one (its Secret's `project`) adds its namespaces (or all) to that project's
+// destinations, and permitOnlyProjectScopedClusters admits only those.
 //
 // Globs are Argo's (gobwas/glob, argo/glob.hpp); group/kind lists use Go's filepath.Match.
 // AppProject.sourceNamespaces entries written /like this/ are regular expressions in Argo CD;
@@ -28,14 +30,13 @@
 #include <utility>
 #include <vector>
 
+#include "argo/cluster.hpp"
 #include "argo/sync_options.hpp"
 #include "core/error.hpp"
 #include "core/node.hpp"
 
 namespace plumb::argo {
 
-inline constexpr std::string_view k_in_cluster_server = "https://kubernetes.default.svc";
-inline constexpr std::string_view k_in_cluster_name = "in-cluster";
 inline constexpr std::string_view k_default_project = "default";
 // Cascade deletion of an Application's resources: foreground (this one, and ".../foreground")
 // or in the background (".../background").
@@ -183,7 +184,7 @@ struct AppProject {
   bool has_orphaned = false;  // spec.orphanedResources present: orphans are reported
   std::vector<GroupKind> orphaned_ignore;
   std::vector<std::string> source_namespaces;
-  bool permit_only_project_scoped_clusters = false;  // in-cluster is never project scoped
+  bool permit_only_project_scoped_clusters = false;
 };
 
 Result<AppProject> parse_app_project(const Node& object);
@@ -192,18 +193,24 @@ Result<AppProject> parse_app_project(const Node& object);
 AppProject default_project(std::string namespace_);
 
 // The messages of the InvalidSpecError conditions Argo CD writes when the application breaks
-// the project's rules (or its sources/destination are incomplete), in Argo's order; empty when
-// permitted. project_refusal: the first of them.
-std::vector<std::string> project_refusals(const AppProject& project, const Application& app);
-std::optional<std::string> project_refusal(const AppProject& project, const Application& app);
+// the project's rules (or its sources/destination are incomplete, or its destination is no
+// cluster of `clusters` nor in-cluster), in Argo's order; empty when permitted.
+// project_refusal: the first of them.
+std::vector<std::string> project_refusals(const AppProject& project, const Application& app,
+                                          std::span<const Cluster> clusters = {});
+std::optional<std::string> project_refusal(const AppProject& project, const Application& app,
+                                           std::span<const Cluster> clusters = {});
 
 // IsSourcePermitted: a repository URL against spec.sourceRepos (normalised URLs, globs with '/'
 // as separator, "!" entries deny).
 bool source_permitted(const AppProject& project, std::string_view repo_url);
 // IsDestinationPermitted for a cluster known by its server URL and name (in-cluster:
-// k_in_cluster_server, k_in_cluster_name) and a namespace.
+// k_in_cluster_server, k_in_cluster_name) and a namespace; `clusters` are the registered
+// ones, whose project-scoped members count as the project's (GetAppProjectByName's implicit
+// destinations; permitOnlyProjectScopedClusters).
 bool destination_permitted(const AppProject& project, std::string_view server,
-                           std::string_view name, std::string_view namespace_);
+                           std::string_view name, std::string_view namespace_,
+                           std::span<const Cluster> clusters = {});
 
 // Whether the application's namespace may use the project: always in the project's own
 // namespace (Argo CD's), else when spec.sourceNamespaces matches. The message Argo CD gives
@@ -220,7 +227,8 @@ bool resource_permitted(const AppProject& project, std::string_view group, std::
 // apps:Deployment is not permitted in project p", or "namespace x is not permitted in project
 // 'p'" when a namespaced object's namespace is not a project destination; nullopt when allowed.
 std::optional<std::string> resource_refusal(const AppProject& project, const Application& app,
-                                            const Node& object, bool namespaced);
+                                            const Node& object, bool namespaced,
+                                            std::span<const Cluster> clusters = {});
 
 // Argo CD's git URL normalisation for comparing repositories (lower case, scp-like SSH URLs as
 // ssh paths, ".git" dropped); "" when the URL does not parse.

@@ -61,9 +61,6 @@ inline constexpr std::string_view k_appset_kind = "ApplicationSet";
 // Set on an ApplicationSet to have it generated again now (the controller removes it).
 inline constexpr std::string_view k_appset_refresh_annotation =
     "argocd.argoproj.io/application-set-refresh";
-// Cluster Secrets: the label and value the clusters generator selects them by.
-inline constexpr std::string_view k_secret_type_label = "argocd.argoproj.io/secret-type";
-inline constexpr std::string_view k_secret_type_cluster = "cluster";
 
 // --- syncPolicy ---
 

@@ -6,7 +6,6 @@
 #include <set>
 
 #include "argo/appset_parts.hpp"
-#include "core/base64.hpp"
 #include "core/json.hpp"
 #include "core/sort_keys.hpp"
 #include "gotemplate/fmt.hpp"
@@ -191,44 +190,33 @@ Result<Params> list_params(const Run& run, const Generator& g, const std::string
 
 // --- clusters ---
 
-struct Cluster {
+// What the clusters generator reads of a cluster Secret (the data as written: Argo's generator
+// does not go through SecretToCluster).
+struct ClusterParams {
   std::string name, server, project;
   Node labels, annotations;
 };
-
-// A key of the Secret: stringData (as written in a file; the API server folds it into data)
-// or base64 data; "" when absent.
-Result<std::string> secret_value(const Run& run, const Node& secret, std::string_view key,
-                                 const std::string& path) {
-  if (const Node* text = secret.at_path({"stringData", key})) return std::string(text->as_string());
-  const Node* data = secret.at_path({"data", key});
-  if (!data) return std::string();
-  std::optional<std::string> decoded = base64_decode(data->as_string());
-  if (!decoded)
-    return run.error(path, "cluster Secret " +
-                               std::string(secret.string_at({"metadata", "namespace"})) + "/" +
-                               std::string(secret.string_at({"metadata", "name"})) + ": data." +
-                               std::string(key) + " is not base64");
-  return *decoded;
-}
 
 Result<Params> cluster_params(const Run& run, const Generator& g, const std::string& path) {
   const bool go = run.templater.go_template();
   if (auto problem = g.clusters.selector.problem(LabelValues::checked))
     return run.error(path + ".selector", "error converting label selector: " + *problem);
   // getSecretsByClusterName: the selected Secrets by their cluster's name (a later one wins).
-  std::map<std::string, Cluster> clusters;
+  std::map<std::string, ClusterParams> clusters;
   bool has_in_cluster = false;
   for (const Node& secret : run.input.cluster_secrets) {
-    const Node empty = Node::map();
+    if (!is_cluster_secret(secret)) continue;
     const Node* labels = secret.at_path({"metadata", "labels"});
-    if (!labels) labels = &empty;
-    if (labels->string_at({k_secret_type_label}) != k_secret_type_cluster) continue;
     if (!g.clusters.selector.matches(*labels)) continue;
-    Cluster c;
-    c.name = TRY(secret_value(run, secret, "name", path));
-    c.server = TRY(secret_value(run, secret, "server", path));
-    c.project = TRY(secret_value(run, secret, "project", path));
+    ClusterParams c;
+    auto read = [&](std::string_view key) -> Result<std::string> {
+      auto value = secret_value(secret, key);
+      if (!value) return run.error(path, value.error().message());
+      return value;
+    };
+    c.name = TRY(read("name"));
+    c.server = TRY(read("server"));
+    c.project = TRY(read("project"));
     c.labels = *labels;
     const Node* annotations = secret.at_path({"metadata", "annotations"});
     c.annotations = annotations ? *annotations : Node::map();

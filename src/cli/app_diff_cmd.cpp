@@ -41,7 +41,7 @@ int diff_command(std::span<const std::string_view> args) {
   controller::ApplicationReconciler reconciler(*call.client, sources);
   auto diffs = [&]() -> Result<std::vector<sync::ObjectDiff>> {
     auto preview = TRY(reconciler.preview(*app));
-    return sync::diff_plan(*call.client, preview.plan, preview.pruned, "plumb");
+    return sync::diff_plan(*preview.destination.client, preview.plan, preview.pruned, "plumb");
   }();
   if (!diffs) return fatal(diffs.error(), 2);
   for (const sync::ObjectDiff& d : *diffs)

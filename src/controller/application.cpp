@@ -220,6 +220,19 @@ std::string tracking_id(const Node& application, const ObjectRef& ref) {
          ref.name;
 }
 
+std::optional<NamespacedName> tracked_by(const Node& object) {
+  std::string_view id = object.string_at({"metadata", "annotations", k_tracking_annotation});
+  size_t colon = id.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view instance = id.substr(0, colon);
+  // "NAMESPACE_NAME" (a namespace has no '_'), or NAME in Argo's own namespace.
+  size_t underscore = instance.find('_');
+  if (underscore == std::string_view::npos)
+    return NamespacedName{std::string(k_argo_namespace), std::string(instance)};
+  return NamespacedName{std::string(instance.substr(0, underscore)),
+                        std::string(instance.substr(underscore + 1))};
+}
+
 std::vector<std::string> ApplicationReconciler::repositories(const Node& application) {
   std::vector<std::string> urls;
   if (std::string url(application.string_at({"spec", "source", "repoURL"})); !url.empty())
@@ -254,28 +267,30 @@ ApplicationOutcome ApplicationReconciler::reconcile(const Node& object) {
   };
   auto app = argo::parse_application(object);
   if (!app) return stop(AppCondition::invalid_spec, app.error().message());
+  auto clusters = registered_clusters(app->namespace_, app->destination);
+  if (!clusters) return stop(AppCondition::comparison_error, clusters.error().message());
   auto project = this->project(*app);
   if (!project) return stop(AppCondition::invalid_spec, project.error().message());
-  if (auto refusal = argo::project_refusal(*project, *app))
+  if (auto refusal = argo::project_refusal(*project, *app, *clusters))
     return stop(AppCondition::invalid_spec, *refusal);
-  const argo::Destination& dest = app->destination;
-  if (!(dest.server == argo::k_in_cluster_server || dest.name == "in-cluster" ||
-        (dest.server.empty() && dest.name.empty()))) {
-    return stop(AppCondition::invalid_spec,
-                "destination " +
-                    (dest.server.empty() ? "name '" + dest.name : "server '" + dest.server) +
-                    "': only the cluster Plumb runs in (" + std::string(argo::k_in_cluster_server) +
-                    ", in-cluster) is supported yet");
-  }
+  auto cluster =
+      argo::destination_cluster(app->destination.name, app->destination.server, *clusters);
+  if (!cluster) return stop(AppCondition::invalid_spec, cluster.error().message());
+  // Argo's words for a cluster whose state cannot be read.
+  auto live_state_failed = [&](const Error& e) {
+    return stop(AppCondition::comparison_error, "Failed to load live state: " + e.message());
+  };
+  auto to = connection(*cluster);
+  if (!to) return live_state_failed(to.error());
   std::string revision_override =
       requested ? std::string(operation->string_at({"sync", "revision"})) : "";
-  auto desired = this->desired(object, *app, revision_override);
+  auto desired = this->desired(object, *app, *to, revision_override);
   if (!desired) return stop(AppCondition::comparison_error, desired.error().message());
   out.revision = desired->revision;
   out.source_type = desired->type;
   out.images = images_of(desired->objects);
-  auto compared = compare(object, *app, *desired, false);
-  if (!compared) return stop(AppCondition::comparison_error, compared.error().message());
+  auto compared = compare(object, *app, *to, *desired, false);
+  if (!compared) return live_state_failed(compared.error());
 
   // Sync when asked, or when the automated policy says so.
   bool automated = app->sync_policy.automated && app->sync_policy.automated->enabled;
@@ -293,9 +308,13 @@ ApplicationOutcome ApplicationReconciler::reconcile(const Node& object) {
     // selfHeal syncs the same revision again, but not within Argo's self-heal timeout of the
     // last sync (an object the cluster keeps changing back would be synced without end).
     auto finished = parse_rfc3339(last ? last->string_at({"finishedAt"}) : "");
-    bool heal_now =
-        app->sync_policy.automated->self_heal &&
-        (!finished || std::chrono::system_clock::now() - *finished >= k_self_heal_timeout);
+    auto since = finished ? std::chrono::system_clock::now() - *finished
+                          : std::chrono::system_clock::duration::max();
+    bool heal_now = app->sync_policy.automated->self_heal && since >= k_self_heal_timeout;
+    if (app->sync_policy.automated->self_heal && !heal_now && synced_before && !failed_before)
+      out.requeue_after =
+          std::chrono::duration_cast<std::chrono::milliseconds>(k_self_heal_timeout - since) +
+          100ms;
     // Argo: a revision whose automated sync failed is not tried again; one that synced is
     // synced again only with selfHeal (drift); an empty render never prunes everything.
     if (!failed_before && (!synced_before || heal_now) && !empty_refused) {
@@ -314,12 +333,12 @@ ApplicationOutcome ApplicationReconciler::reconcile(const Node& object) {
     }
   }
   if (requested || auto_operation.is_map()) {
-    out.operation = sync(object, *app, *desired, *compared, requested ? *operation : auto_operation,
-                         !requested);
+    out.operation = sync(object, *app, *to, *desired, *compared,
+                         requested ? *operation : auto_operation, !requested);
     out.operation_requested = requested;
     if (out.operation->phase != OperationPhase::succeeded)
       out.conditions.emplace_back(AppCondition::sync_error, out.operation->message);
-    if (auto again = compare(object, *app, *desired, true)) compared = std::move(again);
+    if (auto again = compare(object, *app, *to, *desired, true)) compared = std::move(again);
   }
   out.compared = true;
   out.synced = compared->synced;
@@ -355,6 +374,31 @@ Result<argo::AppProject> ApplicationReconciler::project(const argo::Application&
   return fail("Application referencing project " + app.project + " which does not exist");
 }
 
+Result<std::vector<argo::Cluster>> ApplicationReconciler::registered_clusters(
+    const std::string& app_namespace, const argo::Destination& destination) {
+  auto listed = m_clusters.clusters(app_namespace);
+  if (listed) return listed;
+  std::string_view server = destination.server;
+  while (server.ends_with('/'))
+    server.remove_suffix(1);
+  bool in_cluster = destination.name.empty()
+                        ? server == argo::k_in_cluster_server
+                        : destination.name == argo::k_in_cluster_name && server.empty();
+  if (in_cluster) return std::vector<argo::Cluster>();
+  return std::unexpected(listed.error().context("reading the cluster Secrets"));
+}
+
+Result<ClusterConnection> ApplicationReconciler::connection(const argo::Cluster& cluster) {
+  if (!cluster.in_cluster()) return m_clusters.connect(cluster);
+  ClusterConnection local;
+  local.cluster = cluster;
+  local.client = &m_client;
+  local.cache = m_cache;
+  if (m_ensure_watched)
+    local.watch = [this](const kube::Resource& resource) { (void)m_ensure_watched(resource); };
+  return local;
+}
+
 Result<std::string> ApplicationReconciler::resolve_revision(const std::string& url,
                                                             const std::string& revision) {
   std::string ref = revision == "HEAD" ? "" : revision;
@@ -382,7 +426,8 @@ void ApplicationReconciler::forget_revisions(const std::string& url) {
 }
 
 Result<ApplicationReconciler::Desired> ApplicationReconciler::desired(
-    const Node& object, const argo::Application& app, const std::string& revision_override) {
+    const Node& object, const argo::Application& app, const ClusterConnection& to,
+    const std::string& revision_override) {
   Desired out;
   std::vector<const argo::ApplicationSource*> rendered_sources;
   for (const argo::ApplicationSource& s : app.sources) {
@@ -409,7 +454,7 @@ Result<ApplicationReconciler::Desired> ApplicationReconciler::desired(
           request.app_name = app.name;
           request.namespace_ = app.destination.namespace_;
           if (argo::source_type(*files, *s) == argo::SourceType::helm) {
-            if (!caps) caps = TRY(cluster_capabilities(m_client));
+            if (!caps) caps = TRY(cluster_capabilities(*to.client));
             request.kube_version = caps->kube_version;
             request.api_versions = caps->api_versions;
           }
@@ -429,7 +474,7 @@ Result<ApplicationReconciler::Desired> ApplicationReconciler::desired(
     std::string api_version(o.string_at({"apiVersion"}));
     std::string kind(o.string_at({"kind"}));
     bool namespaced = true;
-    if (auto r = m_client.resource_for(api_version, kind)) {
+    if (auto r = to.client->resource_for(api_version, kind)) {
       namespaced = r->namespaced;
     } else if (auto crd = sync::resource_from_crds(out.objects, api_version, kind)) {
       namespaced = crd->namespaced;
@@ -446,17 +491,17 @@ Result<ApplicationReconciler::Desired> ApplicationReconciler::desired(
   return out;
 }
 
-std::optional<Node> ApplicationReconciler::live_object(const kube::Resource& resource,
-                                                       const std::string& ns,
-                                                       const std::string& name) {
-  if (m_cache && m_cache->follows(resource, ns)) return m_cache->get(resource, ns, name);
-  auto live = m_client.get(resource, ns, name);
-  if (!live) return std::nullopt;
-  return *live;
+Result<std::optional<Node>> ApplicationReconciler::live_object(const ClusterConnection& to,
+                                                               const kube::Resource& resource,
+                                                               const std::string& ns,
+                                                               const std::string& name) {
+  if (to.cache && to.cache->follows(resource, ns)) return to.cache->get(resource, ns, name);
+  return to.client->get(resource, ns, name);
 }
 
 Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Node& object,
                                                                        const argo::Application& app,
+                                                                       const ClusterConnection& to,
                                                                        const Desired& desired,
                                                                        bool after_sync) {
   Compared out;
@@ -468,21 +513,25 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
     bool hook = argo::hook_of(o).has_value();
     if (hook) continue;  // hooks are not compared; they run during a sync
     wanted.push_back(ref);
+    // A cluster managed namespace by namespace has no live state outside them.
+    if (auto unmanaged = argo::unmanaged_object(to.cluster, ref.kind, ref.name, ref.namespace_))
+      return fail(*unmanaged);
     ResourceState state;
     state.ref = ref;
-    auto resource = m_client.resource_for(o.string_at({"apiVersion"}), ref.kind);
+    auto resource = to.client->resource_for(o.string_at({"apiVersion"}), ref.kind);
+    if (!resource && resource.error().code() != 404) return std::unexpected(resource.error());
     std::optional<Node> live;
     if (resource) {
-      if (m_ensure_watched) (void)m_ensure_watched(*resource);
-      live = live_object(*resource, ref.namespace_, ref.name);
+      if (to.watch) to.watch(*resource);
+      live = TRY(live_object(to, *resource, ref.namespace_, ref.name));
     }
     Node compared = o;
     if (ignore && live) ignore->take_live(compared, *live);
     state.synced = live && sync::already_applied(compared, *live, k_manager);
-    if (!state.synced && resource && m_cache && after_sync) {
+    if (!state.synced && resource && to.cache && after_sync) {
       // The cache may not hold a write this reconcile just made: the API server decides.
       // Before a sync the cache's answer stands (its events queue the application again).
-      if (auto fresh = m_client.get(*resource, ref.namespace_, ref.name)) {
+      if (auto fresh = to.client->get(*resource, ref.namespace_, ref.name)) {
         live = *fresh;
         compared = o;
         if (ignore && live) ignore->take_live(compared, *live);
@@ -503,9 +552,9 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
       if (std::any_of(wanted.begin(), wanted.end(),
                       [&](const ObjectRef& w) { return w.same_object(ref); }))
         continue;
-      auto resource = m_client.resource_for(ref.api_version(), ref.kind);
+      auto resource = to.client->resource_for(ref.api_version(), ref.kind);
       if (!resource) continue;
-      auto live = live_object(*resource, ref.namespace_, ref.name);
+      auto live = TRY(live_object(to, *resource, ref.namespace_, ref.name));
       if (!live || live->string_at({"metadata", "annotations", k_tracking_annotation}) !=
                        tracking_id(object, ref))
         continue;
@@ -523,17 +572,22 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
 
 Result<ApplicationReconciler::Preview> ApplicationReconciler::preview(const Node& object) {
   argo::Application app = TRY(argo::parse_application(object));
-  Desired desired = TRY(this->desired(object, app, ""));
-  Compared compared = TRY(compare(object, app, desired, false));
+  std::vector<argo::Cluster> clusters = TRY(registered_clusters(app.namespace_, app.destination));
+  argo::Cluster cluster =
+      TRY(argo::destination_cluster(app.destination.name, app.destination.server, clusters));
   Preview out;
+  out.destination = TRY(connection(cluster));
+  const ClusterConnection& to = out.destination;
+  Desired desired = TRY(this->desired(object, app, to, ""));
+  Compared compared = TRY(compare(object, app, to, desired, false));
   out.revision = desired.revision;
   std::vector<Node> resources;
   for (Node& o : desired.objects)
     if (!argo::hook_of(o)) resources.push_back(std::move(o));
-  out.plan = TRY(sync::make_plan(std::move(resources), m_client, {}));
+  out.plan = TRY(sync::make_plan(std::move(resources), *to.client, {}));
   for (Node& live : compared.to_prune) {
     ObjectRef ref = ObjectRef::of(live);
-    kube::Resource resource = TRY(m_client.resource_for(ref.api_version(), ref.kind));
+    kube::Resource resource = TRY(to.client->resource_for(ref.api_version(), ref.kind));
     out.pruned.push_back(sync::PlannedObject{ref, std::move(live), std::move(resource)});
   }
   return out;
@@ -542,8 +596,9 @@ Result<ApplicationReconciler::Preview> ApplicationReconciler::preview(const Node
 // ---- the sync ----------------------------------------------------------------------------
 
 OperationRun ApplicationReconciler::sync(const Node& object, const argo::Application& app,
-                                         const Desired& desired, const Compared& compared,
-                                         const Node& operation, bool automated) {
+                                         const ClusterConnection& to, const Desired& desired,
+                                         const Compared& compared, const Node& operation,
+                                         bool automated) {
   OperationRun run;
   run.operation = operation;
   run.automated = automated;
@@ -588,7 +643,7 @@ OperationRun ApplicationReconciler::sync(const Node& object, const argo::Applica
   context.skip_hooks = run.dry_run || (operation.at_path({"sync", "resources"}) != nullptr &&
                                        !operation.at_path({"sync", "resources"})->empty());
   if (options.create_namespace.value_or(false) && !app.destination.namespace_.empty()) {
-    auto live = m_client.get(k_namespaces, "", app.destination.namespace_);
+    auto live = to.client->get(k_namespaces, "", app.destination.namespace_);
     context.managed_namespace = argo::managed_namespace(app, live && *live);
   }
   auto tasks = argo::plan_sync_tasks(std::move(objects), std::move(prunes), options, context);
@@ -601,7 +656,7 @@ OperationRun ApplicationReconciler::sync(const Node& object, const argo::Applica
   for (size_t n = 0; n < regular.size() && !failure; ++n) {
     const argo::WaveRange& w = waves[regular[n]];
     bool later = n + 1 < regular.size();
-    if (auto done = run_wave(*tasks, w.begin, w.end, later && !run.dry_run, run); !done)
+    if (auto done = run_wave(to, *tasks, w.begin, w.end, later && !run.dry_run, run); !done)
       failure = done.error();
   }
   // Hooks are deleted by policy once the sync's outcome is known: HookSucceeded ones after a
@@ -612,8 +667,8 @@ OperationRun ApplicationReconciler::sync(const Node& object, const argo::Applica
       const auto& policies = t.hook_info->delete_policies;
       if (std::find(policies.begin(), policies.end(), policy) == policies.end()) continue;
       ObjectRef ref = ObjectRef::of(t.target);
-      if (auto resource = m_client.resource_for(ref.api_version(), ref.kind))
-        (void)m_client.remove(*resource, ref.namespace_, ref.name, kube::Propagation::background);
+      if (auto resource = to.client->resource_for(ref.api_version(), ref.kind))
+        (void)to.client->remove(*resource, ref.namespace_, ref.name, kube::Propagation::background);
     }
   };
   if (run.dry_run)
@@ -621,14 +676,18 @@ OperationRun ApplicationReconciler::sync(const Node& object, const argo::Applica
                    : finish(OperationPhase::succeeded, "successfully synced (dry run)");
   if (!failure) {
     delete_hooks(argo::DeletePolicy::hook_succeeded);
-    // The drift watch follows what this sync applied (hooks are not watched).
-    if (m_on_applied) {
+    // The drift watch follows what this sync applied (hooks are not watched) in the cluster
+    // Plumb runs in; on another, its watches queue the application (what the drift watch
+    // followed for it before is forgotten).
+    ObjectRef owner{std::string(argo::k_group), "v1alpha1", "Application", ns_of(object),
+                    name_of(object)};
+    if (m_on_applied && !to.local)
+      m_on_applied(owner, sync::Plan{}, DriftWatch{.mode = DriftWatch::Mode::off});
+    if (m_on_applied && to.local) {
       std::vector<Node> applied;
       for (const argo::SyncTask& t : *tasks)
         if (!t.hook && !t.prune && t.target.is_map()) applied.push_back(t.target);
       if (auto plan = sync::make_plan(std::move(applied), m_client, {})) {
-        ObjectRef owner{std::string(argo::k_group), "v1alpha1", "Application", ns_of(object),
-                        name_of(object)};
         DriftWatch drift;
         bool self_heal = app.sync_policy.automated && app.sync_policy.automated->enabled &&
                          app.sync_policy.automated->self_heal;
@@ -647,17 +706,18 @@ OperationRun ApplicationReconciler::sync(const Node& object, const argo::Applica
   for (const argo::WaveRange& w : waves) {
     if (w.phase != argo::Phase::sync_fail) continue;
     for (size_t i = w.begin; i < w.end; ++i)
-      if ((*tasks)[i].hook) (void)run_hook((*tasks)[i], run);
+      if ((*tasks)[i].hook) (void)run_hook(to, (*tasks)[i], run);
   }
   return finish(OperationPhase::failed, failure->message());
 }
 
-Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks, size_t begin,
+Result<void> ApplicationReconciler::run_wave(const ClusterConnection& to,
+                                             std::vector<argo::SyncTask>& tasks, size_t begin,
                                              size_t end, bool wait_healthy, OperationRun& run) {
   // Hooks of the wave first run to their end; then its resources are applied, then pruned.
   for (size_t i = begin; i < end; ++i) {
     if (!tasks[i].hook) continue;
-    TRY_VOID(run_hook(tasks[i], run));
+    TRY_VOID(run_hook(to, tasks[i], run));
   }
   std::vector<Node> applied;
   std::vector<const argo::SyncTask*> applied_tasks;
@@ -668,7 +728,7 @@ Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks,
   }
   std::vector<std::pair<kube::Resource, ObjectRef>> waited;
   if (!applied.empty()) {
-    auto plan = sync::make_plan(applied, m_client, {});
+    auto plan = sync::make_plan(applied, *to.client, {});
     if (!plan) {
       for (const argo::SyncTask* t : applied_tasks)
         run.results.push_back(TaskResult{ObjectRef::of(t->target), t->phase, t->wave,
@@ -677,9 +737,9 @@ Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks,
     }
     sync::SyncOptions options;
     options.field_manager = std::string(k_manager);
-    options.live_cache = m_cache;
+    options.live_cache = to.cache;
     options.dry_run = run.dry_run ? kube::DryRun::yes : kube::DryRun::no;
-    sync::Syncer syncer(m_client, options);
+    sync::Syncer syncer(*to.client, options);
     sync::SyncResult result = syncer.apply(*plan);
     for (const sync::ObjectResult& r : result.objects) {
       auto task = std::find_if(
@@ -720,7 +780,7 @@ Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks,
       run.results.push_back(std::move(tr));
       continue;
     }
-    auto resource = m_client.resource_for(ref.api_version(), ref.kind);
+    auto resource = to.client->resource_for(ref.api_version(), ref.kind);
     if (!resource) {
       tr.status = TaskResult::Status::sync_failed;
       tr.message = resource.error().message();
@@ -731,7 +791,7 @@ Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks,
         t.options.prune_propagation_policy == "background" ? kube::Propagation::background
         : t.options.prune_propagation_policy == "orphan"   ? kube::Propagation::orphan
                                                            : kube::Propagation::foreground;
-    auto removed = m_client.remove(*resource, ref.namespace_, ref.name, propagation);
+    auto removed = to.client->remove(*resource, ref.namespace_, ref.name, propagation);
     if (!removed) {
       tr.status = TaskResult::Status::sync_failed;
       tr.message = removed.error().message();
@@ -741,20 +801,22 @@ Result<void> ApplicationReconciler::run_wave(std::vector<argo::SyncTask>& tasks,
     run.results.push_back(std::move(tr));
   }
   if (wait_healthy && !waited.empty())
-    TRY_VOID(this->wait_healthy(waited, Clock::now() + k_wave_timeout));
+    TRY_VOID(this->wait_healthy(to, waited, Clock::now() + k_wave_timeout));
   return {};
 }
 
 Result<void> ApplicationReconciler::wait_healthy(
-    const std::vector<std::pair<kube::Resource, ObjectRef>>& objects, Clock::time_point deadline) {
+    const ClusterConnection& to, const std::vector<std::pair<kube::Resource, ObjectRef>>& objects,
+    Clock::time_point deadline) {
   for (const auto& [resource, ref] : objects)
-    if (m_ensure_watched) (void)m_ensure_watched(resource);
+    if (to.watch) to.watch(resource);
   std::string pending;
   std::optional<std::string> degraded;
   auto judge = [&]() {
     pending.clear();
     for (const auto& [resource, ref] : objects) {
-      std::optional<Node> live = live_object(resource, ref.namespace_, ref.name);
+      std::optional<Node> live =
+          live_object(to, resource, ref.namespace_, ref.name).value_or(std::nullopt);
       if (!live) {
         pending = ref.display() + " missing";
         return false;
@@ -771,12 +833,12 @@ Result<void> ApplicationReconciler::wait_healthy(
     }
     return true;
   };
-  bool cached = m_cache != nullptr;
+  bool cached = to.cache != nullptr;
   for (const auto& [resource, ref] : objects)
-    cached = cached && m_cache->follows(resource, ref.namespace_);
+    cached = cached && to.cache->follows(resource, ref.namespace_);
   bool done = false;
   if (cached) {
-    done = m_cache->wait_until(judge, deadline);
+    done = to.cache->wait_until(judge, deadline);
   } else {
     while (!(done = judge()) && Clock::now() < deadline)
       std::this_thread::sleep_for(200ms);
@@ -786,7 +848,8 @@ Result<void> ApplicationReconciler::wait_healthy(
   return {};
 }
 
-Result<void> ApplicationReconciler::run_hook(const argo::SyncTask& task, OperationRun& run) {
+Result<void> ApplicationReconciler::run_hook(const ClusterConnection& to,
+                                             const argo::SyncTask& task, OperationRun& run) {
   const Node& hook = task.target;
   ObjectRef ref = ObjectRef::of(hook);  // generateName hooks are named by plan_sync_tasks
   TaskResult tr{
@@ -797,7 +860,7 @@ Result<void> ApplicationReconciler::run_hook(const argo::SyncTask& task, Operati
     tr.message = std::move(message);
     run.results.push_back(tr);
   };
-  auto resource = m_client.resource_for(hook.string_at({"apiVersion"}), ref.kind);
+  auto resource = to.client->resource_for(hook.string_at({"apiVersion"}), ref.kind);
   if (!resource) {
     record(TaskResult::Status::sync_failed, OperationPhase::error, resource.error().message());
     return std::unexpected(resource.error());
@@ -806,25 +869,27 @@ Result<void> ApplicationReconciler::run_hook(const argo::SyncTask& task, Operati
   if (std::find(policies.begin(), policies.end(), argo::DeletePolicy::before_hook_creation) !=
       policies.end()) {
     // The hook of an earlier sync goes first, and is waited for until gone.
-    (void)m_client.remove(*resource, ref.namespace_, ref.name, kube::Propagation::foreground);
+    (void)to.client->remove(*resource, ref.namespace_, ref.name, kube::Propagation::foreground);
     Clock::time_point gone_by = Clock::now() + 30s;
     while (Clock::now() < gone_by) {
-      auto live = m_client.get(*resource, ref.namespace_, ref.name);
+      auto live = to.client->get(*resource, ref.namespace_, ref.name);
       if (live && !*live) break;
       std::this_thread::sleep_for(100ms);
     }
   }
-  if (auto applied = m_client.apply(*resource, hook, k_manager, kube::Force::yes, kube::DryRun::no);
+  if (auto applied =
+          to.client->apply(*resource, hook, k_manager, kube::Force::yes, kube::DryRun::no);
       !applied) {
     record(TaskResult::Status::sync_failed, OperationPhase::error, applied.error().message());
     return std::unexpected(applied.error());
   }
   // A hook is done when Healthy or without a health check (a Job complete, a Pod succeeded),
   // failed when Degraded or Unknown, running otherwise.
-  if (m_ensure_watched) (void)m_ensure_watched(*resource);
+  if (to.watch) to.watch(*resource);
   std::optional<argo::Health> health;
   auto finished = [&]() {
-    std::optional<Node> live = live_object(*resource, ref.namespace_, ref.name);
+    std::optional<Node> live =
+        live_object(to, *resource, ref.namespace_, ref.name).value_or(std::nullopt);
     if (!live) return false;
     health = assess(*live);
     return !health || health->status == argo::HealthStatus::healthy ||
@@ -833,8 +898,8 @@ Result<void> ApplicationReconciler::run_hook(const argo::SyncTask& task, Operati
   };
   Clock::time_point deadline = Clock::now() + k_hook_timeout;
   bool done = false;
-  if (m_cache && m_cache->follows(*resource, ref.namespace_)) {
-    done = m_cache->wait_until(finished, deadline);
+  if (to.cache && to.cache->follows(*resource, ref.namespace_)) {
+    done = to.cache->wait_until(finished, deadline);
   } else {
     while (!(done = finished()) && Clock::now() < deadline)
       std::this_thread::sleep_for(200ms);
@@ -1037,30 +1102,37 @@ Result<sync::SyncResult> ApplicationReconciler::finalize(const Node& application
       index = int(i);
   }
   if (index < 0) return result;
+  // The cluster the resources are in. One that is no longer defined leaves them there (the
+  // finalizer removed), as Argo does; one that cannot be reached now is tried again.
+  argo::Destination destination{
+      std::string(application.string_at({"spec", "destination", "server"})),
+      std::string(application.string_at({"spec", "destination", "name"})), ""};
+  std::vector<argo::Cluster> clusters = TRY(registered_clusters(ns_of(application), destination));
+  auto cluster = argo::destination_cluster(destination.name, destination.server, clusters);
+  std::optional<ClusterConnection> to;
+  if (cluster) to = TRY(connection(*cluster));
   // Cascade: every resource the application tracks, hooks aside.
-  {
-    for (const ObjectRef& ref : listed_resources(application)) {
-      auto resource = m_client.resource_for(ref.api_version(), ref.kind);
-      if (!resource) continue;
-      auto live = TRY(m_client.get(*resource, ref.namespace_, ref.name));
-      if (!live || live->string_at({"metadata", "annotations", k_tracking_annotation}) !=
-                       tracking_id(application, ref))
-        continue;
-      // What Argo's cascade leaves: CRDs (their custom resources would go with them), objects
-      // marked Delete=false, and Helm's resource-policy keep.
-      auto options = argo::resource_sync_options(*live);
-      if (ref.kind == "CustomResourceDefinition" || (options && options->delete_ == false) ||
-          live->string_at({"metadata", "annotations", "helm.sh/resource-policy"}) == "keep")
-        continue;
-      sync::ObjectResult o;
-      o.ref = ref;
-      o.action = sync::Action::deleted;
-      if (auto removed = m_client.remove(*resource, ref.namespace_, ref.name); !removed) {
-        o.action = sync::Action::failed;
-        o.message = removed.error().message();
-      }
-      result.objects.push_back(std::move(o));
+  for (const ObjectRef& ref : to ? listed_resources(application) : std::vector<ObjectRef>()) {
+    auto resource = to->client->resource_for(ref.api_version(), ref.kind);
+    if (!resource) continue;
+    auto live = TRY(to->client->get(*resource, ref.namespace_, ref.name));
+    if (!live || live->string_at({"metadata", "annotations", k_tracking_annotation}) !=
+                     tracking_id(application, ref))
+      continue;
+    // What Argo's cascade leaves: CRDs (their custom resources would go with them), objects
+    // marked Delete=false, and Helm's resource-policy keep.
+    auto options = argo::resource_sync_options(*live);
+    if (ref.kind == "CustomResourceDefinition" || (options && options->delete_ == false) ||
+        live->string_at({"metadata", "annotations", "helm.sh/resource-policy"}) == "keep")
+      continue;
+    sync::ObjectResult o;
+    o.ref = ref;
+    o.action = sync::Action::deleted;
+    if (auto removed = to->client->remove(*resource, ref.namespace_, ref.name); !removed) {
+      o.action = sync::Action::failed;
+      o.message = removed.error().message();
     }
+    result.objects.push_back(std::move(o));
   }
   result.fail_objects(sync::SyncStep::prune, "prune");
   if (!result.ok()) return std::unexpected(result.error);
@@ -1070,7 +1142,10 @@ Result<sync::SyncResult> ApplicationReconciler::finalize(const Node& application
   std::vector<Node> operations;
   operations.push_back(json_op("test", at, items[size_t(index)]));
   operations.push_back(json_op("remove", at));
-  TRY_VOID(patch_application(m_client, application, std::move(operations), "finalizers"));
+  // Gone already: a finalize queued again before the watch told of the deletion.
+  if (auto removed = patch_application(m_client, application, std::move(operations), "finalizers");
+      !removed && removed.error().code() != 404)
+    return std::unexpected(removed.error());
   return result;
 }
 

@@ -13,12 +13,21 @@
 // for an application, and the resources of its last status. Objects another Argo CD
 // installation tracked for the same application are recognised and adopted.
 //
+// Destinations: the cluster Plumb runs in (in-cluster), or a cluster registered with an Argo
+// CD cluster Secret (controller/clusters.hpp). Everything about the destination's objects —
+// REST mapping, live objects, apply, prune, health, hooks, the cascade of a deletion, the
+// preview — goes through the destination's client (and its watch cache); the Application, its
+// AppProject, its status and events stay in the cluster Plumb runs in. The controller's drift
+// watch serves the local cluster only: on a remote one, a change of a managed object queues the
+// application (through the registry's watches), and selfHeal syncs it again.
+//
 // Thread safety: reconcile may run on several workers at once for different applications.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +36,7 @@
 #include "argo/health.hpp"
 #include "argo/render_source.hpp"
 #include "argo/sync_tasks.hpp"
+#include "controller/clusters.hpp"
 #include "controller/pipeline.hpp"
 #include "controller/reconcile.hpp"
 #include "core/node.hpp"
@@ -94,6 +104,9 @@ struct ApplicationOutcome {
   std::vector<std::string> images;
   std::optional<OperationRun> operation;
   bool operation_requested = false;  // the object's `operation` was taken: remove it
+  // selfHeal put off by Argo's self-heal timeout: compare again after this long (a drift seen
+  // on a remote cluster has no repair of its own).
+  std::optional<std::chrono::milliseconds> requeue_after;
 };
 
 // The status Argo CD writes from an outcome, on the latest status (history kept and
@@ -103,19 +116,27 @@ Node application_status(const Node& latest, const argo::Application& app,
 
 // The tracking id of an object applied for an application.
 std::string tracking_id(const Node& application, const ObjectRef& ref);
+// The application an object's tracking id names (the controller queues it when the object
+// changes on a remote cluster); nullopt when the object carries none.
+std::optional<NamespacedName> tracked_by(const Node& object);
 
 class ApplicationReconciler {
  public:
   // ensure_watched starts a cluster-wide watch of a resource in the controller's cache (the
   // health of a wave is judged from its events); without a cache, live objects are fetched.
+  // clusters: the registered clusters (the controller's, which watches them); null: a registry
+  // of this reconciler's own, without watches.
   ApplicationReconciler(kube::Client& client, SourceCache& sources,
                         const kube::WatchCache* cache = nullptr, AppliedHook on_applied = {},
-                        std::function<Result<bool>(const kube::Resource&)> ensure_watched = {})
+                        std::function<Result<bool>(const kube::Resource&)> ensure_watched = {},
+                        ClusterRegistry* clusters = nullptr)
       : m_client(client),
         m_sources(sources),
         m_cache(cache),
         m_on_applied(std::move(on_applied)),
-        m_ensure_watched(std::move(ensure_watched)) {}
+        m_ensure_watched(std::move(ensure_watched)),
+        m_own_clusters(clusters ? nullptr : std::make_unique<ClusterRegistry>(client)),
+        m_clusters(clusters ? *clusters : *m_own_clusters) {}
 
   // The whole reconcile of one application: spec → project → destination → sources at their
   // revision → render → compare → (sync) → compare again → health.
@@ -132,6 +153,7 @@ class ApplicationReconciler {
     std::string revision;
     sync::Plan plan;
     std::vector<sync::PlannedObject> pruned;
+    ClusterConnection destination;  // where the plan applies (its client diffs it)
   };
   Result<Preview> preview(const Node& application);
   // Forgets the resolved revisions of a repository (a webhook said it moved).
@@ -153,31 +175,44 @@ class ApplicationReconciler {
   };
 
   Result<argo::AppProject> project(const argo::Application& app);
+  // The clusters an application may name. Secrets that cannot be read only matter to a
+  // destination other than in-cluster (for it, none are taken).
+  Result<std::vector<argo::Cluster>> registered_clusters(const std::string& app_namespace,
+                                                         const argo::Destination& destination);
+  // The cluster's client: Plumb's own (with the controller's cache) for in-cluster, else the
+  // registry's ("failed to get cluster info …" when it cannot be reached).
+  Result<ClusterConnection> connection(const argo::Cluster& cluster);
   Result<Desired> desired(const Node& object, const argo::Application& app,
-                          const std::string& revision_override);
+                          const ClusterConnection& to, const std::string& revision_override);
   Result<std::string> resolve_revision(const std::string& url, const std::string& revision);
   Result<bool> write_status_once(const Node& application, const ApplicationOutcome& outcome);
   // after_sync: this reconcile has just written, so an object the cache does not show as
   // applied is read from the API server (the cache may not have the write yet).
-  Result<Compared> compare(const Node& object, const argo::Application& app, const Desired& desired,
-                           bool after_sync);
-  OperationRun sync(const Node& object, const argo::Application& app, const Desired& desired,
-                    const Compared& compared, const Node& operation, bool automated);
-  Result<void> run_wave(std::vector<argo::SyncTask>& tasks, size_t begin, size_t end,
-                        bool wait_healthy, OperationRun& run);
-  Result<void> run_hook(const argo::SyncTask& task, OperationRun& run);
-  std::optional<Node> live_object(const kube::Resource& resource, const std::string& ns,
-                                  const std::string& name);
+  Result<Compared> compare(const Node& object, const argo::Application& app,
+                           const ClusterConnection& to, const Desired& desired, bool after_sync);
+  OperationRun sync(const Node& object, const argo::Application& app, const ClusterConnection& to,
+                    const Desired& desired, const Compared& compared, const Node& operation,
+                    bool automated);
+  Result<void> run_wave(const ClusterConnection& to, std::vector<argo::SyncTask>& tasks,
+                        size_t begin, size_t end, bool wait_healthy, OperationRun& run);
+  Result<void> run_hook(const ClusterConnection& to, const argo::SyncTask& task, OperationRun& run);
+  // From the destination's cache when it follows the resource there, else fetched.
+  static Result<std::optional<Node>> live_object(const ClusterConnection& to,
+                                                 const kube::Resource& resource,
+                                                 const std::string& ns, const std::string& name);
   // Waits until every object of refs is healthy (true), one is degraded or the deadline
   // passes (false, with the reason).
-  Result<void> wait_healthy(const std::vector<std::pair<kube::Resource, ObjectRef>>& objects,
-                            std::chrono::steady_clock::time_point deadline);
+  static Result<void> wait_healthy(const ClusterConnection& to,
+                                   const std::vector<std::pair<kube::Resource, ObjectRef>>& objects,
+                                   std::chrono::steady_clock::time_point deadline);
 
   kube::Client& m_client;
   SourceCache& m_sources;
   const kube::WatchCache* m_cache;
   AppliedHook m_on_applied;
   std::function<Result<bool>(const kube::Resource&)> m_ensure_watched;
+  std::unique_ptr<ClusterRegistry> m_own_clusters;
+  ClusterRegistry& m_clusters;
 
   struct Resolved {
     std::string commit;

@@ -154,12 +154,17 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
             track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan, drift);
           },
           &m_cache),
+      m_clusters(client, &m_cache,
+                 [this](const Node& object) {
+                   if (auto app = tracked_by(object))
+                     m_queue.add(JobKey{Job::application, app->namespace_, app->name});
+                 }),
       m_applications(
           client, m_sources, &m_cache,
           [this](const ObjectRef& owner, const sync::Plan& plan, const DriftWatch& drift) {
             track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan, drift);
           },
-          [this](const kube::Resource& resource) { return ensure_watched(resource); }),
+          [this](const kube::Resource& resource) { return ensure_watched(resource); }, &m_clusters),
       m_scheduler(m_options.jitter) {
   if (m_options.sops_age_secret) m_reconcilers.set_sops_age_secret(*m_options.sops_age_secret);
 }
@@ -199,6 +204,7 @@ void Controller::stop() {
   for (std::thread& t : m_threads)
     t.join();
   m_threads.clear();
+  m_clusters.stop();
   m_cache.stop();
 }
 
@@ -523,6 +529,7 @@ void Controller::run_application(const JobKey& key) {
   } else {
     m_scheduler.succeeded(key, Clock::now(), it->second->interval);
   }
+  if (outcome.requeue_after) m_scheduler.run_at(key, Clock::now() + *outcome.requeue_after);
   m_schedule_changed.notify_all();
 }
 

@@ -174,6 +174,7 @@ class Controller {
   SourceCache m_sources;
   kube::WatchCache m_cache;  // before m_reconcilers, which read from it
   Reconcilers m_reconcilers;
+  ClusterRegistry m_clusters;  // Argo CD's registered clusters; their watches queue applications
   ApplicationReconciler m_applications;
   WorkQueue<JobKey, JobKeyHash> m_queue;
   WorkQueue<std::string> m_drift_queue;  // object keys

@@ -18,6 +18,7 @@
 #include "core/yaml.hpp"
 #include "localcluster/cluster.hpp"
 #include "source/git_repo.hpp"
+#include "support/eventually.hpp"
 
 namespace plumb::controller {
 namespace {
@@ -27,16 +28,6 @@ using namespace std::chrono_literals;
 std::string config_map(std::string_view name) {
   return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + std::string(name) +
          "\ndata:\n  k: v\n";
-}
-
-// Polls until done() or 20 s; false on timeout.
-template <typename Fn>
-bool eventually(Fn done) {
-  for (auto deadline = std::chrono::steady_clock::now() + 20s;
-       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms)) {
-    if (done()) return true;
-  }
-  return false;
 }
 
 class ControllerTest : public source::GitRepoTest {

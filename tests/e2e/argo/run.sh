@@ -41,7 +41,8 @@ synced_at() {  # synced_at NAME COMMIT
 }
 
 # application_yaml NAME PATH [SPEC_LINES] [SOURCE_LINES]: an Application of $REPO in argocd,
-# its destination namespace $DEST (demo by default), its project $PROJECT (default); more
+# its destination namespace $DEST (demo by default) in the cluster named $DEST_CLUSTER (by
+# default the server https://kubernetes.default.svc), its project $PROJECT (default); more
 # lines of its spec (indented by 2) and of its source (indented by 4).
 application_yaml() {
   local name=$1 path=$2 extra=${3:-} source_extra=${4:-}
@@ -59,7 +60,7 @@ spec:
     path: $path
 $source_extra
   destination:
-    server: https://kubernetes.default.svc
+$(if [ -n "${DEST_CLUSTER:-}" ]; then echo "    name: $DEST_CLUSTER"; else echo "    server: https://kubernetes.default.svc"; fi)
     namespace: ${DEST:-demo}
 $extra
 YAML
@@ -627,6 +628,98 @@ scenario_up_runs_argo_applications() {
   wait_for "the commit synced" 20 synced_at guestbook "$head"
   [ "$(kubectl -n guestbook get deploy guestbook-ui -o jsonpath={.spec.replicas})" = 2 ] ||
     fail "replicas"
+}
+
+# start_second: another `plumb cluster`, started as lib.sh starts the first, with its own
+# kubeconfig; SECOND runs kubectl against it; SECOND_SERVER, SECOND_CA (base64 PEM) and
+# SECOND_TOKEN are read from that kubeconfig, SECOND_PID stops it.
+start_second() {
+  local kc=$WORK/second.kubeconfig
+  "$PLUMB" cluster --port 0 --kubeconfig "$kc" >"$WORK/second.log" 2>&1 &
+  SECOND_PID=$!
+  EXTRA_PIDS+=("$SECOND_PID")
+  SECOND=(kubectl --kubeconfig "$kc")
+  wait_for "the second cluster" 10 eval '[ -s "$kc" ] && "${SECOND[@]}" get --raw /readyz'
+  SECOND_SERVER=$("${SECOND[@]}" config view --raw -o jsonpath='{.clusters[0].cluster.server}')
+  SECOND_CA=$("${SECOND[@]}" config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+  SECOND_TOKEN=$("${SECOND[@]}" config view --raw -o jsonpath='{.users[0].user.token}')
+  [ -n "$SECOND_SERVER" ] && [ -n "$SECOND_CA" ] && [ -n "$SECOND_TOKEN" ] ||
+    fail "the second cluster's kubeconfig"
+}
+
+# cluster_secret NAME SERVER: an Argo CD cluster Secret in argocd, as Argo's declarative setup
+# writes one, with the second cluster's token and CA.
+cluster_secret() {
+  kubectl apply -f - >/dev/null <<YAML || fail "cluster Secret $1"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: $1
+  namespace: argocd
+  labels:
+    argocd.argoproj.io/secret-type: cluster
+type: Opaque
+stringData:
+  name: $1
+  server: $2
+  config: |
+    {"bearerToken": "$SECOND_TOKEN", "tlsClientConfig": {"insecure": false, "caData": "$SECOND_CA"}}
+YAML
+}
+
+# An Application whose destination is another cluster, registered with a cluster Secret: synced
+# there (nothing in the first cluster), a commit reaches it, pruning and selfHeal work there,
+# the cascade of its deletion removes its objects there; a cluster that stops answering is
+# said in the status, and other applications go on.
+scenario_second_cluster() {
+  start
+  start_second
+  git init -q -b main "$REPO"
+  write_guestbook
+  local head
+  head=$(commit "guestbook")
+  start_controller
+  cluster_secret second "$SECOND_SERVER"
+  DEST_CLUSTER=second application remote guestbook "$AUTOMATED"
+  kubectl -n argocd patch application remote --type merge -p \
+    '{"metadata":{"finalizers":["resources-finalizer.argocd.argoproj.io"]}}' >/dev/null ||
+    fail "finalizer"
+  wait_for "remote synced" 30 synced_at remote "$head"
+  "${SECOND[@]}" -n demo get deploy guestbook-ui >/dev/null || fail "no Deployment in the second cluster"
+  "${SECOND[@]}" -n demo get svc guestbook-ui >/dev/null || fail "no Service in the second cluster"
+  expect_exit 1 kubectl get namespace demo
+  [ "$(app_field remote '{.status.resources[0].health.status}')" = Healthy ] ||
+    fail "the Deployment's health as the second cluster has it"
+  expect_exit 0 "$PLUMB" app diff remote --cache-dir "$WORK/diff-cache"  # against the second
+  # A commit: the Deployment changed and the Service pruned over there.
+  sed -i 's/replicas: 1/replicas: 2/' "$REPO/guestbook/guestbook-ui-deployment.yaml"
+  rm "$REPO/guestbook/guestbook-ui-svc.yaml"
+  head=$(commit "two replicas, no service")
+  push
+  wait_for "remote synced at the new commit" 30 synced_at remote "$head"
+  [ "$("${SECOND[@]}" -n demo get deploy guestbook-ui -o jsonpath={.spec.replicas})" = 2 ] ||
+    fail "replicas in the second cluster"
+  wait_for "the Service pruned in the second cluster" 10 eval '! "${SECOND[@]}" -n demo get svc guestbook-ui'
+  # Drift over there: its watch queues the application, selfHeal syncs it again.
+  "${SECOND[@]}" -n demo scale deploy guestbook-ui --replicas=4 >/dev/null || fail "scale there"
+  wait_for "the drift healed in the second cluster" 15 \
+    eval '[ "$("${SECOND[@]}" -n demo get deploy guestbook-ui -o jsonpath={.spec.replicas})" = 2 ]'
+  # Deleted with the resources finalizer: its objects go from the second cluster.
+  kubectl -n argocd delete application remote --timeout=20s >/dev/null || fail "delete app"
+  expect_exit 1 "${SECOND[@]}" -n demo get deploy guestbook-ui
+  # The second cluster goes away: the application says so when it is compared again, and an
+  # application of the first cluster is not held up.
+  DEST_CLUSTER=second application later guestbook "$AUTOMATED"
+  wait_for "later synced" 30 synced_at later "$head"
+  kill "$SECOND_PID" && wait "$SECOND_PID" 2>/dev/null
+  kubectl -n argocd annotate application later argocd.argoproj.io/refresh=normal >/dev/null ||
+    fail "refresh"
+  wait_for "a ComparisonError naming the cluster" 20 eval \
+    'app_field later "{.status.conditions[*].message}" | grep -qF "Failed to load live state: failed to get cluster info for \"$SECOND_SERVER\": cannot connect"'
+  [ "$(app_field later '{.status.sync.status}')" = Unknown ] || fail "sync status of an unreachable cluster"
+  [ "$(app_field later '{.status.conditions[0].type}')" = ComparisonError ] || fail "condition type"
+  application here guestbook "$AUTOMATED"
+  wait_for "an application of the first cluster synced" 20 synced_at here "$head"
 }
 
 run_scenario
