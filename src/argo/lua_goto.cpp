@@ -301,8 +301,8 @@ Result<std::string> rewrite_goto(std::string_view source) {
     }
     if (!target) return refuse(jump, "no visible label");
     const Label& label = labels[*target];
-    if (!label.last) return refuse(jump, "its label does not end its block");
     if (label.offset < jump.offset) return refuse(jump, "it jumps backwards");
+    if (!label.last) return refuse(jump, "its label does not end its block");
     for (int b = jump.block; b != label.block; b = parent(b))
       if (kind(b) == BlockKind::loop || kind(b) == BlockKind::function)
         return refuse(jump, "it leaves a loop");
