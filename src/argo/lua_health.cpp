@@ -45,4 +45,14 @@ HealthOverride lua_health_override(std::shared_ptr<const Customizations> customi
   };
 }
 
+HealthOverride customized_health_override(std::shared_ptr<const Customizations> customizations,
+                                          LuaOptions options) {
+  return [lua = lua_health_override(std::move(customizations), std::move(options))](
+             const Node& live) -> Result<std::optional<Health>> {
+    std::optional<Health> health = TRY(lua(live));
+    if (health) return health;
+    return restored_application_health(live);
+  };
+}
+
 }  // namespace plumb::argo

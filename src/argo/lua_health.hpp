@@ -41,4 +41,10 @@ Result<std::optional<Health>> run_health_script(const LuaScript& script, const N
 HealthOverride lua_health_override(std::shared_ptr<const Customizations> customizations,
                                    LuaOptions options = {});
 
+// What Plumb puts in front of the built-ins: the Lua override, then, for an argoproj.io
+// Application it leaves without health, the app-of-apps check Argo's documentation gives
+// (restored_application_health). `plumb health` judges objects with it, as the controller does.
+HealthOverride customized_health_override(std::shared_ptr<const Customizations> customizations,
+                                          LuaOptions options = {});
+
 }  // namespace plumb::argo
