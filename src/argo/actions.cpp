@@ -11,28 +11,8 @@
 namespace plumb::argo {
 namespace {
 
-// Go's JSON type words, for its UnmarshalTypeError texts.
-std::string_view json_type(const Node& n) {
-  switch (n.type()) {
-    case Node::Type::null:
-      return "null";
-    case Node::Type::boolean:
-      return "bool";
-    case Node::Type::integer:
-    case Node::Type::floating:
-      return "number";
-    case Node::Type::string:
-      return "string";
-    case Node::Type::list:
-      return "array";
-    case Node::Type::map:
-      return "object";
-  }
-  return "value";
-}
-
 std::unexpected<Error> type_error(const Node& value, std::string_view target) {
-  return fail("json: cannot unmarshal ", json_type(value), " into Go ", target);
+  return fail("json: cannot unmarshal ", go_json_type(value), " into Go ", target);
 }
 
 // The script's table, or the error Argo gives when there is none.
@@ -103,7 +83,7 @@ bool disabled_flag(const Node& value) {
 // Kubernetes' unstructured decoder: an object with a kind.
 Result<Node> unstructured(const Node& resource) {
   if (!resource.is_map())
-    return fail("json: cannot unmarshal ", json_type(resource),
+    return fail("json: cannot unmarshal ", go_json_type(resource),
                 " into Go value of type map[string]interface {}");
   const Node* kind = resource.find("kind");
   if (!kind || !kind->is_string() || kind->as_string().empty())

@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -224,175 +225,151 @@ std::vector<Node> expected_objects(const fs::path& path) {
   return out;
 }
 
+// One entry of a test file: the test, the directory its paths are relative to, and a name.
+struct TestCase {
+  Node test;
+  fs::path dir;
+  std::string name;
+};
+
+// The entries of the list `key` of every file named `file` under the root.
+std::vector<TestCase> test_cases(const std::string& file, std::string_view key) {
+  std::vector<TestCase> out;
+  for (const fs::path& test_file : files_named(file)) {
+    fs::path dir = test_file.parent_path();  // GROUP/KIND, or GROUP/KIND/actions
+    Node tests = read_yaml(test_file);
+    const Node* list = field(tests, key);
+    if (!list) continue;
+    fs::path kind_dir = file == "action_test.yaml" ? dir.parent_path() : dir;
+    for (const Node& test : list->items())
+      out.push_back({test, dir,
+                     fs::relative(kind_dir, k_root).string() + " " + text(test, "action") + " " +
+                         text(test, "inputPath")});
+  }
+  return out;
+}
+
+// Runs check on every case ("" a pass, else what went wrong), reports the count and fails the
+// test for each case that did not pass.
+void run_cases(std::string_view what, const std::vector<TestCase>& cases, size_t at_least,
+               const std::function<std::string(const TestCase&)>& check) {
+  int passed = 0;
+  for (const TestCase& c : cases) {
+    std::string problem = check(c);
+    if (problem.empty()) {
+      ++passed;
+    } else {
+      ADD_FAILURE() << c.name << ": " << problem;
+    }
+  }
+  report(what, passed, static_cast<int>(cases.size()));
+  EXPECT_GE(cases.size(), at_least);
+}
+
+std::string check_health(const TestCase& c) {
+  Node object = read_yaml(c.dir / text(c.test, "inputPath"));
+  ObjectRef ref = ObjectRef::of(object);
+  std::optional<LuaScript> script = customizations().health_script(ref.group, ref.kind);
+  if (!script) return "no health script for " + ref.group + "/" + ref.kind;
+  auto health = run_health_script(*script, object);
+  if (!health) return health.error().message();
+  const Node* expected = field(c.test, "healthStatus");
+  std::string want_status = expected ? text(*expected, "status") : "";
+  std::string want_message = expected ? text(*expected, "message") : "";
+  std::string got_status = *health ? std::string(to_string((*health)->status)) : "";
+  std::string got_message = *health ? (*health)->message : "";
+  if (got_status == want_status && got_message == want_message) return "";
+  return "got " + got_status + " \"" + got_message + "\", expected " + want_status + " \"" +
+         want_message + "\"";
+}
+
+std::string check_discovery(const TestCase& c) {
+  auto actions = discover_actions(customizations(), read_yaml(c.dir / text(c.test, "inputPath")));
+  if (!actions) return actions.error().message();
+  std::vector<ResourceAction> expected;
+  if (const Node* result = field(c.test, "result")) {
+    for (const Node& r : result->items()) {
+      ResourceAction a{.name = text(r, "name"),
+                       .disabled = field(r, "disabled") && field(r, "disabled")->as_bool(),
+                       .icon_class = text(r, "iconClass"),
+                       .display_name = text(r, "displayName")};
+      if (const Node* params = field(r, "params"))
+        for (const Node& p : params->items())
+          a.params.push_back({text(p, "name")});
+      expected.push_back(std::move(a));
+    }
+  }
+  std::string missing;
+  for (const ResourceAction& a : *actions)
+    if (std::find(expected.begin(), expected.end(), a) == expected.end())
+      missing += " " + a.name + (a.disabled ? " (disabled)" : "") + " [" + a.icon_class + "|" +
+                 a.display_name + "]";
+  if (missing.empty() && actions->empty() == expected.empty()) return "";
+  return "not expected:" + missing + " (found " + std::to_string(actions->size()) + ", expected " +
+         std::to_string(expected.size()) + ")";
+}
+
+// One impacted resource against the expected objects; "" when it is one of them.
+std::string check_impacted(ImpactedResource& r, const ObjectRef& from,
+                           const std::vector<Node>& expected) {
+  ObjectRef got = ObjectRef::of(r.object);
+  bool derived_name =
+      (got.kind == "Job" && from.kind == "CronJob") ||
+      (got.kind == "Workflow" && (from.kind == "CronWorkflow" || from.kind == "WorkflowTemplate"));
+  const Node* match = nullptr;
+  for (const Node& e : expected) {
+    ObjectRef want = ObjectRef::of(e);
+    bool same_name = derived_name ? want.name.starts_with(from.name) : want.name == got.name;
+    if (want.group == got.group && want.version == got.version && want.kind == got.kind &&
+        same_name && want.namespace_ == got.namespace_) {
+      match = &e;
+      break;
+    }
+  }
+  if (!match) return "no expected object for " + got.display();
+  if (r.operation == ActionOperation::patch && !(got == from))
+    return "patches " + got.display() + ", not the source object";
+  if (r.operation == ActionOperation::create && derived_name)
+    r.object["metadata"].set("name", Node::string(match->string_at({"metadata", "name"})));
+  std::string d = diff_objects(*match, r.object);
+  return d.empty() ? "" : got.display() + d;
+}
+
+std::string check_action(const TestCase& c) {
+  Node source = read_yaml(c.dir / text(c.test, "inputPath"));
+  std::vector<LuaParam> params;
+  if (const Node* p = field(c.test, "parameters"))
+    for (const MapEntry& e : p->entries())
+      params.push_back({std::string(e.key.as_string()), scalar_to_string(e.value)});
+  auto impacted = run_action(customizations(), source, text(c.test, "action"), params);
+  if (std::string want_error = text(c.test, "expectedErrorMessage"); !want_error.empty()) {
+    if (!impacted && impacted.error().message() == want_error) return "";
+    return "expected the error \"" + want_error + "\", got " +
+           (impacted ? "none" : impacted.error().message());
+  }
+  if (!impacted) return impacted.error().message();
+  std::vector<Node> expected = expected_objects(c.dir / text(c.test, "expectedOutputPath"));
+  for (ImpactedResource& r : *impacted) {
+    std::string problem = check_impacted(r, ObjectRef::of(source), expected);
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST(LuaCases, EveryHealthTestCasePasses) {
   PLUMB_REQUIRE(fs::is_directory(k_root), k_root << " is missing");
-  int passed = 0;
-  int total = 0;
-  for (const fs::path& test_file : files_named("health_test.yaml")) {
-    fs::path dir = test_file.parent_path();
-    Node tests = read_yaml(test_file);
-    const Node* list = field(tests, "tests");
-    if (!list) continue;
-    for (const Node& test : list->items()) {
-      ++total;
-      std::string input = text(test, "inputPath");
-      std::string name = fs::relative(dir, k_root).string() + "/" + input;
-      Node object = read_yaml(dir / input);
-      ObjectRef ref = ObjectRef::of(object);
-      std::optional<LuaScript> script = customizations().health_script(ref.group, ref.kind);
-      if (!script) {
-        ADD_FAILURE() << name << ": no health script for " << ref.group << "/" << ref.kind;
-        continue;
-      }
-      auto health = run_health_script(*script, object);
-      if (!health) {
-        ADD_FAILURE() << name << ": " << health.error().message();
-        continue;
-      }
-      const Node* expected = field(test, "healthStatus");
-      std::string want_status = expected ? text(*expected, "status") : "";
-      std::string want_message = expected ? text(*expected, "message") : "";
-      std::string got_status = *health ? std::string(to_string((*health)->status)) : "";
-      std::string got_message = *health ? (*health)->message : "";
-      if (got_status != want_status || got_message != want_message) {
-        ADD_FAILURE() << name << ": got " << got_status << " \"" << got_message << "\", expected "
-                      << want_status << " \"" << want_message << "\"";
-        continue;
-      }
-      ++passed;
-    }
-  }
-  report("health cases", passed, total);
-  EXPECT_GT(total, 500);
+  run_cases("health cases", test_cases("health_test.yaml", "tests"), 500, check_health);
 }
 
 TEST(LuaCases, EveryDiscoveryTestCasePasses) {
   PLUMB_REQUIRE(fs::is_directory(k_root), k_root << " is missing");
-  int passed = 0;
-  int total = 0;
-  for (const fs::path& test_file : files_named("action_test.yaml")) {
-    fs::path dir = test_file.parent_path();  // GROUP/KIND/actions: inputs are under it
-    Node tests = read_yaml(test_file);
-    const Node* list = field(tests, "discoveryTests");
-    if (!list) continue;
-    for (const Node& test : list->items()) {
-      ++total;
-      std::string input = text(test, "inputPath");
-      std::string name = fs::relative(dir.parent_path(), k_root).string() + " discovery " + input;
-      Node object = read_yaml(dir / input);
-      auto actions = discover_actions(customizations(), object);
-      if (!actions) {
-        ADD_FAILURE() << name << ": " << actions.error().message();
-        continue;
-      }
-      std::vector<ResourceAction> expected;
-      if (const Node* result = field(test, "result")) {
-        for (const Node& r : result->items()) {
-          ResourceAction a{.name = text(r, "name"),
-                           .disabled = field(r, "disabled") && field(r, "disabled")->as_bool(),
-                           .icon_class = text(r, "iconClass"),
-                           .display_name = text(r, "displayName")};
-          if (const Node* params = field(r, "params"))
-            for (const Node& p : params->items())
-              a.params.push_back({text(p, "name")});
-          expected.push_back(std::move(a));
-        }
-      }
-      std::string missing;
-      for (const ResourceAction& a : *actions)
-        if (std::find(expected.begin(), expected.end(), a) == expected.end())
-          missing += " " + a.name + (a.disabled ? " (disabled)" : "") + " [" + a.icon_class + "|" +
-                     a.display_name + "]";
-      if (!missing.empty() || actions->empty() != expected.empty()) {
-        ADD_FAILURE() << name << ": not expected:" << missing << " (found " << actions->size()
-                      << ", expected " << expected.size() << ")";
-        continue;
-      }
-      ++passed;
-    }
-  }
-  report("discovery cases", passed, total);
-  EXPECT_GT(total, 30);
+  run_cases("discovery cases", test_cases("action_test.yaml", "discoveryTests"), 30,
+            check_discovery);
 }
 
 TEST(LuaCases, EveryActionTestCasePasses) {
   PLUMB_REQUIRE(fs::is_directory(k_root), k_root << " is missing");
-  int passed = 0;
-  int total = 0;
-  for (const fs::path& test_file : files_named("action_test.yaml")) {
-    fs::path dir = test_file.parent_path();  // GROUP/KIND/actions: inputs are under it
-    Node tests = read_yaml(test_file);
-    const Node* list = field(tests, "actionTests");
-    if (!list) continue;
-    for (const Node& test : list->items()) {
-      ++total;
-      std::string action = text(test, "action");
-      std::string input = text(test, "inputPath");
-      std::string name =
-          fs::relative(dir.parent_path(), k_root).string() + " " + action + " " + input;
-      Node source = read_yaml(dir / input);
-      std::vector<LuaParam> params;
-      if (const Node* p = field(test, "parameters"))
-        for (const MapEntry& e : p->entries())
-          params.push_back({std::string(e.key.as_string()), scalar_to_string(e.value)});
-      auto impacted = run_action(customizations(), source, action, params);
-      std::string want_error = text(test, "expectedErrorMessage");
-      if (!want_error.empty()) {
-        if (impacted || impacted.error().message() != want_error) {
-          ADD_FAILURE() << name << ": expected the error \"" << want_error << "\", got "
-                        << (impacted ? "none" : impacted.error().message());
-          continue;
-        }
-        ++passed;
-        continue;
-      }
-      if (!impacted) {
-        ADD_FAILURE() << name << ": " << impacted.error().message();
-        continue;
-      }
-      std::vector<Node> expected = expected_objects(dir / text(test, "expectedOutputPath"));
-      ObjectRef from = ObjectRef::of(source);
-      std::string problem;
-      for (ImpactedResource& r : *impacted) {
-        ObjectRef got = ObjectRef::of(r.object);
-        bool derived_name = (got.kind == "Job" && from.kind == "CronJob") ||
-                            (got.kind == "Workflow" &&
-                             (from.kind == "CronWorkflow" || from.kind == "WorkflowTemplate"));
-        const Node* match = nullptr;
-        for (const Node& e : expected) {
-          ObjectRef want = ObjectRef::of(e);
-          bool same_name = derived_name ? want.name.starts_with(from.name) : want.name == got.name;
-          if (want.group == got.group && want.version == got.version && want.kind == got.kind &&
-              same_name && want.namespace_ == got.namespace_) {
-            match = &e;
-            break;
-          }
-        }
-        if (!match) {
-          problem = "no expected object for " + got.display();
-          break;
-        }
-        if (r.operation == ActionOperation::patch && !(got == from)) {
-          problem = "patches " + got.display() + ", not the source object";
-          break;
-        }
-        if (r.operation == ActionOperation::create && derived_name)
-          r.object["metadata"].set("name", Node::string(match->string_at({"metadata", "name"})));
-        std::string d = diff_objects(*match, r.object);
-        if (!d.empty()) {
-          problem = got.display() + d;
-          break;
-        }
-      }
-      if (!problem.empty()) {
-        ADD_FAILURE() << name << ": " << problem;
-        continue;
-      }
-      ++passed;
-    }
-  }
-  report("action cases", passed, total);
-  EXPECT_GT(total, 50);
+  run_cases("action cases", test_cases("action_test.yaml", "actionTests"), 50, check_action);
 }

@@ -59,6 +59,16 @@ Node json(std::string_view text) {
   return *parse_json(text);
 }
 
+// The script is stopped by a limit, and sooner than `within`.
+void expect_stopped(std::string_view script, LuaLimits limits, std::chrono::milliseconds within) {
+  LuaRun run = open_run(script);
+  run.limits = limits;
+  auto start = std::chrono::steady_clock::now();
+  std::string error = error_of(run);
+  EXPECT_NE(error.find("Lua script stopped"), std::string::npos) << script << ": " << error;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, within) << script;
+}
+
 }  // namespace
 
 // --- obj and actionParams, as gopher-json's DecodeValue makes them ---------------------------
@@ -230,15 +240,8 @@ TEST(LuaHost, PcallAndXpcallCannotCatchAStop) {
        {"while true do pcall(function() while true do end end) end",
         "while true do xpcall(function() while true do end end, function(e) return e end) end",
         "local ok = pcall(function() while true do end end) return {ok}",
-        "while true do pcall(string.rep, 'x', 1e9) end"}) {
-    LuaRun run = open_run(script);
-    run.limits.time = 100ms;
-    run.limits.memory_bytes = size_t{8} << 20;
-    auto start = std::chrono::steady_clock::now();
-    std::string error = error_of(run);
-    EXPECT_NE(error.find("Lua script stopped"), std::string::npos) << script << ": " << error;
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << script;
-  }
+        "while true do pcall(string.rep, 'x', 1e9) end"})
+    expect_stopped(script, {.time = 100ms, .memory_bytes = size_t{8} << 20}, 2s);
   // An ordinary error still is caught.
   EXPECT_EQ(returned_string("select(2, pcall(error, 'x', 0))"), "x");
   EXPECT_EQ(returned_string("select(2, xpcall(function() error('y', 0) end, "
@@ -274,25 +277,15 @@ TEST(LuaHost, PatternsThatBacktrackForeverAreStopped) {
        {"return string.find(string.rep('a', 60), '(.-)(.-)(.-)(.-)(.-)(.-)(.-)b')",
         "return string.match(string.rep('a', 60), '.-.-.-.-.-.-.-.-b')",
         "return string.gsub(string.rep('a', 60), 'a-a-a-a-a-a-a-a-b', '')",
-        "for x in string.gmatch(string.rep('a', 60), 'a-a-a-a-a-a-a-a-b') do end"}) {
-    LuaRun run = open_run(script);
-    run.limits.time = 200ms;
-    auto start = std::chrono::steady_clock::now();
-    std::string error = error_of(run);
-    EXPECT_NE(error.find("Lua script stopped"), std::string::npos) << script << ": " << error;
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << script;
-  }
+        "for x in string.gmatch(string.rep('a', 60), 'a-a-a-a-a-a-a-a-b') do end"})
+    expect_stopped(script, {.time = 200ms}, 2s);
 }
 
 TEST(LuaHost, SortingAHugeTableKeepsToTheDeadline) {
-  LuaRun run = open_run(
+  expect_stopped(
       "local t = {} for i = 1, 3e6 do t[i] = (i * 7919) % 1000003 end table.sort(t) "
-      "table.sort(t, function(a, b) return a > b end) return {t[1]}");
-  run.limits.time = 300ms;
-  run.limits.memory_bytes = size_t{256} << 20;
-  auto start = std::chrono::steady_clock::now();
-  EXPECT_NE(error_of(run).find("Lua script stopped"), std::string::npos);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+      "table.sort(t, function(a, b) return a > b end) return {t[1]}",
+      {.time = 300ms, .memory_bytes = size_t{256} << 20}, 1500ms);
 }
 
 TEST(LuaHost, ScriptsRunOnManyThreadsAtOnce) {

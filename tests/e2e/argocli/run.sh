@@ -637,34 +637,26 @@ $out"
     fail "create-job name: $(kubectl -n web get jobs -o jsonpath='{.items[0].metadata.name}')"
   # A change to status goes through the status subresource where the kind has one (a normal
   # patch would drop it), in one patch where it has none, as Argo patches it.
-  kubectl apply -f - >/dev/null <<'YAML' || fail "CRDs"
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gadgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: gadgets, singular: gadget, kind: Gadget}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    subresources: {status: {}}
-    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+  crd() {  # crd KIND PLURAL [SUBRESOURCES]
+    cat <<YAML
 ---
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: {name: gizmos.example.com}
+metadata: {name: $2.example.com}
 spec:
   group: example.com
   scope: Namespaced
-  names: {plural: gizmos, singular: gizmo, kind: Gizmo}
+  names: {plural: $2, kind: $1}
   versions:
   - name: v1
     served: true
     storage: true
+    ${3:-}
     schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
 YAML
+  }
+  { crd Gadget gadgets 'subresources: {status: {}}'; crd Gizmo gizmos; } |
+    kubectl apply -f - >/dev/null || fail "CRDs"
   kubectl wait --for condition=established crd/gadgets.example.com crd/gizmos.example.com \
     >/dev/null || fail "CRDs not established"
   kubectl -n web apply -f - >/dev/null <<'YAML' || fail "apply gadget, gizmo"
