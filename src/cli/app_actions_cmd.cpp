@@ -104,8 +104,11 @@ Result<std::vector<Actionable>> actionable(kube::Client& client, const Node& app
       out.push_back({ref, app});
       continue;
     }
-    kube::Resource resource = TRY(client.resource_for(ref.api_version(), ref.kind));
-    std::optional<Node> live = TRY(client.get(resource, ref.namespace_, ref.name));
+    // No live object (nor, for a custom resource, a served kind): left out, as argocd does.
+    auto resource = client.resource_for(ref.api_version(), ref.kind);
+    if (!resource && resource.error().code() == 404) continue;
+    if (!resource) return std::unexpected(resource.error());
+    std::optional<Node> live = TRY(client.get(*resource, ref.namespace_, ref.name));
     if (live) out.push_back({ref, std::move(*live)});
   }
   if (out.empty()) return fail("no matching resource found");
