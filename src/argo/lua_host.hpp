@@ -16,7 +16,8 @@
 //   here). In both, there is no `dofile`, `loadfile`, `module`, `newproxy`, `string.dump`,
 //   `coroutine`; `load` and `loadstring` take source text, never bytecode; `print` goes to
 //   LuaRun::print (dropped without one); string matching (find, match, gmatch, gsub) is Lua 5.1's
-//   pattern language run by Plumb's own matcher (lua_patterns.cpp), which keeps to the time limit.
+//   pattern language run by Plumb's own matcher (lua_patterns.cpp) and table.sort a heap sort,
+//   both keeping to the time limit (C code runs out of the hook's reach).
 // - limits: a time limit checked on every function call and every 1000 VM instructions (Argo:
 //   1 s), and a memory cap enforced by the allocator. `pcall`/`xpcall` cannot catch either
 //   stop. The run then fails with "Lua script stopped: ..." saying which limit, and where.
@@ -28,9 +29,10 @@
 // values that fit are integers).
 //
 // Errors are Lua's ("<string>:3: attempt to index field 'status' (a nil value)"; error(msg, 0)
-// gives msg alone), chunks named "<string>" as gopher-lua names them. Differences from
-// gopher-lua that remain: C Lua's messages and number formatting ("%.14g": 1e+15 where Go prints
-// 1000000000000000).
+// gives msg alone), chunks named "<string>" as gopher-lua names them. gopher-lua also takes Lua
+// 5.2's goto, which Argo's scripts use as `goto continue`: that form is rewritten for Lua 5.1
+// (lua_goto.cpp), any other goto refused. Differences from gopher-lua that remain: C Lua's
+// messages and number formatting ("%.14g": 1e+15 where Go prints 1000000000000000).
 //
 // Thread safety: run_lua keeps no shared state; any number of threads may run scripts at once.
 #pragma once
