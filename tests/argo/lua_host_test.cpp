@@ -445,6 +445,10 @@ return out)"),
             "<string>:5: line 5");
   // A label no goto names is dropped.
   EXPECT_EQ(table_json("::top:: return {1}"), "[1]");
+  // Comments and strings are not code.
+  EXPECT_EQ(table_json("-- goto nowhere\n--[==[ ::x:: goto y ]==]\n"
+                       "local s = 'goto z' .. [[::w::]] .. \"::v::\" return {s}"),
+            R"(["goto z::w::::v::"])");
 }
 
 TEST(LuaHost, OtherGotosAreRefusedClearly) {
