@@ -25,7 +25,6 @@
 #include <vector>
 
 #include "argo/customizations.hpp"
-#include "argo/lua_health.hpp"
 #include "argo/lua_host.hpp"
 #include "core/error.hpp"
 #include "core/node.hpp"

@@ -26,12 +26,6 @@
 
 namespace plumb::argo {
 
-// How scripts run: their limits, and where print() goes (nowhere without a function).
-struct LuaOptions {
-  LuaLimits limits;
-  std::function<void(std::string_view)> print;
-};
-
 // One health script on one object; nullopt when it gives no health.
 Result<std::optional<Health>> run_health_script(const LuaScript& script, const Node& live,
                                                 const LuaOptions& options = {});

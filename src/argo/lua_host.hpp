@@ -57,6 +57,13 @@ struct LuaLimits {
   size_t memory_bytes = size_t{64} << 20;
 };
 
+// How scripts run, for the callers that run them (health checks, actions): their limits, and
+// where print() goes (nowhere without a function).
+struct LuaOptions {
+  LuaLimits limits;
+  std::function<void(std::string_view)> print;
+};
+
 struct LuaParam {
   std::string name;
   std::string value;
