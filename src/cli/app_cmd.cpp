@@ -32,6 +32,8 @@ constexpr Verb k_verbs[] = {
     {"set", "change an application's spec", set_command},
     {"unset", "remove parameters and overrides from an application's source", unset_command},
     {"delete", "delete an application (and, cascading, its resources)", delete_command},
+    {"actions", "list and run resource actions (Argo's Lua scripts) on its resources",
+     actions_command},
 };
 
 int app_help(FILE* out) {

@@ -45,6 +45,8 @@ constexpr Command k_commands[] = {
     {"app", "list, show, sync, wait for, roll back, create, change and delete Argo CD Applications",
      app_command},
     {"appset", "generate (offline), list and show Argo CD ApplicationSets", appset_command},
+    {"health", "print an object's health as Argo CD assesses it (built-in checks, Lua scripts)",
+     health_command},
     {"sops", "encrypt, decrypt, edit SOPS files and update their keys (age, PGP)", sops_command},
     {"push", "push a directory to an OCI registry as a Flux artifact (flux push artifact)",
      push_command},

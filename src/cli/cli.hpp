@@ -22,6 +22,8 @@ int up_command(std::span<const std::string_view> args);
 int template_command(std::span<const std::string_view> args);
 int sops_command(std::span<const std::string_view> args);
 int push_command(std::span<const std::string_view> args);
+// `health -f OBJECT.yaml`: an object's health as Argo CD assesses it (health_cmd.cpp).
+int health_command(std::span<const std::string_view> args);
 // The flux-like commands (flux_*_cmd.cpp).
 int get_command(std::span<const std::string_view> args);
 int reconcile_command(std::span<const std::string_view> args);

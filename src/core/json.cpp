@@ -669,4 +669,23 @@ std::string to_json(const Node& value, JsonStyle style) {
   return out;
 }
 
+std::string_view go_json_type(const Node& value) {
+  switch (value.type()) {
+    case Node::Type::null:
+      return "null";
+    case Node::Type::boolean:
+      return "bool";
+    case Node::Type::integer:
+    case Node::Type::floating:
+      return "number";
+    case Node::Type::string:
+      return "string";
+    case Node::Type::list:
+      return "array";
+    case Node::Type::map:
+      return "object";
+  }
+  return "object";
+}
+
 }  // namespace plumb

@@ -26,4 +26,8 @@ enum class JsonStyle { compact, indented, indented4 };
 std::string to_json(const Node& value, JsonStyle style = JsonStyle::compact);
 void append_json(const Node& value, std::string& out, JsonStyle style = JsonStyle::compact);
 
+// The word Go's encoding/json gives a value's JSON type in its errors ("json: cannot unmarshal
+// array into Go value of type ..."): null, bool, number, string, array, object.
+std::string_view go_json_type(const Node& value);
+
 }  // namespace plumb

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/json.hpp"
 #include "helm/chart.hpp"
 #include "helm/semver.hpp"
 #include "helm/sigs_yaml.hpp"
@@ -11,25 +12,9 @@
 namespace plumb::helm {
 namespace {
 
-std::string_view json_kind(const Node& n) {
-  switch (n.type()) {
-    case Node::Type::boolean:
-      return "bool";
-    case Node::Type::integer:
-    case Node::Type::floating:
-      return "number";
-    case Node::Type::string:
-      return "string";
-    case Node::Type::list:
-      return "array";
-    default:
-      return "object";
-  }
-}
-
 Error type_error(const Node& value, std::string_view field, std::string_view go_type) {
   return Error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal " +
-               std::string(json_kind(value)) + " into Go struct field " + std::string(field) +
+               std::string(go_json_type(value)) + " into Go struct field " + std::string(field) +
                " of type " + std::string(go_type));
 }
 
@@ -174,7 +159,7 @@ Result<void> read_metadata(std::string_view text, Metadata& md) {
   if (doc.is_null()) return {};
   if (!doc.is_map())
     return fail("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ",
-                json_kind(doc), " into Go value of type chart.Metadata");
+                go_json_type(doc), " into Go value of type chart.Metadata");
   return for_fields(doc, [&](const std::string& key, const Node& v) -> Result<void> {
     if (key == "name") return set_string(v, "Metadata.name", md.name);
     if (key == "home") return set_string(v, "Metadata.home", md.home);

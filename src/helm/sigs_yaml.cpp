@@ -11,6 +11,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/json.hpp"
+
 namespace plumb::helm {
 namespace {
 
@@ -638,22 +640,6 @@ class Decoder {
   std::optional<std::string> m_unsupported;
 };
 
-std::string_view json_kind(const Node& n) {
-  switch (n.type()) {
-    case Node::Type::boolean:
-      return "bool";
-    case Node::Type::integer:
-    case Node::Type::floating:
-      return "number";
-    case Node::Type::string:
-      return "string";
-    case Node::Type::list:
-      return "array";
-    default:
-      return "object";
-  }
-}
-
 }  // namespace
 
 Result<Node> yaml_to_json(std::string_view text, YamlNumbers numbers) {
@@ -672,7 +658,7 @@ Result<Node> yaml_to_map(std::string_view text) {
   if (value.is_null()) return Node::map();
   if (!value.is_map())
     return fail("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ",
-                json_kind(value), " into Go value of type map[string]interface {}");
+                go_json_type(value), " into Go value of type map[string]interface {}");
   return value;
 }
 

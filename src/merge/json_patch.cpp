@@ -234,4 +234,25 @@ Node merge_patch(const Node& original, const Node& patch) {
   return out;
 }
 
+Node create_merge_patch(const Node& original, const Node& modified) {
+  if (!original.is_map() || !modified.is_map()) return modified;
+  Node patch = Node::map();
+  for (const MapEntry& e : modified.entries()) {
+    std::string_view key = e.key.as_string();
+    const Node* before = original.find(key);
+    if (!before) {
+      patch.set(key, e.value);
+    } else if (before->is_map() && e.value.is_map()) {
+      Node inner = create_merge_patch(*before, e.value);
+      if (!inner.empty()) patch.set(key, std::move(inner));
+    } else if (!(*before == e.value)) {
+      patch.set(key, e.value);
+    }
+  }
+  for (const MapEntry& e : original.entries()) {
+    if (!modified.find(e.key.as_string())) patch.set(e.key.as_string(), Node());
+  }
+  return patch;
+}
+
 }  // namespace plumb

@@ -116,4 +116,10 @@ Result<Node> json_patch(const Node& original, const Node& patch);
 // RFC 7386 JSON merge patch: maps merge recursively, null deletes, anything else replaces.
 Node merge_patch(const Node& original, const Node& patch);
 
+// The merge patch that turns original into modified (evanphx/json-patch's CreateMergePatch, as
+// Argo CD computes a resource action's patch): keys added or changed with their new value (maps
+// recursively, lists whole), removed keys as null; an empty map when nothing differs. Non-map
+// arguments: modified.
+Node create_merge_patch(const Node& original, const Node& modified);
+
 }  // namespace plumb

@@ -365,5 +365,12 @@ TEST(Json, CorruptedInputIsAnErrorOrAValueNeverACrash) {
   EXPECT_GT(errors, 10000);  // most corruptions are caught
 }
 
+TEST(Json, GoJsonTypeWordsAreEncodingJsons) {
+  std::string words;
+  for (std::string_view text : {"null", "true", "1", "1.5", "\"s\"", "[]", "{}"})
+    words += std::string(go_json_type(*parse_json(text))) + " ";
+  EXPECT_EQ(words, "null bool number number string array object ");
+}
+
 }  // namespace
 }  // namespace plumb

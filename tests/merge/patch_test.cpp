@@ -155,5 +155,25 @@ INSTANTIATE_TEST_SUITE_P(
                     PatchCase{"o", R"({})", R"({"a":{"bb":{"ccc":null}}})", R"({"a":{"bb":{}}})"}),
     [](const testing::TestParamInfo<PatchCase>& p) { return std::string(p.param.name); });
 
+// create_merge_patch gives the patch that merge_patch turns original into modified with.
+TEST(CreateMergePatch, GivesWhatChangedAndRoundTrips) {
+  auto patch = [](std::string_view a, std::string_view b) {
+    return to_json(create_merge_patch(json(a), json(b)));
+  };
+  EXPECT_EQ(patch(R"({"a":1,"b":{"c":2,"d":3}})", R"({"a":1,"b":{"c":2,"d":3}})"), "{}");
+  EXPECT_EQ(patch(R"({"a":1,"b":{"c":2,"d":3}})", R"({"a":2,"b":{"c":2}})"),
+            R"({"a":2,"b":{"d":null}})");
+  EXPECT_EQ(patch(R"({"l":[1,2],"x":{"y":1}})", R"({"l":[1],"x":"s","n":{"m":[]}})"),
+            R"({"l":[1],"x":"s","n":{"m":[]}})");
+  EXPECT_EQ(patch(R"({"r":6})", R"({"r":6.0})"), "{}");  // the same number
+  for (auto [a, b] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+           {R"({"a":{"b":{"c":[1,{"d":2}]}},"e":true})", R"({"a":{"b":{"c":[1,{"d":3}]}}})"},
+           {R"({})", R"({"a":{"b":{}}})"},
+           {R"({"spec":{"paused":true},"status":{"x":1}})", R"({"spec":{},"status":{"x":2}})"}}) {
+    EXPECT_EQ(to_json(merge_patch(json(a), create_merge_patch(json(a), json(b)))), to_json(json(b)))
+        << a << " -> " << b;
+  }
+}
+
 }  // namespace
 }  // namespace plumb

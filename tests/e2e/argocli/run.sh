@@ -736,4 +736,199 @@ $(cat -A <<<"$expected")"
   expect_exit 20 "$PLUMB" appset get nope
 }
 
+# plumb app actions: Argo CD's resource actions on an app's resources, with the scripts of
+# ../shared/argo-health (Argo CD's resource_customizations) and of argocd-cm.
+scenario_actions() {
+  local custom="${PLUMB_SHARED_DIR:-}/argo-health/resource_customizations"
+  [ -d "$custom" ] || unavailable "no $custom (PLUMB_SHARED_DIR)"
+  setup
+  kubectl create namespace web >/dev/null || fail "create namespace web"
+  kubectl -n web apply -f - >/dev/null <<'YAML' || fail "apply workloads"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: guestbook-ui}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: guestbook-ui}}
+  template:
+    metadata: {labels: {app: guestbook-ui}}
+    spec: {containers: [{name: ui, image: gcr.io/heptio-images/ks-guestbook-demo:0.2}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: busybox}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: job, image: busybox, command: [date]}]
+YAML
+  create_app guestbook
+  # The resources as Argo's controller lists them (a Service that is gone is left out).
+  kubectl -n argocd patch application guestbook --type=merge -p '{"status": {"resources": [
+    {"group": "apps", "version": "v1", "kind": "Deployment", "namespace": "web", "name": "guestbook-ui"},
+    {"group": "apps", "version": "v1", "kind": "Deployment", "namespace": "web", "name": "api"},
+    {"group": "batch", "version": "v1", "kind": "CronJob", "namespace": "web", "name": "nightly"},
+    {"version": "v1", "kind": "Service", "namespace": "web", "name": "gone"}]}}' >/dev/null ||
+    fail "patch status"
+  local out
+  out=$("$PLUMB" app actions list guestbook --customizations "$custom" 2>&1) || fail "actions list: $out"
+  for row in "GROUP        KIND         NAME          ACTION            DISABLED" \
+    "apps         Deployment   guestbook-ui  pause             false" \
+    "apps         Deployment   guestbook-ui  restart           false" \
+    "apps         Deployment   guestbook-ui  resume            true" \
+    "apps         Deployment   guestbook-ui  scale             false" \
+    "batch        CronJob      nightly       create-job        false" \
+    "argoproj.io  Application  guestbook     toggle-auto-sync  false"; do
+    grep -qxF -- "$row" <<<"$out" || fail "actions list: no '$row' in:
+$out"
+  done
+  [ "$("$PLUMB" app actions list guestbook --kind CronJob --customizations "$custom" -o json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin))')" = \
+    "[{'Group': 'batch', 'Kind': 'CronJob', 'Name': 'nightly', 'Action': 'create-job', 'Disabled': False}, {'Group': 'batch', 'Kind': 'CronJob', 'Name': 'nightly', 'Action': 'suspend', 'Disabled': False}]" ] ||
+    fail "actions list -o json: $("$PLUMB" app actions list guestbook --kind CronJob --customizations "$custom" -o json)"
+
+  # restart: the pod template gets kubectl's restartedAt, and the Deployment rolls out again;
+  # two Deployments match: --all for both.
+  local generation
+  generation=$(kubectl -n web get deployment guestbook-ui -o jsonpath='{.metadata.generation}')
+  expect_output "several" "multiple resources match inputs, use the --all flag to patch multiple resources" \
+    "$PLUMB" app actions run guestbook restart --kind Deployment --customizations "$custom"
+  expect_exit 0 "$PLUMB" app actions run guestbook restart --kind Deployment --all \
+    --customizations "$custom"
+  for d in guestbook-ui api; do
+    kubectl -n web get deployment "$d" \
+      -o jsonpath='{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}' |
+      grep -qP '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$' ||
+      fail "restart: no restartedAt: $(kubectl -n web get deployment "$d" -o yaml)"
+  done
+  [ "$(kubectl -n web get deployment guestbook-ui -o jsonpath='{.metadata.generation}')" -gt "$generation" ] ||
+    fail "restart: the spec did not change"
+  # scale takes its parameter; a bad one is the script's error, as Argo's API server says it.
+  expect_exit 0 "$PLUMB" app actions run guestbook scale --kind Deployment --resource-name guestbook-ui \
+    --param replicas=3 --customizations "$custom"
+  [ "$(kubectl -n web get deployment guestbook-ui -o jsonpath='{.spec.replicas}')" = 3 ] ||
+    fail "scale: replicas $(kubectl -n web get deployment guestbook-ui -o jsonpath='{.spec.replicas}')"
+  expect_output "bad param" "FATA[0000] error executing Lua resource action: invalid number: many" \
+    "$PLUMB" app actions run guestbook scale --kind Deployment --resource-name api \
+    --param replicas=many --customizations "$custom"
+  expect_exit 20 "$PLUMB" app actions run guestbook scale --kind Deployment --resource-name api \
+    --param replicas=many --customizations "$custom"
+  # create-job: a new-style action creating a Job owned by the CronJob.
+  expect_exit 0 "$PLUMB" app actions run guestbook create-job --kind CronJob --customizations "$custom"
+  [ "$(kubectl -n web get jobs -o jsonpath='{.items[*].metadata.ownerReferences[0].name}')" = nightly ] ||
+    fail "create-job: $(kubectl -n web get jobs -o yaml)"
+  kubectl -n web get jobs -o jsonpath='{.items[0].metadata.name}' | grep -qP '^nightly-\d{10}$' ||
+    fail "create-job name: $(kubectl -n web get jobs -o jsonpath='{.items[0].metadata.name}')"
+  # A change to status goes through the status subresource where the kind has one (a normal
+  # patch would drop it), in one patch where it has none, as Argo patches it.
+  crd() {  # crd KIND PLURAL [SUBRESOURCES]
+    cat <<YAML
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: $2.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: $2, kind: $1}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    ${3:-}
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+YAML
+  }
+  { crd Gadget gadgets 'subresources: {status: {}}'; crd Gizmo gizmos; } |
+    kubectl apply -f - >/dev/null || fail "CRDs"
+  kubectl wait --for condition=established crd/gadgets.example.com crd/gizmos.example.com \
+    >/dev/null || fail "CRDs not established"
+  kubectl -n web apply -f - >/dev/null <<'YAML' || fail "apply gadget, gizmo"
+apiVersion: example.com/v1
+kind: Gadget
+metadata: {name: g}
+spec: {on: false}
+---
+apiVersion: example.com/v1
+kind: Gizmo
+metadata: {name: z}
+spec: {on: false}
+YAML
+  kubectl -n argocd patch application guestbook --type=json -p '[
+    {"op": "add", "path": "/status/resources/-", "value": {"group": "example.com", "version": "v1", "kind": "Gadget", "namespace": "web", "name": "g"}},
+    {"op": "add", "path": "/status/resources/-", "value": {"group": "example.com", "version": "v1", "kind": "Gizmo", "namespace": "web", "name": "z"}}]' \
+    >/dev/null || fail "list gadget, gizmo"
+  mkdir -p "$WORK/custom/example.com/Gadget/actions/switch-on" \
+    "$WORK/custom/example.com/Gizmo/actions/switch-on"
+  for kind in Gadget Gizmo; do
+    echo 'return {["switch-on"] = {}}' >"$WORK/custom/example.com/$kind/actions/discovery.lua"
+    printf 'obj.spec.on = true\nobj.status = {phase = "On"}\nreturn obj\n' \
+      >"$WORK/custom/example.com/$kind/actions/switch-on/action.lua"
+  done
+  expect_exit 0 "$PLUMB" app actions run guestbook switch-on --kind Gadget --customizations "$WORK/custom"
+  expect_exit 0 "$PLUMB" app actions run guestbook switch-on --kind Gizmo --customizations "$WORK/custom"
+  for object in gadget/g gizmo/z; do
+    [ "$(kubectl -n web get "$object" -o jsonpath='{.spec.on} {.status.phase}')" = "true On" ] ||
+      fail "switch-on $object: $(kubectl -n web get "$object" -o yaml)"
+  done
+  # The application itself is a resource: toggle-auto-sync.
+  expect_exit 0 "$PLUMB" app actions run guestbook toggle-auto-sync --kind Application \
+    --customizations "$custom"
+  [ -n "$(app_field guestbook '{.spec.syncPolicy.automated}')" ] ||
+    fail "toggle-auto-sync: $(app_field guestbook '{.spec}')"
+
+  # argocd-cm: an action of its own, merged with the directory's.
+  kubectl -n argocd apply -f - >/dev/null <<'YAML' || fail "argocd-cm"
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: argocd-cm}
+data:
+  resource.customizations.actions.apps_Deployment: |
+    mergeBuiltinActions: true
+    discovery.lua: |
+      return {["set-tier"] = {params = {{name = "tier"}}}}
+    definitions:
+    - name: set-tier
+      action.lua: |
+        obj.metadata.labels = obj.metadata.labels or {}
+        obj.metadata.labels.tier = actionParams.tier
+        return obj
+YAML
+  out=$("$PLUMB" app actions list guestbook --kind Deployment --customizations "$custom" 2>&1)
+  grep -qF "set-tier" <<<"$out" && grep -qF "restart" <<<"$out" ||
+    fail "argocd-cm actions not merged: $out"
+  expect_exit 0 "$PLUMB" app actions run guestbook set-tier --kind Deployment \
+    --resource-name guestbook-ui --param tier=front
+  [ "$(kubectl -n web get deployment guestbook-ui -o jsonpath='{.metadata.labels.tier}')" = front ] ||
+    fail "set-tier: $(kubectl -n web get deployment guestbook-ui -o jsonpath='{.metadata.labels}')"
+
+  # What is refused, as argocd refuses it.
+  expect_output "unknown action" "action 'nope' is not defined for apps/Deployment" \
+    "$PLUMB" app actions run guestbook nope --kind Deployment --resource-name api \
+    --customizations "$custom"
+  expect_output "not the app's" "no matching resource found" \
+    "$PLUMB" app actions run guestbook restart --kind Deployment --resource-name other
+  expect_exit 20 "$PLUMB" app actions run guestbook restart --kind Deployment --resource-name other
+  expect_output "bad param" "--param tier: expected NAME=VALUE" \
+    "$PLUMB" app actions run guestbook set-tier --kind Deployment --param tier
+  expect_exit 2 "$PLUMB" app actions run guestbook restart
+  expect_exit 2 "$PLUMB" app actions run guestbook --kind Deployment
+  expect_output "missing app" "application 'nope' not found" \
+    "$PLUMB" app actions list nope
+}
+
 run_scenario
