@@ -11,6 +11,7 @@
 #include "cli/gitops_loop.hpp"
 #include "cli/signals.hpp"
 #include "controller/application.hpp"
+#include "controller/applicationset.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/reconcile.hpp"
 
@@ -46,6 +47,9 @@ constexpr const char* k_usage =
     "                      from $PLUMB_WEBHOOK_TOKEN and the GitHub secret from\n"
     "                      $PLUMB_GITHUB_SECRET are required when set\n"
     "  --cache-dir DIR     where git repositories are cached (default ~/.cache/plumb/git)\n"
+    "  --resource-customizations DIR\n"
+    "                      Argo CD health scripts laid out as Argo CD's resource_customizations\n"
+    "                      (GROUP/KIND/health.lua), after those of argocd-cm; Plumb ships none\n"
     "  --sops-age-secret [NAMESPACE/]NAME\n"
     "                      the age keys (*.agekey entries) of this Secret decrypt SOPS files of\n"
     "                      Kustomizations with spec.decryption but no secretRef (as Flux's flag;\n"
@@ -69,7 +73,8 @@ std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
 }
 
 int run_once(kube::Client& client, const std::string& cache_dir,
-             const std::optional<controller::NamespacedName>& sops_age_secret);
+             const std::optional<controller::NamespacedName>& sops_age_secret,
+             const std::string& resource_customizations);
 
 // The client's rate limit from --kube-api-qps / --kube-api-burst: given, it always applies.
 Result<kube::ClientOptions> client_options(const Flags& flags) {
@@ -85,11 +90,11 @@ Result<kube::ClientOptions> client_options(const Flags& flags) {
 }  // namespace
 
 int controller_command(std::span<const std::string_view> args) {
-  FlagSpec spec{
-      .booleans = {"--once", "--help"},
-      .values = {"--kubeconfig", "--context", "--cache-dir", "--workers", "--webhook-port",
-                 "--kube-api-qps", "--kube-api-burst", "--sops-age-secret"},
-      .aliases = {{"-h", "--help"}}};
+  FlagSpec spec{.booleans = {"--once", "--help"},
+                .values = {"--kubeconfig", "--context", "--cache-dir", "--workers",
+                           "--webhook-port", "--kube-api-qps", "--kube-api-burst",
+                           "--sops-age-secret", "--resource-customizations"},
+                .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb controller: %s\n\n", flags.error().message().c_str());
@@ -125,10 +130,11 @@ int controller_command(std::span<const std::string_view> args) {
             ? controller::NamespacedName{runtime && *runtime ? runtime : "flux-system", value}
             : controller::NamespacedName{value.substr(0, slash), value.substr(slash + 1)};
   }
-  if (flags->has("--once")) return run_once(**client, cache_dir, age_secret);
+  std::string customizations = flags->value("--resource-customizations");
+  if (flags->has("--once")) return run_once(**client, cache_dir, age_secret, customizations);
 
   StopSignals signals;
-  GitOpsLoop loop(**client, cache_dir, workers, age_secret);
+  GitOpsLoop loop(**client, cache_dir, workers, age_secret, customizations);
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;
@@ -146,7 +152,8 @@ namespace {
 // One pass: every source fetched, then every Kustomization reconciled with its health
 // waited for inline, dependencies first (passes until nothing more becomes ready).
 int run_once(kube::Client& client, const std::string& cache_dir,
-             const std::optional<controller::NamespacedName>& sops_age_secret) {
+             const std::optional<controller::NamespacedName>& sops_age_secret,
+             const std::string& resource_customizations) {
   using controller::Outcome;
   auto installed = controller::install_flux_crds(client);
   if (installed) installed = controller::install_crds(client, argo::argo_crds());
@@ -244,9 +251,32 @@ int run_once(kube::Client& client, const std::string& cache_dir,
     std::printf("%s/%s/%s: failed: %s\n", p.resource->kind.c_str(), p.ns.c_str(), p.name.c_str(),
                 p.error.c_str());
   }
-  // Argo CD Applications last (Kustomizations often apply them): compared, and synced when
-  // asked or automated, each once.
+  // Argo CD ApplicationSets, then Applications (Kustomizations often apply them, and sets
+  // make Applications): each set generates its Applications once; each Application is
+  // compared, and synced when asked or automated, once.
+  controller::ApplicationSetReconciler sets(client, sources);
+  for (auto& [ns, name] : names_of(client, argo::k_application_sets)) {
+    auto object = client.get(argo::k_application_sets, ns, name);
+    if (!object || !*object || (*object)->at_path({"metadata", "deletionTimestamp"})) continue;
+    std::string id = "ApplicationSet/" + ns + "/" + name;
+    controller::AppSetOutcome outcome = sets.reconcile(**object);
+    if (auto written = sets.write_status(**object, outcome); !written) {
+      ok = false;
+      std::printf("%s: writing status: %s\n", id.c_str(), written.error().message().c_str());
+      continue;
+    }
+    if (outcome.error) {
+      ok = false;
+      std::printf("%s: %s: %s\n", id.c_str(),
+                  std::string(controller::to_string(*outcome.error)).c_str(),
+                  outcome.message.c_str());
+      continue;
+    }
+    std::printf("%s: %zu created, %zu updated, %zu deleted\n", id.c_str(), outcome.created.size(),
+                outcome.updated.size(), outcome.deleted.size());
+  }
   controller::ApplicationReconciler applications(client, sources);
+  applications.set_customization_dir(resource_customizations);
   for (auto& [ns, name] : names_of(client, argo::k_applications)) {
     auto object = client.get(argo::k_applications, ns, name);
     if (!object || !*object) continue;

@@ -101,12 +101,14 @@ std::string env_or_empty(const char* name) {
 }  // namespace
 
 GitOpsLoop::GitOpsLoop(kube::Client& client, const std::string& cache_dir, int workers,
-                       std::optional<controller::NamespacedName> sops_age_secret)
+                       std::optional<controller::NamespacedName> sops_age_secret,
+                       std::string resource_customizations)
     : m_source_events(client, "source-controller"),
       m_kustomize_events(client, "kustomize-controller"),
       m_controller(client, {.cache_dir = cache_dir,
                             .workers = workers,
                             .sops_age_secret = std::move(sops_age_secret),
+                            .resource_customizations = std::move(resource_customizations),
                             .log = log_line,
                             .event = [this](const Node& involved, bool warning,
                                             const std::string& reason, const std::string& message) {

@@ -26,8 +26,10 @@ void flush_log(std::chrono::milliseconds timeout);
 
 class GitOpsLoop {
  public:
+  // resource_customizations: Argo CD health scripts laid out as resource_customizations.
   GitOpsLoop(kube::Client& client, const std::string& cache_dir, int workers,
-             std::optional<controller::NamespacedName> sops_age_secret = {});
+             std::optional<controller::NamespacedName> sops_age_secret = {},
+             std::string resource_customizations = {});
   ~GitOpsLoop();
 
   // webhook_port: "" for no webhook receiver, "0" for any free port. The token and the GitHub

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "argo/crds.hpp"
+#include "argo/lua_health.hpp"
 #include "controller/helm_capabilities.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
@@ -101,11 +102,16 @@ Node ref_node(const ObjectRef& ref) {
   return n;
 }
 
-// Argo's assessment, with the Application check Argo CD's documentation gives for app-of-apps
-// (a child application is as healthy as its own status says).
-std::optional<argo::Health> assess(const Node& live) {
-  return argo::assess_health(live, argo::restored_application_health);
+// Argo's assessment with this reconcile's judge (ClusterConnection::health), or, without one,
+// with the Application check Argo CD's documentation gives for app-of-apps (a child
+// application is as healthy as its own status says).
+std::optional<argo::Health> assess(const Node& live, const argo::HealthOverride& judge) {
+  return argo::assess_health(
+      live, judge ? judge : argo::HealthOverride(argo::restored_application_health));
 }
+
+const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
+constexpr std::string_view k_argocd_cm = "argocd-cm";
 
 std::string_view health_word(const std::optional<argo::Health>& h) {
   return h ? argo::to_string(h->status) : std::string_view();
@@ -282,6 +288,7 @@ ApplicationOutcome ApplicationReconciler::reconcile(const Node& object) {
   };
   auto to = connection(*cluster);
   if (!to) return live_state_failed(to.error());
+  to->health = health_judge(app->namespace_);
   std::string revision_override =
       requested ? std::string(operation->string_at({"sync", "revision"})) : "";
   auto desired = this->desired(object, *app, *to, revision_override);
@@ -397,6 +404,44 @@ Result<ClusterConnection> ApplicationReconciler::connection(const argo::Cluster&
   if (m_ensure_watched)
     local.watch = [this](const kube::Resource& resource) { (void)m_ensure_watched(resource); };
   return local;
+}
+
+argo::HealthOverride ApplicationReconciler::health_judge(const std::string& app_namespace) {
+  // argocd-cm of the namespace, from the cache when it can follow the namespace's ConfigMaps.
+  std::optional<Node> config;
+  if (m_cache && m_cache->watch(k_config_maps, app_namespace)) {
+    config = m_cache->get(k_config_maps, app_namespace, k_argocd_cm);
+  } else if (auto read = m_client.get(k_config_maps, app_namespace, k_argocd_cm)) {
+    config = std::move(*read);
+  }
+  std::string version(config ? config->string_at({"metadata", "resourceVersion"}) : "");
+  {
+    LockGuard lock(m_health_mutex);
+    auto it = m_judges.find(app_namespace);
+    if (it != m_judges.end() && it->second.config_version == version) return it->second.health;
+  }
+  auto made = [&]() -> Result<argo::Customizations> {
+    argo::Customizations c;
+    if (config) c = TRY(argo::Customizations::from_config_map(*config));
+    if (!m_customization_dir.empty())
+      TRY_VOID(c.read_directory(*make_disk_fs(), m_customization_dir));
+    return c;
+  }();
+  argo::HealthOverride judge;
+  if (made) {
+    judge = argo::customized_health_override(
+        std::make_shared<const argo::Customizations>(std::move(*made)));
+  } else {
+    // Every object Unknown, saying why (Argo cannot judge them either).
+    std::string why =
+        app_namespace + "/" + std::string(k_argocd_cm) + ": " + made.error().message();
+    judge = [why](const Node&) -> Result<std::optional<argo::Health>> {
+      return argo::Health{argo::HealthStatus::unknown, why};
+    };
+  }
+  LockGuard lock(m_health_mutex);
+  m_judges[app_namespace] = Judge{version, judge};
+  return judge;
 }
 
 Result<std::string> ApplicationReconciler::resolve_revision(const std::string& url,
@@ -540,7 +585,7 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
     }
     state.missing = !live;
     state.health = live
-                       ? assess(*live)
+                       ? assess(*live, to.health)
                        : std::optional<argo::Health>(argo::Health{argo::HealthStatus::missing, ""});
     out.synced = out.synced && state.synced;
     out.resources.push_back(std::move(state));
@@ -561,7 +606,7 @@ Result<ApplicationReconciler::Compared> ApplicationReconciler::compare(const Nod
       ResourceState state;
       state.ref = ref;
       state.requires_pruning = true;
-      state.health = assess(*live);
+      state.health = assess(*live, to.health);
       out.resources.push_back(std::move(state));
       out.to_prune.push_back(std::move(*live));
       out.synced = false;
@@ -577,6 +622,7 @@ Result<ApplicationReconciler::Preview> ApplicationReconciler::preview(const Node
       TRY(argo::destination_cluster(app.destination.name, app.destination.server, clusters));
   Preview out;
   out.destination = TRY(connection(cluster));
+  out.destination.health = health_judge(app.namespace_);
   const ClusterConnection& to = out.destination;
   Desired desired = TRY(this->desired(object, app, to, ""));
   Compared compared = TRY(compare(object, app, to, desired, false));
@@ -821,7 +867,7 @@ Result<void> ApplicationReconciler::wait_healthy(
         pending = ref.display() + " missing";
         return false;
       }
-      std::optional<argo::Health> h = assess(*live);
+      std::optional<argo::Health> h = assess(*live, to.health);
       if (!h || h->status == argo::HealthStatus::healthy) continue;
       if (h->status == argo::HealthStatus::degraded) {
         degraded = ref.display() + " is Degraded" + (h->message.empty() ? "" : ": " + h->message);
@@ -891,7 +937,7 @@ Result<void> ApplicationReconciler::run_hook(const ClusterConnection& to,
     std::optional<Node> live =
         live_object(to, *resource, ref.namespace_, ref.name).value_or(std::nullopt);
     if (!live) return false;
-    health = assess(*live);
+    health = assess(*live, to.health);
     return !health || health->status == argo::HealthStatus::healthy ||
            health->status == argo::HealthStatus::degraded ||
            health->status == argo::HealthStatus::unknown;

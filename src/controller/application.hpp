@@ -127,7 +127,7 @@ class ApplicationReconciler {
   // clusters: the registered clusters (the controller's, which watches them); null: a registry
   // of this reconciler's own, without watches.
   ApplicationReconciler(kube::Client& client, SourceCache& sources,
-                        const kube::WatchCache* cache = nullptr, AppliedHook on_applied = {},
+                        kube::WatchCache* cache = nullptr, AppliedHook on_applied = {},
                         std::function<Result<bool>(const kube::Resource&)> ensure_watched = {},
                         ClusterRegistry* clusters = nullptr)
       : m_client(client),
@@ -156,6 +156,9 @@ class ApplicationReconciler {
     ClusterConnection destination;  // where the plan applies (its client diffs it)
   };
   Result<Preview> preview(const Node& application);
+  // Health scripts laid out as Argo CD's resource_customizations (GROUP/KIND/health.lua), used
+  // after those of argocd-cm; read when an application's health is first judged.
+  void set_customization_dir(std::string dir) { m_customization_dir = std::move(dir); }
   // Forgets the resolved revisions of a repository (a webhook said it moved).
   void forget_revisions(const std::string& url);
 
@@ -206,13 +209,27 @@ class ApplicationReconciler {
                                    const std::vector<std::pair<kube::Resource, ObjectRef>>& objects,
                                    std::chrono::steady_clock::time_point deadline);
 
+  // The health judge of applications in a namespace: the Lua scripts of its argocd-cm (read
+  // from the cache, which then follows the namespace's ConfigMaps) and of the customization
+  // directory, made again when argocd-cm changes. A ConfigMap that does not read judges every
+  // object Unknown, saying why.
+  argo::HealthOverride health_judge(const std::string& app_namespace) EXCLUDES(m_health_mutex);
+
   kube::Client& m_client;
   SourceCache& m_sources;
-  const kube::WatchCache* m_cache;
+  kube::WatchCache* m_cache;
   AppliedHook m_on_applied;
   std::function<Result<bool>(const kube::Resource&)> m_ensure_watched;
   std::unique_ptr<ClusterRegistry> m_own_clusters;
   ClusterRegistry& m_clusters;
+
+  std::string m_customization_dir;
+  struct Judge {
+    std::string config_version;  // argocd-cm's resourceVersion ("" when there is none)
+    argo::HealthOverride health;
+  };
+  Mutex m_health_mutex;
+  std::map<std::string, Judge> m_judges GUARDED_BY(m_health_mutex);  // by namespace
 
   struct Resolved {
     std::string commit;

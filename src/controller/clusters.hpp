@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "argo/cluster.hpp"
+#include "argo/health.hpp"
 #include "core/thread_annotations.hpp"
 #include "kube/client.hpp"
 #include "kube/watch_cache.hpp"
@@ -51,6 +52,10 @@ struct ClusterConnection {
   // Starts following a resource on the destination (cache); may be empty.
   std::function<void(const kube::Resource&)> watch;
   bool local = true;  // the cluster Plumb runs in (the controller's drift watch serves it)
+  // How this reconcile judges the health of those objects: the Lua scripts of the argocd-cm of
+  // the application's namespace and of the controller's customization directory, then Argo's
+  // built-ins (ApplicationReconciler sets it); empty: the built-ins and the app-of-apps check.
+  argo::HealthOverride health;
   std::shared_ptr<const void> keep;  // a remote cluster's client and cache, alive while used
 };
 

@@ -23,6 +23,8 @@ constexpr Duration k_busy_retry = 2s;
 // a failed comparison sooner.
 constexpr Duration k_application_interval = 180s;
 constexpr Duration k_application_retry = 10s;
+// Argo's ReconcileRequeueOnValidationError.
+constexpr Duration k_application_set_retry = 180s;
 
 bool is_source(Job job) {
   return job == Job::source || job == Job::oci_source || job == Job::helm_repository;
@@ -33,13 +35,14 @@ struct FollowedKind {
   const kube::Resource* resource;
   Job job;
 };
-const std::array<FollowedKind, 6> k_followed{{
+const std::array<FollowedKind, 7> k_followed{{
     {&k_git_repositories, Job::source},
     {&k_oci_repositories, Job::oci_source},
     {&k_helm_repositories, Job::helm_repository},
     {&k_kustomizations, Job::kustomization},
     {&k_helm_releases, Job::helm_release},
     {&argo::k_applications, Job::application},
+    {&argo::k_application_sets, Job::application_set},
 }};
 
 // The resource of a job's object (health, orphan and finalizer jobs are a Kustomization's).
@@ -106,6 +109,23 @@ bool application_asks_again(const Node& before, const Node& after) {
          is_deleting(before) != is_deleting(after);
 }
 
+// An ApplicationSet asks for a reconcile when its spec, labels, finalizers or deletion changed,
+// or the refresh annotation was put on it (Argo's shouldRequeueForApplicationSet); its status
+// (the controller's own writes) does not.
+bool application_set_asks_again(const Node& before, const Node& after) {
+  auto at = [](const Node& o, std::initializer_list<std::string_view> path) {
+    const Node* n = o.at_path(path);
+    return n ? *n : Node();
+  };
+  constexpr std::string_view k_refresh = "argocd.argoproj.io/application-set-refresh";
+  return !(at(before, {"spec"}) == at(after, {"spec"})) ||
+         !(at(before, {"metadata", "labels"}) == at(after, {"metadata", "labels"})) ||
+         !(at(before, {"metadata", "finalizers"}) == at(after, {"metadata", "finalizers"})) ||
+         is_deleting(before) != is_deleting(after) ||
+         (after.at_path({"metadata", "annotations", k_refresh}) &&
+          !before.at_path({"metadata", "annotations", k_refresh}));
+}
+
 // True when `after` differs from `before` in what asks for a reconcile (spec, a `reconcile`
 // request, deletion). A change of status or finalizers alone does not: a reconcile's own
 // writes (its finalizer, its status) must not queue it again.
@@ -165,8 +185,10 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
             track_applied(JobKey{job_of_owner(owner), owner.namespace_, owner.name}, plan, drift);
           },
           [this](const kube::Resource& resource) { return ensure_watched(resource); }, &m_clusters),
+      m_application_sets(client, m_sources, &m_cache),
       m_scheduler(m_options.jitter) {
   if (m_options.sops_age_secret) m_reconcilers.set_sops_age_secret(*m_options.sops_age_secret);
+  m_applications.set_customization_dir(m_options.resource_customizations);
 }
 
 Controller::~Controller() {
@@ -230,6 +252,14 @@ int Controller::refresh_sources_by_url(
     for (const auto& [key, t] : m_tracked) {
       if (key.job == Job::source && wanted.count(normalize(t->object.string_at({"spec", "url"}))))
         keys.push_back(key);
+      if (key.job == Job::application_set) {
+        for (const std::string& url : ApplicationSetReconciler::repositories(t->object))
+          if (wanted.count(normalize(url))) {
+            keys.push_back(key);
+            break;
+          }
+        continue;
+      }
       if (key.job != Job::application) continue;
       for (const std::string& url : ApplicationReconciler::repositories(t->object)) {
         if (!wanted.count(normalize(url))) continue;
@@ -254,6 +284,19 @@ void Controller::on_watch_event(const kube::WatchEvent& event, const kube::Resou
     if (f.job == Job::application) on_applied_object(event, resource);
     return;
   }
+  // A cluster Secret changed: the sets of its namespace may generate other Applications.
+  if (resource.kind == "Secret" && resource.group.empty() &&
+      ApplicationSetReconciler::is_cluster_secret(event.object)) {
+    std::string_view ns = event.object.string_at({"metadata", "namespace"});
+    std::vector<JobKey> sets;
+    {
+      LockGuard lock(m_mutex);
+      for (const auto& [key, t] : m_tracked)
+        if (key.job == Job::application_set && key.namespace_ == ns) sets.push_back(key);
+    }
+    for (const JobKey& key : sets)
+      m_queue.add(key);
+  }
   on_applied_object(event, resource);
 }
 
@@ -262,7 +305,14 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
   JobKey key{job, std::string(object.string_at({"metadata", "namespace"})),
              std::string(object.string_at({"metadata", "name"}))};
   std::vector<JobKey> to_queue;
+  // An Application its set controls: a change of what the set owns, or its deletion, asks
+  // the set to reconcile (it restores or re-creates the Application).
+  std::optional<JobKey> set_key;
+  if (job == Job::application)
+    if (auto owner = ApplicationSetReconciler::owner_of(object))
+      set_key = JobKey{Job::application_set, key.namespace_, *owner};
   if (event.type == "DELETED") {
+    if (set_key) to_queue.push_back(*set_key);
     {
       LockGuard lock(m_mutex);
       auto it = m_tracked.find(key);
@@ -292,8 +342,12 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
     if (is_new) slot = std::make_unique<Tracked>();
     Tracked& t = *slot;
     bool was_ready = t.ready;
-    bool asked = !is_new && (job == Job::application ? application_asks_again(t.object, object)
-                                                     : asks_again(t.object, object));
+    bool asked =
+        !is_new && (job == Job::application       ? application_asks_again(t.object, object)
+                    : job == Job::application_set ? application_set_asks_again(t.object, object)
+                                                  : asks_again(t.object, object));
+    if (set_key && !is_new && ApplicationSetReconciler::owned_changed(t.object, object))
+      to_queue.push_back(*set_key);
     t.object = object;
     t.ready = is_ready(object);
     if (is_source(job)) {
@@ -322,6 +376,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
     } else if (job == Job::application) {
       t.interval = k_application_interval;
       t.retry_interval = k_application_retry;
+    } else if (job == Job::application_set) {
+      t.retry_interval = k_application_set_retry;  // its interval: its generators' (the run)
     } else if (job == Job::helm_release) {
       if (auto spec = parse_helm_release(object)) {
         t.interval = t.retry_interval = spec->interval;
@@ -352,7 +408,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
           to_queue.push_back(other_key);
       }
     }
-    if (is_new || (asked && (job == Job::application || wants_reconcile(object))))
+    if (is_new || (asked && (job == Job::application || job == Job::application_set ||
+                             wants_reconcile(object))))
       to_queue.push_back(key);
   }
   for (const JobKey& k : to_queue)
@@ -415,6 +472,8 @@ void Controller::run(const JobKey& key) {
       return run_helm_release(key);
     case Job::application:
       return run_application(key);
+    case Job::application_set:
+      return run_application_set(key);
   }
 }
 
@@ -530,6 +589,52 @@ void Controller::run_application(const JobKey& key) {
     m_scheduler.succeeded(key, Clock::now(), it->second->interval);
   }
   if (outcome.requeue_after) m_scheduler.run_at(key, Clock::now() + *outcome.requeue_after);
+  m_schedule_changed.notify_all();
+}
+
+// The reconcile of one Argo CD ApplicationSet: its Applications generated, created, updated
+// and deleted; a set being deleted lets its Applications go when its policy keeps them.
+void Controller::run_application_set(const JobKey& key) {
+  std::optional<Node> object = current_object(key);
+  if (!object) return;
+  if (is_deleting(*object)) {
+    if (auto released = m_application_sets.finalize(*object); !released)
+      say(key.object() + ": deleting: " + released.error().message());
+    return;
+  }
+  AppSetOutcome outcome = m_application_sets.reconcile(*object);
+  auto written = m_application_sets.write_status(*object, outcome);
+  std::string name = key.object();
+  // Events as Argo's controller records them on the set.
+  for (const std::string& app : outcome.created)
+    record(*object, false, "created", "created Application \"" + app + "\"");
+  for (const std::string& app : outcome.updated)
+    record(*object, false, "updated", "updated Application \"" + app + "\"");
+  for (const std::string& app : outcome.deleted)
+    record(*object, false, "Deleted", "Deleted Application \"" + app + "\"");
+  if (!outcome.created.empty() || !outcome.updated.empty() || !outcome.deleted.empty())
+    say(name + ": " + std::to_string(outcome.created.size()) + " created, " +
+        std::to_string(outcome.updated.size()) + " updated, " +
+        std::to_string(outcome.deleted.size()) + " deleted");
+  if (outcome.error && written && *written) {
+    say(name + ": " + std::string(to_string(*outcome.error)) + ": " + outcome.message);
+    record(*object, true, to_string(*outcome.error), outcome.message);
+  }
+  if (!written) say(name + ": writing status: " + written.error().message());
+  LockGuard lock(m_mutex);
+  auto it = m_tracked.find(key);
+  if (it == m_tracked.end()) return;
+  if (!written || outcome.error) {
+    Duration retry = outcome.requeue_after.count() > 0
+                         ? std::min<Duration>(it->second->retry_interval, outcome.requeue_after)
+                         : it->second->retry_interval;
+    m_scheduler.failed(key, Clock::now(), retry);
+  } else if (outcome.requeue_after.count() > 0) {
+    it->second->interval = outcome.requeue_after;
+    m_scheduler.succeeded(key, Clock::now(), outcome.requeue_after);
+  } else {
+    m_scheduler.forget(key);  // only a change of the set, its Applications or a push
+  }
   m_schedule_changed.notify_all();
 }
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "controller/application.hpp"
+#include "controller/applicationset.hpp"
 #include "controller/reconcile.hpp"
 #include "controller/scheduler.hpp"
 #include "controller/work_queue.hpp"
@@ -48,6 +49,9 @@ struct ControllerOptions {
   int workers = 4;
   // The controller-wide age key Secret (Flux's --sops-age-secret), if any.
   std::optional<NamespacedName> sops_age_secret;
+  // Argo CD health scripts laid out as resource_customizations (GROUP/KIND/health.lua), after
+  // those of each namespace's argocd-cm; "" for none.
+  std::string resource_customizations;
   int drift_workers = 2;
   double jitter = 0.05;
   // Progress lines ("Kustomization/flux-system/apps: applied ..."); called from any thread.
@@ -70,6 +74,7 @@ enum class Job : uint8_t {
   oci_source,       // pull an OCIRepository's artifact
   helm_repository,  // fetch an HTTP HelmRepository's index
   application,      // reconcile an Argo CD Application (or cascade its deletion)
+  application_set,  // generate an Argo CD ApplicationSet's Applications
 };
 
 struct JobKey {
@@ -127,6 +132,7 @@ class Controller {
   void run_kustomization(const JobKey& key);
   void run_helm_release(const JobKey& key);
   void run_application(const JobKey& key);
+  void run_application_set(const JobKey& key);
   void settle_health(const JobKey& key);
   void collect_orphaned(const JobKey& key);
   void add_finalizer(const JobKey& key);
@@ -176,6 +182,7 @@ class Controller {
   Reconcilers m_reconcilers;
   ClusterRegistry m_clusters;  // Argo CD's registered clusters; their watches queue applications
   ApplicationReconciler m_applications;
+  ApplicationSetReconciler m_application_sets;
   WorkQueue<JobKey, JobKeyHash> m_queue;
   WorkQueue<std::string> m_drift_queue;  // object keys
 

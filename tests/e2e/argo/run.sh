@@ -722,4 +722,6 @@ scenario_second_cluster() {
   wait_for "an application of the first cluster synced" 20 synced_at here "$head"
 }
 
+source "$(dirname "$0")/appset_scenarios.sh"
+source "$(dirname "$0")/health_scenarios.sh"
 run_scenario
