@@ -422,9 +422,33 @@ Result<bool> ApplicationSetReconciler::write_status(const Node& set, const AppSe
 
 Result<void> ApplicationSetReconciler::finalize(const Node& set) {
   auto spec = argo::parse_application_set(set);
-  if (!spec || argo::allows_delete(argo::effective_applications_sync(spec->sync_policy))) return {};
-  // The policy keeps the Applications: they let go of the set before the garbage collector
-  // sees them.
+  if (spec && !argo::allows_delete(argo::effective_applications_sync(spec->sync_policy)))
+    TRY_VOID(release_applications(set));
+  // Argo's controller then takes its resources finalizer off the set (users put it there so
+  // that the set waits for this), and the API server finishes the deletion.
+  const Node* finalizers = set.at_path({"metadata", "finalizers"});
+  if (!finalizers || !finalizers->is_list()) return {};
+  std::span<const Node> items = finalizers->items();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_string() || items[i].as_string() != argo::k_resources_finalizer) continue;
+    std::string at = "/metadata/finalizers/" + std::to_string(i);
+    Node body = Node::list();
+    body.push_back(
+        json_op("test", "/metadata/uid", Node::string(set.string_at({"metadata", "uid"}))));
+    body.push_back(json_op("test", at, items[i]));
+    body.push_back(json_op("remove", at));
+    TRY(m_client.request(
+        {.method = "PATCH",
+         .target = kube::resource_path(argo::k_application_sets, ns_of(set), name_of(set)),
+         .body = to_json(body),
+         .content_type = "application/json-patch+json"},
+        "finalizer of ApplicationSet " + ns_of(set) + "/" + name_of(set)));
+    break;
+  }
+  return {};
+}
+
+Result<void> ApplicationSetReconciler::release_applications(const Node& set) {
   for (const Node& app : TRY(current(set))) {
     const Node* refs = app.at_path({"metadata", "ownerReferences"});
     if (!refs || !refs->is_list()) continue;

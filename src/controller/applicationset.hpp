@@ -75,7 +75,8 @@ class ApplicationSetReconciler {
   // nothing would change.
   Result<bool> write_status(const Node& application_set, const AppSetOutcome& outcome);
   // A set being deleted: when its policy does not allow deleting Applications, their owner
-  // references to it are removed so that the garbage collector leaves them.
+  // references to it are removed so that the garbage collector leaves them; then the resources
+  // finalizer, if the set carries it, is removed.
   Result<void> finalize(const Node& application_set);
 
   // Whether a Secret is labelled as one of Argo CD's cluster Secrets (its change may change what a
@@ -98,6 +99,8 @@ class ApplicationSetReconciler {
   std::optional<std::string> check_application(const Node& application);
   Result<Written> create_or_update(const Node& application_set, const argo::ApplicationSet& spec,
                                    const Node& generated);
+  // Removes the owner references of the Applications the set controls.
+  Result<void> release_applications(const Node& application_set);
   // The Applications the set controls now, in name order.
   Result<std::vector<Node>> current(const Node& application_set);
 

@@ -42,8 +42,8 @@ class ApplicationSetTest : public ::testing::Test {
 
   Node apply(const std::string& yaml) {
     Node object = parse_yaml(yaml, "test").value();
-    auto resource = m_client->resource_for(object.string_at({"apiVersion"}),
-                                           object.string_at({"kind"}));
+    auto resource =
+        m_client->resource_for(object.string_at({"apiVersion"}), object.string_at({"kind"}));
     EXPECT_TRUE(resource) << yaml;
     auto applied = m_client->apply(*resource, object, "test", kube::Force::yes, kube::DryRun::no);
     EXPECT_TRUE(applied) << (applied ? "" : applied.error().message());
@@ -59,7 +59,8 @@ class ApplicationSetTest : public ::testing::Test {
     if (elements.empty()) yaml += "      - {}\n";
     for (const std::string& e : elements)
       yaml += "      - env: " + e + "\n";
-    if (!policy.empty()) yaml += "  syncPolicy:\n    applicationsSync: " + std::string(policy) + "\n";
+    if (!policy.empty())
+      yaml += "  syncPolicy:\n    applicationsSync: " + std::string(policy) + "\n";
     yaml += "  template:\n    metadata:\n      name: 'app-{{env}}'\n    spec:\n      project: " +
             std::string(project) +
             "\n      source:\n        repoURL: https://example.com/repo.git\n"
@@ -91,8 +92,8 @@ class ApplicationSetTest : public ::testing::Test {
     Node set = m_client->get(argo::k_application_sets, "argocd", "envs").value().value();
     std::string out;
     for (const Node& c : set.at_path({"status", "conditions"})->items())
-      out += std::string(c.string_at({"type"})) + "=" + std::string(c.string_at({"status"})) +
-             "/" + std::string(c.string_at({"reason"})) + " ";
+      out += std::string(c.string_at({"type"})) + "=" + std::string(c.string_at({"status"})) + "/" +
+             std::string(c.string_at({"reason"})) + " ";
     return out;
   }
 
@@ -114,9 +115,10 @@ TEST_F(ApplicationSetTest, CreatesOwnedApplicationsAndSaysItIsUpToDate) {
   EXPECT_EQ(owner.string_at({"kind"}), "ApplicationSet");
   EXPECT_EQ(owner.string_at({"uid"}), set.string_at({"metadata", "uid"}));
   EXPECT_EQ(dev.string_at({"spec", "destination", "namespace"}), "dev");
-  EXPECT_EQ(conditions(),
-            "ErrorOccurred=False/ApplicationSetUpToDate ParametersGenerated=True/ParametersGenerated "
-            "ResourcesUpToDate=True/ApplicationSetUpToDate ");
+  EXPECT_EQ(
+      conditions(),
+      "ErrorOccurred=False/ApplicationSetUpToDate ParametersGenerated=True/ParametersGenerated "
+      "ResourcesUpToDate=True/ApplicationSetUpToDate ");
   Node status = m_client->get(argo::k_application_sets, "argocd", "envs")->value()["status"];
   EXPECT_EQ(status.at_path({"resourcesCount"})->as_int(), 2);
   // Nothing changed: nothing written.
@@ -127,8 +129,9 @@ TEST_F(ApplicationSetTest, CreatesOwnedApplicationsAndSaysItIsUpToDate) {
 TEST_F(ApplicationSetTest, AHandEditIsUndoneAndARemovedElementDeleted) {
   list_set({"dev", "prod"});
   reconcile();
-  apply("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app-dev\n"
-        "  namespace: argocd\nspec:\n  destination:\n    namespace: elsewhere\n");
+  apply(
+      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app-dev\n"
+      "  namespace: argocd\nspec:\n  destination:\n    namespace: elsewhere\n");
   list_set({"dev"});
   AppSetOutcome out = reconcile();
   EXPECT_EQ(out.updated, std::vector<std::string>{"app-dev"});
@@ -143,8 +146,9 @@ TEST_F(ApplicationSetTest, PoliciesLimitWhatIsDone) {
   reconcile();
   // create-only: a template change is not applied, a removed element not deleted.
   list_set({"dev"}, "create-only", "other");
-  apply("apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: other\n"
-        "  namespace: argocd\nspec: {}\n");
+  apply(
+      "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: other\n"
+      "  namespace: argocd\nspec: {}\n");
   AppSetOutcome out = reconcile();
   EXPECT_TRUE(out.updated.empty() && out.deleted.empty());
   EXPECT_EQ(app("app-dev").string_at({"spec", "project"}), "default");
@@ -155,20 +159,31 @@ TEST_F(ApplicationSetTest, PoliciesLimitWhatIsDone) {
   EXPECT_EQ(out.updated, std::vector<std::string>{"app-dev"});
   EXPECT_EQ(app("app-dev").string_at({"spec", "project"}), "other");
   EXPECT_EQ(app_names(), (std::vector<std::string>{"app-dev", "app-prod"}));
-  // A set being deleted whose policy keeps its Applications lets go of them.
+  // A set being deleted whose policy keeps its Applications lets go of them, and takes its
+  // resources finalizer off.
+  ASSERT_TRUE(m_client->request(
+      {.method = "PATCH",
+       .target = kube::resource_path(argo::k_application_sets, "argocd", "envs"),
+       .body = R"({"metadata":{"finalizers":["resources-finalizer.argocd.argoproj.io"]}})",
+       .content_type = "application/merge-patch+json"},
+      "finalizer"));
+  ASSERT_TRUE(m_client->remove(argo::k_application_sets, "argocd", "envs"));
   Node set = m_client->get(argo::k_application_sets, "argocd", "envs")->value();
+  ASSERT_NE(set.at_path({"metadata", "deletionTimestamp"}), nullptr);
   ASSERT_TRUE(m_reconciler->finalize(set));
   EXPECT_EQ(app("app-prod").at_path({"metadata", "ownerReferences"}), nullptr);
+  EXPECT_EQ(m_client->get(argo::k_application_sets, "argocd", "envs").value(), std::nullopt);
 }
 
 TEST_F(ApplicationSetTest, AFailedGenerationChangesNothing) {
   list_set({"dev"});
   reconcile();
-  apply("apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n"
-        "  namespace: argocd\nspec:\n  goTemplate: true\n  goTemplateOptions: [missingkey=error]\n"
-        "  generators:\n  - list:\n      elements:\n      - env: prod\n  template:\n"
-        "    metadata:\n      name: 'app-{{.nope}}'\n    spec:\n      project: default\n"
-        "      destination:\n        server: https://kubernetes.default.svc\n");
+  apply(
+      "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n"
+      "  namespace: argocd\nspec:\n  goTemplate: true\n  goTemplateOptions: [missingkey=error]\n"
+      "  generators:\n  - list:\n      elements:\n      - env: prod\n  template:\n"
+      "    metadata:\n      name: 'app-{{.nope}}'\n    spec:\n      project: default\n"
+      "      destination:\n        server: https://kubernetes.default.svc\n");
   AppSetOutcome out = reconcile();
   ASSERT_TRUE(out.error);
   EXPECT_EQ(*out.error, AppSetReason::render_template_error);
@@ -189,10 +204,11 @@ TEST_F(ApplicationSetTest, ARefusedApplicationLeavesTheOthersGoing) {
 }
 
 TEST_F(ApplicationSetTest, AnApplicationAnotherControllerOwnsIsNotTaken) {
-  apply("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app-dev\n"
-        "  namespace: argocd\n  ownerReferences:\n  - apiVersion: argoproj.io/v1alpha1\n"
-        "    kind: ApplicationSet\n    name: someone-else\n    uid: \"1234\"\n    controller: true\n"
-        "spec:\n  project: default\n");
+  apply(
+      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app-dev\n"
+      "  namespace: argocd\n  ownerReferences:\n  - apiVersion: argoproj.io/v1alpha1\n"
+      "    kind: ApplicationSet\n    name: someone-else\n    uid: \"1234\"\n    controller: true\n"
+      "spec:\n  project: default\n");
   list_set({"dev"});
   AppSetOutcome out = reconcile();
   ASSERT_TRUE(out.error);
@@ -220,7 +236,8 @@ TEST(ApplicationSetOwnership, OwnerAndWhatTheSetOwns) {
   EXPECT_TRUE(ApplicationSetReconciler::owned_changed(app, other));
   Node not_controller = parse_yaml(
                             "metadata:\n  ownerReferences:\n  - apiVersion: argoproj.io/v1alpha1\n"
-                            "    kind: ApplicationSet\n    name: envs\n", "test")
+                            "    kind: ApplicationSet\n    name: envs\n",
+                            "test")
                             .value();
   EXPECT_EQ(ApplicationSetReconciler::owner_of(not_controller), std::nullopt);
 }

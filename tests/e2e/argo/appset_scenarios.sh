@@ -84,13 +84,17 @@ scenario_appset_git_directories() {
   kubectl -n argocd patch application beta --type merge -p '{"spec":{"destination":{"namespace":"elsewhere"}}}' >/dev/null
   wait_for "the edit undone" 10 eval '[ "$(app_field beta {.spec.destination.namespace})" = beta ]'
 
-  # A directory added: one more Application; one removed: its Application and its objects go.
+  # A directory added (a commit): one more Application.
   write_app_dir apps/delta
-  git -C "$REPO" rm -rq apps/beta
-  head=$(commit "delta in, beta out")
+  head=$(commit "delta")
   push
-  wait_for "delta in, beta out" 20 apps_are "alpha delta gamma "
+  wait_for "four applications" 20 apps_are "alpha beta delta gamma "
   wait_for "delta synced" 30 synced_at delta "$head"
+  # A directory removed: its Application goes, and with it (its finalizer) its objects.
+  git -C "$REPO" rm -rq apps/beta
+  head=$(commit "beta out")
+  push
+  wait_for "beta's application gone" 20 apps_are "alpha delta gamma "
   wait_for "beta's ConfigMap deleted with it" 20 eval '! kubectl -n beta get configmap beta 2>/dev/null'
   for event in 'created Application "delta"' 'Deleted Application "beta"'; do
     expect_output "event: $event" "$event" kubectl -n argocd get events \
@@ -148,6 +152,9 @@ kind: ApplicationSet
 metadata:
   name: matrix
   namespace: argocd
+  # Users put it on sets so that deleting one waits for the controller (which removes it).
+  finalizers:
+  - resources-finalizer.argocd.argoproj.io
 spec:
   goTemplate: true
   goTemplateOptions: ["missingkey=error"]
@@ -195,8 +202,9 @@ YAML
   wait_for "list-prod deleted" 20 apps_are "alpha-one alpha-two beta-one beta-two list-dev "
   sleep 1
   kubectl -n list-prod get configmap beta >/dev/null || fail "preserved resources deleted"
-  # The set deleted: the garbage collector takes its Applications.
-  kubectl -n argocd delete applicationset matrix >/dev/null || fail "delete the matrix set"
+  # The set deleted (the controller takes its finalizer off): the garbage collector takes its
+  # Applications.
+  kubectl -n argocd delete applicationset matrix --timeout=20s >/dev/null || fail "delete the matrix set"
   wait_for "the matrix applications gone" 20 apps_are "list-dev "
 }
 
