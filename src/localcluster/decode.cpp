@@ -181,25 +181,6 @@ int bits_of(ScalarType scalar) {
 
 // --- encoding/json (create and update bodies, JSON and merge patches) ---
 
-// The JSON kind encoding/json names in "cannot unmarshal X".
-std::string json_what(const Node& value) {
-  switch (value.type()) {
-    case Node::Type::boolean:
-      return "bool";
-    case Node::Type::integer:
-    case Node::Type::floating:
-      return "number";
-    case Node::Type::string:
-      return "string";
-    case Node::Type::list:
-      return "array";
-    case Node::Type::map:
-      return "object";
-    default:
-      return "null";
-  }
-}
-
 struct BodyProblem {
   std::string what;       // a type error: the JSON value
   std::string go_type;    // ... and the Go type; empty for a message of its own
@@ -212,13 +193,13 @@ std::optional<BodyProblem> integer_problem(const Node& value, int bits, std::str
   if (fits(value, bits)) return std::nullopt;
   if (value.is_int() || value.is_float())
     return BodyProblem{"number " + to_json(value), std::string(go)};
-  return BodyProblem{json_what(value), std::string(go)};
+  return BodyProblem{std::string(go_json_type(value)), std::string(go)};
 }
 
 std::optional<BodyProblem> body_problem(const Site& site, const Node& value) {
   if (value.is_null()) return std::nullopt;
   auto type_error = [&](std::string_view go) {
-    return BodyProblem{json_what(value), std::string(go)};
+    return BodyProblem{std::string(go_json_type(value)), std::string(go)};
   };
   switch (site.kind) {
     case ValueKind::any:
@@ -369,7 +350,8 @@ std::optional<std::string> unstructured_problem(const Site& site, const Node& va
     case ScalarType::time:
     case ScalarType::duration:
       if (value.is_string()) return std::nullopt;
-      return "json: cannot unmarshal " + json_what(value) + " into Go value of type string";
+      return "json: cannot unmarshal " + std::string(go_json_type(value)) +
+             " into Go value of type string";
     case ScalarType::int_or_string: {
       if (value.is_string()) return std::nullopt;
       auto problem = integer_problem(value, 32, "int32");
