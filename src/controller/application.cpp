@@ -7,6 +7,7 @@
 #include "argo/crds.hpp"
 #include "argo/lua_health.hpp"
 #include "controller/helm_capabilities.hpp"
+#include "controller/json_patch.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "sync/fields.hpp"
@@ -121,31 +122,10 @@ std::string now_text() {
   return now_rfc3339();
 }
 
-// One operation of a JSON patch (RFC 6902).
-Node json_op(std::string_view op, std::string_view path, std::optional<Node> value = {}) {
-  Node n = Node::map();
-  n.set("op", Node::string(op));
-  n.set("path", Node::string(path));
-  if (value) n.set("value", std::move(*value));
-  return n;
-}
-
-// A JSON patch of an Application that tests its uid first, so it never changes another one
-// of that name (created after the one read was deleted).
+// A JSON patch of an Application, its uid tested first.
 Result<void> patch_application(kube::Client& client, const Node& application,
                                std::vector<Node> operations, std::string_view what) {
-  Node patch = Node::list();
-  patch.push_back(
-      json_op("test", "/metadata/uid", Node::string(application.string_at({"metadata", "uid"}))));
-  for (Node& op : operations)
-    patch.push_back(std::move(op));
-  std::string ns = ns_of(application), name = name_of(application);
-  TRY(client.request(
-      kube::HttpRequest{.method = "PATCH",
-                        .target = kube::resource_path(argo::k_applications, ns, name),
-                        .body = to_json(patch),
-                        .content_type = "application/json-patch+json"},
-      "Application/" + ns + "/" + name + " " + std::string(what)));
+  TRY(patch_tested(client, argo::k_applications, application, std::move(operations), what));
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include "argo/appset.hpp"
 #include "argo/crds.hpp"
 #include "controller/helm_drift.hpp"
+#include "controller/json_patch.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "source/git.hpp"
@@ -44,14 +45,6 @@ std::string ns_of(const Node& object) {
 }
 std::string name_of(const Node& object) {
   return std::string(object.string_at({"metadata", "name"}));
-}
-
-Node json_op(std::string_view op, std::string_view path, std::optional<Node> value = {}) {
-  Node o = Node::map();
-  o.set("op", Node::string(op));
-  o.set("path", Node::string(path));
-  if (value) o.set("value", std::move(*value));
-  return o;
 }
 
 std::string application_path(std::string_view ns, std::string_view name = {}) {
@@ -407,16 +400,11 @@ Result<bool> ApplicationSetReconciler::write_status(const Node& set, const AppSe
        .content_type = "application/merge-patch+json"},
       "status of ApplicationSet " + ns + "/" + name));
   // The refresh annotation is answered by this reconcile.
-  if (refresh) {
-    Node operations = Node::list();
-    operations.push_back(
-        json_op("remove", "/metadata/annotations/argocd.argoproj.io~1application-set-refresh"));
-    TRY(m_client.request({.method = "PATCH",
-                          .target = kube::resource_path(argo::k_application_sets, ns, name),
-                          .body = to_json(operations),
-                          .content_type = "application/json-patch+json"},
-                         "refresh of ApplicationSet " + ns + "/" + name));
-  }
+  if (refresh)
+    TRY(patch_tested(
+        m_client, argo::k_application_sets, *latest,
+        {json_op("remove", "/metadata/annotations/argocd.argoproj.io~1application-set-refresh")},
+        "refresh annotation"));
   return true;
 }
 
@@ -432,17 +420,8 @@ Result<void> ApplicationSetReconciler::finalize(const Node& set) {
   for (size_t i = 0; i < items.size(); ++i) {
     if (!items[i].is_string() || items[i].as_string() != argo::k_resources_finalizer) continue;
     std::string at = "/metadata/finalizers/" + std::to_string(i);
-    Node body = Node::list();
-    body.push_back(
-        json_op("test", "/metadata/uid", Node::string(set.string_at({"metadata", "uid"}))));
-    body.push_back(json_op("test", at, items[i]));
-    body.push_back(json_op("remove", at));
-    TRY(m_client.request(
-        {.method = "PATCH",
-         .target = kube::resource_path(argo::k_application_sets, ns_of(set), name_of(set)),
-         .body = to_json(body),
-         .content_type = "application/json-patch+json"},
-        "finalizer of ApplicationSet " + ns_of(set) + "/" + name_of(set)));
+    TRY(patch_tested(m_client, argo::k_application_sets, set,
+                     {json_op("test", at, items[i]), json_op("remove", at)}, "finalizers"));
     break;
   }
   return {};
@@ -452,18 +431,8 @@ Result<void> ApplicationSetReconciler::release_applications(const Node& set) {
   for (const Node& app : TRY(current(set))) {
     const Node* refs = app.at_path({"metadata", "ownerReferences"});
     if (!refs || !refs->is_list()) continue;
-    std::vector<Node> operations;
-    operations.push_back(
-        json_op("test", "/metadata/uid", Node::string(app.string_at({"metadata", "uid"}))));
-    operations.push_back(json_op("remove", "/metadata/ownerReferences"));
-    Node body = Node::list();
-    for (Node& o : operations)
-      body.push_back(std::move(o));
-    TRY(m_client.request({.method = "PATCH",
-                          .target = application_path(ns_of(app), name_of(app)),
-                          .body = to_json(body),
-                          .content_type = "application/json-patch+json"},
-                         "owner references of Application " + ns_of(app) + "/" + name_of(app)));
+    TRY(patch_tested(m_client, argo::k_applications, app,
+                     {json_op("remove", "/metadata/ownerReferences")}, "owner references"));
   }
   return {};
 }

@@ -4,6 +4,7 @@
 
 #include "controller/decryption.hpp"
 #include "controller/flux_types.hpp"
+#include "controller/json_patch.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/postbuild.hpp"
 #include "controller/status.hpp"
@@ -466,23 +467,9 @@ Result<void> Reconcilers::write_status(const kube::Resource& resource, const Nod
 Result<void> Reconcilers::patch_finalizers(const Node& object, Node operations) {
   // A JSON patch, not an apply: it never creates an object that was deleted meanwhile, and
   // the uid test makes sure it changes the object that was read, not a new one of that name.
-  Node test = Node::map();
-  test.set("op", Node::string("test"));
-  test.set("path", Node::string("/metadata/uid"));
-  test.set("value", Node::string(object.string_at({"metadata", "uid"})));
-  Node patch = Node::list();
-  patch.push_back(std::move(test));
-  for (const Node& op : operations.items())
-    patch.push_back(op);
-  std::string ns(object.string_at({"metadata", "namespace"}));
-  std::string name(object.string_at({"metadata", "name"}));
+  std::vector<Node> ops(operations.items().begin(), operations.items().end());
   const kube::Resource& kind = finalized_kind(object);
-  Node written =
-      TRY(m_client.request(kube::HttpRequest{.method = "PATCH",
-                                             .target = kube::resource_path(kind, ns, name),
-                                             .body = to_json(patch),
-                                             .content_type = "application/json-patch+json"},
-                           kind.kind + "/" + ns + "/" + name + " finalizers"));
+  Node written = TRY(patch_tested(m_client, kind, object, std::move(ops), "finalizers"));
   remember_write(kind, written);
   return {};
 }
