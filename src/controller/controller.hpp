@@ -36,6 +36,7 @@
 
 #include "controller/application.hpp"
 #include "controller/applicationset.hpp"
+#include "controller/observer.hpp"
 #include "controller/reconcile.hpp"
 #include "controller/scheduler.hpp"
 #include "controller/work_queue.hpp"
@@ -60,6 +61,9 @@ struct ControllerOptions {
   std::function<void(const Node& involved, bool warning, const std::string& reason,
                      const std::string& message)>
       event;
+  // Told of every reconcile record and event (the journal, alerts, metrics); not owned,
+  // they outlive the controller.
+  std::vector<Observer*> observers;
 };
 
 // What a worker does for one object. Keys are typed: the job and the object, never a
