@@ -134,11 +134,14 @@ Result<void> GitOpsLoop::start(std::string_view webhook_port) {
   options.token = env_or_empty("PLUMB_WEBHOOK_TOKEN");
   options.github_secret = env_or_empty("PLUMB_GITHUB_SECRET");
   controller::WebhookTargets targets{
-      .refresh = [this](const std::string& ns,
-                        const std::string& name) { return m_controller.refresh_source(ns, name); },
+      .refresh =
+          [this](const std::string& ns, const std::string& name, const std::string& delivery) {
+            return m_controller.refresh_source(ns, name, delivery);
+          },
       .refresh_by_url =
-          [this](const std::vector<std::string>& urls) {
-            return m_controller.refresh_sources_by_url(urls, controller::normalize_git_url);
+          [this](const std::vector<std::string>& urls, const std::string& delivery) {
+            return m_controller.refresh_sources_by_url(urls, controller::normalize_git_url,
+                                                       delivery);
           }};
   m_webhook = TRY(controller::WebhookServer::start(options, targets));
   log_line("webhook receiver on http://127.0.0.1:" + std::to_string(m_webhook->port()) +

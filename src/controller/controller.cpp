@@ -230,19 +230,20 @@ void Controller::stop() {
   m_cache.stop();
 }
 
-bool Controller::refresh_source(const std::string& ns, const std::string& name) {
+bool Controller::refresh_source(const std::string& ns, const std::string& name,
+                                const std::string& delivery) {
   JobKey key{Job::source, ns, name};
   {
     LockGuard lock(m_mutex);
     if (!m_tracked.count(key)) return false;
   }
-  m_queue.add(key);
+  queue(key, Trigger::webhook, delivery);
   return true;
 }
 
 int Controller::refresh_sources_by_url(
     const std::vector<std::string>& urls,
-    const std::function<std::string(std::string_view)>& normalize) {
+    const std::function<std::string(std::string_view)>& normalize, const std::string& delivery) {
   std::set<std::string> wanted;
   for (const std::string& url : urls)
     wanted.insert(normalize(url));
@@ -270,7 +271,7 @@ int Controller::refresh_sources_by_url(
     }
   }
   for (const JobKey& key : keys)
-    m_queue.add(key);
+    queue(key, Trigger::webhook, delivery);
   return int(keys.size());
 }
 
@@ -308,6 +309,7 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
   // An Application its set controls: a change of what the set owns, or its deletion, asks
   // the set to reconcile (it restores or re-creates the Application).
   std::optional<JobKey> set_key;
+  std::optional<ReconcileRecord> suspended_or_resumed;  // told once m_mutex is released
   if (job == Job::application)
     if (auto owner = ApplicationSetReconciler::owner_of(object))
       set_key = JobKey{Job::application_set, key.namespace_, *owner};
@@ -346,8 +348,11 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         !is_new && (job == Job::application       ? application_asks_again(t.object, object)
                     : job == Job::application_set ? application_set_asks_again(t.object, object)
                                                   : asks_again(t.object, object));
-    if (set_key && !is_new && ApplicationSetReconciler::owned_changed(t.object, object))
+    if (set_key && !is_new && ApplicationSetReconciler::owned_changed(t.object, object)) {
+      note(*set_key, Trigger::spec, "Application/" + key.namespace_ + "/" + key.name);
       to_queue.push_back(*set_key);
+    }
+    bool was_suspended = t.suspended;
     t.object = object;
     t.ready = is_ready(object);
     if (is_source(job)) {
@@ -366,9 +371,13 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
       if (revision != t.revision && !revision.empty()) {
         // A new revision: every Kustomization and HelmRelease of this source applies it now.
         for (const auto& [other_key, other] : m_tracked) {
-          if (!is_source(other_key.job) && other->source == key && !other->suspended)
+          if (!is_source(other_key.job) && other->source == key && !other->suspended) {
+            note(other_key, Trigger::source, t.fetched_for);
             to_queue.push_back(other_key);
+          }
         }
+        for (const JobKey& waiting : t.waiting)
+          note(waiting, Trigger::source, t.fetched_for);
         to_queue.insert(to_queue.end(), t.waiting.begin(), t.waiting.end());
         t.waiting.clear();
       }
@@ -404,14 +413,42 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
       // dependsOn is an event: dependents start as soon as this one is Ready.
       for (const auto& [other_key, other] : m_tracked) {
         if (other_key.job != job || other->ready || other->suspended) continue;
-        if (std::find(other->depends.begin(), other->depends.end(), key) != other->depends.end())
+        if (std::find(other->depends.begin(), other->depends.end(), key) != other->depends.end()) {
+          note(other_key, Trigger::dependency, key.object());
           to_queue.push_back(other_key);
+        }
       }
     }
     if (is_new || (asked && (job == Job::application || job == Job::application_set ||
-                             wants_reconcile(object))))
+                             wants_reconcile(object)))) {
+      std::string_view requested = object.string_at({"metadata", "annotations", k_requested_at});
+      if (is_new) {
+        note(key, Trigger::created);
+      } else if (was_suspended && !t.suspended) {
+        note(key, Trigger::resume);
+      } else if (!requested.empty() &&
+                 requested != t.object.string_at({"status", "lastHandledReconcileAt"})) {
+        note(key, Trigger::manual, std::string(requested));
+      } else {
+        note(key, Trigger::spec);
+      }
       to_queue.push_back(key);
+    }
+    if (!is_new && was_suspended != t.suspended && !is_source(job)) {
+      ReconcileRecord r;
+      r.started = r.finished = std::chrono::system_clock::now();
+      r.api_version = object.string_at({"apiVersion"});
+      r.kind = object.string_at({"kind"});
+      r.namespace_ = key.namespace_;
+      r.name = key.name;
+      r.uid = object.string_at({"metadata", "uid"});
+      r.trigger = t.suspended ? Trigger::suspend : Trigger::resume;
+      r.reason = t.suspended ? Reason::suspended : Reason::succeeded;
+      r.revision = object.string_at({"status", "lastAppliedRevision"});
+      suspended_or_resumed = std::move(r);
+    }
   }
+  if (suspended_or_resumed) tell(std::move(*suspended_or_resumed));
   for (const JobKey& k : to_queue)
     m_queue.add(k);
 }
@@ -436,6 +473,10 @@ void Controller::scheduler_loop() {
   UniqueLock lock(m_mutex);
   while (!m_stopping) {
     std::vector<JobKey> due = m_scheduler.step(Clock::now());
+    for (const JobKey& key : due) {
+      auto it = m_tracked.find(key);
+      note(key, it != m_tracked.end() && it->second->failing ? Trigger::retry : Trigger::interval);
+    }
     if (!due.empty()) {
       lock.unlock();
       for (const JobKey& key : due)
@@ -455,6 +496,7 @@ void Controller::scheduler_loop() {
 // ---- jobs --------------------------------------------------------------------------------
 
 void Controller::run(const JobKey& key) {
+  begin_run(key);
   switch (key.job) {
     case Job::source:
     case Job::oci_source:
@@ -492,6 +534,7 @@ void Controller::run_kustomization(const JobKey& key) {
   std::optional<Node> object = current_object(key);
   if (!object) return;
   if (is_deleting(*object)) return finalize(key, *object);
+  tell_progress(key, *object);
   std::optional<Outcome> reconciled = reconcile_fetched(
       key, [&] { return m_reconcilers.reconcile_kustomization(*object, HealthMode::deferred); });
   if (!reconciled) return;
@@ -573,7 +616,20 @@ void Controller::run_application(const JobKey& key) {
     std::string what = std::string(op.automated ? "automated sync" : "sync") + " to " +
                        op.revision + ": " + std::string(to_string(op.phase)) + ": " + op.message;
     say(name + ": " + what);
-    record(*object, !ok, ok ? "OperationCompleted" : "OperationFailed", what);
+    record(*object, !ok, ok ? "OperationCompleted" : "OperationFailed", what, op.revision);
+    Outcome told =
+        ok ? Outcome{} : Outcome::failure(Reason::reconciliation_failed, Error(op.message));
+    told.revision = op.revision;
+    for (const TaskResult& task : op.results) {
+      using S = TaskResult::Status;
+      sync::Action action = task.status == S::synced        ? sync::Action::configured
+                            : task.status == S::sync_failed ? sync::Action::failed
+                            : task.status == S::pruned      ? sync::Action::deleted
+                                                            : sync::Action::skipped;
+      told.sync.objects.push_back(
+          sync::ObjectResult{.ref = task.ref, .action = action, .message = task.message});
+    }
+    tell(key, *object, told);
   }
   // Conditions are told when they are new (a comparison that changed nothing writes nothing).
   if (written && *written)
@@ -761,6 +817,9 @@ bool Controller::wait_for_fetch(const JobKey& key, uint64_t fetches_seen) {
   // reconcile reports that instead of waiting for good.
   if (source->second->fetches != fetches_seen) return false;
   source->second->waiting.insert(key);
+  // The run that waits keeps its reason for the run the fetch queues.
+  Running run = running(key);
+  note(key, run.why.trigger, run.why.detail);
   return true;
 }
 
@@ -792,23 +851,33 @@ void Controller::watch_health_targets(const JobKey& key, const Outcome& outcome)
 }
 
 void Controller::report(const JobKey& key, const Node& object, const Outcome& outcome) {
+  if (is_source(key.job)) {
+    // Before the status write, whose watch event queues the source's reconciles with it.
+    Running run = running(key);
+    std::string fetched_for = key.object();
+    if (run.why.trigger == Trigger::webhook || run.why.trigger == Trigger::manual)
+      fetched_for += " (" + std::string(to_string(run.why.trigger)) + " " + run.why.detail + ")";
+    LockGuard lock(m_mutex);
+    if (auto it = m_tracked.find(key); it != m_tracked.end())
+      it->second->fetched_for = std::move(fetched_for);
+  }
   auto written = m_reconcilers.write_status(resource_of(key.job), object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);
   if (is_source(key.job)) {
     if (outcome.failed()) {
       say(name + ": fetch failed: " + outcome.error.message());
-      record(object, true, reason, outcome.error.message());
+      record(object, true, reason, outcome.error.message(), outcome.revision);
     } else if (outcome.reason == Reason::succeeded &&
                outcome.revision != object.string_at({"status", "artifact", "revision"})) {
       say(name + ": fetched " + outcome.revision);
       record(object, false, "NewArtifact",
-             "stored artifact for revision '" + outcome.revision + "'");
+             "stored artifact for revision '" + outcome.revision + "'", outcome.revision);
     }
   } else if (key.job == Job::health) {
     if (outcome.failed()) {
       say(name + ": " + outcome.error.message());
-      record(object, true, reason, outcome.error.message());
+      record(object, true, reason, outcome.error.message(), outcome.revision);
     } else {
       say(name + ": ready at " + outcome.revision);
     }
@@ -816,7 +885,7 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
     say(name + ": " + outcome.error.message());  // not a failure: no warning event
   } else if (outcome.failed()) {
     say(name + ": failed: " + outcome.error.message());
-    record(object, true, reason, outcome.error.message());
+    record(object, true, reason, outcome.error.message(), outcome.revision);
   } else if (outcome.reason != Reason::suspended) {
     std::string changes = describe_changes(outcome.sync);
     if (changes.empty() && outcome.render_reused &&
@@ -827,10 +896,11 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
       say(name + ": " + outcome.revision + ": " + outcome.sync.summary());
       record(object, false,
              key.job == Job::helm_release ? reason : std::string_view("ReconciliationSucceeded"),
-             changes);
+             changes, outcome.revision);
     }
   }
   if (!written) say(name + ": writing status: " + written.error().message());
+  tell(key, object, outcome);
 
   std::vector<JobKey> released;
   {
@@ -843,6 +913,8 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
         if (outcome.failed() || outcome.revision == it->second->revision) {
           released.assign(it->second->waiting.begin(), it->second->waiting.end());
           it->second->waiting.clear();
+          for (const JobKey& k : released)
+            note(k, Trigger::source, it->second->fetched_for);
         }
       }
     }
@@ -867,7 +939,8 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
 void Controller::schedule(const JobKey& key, const Outcome& outcome) {
   auto it = m_tracked.find(key);
   if (it == m_tracked.end()) return;
-  const Tracked& t = *it->second;
+  Tracked& t = *it->second;
+  t.failing = outcome.failed() && !is_waiting(outcome.reason);
   if (outcome.reason == Reason::suspended) {
     forget_applied(key);  // a suspended object's drift is left as it is
     m_scheduler.forget(key);
@@ -892,12 +965,6 @@ void Controller::schedule_at(const JobKey& key, Clock::time_point when) {
 
 void Controller::say(const std::string& line) const {
   if (m_options.log) m_options.log(line);
-}
-
-void Controller::record(const Node& involved, bool warning, std::string_view reason,
-                        const std::string& message) const {
-  if (m_options.event && involved.is_map())
-    m_options.event(involved, warning, std::string(reason), message);
 }
 
 }  // namespace plumb::controller

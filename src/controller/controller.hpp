@@ -106,11 +106,14 @@ class Controller {
   Result<void> start();
   void stop();
 
-  // Fetches GitRepository ns/name now (webhooks); false when there is none.
-  bool refresh_source(const std::string& ns, const std::string& name);
+  // Fetches GitRepository ns/name now (webhooks); false when there is none. delivery: what
+  // asked (the journal's trigger detail).
+  bool refresh_source(const std::string& ns, const std::string& name,
+                      const std::string& delivery = "webhook");
   // Fetches every GitRepository whose spec.url is one of urls (normalized); how many.
   int refresh_sources_by_url(const std::vector<std::string>& urls,
-                             const std::function<std::string(std::string_view)>& normalize);
+                             const std::function<std::string(std::string_view)>& normalize,
+                             const std::string& delivery = "webhook");
 
   // Drift repairs made so far (tests, metrics).
   uint64_t drift_repairs() const { return m_drift_repairs; }
@@ -119,6 +122,15 @@ class Controller {
   struct Tracked;       // what the loop knows of one Flux object
   struct Applied;       // one applied object under drift watch
   struct HealthWaiter;  // a deferred health wait
+  // Why a key was queued (the first reason since its last run), and when its run began.
+  struct Why {
+    Trigger trigger = Trigger::interval;
+    std::string detail;
+  };
+  struct Running {
+    Why why;
+    SystemTime started;
+  };
 
   // Watch events (controller.cpp, controller_drift.cpp).
   void on_watch_event(const kube::WatchEvent& event, const kube::Resource& resource);
@@ -176,8 +188,30 @@ class Controller {
   // Starts a cluster-wide watch of resource unless there is one; true when started now.
   Result<bool> ensure_watched(const kube::Resource& resource) EXCLUDES(m_mutex);  // without m_mutex
   void say(const std::string& line) const;
+  // A Kubernetes event about `involved` (and the observers' EventRecord); revision: the
+  // revision it is about, "" when none.
   void record(const Node& involved, bool warning, std::string_view reason,
-              const std::string& message) const;
+              const std::string& message, const std::string& revision = {}) const;
+
+  // Triggers and the observers' records (controller_journal.cpp). queue() notes why and adds
+  // the key; note() only notes (the caller adds it). Neither needs m_mutex; both may hold it.
+  void queue(const JobKey& key, Trigger trigger, std::string detail = {}) EXCLUDES(m_why_mutex);
+  void note(const JobKey& key, Trigger trigger, std::string detail = {}) EXCLUDES(m_why_mutex);
+  // Takes the key's noted trigger (interval when none) as the reason of the run beginning now.
+  void begin_run(const JobKey& key) EXCLUDES(m_why_mutex);
+  Running running(const JobKey& key) const EXCLUDES(m_why_mutex);
+  // The record of a reconcile's outcome, told to the observers (without m_mutex).
+  void tell(const JobKey& key, const Node& object, const Outcome& outcome) const
+      EXCLUDES(m_mutex, m_why_mutex);
+  void tell(ReconcileRecord record) const;
+  // A drift repair of one object of `owner` (its record, trigger drift).
+  void tell_repair(const Node& owner, const std::string& what, const std::string& revision,
+                   sync::ObjectResult object) const;
+  // A reconcile of a new revision is beginning: a `progress` event (pending commit statuses).
+  void tell_progress(const JobKey& key, const Node& object) const EXCLUDES(m_mutex);
+  // The message and author of a source revision's commit ("" when unknown).
+  source::CommitInfo commit_of(const JobKey& key, const std::string& revision) const
+      EXCLUDES(m_mutex);
 
   kube::Client& m_client;
   ControllerOptions m_options;
@@ -204,6 +238,10 @@ class Controller {
   // Kustomizations being reconciled: their objects' repairs wait until it is done (the
   // reconcile applies them anyway, and a repair must not apply the previous revision).
   std::map<JobKey, std::set<std::string>> m_busy GUARDED_BY(m_mutex);  // owner → keys
+
+  mutable Mutex m_why_mutex ACQUIRED_AFTER(m_mutex);
+  std::map<JobKey, Why> m_why GUARDED_BY(m_why_mutex);
+  std::map<JobKey, Running> m_running GUARDED_BY(m_why_mutex);
 
   std::atomic<bool> m_stopping{false};
   std::atomic<uint64_t> m_drift_repairs{0};

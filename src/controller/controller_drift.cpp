@@ -83,7 +83,7 @@ void Controller::on_applied_object(const kube::WatchEvent& event, const kube::Re
   }
   for (const JobKey& k : settled)
     m_queue.add(k);
-  if (application) m_queue.add(*application);
+  if (application) queue(*application, Trigger::drift, key);
   if (!applied_by_us) return;
   if (deleted) {
     m_drift_queue.add(key);
@@ -134,7 +134,7 @@ void Controller::repair(const std::string& key) {
       it->second->warned = true;
     }
     say("drift: " + what + "; left as it is (no selfHeal)");
-    m_queue.add(owner);
+    queue(owner, Trigger::drift, what);
     return;
   }
   auto applied =
@@ -152,11 +152,20 @@ void Controller::repair(const std::string& key) {
   if (!applied) {
     say("drift: " + what + "; re-apply failed: " + applied.error().message());
     record(owner_object, true, "DriftCorrectionFailed", what + ": " + applied.error().message());
+    tell_repair(
+        owner_object, what, std::string(owner_object.string_at({"status", "lastAppliedRevision"})),
+        sync::ObjectResult{
+            .ref = ref, .action = sync::Action::failed, .message = applied.error().message()});
     return;
   }
   ++m_drift_repairs;
   say("drift: " + what + "; restored");
-  record(owner_object, false, "DriftCorrected", what + "; restored");
+  std::string revision(owner_object.string_at({"status", "lastAppliedRevision"}));
+  record(owner_object, false, "DriftCorrected", what + "; restored", revision);
+  tell_repair(owner_object, what, revision,
+              sync::ObjectResult{.ref = ref,
+                                 .action = live ? sync::Action::configured : sync::Action::created,
+                                 .message = what});
   if (paused) {
     record(owner_object, true, "DriftCorrectionPaused",
            ref.display() + " keeps changing; left alone until the next reconcile");

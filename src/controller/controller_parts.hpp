@@ -33,6 +33,10 @@ struct Controller::Tracked {
   // Kustomizations waiting for the next one to finish.
   uint64_t fetches = 0;
   std::set<JobKey> waiting;
+  // Sources: what the last fetch was for ("GitRepository/ns/name", with the webhook
+  // delivery that asked for it), the trigger detail of the reconciles its revision queues.
+  std::string fetched_for;
+  bool failing = false;  // the last run failed: the scheduler's next run is a retry
 };
 
 struct Controller::Applied {

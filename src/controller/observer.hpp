@@ -58,6 +58,9 @@ struct ReconcileRecord {
   sync::SyncResult sync;  // per object: action (created/configured/deleted/...) and changes
   std::string health;     // the health outcome: "", "Healthy", "Progressing", the failure
   std::string actor;      // who asked, when known (rollback: the user)
+  // Succeeded, changed nothing and applied no new revision: the journal skips these;
+  // metrics count them.
+  bool noop = false;
 
   std::chrono::milliseconds duration() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(finished - started);

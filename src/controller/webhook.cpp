@@ -212,7 +212,7 @@ class Receiver {
     if (!valid_name(ns) || !valid_name(name))
       return reply(out, 404, "not a GitRepository namespace/name");
     std::string what = "GitRepository " + std::string(ns) + "/" + std::string(name);
-    if (!m_targets.refresh(std::string(ns), std::string(name)))
+    if (!m_targets.refresh(std::string(ns), std::string(name), delivery(request)))
       return reply(out, 404, what + " not found");
     reply(out, 202, "fetching " + what);
   }
@@ -221,9 +221,17 @@ class Receiver {
     if (!bearer_ok(request)) return reply(out, 401, "missing or wrong bearer token");
     std::string url(trim_spaces(request.body));
     if (url.empty()) return reply(out, 400, "the body must be a repository URL");
-    int matched = m_targets.refresh_by_url({url});
+    int matched = m_targets.refresh_by_url({url}, delivery(request));
     if (matched == 0) return reply(out, 404, "no GitRepository has the url " + url);
     reply(out, 202, fetching(matched));
+  }
+
+  // What the journal says triggered the fetch: the path and GitHub's delivery id, if any.
+  static std::string delivery(const HttpRequest& request) {
+    std::string out(request.path);
+    std::string_view id = request.header("x-github-delivery");
+    if (!id.empty()) out += " delivery " + std::string(id.substr(0, 64));
+    return out;
   }
 
   static std::string fetching(int count) {
@@ -249,7 +257,7 @@ class Receiver {
       if (!url.empty()) urls.emplace_back(url);
     }
     if (urls.empty()) return reply(out, 400, "push payload: no repository URL");
-    int matched = m_targets.refresh_by_url(urls);
+    int matched = m_targets.refresh_by_url(urls, delivery(request));
     if (matched == 0) return reply(out, 200, "no GitRepository matches " + urls.front());
     reply(out, 202, fetching(matched));
   }

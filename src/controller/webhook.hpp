@@ -44,10 +44,13 @@ struct WebhookOptions {
 
 struct WebhookTargets {
   // Asks the controller to fetch GitRepository ns/name now; false when there is none.
-  std::function<bool(const std::string& ns, const std::string& name)> refresh;
+  // delivery: what asked, for the journal ("/hook/github delivery <X-GitHub-Delivery>").
+  std::function<bool(const std::string& ns, const std::string& name, const std::string& delivery)>
+      refresh;
   // Asks the controller to fetch every GitRepository whose spec.url is one of urls
   // (compare with normalize_git_url); returns how many matched.
-  std::function<int(const std::vector<std::string>& urls)> refresh_by_url;
+  std::function<int(const std::vector<std::string>& urls, const std::string& delivery)>
+      refresh_by_url;
 };
 
 inline constexpr size_t k_webhook_max_body_bytes = 1u << 20;

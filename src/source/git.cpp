@@ -455,6 +455,24 @@ Result<std::unique_ptr<FileSystem>> GitSource::files(const std::string& commit_h
   return std::unique_ptr<FileSystem>(new GitTreeFs(m_impl->repo, tree));
 }
 
+Result<CommitInfo> GitSource::commit_info(const std::string& commit_hex) const {
+  git_oid id;
+  if (git_oid_fromstr(&id, commit_hex.c_str()) != 0) return fail("git: bad commit ", commit_hex);
+  git_commit* commit = nullptr;
+  if (git_commit_lookup(&commit, m_impl->repo, &id) != 0)
+    return std::unexpected(
+        Error("git: " + m_impl->url + ": commit " + commit_hex + " is not fetched", 404));
+  CommitInfo info;
+  if (const char* message = git_commit_message(commit)) info.message = message;
+  while (!info.message.empty() && info.message.back() == '\n')
+    info.message.pop_back();
+  if (const git_signature* author = git_commit_author(commit))
+    info.author = std::string(author->name ? author->name : "") + " <" +
+                  (author->email ? author->email : "") + ">";
+  git_commit_free(commit);
+  return info;
+}
+
 Result<std::optional<std::string>> highest_matching_tag(const std::vector<std::string>& tags,
                                                         const std::string& range_text) {
   auto range = sprig::SemConstraint::parse(range_text);

@@ -41,6 +41,12 @@ struct Revision {
   std::string text;    // as Flux writes it: "main@sha1:<commit>"
 };
 
+// Who made a commit and what its message says.
+struct CommitInfo {
+  std::string message;  // the whole message, trailing newline dropped
+  std::string author;   // "Name <email>"
+};
+
 class GitSource {
  public:
   ~GitSource();
@@ -66,6 +72,8 @@ class GitSource {
   Result<Revision> fetch_git_ref(const std::string& ref, const GitAuth& auth);
   // The files of a fetched commit, read from the object store.
   Result<std::unique_ptr<FileSystem>> files(const std::string& commit) const;
+  // The message and author of a fetched commit (404 when it is not in the cache).
+  Result<CommitInfo> commit_info(const std::string& commit) const;
 
   const std::string& url() const;
 

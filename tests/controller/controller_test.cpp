@@ -117,14 +117,17 @@ class ControllerTest : public source::GitRepoTest {
     return probe->get(k_config_maps, "apps", name).value().has_value();
   }
 
-  void start_controller() {
+  void start_controller(std::vector<Observer*> observers = {}) {
     controller = std::make_unique<Controller>(
-        *client, ControllerOptions{.cache_dir = m_dir + "/cache",
-                                   .event = [this](const Node&, bool warning,
-                                                   const std::string& reason, const std::string&) {
-                                     std::lock_guard lock(events_mutex);
-                                     events.push_back((warning ? "Warning " : "Normal ") + reason);
-                                   }});
+        *client,
+        ControllerOptions{
+            .cache_dir = m_dir + "/cache",
+            .event =
+                [this](const Node&, bool warning, const std::string& reason, const std::string&) {
+                  std::lock_guard lock(events_mutex);
+                  events.push_back((warning ? "Warning " : "Normal ") + reason);
+                },
+            .observers = std::move(observers)});
     ASSERT_TRUE(controller->start());
   }
   std::vector<std::string> recorded() {
@@ -343,6 +346,132 @@ TEST_F(ControllerTest, PruneUsesTheInventoryJustWrittenWhenTheCacheLags) {
   EXPECT_EQ(outcome.revision, "main@sha1:" + head);
   EXPECT_TRUE(config_map_exists("a"));
   EXPECT_FALSE(config_map_exists("b"));
+}
+
+}  // namespace
+}  // namespace plumb::controller
+
+namespace plumb::controller {
+namespace {
+
+// What the observers are told, kept for the test.
+class RecordingObserver : public Observer {
+ public:
+  void on_reconcile(const ReconcileRecord& record) override {
+    std::lock_guard lock(m_mutex);
+    m_records.push_back(record);
+  }
+  void on_event(const EventRecord& event) override {
+    std::lock_guard lock(m_mutex);
+    m_events.push_back(event);
+  }
+  // The records of Kustomization `name` that did something (not noop).
+  std::vector<ReconcileRecord> records(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    std::vector<ReconcileRecord> out;
+    for (const ReconcileRecord& r : m_records)
+      if (r.kind == "Kustomization" && r.name == name && !r.noop) out.push_back(r);
+    return out;
+  }
+  std::vector<EventRecord> events() {
+    std::lock_guard lock(m_mutex);
+    return m_events;
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::vector<ReconcileRecord> m_records;
+  std::vector<EventRecord> m_events;
+};
+
+TEST_F(ControllerTest, ObserversAreToldWhyEachReconcileRanAndWhatItDid) {
+  RecordingObserver observer;
+  // The controller stops before the observer goes, whichever way the test ends.
+  struct StopFirst {
+    std::unique_ptr<Controller>& controller;
+    ~StopFirst() { controller.reset(); }
+  } stop_first{controller};
+  std::string first = commit_apps({"app-0"});
+  start_controller({&observer});
+  ASSERT_TRUE(eventually([&] { return ready_at("app-0", first); }));
+  ASSERT_TRUE(eventually([&] { return !observer.records("app-0").empty(); }));
+  {
+    ReconcileRecord r = observer.records("app-0").front();
+    EXPECT_EQ(to_string(r.trigger), "created");
+    EXPECT_EQ(r.revision, "main@sha1:" + first);
+    EXPECT_EQ(r.commit_message, "apps");
+    EXPECT_NE(r.commit_author.find('<'), std::string::npos) << r.commit_author;
+    EXPECT_EQ(r.namespace_, "flux-system");
+    EXPECT_EQ(r.api_version, "kustomize.toolkit.fluxcd.io/v1");
+    ASSERT_EQ(r.sync.objects.size(), 1u);
+    EXPECT_EQ(r.sync.objects[0].action, sync::Action::created);
+    EXPECT_LE(r.started, r.finished);
+  }
+
+  // A new commit fetched through a webhook: the Kustomization's record says so.
+  write("apps/app-0/cm.yaml", config_map("app-0") + "  k2: v2\n");
+  std::string second = commit("second");
+  ASSERT_TRUE(controller->refresh_source("flux-system", "repo", "/hook/github delivery d-42"));
+  ASSERT_TRUE(eventually([&] { return ready_at("app-0", second); }));
+  ASSERT_TRUE(eventually([&] {
+    for (const ReconcileRecord& r : observer.records("app-0"))
+      if (r.revision == "main@sha1:" + second && r.trigger == Trigger::source) return true;
+    return false;
+  }));
+  for (const ReconcileRecord& r : observer.records("app-0")) {
+    if (r.revision != "main@sha1:" + second || r.trigger != Trigger::source) continue;
+    EXPECT_NE(r.trigger_detail.find("GitRepository/flux-system/repo"), std::string::npos);
+    EXPECT_NE(r.trigger_detail.find("d-42"), std::string::npos) << r.trigger_detail;
+    EXPECT_EQ(r.commit_message, "second");
+  }
+  // The reconcile of the new revision began with a progress event, and its events carry it.
+  bool progress = false, succeeded = false;
+  for (const EventRecord& e : observer.events()) {
+    if (e.involved.string_at({"metadata", "name"}) != "app-0") continue;
+    if (e.progress && e.metadata.count("revision") &&
+        e.metadata.at("revision") == "main@sha1:" + second)
+      progress = true;
+    if (!e.progress && e.reason == "ReconciliationSucceeded" && e.metadata.count("revision") &&
+        e.metadata.at("revision") == "main@sha1:" + second)
+      succeeded = true;
+  }
+  EXPECT_TRUE(progress);
+  EXPECT_TRUE(succeeded);
+
+  // A drift repair is a record of its own.
+  static const kube::Resource k_config_maps{"", "v1", "ConfigMap", "configmaps", true};
+  ASSERT_TRUE(probe->remove(k_config_maps, "apps", "app-0"));
+  ASSERT_TRUE(eventually([&] {
+    for (const ReconcileRecord& r : observer.records("app-0"))
+      if (r.trigger == Trigger::drift) return true;
+    return false;
+  }));
+  for (const ReconcileRecord& r : observer.records("app-0")) {
+    if (r.trigger != Trigger::drift) continue;
+    ASSERT_EQ(r.sync.objects.size(), 1u);
+    EXPECT_EQ(r.sync.objects[0].action, sync::Action::created);
+    EXPECT_EQ(r.revision, "main@sha1:" + second);
+  }
+
+  // Suspending is a record; resuming is one too, and the reconcile it asks for says resume.
+  apply_yaml(
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+      "  name: app-0\n  namespace: flux-system\nspec:\n  suspend: true\n",
+      "suspender");
+  ASSERT_TRUE(eventually([&] {
+    for (const ReconcileRecord& r : observer.records("app-0"))
+      if (r.trigger == Trigger::suspend) return true;
+    return false;
+  }));
+  apply_yaml(
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+      "  name: app-0\n  namespace: flux-system\nspec:\n  suspend: false\n",
+      "suspender");
+  ASSERT_TRUE(eventually([&] {
+    for (const ReconcileRecord& r : observer.records("app-0"))
+      if (r.trigger == Trigger::resume) return true;
+    return false;
+  }));
 }
 
 }  // namespace

@@ -111,22 +111,23 @@ class WebhookServerTest : public ::testing::Test {
   }
 
   std::unique_ptr<WebhookServer> start(WebhookOptions options) {
-    WebhookTargets targets{.refresh =
-                               [this](const std::string& ns, const std::string& name) {
-                                 std::lock_guard lock(calls.mutex);
-                                 calls.refreshed.push_back(ns + "/" + name);
-                                 return ns == "flux-system" && name == "podinfo";
-                               },
-                           .refresh_by_url =
-                               [this](const std::vector<std::string>& urls) {
-                                 std::lock_guard lock(calls.mutex);
-                                 calls.by_url.push_back(urls);
-                                 for (const std::string& url : urls) {
-                                   if (normalize_git_url(url) == normalize_git_url(k_repo_url))
-                                     return 1;
-                                 }
-                                 return 0;
-                               }};
+    WebhookTargets targets{
+        .refresh =
+            [this](const std::string& ns, const std::string& name,
+                   const std::string& /*delivery*/) {
+              std::lock_guard lock(calls.mutex);
+              calls.refreshed.push_back(ns + "/" + name);
+              return ns == "flux-system" && name == "podinfo";
+            },
+        .refresh_by_url =
+            [this](const std::vector<std::string>& urls, const std::string& /*delivery*/) {
+              std::lock_guard lock(calls.mutex);
+              calls.by_url.push_back(urls);
+              for (const std::string& url : urls) {
+                if (normalize_git_url(url) == normalize_git_url(k_repo_url)) return 1;
+              }
+              return 0;
+            }};
     auto started = WebhookServer::start(std::move(options), std::move(targets));
     EXPECT_TRUE(started) << started.error().message();
     return started ? std::move(*started) : nullptr;
@@ -356,8 +357,9 @@ TEST_F(WebhookServerTest, StopClosesTheListener) {
 
 TEST(WebhookStart, NeedsBothCallbacksAndAFreeAddress) {
   EXPECT_FALSE(WebhookServer::start({}, {}));
-  WebhookTargets targets{.refresh = [](const std::string&, const std::string&) { return true; },
-                         .refresh_by_url = [](const std::vector<std::string>&) { return 0; }};
+  WebhookTargets targets{
+      .refresh = [](const std::string&, const std::string&, const std::string&) { return true; },
+      .refresh_by_url = [](const std::vector<std::string>&, const std::string&) { return 0; }};
   auto bad = WebhookServer::start({.host = "not-an-address"}, targets);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message().find("webhook receiver"), std::string::npos);
