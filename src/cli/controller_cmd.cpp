@@ -134,7 +134,10 @@ int controller_command(std::span<const std::string_view> args) {
   if (flags->has("--once")) return run_once(**client, cache_dir, age_secret, customizations);
 
   StopSignals signals;
-  GitOpsLoop loop(**client, cache_dir, workers, age_secret, customizations);
+  GitOpsLoop loop(**client, {.cache_dir = cache_dir,
+                             .workers = workers,
+                             .sops_age_secret = age_secret,
+                             .resource_customizations = customizations});
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;

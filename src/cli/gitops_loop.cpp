@@ -100,26 +100,26 @@ std::string env_or_empty(const char* name) {
 
 }  // namespace
 
-GitOpsLoop::GitOpsLoop(kube::Client& client, const std::string& cache_dir, int workers,
-                       std::optional<controller::NamespacedName> sops_age_secret,
-                       std::string resource_customizations)
+GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
     : m_source_events(client, "source-controller"),
       m_kustomize_events(client, "kustomize-controller"),
-      m_controller(client, {.cache_dir = cache_dir,
-                            .workers = workers,
-                            .sops_age_secret = std::move(sops_age_secret),
-                            .resource_customizations = std::move(resource_customizations),
+      m_controller(client, {.cache_dir = std::move(options.cache_dir),
+                            .workers = options.workers,
+                            .sops_age_secret = std::move(options.sops_age_secret),
+                            .resource_customizations = std::move(options.resource_customizations),
                             .log = log_line,
-                            .event = [this](const Node& involved, bool warning,
-                                            const std::string& reason, const std::string& message) {
-                              auto& recorder = involved.string_at({"kind"}) == "GitRepository"
-                                                   ? m_source_events
-                                                   : m_kustomize_events;
-                              recorder.record(involved,
-                                              warning ? controller::EventType::warning
-                                                      : controller::EventType::normal,
-                                              reason, message);
-                            }}) {}
+                            .event =
+                                [this](const Node& involved, bool warning,
+                                       const std::string& reason, const std::string& message) {
+                                  auto& recorder = involved.string_at({"kind"}) == "GitRepository"
+                                                       ? m_source_events
+                                                       : m_kustomize_events;
+                                  recorder.record(involved,
+                                                  warning ? controller::EventType::warning
+                                                          : controller::EventType::normal,
+                                                  reason, message);
+                                },
+                            .observers = std::move(options.observers)}) {}
 
 GitOpsLoop::~GitOpsLoop() {
   stop();

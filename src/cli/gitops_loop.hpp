@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "controller/controller.hpp"
 #include "controller/events.hpp"
@@ -24,12 +25,20 @@ void log_line(const std::string& line);
 // Waits up to `timeout` for the queued lines to be written (before the process exits).
 void flush_log(std::chrono::milliseconds timeout);
 
+struct LoopOptions {
+  std::string cache_dir;
+  int workers = 4;
+  std::optional<controller::NamespacedName> sops_age_secret;
+  // Argo CD health scripts laid out as resource_customizations.
+  std::string resource_customizations;
+  // Told of every reconcile and event (the journal, alerts, metrics); not owned, and must
+  // outlive the loop.
+  std::vector<controller::Observer*> observers;
+};
+
 class GitOpsLoop {
  public:
-  // resource_customizations: Argo CD health scripts laid out as resource_customizations.
-  GitOpsLoop(kube::Client& client, const std::string& cache_dir, int workers,
-             std::optional<controller::NamespacedName> sops_age_secret = {},
-             std::string resource_customizations = {});
+  GitOpsLoop(kube::Client& client, LoopOptions options);
   ~GitOpsLoop();
 
   // webhook_port: "" for no webhook receiver, "0" for any free port. The token and the GitHub
