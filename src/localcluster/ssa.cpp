@@ -48,6 +48,13 @@ Node owned_view(const Node& object, const ResourceInfo& resource, std::string_vi
   return view;
 }
 
+// The fields an owned view sets. The object itself is never one: an apply of an empty
+// configuration owns nothing (so a later apply cannot prune the whole object as "no longer
+// applied").
+Node owned_fields(const Node& view, const Shape& shape) {
+  return view.empty() ? Node::map() : fieldset_of(view, shape);
+}
+
 struct Manager {
   Node entry;  // as stored
   Node set;    // canonical
@@ -127,7 +134,7 @@ void record_update(Node& after, const Node& before, const std::string& manager,
   Node changed = fieldset_changed(
       before.is_null() ? Node() : owned_view(before, resource, subresource), after_view, shape);
   // Every manager keeps only fields that still exist; others lose what this one changed.
-  Node existing = fieldset_of(after_view, shape);
+  Node existing = owned_fields(after_view, shape);
   std::vector<Manager> managers = read_managers(before.is_null() ? after : before);
   bool found = false;
   for (Manager& m : managers) {
@@ -184,7 +191,7 @@ ApiResult<Node> server_side_apply(const ResourceInfo& resource, const Node& curr
   const Shape shape = root_shape(schema_type(resource));
   const std::string_view sub = options.subresource;
   Node config_view = owned_view(config, resource, sub);
-  Node applied = fieldset_of(config_view, shape);
+  Node applied = owned_fields(config_view, shape);
   Node current_view = owned_view(current, resource, sub);
 
   std::vector<Manager> managers = read_managers(current);

@@ -101,6 +101,27 @@ TEST_F(SsaTest, FieldsAManagerStopsApplyingAreRemoved) {
   EXPECT_EQ(containers->items()[0].string_at({"name"}), "a");
 }
 
+// A manager that applies an empty configuration gives up what it owned, and owns nothing: its
+// next apply must not prune the rest of the object (it did: the empty apply owned the root).
+TEST_F(SsaTest, AnEmptyApplyOwnsNothingAndTheNextApplyKeepsTheObject) {
+  ASSERT_TRUE(apply(deployment(2, k_labels, k_one), "alice"));
+  constexpr std::string_view pin =
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","annotations":{"p/to":"1"}}})";
+  ASSERT_TRUE(apply(pin, "bob"));
+  auto emptied =
+      apply(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"}})", "bob");
+  ASSERT_TRUE(emptied) << emptied.error().message;
+  EXPECT_EQ(emptied->at_path({"metadata", "annotations", "p/to"}), nullptr);
+  for (const Node& entry : emptied->at_path({"metadata", "managedFields"})->items())
+    EXPECT_NE(entry.string_at({"manager"}), "bob") << "an empty field set is not kept";
+  auto again = apply(pin, "bob");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->string_at({"metadata", "annotations", "p/to"}), "1");
+  ASSERT_NE(again->at_path({"spec", "replicas"}), nullptr) << "alice's fields were pruned";
+  EXPECT_EQ(again->at_path({"spec", "replicas"})->as_int(), 2);
+  EXPECT_EQ(again->string_at({"metadata", "labels", "team"}), "x");
+}
+
 TEST_F(SsaTest, FieldsStayWhileAnotherManagerOwnsThem) {
   ASSERT_TRUE(apply(deployment(2, k_labels, k_one), "alice"));
   ASSERT_TRUE(apply(deployment(2, k_labels, k_one), "bob"));
