@@ -39,6 +39,8 @@ constexpr Command k_commands[] = {
      reconcile_command},
     {"suspend", "suspend the reconciliation of Kustomizations or sources", suspend_command},
     {"resume", "resume suspended Kustomizations or sources and reconcile them", resume_command},
+    {"rollback", "pin a Kustomization to an earlier revision of its source (until a new commit)",
+     rollback_command},
     {"create", "create a GitRepository, Kustomization or Secret (or print it with --export)",
      create_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},

@@ -29,6 +29,7 @@ int get_command(std::span<const std::string_view> args);
 int reconcile_command(std::span<const std::string_view> args);
 int suspend_command(std::span<const std::string_view> args);
 int resume_command(std::span<const std::string_view> args);
+int rollback_command(std::span<const std::string_view> args);
 int create_command(std::span<const std::string_view> args);
 // `create secret ...` (create_secret_cmd.cpp), reached through create_command.
 int create_secret_command(std::span<const std::string_view> args);

@@ -3,6 +3,7 @@
 #include "cli/cli.hpp"
 #include "cli/flux_common.hpp"
 #include "cli/flux_wait.hpp"
+#include "controller/pin.hpp"
 
 namespace plumb::cli {
 namespace {
@@ -21,8 +22,8 @@ constexpr std::string_view k_suspend_usage =
 constexpr std::string_view k_resume_usage =
     "Usage: plumb resume kustomization|ks NAME... [flags]\n"
     "       plumb resume source git NAME... [flags]\n\n"
-    "Clears spec.suspend, then asks the controller to reconcile each object and waits for\n"
-    "the result, as `plumb reconcile` does.\n\n"
+    "Clears spec.suspend and a `plumb rollback` pin, then asks the controller to reconcile\n"
+    "each object and waits for the result, as `plumb reconcile` does.\n\n"
     "Flags:\n"
     "  --all                every object of the kind in the namespace\n"
     "  --timeout D          how long to wait for each object (default 5m)\n"
@@ -58,11 +59,17 @@ Result<void> set_suspend(kube::Client& client, const FluxKind& kind, const std::
   const VerbText& text = k_verbs[int(verb)];
   say(Mark::action, std::string(text.doing) + " " + std::string(kind.noun) + " " + name + " in " +
                         ns + " namespace");
-  TRY_VOID(get_object(client, kind, ns, name));  // an apply must not create a stub object
+  Node object = TRY(get_object(client, kind, ns, name));  // an apply must not create a stub
   Node request = apply_stub(kind, ns, name);
   request["spec"].set("suspend", Node::boolean(verb == Verb::suspend));
   TRY_VOID(
       client.apply(*kind.resource, request, k_manager_suspend, kube::Force::yes, kube::DryRun::no));
+  if (verb == Verb::resume && controller::pin_of(object)) {
+    // The rollback annotations, owned by the rollback's manager: applying none removes them.
+    TRY_VOID(client.apply(*kind.resource, apply_stub(kind, ns, name), k_manager_rollback,
+                          kube::Force::yes, kube::DryRun::no));
+    say(Mark::success, "rollback pin cleared");
+  }
   say(Mark::success, std::string(kind.noun) + " " + std::string(text.done));
   return {};
 }

@@ -26,6 +26,9 @@ using Clock = std::chrono::steady_clock;
 inline constexpr std::string_view k_manager_suspend = "plumb-cli";
 inline constexpr std::string_view k_manager_reconcile = "plumb-cli-reconcile";
 inline constexpr std::string_view k_manager_create = "plumb-cli-create";
+// The rollback annotations (controller/pin.hpp): `plumb resume` removes them by applying
+// none with this manager.
+inline constexpr std::string_view k_manager_rollback = "plumb-cli-rollback";
 
 inline constexpr std::string_view k_requested_at = "reconcile.fluxcd.io/requestedAt";
 

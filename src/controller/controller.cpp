@@ -133,6 +133,8 @@ bool asks_again(const Node& before, const Node& after) {
   return int_at(before, {"metadata", "generation"}) != int_at(after, {"metadata", "generation"}) ||
          before.string_at({"metadata", "annotations", k_requested_at}) !=
              after.string_at({"metadata", "annotations", k_requested_at}) ||
+         before.string_at({"metadata", "annotations", k_rollback_to}) !=
+             after.string_at({"metadata", "annotations", k_rollback_to}) ||
          is_deleting(before) != is_deleting(after);
 }
 
@@ -353,6 +355,7 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
       to_queue.push_back(*set_key);
     }
     bool was_suspended = t.suspended;
+    Node before = t.object;  // O(1): shares its blocks
     t.object = object;
     t.ready = is_ready(object);
     if (is_source(job)) {
@@ -419,11 +422,15 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
         }
       }
     }
+    std::string_view pin_before = before.string_at({"metadata", "annotations", k_rollback_to});
+    std::string_view pin_after = object.string_at({"metadata", "annotations", k_rollback_to});
     if (is_new || (asked && (job == Job::application || job == Job::application_set ||
-                             wants_reconcile(object)))) {
+                             pin_after != pin_before || wants_reconcile(object)))) {
       std::string_view requested = object.string_at({"metadata", "annotations", k_requested_at});
       if (is_new) {
         note(key, Trigger::created);
+      } else if (pin_after != pin_before) {
+        note(key, pin_after.empty() ? Trigger::resume : Trigger::rollback, std::string(pin_after));
       } else if (was_suspended && !t.suspended) {
         note(key, Trigger::resume);
       } else if (!requested.empty() &&
@@ -850,6 +857,18 @@ void Controller::watch_health_targets(const JobKey& key, const Outcome& outcome)
   }
 }
 
+void Controller::report_pin(const JobKey& key, const Node& object, const Outcome& outcome) {
+  if (outcome.unpinned) {
+    say(key.object() + ": the source moved past the rollback: pin cleared");
+    record(object, false, "RollbackPinCleared",
+           "the source moved to " + outcome.revision + ": the rollback pin is cleared",
+           outcome.revision);
+  } else if (outcome.pin && !outcome.failed() && running(key).why.trigger == Trigger::rollback) {
+    say(key.object() + ": rolled back: " + outcome.pin->describe());
+    record(object, false, "RolledBack", outcome.pin->describe(), outcome.revision);
+  }
+}
+
 void Controller::report(const JobKey& key, const Node& object, const Outcome& outcome) {
   if (is_source(key.job)) {
     // Before the status write, whose watch event queues the source's reconciles with it.
@@ -899,6 +918,7 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
              changes, outcome.revision);
     }
   }
+  if (key.job == Job::kustomization) report_pin(key, object, outcome);
   if (!written) say(name + ": writing status: " + written.error().message());
   tell(key, object, outcome);
 

@@ -174,6 +174,8 @@ class Controller {
   void watch_health_targets(const JobKey& key, const Outcome& outcome);
   // Status, events, log lines and the next run, all from the outcome.
   void report(const JobKey& key, const Node& object, const Outcome& outcome);
+  // The events of a rollback pin taking effect or being cleared.
+  void report_pin(const JobKey& key, const Node& object, const Outcome& outcome);
 
   // Bookkeeping, called with m_mutex held.
   void schedule(const JobKey& key, const Outcome& outcome) REQUIRES(m_mutex);

@@ -89,6 +89,8 @@ void Controller::tell(const JobKey& key, const Node& object, const Outcome& outc
   r.reason = outcome.reason;
   r.error = outcome.error.message();
   r.sync = outcome.sync;
+  if (outcome.pin && r.trigger == Trigger::rollback) r.actor = outcome.pin->by;
+  if (outcome.pin && r.trigger_detail.empty()) r.trigger_detail = outcome.pin->to;
   if (outcome.reason == Reason::progressing) {
     r.health = "Progressing";
   } else if (outcome.reason == Reason::health_check_failed) {

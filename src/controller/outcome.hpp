@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "controller/pin.hpp"
 #include "core/error.hpp"
 #include "core/object_ref.hpp"
 #include "sync/result.hpp"
@@ -99,6 +100,10 @@ struct Outcome {
   std::optional<ReleaseSnapshot> release;   // HelmRelease reconciles
   std::string artifact_digest;  // OCIRepository: the layer stored; HelmRepository: the index
   size_t artifact_size = 0;     // HelmRepository: the index's bytes
+  // Kustomizations: the rollback pin this reconcile applied (the revision is its `to`), or,
+  // with `unpinned`, the pin it cleared because the source moved past it.
+  std::optional<Pin> pin;
+  bool unpinned = false;
 
   static Outcome failure(Reason reason, Error error) {
     Outcome out;

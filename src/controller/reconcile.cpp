@@ -310,6 +310,7 @@ Outcome Reconcilers::reconcile_source(const Node& object) {
 
 Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode) {
   std::string revision;
+  PinState pin;
   auto outcome = [&]() -> Step<Outcome> {
     KustomizationSpec spec =
         TRY(because(Reason::reconciliation_failed, parse_kustomization(object)));
@@ -317,6 +318,7 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
     std::vector<std::string> ignored = TRY(supported(object));
     TRY(dependencies_ready(k_kustomizations, spec.depends_on));
     Artifact artifact = TRY(source_artifact(spec.source_ref));
+    pin = TRY(pinned(object, artifact));
     revision = artifact.revision;
     std::optional<DecryptionKeys> keys = TRY(because(
         Reason::build_failed, decryption_keys(m_client, spec, ns_of(object), m_sops_age_secret)));
@@ -333,7 +335,34 @@ Outcome Reconcilers::reconcile_kustomization(const Node& object, HealthMode mode
   }();
   Outcome out = outcome ? std::move(*outcome) : std::move(outcome).error();
   out.revision = revision;
+  out.pin = std::move(pin.in_force);
+  out.unpinned = pin.cleared;
   return out;
+}
+
+Step<Reconcilers::PinState> Reconcilers::pinned(const Node& object, Artifact& artifact) {
+  std::optional<Pin> pin = pin_of(object);
+  if (!pin) return PinState{};
+  if (pin->from != artifact.revision) {  // a new commit since the rollback: it applies
+    Node written = TRY(because(Reason::reconciliation_failed,
+                               patch_tested(m_client, k_kustomizations, object,
+                                            unpin_operations(object), "rollback pin")));
+    remember_write(k_kustomizations, written);
+    return PinState{.in_force = std::nullopt, .cleared = true};
+  }
+  auto refuse = [&](std::string why) {
+    return std::unexpected(Outcome::failure(
+        Reason::reconciliation_failed,
+        Error("rollback to '" + pin->to + "': " + why + "; `plumb resume` clears the pin")));
+  };
+  if (!artifact.oci_digest.empty()) return refuse("an OCIRepository source cannot be pinned");
+  std::string commit = commit_of(pin->to);
+  if (commit.size() != 40) return refuse("not a git revision (BRANCH@sha1:<40 hex digits>)");
+  auto known =
+      m_sources.with(artifact.url, [&](source::GitSource& src) { return src.commit_info(commit); });
+  if (!known) return refuse("commit " + commit + " is not in the history of " + artifact.url);
+  artifact.revision = pin->to;
+  return PinState{.in_force = std::move(pin), .cleared = false};
 }
 
 Step<std::vector<std::string>> Reconcilers::supported(const Node& object) {

@@ -182,6 +182,14 @@ class Reconcilers {
   Step<void> dependencies_ready(const kube::Resource& kind,
                                 const std::vector<NamespacedName>& depends_on);
   Step<Artifact> source_artifact(const SourceRef& ref);
+  // A rollback pin (controller/pin.hpp): while the source still has the revision it had when
+  // the rollback was asked, the pinned revision replaces it in `artifact`; once the source
+  // moved, the pin is cleared (a JSON patch) and the source's revision applies.
+  struct PinState {
+    std::optional<Pin> in_force;
+    bool cleared = false;
+  };
+  Step<PinState> pinned(const Node& object, Artifact& artifact);
   // An OCIRepository's artifact as its status names it (ocirepository.cpp), and the bytes of
   // its layer from the OCI cache (artifact_not_fetched when the cache lacks them).
   Step<Artifact> oci_source_artifact(const SourceRef& ref);

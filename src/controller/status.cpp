@@ -35,6 +35,21 @@ void mark_ignored_fields(Node& status, const Outcome& outcome, int64_t generatio
                 now);
 }
 
+// Pinned says a `plumb rollback` holds the Kustomization at an earlier revision (removed once
+// a new commit or `plumb resume` clears the pin). A reconcile that stopped before reading the
+// pin leaves the condition as it was.
+void mark_pinned(Node& status, const Outcome& outcome, int64_t generation, std::string_view now) {
+  if (outcome.pin) {
+    set_condition(status,
+                  Condition{"Pinned", ConditionStatus::true_, "RolledBack", outcome.pin->describe(),
+                            generation},
+                  now);
+  } else if (outcome.unpinned || outcome.reason == Reason::succeeded ||
+             outcome.reason == Reason::progressing) {
+    remove_condition(status, "Pinned");
+  }
+}
+
 }  // namespace
 
 Node inventory_node(const std::vector<ObjectRef>& refs) {
@@ -83,6 +98,7 @@ Node kustomization_status(const Node& object, const Outcome& outcome, std::strin
                   now);
   };
   mark_ignored_fields(status, outcome, generation, now);
+  mark_pinned(status, outcome, generation, now);
   if (outcome.reason == Reason::progressing) {
     set_condition(
         status,

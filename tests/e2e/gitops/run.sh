@@ -661,6 +661,66 @@ scenario_loop_suspend_and_resume() {
   cm_color_is green || fail "configmap not recreated green"
 }
 
+ks_condition() { ks_field "$1" "{.status.conditions[?(@.type==\"$2\")].$3}"; }
+
+# plumb rollback re-applies an earlier commit from the git object store and pins the
+# Kustomization there; a new commit moves on, and so does plumb resume.
+scenario_loop_rollback_pins_until_a_new_commit() {
+  loop_setup
+  local first second third out
+  first=$(git -C "$REPO" rev-parse HEAD)
+  sed -i 's/blue/green/' "$REPO/apps/config.yaml"
+  second=$(commit "green")
+  "$PLUMB" reconcile ks apps --with-source >/dev/null 2>&1 || fail "reconcile the second commit"
+  cm_color_is green || fail "configmap not green"
+  expect_exit 2 "$PLUMB" rollback ks apps  # --to is required
+  expect_output "a short hash is refused" "full 40-character commit hash" \
+    "$PLUMB" rollback ks apps --to "${first:0:7}"
+  USER=alice expect_output "plumb rollback" "pinned to main@sha1:$first" \
+    "$PLUMB" rollback ks apps --to "$first"
+  cm_color_is blue || fail "the rollback did not restore the first commit's ConfigMap"
+  applied_is apps "$first" || fail "lastAppliedRevision is not the pinned revision"
+  [ "$(ks_condition apps Pinned status)" = True ] || fail "no Pinned condition"
+  [ "$(ks_condition apps Pinned reason)" = RolledBack ] || fail "Pinned reason"
+  ks_condition apps Pinned message | grep -qF "pinned to main@sha1:$first by alice" ||
+    fail "Pinned message: $(ks_condition apps Pinned message)"
+  wait_for "a RolledBack event" 5 event_exists RolledBack "pinned to main@sha1:$first by alice"
+  # Pinned: interval and manual reconciles keep the earlier revision; drift is repaired to it.
+  "$PLUMB" reconcile ks apps >/dev/null 2>&1 || fail "reconcile while pinned"
+  cm_color_is blue || fail "a reconcile while pinned applied the source's revision"
+  kubectl -n demo patch cm settings --type merge -p '{"data":{"color":"red"}}' >/dev/null
+  wait_for "drift repaired to the pinned revision" 5 cm_color_is blue
+  # A revision that is not in the source's history is refused, and changes nothing.
+  expect_exit 1 "$PLUMB" rollback ks apps --to 0123456789012345678901234567890123456789
+  ks_condition apps Ready message | grep -qF "not in the history" || fail "unknown commit not named"
+  cm_color_is blue || fail "a refused rollback changed the cluster"
+  "$PLUMB" resume ks apps >/dev/null 2>&1 || fail "plumb resume"
+  applied_is apps "$second" || fail "resume did not move back to the source's revision"
+  cm_color_is green || fail "resume did not apply the source's revision"
+  [ -z "$(ks_condition apps Pinned status)" ] || fail "Pinned condition left after resume"
+  [ -z "$(ks_field apps '{.metadata.annotations.plumb\.dev/rollback-to}')" ] ||
+    fail "the pin annotation is left after resume"
+  # Pinned again; a new commit clears the pin.
+  "$PLUMB" rollback ks apps --to "main@sha1:$first" >/dev/null 2>&1 || fail "second rollback"
+  cm_color_is blue || fail "second rollback"
+  sed -i 's/blue/yellow/' "$REPO/apps/config.yaml"
+  git -C "$REPO" checkout -q -- . 2>/dev/null
+  write apps/config.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  color: yellow
+YAML
+  third=$(commit "yellow")
+  out=$("$PLUMB" reconcile ks apps --with-source 2>&1) || fail "reconcile the third commit: $out"
+  wait_for "the new commit applies" 10 applied_is apps "$third"
+  cm_color_is yellow || fail "the new commit did not apply"
+  [ -z "$(ks_condition apps Pinned status)" ] || fail "Pinned condition left after a new commit"
+  wait_for "a RollbackPinCleared event" 5 event_exists RollbackPinCleared "the source moved to main@sha1:$third"
+}
+
 scenario_loop_depends_on_is_an_event() {
   start
   make_repo
