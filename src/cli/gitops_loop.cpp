@@ -101,8 +101,9 @@ std::string env_or_empty(const char* name) {
 }  // namespace
 
 GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
-    : m_source_events(client, "source-controller"),
-      m_kustomize_events(client, "kustomize-controller"),
+    : m_source_events(client, "source-controller", {.before_write = options.before_event_write}),
+      m_kustomize_events(client, "kustomize-controller",
+                         {.before_write = options.before_event_write}),
       m_controller(client, {.cache_dir = std::move(options.cache_dir),
                             .workers = options.workers,
                             .sops_age_secret = std::move(options.sops_age_secret),

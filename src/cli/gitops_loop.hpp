@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ struct LoopOptions {
   // Told of every reconcile and event (the journal, alerts, metrics); not owned, and must
   // outlive the loop.
   std::vector<controller::Observer*> observers;
+  // Called before each Kubernetes event is written (controller::EventRecorderOptions).
+  std::function<void()> before_event_write;
 };
 
 class GitOpsLoop {

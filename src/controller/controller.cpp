@@ -881,6 +881,8 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
       it->second->fetched_for = std::move(fetched_for);
   }
   auto written = m_reconcilers.write_status(resource_of(key.job), object, outcome);
+  // The observers first: the journal holds the record before any event about it is written.
+  tell(key, object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);
   if (is_source(key.job)) {
@@ -920,7 +922,6 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
   }
   if (key.job == Job::kustomization) report_pin(key, object, outcome);
   if (!written) say(name + ": writing status: " + written.error().message());
-  tell(key, object, outcome);
 
   std::vector<JobKey> released;
   {

@@ -129,6 +129,7 @@ void EventRecorder::run() {
     Pending event = std::move(m_queue.front());
     m_queue.pop_front();
     lock.unlock();
+    if (m_options.before_write) m_options.before_write();
     bool ok = write(event);
     lock.lock();
     if (!ok) ++m_failed;

@@ -52,6 +52,10 @@ struct EventRecorderOptions {
   std::string instance;  // reportingInstance and source.host; empty: this host's name
   // Where failure reports go; default stderr.
   std::function<void(std::string_view)> report_failure;
+  // Called on the writer thread, without a lock, before each event is written: the journal
+  // waits there until what was appended before is durable, so an event a user saw is never
+  // missing from the journal after a crash. May block; never blocks record().
+  std::function<void()> before_write;
 };
 
 class EventRecorder {

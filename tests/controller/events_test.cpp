@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "core/json.hpp"
 #include "kube/fake_transport.hpp"
@@ -93,6 +94,28 @@ TEST(EventRecorder, WritesCoreV1EventsAsClientGoDoes) {
                       .value();
   EXPECT_EQ(event, expected) << to_json(event, JsonStyle::indented);
   EXPECT_EQ(f.recorder->failed(), 0u);
+}
+
+// The journal's barrier: each event is written only after before_write returned (it waits
+// there for the journal), on the writer thread, never in record().
+TEST(EventRecorder, EachEventIsWrittenAfterBeforeWriteReturns) {
+  auto transport = std::make_unique<kube::FakeTransport>();
+  kube::FakeTransport* fake = transport.get();
+  kube::Client client(kube::RestConfig{.server = "https://x"}, std::move(transport), fast_client());
+  fake->routes["POST " + std::string(k_events)] = {{201, "{}"}, {201, "{}"}};
+  std::vector<size_t> posts_seen;  // the POSTs already sent when before_write ran
+  std::thread::id caller = std::this_thread::get_id(), barrier_thread;
+  EventRecorder recorder(client, "kustomize-controller",
+                         EventRecorderOptions{.instance = "node-1", .before_write = [&] {
+                                                posts_seen.push_back(fake->seen.size());
+                                                barrier_thread = std::this_thread::get_id();
+                                              }});
+  recorder.record(kustomization(), EventType::normal, "ReconciliationSucceeded", "one");
+  recorder.record(kustomization(), EventType::normal, "ReconciliationSucceeded", "two");
+  recorder.flush();
+  EXPECT_EQ(posts_seen, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(fake->seen.size(), 2u);
+  EXPECT_NE(barrier_thread, caller);
 }
 
 TEST(EventRecorder, ClusterScopedObjectsGoToDefaultAndNamesStayUnique) {
