@@ -1,26 +1,12 @@
 #include "controller/pin.hpp"
 
 #include "controller/json_patch.hpp"
+#include "core/json.hpp"
 
 namespace plumb::controller {
 namespace {
 
 constexpr std::string_view k_pin_annotations[] = {k_rollback_to, k_rollback_from, k_rollback_by};
-
-// An annotation's key as a JSON pointer segment (RFC 6901: '~' → "~0", '/' → "~1").
-std::string pointer_segment(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -45,7 +31,7 @@ std::vector<Node> unpin_operations(const Node& object) {
   if (!annotations || !annotations->is_map()) return out;
   for (std::string_view key : k_pin_annotations) {
     if (annotations->find(key))
-      out.push_back(json_op("remove", "/metadata/annotations/" + pointer_segment(key)));
+      out.push_back(json_op("remove", "/metadata/annotations/" + json_pointer_segment(key)));
   }
   return out;
 }

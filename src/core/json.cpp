@@ -688,4 +688,18 @@ std::string_view go_json_type(const Node& value) {
   return "object";
 }
 
+std::string json_pointer_segment(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace plumb

@@ -30,4 +30,7 @@ void append_json(const Node& value, std::string& out, JsonStyle style = JsonStyl
 // array into Go value of type ..."): null, bool, number, string, array, object.
 std::string_view go_json_type(const Node& value);
 
+// A key as one segment of a JSON pointer (RFC 6901): '~' → "~0", '/' → "~1".
+std::string json_pointer_segment(std::string_view key);
+
 }  // namespace plumb

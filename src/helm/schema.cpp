@@ -78,20 +78,6 @@ size_t code_points(std::string_view s) {
   return n;
 }
 
-std::string escape_pointer(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string number_text(double d) {
   return to_json(Node::floating(d));
 }
@@ -239,7 +225,7 @@ class Validator {
     const Node* additional = schema.find("additionalProperties");
     for (const MapEntry& e : value.entries()) {
       std::string key(e.key.as_string());
-      std::string child = path + "/" + escape_pointer(key);
+      std::string child = path + "/" + json_pointer_segment(key);
       bool matched = false;
       if (properties && properties->is_map()) {
         if (const Node* p = properties->find(key)) {

@@ -703,16 +703,7 @@ scenario_loop_rollback_pins_until_a_new_commit() {
   # Pinned again; a new commit clears the pin.
   "$PLUMB" rollback ks apps --to "main@sha1:$first" >/dev/null 2>&1 || fail "second rollback"
   cm_color_is blue || fail "second rollback"
-  sed -i 's/blue/yellow/' "$REPO/apps/config.yaml"
-  git -C "$REPO" checkout -q -- . 2>/dev/null
-  write apps/config.yaml <<'YAML'
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-data:
-  color: yellow
-YAML
+  sed -i 's/green/yellow/' "$REPO/apps/config.yaml"
   third=$(commit "yellow")
   out=$("$PLUMB" reconcile ks apps --with-source 2>&1) || fail "reconcile the third commit: $out"
   wait_for "the new commit applies" 10 applied_is apps "$third"
