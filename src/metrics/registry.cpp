@@ -239,8 +239,7 @@ size_t Family<Series>::size() const {
 template <typename Series>
 void Family<Series>::write(std::string& out) const {
   LockGuard lock(m_mutex);
-  if (m_series.empty()) return;
-  write_header(out);
+  write_header(out);  // also without series: the family is declared (dashboards, promtool)
   for (const auto& [values, series] : m_series)
     write_series(out, *this, values, *series);
 }

@@ -83,7 +83,8 @@ class FamilyBase {
   const std::string& name() const { return m_name; }
   Type type() const { return m_type; }
   const std::vector<std::string>& label_names() const { return m_label_names; }
-  // Appends "# HELP", "# TYPE" and every series (nothing when there is no series).
+  // Appends "# HELP", "# TYPE" and every series (a family without series is declared all
+  // the same, so what /metrics offers does not depend on what happened yet).
   virtual void write(std::string& out) const = 0;
 
  protected:

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <thread>
 
 #include "metrics/families.hpp"
 #include "metrics/process.hpp"
+#include "support/require.hpp"
 
 namespace plumb::metrics {
 namespace {
@@ -53,9 +56,10 @@ TEST(MetricsText, UnlabelledFamiliesExistFromTheStart) {
   Registry registry;
   registry.histogram("fetch_seconds", "Fetches.", {}, {1});
   registry.counter("c_total", "C.");
-  registry.gauge("labelled", "No series yet, so not written.", {"x"});
+  registry.gauge("labelled", "No series yet: declared only.", {"x"});
   EXPECT_EQ(registry.text(),
             "# HELP c_total C.\n# TYPE c_total counter\nc_total 0\n"
+            "# HELP labelled No series yet: declared only.\n# TYPE labelled gauge\n"
             "# HELP fetch_seconds Fetches.\n# TYPE fetch_seconds histogram\n"
             "fetch_seconds_bucket{le=\"1\"} 0\nfetch_seconds_bucket{le=\"+Inf\"} 0\n"
             "fetch_seconds_sum 0\nfetch_seconds_count 0\n");
@@ -98,6 +102,26 @@ TEST(MetricsRegistry, RemovingSeriesOfADeletedObject) {
   EXPECT_TRUE(cond.remove({"Kustomization", "infra", "flux-system", "True"}));
   EXPECT_FALSE(cond.remove({"Kustomization", "infra", "flux-system", "True"}));
   EXPECT_EQ(cond.size(), 1u);
+}
+
+TEST(MetricsText, PassesPromtool) {
+  Registry registry;
+  registry.histogram("d_seconds", "Durations.", {"kind"}, exponential_buckets(0.01, 10, 5))
+      .with({"K"})
+      .observe(0.3);
+  registry.counter("c_total", "Quotes \" and \\ and\nnewlines.", {"v"}).with({"a\"b\\c\nd"}).inc();
+  registry.gauge("empty", "Declared, no series.", {"x"});
+  add_process_metrics(registry);
+  RestClientMetrics rest(registry);
+  rest.record("GET", 0, std::chrono::milliseconds(1));
+  PLUMB_REQUIRE(test_support::have_tool("promtool"), "promtool (Debian package prometheus)");
+  std::string path = ::testing::TempDir() + "metrics_promtool.txt";
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_TRUE(f);
+  std::string text = registry.text();
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+  EXPECT_EQ(std::system(("promtool check metrics < " + path).c_str()), 0) << text;
 }
 
 TEST(MetricsRegistry, RegisteringAgainFindsTheSameFamily) {
