@@ -59,10 +59,10 @@ TEST(MetricsText, UnlabelledFamiliesExistFromTheStart) {
   registry.gauge("labelled", "No series yet: declared only.", {"x"});
   EXPECT_EQ(registry.text(),
             "# HELP c_total C.\n# TYPE c_total counter\nc_total 0\n"
-            "# HELP labelled No series yet: declared only.\n# TYPE labelled gauge\n"
             "# HELP fetch_seconds Fetches.\n# TYPE fetch_seconds histogram\n"
             "fetch_seconds_bucket{le=\"1\"} 0\nfetch_seconds_bucket{le=\"+Inf\"} 0\n"
-            "fetch_seconds_sum 0\nfetch_seconds_count 0\n");
+            "fetch_seconds_sum 0\nfetch_seconds_count 0\n"
+            "# HELP labelled No series yet: declared only.\n# TYPE labelled gauge\n");
 }
 
 TEST(MetricsText, LabelValuesAndHelpAreEscaped) {

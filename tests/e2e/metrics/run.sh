@@ -160,6 +160,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start_prometheus() {
   [ -x /usr/bin/prometheus ] || unavailable "/usr/bin/prometheus (Debian package prometheus)"
   PROM=http://127.0.0.1:$(free_port)
+  local target=${METRICS#http://}
+  target=${target%%/*}
   cat >"$WORK/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -167,13 +169,19 @@ global:
 scrape_configs:
 - job_name: plumb
   static_configs:
-  - targets: ['${METRICS#http://}']
+  - targets: ['$target']
   metrics_path: /metrics
 YAML
   /usr/bin/prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
     --web.listen-address="${PROM#http://}" >"$WORK/prometheus.log" 2>&1 &
-  EXTRA_PIDS+=($!)
-  wait_for "prometheus is ready" 30 curl -fsS "$PROM/-/ready"
+  local pid=$!
+  EXTRA_PIDS+=("$pid")
+  for _ in $(seq 300); do
+    curl -fsS "$PROM/-/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "prometheus did not become ready: $(tail -5 "$WORK/prometheus.log")"
 }
 
 # query EXPR: the first sample's value of an instant query ("" when none).
