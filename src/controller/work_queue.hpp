@@ -32,9 +32,9 @@ class WorkQueue {
   void add(const Key& key) EXCLUDES(m_mutex) {
     LockGuard lock(m_mutex);
     if (m_shut_down || !m_dirty.insert(key).second) return;
-    if (m_metrics) m_metrics->added(m_queue.size() + (m_processing.count(key) ? 0 : 1));
-    if (m_processing.count(key)) return;  // done() requeues it
-    push_locked(key);
+    bool held = m_processing.count(key) > 0;  // then done() requeues it
+    if (!held) push_locked(key);
+    if (m_metrics) m_metrics->added(m_queue.size());
   }
   // The next key, blocking until there is one; nullopt once shut down and drained.
   std::optional<Key> get() EXCLUDES(m_mutex) {
