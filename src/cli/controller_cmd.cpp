@@ -46,6 +46,8 @@ constexpr const char* k_usage =
     "                      POST /hook/github takes GitHub push events; a bearer token\n"
     "                      from $PLUMB_WEBHOOK_TOKEN and the GitHub secret from\n"
     "                      $PLUMB_GITHUB_SECRET are required when set\n"
+    "  --metrics-port N    serve Prometheus metrics on http://127.0.0.1:N/metrics (0: any\n"
+    "                      free port, printed); none without it\n"
     "  --cache-dir DIR     where git repositories are cached (default ~/.cache/plumb/git)\n"
     "  --resource-customizations DIR\n"
     "                      Argo CD health scripts laid out as Argo CD's resource_customizations\n"
@@ -92,7 +94,7 @@ Result<kube::ClientOptions> client_options(const Flags& flags) {
 int controller_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--once", "--help"},
                 .values = {"--kubeconfig", "--context", "--cache-dir", "--workers",
-                           "--webhook-port", "--kube-api-qps", "--kube-api-burst",
+                           "--webhook-port", "--metrics-port", "--kube-api-qps", "--kube-api-burst",
                            "--sops-age-secret", "--resource-customizations"},
                 .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
@@ -137,7 +139,8 @@ int controller_command(std::span<const std::string_view> args) {
   GitOpsLoop loop(**client, {.cache_dir = cache_dir,
                              .workers = workers,
                              .sops_age_secret = age_secret,
-                             .resource_customizations = customizations});
+                             .resource_customizations = customizations,
+                             .metrics_port = flags->value("--metrics-port")});
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;

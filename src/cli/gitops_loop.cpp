@@ -9,6 +9,7 @@
 #include "core/thread_annotations.hpp"
 
 #include "cli/flags.hpp"
+#include "metrics/process.hpp"
 
 namespace plumb::cli {
 
@@ -98,10 +99,26 @@ std::string env_or_empty(const char* name) {
   return value ? value : "";
 }
 
+// The loop's metrics when options.metrics_port asks for them (null otherwise); their observer
+// joins options.observers.
+std::unique_ptr<LoopMetrics> loop_metrics(LoopOptions& options) {
+  if (options.metrics_port.empty()) return nullptr;
+  auto metrics = std::make_unique<LoopMetrics>();
+  metrics->port = options.metrics_port;
+  options.observers.push_back(&metrics->observer);
+  return metrics;
+}
+
 }  // namespace
 
+LoopMetrics::LoopMetrics() {
+  metrics::add_process_metrics(registry);
+}
+
 GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
-    : m_source_events(client, "source-controller", {.before_write = options.before_event_write}),
+    : m_client(client),
+      m_metrics(loop_metrics(options)),
+      m_source_events(client, "source-controller", {.before_write = options.before_event_write}),
       m_kustomize_events(client, "kustomize-controller",
                          {.before_write = options.before_event_write}),
       m_controller(client, {.cache_dir = std::move(options.cache_dir),
@@ -120,7 +137,10 @@ GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
                                                           : controller::EventType::normal,
                                                   reason, message);
                                 },
-                            .observers = std::move(options.observers)}) {}
+                            .observers = std::move(options.observers),
+                            .metrics = m_metrics ? &m_metrics->registry : nullptr}) {
+  if (m_metrics) m_client.set_metrics(&m_metrics->rest_client);
+}
 
 GitOpsLoop::~GitOpsLoop() {
   stop();
@@ -129,6 +149,11 @@ GitOpsLoop::~GitOpsLoop() {
 Result<void> GitOpsLoop::start(std::string_view webhook_port) {
   TRY_VOID(m_controller.start());
   log_line("controller started");
+  if (m_metrics) {
+    int port = int(TRY(parse_integer_flag("--metrics-port", m_metrics->port, k_port_range)));
+    m_metrics_server = TRY(controller::MetricsServer::start({.port = port}, m_metrics->registry));
+    log_line("metrics: http://127.0.0.1:" + std::to_string(m_metrics_server->port()) + "/metrics");
+  }
   if (webhook_port.empty()) return {};
   controller::WebhookOptions options;
   options.port = int(TRY(parse_integer_flag("--webhook-port", webhook_port, k_port_range)));
@@ -154,9 +179,19 @@ int GitOpsLoop::webhook_port() const {
   return m_webhook ? m_webhook->port() : 0;
 }
 
+int GitOpsLoop::metrics_port() const {
+  return m_metrics_server ? m_metrics_server->port() : 0;
+}
+
+controller::ControllerMetrics* GitOpsLoop::metrics() const {
+  return m_metrics ? &m_metrics->observer : nullptr;
+}
+
 void GitOpsLoop::stop() {
   if (m_webhook) m_webhook->stop();
+  if (m_metrics_server) m_metrics_server->stop();
   m_controller.stop();
+  m_client.set_metrics(nullptr);
   m_source_events.flush();
   m_kustomize_events.flush();
 }

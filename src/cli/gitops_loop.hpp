@@ -14,6 +14,8 @@
 
 #include "controller/controller.hpp"
 #include "controller/events.hpp"
+#include "controller/metrics.hpp"
+#include "controller/metrics_server.hpp"
 #include "controller/webhook.hpp"
 
 namespace plumb::cli {
@@ -37,6 +39,18 @@ struct LoopOptions {
   std::vector<controller::Observer*> observers;
   // Called before each Kubernetes event is written (controller::EventRecorderOptions).
   std::function<void()> before_event_write;
+  // Serve Prometheus metrics on http://127.0.0.1:PORT/metrics: "" for none, "0" for any free
+  // port. Metrics are kept only when served.
+  std::string metrics_port;
+};
+
+// The metrics a loop keeps when it serves them: the registry and what records into it.
+struct LoopMetrics {
+  LoopMetrics();
+  metrics::Registry registry;
+  controller::ControllerMetrics observer{registry};
+  metrics::RestClientMetrics rest_client{registry};
+  std::string port;
 };
 
 class GitOpsLoop {
@@ -50,9 +64,16 @@ class GitOpsLoop {
   Result<void> start(std::string_view webhook_port);
   // The webhook receiver's port, 0 when there is none.
   int webhook_port() const;
+  // The metrics server's port, 0 when there is none.
+  int metrics_port() const;
+  // The controller's metrics (record_delivery for notifications); null without metrics_port.
+  controller::ControllerMetrics* metrics() const;
   void stop();
 
  private:
+  kube::Client& m_client;
+  std::unique_ptr<LoopMetrics> m_metrics;  // before m_controller, which records into it
+  std::unique_ptr<controller::MetricsServer> m_metrics_server;
   controller::EventRecorder m_source_events;
   controller::EventRecorder m_kustomize_events;
   controller::Controller m_controller;

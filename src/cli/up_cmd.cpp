@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* k_usage =
     "Usage: plumb up [--repo URL|PATH [--branch B] [--path P]] [--data-dir DIR] [--port N]\n"
-    "                [--webhook-port N] [--no-kubeconfig]\n\n"
+    "                [--webhook-port N] [--metrics-port N] [--no-kubeconfig]\n\n"
     "Runs the GitOps loop on this machine: the embedded Kubernetes API server (state kept in\n"
     "DIR), the controller and the webhook receiver, until interrupted.\n"
     "Without --repo, the first run creates a git repository in DIR/repo from Plumb's examples\n"
@@ -40,6 +40,8 @@ constexpr const char* k_usage =
     "  --data-dir DIR      default $XDG_DATA_HOME/plumb or ~/.local/share/plumb\n"
     "  --port N            the API server's port (default 6443; 0: any free port)\n"
     "  --webhook-port N    the webhook receiver's port (default 0: any free port)\n"
+    "  --metrics-port N    Prometheus metrics on http://127.0.0.1:N/metrics (default 0: any\n"
+    "                      free port; written to DIR/metrics-port)\n"
     "  --no-kubeconfig     leave your kubeconfig alone (use DIR/kubeconfig)\n";
 
 constexpr std::string_view k_url_placeholder = "PLUMB_REPO_URL";
@@ -100,10 +102,10 @@ Result<void> bootstrap(kube::Client& client, const std::vector<Node>& objects) {
 }  // namespace
 
 int up_command(std::span<const std::string_view> args) {
-  FlagSpec spec{
-      .booleans = {"--help", "--no-kubeconfig"},
-      .values = {"--repo", "--branch", "--path", "--data-dir", "--port", "--webhook-port"},
-      .aliases = {{"-h", "--help"}}};
+  FlagSpec spec{.booleans = {"--help", "--no-kubeconfig"},
+                .values = {"--repo", "--branch", "--path", "--data-dir", "--port", "--webhook-port",
+                           "--metrics-port"},
+                .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb up: %s\n\n", flags.error().message().c_str());
@@ -113,7 +115,8 @@ int up_command(std::span<const std::string_view> args) {
   }
   auto port = flags->integer("--port", k_port_range, 6443);
   auto webhook_port = flags->integer("--webhook-port", k_port_range, 0);
-  for (const auto* p : {&port, &webhook_port}) {
+  auto metrics_port = flags->integer("--metrics-port", k_port_range, 0);
+  for (const auto* p : {&port, &webhook_port, &metrics_port}) {
     if (!*p) {
       std::fprintf(stderr, "plumb up: %s\n", p->error().message().c_str());
       return 2;
@@ -166,13 +169,16 @@ int up_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "plumb up: bootstrap: %s\n", done.error().message().c_str());
     return 1;
   }
-  GitOpsLoop loop(**client, {.cache_dir = data_dir + "/git-cache", .workers = 4});
+  GitOpsLoop loop(**client, {.cache_dir = data_dir + "/git-cache",
+                             .workers = 4,
+                             .metrics_port = std::to_string(*metrics_port)});
   if (auto started = loop.start(std::to_string(*webhook_port)); !started) {
     std::fprintf(stderr, "plumb up: %s\n",
                  listen_error(started.error(), "--webhook-port", *webhook_port).c_str());
     return 1;
   }
   std::ofstream(data_dir + "/webhook-port") << loop.webhook_port() << "\n";
+  std::ofstream(data_dir + "/metrics-port") << loop.metrics_port() << "\n";
 
   StartupReport report{
       .server = (*cluster)->server_url(),
@@ -182,6 +188,7 @@ int up_command(std::span<const std::string_view> args) {
       .data_dir = data_dir,
       .generated_kubeconfig = options.kubeconfig,
       .webhook = "http://127.0.0.1:" + std::to_string(loop.webhook_port()) + "/hook/git",
+      .metrics = "http://127.0.0.1:" + std::to_string(loop.metrics_port()) + "/metrics",
       .examples = examples};
   if (std::string dir = local_path(url); !dir.empty()) {
     auto hook = install_post_commit_hook(dir, data_dir, url);
@@ -202,6 +209,7 @@ int up_command(std::span<const std::string_view> args) {
   flush_log(std::chrono::seconds(2));
   (*cluster)->stop();
   fs::remove(data_dir + "/webhook-port", ec);
+  fs::remove(data_dir + "/metrics-port", ec);
   return 0;
 }
 

@@ -173,7 +173,9 @@ std::string startup_lines(const StartupReport& r) {
   }
   out += "plumb up: repository  " + r.url + " (branch " + r.branch + ", path " + r.path + ")\n";
   if (!r.hook.empty()) out += "plumb up: git hook    " + r.hook + "\n";
-  out += "plumb up: webhook     POST " + r.webhook + " (body: the repository URL)\n\nTry:\n";
+  out += "plumb up: webhook     POST " + r.webhook + " (body: the repository URL)\n";
+  if (!r.metrics.empty()) out += "plumb up: metrics     " + r.metrics + "\n";
+  out += "\nTry:\n";
   if (r.user_kubeconfig.empty()) out += "  export KUBECONFIG=" + r.generated_kubeconfig + "\n";
   out += "  " + plumb + " get kustomizations        # Ready once the first commit is applied\n";
   std::string repo = r.data_dir + "/repo";

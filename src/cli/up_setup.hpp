@@ -63,6 +63,7 @@ struct StartupReport {
   std::string data_dir;
   std::string generated_kubeconfig;  // DATA_DIR/kubeconfig
   std::string webhook;               // the URL hook's address
+  std::string metrics;               // http://127.0.0.1:PORT/metrics
   bool examples = false;             // the repository is the one made from the examples
   std::string hook;                  // what became of the git hook; "" for a remote repository
   std::string user_kubeconfig;       // where the `plumb` context was added; "" when it was not

@@ -191,6 +191,12 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
       m_scheduler(m_options.jitter) {
   if (m_options.sops_age_secret) m_reconcilers.set_sops_age_secret(*m_options.sops_age_secret);
   m_applications.set_customization_dir(m_options.resource_customizations);
+  if (m_options.metrics) {
+    m_queue_metrics = std::make_unique<metrics::QueueMetrics>(*m_options.metrics, "reconcile");
+    m_drift_queue_metrics = std::make_unique<metrics::QueueMetrics>(*m_options.metrics, "drift");
+    m_queue.set_metrics(m_queue_metrics.get());
+    m_drift_queue.set_metrics(m_drift_queue_metrics.get());
+  }
 }
 
 Controller::~Controller() {
@@ -316,6 +322,8 @@ void Controller::on_flux_object(const kube::WatchEvent& event, Job job) {
     if (auto owner = ApplicationSetReconciler::owner_of(object))
       set_key = JobKey{Job::application_set, key.namespace_, *owner};
   if (event.type == "DELETED") {
+    for (Observer* observer : m_options.observers)
+      observer->on_deleted(object.string_at({"kind"}), key.namespace_, key.name);
     if (set_key) to_queue.push_back(*set_key);
     {
       LockGuard lock(m_mutex);
@@ -482,7 +490,9 @@ void Controller::scheduler_loop() {
     std::vector<JobKey> due = m_scheduler.step(Clock::now());
     for (const JobKey& key : due) {
       auto it = m_tracked.find(key);
-      note(key, it != m_tracked.end() && it->second->failing ? Trigger::retry : Trigger::interval);
+      bool retry = it != m_tracked.end() && it->second->failing;
+      note(key, retry ? Trigger::retry : Trigger::interval);
+      if (retry && m_queue_metrics) m_queue_metrics->retried();
     }
     if (!due.empty()) {
       lock.unlock();

@@ -64,6 +64,8 @@ struct ControllerOptions {
   // Told of every reconcile record and event (the journal, alerts, metrics); not owned,
   // they outlive the controller.
   std::vector<Observer*> observers;
+  // Where the work queues keep their workqueue_* metrics; not owned; none when null.
+  metrics::Registry* metrics = nullptr;
 };
 
 // What a worker does for one object. Keys are typed: the job and the object, never a
@@ -224,7 +226,9 @@ class Controller {
   ApplicationReconciler m_applications;
   ApplicationSetReconciler m_application_sets;
   WorkQueue<JobKey, JobKeyHash> m_queue;
-  WorkQueue<std::string> m_drift_queue;  // object keys
+  WorkQueue<std::string> m_drift_queue;                    // object keys
+  std::unique_ptr<metrics::QueueMetrics> m_queue_metrics;  // with options.metrics
+  std::unique_ptr<metrics::QueueMetrics> m_drift_queue_metrics;
 
   mutable Mutex m_mutex;
   CondVar m_schedule_changed;

@@ -88,6 +88,10 @@ class Observer {
   virtual ~Observer() = default;
   virtual void on_reconcile(const ReconcileRecord& record) = 0;
   virtual void on_event(const EventRecord& event) = 0;
+  // The object is gone from the cluster (metrics drop its series).
+  virtual void on_deleted(std::string_view kind, std::string_view ns, std::string_view name) {
+    (void)kind, (void)ns, (void)name;
+  }
 };
 
 }  // namespace plumb::controller

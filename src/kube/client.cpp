@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/json.hpp"
+#include "metrics/families.hpp"
 
 namespace plumb::kube {
 namespace {
@@ -140,7 +141,11 @@ Result<HttpResponse> Client::send_with_retries(const HttpRequest& request) {
   auto backoff = m_options.first_backoff;
   for (int attempt = 0;; ++attempt) {
     wait_for_rate_limit();
+    auto sent = std::chrono::steady_clock::now();
     auto response = m_transport->send(request);
+    if (metrics::RestClientMetrics* metrics = m_metrics)
+      metrics->record(request.method, response ? response->status : 0,
+                      std::chrono::steady_clock::now() - sent);
     if (response && response->flow_control &&
         m_options.server_flow_control == ServerFlowControl::lifts_limit)
       m_limit_lifted = true;

@@ -24,6 +24,10 @@
 #include "kube/kubeconfig.hpp"
 #include "kube/transport.hpp"
 
+namespace plumb::metrics {
+class RestClientMetrics;
+}
+
 namespace plumb::kube {
 
 // A served resource: what discovery says about a kind.
@@ -87,6 +91,9 @@ class Client {
 
   const RestConfig& config() const { return m_config; }
   const RequestCounts& counts() const { return m_counts; }
+  // Where each request's latency and status go (client-go's rest_client_* metrics); not
+  // owned, null for none. May be set or cleared while requests run.
+  void set_metrics(metrics::RestClientMetrics* metrics) { m_metrics = metrics; }
   // True once an answer showed the server does flow control (and the limit was lifted).
   bool rate_limit_lifted() const { return m_limit_lifted; }
 
@@ -139,6 +146,7 @@ class Client {
   std::unique_ptr<Transport> m_transport;
   ClientOptions m_options;
   RequestCounts m_counts;
+  std::atomic<metrics::RestClientMetrics*> m_metrics{nullptr};
 
   // Discoveries are numbered in the order they start; one runs at a time.
   Mutex m_discovery_mutex;
