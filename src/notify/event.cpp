@@ -96,6 +96,30 @@ Event event_from(const controller::EventRecord& record) {
   return e;
 }
 
+std::optional<Event> status_event_from(const controller::ReconcileRecord& record) {
+  using controller::Reason;
+  if (record.noop || record.trigger == controller::Trigger::drift || record.revision.empty() ||
+      record.reason == Reason::progressing || record.reason == Reason::suspended ||
+      controller::is_waiting(record.reason))
+    return std::nullopt;
+  Event e;
+  e.involved = ObjectRef{.kind = record.kind,
+                         .namespace_ = record.namespace_,
+                         .name = record.name,
+                         .uid = record.uid,
+                         .api_version = record.api_version,
+                         .resource_version = ""};
+  e.severity = record.failed() ? Severity::error : Severity::info;
+  e.timestamp = record.finished;
+  e.reason = controller::to_string(record.reason);
+  e.message = record.failed() ? record.error : "Applied revision: " + record.revision;
+  e.metadata = {{"revision", record.revision}};
+  e.reporting_controller =
+      record.kind == "HelmRelease" ? "helm-controller" : "kustomize-controller";
+  e.status_only = true;
+  return e;
+}
+
 Node event_json(const Event& event) {
   Node involved = Node::map();
   set_if(involved, "kind", event.involved.kind);

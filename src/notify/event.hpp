@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,9 +33,15 @@ struct Event {
   std::map<std::string, std::string> metadata;  // "revision", "summary", ... (no group prefix)
   std::string reporting_controller;
   bool progress = false;  // a new revision's reconcile began (commit status pending)
+  // Only for commit statuses: how a new revision's reconcile ended, also when it changed
+  // nothing (the controller records no event then; Flux's "Reconciliation finished" event).
+  bool status_only = false;
 };
 
 Event event_from(const controller::EventRecord& record);
+// The end of a reconcile that applied a new revision, or failed, as a status_only event;
+// nullopt for the rest (a no-op, a drift repair, a health wait still running).
+std::optional<Event> status_event_from(const controller::ReconcileRecord& record);
 
 // The event as Flux's generic provider posts it: its JSON object, fields in Flux's order.
 Node event_json(const Event& event);

@@ -58,7 +58,14 @@ void NotificationObserver::stop() {
 }
 
 void NotificationObserver::on_event(const controller::EventRecord& record) {
-  Event event = event_from(record);
+  enqueue(event_from(record));
+}
+
+void NotificationObserver::on_reconcile(const controller::ReconcileRecord& record) {
+  if (auto event = status_event_from(record)) enqueue(std::move(*event));
+}
+
+void NotificationObserver::enqueue(Event event) {
   LockGuard lock(m_mutex);
   if (m_stopping) return;
   if (m_queue.size() >= m_options.queue_capacity) {
@@ -115,7 +122,8 @@ bool NotificationObserver::first_in_window(const Event& event) {
 }
 
 void NotificationObserver::process(const Event& event) {
-  if (!first_in_window(event)) {
+  // status_only events are not rate limited: a commit's state is posted once anyway.
+  if (!event.status_only && !first_in_window(event)) {
     ++m_rate_limited;
     return;
   }

@@ -57,7 +57,8 @@ class NotificationObserver : public controller::Observer {
   Result<void> start();
   void stop() EXCLUDES(m_mutex);
 
-  void on_reconcile(const controller::ReconcileRecord&) override {}
+  // A reconcile's end, for commit statuses (status_event_from).
+  void on_reconcile(const controller::ReconcileRecord& record) override EXCLUDES(m_mutex);
   void on_event(const controller::EventRecord& record) override EXCLUDES(m_mutex);
 
   // One event, on the caller's thread: rate limit, match, build, submit (tests; the thread
@@ -70,6 +71,7 @@ class NotificationObserver : public controller::Observer {
   uint64_t rate_limited() const { return m_rate_limited; }
 
  private:
+  void enqueue(Event event) EXCLUDES(m_mutex);
   void run() EXCLUDES(m_mutex);
   bool first_in_window(const Event& event);
   void send(const AlertSpec& alert, const Event& event);

@@ -372,7 +372,7 @@ Result<std::optional<net::ClientRequest>> build_request(const Target& target, co
   if (is_commit_status(target.type) || target.type == ProviderType::githubdispatch)
     return detail::git_request(target, event);
   // Flux has no progress events: the chat providers keep to what Flux sends.
-  if (event.progress) return std::optional<net::ClientRequest>();
+  if (event.progress || event.status_only) return std::optional<net::ClientRequest>();
   if (target.type != ProviderType::webex && target.type != ProviderType::telegram &&
       target.type != ProviderType::opsgenie && target.type != ProviderType::pagerduty)
     TRY_VOID(need_address(target));

@@ -271,7 +271,7 @@ namespace detail {
 
 Result<std::optional<net::ClientRequest>> git_request(const Target& target, const Event& event) {
   if (target.type == ProviderType::githubdispatch) {
-    if (event.progress) return std::optional<net::ClientRequest>();
+    if (event.progress || event.status_only) return std::optional<net::ClientRequest>();
     return TRY(githubdispatch(target, event));
   }
   auto revision = event.metadata.find("revision");

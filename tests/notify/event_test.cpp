@@ -148,6 +148,36 @@ TEST(NotifyEvent, CommitOfRevision) {
   EXPECT_EQ(commit_sha("main@sha1:xyz"), "");
 }
 
+TEST(NotifyEvent, ReconcileEndsAreStatusOnlyEvents) {
+  controller::ReconcileRecord r;
+  r.kind = "Kustomization";
+  r.namespace_ = "apps";
+  r.name = "webapp";
+  r.uid = "u-1";
+  r.revision = "main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1";
+  r.reason = controller::Reason::succeeded;
+  auto ok = status_event_from(r);
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(ok->status_only);
+  EXPECT_EQ(ok->severity, Severity::info);
+  EXPECT_EQ(ok->reason, "ReconciliationSucceeded");
+  EXPECT_EQ(ok->metadata.at("revision"), r.revision);
+  r.reason = controller::Reason::build_failed;
+  r.error = "broken.yaml: bad";
+  auto failed = status_event_from(r);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->severity, Severity::error);
+  EXPECT_EQ(failed->message, "broken.yaml: bad");
+  r.reason = controller::Reason::progressing;  // health still being judged
+  EXPECT_FALSE(status_event_from(r));
+  r.reason = controller::Reason::succeeded;
+  r.noop = true;
+  EXPECT_FALSE(status_event_from(r));
+  r.noop = false;
+  r.trigger = controller::Trigger::drift;
+  EXPECT_FALSE(status_event_from(r));
+}
+
 TEST(NotifyEvent, ReasonWordsAsFluxSplitsThem) {
   EXPECT_EQ(reason_words("ReconciliationSucceeded"), "reconciliation succeeded");
   EXPECT_EQ(reason_words("HealthCheckFailed"), "health check failed");

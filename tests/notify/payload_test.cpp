@@ -299,6 +299,17 @@ TEST(NotifyPayload, ProgressGoesOnlyToCommitStatuses) {
   EXPECT_FALSE(*r);
 }
 
+TEST(NotifyPayload, StatusOnlyEventsGoOnlyToCommitStatuses) {
+  Event end = sample();
+  end.status_only = true;
+  auto chat = build_request(target(ProviderType::generic, "http://x/hook"), end);
+  ASSERT_TRUE(chat);
+  EXPECT_FALSE(*chat);
+  auto status = build_request(target(ProviderType::github, "https://github.com/o/r"), end);
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(*status);
+}
+
 TEST(NotifyPayload, ContextUsesTheFirstPartOfTheUid) {
   EXPECT_EQ(commit_status_context("ABCDEF12-0000", sample()), "kustomization/webapp/abcdef12");
   EXPECT_EQ(commit_status_context("nodashes", sample()), "kustomization/webapp/nodashes");
