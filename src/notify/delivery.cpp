@@ -125,12 +125,13 @@ bool Dispatcher::wait_backoff(std::chrono::milliseconds delay) {
 
 void Dispatcher::drain() {
   UniqueLock lock(m_mutex);
-  auto idle = [&] {
-    return std::all_of(m_lanes.begin(), m_lanes.end(),
-                       [](const auto& l) { return !l.second->busy && l.second->queue.empty(); });
-  };
   while (!idle())
     m_changed.wait(lock);
+}
+
+bool Dispatcher::idle() const {
+  return std::all_of(m_lanes.begin(), m_lanes.end(),
+                     [](const auto& l) { return !l.second->busy && l.second->queue.empty(); });
 }
 
 void Dispatcher::stop() {

@@ -84,6 +84,7 @@ class Dispatcher {
   void run(Lane& lane);
   void deliver(Lane& lane, const Delivery& delivery);
   bool wait_backoff(std::chrono::milliseconds delay) EXCLUDES(m_mutex);
+  bool idle() const REQUIRES(m_mutex);
 
   DeliveryOptions m_options;
   mutable Mutex m_mutex;

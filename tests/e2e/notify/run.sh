@@ -63,6 +63,9 @@ start_controller() {
 
 # provider NAME TYPE ADDRESS [SECRET]: a Provider as the Flux docs write them.
 provider() {
+  local secret=""
+  [ -n "${4:-}" ] && secret="  secretRef:
+    name: $4"
   cat <<YAML
 ---
 apiVersion: notification.toolkit.fluxcd.io/v1beta3
@@ -74,8 +77,7 @@ spec:
   type: $2
   address: $3
   timeout: 30s
-${4:+  secretRef:
-    name: $4}
+$secret
 YAML
 }
 
@@ -153,6 +155,14 @@ request_reconcile() {
     "reconcile.fluxcd.io/requestedAt=$(date +%s%N)" >/dev/null || fail "annotate"
 }
 
+# The highest count of the Kustomization's Warning events (a repeat adds one).
+warning_count() {
+  kubectl -n flux-system get events \
+    -o jsonpath='{range .items[*]}{.type} {.involvedObject.kind} {.count}{"\n"}{end}' |
+    awk '$1 == "Warning" && $2 == "Kustomization" { if ($3 > m) m = $3 } END { print m + 0 }'
+}
+warning_count_above() { [ "$(warning_count)" -gt "$1" ]; }
+
 secrets_stay_secret() {
   ! grep -rqF -e "$TOKEN" -e "$HMAC_KEY" "$WORK/controller.log" ||
     fail "a token is in the controller's log"
@@ -203,10 +213,9 @@ scenario_alerts_and_commit_statuses() {
   wait_for "pending then failure on $head2" 10 states_are "$head2" pending,failure
   # The same failure again (a requested reconcile) is a repeated event: sent once.
   local before
-  before=$(kubectl -n flux-system get events -o jsonpath='{range .items[?(@.type=="Warning")]}{.count}{"\n"}{end}' | sort -n | tail -1)
+  before=$(warning_count)
   request_reconcile
-  wait_for "the failure repeats as a Kubernetes event" 20 eval \
-    '[ "$(kubectl -n flux-system get events -o jsonpath="{range .items[?(@.type==\"Warning\")]}{.count}{\"\n\"}{end}" | sort -n | tail -1)" -gt "${before:-0}" ]'
+  wait_for "the failure repeats as a Kubernetes event" 20 warning_count_above "$before"
   sleep 1
   count_is 1 /ok/generic severity=error || fail "the repeated failure was sent again: $(q count /ok/generic severity=error)"
   states_are "$head2" pending,failure || fail "statuses after the repeat: $(q states "$head2")"
@@ -228,6 +237,12 @@ scenario_alerts_and_commit_statuses() {
   secrets_stay_secret
 }
 
+provider_warned() {
+  kubectl -n flux-system get events \
+    -o jsonpath='{range .items[*]}{.involvedObject.kind}/{.involvedObject.name} {.reason}{"\n"}{end}' |
+    grep -q "Provider/$1 NotificationDispatchFailed"
+}
+
 # A provider that answers 500 is retried with backoff; one that refuses (404) becomes a
 # Warning event on the Provider; one that hangs delays no reconcile.
 scenario_failing_and_hanging_providers() {
@@ -243,8 +258,7 @@ scenario_failing_and_hanging_providers() {
   echo "retry gaps (s): $gaps"
   python3 -c 'import sys; g=[float(x) for x in sys.argv[1:]]; sys.exit(not (g[0] >= 0.9 and g[1] >= 1.8))' $gaps ||
     fail "retries are not spaced by backoff (1 s, 2 s, ...): $gaps"
-  wait_for "a Warning event on the refused Provider" 10 eval \
-    "kubectl -n flux-system get events -o jsonpath='{range .items[*]}{.involvedObject.kind}/{.involvedObject.name} {.reason}{\"\\n\"}{end}' | grep -q 'Provider/refused NotificationDispatchFailed'"
+  wait_for "a Warning event on the refused Provider" 10 provider_warned refused
 
   # Commit → applied latency without and with a hanging provider.
   latency() {
