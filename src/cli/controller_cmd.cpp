@@ -14,6 +14,7 @@
 #include "controller/applicationset.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/reconcile.hpp"
+#include "notify/observer.hpp"
 
 namespace plumb::cli {
 
@@ -134,10 +135,15 @@ int controller_command(std::span<const std::string_view> args) {
   if (flags->has("--once")) return run_once(**client, cache_dir, age_secret, customizations);
 
   StopSignals signals;
+  // Alerts and commit statuses (Flux's notification-controller); outlives the loop.
+  notify::NotificationObserver notifications(**client, {.log = log_line});
+  if (auto started = notifications.start(); !started)
+    log_line("notifications off: " + started.error().message());
   GitOpsLoop loop(**client, {.cache_dir = cache_dir,
                              .workers = workers,
                              .sops_age_secret = age_secret,
-                             .resource_customizations = customizations});
+                             .resource_customizations = customizations,
+                             .observers = {&notifications}});
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;

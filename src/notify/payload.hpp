@@ -7,12 +7,12 @@
 //   `X-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the token>`.
 // - slack, rocket: Slack's attachment message; discord: the same to Discord's
 //   Slack-compatible `<address>/slack` endpoint; msteams: an Adaptive Card message (Teams
-//   workflows); googlechat: a card; webex: a Markdown message to a room; telegram:
-//   sendMessage; matrix: an m.room.message (PUT, idempotent transaction id); lark: an
-//   interactive card; alertmanager: one alert (firing for errors, resolved for info);
-//   grafana: an annotation; opsgenie: an alert (GenieKey); pagerduty: an Events API v2
-//   trigger (errors) or resolve (info) keyed by the object's uid; githubdispatch: a
-//   repository_dispatch with the event as client_payload.
+//   workflows), a MessageCard to a legacy *.webhook.office.com connector; googlechat: a card;
+//   webex: a Markdown message to a room; telegram: sendMessage; matrix: an m.room.message (PUT,
+//   idempotent transaction id); lark: an interactive card; alertmanager: one alert (firing for
+//   errors, resolved for info); grafana: an annotation; opsgenie: an alert (GenieKey); pagerduty:
+//   an Events API v2 trigger (errors) or resolve (info) keyed by the object's uid; githubdispatch:
+//   a repository_dispatch with the event as client_payload.
 // - github, gitlab, gitea, bitbucket, bitbucketserver, azuredevops: a commit status on the
 //   commit of the event's revision, context `<kind>/<name>/<first part of the Provider's
 //   uid>` lower-cased (Flux's generateCommitStatusID); state pending (a progress event —

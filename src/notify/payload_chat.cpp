@@ -103,7 +103,34 @@ Node text_block(std::string_view text) {
   return b;
 }
 
+// An Office 365 connector (*.webhook.office.com): the legacy MessageCard.
+net::ClientRequest msteams_message_card(const Target& target, const Event& event) {
+  Node facts = Node::list();
+  for (const auto& [k, v] : event.metadata) {
+    Node f = Node::map();
+    f.set("name", str(k));
+    f.set("value", str(v));
+    facts.push_back(std::move(f));
+  }
+  Node section = Node::map();
+  section.set("activityTitle", str(event.message));
+  section.set("activitySubtitle", str(heading(event)));
+  section.set("facts", std::move(facts));
+  Node sections = Node::list();
+  sections.push_back(std::move(section));
+  Node card = Node::map();
+  card.set("@type", str("MessageCard"));
+  card.set("@context", str("http://schema.org/extensions"));
+  card.set("themeColor", str(is_error(event) ? "FF0000" : "0076D7"));
+  card.set("summary", str(heading(event)));
+  card.set("sections", std::move(sections));
+  return json_request("POST", target.address, card);
+}
+
+// A Teams workflow (Power Automate) webhook: an Adaptive Card message.
 net::ClientRequest msteams(const Target& target, const Event& event) {
+  if (target.address.find(".webhook.office.com/") != std::string::npos)
+    return msteams_message_card(target, event);
   Node title = text_block(heading(event));
   title.set("weight", str("bolder"));
   title.set("size", str("medium"));

@@ -125,6 +125,16 @@ TEST(NotifyPayload, TeamsAdaptiveCard) {
   EXPECT_EQ(blocks.items()[2].at_path({"facts"})->items()[0].string_at({"title"}), "revision");
 }
 
+TEST(NotifyPayload, TeamsLegacyConnectorGetsAMessageCard) {
+  Node b =
+      body(request(target(ProviderType::msteams, "https://org.webhook.office.com/webhookb2/x", ""),
+                   sample(true)));
+  EXPECT_EQ(b.string_at({"@type"}), "MessageCard");
+  EXPECT_EQ(b.string_at({"themeColor"}), "FF0000");
+  EXPECT_EQ(b.string_at({"summary"}), "kustomization/webapp.apps");
+  EXPECT_EQ(b.at_path({"sections"})->items()[0].string_at({"activityTitle"}), "web: not ready");
+}
+
 TEST(NotifyPayload, ChatServices) {
   Node chat = body(
       request(target(ProviderType::googlechat, "https://chat.googleapis.com/x", ""), sample()));
