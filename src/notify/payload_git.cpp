@@ -19,7 +19,9 @@ struct Repo {
 };
 
 Result<Repo> owner_and_name(const Target& target) {
-  GitAddress a = TRY(parse_git_address(target.address));
+  auto parsed = parse_git_address(target.address);      // (a TRY here trips GCC 12's
+  if (!parsed) return std::unexpected(parsed.error());  // maybe-uninitialized)
+  const GitAddress& a = *parsed;
   size_t slash = a.path.rfind('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == a.path.size())
     return fail("provider ", to_string(target.type), ": address '", net::redact_url(target.address),
@@ -75,7 +77,9 @@ Result<net::ClientRequest> github(const Target& target, const Status& s) {
 
 Result<net::ClientRequest> gitlab(const Target& target, const Status& s) {
   TRY_VOID(need_token(target));
-  GitAddress a = TRY(parse_git_address(target.address));
+  auto parsed = parse_git_address(target.address);      // (a TRY here trips GCC 12's
+  if (!parsed) return std::unexpected(parsed.error());  // maybe-uninitialized)
+  const GitAddress& a = *parsed;
   Node body = Node::map();
   body.set("state", str(s.state == CommitState::failure ? "failed" : to_string(s.state)));
   body.set("name", str(s.context));
@@ -138,7 +142,9 @@ Result<net::ClientRequest> bitbucket(const Target& target, const Status& s, cons
 // Bitbucket Data Center: https://host/scm/<project>/<repo>.git, builds API, token or basic.
 Result<net::ClientRequest> bitbucketserver(const Target& target, const Status& s,
                                            const Event& event) {
-  GitAddress a = TRY(parse_git_address(target.address));
+  auto parsed = parse_git_address(target.address);      // (a TRY here trips GCC 12's
+  if (!parsed) return std::unexpected(parsed.error());  // maybe-uninitialized)
+  const GitAddress& a = *parsed;
   std::string path = a.path.starts_with("scm/") ? a.path.substr(4) : a.path;
   size_t slash = path.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == path.size())
@@ -170,7 +176,9 @@ Result<net::ClientRequest> bitbucketserver(const Target& target, const Status& s
 // Azure DevOps: https://dev.azure.com/<org>/<project>/_git/<repo>, a PAT as basic auth.
 Result<net::ClientRequest> azuredevops(const Target& target, const Status& s) {
   TRY_VOID(need_token(target));
-  GitAddress a = TRY(parse_git_address(target.address));
+  auto parsed = parse_git_address(target.address);      // (a TRY here trips GCC 12's
+  if (!parsed) return std::unexpected(parsed.error());  // maybe-uninitialized)
+  const GitAddress& a = *parsed;
   size_t git = a.path.find("/_git/");
   if (git == std::string::npos || git == 0)
     return fail(
