@@ -95,7 +95,8 @@ spec:
   }
 
   void apply(std::string_view yaml) {
-    for (const Node& doc : parse_yaml_stream(yaml, "test").value()) {
+    std::vector<Node> docs = parse_yaml_stream(yaml, "test").value();
+    for (const Node& doc : docs) {
       auto resource =
           client->resource_for(doc.string_at({"apiVersion"}), doc.string_at({"kind"})).value();
       auto applied = client->apply(resource, doc, "test", kube::Force::yes, kube::DryRun::no);

@@ -108,7 +108,7 @@ TEST(NotifySpec, AlertErrors) {
     std::string spec, error;
   };
   for (const Case& c : std::vector<Case>{
-           {"{eventSources: [{kind: Kustomization, name: a}]}", "spec.providerRef: must be"},
+           {"{eventSources: [{kind: Kustomization, name: a}]}", "spec.providerRef.name: required"},
            {"{providerRef: {name: p}}", "spec.eventSources: required"},
            {"{providerRef: {name: p}, eventSources: [{name: a}]}",
             "spec.eventSources[0].kind: required"},
