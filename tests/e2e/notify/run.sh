@@ -130,8 +130,8 @@ spec:
 YAML
 }
 
-# setup PROVIDERS_AND_ALERTS: cluster, repository, receiver and controller; the Providers and
-# Alerts before the Flux objects, so the first reconcile's events are alerted.
+# setup: cluster, repository, receiver ($RECEIVER), controller and the Secrets; the scenario
+# applies its Providers and Alerts before the Flux objects, so the first reconcile is alerted.
 setup() {
   start
   HEAD1=$(make_repo)
@@ -142,7 +142,6 @@ setup() {
     fail "secret"
   kubectl -n flux-system create secret generic hmac-key --from-literal=token=$HMAC_KEY >/dev/null ||
     fail "secret"
-  printf '%s\n' "$1" | kubectl apply -f - >/dev/null || fail "kubectl apply of Providers and Alerts"
 }
 
 request_fetch() {
@@ -170,14 +169,17 @@ secrets_stay_secret() {
 }
 
 scenario_alerts_and_commit_statuses() {
-  setup "$(provider generic generic "$RECEIVER/ok/generic"
+  setup
+  {
+    provider generic generic "$RECEIVER/ok/generic"
     provider signed generic-hmac "$RECEIVER/ok/signed" hmac-key
     provider slack slack "$RECEIVER/ok/slack"
     provider github github "$RECEIVER/org/repo" github-token
     alert generic generic
     alert signed signed
     alert slack slack
-    alert github github)"
+    alert github github
+  } | kubectl apply -f - >/dev/null || fail "kubectl apply of Providers and Alerts"
   flux_objects | kubectl apply -f - >/dev/null || fail "kubectl apply of the Flux objects"
   wait_for "the first commit is applied" 20 applied_is "$HEAD1"
   local uid context
@@ -246,10 +248,13 @@ provider_warned() {
 # A provider that answers 500 is retried with backoff; one that refuses (404) becomes a
 # Warning event on the Provider; one that hangs delays no reconcile.
 scenario_failing_and_hanging_providers() {
-  setup "$(provider down generic "$RECEIVER/fail/down"
+  setup
+  {
+    provider down generic "$RECEIVER/fail/down"
     provider refused generic "$RECEIVER/refuse/x"
     alert down down
-    alert refused refused)"
+    alert refused refused
+  } | kubectl apply -f - >/dev/null || fail "kubectl apply of Providers and Alerts"
   flux_objects | kubectl apply -f - >/dev/null || fail "kubectl apply of the Flux objects"
   wait_for "the first commit is applied" 20 applied_is "$HEAD1"
   wait_for "retries of the 500s" 20 count_at_least 3 /fail/down reason=ReconciliationSucceeded
