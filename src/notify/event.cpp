@@ -1,33 +1,14 @@
 // Events, their rate-limit key and Alert matching (notify/event.hpp).
 #include "notify/event.hpp"
 
-#include <openssl/evp.h>
-
 #include <cctype>
 
 #include "sops/rule_regex.hpp"
+#include "source/digest.hpp"
 
 namespace plumb::notify {
 
 namespace {
-
-std::string hex(const unsigned char* bytes, size_t size) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(k_digits[bytes[i] >> 4]);
-    out.push_back(k_digits[bytes[i] & 15]);
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  return hex(digest, size);
-}
 
 void set_if(Node& map, std::string_view key, const std::string& value) {
   if (!value.empty()) map.set(key, Node::string(value));
@@ -152,7 +133,7 @@ std::string event_key(const Event& event) {
     if (auto it = event.metadata.find(meta); it != event.metadata.end())
       key += "/" + std::string(meta) + "=" + it->second;
   }
-  return sha256_hex(key);
+  return source::sha256_hex(key);
 }
 
 bool alert_matches(const AlertSpec& alert, const Event& event) {

@@ -12,6 +12,7 @@ namespace plumb::notify {
 namespace {
 
 using detail::json_request;
+using detail::need_token;
 using detail::str;
 
 // "kustomization/app.flux-system", the heading chat messages carry.
@@ -28,12 +29,6 @@ Result<void> need_address(const Target& target) {
     return fail("provider ", to_string(target.type),
                 ": no address (spec.address or the Secret's "
                 "address key)");
-  return {};
-}
-
-Result<void> need_token(const Target& target) {
-  if (target.token.empty())
-    return fail("provider ", to_string(target.type), ": the Secret has no token");
   return {};
 }
 

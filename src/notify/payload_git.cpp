@@ -1,16 +1,16 @@
 // The git hosts' requests: commit statuses and GitHub's repository_dispatch
 // (notify/payload.hpp).
-#include <openssl/evp.h>
-
 #include "core/base64.hpp"
 #include "notify/payload.hpp"
 #include "notify/payload_parts.hpp"
+#include "source/digest.hpp"
 
 namespace plumb::notify {
 
 namespace {
 
 using detail::json_request;
+using detail::need_token;
 using detail::str;
 
 struct Repo {
@@ -33,25 +33,6 @@ Result<Repo> owner_and_name(const Target& target) {
 std::string github_api(const std::string& host) {
   return host == "https://github.com" || host == "http://github.com" ? "https://api.github.com"
                                                                      : host + "/api/v3";
-}
-
-Result<void> need_token(const Target& target) {
-  if (target.token.empty())
-    return fail("provider ", to_string(target.type), ": the Secret has no token");
-  return {};
-}
-
-std::string sha1_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr);
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) {
-    out.push_back(k_digits[digest[i] >> 4]);
-    out.push_back(k_digits[digest[i] & 15]);
-  }
-  return out;
 }
 
 struct Status {
@@ -126,7 +107,7 @@ Result<net::ClientRequest> bitbucket(const Target& target, const Status& s, cons
   Repo repo = TRY(owner_and_name(target));
   Node body = Node::map();
   body.set("state", str(bitbucket_state(s.state)));
-  body.set("key", str(sha1_hex(s.context)));
+  body.set("key", str(source::sha1_hex(s.context)));
   body.set("name", str(object_title(event)));
   body.set("description", str(s.description));
   body.set("url", str(target.address));

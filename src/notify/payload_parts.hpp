@@ -28,6 +28,13 @@ inline net::ClientRequest json_request(std::string method, std::string url, cons
   return r;
 }
 
+// An error unless the Provider's Secret gave a token.
+inline Result<void> need_token(const Target& target) {
+  if (target.token.empty())
+    return fail("provider ", to_string(target.type), ": the Secret has no token");
+  return {};
+}
+
 // Commit statuses and githubdispatch (payload_git.cpp).
 Result<std::optional<net::ClientRequest>> git_request(const Target& target, const Event& event);
 
