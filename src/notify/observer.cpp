@@ -28,6 +28,7 @@ NotificationObserver::NotificationObserver(kube::Client& client, NotifyOptions o
     : m_client(client),
       m_options(std::move(options)),
       m_events(client, "notification-controller"),
+      m_cache(client),
       m_dispatcher([this] {
         DeliveryOptions d = m_options.delivery;
         d.on_failure = [this](const Node& provider, const std::string& error) {
@@ -42,6 +43,12 @@ NotificationObserver::~NotificationObserver() {
 
 Result<void> NotificationObserver::start() {
   TRY_VOID(controller::install_crds(m_client, notification_crds()));
+  if (m_options.watch) {
+    // Without the cache, each event reads them from the API server.
+    for (const kube::Resource* r : {&k_alerts, &k_providers})
+      if (auto watched = m_cache.watch(*r); !watched)
+        say("notifications: watching " + r->name + ": " + watched.error().message());
+  }
   m_thread = std::thread([this] { run(); });
   return {};
 }
@@ -53,6 +60,7 @@ void NotificationObserver::stop() {
     m_changed.notify_all();
   }
   if (m_thread.joinable()) m_thread.join();
+  m_cache.stop();
   m_dispatcher.stop();
   if (m_options.record_events) m_events.flush();
 }
@@ -127,14 +135,13 @@ void NotificationObserver::process(const Event& event) {
     ++m_rate_limited;
     return;
   }
-  auto alerts = m_client.list(k_alerts, "");
+  auto alerts = read_alerts();
   if (!alerts) {
     say("notifications: listing Alerts: " + alerts.error().message());
     return;
   }
   static thread_local std::set<std::string> told;  // invalid Alerts, said once each
-  for (const Node& object :
-       alerts->at_path({"items"}) ? alerts->at_path({"items"})->items() : std::span<const Node>()) {
+  for (const Node& object : *alerts) {
     auto alert = parse_alert(object);
     if (!alert) {
       if (told.insert(alert.error().message()).second)
@@ -146,7 +153,7 @@ void NotificationObserver::process(const Event& event) {
 }
 
 void NotificationObserver::send(const AlertSpec& alert, const Event& event) {
-  auto object = m_client.get(k_providers, alert.namespace_, alert.provider_ref);
+  auto object = read_provider(alert.namespace_, alert.provider_ref);
   if (!object || !*object) {
     say("notifications: Alert/" + alert.namespace_ + "/" + alert.name + ": Provider '" +
         alert.provider_ref + "' " + (object ? "not found" : object.error().message()));
@@ -193,6 +200,20 @@ void NotificationObserver::send(const AlertSpec& alert, const Event& event) {
                                .timeout = provider->timeout,
                                .ca_pem = std::move(ca_pem),
                                .secrets = std::move(secrets)});
+}
+
+Result<std::vector<Node>> NotificationObserver::read_alerts() {
+  if (m_cache.follows(k_alerts, "")) return m_cache.list(k_alerts);
+  Node list = TRY(m_client.list(k_alerts, ""));
+  const Node* items = list.find("items");
+  if (items == nullptr) return std::vector<Node>();
+  return std::vector<Node>(items->items().begin(), items->items().end());
+}
+
+Result<std::optional<Node>> NotificationObserver::read_provider(const std::string& ns,
+                                                                const std::string& name) {
+  if (m_cache.follows(k_providers, ns)) return m_cache.get(k_providers, ns, name);
+  return m_client.get(k_providers, ns, name);
 }
 
 bool NotificationObserver::commit_state_changed(const Target& target, const Event& event) {

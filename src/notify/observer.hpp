@@ -1,7 +1,7 @@
 // Flux's notification-controller inside Plumb: a controller::Observer that takes every event
 // the controller records, drops repeats within the rate-limit window (keyed as Flux keys
-// them, notify/event.hpp), finds the Alerts that take it and their Providers (read from the
-// cluster, with the Providers' Secrets), builds each Provider's request
+// them, notify/event.hpp), finds the Alerts that take it and their Providers (a watch cache
+// of both; the Providers' Secrets read when needed), builds each Provider's request
 // (notify/payload.hpp) and hands it to the delivery lanes (notify/delivery.hpp). Commit
 // statuses are posted once per state change per commit and context: pending when a new
 // revision's reconcile begins, then success or failure.
@@ -27,6 +27,7 @@
 #include "controller/observer.hpp"
 #include "core/thread_annotations.hpp"
 #include "kube/client.hpp"
+#include "kube/watch_cache.hpp"
 #include "notify/delivery.hpp"
 #include "notify/event.hpp"
 #include "notify/payload.hpp"
@@ -44,6 +45,9 @@ struct NotifyOptions {
     return std::chrono::steady_clock::now();
   };
   bool record_events = true;  // failures as Kubernetes events on the Provider
+  // Alerts and Providers from a watch cache (false: read from the API server per event,
+  // so a test sees an object the moment it is applied).
+  bool watch = true;
 };
 
 class NotificationObserver : public controller::Observer {
@@ -77,11 +81,14 @@ class NotificationObserver : public controller::Observer {
   void send(const AlertSpec& alert, const Event& event);
   bool commit_state_changed(const Target& target, const Event& event);
   void report_failure(const Node& provider, const std::string& error);
+  Result<std::vector<Node>> read_alerts();
+  Result<std::optional<Node>> read_provider(const std::string& ns, const std::string& name);
   void say(const std::string& line) const;
 
   kube::Client& m_client;
   NotifyOptions m_options;
   controller::EventRecorder m_events;
+  kube::WatchCache m_cache;
   Dispatcher m_dispatcher;
 
   mutable Mutex m_mutex;

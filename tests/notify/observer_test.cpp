@@ -40,6 +40,7 @@ class ObserverCluster : public ::testing::Test {
       return now;
     };
     options.delivery.first_backoff = 1ms;
+    options.watch = false;  // each event reads what the test applied just before
     options.delivery.send = [this](const net::ClientRequest& request,
                                    const SendOptions&) -> Result<net::ClientResponse> {
       std::lock_guard lock(mutex);
