@@ -212,6 +212,7 @@ Result<ClientResponse> HttpClient::send(const ClientRequest& request) const {
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // what libcurl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+  if (!m_options.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, m_options.proxy.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);

@@ -40,6 +40,9 @@ struct ClientOptions {
   std::chrono::seconds timeout{60};  // the whole request
   std::chrono::seconds connect_timeout{10};
   std::string user_agent = "plumb";
+  // An HTTP(S) proxy URL for every request; empty: libcurl's default (the proxy environment
+  // variables).
+  std::string proxy;
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;

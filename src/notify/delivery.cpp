@@ -24,6 +24,7 @@ Result<net::ClientResponse> send_with_curl(const net::ClientRequest& request,
   client.redirects = net::Redirects::refuse;
   client.max_response_bytes = size_t(1) << 20;
   client.user_agent = "plumb-notification-controller";
+  client.proxy = options.proxy;
   return net::HttpClient(client).send(request);
 }
 
@@ -93,7 +94,7 @@ void Dispatcher::run(Lane& lane) {
 }
 
 void Dispatcher::deliver(Lane&, const Delivery& delivery) {
-  SendOptions send{.timeout = delivery.timeout, .ca_pem = delivery.ca_pem};
+  SendOptions send{.timeout = delivery.timeout, .ca_pem = delivery.ca_pem, .proxy = delivery.proxy};
   std::string error;
   for (int attempt = 1; attempt <= m_options.max_attempts; ++attempt) {
     if (attempt > 1 && !wait_backoff(backoff(m_options, attempt - 1))) return;  // stopping

@@ -35,12 +35,14 @@ struct Delivery {
   net::ClientRequest request;
   std::chrono::seconds timeout{15};
   std::string ca_pem;                // certSecretRef's ca.crt
+  std::string proxy;                 // spec.proxy, or the Secret's proxy key
   std::vector<std::string> secrets;  // masked out of error texts
 };
 
 struct SendOptions {
   std::chrono::seconds timeout{15};
   std::string ca_pem;
+  std::string proxy;
 };
 
 using SendFn =

@@ -199,6 +199,7 @@ void NotificationObserver::send(const AlertSpec& alert, const Event& event) {
                                .request = std::move(**request),
                                .timeout = provider->timeout,
                                .ca_pem = std::move(ca_pem),
+                               .proxy = secret.proxy.value_or(provider->proxy),
                                .secrets = std::move(secrets)});
 }
 

@@ -61,11 +61,12 @@ start_controller() {
   wait_for "the controller installs the Flux CRDs" 10 kubectl get crd kustomizations.kustomize.toolkit.fluxcd.io
 }
 
-# provider NAME TYPE ADDRESS [SECRET]: a Provider as the Flux docs write them.
+# provider NAME TYPE ADDRESS [SECRET [PROXY]]: a Provider as the Flux docs write them.
 provider() {
   local secret=""
   [ -n "${4:-}" ] && secret="  secretRef:
     name: $4"
+  [ -n "${5:-}" ] && secret="  proxy: $5"
   cat <<YAML
 ---
 apiVersion: notification.toolkit.fluxcd.io/v1beta3
@@ -175,7 +176,9 @@ scenario_alerts_and_commit_statuses() {
     provider signed generic-hmac "$RECEIVER/ok/signed" hmac-key
     provider slack slack "$RECEIVER/ok/slack"
     provider github github "$RECEIVER/org/repo" github-token
+    provider proxied generic http://alerts.example.invalid/hook "" "$RECEIVER"
     alert generic generic
+    alert proxied proxied
     alert signed signed
     alert slack slack
     alert github github
@@ -202,6 +205,9 @@ scenario_alerts_and_commit_statuses() {
   count_is 2 /api/v3/repos/org/repo/statuses/"$HEAD1" "context=$context" ||
     fail "the statuses' context is not $context: $(cat "$WORK/received.jsonl")"
   [ "$(q header /api/v3/ Authorization)" = "Bearer $TOKEN" ] || fail "GitHub token header"
+  # spec.proxy: the request goes through the proxy (the receiver sees the absolute URL).
+  wait_for "the proxied payload" 10 count_is 1 http://alerts.example.invalid/hook \
+    reason=ReconciliationSucceeded
 
   # A failing commit: failure payloads and the failure status.
   printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: [oops\n' >"$REPO/apps/broken.yaml"
