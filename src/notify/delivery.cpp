@@ -98,7 +98,10 @@ void Dispatcher::deliver(Lane&, const Delivery& delivery) {
   std::string error;
   for (int attempt = 1; attempt <= m_options.max_attempts; ++attempt) {
     if (attempt > 1 && !wait_backoff(backoff(m_options, attempt - 1))) return;  // stopping
-    auto response = m_options.send(delivery.request, send);
+    net::ClientRequest request = delivery.request;
+    request.cancel = &m_cancel;
+    auto response = m_options.send(request, send);
+    if (m_cancel) return;  // stopping: neither a retry nor a report
     if (response && response->status >= 200 && response->status < 300) {
       if (m_options.on_delivery) m_options.on_delivery(delivery.type, true);
       return;
@@ -140,6 +143,7 @@ void Dispatcher::stop() {
   {
     LockGuard lock(m_mutex);
     m_stopping = true;
+    m_cancel = true;
     m_changed.notify_all();
     lanes.swap(m_lanes);
   }

@@ -12,6 +12,7 @@
 // on_delivery and on_failure are called from a lane's thread, without any lock held.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -76,7 +77,8 @@ class Dispatcher {
   void submit(Delivery delivery) EXCLUDES(m_mutex);
   // Returns once every lane is idle (tests).
   void drain() EXCLUDES(m_mutex);
-  // Ends the lanes: queued requests are dropped, a request in flight finishes (or times out).
+  // Ends the lanes: queued requests are dropped, a request in flight is cancelled (within
+  // about a second).
   void stop() EXCLUDES(m_mutex);
 
   uint64_t dropped() const EXCLUDES(m_mutex);
@@ -93,6 +95,7 @@ class Dispatcher {
   CondVar m_changed;  // work queued, a lane idle, or stopping
   std::map<std::string, std::unique_ptr<Lane>> m_lanes GUARDED_BY(m_mutex);
   bool m_stopping GUARDED_BY(m_mutex) = false;
+  std::atomic<bool> m_cancel{false};  // stop(): requests in flight end
   uint64_t m_dropped GUARDED_BY(m_mutex) = 0;
 };
 

@@ -123,6 +123,25 @@ TEST(NotifyDelivery, AHangingProviderDoesNotHoldUpAnother) {
   EXPECT_EQ(r.deliveries.size(), 2u);
 }
 
+TEST(NotifyDelivery, StopCancelsARequestInFlight) {
+  Recorder r;
+  std::promise<void> entered;
+  DeliveryOptions o = options(r, [](const std::string&, int) { return 200L; });
+  o.send = [&entered](const net::ClientRequest& request,
+                      const SendOptions&) -> Result<net::ClientResponse> {
+    entered.set_value();
+    while (request.cancel == nullptr || !request.cancel->load())  // a server that hangs
+      std::this_thread::yield();
+    return fail("cancelled");
+  };
+  Dispatcher d(o);
+  d.submit(to("ns/hang", "http://hang/"));
+  entered.get_future().wait();
+  d.stop();                           // returns: the request saw the cancel flag
+  EXPECT_TRUE(r.deliveries.empty());  // no retry, no report while stopping
+  EXPECT_TRUE(r.failures.empty());
+}
+
 TEST(NotifyDelivery, AFullLaneDrops) {
   Recorder r;
   std::promise<void> release;

@@ -56,6 +56,7 @@ start_receiver() {
 
 start_controller() {
   "$PLUMB" controller --cache-dir "$WORK/cache" >"$WORK/controller.log" 2>&1 &
+  CONTROLLER_PID=$!
   EXTRA_PIDS+=($!)
   wait_for "the controller installs the Alert CRD" 10 kubectl get crd alerts.notification.toolkit.fluxcd.io
   wait_for "the controller installs the Flux CRDs" 10 kubectl get crd kustomizations.kustomize.toolkit.fluxcd.io
@@ -290,6 +291,12 @@ scenario_failing_and_hanging_providers() {
   with=$(latency yellow)
   echo "commit→applied: ${without} ms without, ${with} ms with a hanging provider"
   [ "$with" -le 2000 ] || fail "a hanging provider delayed the reconcile: ${with} ms (${without} ms without)"
+  # Stopping does not wait for the hanging request (its timeout is 30 s).
+  local started
+  started=$(now_ms)
+  kill "$CONTROLLER_PID" && wait "$CONTROLLER_PID"
+  echo "controller stopped in $(($(now_ms) - started)) ms with a request hanging"
+  [ $(($(now_ms) - started)) -le 5000 ] || fail "stopping waited for the hanging provider"
 }
 
 run_scenario
