@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -165,6 +166,29 @@ TEST_F(ObserverCluster, CommitStatusesOncePerStateAndErrorsToTheErrorAlert) {
   for (const auto& [k, v] : sent[0].headers)
     authorized = authorized || (k == "Authorization" && v == "Bearer t0k3n");
   EXPECT_TRUE(authorized);
+}
+
+TEST_F(ObserverCluster, AlertsAndProvidersFromTheWatchCache) {
+  std::vector<std::string> urls;
+  std::mutex urls_mutex;
+  NotifyOptions options;
+  options.delivery.send = [&](const net::ClientRequest& request,
+                              const SendOptions&) -> Result<net::ClientResponse> {
+    std::lock_guard lock(urls_mutex);
+    urls.push_back(request.url);
+    net::ClientResponse response;
+    response.status = 200;
+    return response;
+  };
+  NotificationObserver watching(*client, options);  // watch: true, as plumb controller runs it
+  ASSERT_TRUE(watching.start());  // lists the Alerts and Providers the fixture applied
+  watching.on_event(record(true, "broken.yaml: bad"));
+  watching.drain();
+  std::lock_guard lock(urls_mutex);
+  std::sort(urls.begin(), urls.end());  // two lanes: either may send first
+  EXPECT_EQ(urls, (std::vector<std::string>{
+                      "http://127.0.0.1:9/hook",
+                      "https://api.github.com/repos/org/repo/statuses/" + std::string(k_sha)}));
 }
 
 TEST_F(ObserverCluster, RepeatsWithinTheWindowAreSentOnce) {
