@@ -14,6 +14,7 @@
 #include "controller/applicationset.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/reconcile.hpp"
+#include "notify/observer.hpp"
 
 namespace plumb::cli {
 
@@ -136,11 +137,19 @@ int controller_command(std::span<const std::string_view> args) {
   if (flags->has("--once")) return run_once(**client, cache_dir, age_secret, customizations);
 
   StopSignals signals;
+  // Alerts and commit statuses (Flux's notification-controller); outlives the loop.
+  std::atomic<GitOpsLoop*> deliveries_counted_by{nullptr};
+  notify::NotificationObserver notifications(
+      **client, {.delivery = counted_deliveries(deliveries_counted_by), .log = log_line});
+  if (auto started = notifications.start(); !started)
+    log_line("notifications off: " + started.error().message());
   GitOpsLoop loop(**client, {.cache_dir = cache_dir,
                              .workers = workers,
                              .sops_age_secret = age_secret,
                              .resource_customizations = customizations,
+                             .observers = {&notifications},
                              .metrics_port = flags->value("--metrics-port")});
+  DeliveriesCountedIn counting(deliveries_counted_by, loop, notifications);
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;

@@ -115,6 +115,16 @@ LoopMetrics::LoopMetrics() {
   metrics::add_process_metrics(registry);
 }
 
+notify::DeliveryOptions counted_deliveries(const std::atomic<GitOpsLoop*>& loop) {
+  notify::DeliveryOptions options;
+  options.on_delivery = [&loop](notify::ProviderType type, bool ok) {
+    GitOpsLoop* counting = loop.load();
+    controller::ControllerMetrics* metrics = counting ? counting->metrics() : nullptr;
+    if (metrics) metrics->record_delivery(notify::to_string(type), ok);
+  };
+  return options;
+}
+
 GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
     : m_client(client),
       m_metrics(loop_metrics(options)),

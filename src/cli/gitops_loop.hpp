@@ -5,6 +5,7 @@
 // Thread safety: start and stop from one thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -17,6 +18,8 @@
 #include "controller/metrics.hpp"
 #include "controller/metrics_server.hpp"
 #include "controller/webhook.hpp"
+#include "notify/delivery.hpp"
+#include "notify/observer.hpp"
 
 namespace plumb::cli {
 
@@ -51,6 +54,34 @@ struct LoopMetrics {
   controller::ControllerMetrics observer{registry};
   metrics::RestClientMetrics rest_client{registry};
   std::string port;
+};
+
+class GitOpsLoop;
+
+// Delivery options that count each notification delivery in the metrics of the loop `loop`
+// points to, once it is set (the observer is made before the loop it is given to) and when
+// that loop keeps metrics. See DeliveriesCountedIn.
+notify::DeliveryOptions counted_deliveries(const std::atomic<GitOpsLoop*>& loop);
+
+// Points `slot` at `loop` while it lives; declared after the loop, it goes first, and stops
+// the notifications then, so no delivery is counted into a loop being destroyed.
+class DeliveriesCountedIn {
+ public:
+  DeliveriesCountedIn(std::atomic<GitOpsLoop*>& slot, GitOpsLoop& loop,
+                      notify::NotificationObserver& notifications)
+      : m_slot(slot), m_notifications(notifications) {
+    slot = &loop;
+  }
+  ~DeliveriesCountedIn() {
+    m_notifications.stop();
+    m_slot = nullptr;
+  }
+  DeliveriesCountedIn(const DeliveriesCountedIn&) = delete;
+  DeliveriesCountedIn& operator=(const DeliveriesCountedIn&) = delete;
+
+ private:
+  std::atomic<GitOpsLoop*>& m_slot;
+  notify::NotificationObserver& m_notifications;
 };
 
 class GitOpsLoop {

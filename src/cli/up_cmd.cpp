@@ -14,6 +14,7 @@
 #include "controller/reconcile.hpp"
 #include "core/yaml.hpp"
 #include "localcluster/cluster.hpp"
+#include "notify/observer.hpp"
 #include "source/git_repo.hpp"
 
 namespace plumb::cli {
@@ -169,9 +170,17 @@ int up_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "plumb up: bootstrap: %s\n", done.error().message().c_str());
     return 1;
   }
+  // Alerts and commit statuses (Flux's notification-controller); outlives the loop.
+  std::atomic<GitOpsLoop*> deliveries_counted_by{nullptr};
+  notify::NotificationObserver notifications(
+      **client, {.delivery = counted_deliveries(deliveries_counted_by), .log = log_line});
+  if (auto started = notifications.start(); !started)
+    log_line("notifications off: " + started.error().message());
   GitOpsLoop loop(**client, {.cache_dir = data_dir + "/git-cache",
                              .workers = 4,
+                             .observers = {&notifications},
                              .metrics_port = std::to_string(*metrics_port)});
+  DeliveriesCountedIn counting(deliveries_counted_by, loop, notifications);
   if (auto started = loop.start(std::to_string(*webhook_port)); !started) {
     std::fprintf(stderr, "plumb up: %s\n",
                  listen_error(started.error(), "--webhook-port", *webhook_port).c_str());

@@ -46,6 +46,11 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// libcurl's progress callback (at least once a second, also when idle): non-zero aborts.
+int check_cancel(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 // Keeps the headers of the last response: a status line (each redirect, each 100 Continue)
 // starts a new set.
 size_t read_header(char* data, size_t size, size_t count, void* user) {
@@ -212,11 +217,18 @@ Result<ClientResponse> HttpClient::send(const ClientRequest& request) const {
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // what libcurl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+  if (!m_options.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, m_options.proxy.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limit));
+  if (request.cancel) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_cancel);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA,
+                     const_cast<void*>(static_cast<const void*>(request.cancel)));
+  }
   if (m_options.redirects == Redirects::follow) {
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);

@@ -14,6 +14,7 @@
 // several threads at once.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -40,6 +41,9 @@ struct ClientOptions {
   std::chrono::seconds timeout{60};  // the whole request
   std::chrono::seconds connect_timeout{10};
   std::string user_agent = "plumb";
+  // An HTTP(S) proxy URL for every request; empty: libcurl's default (the proxy environment
+  // variables).
+  std::string proxy;
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -54,6 +58,9 @@ struct ClientRequest {
   std::string bearer_token;
   // A cap for this response instead of the client's max_response_bytes (0: the client's).
   size_t max_response_bytes = 0;
+  // When set and it turns true, the request ends (an Error) within about a second, also
+  // while it waits for an answer: shutting down need not wait for a server that hangs.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ClientResponse {

@@ -6,16 +6,28 @@
 
 namespace plumb::source {
 
-std::string sha256_hex(std::string_view bytes) {
+namespace {
+
+std::string hex_digest(std::string_view bytes, const EVP_MD* algorithm) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, algorithm, nullptr);
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(2 * length);
   for (unsigned i = 0; i < length; ++i)
     out += k_hex[digest[i] >> 4], out += k_hex[digest[i] & 15];
   return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  return hex_digest(bytes, EVP_sha256());
+}
+
+std::string sha1_hex(std::string_view bytes) {
+  return hex_digest(bytes, EVP_sha1());
 }
 
 std::string sha256_digest(std::string_view bytes) {

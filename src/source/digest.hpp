@@ -13,6 +13,8 @@ namespace plumb::source {
 
 // Lower-case hex SHA-256 of bytes.
 std::string sha256_hex(std::string_view bytes);
+// Lower-case hex SHA-1 of bytes (not for verifying: Bitbucket's 40-character status keys).
+std::string sha1_hex(std::string_view bytes);
 // "sha256:" + sha256_hex(bytes).
 std::string sha256_digest(std::string_view bytes);
 // Whether text is "sha256:" followed by 64 lower-case hex digits (the only algorithm Plumb
