@@ -67,7 +67,7 @@ struct Entry {
 };
 
 struct Options {
-  std::chrono::hours max_age{24 * 30};
+  std::chrono::milliseconds max_age = std::chrono::hours(24 * 30);
   uint64_t max_bytes = 512ull << 20;
   size_t queue_capacity = 1024;  // queued entries that carry diffs
 };
