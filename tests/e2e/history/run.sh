@@ -73,10 +73,18 @@ ks_field() { kubectl -n flux-system get kustomization "$1" -o jsonpath="$2"; }
 applied_is() { [ "$(ks_field apps '{.status.lastAppliedRevision}')" = "main@sha1:$1" ]; }
 ready_reason_is() { [ "$(ks_field apps '{.status.conditions[?(@.type=="Ready")].reason}')" = "$1" ]; }
 history() { "$PLUMB" history ks apps --journal "$JOURNAL" "$@"; }
+S='[[:space:]]+'  # between the table's columns (padded with spaces, then a tab, as flux's)
 # history_has PATTERN: a row of the table matches the extended regular expression.
 history_has() { history 2>&1 | grep -Eq -- "$1"; }
 # The id of the newest row matching PATTERN.
 row_id() { history | grep -E -- "$1" | head -1 | awk '{print $1}'; }
+# The id of the newest drift repair of the ConfigMap.
+cm_drift_id() {
+  local id
+  for id in $(history | grep -E -- "${S}drift${S}" | awk '{print $1}'); do
+    history --show "$id" | grep -q "^Trigger: *drift (ConfigMap/demo/settings" && echo "$id" && return
+  done
+}
 
 start_controller() {
   "$PLUMB" controller --cache-dir "$WORK/cache" --webhook-port 0 --journal "$JOURNAL" \
@@ -153,43 +161,49 @@ YAML
     fail "kubectl patch"
   wait_for "the drift is repaired" 10 eval \
     '[ "$(kubectl -n demo get cm settings -o jsonpath={.data.color})" = green ]'
-  wait_for "the drift repair is in the journal" 10 history_has ' drift +ReconciliationSucceeded +1 configured'
+  local deadline=$((SECONDS + 10))
+  until history_has "${S}drift${S}ReconciliationSucceeded${S}1 configured"; do
+    [ $SECONDS -lt $deadline ] || fail "the drift repair is not in the journal: $(history 2>&1)"
+    sleep 0.1
+  done
 
   local table
   table=$(history) || fail "plumb history: $table"
   echo "$table"
-  head -1 <<<"$table" | grep -Eq '^ID +TIME +REVISION +TRIGGER +RESULT +CHANGES' ||
+  head -1 <<<"$table" | grep -Eq "^ID${S}TIME${S}REVISION${S}TRIGGER${S}RESULT${S}CHANGES" ||
     fail "table header: $table"
-  grep -Eq "main@sha1:$first +created +ReconciliationSucceeded +2 created" <<<"$table" ||
+  # The first sync: "created" (the controller met the Kustomization) or "source" (when the
+  # reconcile that met it waited for the first fetch).
+  grep -Eq "main@sha1:$first${S}[a-z]+${S}ReconciliationSucceeded${S}2 created" <<<"$table" ||
     fail "no row for the first commit (created, 2 created)"
-  grep -Eq "main@sha1:$second +source +ReconciliationSucceeded +1 configured" <<<"$table" ||
+  grep -Eq "main@sha1:$second${S}source${S}ReconciliationSucceeded${S}1 configured" <<<"$table" ||
     fail "no row for the second commit (source, 1 configured)"
-  grep -Eq "main@sha1:$third +source +ReconciliationSucceeded +1 created" <<<"$table" ||
+  grep -Eq "main@sha1:$third${S}source${S}ReconciliationSucceeded${S}1 created" <<<"$table" ||
     fail "no row for the Secret's commit"
-  grep -Eq "main@sha1:$broken +[a-z]+ +ReconciliationFailed +1 failed" <<<"$table" ||
+  grep -Eq "main@sha1:$broken${S}source${S}ReconciliationFailed${S}.*1 failed" <<<"$table" ||
     fail "no row for the refused commit"
   # Newest first: the drift repair is above the second commit's row.
-  [ "$(row_id ' drift ')" -gt "$(row_id "main@sha1:$second")" ] || fail "not newest first"
+  [ "$(cm_drift_id)" -gt "$(row_id "main@sha1:$second${S}source")" ] || fail "not newest first"
 
   # --show: the header and the diff of the configured ConfigMap.
   local shown
-  shown=$(history --show "$(row_id "main@sha1:$second")") || fail "plumb history --show: $shown"
+  shown=$(history --show "$(row_id "main@sha1:$second${S}source")") || fail "plumb history --show: $shown"
   grep -q "^Commit: *settings: green" <<<"$shown" || fail "--show has no commit message: $shown"
   grep -q "^Author: *t <t@example.com>" <<<"$shown" || fail "--show has no author: $shown"
   grep -q "^ConfigMap/demo/settings configured" <<<"$shown" || fail "--show: $shown"
   grep -q "^-  color: blue" <<<"$shown" || fail "--show has no '-' line: $shown"
   grep -q "^+  color: green" <<<"$shown" || fail "--show has no '+' line: $shown"
   # The drift repair's diff: from what was found to what was restored.
-  shown=$(history --show "$(row_id ' drift ')")
+  shown=$(history --show "$(cm_drift_id)")
   grep -q "^Trigger: *drift (ConfigMap/demo/settings changed outside Git)" <<<"$shown" ||
     fail "drift --show: $shown"
   grep -q "^-  color: red" <<<"$shown" || fail "the drift diff: $shown"
   # The refused commit: its error.
-  shown=$(history --show "$(row_id "main@sha1:$broken")")
+  shown=$(history --show "$(row_id "main@sha1:$broken${S}source")")
   grep -q "^Error: .*not a key" <<<"$shown" || fail "refused --show: $shown"
   # The Secret's entry: created, values masked.
   local secret_out
-  secret_out=$(history --show "$(row_id "main@sha1:$third")")
+  secret_out=$(history --show "$(row_id "main@sha1:$third${S}source")")
   grep -q "^Secret/demo/creds created" <<<"$secret_out" || fail "secret --show: $secret_out"
   grep -q "password: '\*\*\*'" <<<"$secret_out" || fail "the Secret's value is not masked: $secret_out"
 
@@ -202,7 +216,7 @@ assert any(e["revision"] == "main@sha1:" + sys.argv[2] and e["trigger"] == "sour
            and e["objects"][0]["ref"] == "ConfigMap/demo/settings" for e in entries), entries
 assert all(e["kind"] == "Kustomization" and e["name"] == "apps" for e in entries)
 PY
-  history --show "$(row_id "main@sha1:$third")" -o json >"$WORK/show.json" || fail "--show -o json"
+  history --show "$(row_id "main@sha1:$third${S}source")" -o json >"$WORK/show.json" || fail "--show -o json"
   python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["objects"][0]["diff"]' \
     "$WORK/show.json" || fail "--show -o json: $(cat "$WORK/show.json")"
 
@@ -217,7 +231,7 @@ PY
   # An unknown id, and another object's id, are refused.
   expect_exit 1 history --show 99999
   expect_output "another object's entry" "has no entry" "$PLUMB" history ks other \
-    --journal "$JOURNAL" --show "$(row_id ' drift ')"
+    --journal "$JOURNAL" --show "$(cm_drift_id)"
 }
 
 scenario_history_without_a_journal_names_the_path() {
