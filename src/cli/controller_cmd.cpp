@@ -153,7 +153,8 @@ int controller_command(std::span<const std::string_view> args) {
                              .workers = workers,
                              .sops_age_secret = age_secret,
                              .resource_customizations = customizations,
-                             .observers = journal.observers()});
+                             .observers = journal.observers(),
+                             .journal = journal.journal.get()});
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
     return 1;

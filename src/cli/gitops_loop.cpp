@@ -1,5 +1,7 @@
 #include "cli/gitops_loop.hpp"
 
+#include "cli/loop_journal.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -101,8 +103,8 @@ std::string env_or_empty(const char* name) {
 }  // namespace
 
 GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
-    : m_source_events(client, "source-controller"),
-      m_kustomize_events(client, "kustomize-controller"),
+    : m_source_events(client, "source-controller", journal_gated_events(options.journal)),
+      m_kustomize_events(client, "kustomize-controller", journal_gated_events(options.journal)),
       m_controller(client, {.cache_dir = std::move(options.cache_dir),
                             .workers = options.workers,
                             .sops_age_secret = std::move(options.sops_age_secret),

@@ -14,6 +14,7 @@
 #include "controller/controller.hpp"
 #include "controller/events.hpp"
 #include "controller/webhook.hpp"
+#include "journal/journal.hpp"
 
 namespace plumb::cli {
 
@@ -34,6 +35,9 @@ struct LoopOptions {
   // Told of every reconcile and event (the journal, alerts, metrics); not owned, and must
   // outlive the loop.
   std::vector<controller::Observer*> observers;
+  // When set, each event is written only once the journal holds, durably, what was told
+  // before it (waited for on the events' writer threads). Not owned; outlives the loop.
+  journal::Journal* journal = nullptr;
 };
 
 class GitOpsLoop {

@@ -21,6 +21,16 @@ Result<journal::Options> options_of(const Flags& flags) {
 
 }  // namespace
 
+controller::EventRecorderOptions journal_gated_events(journal::Journal* journal) {
+  controller::EventRecorderOptions options;
+  if (!journal) return options;
+  options.mark = [journal] { return journal->last_seq(); };
+  options.before_write = [journal](uint64_t seq) {
+    if (seq > 0) (void)journal->wait_durable(seq, std::chrono::seconds(10));
+  };
+  return options;
+}
+
 Result<LoopJournal> open_loop_journal(const std::string& path, const Flags& flags) {
   journal::Options options = TRY(options_of(flags));
   LoopJournal out;

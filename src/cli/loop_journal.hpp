@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/flags.hpp"
+#include "controller/events.hpp"
 #include "core/error.hpp"
 #include "journal/journal.hpp"
 #include "journal/observer.hpp"
@@ -24,6 +25,11 @@ struct LoopJournal {
   // Writes what is queued and closes the file (after the loop stopped).
   void close();
 };
+
+// Event recorder options whose events wait until the journal (if any) has made durable
+// every entry appended before each event was recorded (at most 10 s: a journal that cannot
+// write does not silence events for good).
+controller::EventRecorderOptions journal_gated_events(journal::Journal* journal);
 
 // Opens the journal at `path` with the retention the flags give: --journal-max-age DURATION
 // (default 720h), --journal-max-size QUANTITY (default 512Mi).

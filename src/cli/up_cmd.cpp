@@ -175,9 +175,10 @@ int up_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "plumb up: %s\n", journal.error().message().c_str());
     return 1;
   }
-  GitOpsLoop loop(
-      **client,
-      {.cache_dir = data_dir + "/git-cache", .workers = 4, .observers = journal->observers()});
+  GitOpsLoop loop(**client, {.cache_dir = data_dir + "/git-cache",
+                             .workers = 4,
+                             .observers = journal->observers(),
+                             .journal = journal->journal.get()});
   if (auto started = loop.start(std::to_string(*webhook_port)); !started) {
     std::fprintf(stderr, "plumb up: %s\n",
                  listen_error(started.error(), "--webhook-port", *webhook_port).c_str());

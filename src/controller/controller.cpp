@@ -863,6 +863,9 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
       it->second->fetched_for = std::move(fetched_for);
   }
   auto written = m_reconcilers.write_status(resource_of(key.job), object, outcome);
+  // The observers first, then the events: a journal that gates events (GitOpsLoop) holds
+  // each event until the record told before it is durable.
+  tell(key, object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);
   if (is_source(key.job)) {
@@ -901,7 +904,6 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
     }
   }
   if (!written) say(name + ": writing status: " + written.error().message());
-  tell(key, object, outcome);
 
   std::vector<JobKey> released;
   {

@@ -152,23 +152,23 @@ void Controller::repair(const std::string& key) {
   }
   if (!applied) {
     say("drift: " + what + "; re-apply failed: " + applied.error().message());
-    record(owner_object, true, "DriftCorrectionFailed", what + ": " + applied.error().message());
     tell_repair(
         owner_object, what, std::string(owner_object.string_at({"status", "lastAppliedRevision"})),
         sync::ObjectResult{
             .ref = ref, .action = sync::Action::failed, .message = applied.error().message()});
+    record(owner_object, true, "DriftCorrectionFailed", what + ": " + applied.error().message());
     return;
   }
   ++m_drift_repairs;
   say("drift: " + what + "; restored");
   std::string revision(owner_object.string_at({"status", "lastAppliedRevision"}));
-  record(owner_object, false, "DriftCorrected", what + "; restored", revision);
   sync::ObjectResult repaired{.ref = ref,
                               .action = live ? sync::Action::configured : sync::Action::created,
                               .message = what};
   if (!m_options.observers.empty())
     repaired.diff = sync::object_diff(ref, live ? &*live : nullptr, &*applied);
   tell_repair(owner_object, what, revision, std::move(repaired));
+  record(owner_object, false, "DriftCorrected", what + "; restored", revision);  // after: gated
   if (paused) {
     record(owner_object, true, "DriftCorrectionPaused",
            ref.display() + " keeps changing; left alone until the next reconcile");

@@ -180,12 +180,13 @@ Result<void> Journal::wait_durable(uint64_t seq, std::chrono::milliseconds timeo
   return {};
 }
 
+uint64_t Journal::last_seq() const {
+  LockGuard lock(m_queue_mutex);
+  return m_next_seq - 1;
+}
+
 Result<void> Journal::flush(std::chrono::milliseconds timeout) {
-  uint64_t last;
-  {
-    LockGuard lock(m_queue_mutex);
-    last = m_next_seq - 1;
-  }
+  uint64_t last = last_seq();
   if (last == 0) return {};
   return wait_durable(last, timeout);
 }

@@ -111,6 +111,8 @@ class Journal {
   // Waits until entry `seq` is committed to disk. Fails on timeout, or when the writer could
   // not write (the disk's error).
   Result<void> wait_durable(uint64_t seq, std::chrono::milliseconds timeout);
+  // The sequence number of the last entry appended (0: none yet).
+  uint64_t last_seq() const;
   // Waits until everything appended so far is durable.
   Result<void> flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // Flushes, stops the writer and closes the file. Idempotent.
