@@ -95,6 +95,31 @@ TEST(EventRecorder, WritesCoreV1EventsAsClientGoDoes) {
   EXPECT_EQ(f.recorder->failed(), 0u);
 }
 
+// The journal's gate: each event is held until before_write returns, with the mark taken
+// when it was recorded; nothing of it reaches the API server before.
+TEST(EventRecorder, AGateRunsBeforeEachWriteWithTheRecordersMark) {
+  auto transport = std::make_unique<kube::FakeTransport>();
+  kube::FakeTransport* fake = transport.get();
+  kube::Client client(kube::RestConfig{.server = "https://x"}, std::move(transport), fast_client());
+  fake->routes["POST " + std::string(k_events)] = {{201, "{}"}};
+  uint64_t next_mark = 0;
+  std::vector<std::pair<uint64_t, size_t>> gated;  // mark, POSTs seen when it ran
+  EventRecorder recorder(
+      client, "kustomize-controller",
+      EventRecorderOptions{
+          .now = [] { return k_t0; },
+          .mark = [&] { return ++next_mark; },
+          .before_write = [&](uint64_t mark) { gated.emplace_back(mark, fake->seen.size()); }});
+  recorder.record(kustomization(), EventType::normal, "ReconciliationSucceeded", "one");
+  recorder.record(kustomization(), EventType::normal, "ReconciliationSucceeded", "two");
+  recorder.flush();
+  ASSERT_EQ(gated.size(), 2u);
+  EXPECT_EQ(gated[0], (std::pair<uint64_t, size_t>{1, 0}))
+      << "the first gate runs before any write";
+  EXPECT_EQ(gated[1].first, 2u);
+  EXPECT_EQ(gated[1].second, fake->seen.size() - 1) << "the second before its own write";
+}
+
 TEST(EventRecorder, ClusterScopedObjectsGoToDefaultAndNamesStayUnique) {
   Fixture f;
   f.fake->routes["POST /api/v1/namespaces/default/events"] = {{201, "{}"}};
