@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <thread>
 
 #include "journal/journal.hpp"
 #include "journal/store.hpp"
@@ -15,6 +16,8 @@ constexpr size_t k_max_batch = 512;
 // Batches that failed to write, remembered for wait_durable.
 constexpr size_t k_failed_kept = 64;
 constexpr auto k_retention_every = std::chrono::minutes(1);
+constexpr int k_write_retries = 3;
+constexpr auto k_retry_backoff = std::chrono::milliseconds(200);
 
 bool has_diffs(const Entry& entry) {
   return std::any_of(entry.objects.begin(), entry.objects.end(),
@@ -136,6 +139,12 @@ void Journal::run_writer() {
     std::vector<Queued> batch = next_batch();
     if (batch.empty()) return;  // stopping, and everything is written
     Result<void> written = write_batch(batch);
+    // A busy file (another process's lock beyond SQLite's busy timeout) or a passing I/O
+    // error: the batch is tried again a few times before its entries are given up.
+    for (int attempt = 1; !written && attempt <= k_write_retries; ++attempt) {
+      std::this_thread::sleep_for(k_retry_backoff * attempt);
+      written = write_batch(batch);
+    }
     {
       LockGuard lock(m_queue_mutex);
       m_written = batch.back().seq;

@@ -265,7 +265,8 @@ scenario_up_keeps_a_journal_in_its_data_dir() {
 }
 
 # kill -9 of `plumb up` in the middle of quick commits loses no reconcile it reported: every
-# ConfigMap an event says was created (each commit adds one) is in the journal after a restart.
+# ConfigMap an event says was created (each commit adds one) is in the journal after a restart,
+# also when the journal could not write for a while before the kill.
 scenario_kill9_loses_no_reported_reconcile() {
   make_repo >/dev/null
   local data=$WORK/data
@@ -281,14 +282,31 @@ scenario_kill9_loses_no_reported_reconcile() {
     '[ "$(kubectl -n demo get cm settings -o jsonpath={.data.color})" = blue ]'
   local i
   for i in $(seq 1 100); do
+    if [ "$i" = 41 ]; then
+      # Another process holds the journal's write lock for 4 s: the commits 41-50 are
+      # reconciled meanwhile, their entries wait in plumb up's memory — and are lost with it.
+      # Their events must wait too.
+      python3 - "$data/journal.db" "$WORK/held" <<'PY' &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").write("held")
+time.sleep(4)
+db.execute("ROLLBACK")
+PY
+      EXTRA_PIDS+=($!)
+      wait_for "the journal's lock is held" 30 test -s "$WORK/held"
+    fi
     printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-%s\n  namespace: demo\n' "$i" \
       >"$REPO/apps/c-$i.yaml"
     commit "c-$i" >/dev/null  # the post-commit hook calls the webhook
     if [ "$i" = 50 ]; then
+      wait_for "commit 50 is applied" 20 kubectl -n demo get cm c-50
       kill -9 "$PID"
       wait "$PID" 2>/dev/null
       rm -f "$data/webhook-port"
       PID=""
+      wait "${EXTRA_PIDS[-1]}"
     fi
   done
   start_up
