@@ -16,7 +16,14 @@ constexpr std::string_view k_tool_labels[] = {"kustomize.toolkit.fluxcd.io/name"
                                               "kustomize.toolkit.fluxcd.io/namespace",
                                               "applyset.kubernetes.io/part-of"};
 
+// kubectl's client-side apply keeps the whole object it applied, values included.
+constexpr std::string_view k_last_applied = "kubectl.kubernetes.io/last-applied-configuration";
+
 void mask_secret_values(Node& object, const Node* other, std::string_view side) {
+  Node* meta = object.find_mut("metadata");
+  Node* annotations = meta ? meta->find_mut("annotations") : nullptr;
+  if (annotations && annotations->find(k_last_applied))
+    annotations->set(k_last_applied, Node::string("***"));
   for (std::string_view field : {"data", "stringData"}) {
     Node* values = object.find_mut(field);
     if (!values) continue;
