@@ -228,6 +228,14 @@ PY
     "$WORK/history.json" "$WORK/show.json" "$JOURNAL"*
   ls "$JOURNAL"* >/dev/null || fail "no journal files"
 
+  # Suspend and resume are entries too.
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"suspend":true}}' \
+    >/dev/null || fail "suspend"
+  wait_for "the suspend is in the journal" 10 history_has "${S}suspend${S}Suspended"
+  kubectl -n flux-system patch kustomization apps --type merge -p '{"spec":{"suspend":false}}' \
+    >/dev/null || fail "resume"
+  wait_for "the resume is in the journal" 10 history_has "${S}resume${S}"
+
   # An unknown id, and another object's id, are refused.
   expect_exit 1 history --show 99999
   expect_output "another object's entry" "has no entry" "$PLUMB" history ks other \
