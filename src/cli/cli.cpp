@@ -44,6 +44,8 @@ constexpr Command k_commands[] = {
     {"create", "create a GitRepository, Kustomization or Secret (or print it with --export)",
      create_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},
+    {"history", "show the sync journal of a Kustomization, HelmRelease or Application (--show ID)",
+     history_command},
     {"app", "list, show, sync, wait for, roll back, create, change and delete Argo CD Applications",
      app_command},
     {"appset", "generate (offline), list and show Argo CD ApplicationSets", appset_command},

@@ -34,6 +34,8 @@ int create_command(std::span<const std::string_view> args);
 // `create secret ...` (create_secret_cmd.cpp), reached through create_command.
 int create_secret_command(std::span<const std::string_view> args);
 int events_command(std::span<const std::string_view> args);
+// plumb history (history_cmd.cpp).
+int history_command(std::span<const std::string_view> args);
 // The argocd-like commands: `app list|get|sync|wait|history|rollback|create|set|unset|delete`
 // (app_*_cmd.cpp).
 int app_command(std::span<const std::string_view> args);
@@ -42,5 +44,7 @@ int appset_command(std::span<const std::string_view> args);
 
 // Where git sources are cached unless --cache-dir says otherwise: ~/.cache/plumb/git.
 std::string default_cache_dir();
+// plumb up's data directory: $XDG_DATA_HOME/plumb or ~/.local/share/plumb (up_cmd.cpp).
+std::string default_data_dir();
 
 }  // namespace plumb::cli

@@ -9,6 +9,7 @@
 #include "cli/cli.hpp"
 #include "cli/flags.hpp"
 #include "cli/gitops_loop.hpp"
+#include "cli/loop_journal.hpp"
 #include "cli/signals.hpp"
 #include "controller/application.hpp"
 #include "controller/applicationset.hpp"
@@ -61,6 +62,10 @@ constexpr const char* k_usage =
     "                      client-side rate limit of API requests (0: none). Without them\n"
     "                      500/s, burst 1000, lifted when the API server does flow control\n"
     "                      itself (API Priority and Fairness), as Flux does\n"
+    "  --journal PATH      keep the sync journal (plumb history) in the file PATH\n"
+    "  --journal-max-age D, --journal-max-size S\n"
+    "                      delete journal entries older than D (default 720h), and the\n"
+    "                      oldest past S bytes (default 512Mi)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
 std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
@@ -96,7 +101,8 @@ int controller_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--once", "--help"},
                 .values = {"--kubeconfig", "--context", "--cache-dir", "--workers",
                            "--webhook-port", "--metrics-port", "--kube-api-qps", "--kube-api-burst",
-                           "--sops-age-secret", "--resource-customizations"},
+                           "--sops-age-secret", "--resource-customizations", "--journal",
+                           "--journal-max-age", "--journal-max-size"},
                 .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
@@ -136,6 +142,15 @@ int controller_command(std::span<const std::string_view> args) {
   std::string customizations = flags->value("--resource-customizations");
   if (flags->has("--once")) return run_once(**client, cache_dir, age_secret, customizations);
 
+  LoopJournal journal;
+  if (flags->has_value("--journal")) {
+    auto opened = open_loop_journal(flags->value("--journal"), *flags);
+    if (!opened) {
+      std::fprintf(stderr, "plumb controller: %s\n", opened.error().message().c_str());
+      return 1;
+    }
+    journal = std::move(*opened);
+  }
   StopSignals signals;
   // Alerts and commit statuses (Flux's notification-controller); outlives the loop.
   std::atomic<GitOpsLoop*> deliveries_counted_by{nullptr};
@@ -143,12 +158,15 @@ int controller_command(std::span<const std::string_view> args) {
       **client, {.delivery = counted_deliveries(deliveries_counted_by), .log = log_line});
   if (auto started = notifications.start(); !started)
     log_line("notifications off: " + started.error().message());
+  std::vector<controller::Observer*> observers = journal.observers();
+  observers.push_back(&notifications);
   GitOpsLoop loop(**client, {.cache_dir = cache_dir,
                              .workers = workers,
                              .sops_age_secret = age_secret,
                              .resource_customizations = customizations,
-                             .observers = {&notifications},
-                             .metrics_port = flags->value("--metrics-port")});
+                             .observers = std::move(observers),
+                             .metrics_port = flags->value("--metrics-port"),
+                             .journal = journal.journal.get()});
   DeliveriesCountedIn counting(deliveries_counted_by, loop, notifications);
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
@@ -158,6 +176,7 @@ int controller_command(std::span<const std::string_view> args) {
   signals.wait();
   log_line("stopping");
   loop.stop();
+  journal.close();
   flush_log(std::chrono::seconds(2));
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "cli/gitops_loop.hpp"
 
+#include "cli/loop_journal.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -128,9 +130,8 @@ notify::DeliveryOptions counted_deliveries(const std::atomic<GitOpsLoop*>& loop)
 GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
     : m_client(client),
       m_metrics(loop_metrics(options)),
-      m_source_events(client, "source-controller", {.before_write = options.before_event_write}),
-      m_kustomize_events(client, "kustomize-controller",
-                         {.before_write = options.before_event_write}),
+      m_source_events(client, "source-controller", journal_gated_events(options.journal)),
+      m_kustomize_events(client, "kustomize-controller", journal_gated_events(options.journal)),
       m_controller(client, {.cache_dir = std::move(options.cache_dir),
                             .workers = options.workers,
                             .sops_age_secret = std::move(options.sops_age_secret),

@@ -18,6 +18,7 @@
 #include "controller/metrics.hpp"
 #include "controller/metrics_server.hpp"
 #include "controller/webhook.hpp"
+#include "journal/journal.hpp"
 #include "notify/delivery.hpp"
 #include "notify/observer.hpp"
 
@@ -40,11 +41,12 @@ struct LoopOptions {
   // Told of every reconcile and event (the journal, alerts, metrics); not owned, and must
   // outlive the loop.
   std::vector<controller::Observer*> observers;
-  // Called before each Kubernetes event is written (controller::EventRecorderOptions).
-  std::function<void()> before_event_write;
   // Serve Prometheus metrics on http://127.0.0.1:PORT/metrics: "" for none, "0" for any free
   // port. Metrics are kept only when served.
   std::string metrics_port;
+  // When set, each event is written only once the journal holds, durably, what was told
+  // before it (waited for on the events' writer threads). Not owned; outlives the loop.
+  journal::Journal* journal = nullptr;
 };
 
 // The metrics a loop keeps when it serves them: the registry and what records into it.

@@ -9,6 +9,7 @@
 #include "cli/examples.hpp"
 #include "cli/flags.hpp"
 #include "cli/gitops_loop.hpp"
+#include "cli/loop_journal.hpp"
 #include "cli/signals.hpp"
 #include "cli/up_setup.hpp"
 #include "controller/reconcile.hpp"
@@ -43,16 +44,12 @@ constexpr const char* k_usage =
     "  --webhook-port N    the webhook receiver's port (default 0: any free port)\n"
     "  --metrics-port N    Prometheus metrics on http://127.0.0.1:N/metrics (default 0: any\n"
     "                      free port; written to DIR/metrics-port)\n"
-    "  --no-kubeconfig     leave your kubeconfig alone (use DIR/kubeconfig)\n";
+    "  --no-kubeconfig     leave your kubeconfig alone (use DIR/kubeconfig)\n"
+    "  --journal-max-age D, --journal-max-size S\n"
+    "                      the sync journal (DIR/journal.db, plumb history) deletes entries\n"
+    "                      older than D (default 720h), and the oldest past S (default 512Mi)\n";
 
 constexpr std::string_view k_url_placeholder = "PLUMB_REPO_URL";
-
-std::string default_data_dir() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/plumb";
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/tmp") + "/.local/share/plumb";
-}
 
 // Creates DIR/repo from the examples unless it exists; returns its URL.
 Result<std::string> ensure_example_repository(const std::string& data_dir) {
@@ -102,10 +99,17 @@ Result<void> bootstrap(kube::Client& client, const std::vector<Node>& objects) {
 
 }  // namespace
 
+std::string default_data_dir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/plumb";
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "/tmp") + "/.local/share/plumb";
+}
+
 int up_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--help", "--no-kubeconfig"},
                 .values = {"--repo", "--branch", "--path", "--data-dir", "--port", "--webhook-port",
-                           "--metrics-port"},
+                           "--metrics-port", "--journal-max-age", "--journal-max-size"},
                 .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
@@ -170,16 +174,24 @@ int up_command(std::span<const std::string_view> args) {
     std::fprintf(stderr, "plumb up: bootstrap: %s\n", done.error().message().c_str());
     return 1;
   }
+  auto journal = open_loop_journal(data_dir + "/journal.db", *flags);
+  if (!journal) {
+    std::fprintf(stderr, "plumb up: %s\n", journal.error().message().c_str());
+    return 1;
+  }
   // Alerts and commit statuses (Flux's notification-controller); outlives the loop.
   std::atomic<GitOpsLoop*> deliveries_counted_by{nullptr};
   notify::NotificationObserver notifications(
       **client, {.delivery = counted_deliveries(deliveries_counted_by), .log = log_line});
   if (auto started = notifications.start(); !started)
     log_line("notifications off: " + started.error().message());
+  std::vector<controller::Observer*> observers = journal->observers();
+  observers.push_back(&notifications);
   GitOpsLoop loop(**client, {.cache_dir = data_dir + "/git-cache",
                              .workers = 4,
-                             .observers = {&notifications},
-                             .metrics_port = std::to_string(*metrics_port)});
+                             .observers = std::move(observers),
+                             .metrics_port = std::to_string(*metrics_port),
+                             .journal = journal->journal.get()});
   DeliveriesCountedIn counting(deliveries_counted_by, loop, notifications);
   if (auto started = loop.start(std::to_string(*webhook_port)); !started) {
     std::fprintf(stderr, "plumb up: %s\n",
@@ -215,6 +227,7 @@ int up_command(std::span<const std::string_view> args) {
   signals.wait();
   log_line("stopping");
   loop.stop();
+  journal->close();
   flush_log(std::chrono::seconds(2));
   (*cluster)->stop();
   fs::remove(data_dir + "/webhook-port", ec);

@@ -190,6 +190,7 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
       m_application_sets(client, m_sources, &m_cache),
       m_scheduler(m_options.jitter) {
   if (m_options.sops_age_secret) m_reconcilers.set_sops_age_secret(*m_options.sops_age_secret);
+  m_reconcilers.set_record_diffs(!m_options.observers.empty());
   m_applications.set_customization_dir(m_options.resource_customizations);
   if (m_options.metrics) {
     m_queue_metrics = std::make_unique<metrics::QueueMetrics>(*m_options.metrics, "reconcile");
@@ -891,7 +892,8 @@ void Controller::report(const JobKey& key, const Node& object, const Outcome& ou
       it->second->fetched_for = std::move(fetched_for);
   }
   auto written = m_reconcilers.write_status(resource_of(key.job), object, outcome);
-  // The observers first: the journal holds the record before any event about it is written.
+  // The observers first, then the events: a journal that gates events (GitOpsLoop) holds
+  // each event until the record told before it is durable.
   tell(key, object, outcome);
   std::string name = key.object();
   std::string_view reason = to_string(outcome.reason);

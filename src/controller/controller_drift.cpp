@@ -1,6 +1,7 @@
 // The controller's watch of what it applied: drift repairs and deferred health waits.
 #include "controller/controller.hpp"
 #include "controller/controller_parts.hpp"
+#include "sync/diff.hpp"
 #include "sync/fields.hpp"
 
 namespace plumb::controller {
@@ -161,11 +162,13 @@ void Controller::repair(const std::string& key) {
   ++m_drift_repairs;
   say("drift: " + what + "; restored");
   std::string revision(owner_object.string_at({"status", "lastAppliedRevision"}));
-  tell_repair(owner_object, what, revision,
-              sync::ObjectResult{.ref = ref,
-                                 .action = live ? sync::Action::configured : sync::Action::created,
-                                 .message = what});
-  record(owner_object, false, "DriftCorrected", what + "; restored", revision);
+  sync::ObjectResult repaired{.ref = ref,
+                              .action = live ? sync::Action::configured : sync::Action::created,
+                              .message = what};
+  if (!m_options.observers.empty())
+    repaired.diff = sync::object_diff(ref, live ? &*live : nullptr, &*applied);
+  tell_repair(owner_object, what, revision, std::move(repaired));
+  record(owner_object, false, "DriftCorrected", what + "; restored", revision);  // after: gated
   if (paused) {
     record(owner_object, true, "DriftCorrectionPaused",
            ref.display() + " keeps changing; left alone until the next reconcile");

@@ -91,6 +91,7 @@ void EventRecorder::record(const Node& involved, EventType type, std::string_vie
                            const std::map<std::string, std::string>& annotations) {
   Pending event{involved,    type,           std::string(reason), cap_event_message(message),
                 annotations, m_options.now()};
+  if (m_options.mark) event.mark = m_options.mark();
   {
     LockGuard lock(m_mutex);
     if (m_stopping || m_queue.size() >= m_options.queue_capacity) {
@@ -129,7 +130,7 @@ void EventRecorder::run() {
     Pending event = std::move(m_queue.front());
     m_queue.pop_front();
     lock.unlock();
-    if (m_options.before_write) m_options.before_write();
+    if (m_options.before_write) m_options.before_write(event.mark);
     bool ok = write(event);
     lock.lock();
     if (!ok) ++m_failed;

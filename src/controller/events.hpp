@@ -52,10 +52,12 @@ struct EventRecorderOptions {
   std::string instance;  // reportingInstance and source.host; empty: this host's name
   // Where failure reports go; default stderr.
   std::function<void(std::string_view)> report_failure;
-  // Called on the writer thread, without a lock, before each event is written: the journal
-  // waits there until what was appended before is durable, so an event a user saw is never
-  // missing from the journal after a crash. May block; never blocks record().
-  std::function<void()> before_write;
+  // A gate before each write (both or neither): `mark` is called when an event is recorded,
+  // on the recording thread; `before_write` with that mark on the writer thread, before the
+  // event is written. The journal waits there until what was told before the event is
+  // durable, so no event reports what a crash could still lose.
+  std::function<uint64_t()> mark;
+  std::function<void(uint64_t mark)> before_write;
 };
 
 class EventRecorder {
@@ -90,6 +92,7 @@ class EventRecorder {
     std::string message;
     std::map<std::string, std::string> annotations;
     std::chrono::system_clock::time_point time;
+    uint64_t mark = 0;  // options.mark's, when there is a gate
   };
   // The Event written last for one (object, type, reason, message).
   struct Written {

@@ -4,7 +4,8 @@
 // metadata Flux's events carry).
 //
 // Observers are called from the controller's worker threads, never under its lock, and must
-// not block: each copies what it needs into a queue of its own and returns. The records are
+// not block: each copies what it needs into a queue of its own and returns. A reconcile's
+// record is told before its events are recorded (the journal gates events on it). The records are
 // plain values; no pointer into the controller survives the call.
 #pragma once
 

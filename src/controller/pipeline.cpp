@@ -89,6 +89,7 @@ Outcome Pipeline::apply_and_prune(const Target& target, const sync::Plan& plan,
   sync::SyncOptions options;
   options.recreate = target.recreate;
   options.live_cache = m_cache;
+  options.record_diffs = m_record_diffs;
   sync::Syncer syncer(m_client, options);
   sync::RunOptions run{.prune = target.prune, .on_applied = {}, .wait = std::move(inline_wait)};
   if (m_on_applied) {

@@ -79,6 +79,9 @@ class Pipeline {
 
   // The whole pipeline. Outcome::revision and render_reused are the caller's to fill.
   Outcome run(const Target& target, std::vector<Node> objects, HealthMode mode) const;
+  // Each applied, configured or pruned object's diff in the Outcome's sync result (for the
+  // journal). Set before any run.
+  void set_record_diffs(bool on) { m_record_diffs = on; }
 
   // The steps, each usable alone.
   Step<sync::Plan> plan(const Target& target, std::vector<Node> objects) const;
@@ -103,6 +106,7 @@ class Pipeline {
   kube::Client& m_client;
   const kube::WatchCache* m_cache;
   AppliedHook m_on_applied;
+  bool m_record_diffs = false;
 };
 
 }  // namespace plumb::controller

@@ -125,6 +125,8 @@ class Reconcilers {
   // spec.decryption but no secretRef decrypt with its `*.agekey` entries. Set before any
   // reconcile runs.
   void set_sops_age_secret(NamespacedName secret) { m_sops_age_secret = std::move(secret); }
+  // Syncs record each changed object's diff (the journal's); set before any reconcile runs.
+  void set_record_diffs(bool on) { m_pipeline.set_record_diffs(on); }
 
   // A Flux object: from the cache when it is fresh enough (see the constructor), else GET.
   Result<std::optional<Node>> read(const kube::Resource& resource, const std::string& ns,

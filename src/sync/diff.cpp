@@ -16,7 +16,14 @@ constexpr std::string_view k_tool_labels[] = {"kustomize.toolkit.fluxcd.io/name"
                                               "kustomize.toolkit.fluxcd.io/namespace",
                                               "applyset.kubernetes.io/part-of"};
 
+// kubectl's client-side apply keeps the whole object it applied, values included.
+constexpr std::string_view k_last_applied = "kubectl.kubernetes.io/last-applied-configuration";
+
 void mask_secret_values(Node& object, const Node* other, std::string_view side) {
+  Node* meta = object.find_mut("metadata");
+  Node* annotations = meta ? meta->find_mut("annotations") : nullptr;
+  if (annotations && annotations->find(k_last_applied))
+    annotations->set(k_last_applied, Node::string("***"));
   for (std::string_view field : {"data", "stringData"}) {
     Node* values = object.find_mut(field);
     if (!values) continue;
@@ -52,6 +59,14 @@ Node diffable(const Node& object, const Node* other, std::string_view side) {
   return out;
 }
 
+std::string object_diff(const ObjectRef& ref, const Node* before, const Node* after) {
+  std::string name = ref.display();
+  std::string from = before ? to_yaml(diffable(*before, after, "before")) : "";
+  std::string to = after ? to_yaml(diffable(*after, before, "after")) : "";
+  return unified_diff(from, to, before ? "live/" + name : "/dev/null",
+                      after ? "merged/" + name : "/dev/null");
+}
+
 Result<std::vector<ObjectDiff>> diff_plan(kube::Client& client, const Plan& plan,
                                           const std::vector<PlannedObject>& pruned,
                                           std::string_view field_manager) {
@@ -69,23 +84,14 @@ Result<std::vector<ObjectDiff>> diff_plan(kube::Client& client, const Plan& plan
       } else {
         return std::unexpected(std::move(dry).error());
       }
-      const Node* merged_ptr = &merged;
-      std::string before = live ? to_yaml(diffable(*live, merged_ptr, "before")) : "";
-      std::string after = to_yaml(diffable(merged, live ? &*live : nullptr, "after"));
-      std::string name = o.ref.display();
-      std::string text =
-          unified_diff(before, after, live ? "live/" + name : "/dev/null", "merged/" + name);
+      std::string text = object_diff(o.ref, live ? &*live : nullptr, &merged);
       if (text.empty()) continue;
       diffs.push_back(
           {o.ref, live ? ObjectDiff::Kind::changed : ObjectDiff::Kind::created, std::move(text)});
     }
   }
-  for (const PlannedObject& o : pruned) {
-    std::string name = o.ref.display();
-    std::string before = to_yaml(diffable(o.object, nullptr, "before"));
-    diffs.push_back(
-        {o.ref, ObjectDiff::Kind::pruned, unified_diff(before, "", "live/" + name, "/dev/null")});
-  }
+  for (const PlannedObject& o : pruned)
+    diffs.push_back({o.ref, ObjectDiff::Kind::pruned, object_diff(o.ref, &o.object, nullptr)});
   return diffs;
 }
 

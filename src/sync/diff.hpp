@@ -29,4 +29,9 @@ Result<std::vector<ObjectDiff>> diff_plan(kube::Client& client, const Plan& plan
 // "***" (with "(before)"/"(after)" where they differ from `other`).
 Node diffable(const Node& object, const Node* other, std::string_view side);
 
+// The unified diff of one object as `plumb diff` prints it, from `before` (the live object;
+// null: it did not exist) to `after` (null: it is deleted), both made diffable; "" when
+// nothing a diff shows differs.
+std::string object_diff(const ObjectRef& ref, const Node* before, const Node* after);
+
 }  // namespace plumb::sync

@@ -32,6 +32,9 @@ struct ObjectResult {
   // metadata.generation the apply left (or found, when unchanged); 0 when unknown or none.
   // A cached copy of an older generation is not yet the applied object.
   int64_t generation = 0;
+  // With SyncOptions::record_diffs, for created, configured and deleted objects: the unified
+  // diff `plumb diff` prints for the object (before → after), Secret values masked.
+  std::string diff;
 };
 
 // The step of a sync that failed.

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "sync/diff.hpp"
 #include "sync/fields.hpp"
 #include "sync/health.hpp"
 #include "sync/policy.hpp"
@@ -140,6 +141,7 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
       result.action = Action::configured;
       result.message = "recreated: an immutable field changed";
       result.generation = generation_of(*applied);
+      note_diff(result, live, &*applied);
       return result;
     }
   }
@@ -154,7 +156,14 @@ ObjectResult Syncer::apply_one(const PlannedObject& planned, const std::optional
         m_options.dry_run == kube::DryRun::yes ? !contains(*live, planned.object) : before != after;
     result.action = changed ? Action::configured : Action::unchanged;
   }
+  if (result.action != Action::unchanged) note_diff(result, live, &*applied);
   return result;
+}
+
+void Syncer::note_diff(ObjectResult& result, const std::optional<Node>& before,
+                       const Node* after) const {
+  if (!m_options.record_diffs) return;
+  result.diff = object_diff(result.ref, before ? &*before : nullptr, after);
 }
 
 bool Syncer::apply_stage(const std::vector<PlannedObject>& stage, SyncResult& result) {
@@ -311,6 +320,8 @@ void Syncer::prune(std::span<const PlannedObject> previous, const Plan& current,
         r.action = Action::failed;
         r.code = removed.error().code();
         r.message = removed.error().message();
+      } else {
+        note_diff(r, *live, nullptr);
       }
     }
     result.objects.push_back(std::move(r));

@@ -54,6 +54,9 @@ struct SyncOptions {
   // (a cached object older than the applied generation counts as not yet applied), else
   // from a watch cache of the wait's own.
   const kube::WatchCache* live_cache = nullptr;
+  // Fill ObjectResult::diff for what was created, configured or deleted (the journal keeps
+  // them): the live object before against the server's answer, as `plumb diff` shows it.
+  bool record_diffs = false;
 };
 
 class Syncer {
@@ -94,6 +97,8 @@ class Syncer {
   bool dry_run_stage(const std::vector<PlannedObject>& stage, const std::vector<size_t>& changing,
                      std::vector<ObjectResult>& results);
   bool wait_for_crds(const std::vector<PlannedObject>& stage, SyncResult& result);
+  // With record_diffs: the result's diff from `before` to `after`.
+  void note_diff(ObjectResult& result, const std::optional<Node>& before, const Node* after) const;
 
   kube::Client& m_client;
   SyncOptions m_options;

@@ -96,26 +96,29 @@ TEST(EventRecorder, WritesCoreV1EventsAsClientGoDoes) {
   EXPECT_EQ(f.recorder->failed(), 0u);
 }
 
-// The journal's barrier: each event is written only after before_write returned (it waits
-// there for the journal), on the writer thread, never in record().
-TEST(EventRecorder, EachEventIsWrittenAfterBeforeWriteReturns) {
+// The journal's gate: each event is held until before_write returns, with the mark taken
+// when it was recorded; nothing of it reaches the API server before.
+TEST(EventRecorder, AGateRunsBeforeEachWriteWithTheRecordersMark) {
   auto transport = std::make_unique<kube::FakeTransport>();
   kube::FakeTransport* fake = transport.get();
   kube::Client client(kube::RestConfig{.server = "https://x"}, std::move(transport), fast_client());
-  fake->routes["POST " + std::string(k_events)] = {{201, "{}"}, {201, "{}"}};
-  std::vector<size_t> posts_seen;  // the POSTs already sent when before_write ran
-  std::thread::id caller = std::this_thread::get_id(), barrier_thread;
-  EventRecorder recorder(client, "kustomize-controller",
-                         EventRecorderOptions{.instance = "node-1", .before_write = [&] {
-                                                posts_seen.push_back(fake->seen.size());
-                                                barrier_thread = std::this_thread::get_id();
-                                              }});
+  fake->routes["POST " + std::string(k_events)] = {{201, "{}"}};
+  uint64_t next_mark = 0;
+  std::vector<std::pair<uint64_t, size_t>> gated;  // mark, POSTs seen when it ran
+  EventRecorder recorder(
+      client, "kustomize-controller",
+      EventRecorderOptions{
+          .now = [] { return k_t0; },
+          .mark = [&] { return ++next_mark; },
+          .before_write = [&](uint64_t mark) { gated.emplace_back(mark, fake->seen.size()); }});
   recorder.record(kustomization(), EventType::normal, "ReconciliationSucceeded", "one");
   recorder.record(kustomization(), EventType::normal, "ReconciliationSucceeded", "two");
   recorder.flush();
-  EXPECT_EQ(posts_seen, (std::vector<size_t>{0, 1}));
-  EXPECT_EQ(fake->seen.size(), 2u);
-  EXPECT_NE(barrier_thread, caller);
+  ASSERT_EQ(gated.size(), 2u);
+  EXPECT_EQ(gated[0], (std::pair<uint64_t, size_t>{1, 0}))
+      << "the first gate runs before any write";
+  EXPECT_EQ(gated[1].first, 2u);
+  EXPECT_EQ(gated[1].second, fake->seen.size() - 1) << "the second before its own write";
 }
 
 TEST(EventRecorder, ClusterScopedObjectsGoToDefaultAndNamesStayUnique) {

@@ -233,6 +233,58 @@ TEST_F(PipelineTest, ASecondKindAppliesPrunesAndWaitsThroughTheSamePipeline) {
   EXPECT_EQ(toy.inventory.size(), 1u);
 }
 
+// With record_diffs, every created, configured and deleted object carries the diff `plumb
+// diff` would print for it — a Secret's values masked, in the diff and anywhere else.
+TEST_F(PipelineTest, RecordedDiffsShowWhatChangedAndMaskSecretValues) {
+  Pipeline pipeline(*client, nullptr, {});
+  pipeline.set_record_diffs(true);
+  Target target = ToyKind{}.target();
+  target.wait_for = WaitFor::listed;
+  auto objects = [](std::string_view color) {
+    return std::vector<Node>{
+        object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: toy}\n"
+               "data: {color: " +
+               std::string(color) + "}\n"),
+        object("apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: toy}\n"
+               "stringData: {password: hunter2-" +
+               std::string(color) + "}\n")};
+  };
+  Outcome first = pipeline.run(target, objects("blue"), HealthMode::inline_wait);
+  ASSERT_EQ(first.reason, Reason::succeeded) << first.error.message();
+  ASSERT_EQ(first.sync.objects.size(), 2u);
+  for (const sync::ObjectResult& r : first.sync.objects) {
+    EXPECT_EQ(r.action, sync::Action::created);
+    EXPECT_NE(r.diff.find("+++ merged/" + r.ref.display()), std::string::npos) << r.diff;
+  }
+  target.inventory = *first.inventory;
+  Outcome second = pipeline.run(target, objects("green"), HealthMode::inline_wait);
+  ASSERT_EQ(second.reason, Reason::succeeded) << second.error.message();
+  std::string all;
+  for (const sync::ObjectResult& r : second.sync.objects) {
+    EXPECT_EQ(r.action, sync::Action::configured) << r.ref.display();
+    all += r.diff;
+  }
+  EXPECT_NE(all.find("-  color: blue\n+  color: green\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("password: '*** (before)'"), std::string::npos) << all;
+  EXPECT_NE(all.find("password: '*** (after)'"), std::string::npos) << all;
+  for (std::string_view secret : {"hunter2", "aHVudGVyMi1ibHVl", "aHVudGVyMi1ncmVlbg"})
+    EXPECT_EQ((all + first.sync.objects[1].diff).find(secret), std::string::npos) << secret;
+  // Pruned: the diff of its removal.
+  target.inventory = *second.inventory;
+  Outcome third = pipeline.run(target, {objects("green")[0]}, HealthMode::inline_wait);
+  ASSERT_EQ(third.reason, Reason::succeeded) << third.error.message();
+  ASSERT_EQ(third.sync.objects.size(), 2u);
+  EXPECT_EQ(third.sync.objects[0].diff, "") << "unchanged: no diff";
+  EXPECT_EQ(third.sync.objects[1].action, sync::Action::deleted);
+  EXPECT_NE(third.sync.objects[1].diff.find("+++ /dev/null"), std::string::npos);
+  EXPECT_EQ(third.sync.objects[1].diff.find("hunter2"), std::string::npos);
+  // Without record_diffs, nothing.
+  pipeline.set_record_diffs(false);
+  Outcome fourth = pipeline.run(target, objects("red"), HealthMode::inline_wait);
+  for (const sync::ObjectResult& r : fourth.sync.objects)
+    EXPECT_EQ(r.diff, "");
+}
+
 TEST_F(PipelineTest, ARejectedObjectIsNamedWithTheServersWords) {
   Pipeline pipeline(*client, nullptr, {});
   Target target = ToyKind{}.target();

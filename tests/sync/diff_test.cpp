@@ -37,5 +37,16 @@ TEST(Diffable, MasksSecretValues) {
             R"j({"same":"***","changed":"*** (after)"})j");
 }
 
+// kubectl apply (client-side) left the whole Secret, values included, in an annotation.
+TEST(Diffable, MasksTheLastAppliedConfigurationOfASecret) {
+  Node secret = parse_json(R"({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s",
+    "annotations": {"kubectl.kubernetes.io/last-applied-configuration":
+      "{\"data\":{\"password\":\"aHVudGVyMg==\"}}", "team": "a"}},
+    "data": {"password": "aHVudGVyMg=="}})")
+                    .value();
+  EXPECT_EQ(to_json(*diffable(secret, nullptr, "before").at_path({"metadata", "annotations"})),
+            R"({"kubectl.kubernetes.io/last-applied-configuration":"***","team":"a"})");
+}
+
 }  // namespace
 }  // namespace plumb::sync
