@@ -8,6 +8,7 @@
 #include "cli/cli.hpp"
 #include "cli/flags.hpp"
 #include "cli/flux_table.hpp"
+#include "cli/loop_journal.hpp"
 #include "core/json.hpp"
 #include "core/time.hpp"
 #include "journal/journal.hpp"
@@ -48,11 +49,6 @@ const KindAlias* kind_of(std::string_view word) {
   for (const KindAlias& k : k_kinds)
     if (k.word == word) return &k;
   return nullptr;
-}
-
-std::string journal_path(const Flags& flags) {
-  if (flags.has_value("--journal")) return flags.value("--journal");
-  return flags.value("--data-dir", default_data_dir()) + "/journal.db";
 }
 
 // "2 created, 1 configured, 1 deleted": what the entry changed (unchanged objects are not

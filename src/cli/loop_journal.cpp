@@ -1,5 +1,7 @@
 #include "cli/loop_journal.hpp"
 
+#include "cli/cli.hpp"
+
 #include <cmath>
 
 #include "localcluster/quantity.hpp"
@@ -46,6 +48,11 @@ std::vector<controller::Observer*> LoopJournal::observers() const {
 
 void LoopJournal::close() {
   if (journal) journal->close();
+}
+
+std::string journal_path(const Flags& flags) {
+  if (flags.has_value("--journal")) return flags.value("--journal");
+  return flags.value("--data-dir", default_data_dir()) + "/journal.db";
 }
 
 }  // namespace plumb::cli

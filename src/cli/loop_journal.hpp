@@ -31,6 +31,10 @@ struct LoopJournal {
 // write does not silence events for good).
 controller::EventRecorderOptions journal_gated_events(journal::Journal* journal);
 
+// The journal `plumb history` and `plumb rollback` read: --journal PATH, else
+// DATA_DIR/journal.db (--data-dir, default plumb up's data directory).
+std::string journal_path(const Flags& flags);
+
 // Opens the journal at `path` with the retention the flags give: --journal-max-age DURATION
 // (default 720h), --journal-max-size QUANTITY (default 512Mi).
 Result<LoopJournal> open_loop_journal(const std::string& path, const Flags& flags);

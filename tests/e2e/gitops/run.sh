@@ -673,9 +673,12 @@ scenario_loop_rollback_pins_until_a_new_commit() {
   second=$(commit "green")
   "$PLUMB" reconcile ks apps --with-source >/dev/null 2>&1 || fail "reconcile the second commit"
   cm_color_is green || fail "configmap not green"
-  expect_exit 2 "$PLUMB" rollback ks apps  # --to is required
-  expect_output "a short hash is refused" "full 40-character commit hash" \
-    "$PLUMB" rollback ks apps --to "${first:0:7}"
+  # Without a journal, only full revisions: the default and a short hash need one.
+  expect_output "no --to without a journal" "the previous revision comes from the journal" \
+    "$PLUMB" rollback ks apps --data-dir "$WORK/no-data"
+  expect_output "a short hash without a journal" "is looked up in the journal" \
+    "$PLUMB" rollback ks apps --to "${first:0:7}" --data-dir "$WORK/no-data"
+  expect_output "not a revision" "give BRANCH@sha1:HASH" "$PLUMB" rollback ks apps --to main
   USER=alice expect_output "plumb rollback" "pinned to main@sha1:$first" \
     "$PLUMB" rollback ks apps --to "$first"
   cm_color_is blue || fail "the rollback did not restore the first commit's ConfigMap"

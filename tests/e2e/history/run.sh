@@ -236,6 +236,33 @@ PY
     >/dev/null || fail "resume"
   wait_for "the resume is in the journal" 10 history_has "${S}resume${S}"
 
+  # A rollback to the second commit's entry (by its ID): the Secret's commit is undone (the
+  # Secret pruned), the Kustomization pinned, and the journal says who rolled back.
+  local second_id fixed
+  second_id=$(row_id "main@sha1:$second${S}source")
+  USER=carol expect_output "plumb rollback --to ID" "pinned to main@sha1:$second" \
+    "$PLUMB" rollback ks apps --to "$second_id" --journal "$JOURNAL"
+  applied_is "$second" || fail "lastAppliedRevision is not the second commit after the rollback"
+  expect_exit 1 kubectl -n demo get secret creds
+  [ "$(kubectl -n demo get cm settings -o jsonpath='{.data.color}')" = green ] || fail "settings"
+  [ "$(ks_field apps '{.status.conditions[?(@.type=="Pinned")].reason}')" = RolledBack ] ||
+    fail "no Pinned condition after the rollback"
+  wait_for "the rollback is in the journal" 10 \
+    history_has "main@sha1:$second${S}rollback${S}ReconciliationSucceeded${S}1 deleted"
+  shown=$(history --show "$(row_id "${S}rollback${S}")")
+  grep -q "^Actor: *carol" <<<"$shown" || fail "the rollback's actor: $shown"
+  grep -q "^Secret/demo/creds deleted" <<<"$shown" || fail "the rollback's changes: $shown"
+  # A new commit (the refused object removed) moves on: the pin is cleared.
+  git -C "$REPO" rm -q apps/bad.yaml
+  fixed=$(commit "drop the bad key")
+  fetch_now
+  wait_for "the new commit applies past the pin" 30 applied_is "$fixed"
+  kubectl -n demo get secret creds >/dev/null || fail "the Secret is not back"
+  [ -z "$(ks_field apps '{.status.conditions[?(@.type=="Pinned")].status}')" ] ||
+    fail "still pinned after a new commit"
+  history >"$WORK/table_after.txt"
+  expect_no_secret "$WORK/table_after.txt" "$JOURNAL"*
+
   # An unknown id, and another object's id, are refused.
   expect_exit 1 history --show 99999
   expect_output "another object's entry" "has no entry" "$PLUMB" history ks other \
