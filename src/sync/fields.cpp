@@ -1,5 +1,6 @@
 #include "sync/fields.hpp"
 
+#include "core/base64.hpp"
 #include "merge/fields_v1.hpp"
 
 namespace plumb::sync {
@@ -95,8 +96,32 @@ bool fields_present(const Node& fields, const Node& object) {
   return true;
 }
 
+namespace {
+
+// A core/v1 Secret as the API server stores it: stringData merged into data (base64), its
+// keys winning; stringData itself is never stored, so it is never in a live object.
+Node as_stored(const Node& desired) {
+  const Node* strings = desired.find("stringData");
+  if (!strings || !strings->is_map() || desired.string_at({"kind"}) != "Secret" ||
+      desired.string_at({"apiVersion"}) != "v1")
+    return desired;
+  Node stored = desired;
+  Node data =
+      stored.find("data") && stored.find("data")->is_map() ? *stored.find("data") : Node::map();
+  for (const MapEntry& e : strings->entries()) {
+    if (e.value.is_string())
+      data.set(e.key.as_string(), Node::string(base64_encode(e.value.as_string())));
+  }
+  stored.erase("stringData");
+  stored.set("data", std::move(data));
+  return stored;
+}
+
+}  // namespace
+
 bool already_applied(const Node& desired, const Node& live, std::string_view manager) {
-  if (!contains(live, desired)) return false;
+  Node stored = as_stored(desired);
+  if (!contains(live, stored)) return false;
   const Node* managed = live.at_path({"metadata", "managedFields"});
   if (!managed) return true;
   for (const Node& entry : managed->items()) {
@@ -105,7 +130,9 @@ bool already_applied(const Node& desired, const Node& live, std::string_view man
       continue;
     }
     const Node* fields = entry.find("fieldsV1");
-    if (fields && !fields_present(*fields, desired)) return false;
+    // A Secret's stringData is owned as such or as the data it became.
+    if (fields && !fields_present(*fields, desired) && !fields_present(*fields, stored))
+      return false;
   }
   return true;
 }

@@ -78,5 +78,23 @@ TEST(Fields, OwnedSetItemsAndListPositionsMustStillBeApplied) {
   EXPECT_FALSE(fields_present(json(R"({"k:{":{}})"), json(R"([{"name":"a"}])")));
 }
 
+// A Secret applied with stringData is stored as base64 data: it is applied when data holds
+// those values (it was "repaired" as drift after every apply), and not when a value differs.
+TEST(Fields, ASecretsStringDataIsAppliedWhenItsDataHoldsIt) {
+  Node desired = parse_json(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},
+    "data":{"a":"b2xk"},"stringData":{"b":"new"}})")
+                     .value();
+  Node live = parse_json(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s",
+    "managedFields":[{"manager":"plumb","operation":"Apply",
+      "fieldsV1":{"f:data":{"f:a":{}},"f:stringData":{"f:b":{}}}}]},
+    "data":{"a":"b2xk","b":"bmV3"},"type":"Opaque"})")
+                  .value();
+  EXPECT_TRUE(already_applied(desired, live, "plumb"));
+  Node changed = parse_json(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},
+    "data":{"a":"b2xk"},"stringData":{"b":"newer"}})")
+                     .value();
+  EXPECT_FALSE(already_applied(changed, live, "plumb"));
+}
+
 }  // namespace
 }  // namespace plumb::sync
