@@ -260,6 +260,11 @@ PY
   kubectl -n demo get secret creds >/dev/null || fail "the Secret is not back"
   [ -z "$(ks_field apps '{.status.conditions[?(@.type=="Pinned")].status}')" ] ||
     fail "still pinned after a new commit"
+  # The Secret, applied with stringData, never drifted (its data holds those values).
+  for id in $(history | grep -E -- "${S}drift${S}" | awk '{print $1}'); do
+    ! history --show "$id" | grep -q "^Trigger: *drift (Secret/demo/creds" ||
+      fail "the Secret applied with stringData was repaired as drift: $(history --show "$id")"
+  done
   history >"$WORK/table_after.txt"
   expect_no_secret "$WORK/table_after.txt" "$JOURNAL"*
 
