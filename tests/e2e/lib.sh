@@ -86,6 +86,91 @@ write() {
 }
 commit() { git -C "$REPO" add -A && git -C "$REPO" commit -qm "$1" && git -C "$REPO" rev-parse HEAD; }
 
+# demo_files FILE...: the app most scenarios sync, written into $REPO/apps: "namespace"
+# (Namespace demo), "settings" (ConfigMap settings in demo, color: blue), "web" (Deployment
+# web, one replica of nginx).
+demo_files() {
+  local f
+  for f in "$@"; do
+    case $f in
+    namespace) printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n' | write apps/namespace.yaml ;;
+    settings)
+      write apps/config.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: demo
+data:
+  color: blue
+YAML
+      ;;
+    web)
+      write apps/web.yaml <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+YAML
+      ;;
+    *) fail "demo_files: no file '$f'" ;;
+    esac
+  done
+}
+
+# git_kustomization SOURCE INTERVAL [SPEC_LINE...]: the Flux objects the suites start from,
+# as the getting-started guides write them: the flux-system Namespace, a GitRepository SOURCE
+# of file://$REPO (branch main, fetched every INTERVAL) and a Kustomization "apps" of ./apps
+# (interval 10m, prune) with the extra spec lines given ("targetNamespace: demo").
+git_kustomization() {
+  local source=$1 interval=$2 line
+  shift 2
+  cat <<YAML
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: flux-system
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: $source
+  namespace: flux-system
+spec:
+  interval: $interval
+  url: file://$REPO
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: $source
+YAML
+  for line in "$@"; do echo "  $line"; done
+}
+
 # serve_http DIR: DIR over HTTP (python3's http.server) on a free 127.0.0.1 port, stopped with
 # the scenario (its pid last in EXTRA_PIDS when it returns); HTTP_PORT is set.
 serve_http() {

@@ -15,76 +15,12 @@ ks_field() { kubectl -n flux-system get kustomization "$1" -o jsonpath="$2"; }
 
 make_repo() {
   git init -q -b main "$REPO"
-  write apps/namespace.yaml <<'YAML'
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: demo
-YAML
-  write apps/config.yaml <<'YAML'
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-data:
-  color: blue
-YAML
-  write apps/web.yaml <<'YAML'
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-YAML
+  demo_files namespace settings web
   commit "apps" >/dev/null
 }
 
 # The Flux objects as the getting-started guides write them.
-flux_objects() {
-  cat <<YAML
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: flux-system
----
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: podinfo
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: file://$REPO
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: podinfo
-  targetNamespace: demo
-YAML
-}
+flux_objects() { git_kustomization podinfo 1m "targetNamespace: demo"; }
 
 # dependent_ks NAME: a Kustomization of ./infra that depends on apps (retried every 10m).
 dependent_ks() {

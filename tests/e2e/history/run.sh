@@ -18,56 +18,11 @@ SECRET_B64=$(printf %s "$SECRET_VALUE" | base64)
 
 make_repo() {
   git init -q -b main "$REPO"
-  write apps/namespace.yaml <<'YAML'
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: demo
-YAML
-  write apps/config.yaml <<'YAML'
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-  namespace: demo
-data:
-  color: blue
-YAML
+  demo_files namespace settings
   commit "apps: namespace and settings"
 }
 
-flux_objects() {
-  cat <<YAML
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: flux-system
----
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: repo
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: file://$REPO
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: repo
-YAML
-}
+flux_objects() { git_kustomization repo 1m; }
 
 ks_field() { kubectl -n flux-system get kustomization "$1" -o jsonpath="$2"; }
 applied_is() { [ "$(ks_field apps '{.status.lastAppliedRevision}')" = "main@sha1:$1" ]; }

@@ -19,73 +19,13 @@ replicas_are() { [ "$(kubectl -n demo get deploy web -o jsonpath='{.spec.replica
 
 make_repo() {
   git init -q -b main "$REPO"
-  write apps/config.yaml <<'YAML'
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-data:
-  color: blue
-YAML
-  write apps/web.yaml <<'YAML'
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-YAML
+  demo_files settings web
   commit "apps" >/dev/null
 }
 
 flux_objects() {
-  cat <<YAML
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: flux-system
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: demo
----
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: podinfo
-  namespace: flux-system
-spec:
-  interval: 10m
-  url: file://$REPO
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: podinfo
-  targetNamespace: demo
-YAML
+  git_kustomization podinfo 10m "targetNamespace: demo"
+  printf -- '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n'
 }
 
 # start_controller: `plumb controller --metrics-port 0`; METRICS is its /metrics URL, HOOK

@@ -29,21 +29,7 @@ states_are() { [ "$(q states "$1")" = "$2" ]; }
 
 make_repo() {
   git init -q -b main "$REPO"
-  write apps/config.yaml <<'YAML'
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-  namespace: demo
-data:
-  color: blue
-YAML
-  write apps/namespace.yaml <<'YAML'
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: demo
-YAML
+  demo_files settings namespace
   commit "apps"
 }
 
@@ -102,35 +88,7 @@ spec:
 YAML
 }
 
-flux_objects() {
-  cat <<YAML
----
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: podinfo
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: file://$REPO
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  retryInterval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: podinfo
-YAML
-}
+flux_objects() { git_kustomization podinfo 1m "retryInterval: 10m"; }
 
 # setup: cluster, repository, receiver ($RECEIVER), controller and the Secrets; the scenario
 # applies its Providers and Alerts before the Flux objects, so the first reconcile is alerted.
