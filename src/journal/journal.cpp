@@ -13,6 +13,10 @@ namespace {
 // Entries written in one transaction at most: a long backlog is committed in steps, so
 // wait_durable of its first entries does not wait for the last.
 constexpr size_t k_max_batch = 512;
+// Commits at most this often: under a burst, entries gather into one transaction (one fsync)
+// instead of one each — at N = 1,000 Kustomizations, one commit per entry cost the controller
+// ~20% more CPU (bench/mttp). An entry after a quiet spell is written at once.
+constexpr auto k_commit_interval = std::chrono::milliseconds(25);
 // Batches that failed to write, remembered for wait_durable.
 constexpr size_t k_failed_kept = 64;
 constexpr auto k_retention_every = std::chrono::minutes(1);
@@ -124,6 +128,9 @@ std::vector<Journal::Queued> Journal::next_batch() {
   UniqueLock lock(m_queue_mutex);
   while (m_queue.empty() && !m_stopping)
     m_queue_cv.wait(lock);
+  const auto due = m_last_commit + k_commit_interval;
+  while (!m_stopping && m_queue.size() < k_max_batch && std::chrono::steady_clock::now() < due)
+    m_queue_cv.wait_until(lock, due);
   size_t n = std::min(m_queue.size(), k_max_batch);
   std::vector<Queued> batch(std::make_move_iterator(m_queue.begin()),
                             std::make_move_iterator(m_queue.begin() + long(n)));
@@ -156,6 +163,7 @@ void Journal::run_writer() {
       }
     }
     m_durable_cv.notify_all();
+    m_last_commit = std::chrono::steady_clock::now();
     if (std::chrono::steady_clock::now() - m_last_retention >= k_retention_every) {
       m_last_retention = std::chrono::steady_clock::now();
       // A failed retention is tried again at the next batch after a minute; the entries

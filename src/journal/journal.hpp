@@ -176,6 +176,7 @@ class Journal {
   uint64_t m_transactions GUARDED_BY(m_queue_mutex) = 0;
   bool m_stopping GUARDED_BY(m_queue_mutex) = false;
   std::chrono::steady_clock::time_point m_last_retention;  // the writer's
+  std::chrono::steady_clock::time_point m_last_commit;     // the writer's: when it last committed
   std::thread m_thread;
   bool m_closed = false;  // open and close's thread
 };
