@@ -190,7 +190,7 @@ Controller::Controller(kube::Client& client, ControllerOptions options)
       m_application_sets(client, m_sources, &m_cache),
       m_scheduler(m_options.jitter) {
   if (m_options.sops_age_secret) m_reconcilers.set_sops_age_secret(*m_options.sops_age_secret);
-  m_reconcilers.set_record_diffs(!m_options.observers.empty());
+  m_reconcilers.set_record_diffs(wants_details());
   m_applications.set_customization_dir(m_options.resource_customizations);
   if (m_options.metrics) {
     m_queue_metrics = std::make_unique<metrics::QueueMetrics>(*m_options.metrics, "reconcile");

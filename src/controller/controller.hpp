@@ -208,6 +208,8 @@ class Controller {
   void tell(const JobKey& key, const Node& object, const Outcome& outcome) const
       EXCLUDES(m_mutex, m_why_mutex);
   void tell(ReconcileRecord record) const;
+  // An observer reads the records' diffs and commit details (Observer::wants_details).
+  bool wants_details() const;
   // A drift repair of one object of `owner` (its record, trigger drift).
   void tell_repair(const Node& owner, const std::string& what, const std::string& revision,
                    sync::ObjectResult object) const;

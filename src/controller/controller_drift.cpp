@@ -165,8 +165,7 @@ void Controller::repair(const std::string& key) {
   sync::ObjectResult repaired{.ref = ref,
                               .action = live ? sync::Action::configured : sync::Action::created,
                               .message = what};
-  if (!m_options.observers.empty())
-    repaired.diff = sync::object_diff(ref, live ? &*live : nullptr, &*applied);
+  if (wants_details()) repaired.diff = sync::object_diff(ref, live ? &*live : nullptr, &*applied);
   tell_repair(owner_object, what, revision, std::move(repaired));
   record(owner_object, false, "DriftCorrected", what + "; restored", revision);  // after: gated
   if (paused) {

@@ -1,5 +1,6 @@
 // The controller's side of the observers (controller/observer.hpp): why each job was queued,
 // when its run began, and the ReconcileRecord / EventRecord of what it did.
+#include <algorithm>
 #include <chrono>
 
 #include "controller/controller.hpp"
@@ -104,12 +105,17 @@ void Controller::tell(const JobKey& key, const Node& object, const Outcome& outc
   r.noop = !changed && !outcome.failed() && key.job != Job::health &&
            object.string_at({"status", "lastAppliedRevision"}) == outcome.revision &&
            object.string_at({"status", "artifact", "revision"}) == outcome.revision;
-  if (!r.noop && key.job != Job::source) {
+  if (!r.noop && key.job != Job::source && wants_details()) {
     source::CommitInfo commit = commit_of(key, outcome.revision);
     r.commit_message = std::move(commit.message);
     r.commit_author = std::move(commit.author);
   }
   tell(std::move(r));
+}
+
+bool Controller::wants_details() const {
+  return std::any_of(m_options.observers.begin(), m_options.observers.end(),
+                     [](const Observer* o) { return o->wants_details(); });
 }
 
 void Controller::tell(ReconcileRecord record) const {

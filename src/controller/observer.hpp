@@ -93,6 +93,10 @@ class Observer {
   virtual void on_deleted(std::string_view kind, std::string_view ns, std::string_view name) {
     (void)kind, (void)ns, (void)name;
   }
+  // The records' per-object diffs and commit message and author cost a diff of every changed
+  // object and a git lookup per reconcile: the controller fills them only when an observer
+  // (the journal) reads them.
+  virtual bool wants_details() const { return false; }
 };
 
 }  // namespace plumb::controller

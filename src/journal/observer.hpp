@@ -20,6 +20,7 @@ class JournalObserver : public controller::Observer {
 
   void on_reconcile(const controller::ReconcileRecord& record) override;
   void on_event(const controller::EventRecord&) override {}
+  bool wants_details() const override { return true; }
 
  private:
   Journal& m_journal;

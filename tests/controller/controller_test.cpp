@@ -357,6 +357,7 @@ namespace {
 // What the observers are told, kept for the test.
 class RecordingObserver : public Observer {
  public:
+  bool wants_details() const override { return true; }  // as the journal
   void on_reconcile(const ReconcileRecord& record) override {
     std::lock_guard lock(m_mutex);
     m_records.push_back(record);
