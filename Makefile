@@ -22,6 +22,14 @@ configure: $(BUILD)/CMakeCache.txt
 build: deps configure
 	cmake --build $(BUILD) -j$(JOBS)
 
+# CI compiles from nothing, in unity batches (CMakeLists.txt: plumb_own_unit); UNITY=ON does
+# the same here, UNITY=OFF (the default outside CI) suits ccache and one-file rebuilds.
+ifneq ($(CI),)
+UNITY ?= ON
+else
+UNITY ?= OFF
+endif
+
 # Every test: unit, conformance and end-to-end, through CTest, then the locking rules. In CI
 # (or with WITH_ASAN=1) the unit tests run once, under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and the release build leaves their binaries out and runs the
@@ -37,7 +45,7 @@ RELEASE_LABELS :=
 endif
 
 test: deps configure
-	cmake -S . -B $(BUILD) -DPLUMB_UNIT_TESTS=$(UNIT_IN_RELEASE) >/dev/null
+	cmake -S . -B $(BUILD) -DPLUMB_UNIT_TESTS=$(UNIT_IN_RELEASE) -DCMAKE_UNITY_BUILD=$(UNITY) >/dev/null
 	cmake --build $(BUILD) -j$(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) $(RELEASE_LABELS)
 	@if [ -n "$(CI)$(WITH_ASAN)" ]; then $(MAKE) --no-print-directory test-asan; \
@@ -47,7 +55,7 @@ test: deps configure
 # (text/template's 100000 nested calls, Helm's 1000 includes) need more than 8 MiB of stack.
 test-asan: deps
 	CC=clang-16 CXX=clang++-16 cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug \
-	  -DPLUMB_SANITIZE=ON -DPLUMB_BENCH=OFF $(CMAKE_FLAGS)
+	  -DPLUMB_SANITIZE=ON -DPLUMB_BENCH=OFF -DCMAKE_UNITY_BUILD=$(UNITY) $(CMAKE_FLAGS)
 	cmake --build $(BUILD)-asan -j$(JOBS)
 	cd $(BUILD)-asan && ulimit -s 65536 && LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
 	  ctest --output-on-failure -j$(JOBS) -L unit
