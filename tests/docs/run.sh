@@ -15,6 +15,7 @@
 # - links_resolve: every relative link of docs/ and README.md names a file or directory.
 #
 # Usage: run.sh PLUMB_BINARY SCENARIO     Exit 0 pass, 1 fail, 77 skip (no kubectl; CI: 1).
+# DOCS_OUTPUT_DIR=DIR run.sh PLUMB runnable_examples keeps each example's output in DIR.
 PLUMB=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SCENARIO=$2
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -102,6 +103,13 @@ scenario_runnable_examples() {
   while read -r n file line code; do
     out=$(cd "$WORK/scratch" && timeout 30 bash -e -o pipefail "$WORK/blocks/$n.sh" 2>&1 </dev/null)
     got=$?
+    # DOCS_OUTPUT_DIR=DIR keeps each block's output (DIR/FILE:LINE.out), for the pages' samples.
+    if [ -n "${DOCS_OUTPUT_DIR:-}" ]; then
+      mkdir -p "$DOCS_OUTPUT_DIR/$(dirname "$file")"
+      printf '%s\n' "$out" >"$DOCS_OUTPUT_DIR/$file:$line.out"
+      cp "$WORK/controller.log" "$DOCS_OUTPUT_DIR/up.log"
+      echo "$WORK" >"$DOCS_OUTPUT_DIR/work"
+    fi
     [ "$got" -eq "$code" ] ||
       fail "$file:$line: the example exited $got, expected $code:
 --- example
