@@ -77,12 +77,8 @@ start_up() {
   mkdir -p "$WORK/scratch"
   (cd "$WORK/scratch" && exec "$PLUMB" up --port 0) >"$WORK/controller.log" 2>&1 &
   PID=$!
-  local deadline=$(($(date +%s) + 30))
-  until grep -q "^Try:" "$WORK/controller.log"; do
-    kill -0 "$PID" 2>/dev/null || fail "plumb up exited: $(cat "$WORK/controller.log")"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "plumb up printed no Try: lines"
-    sleep 0.05
-  done
+  wait_for "plumb up's start-up lines (it may have exited: its log follows)" 30 \
+    grep -q "^Try:" "$WORK/controller.log"
   wait_for "the example's Kustomizations to be Ready" 30 examples_ready
 }
 examples_ready() {
