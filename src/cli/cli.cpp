@@ -3,15 +3,8 @@
 #include <cstdio>
 #include <string>
 
-#include "version_stamp.hpp"
-
 namespace plumb::cli {
 namespace {
-
-int version_command(std::span<const std::string_view>) {
-  std::printf("plumb version 0.1.0 (commit %s)\n", PLUMB_GIT_COMMIT);
-  return 0;
-}
 
 int help_command(std::span<const std::string_view>);
 
@@ -43,7 +36,13 @@ constexpr Command k_commands[] = {
      rollback_command},
     {"create", "create a GitRepository, Kustomization or Secret (or print it with --export)",
      create_command},
+    {"export", "print Flux objects from the cluster as YAML to commit (as flux export)",
+     export_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},
+    {"tree", "show the objects a Kustomization, HelmRelease or Application manages, nested",
+     tree_command},
+    {"stats", "count units by kind and state (running, failing, suspended) and what they manage",
+     stats_command},
     {"history", "show the sync journal of a Kustomization, HelmRelease or Application (--show ID)",
      history_command},
     {"app", "list, show, sync, wait for, roll back, create, change and delete Argo CD Applications",
@@ -54,7 +53,8 @@ constexpr Command k_commands[] = {
     {"sops", "encrypt, decrypt, edit SOPS files and update their keys (age, PGP)", sops_command},
     {"push", "push a directory to an OCI registry as a Flux artifact (flux push artifact)",
      push_command},
-    {"version", "print the version and the git commit plumb was built from", version_command},
+    {"version", "print the version, the commit, the cluster's version and the formats plumb reads",
+     version_command},
     {"help", "show this help", help_command},
 };
 
@@ -74,7 +74,10 @@ int help_command(std::span<const std::string_view>) {
 
 int run(std::span<const std::string_view> args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") return help_command({});
-  if (args[0] == "--version") return version_command({});
+  if (args[0] == "--version") {
+    constexpr std::string_view client[] = {"--client"};
+    return version_command(client);
+  }
   for (const Command& c : k_commands) {
     if (c.name == args[0]) return c.run(args.subspan(1));
   }

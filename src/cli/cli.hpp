@@ -42,6 +42,15 @@ int app_command(std::span<const std::string_view> args);
 // `appset generate|list|get` (appset_cmd.cpp).
 int appset_command(std::span<const std::string_view> args);
 
+// plumb tree ks|hr|app NAME (tree_cmd.cpp).
+int tree_command(std::span<const std::string_view> args);
+// plumb version [--client] [-o json|yaml] (version_cmd.cpp).
+int version_command(std::span<const std::string_view> args);
+// plumb export KIND [NAME|--all] (export_cmd.cpp).
+int export_command(std::span<const std::string_view> args);
+// plumb stats (stats_cmd.cpp).
+int stats_command(std::span<const std::string_view> args);
+
 // Where git sources are cached unless --cache-dir says otherwise: ~/.cache/plumb/git.
 std::string default_cache_dir();
 // plumb up's data directory: $XDG_DATA_HOME/plumb or ~/.local/share/plumb (up_cmd.cpp).
