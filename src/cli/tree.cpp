@@ -47,6 +47,18 @@ Result<void> expand(Walk& walk, TreeNode& node, const Node& live) {
 
 void render_children(const TreeNode& node, const std::string& prefix, std::string& out);
 
+// A managedFields entry owns content: a field outside metadata and status (what controllers
+// write to, such as a Deployment's revision annotation, is not drift).
+bool owns_content(const Node& entry) {
+  const Node* fields = entry.find("fieldsV1");
+  if (!fields || !fields->is_map()) return false;
+  for (const MapEntry& f : fields->entries()) {
+    std::string_view key = f.key.as_string();
+    if (key != "f:metadata" && key != "f:status") return true;
+  }
+  return false;
+}
+
 void render_line(const TreeNode& node, std::string& out) {
   out += tree_name(node.ref);
   if (!node.health.empty()) out += "  " + node.health;
@@ -106,12 +118,11 @@ std::string drift_of(const Node& live, std::string_view manager) {
   if (applied_at.empty()) return "";
   std::string changed_by;
   for (const Node& e : entries->items()) {
-    if (e.string_at({"manager"}) == manager || !e.string_at({"subresource"}).empty()) continue;
+    if (e.string_at({"manager"}) == manager || e.string_at({"subresource"}) == "status") continue;
     // RFC 3339 UTC times of one format compare as strings.
-    if (e.string_at({"time"}) > applied_at) {
-      if (!changed_by.empty()) changed_by += ",";
-      changed_by += e.string_at({"manager"});
-    }
+    if (e.string_at({"time"}) <= applied_at || !owns_content(e)) continue;
+    if (!changed_by.empty()) changed_by += ",";
+    changed_by += e.string_at({"manager"});
   }
   return changed_by.empty() ? "" : "drifted: " + changed_by;
 }

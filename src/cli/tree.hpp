@@ -64,7 +64,8 @@ Result<TreeNode> build_tree(const ObjectRef& root, const TreeSource& source);
 std::string health_of(const Node& live);
 
 // The drift marker of a live object applied by field manager `manager`: "drifted: NAME" when
-// another manager (not a status writer) changed it after manager's last apply; "" otherwise.
+// another manager changed its content (a field outside metadata and status; not through the
+// status subresource) after manager's last apply, as managedFields record it; "" otherwise.
 std::string drift_of(const Node& live, std::string_view manager);
 
 // What a Kustomization's status.inventory lists, and an Application's status.resources (hooks

@@ -115,13 +115,18 @@ TEST(Tree, DriftIsAnotherManagersChangeAfterPlumbsApply) {
       "metadata:\n  managedFields:\n"
       "  - {manager: plumb, operation: Apply, time: \"2026-12-04T10:00:00Z\"}\n"
       "  - {manager: kube-controller-manager, operation: Update, subresource: status,"
-      " time: \"2026-12-04T10:05:00Z\"}\n"
-      "  - {manager: kubectl-edit, operation: Update, time: \"2026-12-04T10:06:00Z\"}\n"
-      "  - {manager: kubectl-create, operation: Update, time: \"2026-12-04T09:00:00Z\"}\n");
+      " time: \"2026-12-04T10:05:00Z\", fieldsV1: {f:status: {}}}\n"
+      "  - {manager: kube-controller-manager, operation: Update,"
+      " time: \"2026-12-04T10:05:00Z\", fieldsV1: {f:metadata: {f:annotations: {}}}}\n"
+      "  - {manager: kubectl-edit, operation: Update, time: \"2026-12-04T10:06:00Z\","
+      " fieldsV1: {f:spec: {f:replicas: {}}}}\n"
+      "  - {manager: kubectl-create, operation: Update, time: \"2026-12-04T09:00:00Z\","
+      " fieldsV1: {f:spec: {}}}\n");
   EXPECT_EQ(drift_of(live, "plumb"), "drifted: kubectl-edit");
   Node repaired = yaml(
       "metadata:\n  managedFields:\n"
-      "  - {manager: kubectl-edit, operation: Update, time: \"2026-12-04T10:06:00Z\"}\n"
+      "  - {manager: kubectl-edit, operation: Update, time: \"2026-12-04T10:06:00Z\","
+      " fieldsV1: {f:spec: {}}}\n"
       "  - {manager: plumb, operation: Apply, time: \"2026-12-04T10:07:00Z\"}\n");
   EXPECT_EQ(drift_of(repaired, "plumb"), "");
   // Not applied by Plumb at all: no claim of drift.
