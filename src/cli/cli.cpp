@@ -43,6 +43,8 @@ constexpr Command k_commands[] = {
      tree_command},
     {"stats", "count units by kind and state (running, failing, suspended) and what they manage",
      stats_command},
+    {"logs", "show the controller's log lines for an object (--kind, --name, --level, --follow)",
+     logs_command},
     {"history", "show the sync journal of a Kustomization, HelmRelease or Application (--show ID)",
      history_command},
     {"app", "list, show, sync, wait for, roll back, create, change and delete Argo CD Applications",

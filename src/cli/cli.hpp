@@ -48,6 +48,8 @@ int tree_command(std::span<const std::string_view> args);
 int version_command(std::span<const std::string_view> args);
 // plumb export KIND [NAME|--all] (export_cmd.cpp).
 int export_command(std::span<const std::string_view> args);
+// plumb logs (logs_cmd.cpp).
+int logs_command(std::span<const std::string_view> args);
 // plumb stats (stats_cmd.cpp).
 int stats_command(std::span<const std::string_view> args);
 

@@ -146,4 +146,63 @@ assert d["formats"]["kustomize"].startswith("v5."), d' <<<"$out" || fail "versio
   expect_exit 2 "$PLUMB" version extra
 }
 
+scenario_get_output() {
+  start_up
+  local out
+  out=$("$PLUMB" get ks apps -o yaml) || fail "get ks apps -o yaml exited $?"
+  grep -q "^kind: Kustomization$" <<<"$out" || fail "-o yaml: $out"
+  grep -q "managedFields" <<<"$out" && fail "-o yaml shows managedFields: $out"
+  out=$("$PLUMB" get ks -o json) || fail "get ks -o json exited $?"
+  python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["kind"] == "List", d
+assert sorted(i["metadata"]["name"] for i in d["items"]) == ["apps", "flux-system"], d' <<<"$out" ||
+    fail "-o json: $out"
+  out=$("$PLUMB" get ks -o name) || fail "get ks -o name exited $?"
+  expect_exact "-o name" "kustomization.kustomize.toolkit.fluxcd.io/apps
+kustomization.kustomize.toolkit.fluxcd.io/flux-system" "$out"
+  # The same as kubectl prints (both sort keys; kubectl leaves managedFields out too).
+  diff <("$PLUMB" get source git flux-system -o json | python3 -m json.tool --sort-keys) \
+    <(kubectl -n flux-system get gitrepository flux-system -o json | python3 -m json.tool --sort-keys) ||
+    fail "-o json differs from kubectl's"
+  out=$("$PLUMB" get ks -o wide) || fail "get ks -o wide exited $?"
+  grep -q "SOURCE *$" <<<"$(head -1 <<<"$out")" || fail "-o wide header: $out"
+  grep -q "^apps .*GitRepository/flux-system" <<<"$out" || fail "-o wide row: $out"
+  out=$("$PLUMB" get sources -o name) || fail "get sources -o name exited $?"
+  expect_exact "sources -o name" "gitrepository.source.toolkit.fluxcd.io/flux-system" "$out"
+  expect_exit 2 "$PLUMB" get ks -o xml
+}
+
+scenario_logs() {
+  "$PLUMB" up --data-dir "$WORK/up" --port 0 --no-kubeconfig --log-format json \
+    >"$WORK/controller.log" 2>&1 &
+  PID=$!
+  export KUBECONFIG=$WORK/up/kubeconfig
+  wait_for "the example apps are applied and Ready" 30 ks_ready apps
+  # stdout is JSON with the object's fields.
+  grep -q '"kind":"Kustomization","namespace":"flux-system","name":"apps"' "$WORK/controller.log" ||
+    fail "no JSON line about apps on stdout"
+  local out
+  out=$("$PLUMB" logs --data-dir "$WORK/up" --kind Kustomization --name apps -n flux-system) ||
+    fail "logs exited $?"
+  [ -n "$out" ] || fail "no lines about apps"
+  grep -qv " Kustomization/apps.flux-system - " <<<"$out" && fail "lines about other objects: $out"
+  grep -q "^20[0-9-]*T[0-9:.]*Z info Kustomization/apps.flux-system - " <<<"$out" ||
+    fail "line format: $out"
+  out=$("$PLUMB" logs --data-dir "$WORK/up" --kind Kustomization --level error)
+  [ -z "$out" ] || fail "errors in a healthy start: $out"
+  # --follow prints what is written after it started: a failing commit's error.
+  "$PLUMB" logs --data-dir "$WORK/up" --follow --level error >"$WORK/follow.out" 2>&1 &
+  EXTRA_PIDS+=($!)
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad\n' >"$WORK/up/repo/apps/staging/bad.yaml"
+  sed -i 's/^resources:$/resources:\n- bad.yaml/' "$WORK/up/repo/apps/staging/kustomization.yaml"
+  git -C "$WORK/up/repo" -c user.name=t -c user.email=t@example.com add -A
+  git -C "$WORK/up/repo" -c user.name=t -c user.email=t@example.com commit -qm bad || fail "commit"
+  wait_for "the failure followed" 20 grep -q " error Kustomization/apps.flux-system - " "$WORK/follow.out"
+  out=$("$PLUMB" logs --data-dir "$WORK/up" --since 1h --kind kustomization --name nope)
+  [ -z "$out" ] || fail "--name nope matched: $out"
+  expect_exit 2 "$PLUMB" logs --level warn
+  expect_exit 2 "$PLUMB" logs --since soon
+  expect_exit 1 "$PLUMB" logs --file "$WORK/none.log"
+  expect_exit 2 "$PLUMB" up --data-dir "$WORK/up2" --log-format xml
+}
+
 run_scenario
