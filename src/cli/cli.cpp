@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace plumb::cli {
 namespace {
@@ -57,6 +58,7 @@ constexpr Command k_commands[] = {
      push_command},
     {"version", "print the version, the commit, the cluster's version and the formats plumb reads",
      version_command},
+    {"completion", "print a shell completion script (bash, zsh, fish)", completion_command},
     {"help", "show this help", help_command},
 };
 
@@ -74,8 +76,16 @@ int help_command(std::span<const std::string_view>) {
 
 }  // namespace
 
+std::vector<std::string_view> command_names() {
+  std::vector<std::string_view> out;
+  for (const Command& c : k_commands)
+    out.push_back(c.name);
+  return out;
+}
+
 int run(std::span<const std::string_view> args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") return help_command({});
+  if (args[0] == "__complete") return complete_command(args.subspan(1));  // hidden
   if (args[0] == "--version") {
     constexpr std::string_view client[] = {"--client"};
     return version_command(client);

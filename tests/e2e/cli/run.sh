@@ -205,4 +205,50 @@ scenario_logs() {
   expect_exit 2 "$PLUMB" up --data-dir "$WORK/up2" --log-format xml
 }
 
+# complete WORD... CURRENT: what bash completion offers for `plumb WORD... CURRENT`.
+complete_in_bash() {
+  PATH="$(dirname "$PLUMB"):$PATH" bash -c '
+    source <(plumb completion bash)
+    COMP_WORDS=(plumb "$@"); COMP_CWORD=$#
+    _plumb
+    printf "%s\n" "${COMPREPLY[@]}"' complete "$@"
+}
+
+scenario_completion() {
+  local out
+  out=$(complete_in_bash "")
+  grep -qx tree <<<"$out" && grep -qx completion <<<"$out" && grep -qx get <<<"$out" ||
+    fail "commands: $out"
+  grep -qx __complete <<<"$out" && fail "the hidden command is offered"
+  expect_exact "commands starting with st" "stats" "$(complete_in_bash st)"
+  out=$(complete_in_bash get --)
+  grep -qx -- --all-namespaces <<<"$out" && grep -qx -- --output <<<"$out" ||
+    fail "get's flags: $out"
+  out=$(complete_in_bash app sync --)
+  grep -qx -- --timeout <<<"$out" || fail "app sync's flags: $out"
+  out=$(complete_in_bash app "")
+  grep -qx sync <<<"$out" && grep -qx rollback <<<"$out" || fail "app verbs: $out"
+  out=$(complete_in_bash get "")
+  grep -qx ks <<<"$out" && grep -qx source <<<"$out" || fail "get's kinds: $out"
+  expect_exact "source kinds" "git
+helm
+oci" "$(complete_in_bash get source "")"
+  expect_exact "shells" "bash
+fish
+zsh" "$(complete_in_bash completion "" | sort)"
+  # Names from the cluster.
+  start_up
+  expect_exact "Kustomization names" "apps
+flux-system" "$(complete_in_bash get ks "" | sort)"
+  expect_exact "names after -n" "apps" "$(complete_in_bash tree ks -n flux-system a)"
+  expect_exact "GitRepository names" "flux-system" "$(complete_in_bash reconcile source git "")"
+  [ -z "$(complete_in_bash get ks -n nowhere "")" ] || fail "names in an empty namespace"
+  # The other shells' scripts parse.
+  if command -v zsh >/dev/null; then "$PLUMB" completion zsh | zsh -n || fail "zsh script"; fi
+  if command -v fish >/dev/null; then "$PLUMB" completion fish | fish -n || fail "fish script"; fi
+  expect_exit 2 "$PLUMB" completion
+  expect_exit 2 "$PLUMB" completion tcsh
+  expect_exit 0 "$PLUMB" completion --help
+}
+
 run_scenario
