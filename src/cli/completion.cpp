@@ -123,6 +123,25 @@ std::vector<std::string> section_words(std::string_view help, std::string_view s
   return out;
 }
 
+std::vector<std::string> usage_words(std::string_view help, std::string_view command) {
+  std::vector<std::string> out;
+  std::string lead = "plumb " + std::string(command) + " ";
+  for (size_t at = help.find(lead); at != std::string_view::npos; at = help.find(lead, at + 1)) {
+    std::string_view rest = help.substr(at + lead.size());
+    std::string_view word = rest.substr(0, rest.find_first_of(" \n"));
+    bool lower = !word.empty() && std::ranges::all_of(word, [](char c) {
+      return (c >= 'a' && c <= 'z') || c == '|';
+    });
+    if (!lower) continue;
+    for (size_t part = 0; part <= word.size();) {
+      size_t bar = std::min(word.find('|', part), word.size());
+      if (bar > part) add_unique(out, std::string(word.substr(part, bar - part)));
+      part = bar + 1;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> positionals_of(std::span<const std::string> words) {
   std::vector<std::string> out;
   for (size_t i = 0; i < words.size(); ++i) {

@@ -27,6 +27,11 @@ std::vector<std::string> flags_in_help(std::string_view help);
 // "  kustomizations, kustomization, ks" gives all three; "  source git|helm|oci" gives source.
 std::vector<std::string> section_words(std::string_view help, std::string_view section);
 
+// The kind words the usage lines of `command` start with: "Usage: plumb reconcile
+// kustomization|ks NAME" and "       plumb reconcile source git NAME" give kustomization, ks
+// and source (a word in capitals or brackets is not one).
+std::vector<std::string> usage_words(std::string_view help, std::string_view command);
+
 // The positional words of a command line (flags and the values of value flags left out).
 std::vector<std::string> positionals_of(std::span<const std::string> words);
 

@@ -105,6 +105,7 @@ void complete_args(std::span<const std::string> words) {
   if (positional[0] == "app" && positional.size() >= 2)  // an Application's name
     return print_names(words, argo::k_applications, "argocd");
   std::vector<std::string> kinds = section_words(help, "Kinds:");
+  if (kinds.empty()) kinds = usage_words(help, positional[0]);
   if (kinds.empty()) return;
   std::span<const std::string> after(positional.begin() + 1, positional.end());
   if (after.empty()) return print_lines(kinds);

@@ -36,6 +36,16 @@ TEST(Completion, SectionWords) {
             (std::vector<std::string>{"build", "get"}));
 }
 
+TEST(Completion, KindWordsOfUsageLines) {
+  EXPECT_EQ(usage_words("Usage: plumb reconcile kustomization|ks NAME [--with-source]\n"
+                        "       plumb reconcile helmrelease|hr NAME [flags]\n"
+                        "       plumb reconcile source git|helm|oci NAME [flags]\n\n"
+                        "Run plumb reconcile KIND --help.\n",
+                        "reconcile"),
+            (std::vector<std::string>{"kustomization", "ks", "helmrelease", "hr", "source"}));
+  EXPECT_TRUE(usage_words("Usage: plumb events [--for KIND[/NAME]]\n", "events").empty());
+}
+
 TEST(Completion, PositionalsSkipFlagValues) {
   std::vector<std::string> words = {"get",     "-n", "apps", "ks", "--all-namespaces",
                                     "-o=yaml", "web"};
