@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "cli/color.hpp"
 
 #include <cstdio>
 #include <string>
@@ -70,7 +71,9 @@ int help_command(std::span<const std::string_view>) {
     std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                 static_cast<int>(c.summary.size()), c.summary.data());
   }
-  std::printf("\nRun 'plumb COMMAND --help' for a command's flags.\n");
+  std::printf(
+      "\nEvery command takes --no-color (colour is used only on a terminal, and not with\n"
+      "NO_COLOR set).\nRun 'plumb COMMAND --help' for a command's flags.\n");
   return 0;
 }
 
@@ -83,7 +86,17 @@ std::vector<std::string_view> command_names() {
   return out;
 }
 
-int run(std::span<const std::string_view> args) {
+int run(std::span<const std::string_view> given) {
+  // --no-color is every command's: taken out here (cli/color.hpp).
+  std::vector<std::string_view> kept;
+  for (std::string_view arg : given) {
+    if (arg == "--no-color") {
+      disable_color();
+    } else {
+      kept.push_back(arg);
+    }
+  }
+  std::span<const std::string_view> args = kept;
   if (args.empty() || args[0] == "--help" || args[0] == "-h") return help_command({});
   if (args[0] == "__complete") return complete_command(args.subspan(1));  // hidden
   if (args[0] == "--version") {

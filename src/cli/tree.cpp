@@ -1,5 +1,6 @@
 #include "cli/tree.hpp"
 
+#include "cli/color.hpp"
 #include "controller/status.hpp"
 #include "sync/health.hpp"
 
@@ -45,7 +46,13 @@ Result<void> expand(Walk& walk, TreeNode& node, const Node& live) {
   return {};
 }
 
-void render_children(const TreeNode& node, const std::string& prefix, std::string& out);
+void render_children(const TreeNode& node, const std::string& prefix, bool color, std::string& out);
+
+Color color_of(std::string_view health) {
+  if (health == "Current" || health == "Healthy") return Color::green;
+  if (health == "Failed" || health == "Degraded" || health == "Missing") return Color::red;
+  return Color::yellow;
+}
 
 // A managedFields entry owns content: a field outside metadata and status (what controllers
 // write to, such as a Deployment's revision annotation, is not drift).
@@ -59,19 +66,21 @@ bool owns_content(const Node& entry) {
   return false;
 }
 
-void render_line(const TreeNode& node, std::string& out) {
+void render_line(const TreeNode& node, bool color, std::string& out) {
   out += tree_name(node.ref);
-  if (!node.health.empty()) out += "  " + node.health;
-  if (!node.drift.empty()) out += "  " + node.drift;
+  if (!node.health.empty())
+    out += "  " + (color ? paint(node.health, color_of(node.health)) : node.health);
+  if (!node.drift.empty()) out += "  " + (color ? paint(node.drift, Color::red) : node.drift);
   out += '\n';
 }
 
-void render_children(const TreeNode& node, const std::string& prefix, std::string& out) {
+void render_children(const TreeNode& node, const std::string& prefix, bool color,
+                     std::string& out) {
   for (size_t i = 0; i < node.children.size(); ++i) {
     bool last = i + 1 == node.children.size();
     out += prefix + (last ? "└── " : "├── ");
-    render_line(node.children[i], out);
-    render_children(node.children[i], prefix + (last ? "    " : "│   "), out);
+    render_line(node.children[i], color, out);
+    render_children(node.children[i], prefix + (last ? "    " : "│   "), color, out);
   }
 }
 
@@ -156,10 +165,10 @@ std::string tree_name(const ObjectRef& ref) {
   return out + ref.name;
 }
 
-std::string render(const TreeNode& root) {
+std::string render(const TreeNode& root, bool color) {
   std::string out;
-  render_line(root, out);
-  render_children(root, "", out);
+  render_line(root, color, out);
+  render_children(root, "", color, out);
   return out;
 }
 

@@ -76,7 +76,8 @@ std::vector<Managed> resources_of(const Node& application);
 // "Kind/namespace/name" or "Kind/name" as flux tree names objects.
 std::string tree_name(const ObjectRef& ref);
 
-// The tree as text, one object per line, markers after two spaces.
-std::string render(const TreeNode& root);
+// The tree as text, one object per line, markers after two spaces; with color, health and
+// drift in ANSI colours (green healthy, yellow in progress, red failed, missing or drifted).
+std::string render(const TreeNode& root, bool color = false);
 
 }  // namespace plumb::cli::tree

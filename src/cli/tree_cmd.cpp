@@ -6,6 +6,7 @@
 
 #include "argo/crds.hpp"
 #include "cli/cli.hpp"
+#include "cli/color.hpp"
 #include "cli/flux_common.hpp"
 #include "cli/tree.hpp"
 #include "controller/helm_storage.hpp"
@@ -37,6 +38,7 @@ constexpr std::string_view k_usage =
     "  -n, --namespace NS    the unit's namespace (default flux-system; argocd for app)\n"
     "      --kubeconfig FILE the kubeconfig (default $KUBECONFIG, then ~/.kube/config)\n"
     "      --context NAME    the kubeconfig context\n"
+    "      --no-color        no colours (they are used only on a terminal)\n"
     "  -h, --help            this help\n\n"
     "Exit status: 0 printed, 1 the unit does not exist or the cluster failed, 2 usage error.\n\n"
     "Examples:\n"
@@ -125,7 +127,7 @@ int tree_command(std::span<const std::string_view> args) {
   ObjectRef ref{r.group, r.version, r.kind, ns, flags.positional[1]};
   auto built = tree::build_tree(ref, cluster_source(*session->client));
   if (!built) return flux::failed(built.error());
-  std::string text = tree::render(*built);
+  std::string text = tree::render(*built, use_color(stdout));
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

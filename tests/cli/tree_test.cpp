@@ -135,3 +135,22 @@ TEST(Tree, DriftIsAnotherManagersChangeAfterPlumbsApply) {
 
 }  // namespace
 }  // namespace plumb::cli::tree
+
+namespace plumb::cli::tree {
+namespace {
+
+TEST(Tree, ColoursOnlyWhenAsked) {
+  TreeNode root{
+      .ref = {"", "v1", "Namespace", "", "demo"}, .health = "Current", .drift = "", .children = {}};
+  root.children.push_back({.ref = {"apps", "v1", "Deployment", "demo", "web"},
+                           .health = "Failed",
+                           .drift = "missing",
+                           .children = {}});
+  EXPECT_EQ(render(root), "Namespace/demo  Current\n└── Deployment/demo/web  Failed  missing\n");
+  EXPECT_EQ(render(root, true),
+            "Namespace/demo  \x1b[32mCurrent\x1b[0m\n"
+            "└── Deployment/demo/web  \x1b[31mFailed\x1b[0m  \x1b[31mmissing\x1b[0m\n");
+}
+
+}  // namespace
+}  // namespace plumb::cli::tree
