@@ -100,6 +100,7 @@ std::vector<std::string> section_words(std::string_view help, std::string_view s
   size_t at = help.find("\n" + std::string(section) + "\n");
   if (at == std::string_view::npos) return out;
   size_t start = at + section.size() + 2;
+  size_t indent = std::string_view::npos;  // the items'; deeper lines continue an item
   while (start < help.size()) {
     size_t end = help.find('\n', start);
     if (end == std::string_view::npos) end = help.size();
@@ -107,6 +108,9 @@ std::vector<std::string> section_words(std::string_view help, std::string_view s
     start = end + 1;
     if (!line.starts_with("  ")) break;  // the section ends at a blank or unindented line
     std::string_view words = trim_left(line);
+    size_t depth = line.size() - words.size();
+    if (indent == std::string_view::npos) indent = depth;
+    if (depth > indent) continue;
     words = words.substr(0, words.find("  "));
     if (size_t paren = words.find(" ("); paren != std::string_view::npos)
       words = words.substr(0, paren);

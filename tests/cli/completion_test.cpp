@@ -31,6 +31,10 @@ TEST(Completion, SectionWords) {
             (std::vector<std::string>{"kustomizations", "kustomization", "ks", "sources", "source",
                                       "application", "app"}));
   EXPECT_TRUE(section_words(k_help, "Verbs:").empty());
+  EXPECT_EQ(section_words("Shells:\n  bash    source it, or save it in\n          /etc/x\n"
+                          "  zsh     the same\n",
+                          "Shells:"),
+            (std::vector<std::string>{"bash", "zsh"}));
   EXPECT_EQ(section_words("Usage: plumb\n\nCommands:\n  build      render\n  get        show\n\n",
                           "Commands:"),
             (std::vector<std::string>{"build", "get"}));
