@@ -31,7 +31,7 @@ TEST(Completion, SectionWords) {
             (std::vector<std::string>{"kustomizations", "kustomization", "ks", "sources", "source",
                                       "application", "app"}));
   EXPECT_TRUE(section_words(k_help, "Verbs:").empty());
-  EXPECT_EQ(section_words("Shells:\n  bash    source it, or save it in\n          /etc/x\n"
+  EXPECT_EQ(section_words("Usage\n\nShells:\n  bash    source it, or save it in\n          /etc/x\n"
                           "  zsh     the same\n",
                           "Shells:"),
             (std::vector<std::string>{"bash", "zsh"}));
