@@ -31,6 +31,7 @@ constexpr std::string_view k_delete_usage =
     "  -p, --propagation-policy P   foreground or background: how the controller deletes them\n"
     "  -y, --yes               do not ask\n"
     "  --wait                  wait until the application is gone\n"
+    "  --timeout SECONDS       with --wait: give up after this long (default 0: never)\n"
     "  -l, --selector SEL      delete the applications whose labels match\n"
     "  -N, --app-namespace NS  the applications' namespace (default argocd)\n"
     "  --kubeconfig FILE, --context NAME\n";
@@ -100,11 +101,12 @@ Result<void> delete_application(kube::Client& client, const AppName& name,
 }
 
 // Until the application is gone (the controller has removed its finalizers).
-Result<void> wait_until_gone(kube::Client& client, const AppName& name) {
+Result<void> wait_until_gone(kube::Client& client, const AppName& name, int64_t timeout) {
   auto app = TRY(client.get(argo::k_applications, name.ns, name.name));
   if (!app) return {};
   auto never = [](const Node&) { return false; };
-  auto waited = flux::wait_for_object(client, argo::k_applications, *app, deadline_after(0), never);
+  auto waited =
+      flux::wait_for_object(client, argo::k_applications, *app, deadline_after(timeout), never);
   // The wait ends in an error when the object goes; whether it is gone decides.
   auto after = TRY(client.get(argo::k_applications, name.ns, name.name));
   if (!after) return {};
@@ -135,12 +137,14 @@ Result<std::string> ask(const std::string& question, bool with_all) {
 
 int delete_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--cascade", "--yes", "--wait"},
-                .values = {"--propagation-policy", "--selector"},
+                .values = {"--propagation-policy", "--selector", "--timeout"},
                 .aliases = {{"-p", "--propagation-policy"}, {"-y", "--yes"}, {"-l", "--selector"}}};
   Invocation call = invoke(args, spec, "app delete", k_delete_usage, {});
   if (call.exit) return *call.exit;
   const Flags& flags = call.flags;
   std::string selector = flags.value("--selector");
+  auto timeout = flags.integer("--timeout", {.min = 0}, 0);
+  if (!timeout) return flux::usage("app delete", timeout.error().message(), k_delete_usage);
   if (flags.positional.empty() && selector.empty()) {
     return flux::usage("app delete", "NAME or -l is required", k_delete_usage);
   }
@@ -186,7 +190,7 @@ int delete_command(std::span<const std::string_view> args) {
     if (auto deleted = delete_application(c, name, request); !deleted)
       return fatal(deleted.error());
     if (flags.has("--wait")) {
-      if (auto gone = wait_until_gone(c, name); !gone) return fatal(gone.error());
+      if (auto gone = wait_until_gone(c, name, *timeout); !gone) return fatal(gone.error());
     }
     print("application '" + full + "' deleted\n");
   }

@@ -1,17 +1,12 @@
 #include "cli/cli.hpp"
+#include "cli/color.hpp"
 
 #include <cstdio>
 #include <string>
-
-#include "version_stamp.hpp"
+#include <vector>
 
 namespace plumb::cli {
 namespace {
-
-int version_command(std::span<const std::string_view>) {
-  std::printf("plumb version 0.1.0 (commit %s)\n", PLUMB_GIT_COMMIT);
-  return 0;
-}
 
 int help_command(std::span<const std::string_view>);
 
@@ -43,7 +38,15 @@ constexpr Command k_commands[] = {
      rollback_command},
     {"create", "create a GitRepository, Kustomization or Secret (or print it with --export)",
      create_command},
+    {"export", "print Flux objects from the cluster as YAML to commit (as flux export)",
+     export_command},
     {"events", "show the Kubernetes events of Flux objects", events_command},
+    {"tree", "show the objects a Kustomization, HelmRelease or Application manages, nested",
+     tree_command},
+    {"stats", "count units by kind and state (running, failing, suspended) and what they manage",
+     stats_command},
+    {"logs", "show the controller's log lines for an object (--kind, --name, --level, --follow)",
+     logs_command},
     {"history", "show the sync journal of a Kustomization, HelmRelease or Application (--show ID)",
      history_command},
     {"app", "list, show, sync, wait for, roll back, create, change and delete Argo CD Applications",
@@ -54,7 +57,9 @@ constexpr Command k_commands[] = {
     {"sops", "encrypt, decrypt, edit SOPS files and update their keys (age, PGP)", sops_command},
     {"push", "push a directory to an OCI registry as a Flux artifact (flux push artifact)",
      push_command},
-    {"version", "print the version and the git commit plumb was built from", version_command},
+    {"version", "print the version, the commit, the cluster's version and the formats plumb reads",
+     version_command},
+    {"completion", "print a shell completion script (bash, zsh, fish)", completion_command},
     {"help", "show this help", help_command},
 };
 
@@ -66,15 +71,38 @@ int help_command(std::span<const std::string_view>) {
     std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                 static_cast<int>(c.summary.size()), c.summary.data());
   }
-  std::printf("\nRun 'plumb COMMAND --help' for a command's flags.\n");
+  std::printf(
+      "\nEvery command takes --no-color (colour is used only on a terminal, and not with\n"
+      "NO_COLOR set).\nRun 'plumb COMMAND --help' for a command's flags.\n");
   return 0;
 }
 
 }  // namespace
 
-int run(std::span<const std::string_view> args) {
+std::vector<std::string_view> command_names() {
+  std::vector<std::string_view> out;
+  for (const Command& c : k_commands)
+    out.push_back(c.name);
+  return out;
+}
+
+int run(std::span<const std::string_view> given) {
+  // --no-color is every command's: taken out here (cli/color.hpp).
+  std::vector<std::string_view> kept;
+  for (std::string_view arg : given) {
+    if (arg == "--no-color") {
+      disable_color();
+    } else {
+      kept.push_back(arg);
+    }
+  }
+  std::span<const std::string_view> args = kept;
   if (args.empty() || args[0] == "--help" || args[0] == "-h") return help_command({});
-  if (args[0] == "--version") return version_command({});
+  if (args[0] == "__complete") return complete_command(args.subspan(1));  // hidden
+  if (args[0] == "--version") {
+    constexpr std::string_view client[] = {"--client"};
+    return version_command(client);
+  }
   for (const Command& c : k_commands) {
     if (c.name == args[0]) return c.run(args.subspan(1));
   }

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace plumb::cli {
 
@@ -41,6 +42,22 @@ int history_command(std::span<const std::string_view> args);
 int app_command(std::span<const std::string_view> args);
 // `appset generate|list|get` (appset_cmd.cpp).
 int appset_command(std::span<const std::string_view> args);
+
+// plumb tree ks|hr|app NAME (tree_cmd.cpp).
+int tree_command(std::span<const std::string_view> args);
+// plumb version [--client] [-o json|yaml] (version_cmd.cpp).
+int version_command(std::span<const std::string_view> args);
+// plumb export KIND [NAME|--all] (export_cmd.cpp).
+int export_command(std::span<const std::string_view> args);
+// plumb completion SHELL and the hidden plumb __complete (completion_cmd.cpp).
+int completion_command(std::span<const std::string_view> args);
+int complete_command(std::span<const std::string_view> args);
+// The names of the command table, in its order.
+std::vector<std::string_view> command_names();
+// plumb logs (logs_cmd.cpp).
+int logs_command(std::span<const std::string_view> args);
+// plumb stats (stats_cmd.cpp).
+int stats_command(std::span<const std::string_view> args);
 
 // Where git sources are cached unless --cache-dir says otherwise: ~/.cache/plumb/git.
 std::string default_cache_dir();

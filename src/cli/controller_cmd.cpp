@@ -66,6 +66,10 @@ constexpr const char* k_usage =
     "  --journal-max-age D, --journal-max-size S\n"
     "                      delete journal entries older than D (default 720h), and the\n"
     "                      oldest past S bytes (default 512Mi)\n"
+    "  --log-format F      text (default) or json: one object per line with ts, level, kind,\n"
+    "                      namespace, name, msg\n"
+    "  --log-file PATH     also append every line to PATH as JSON, for plumb logs (default:\n"
+    "                      controller.log beside --journal's file; none without --journal)\n"
     "  --kubeconfig FILE, --context NAME\n";
 
 std::vector<std::pair<std::string, std::string>> names_of(kube::Client& client,
@@ -102,7 +106,7 @@ int controller_command(std::span<const std::string_view> args) {
                 .values = {"--kubeconfig", "--context", "--cache-dir", "--workers",
                            "--webhook-port", "--metrics-port", "--kube-api-qps", "--kube-api-burst",
                            "--sops-age-secret", "--resource-customizations", "--journal",
-                           "--journal-max-age", "--journal-max-size"},
+                           "--journal-max-age", "--journal-max-size", "--log-format", "--log-file"},
                 .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
@@ -117,6 +121,15 @@ int controller_command(std::span<const std::string_view> args) {
     return 2;
   }
   int workers = int(*workers_flag);
+  std::string journal_file = flags->value("--journal");
+  std::string log_file =
+      journal_file.empty()
+          ? std::string()
+          : (std::filesystem::path(journal_file).parent_path() / "controller.log").string();
+  if (auto logging = configure_log_from(*flags, log_file); !logging) {
+    std::fprintf(stderr, "plumb controller: %s\n", logging.error().message().c_str());
+    return 2;
+  }
   auto limits = client_options(*flags);
   if (!limits) {
     std::fprintf(stderr, "plumb controller: %s\n", limits.error().message().c_str());

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "cli/color.hpp"
 #include "cli/flux_manifests.hpp"
 #include "controller/reconcile.hpp"
 #include "core/conditions.hpp"
@@ -193,7 +194,9 @@ Node apply_stub(const FluxKind& kind, std::string_view ns, std::string_view name
 }
 
 void say(Mark mark, std::string_view message) {
-  std::string_view symbol = k_marks[static_cast<int>(mark)];
+  std::string symbol(k_marks[static_cast<int>(mark)]);
+  if (mark == Mark::success) symbol = colored(symbol, Color::green, stderr);
+  if (mark == Mark::failure) symbol = colored(symbol, Color::red, stderr);
   std::fprintf(stderr, "%.*s %.*s\n", int(symbol.size()), symbol.data(), int(message.size()),
                message.data());
   std::fflush(stderr);

@@ -4,6 +4,7 @@
 #include "cli/cli.hpp"
 #include "cli/flux_common.hpp"
 #include "cli/flux_table.hpp"
+#include "cli/get_output.hpp"
 
 namespace plumb::cli {
 namespace {
@@ -25,18 +26,32 @@ constexpr std::string_view k_usage =
     "  -A, --all-namespaces  list across all namespaces\n"
     "  -w, --watch           after the table, print a row each time an object changes\n"
     "      --no-header       skip the header\n"
+    "  -o, --output FORMAT   wide (the table and a SOURCE column: source, chart or URL), json,\n"
+    "                        yaml (as kubectl prints objects: one object for NAME, else a List)\n"
+    "                        or name (KIND.GROUP/NAME, as kubectl -o name)\n"
     "  -n, --namespace NS    the namespace (default flux-system)\n"
-    "  --kubeconfig FILE, --context NAME\n";
+    "      --kubeconfig FILE the kubeconfig (default $KUBECONFIG, then ~/.kube/config)\n"
+    "      --context NAME    the kubeconfig context\n"
+    "  -h, --help            this help\n\n"
+    "Exit status: 0 printed (also when none were found), 1 NAME not found or the cluster\n"
+    "failed, 2 usage error.\n\n"
+    "Examples:\n"
+    "  # The Kustomizations of every namespace\n"
+    "  plumb get ks -A\n\n"
+    "  # One GitRepository as YAML, as kubectl prints it\n"
+    "  plumb get source git flux-system -o yaml\n";
 
 struct Listing {
   const FluxKind& kind;
   bool all_namespaces;
   bool kind_prefix;  // `get sources`: gitrepository/NAME
+  GetOutput output = GetOutput::table;
 };
 
 Row header_of(const Listing& l) {
   Row header{"NAME", "REVISION", "SUSPENDED", "READY", "MESSAGE"};
   if (l.all_namespaces) header.insert(header.begin(), "NAMESPACE");
+  if (l.output == GetOutput::wide) header.push_back("SOURCE");
   return header;
 }
 
@@ -48,6 +63,7 @@ Row row_of(const Listing& l, const Node& object) {
           ready.message};
   if (l.all_namespaces)
     row.insert(row.begin(), std::string(object.string_at({"metadata", "namespace"})));
+  if (l.output == GetOutput::wide) row.push_back(source_column(object));
   return row;
 }
 
@@ -94,8 +110,14 @@ Result<void> follow(kube::Client& client, const Listing& l, const std::string& n
           if (!name.empty() && event.object.string_at({"metadata", "name"}) != name) {
             return true;
           }
-          print(format_table(header, {row_of(l, event.object)}));
-          header.clear();
+          if (l.output == GetOutput::table || l.output == GetOutput::wide) {
+            print(format_table(header, {row_of(l, event.object)}));
+            header.clear();
+          } else {
+            // One document per change; YAML documents separated as kubectl -w separates them.
+            std::string separator = l.output == GetOutput::yaml ? "---\n" : "";
+            print(separator + format_object(event.object, l.output));
+          }
           return true;
         });
     if (last) {
@@ -112,7 +134,8 @@ Result<void> follow(kube::Client& client, const Listing& l, const std::string& n
 
 int get_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--all-namespaces", "--watch", "--no-header"},
-                .aliases = {{"-A", "--all-namespaces"}, {"-w", "--watch"}}};
+                .values = {"--output"},
+                .aliases = {{"-A", "--all-namespaces"}, {"-w", "--watch"}, {"-o", "--output"}}};
   KindCommand command =
       parse_kind_command(args, spec, "get", k_usage, AllSources::allowed, Names::at_most_one);
   if (command.exit) return *command.exit;
@@ -123,28 +146,43 @@ int get_command(std::span<const std::string_view> args) {
     return usage("get", "--watch needs a single kind, e.g. 'sources git'", k_usage);
   }
   std::string name = selection.names.empty() ? "" : selection.names[0];
+  auto output = parse_get_output(flags.value("--output"));
+  if (!output) return usage("get", output.error().message(), k_usage);
+  bool objects =
+      *output == GetOutput::json || *output == GetOutput::yaml || *output == GetOutput::name;
 
   auto session = connect(flags);
   if (!session) return failed(session.error());
   if (selection.all_sources) {
-    // A table per source kind that has objects, each followed by a blank line.
+    // A table per source kind that has objects, each followed by a blank line (-o json|yaml:
+    // one List of them all).
+    std::vector<Node> all;
     for (const FluxKind* kind : source_kinds()) {
-      Listing listing{*kind, flags.has("--all-namespaces"), true};
+      Listing listing{*kind, flags.has("--all-namespaces"), true, *output};
       auto snapshot = read(*session->client, listing, session->ns, "");
       if (!snapshot) return failed(snapshot.error());
       std::vector<Row> rows;
       for (const Node& object : snapshot->items) {
-        if (name.empty() || object.string_at({"metadata", "name"}) == name)
-          rows.push_back(row_of(listing, object));
+        if (!name.empty() && object.string_at({"metadata", "name"}) != name) continue;
+        rows.push_back(row_of(listing, object));
+        all.push_back(object);
       }
-      if (rows.empty()) continue;
+      if (rows.empty() || objects) continue;
       print(format_table(flags.has("--no-header") ? Row{} : header_of(listing), rows) + "\n");
     }
+    if (objects) print(format_objects(all, *output));
     return 0;
   }
-  Listing listing{*selection.kind, flags.has("--all-namespaces"), false};
+  Listing listing{*selection.kind, flags.has("--all-namespaces"), false, *output};
   auto snapshot = read(*session->client, listing, session->ns, name);
   if (!snapshot) return failed(snapshot.error());
+  if (objects) {
+    print(name.empty() ? format_objects(snapshot->items, *output)
+                       : format_object(snapshot->items[0], *output));
+    if (!watch) return 0;
+    auto followed = follow(*session->client, listing, session->ns, name, snapshot->version, {});
+    return followed ? 0 : failed(followed.error());
+  }
   Row header = flags.has("--no-header") ? Row{} : header_of(listing);
   std::vector<Row> rows;
   for (const Node& object : snapshot->items)

@@ -2,8 +2,11 @@
 
 #include "cli/loop_journal.hpp"
 
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <thread>
@@ -26,15 +29,29 @@ class LineWriter {
     return *writer;
   }
 
-  void push(std::string line) EXCLUDES(m_mutex) {
+  // A line for stdout and, when a log file is configured, the line for the file.
+  void push(std::string line, std::string file_line) EXCLUDES(m_mutex) {
     LockGuard lock(m_mutex);
     if (m_lines.size() >= k_max_lines) {
       ++m_dropped;
       return;
     }
     m_lines.push_back(std::move(line));
+    if (m_file) m_file_lines.push_back(std::move(file_line));
     m_changed.notify_all();
   }
+
+  // Appends to `path` from now on (the file is created when missing).
+  Result<void> open_file(const std::string& path) EXCLUDES(m_mutex) {
+    std::FILE* file = std::fopen(path.c_str(), "a");
+    if (!file) return fail("log file ", path, ": ", std::strerror(errno));
+    LockGuard lock(m_mutex);
+    m_file = file;
+    return {};
+  }
+
+  LogFormat format() const { return m_format.load(); }
+  void set_format(LogFormat format) { m_format.store(format); }
 
   bool flush(std::chrono::milliseconds timeout) EXCLUDES(m_mutex) {
     UniqueLock lock(m_mutex);
@@ -59,6 +76,9 @@ class LineWriter {
         m_changed.wait(lock);
       std::deque<std::string> lines;
       lines.swap(m_lines);
+      std::deque<std::string> file_lines;
+      file_lines.swap(m_file_lines);
+      std::FILE* file = m_file;
       size_t dropped = std::exchange(m_dropped, 0);
       m_writing = true;
       lock.unlock();
@@ -66,6 +86,9 @@ class LineWriter {
       for (const std::string& line : lines)
         std::fwrite(line.data(), 1, line.size(), stdout);
       std::fflush(stdout);
+      for (const std::string& line : file_lines)
+        std::fwrite(line.data(), 1, line.size(), file);
+      if (file) std::fflush(file);
       lock.lock();
       m_writing = false;
       m_changed.notify_all();
@@ -75,6 +98,9 @@ class LineWriter {
   Mutex m_mutex;
   CondVar m_changed;
   std::deque<std::string> m_lines GUARDED_BY(m_mutex);
+  std::deque<std::string> m_file_lines GUARDED_BY(m_mutex);  // JSON, for plumb logs
+  std::FILE* m_file GUARDED_BY(m_mutex) = nullptr;
+  std::atomic<LogFormat> m_format{LogFormat::text};
   size_t m_dropped GUARDED_BY(m_mutex) = 0;
   bool m_writing GUARDED_BY(m_mutex) = false;
 };
@@ -82,12 +108,25 @@ class LineWriter {
 }  // namespace
 
 void log_line(const std::string& line) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char stamp[16];
-  std::strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-  LineWriter::instance().push(std::string(stamp) + " " + line + "\n");
+  LineWriter& writer = LineWriter::instance();
+  SystemTime now = std::chrono::system_clock::now();
+  LogRecord record = make_log_record(line, now);
+  std::string json = format_json(record);
+  writer.push(writer.format() == LogFormat::json ? json : format_text(record, now), json);
+}
+
+Result<void> configure_log_from(const Flags& flags, const std::string& file) {
+  std::string text = flags.value("--log-format", "text");
+  auto format = parse_log_format(text);
+  if (!format) return fail("--log-format: must be text or json, got ", text);
+  return configure_log(*format, flags.value("--log-file", file));
+}
+
+Result<void> configure_log(LogFormat format, const std::string& file) {
+  LineWriter& writer = LineWriter::instance();
+  writer.set_format(format);
+  if (!file.empty()) TRY_VOID(writer.open_file(file));
+  return {};
 }
 
 void flush_log(std::chrono::milliseconds timeout) {

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/flags.hpp"
+#include "cli/log_record.hpp"
 #include "controller/controller.hpp"
 #include "controller/events.hpp"
 #include "controller/metrics.hpp"
@@ -28,7 +30,13 @@ namespace plumb::cli {
 // bounded queue that a writer thread drains, so a stdout nobody reads (a full pipe) cannot
 // stall the controller. Lines that do not fit are dropped and counted; the count is printed
 // once the writer catches up.
+// The format is text unless configure_log says json (cli/log_record.hpp); with a log file
+// every line is also appended to it as JSON (what `plumb logs` reads).
 void log_line(const std::string& line);
+// Before the loop starts: the stdout format, and the file ("" for none) lines also go to.
+Result<void> configure_log(LogFormat format, const std::string& file);
+// configure_log from --log-format text|json and --log-file PATH (default `file`).
+Result<void> configure_log_from(const Flags& flags, const std::string& file);
 // Waits up to `timeout` for the queued lines to be written (before the process exits).
 void flush_log(std::chrono::milliseconds timeout);
 

@@ -45,6 +45,9 @@ constexpr const char* k_usage =
     "  --metrics-port N    Prometheus metrics on http://127.0.0.1:N/metrics (default 0: any\n"
     "                      free port; written to DIR/metrics-port)\n"
     "  --no-kubeconfig     leave your kubeconfig alone (use DIR/kubeconfig)\n"
+    "  --log-format F      text (default) or json: one object per line with ts, level, kind,\n"
+    "                      namespace, name, msg. Either way the lines are also appended to\n"
+    "                      DIR/controller.log as JSON (what plumb logs reads)\n"
     "  --journal-max-age D, --journal-max-size S\n"
     "                      the sync journal (DIR/journal.db, plumb history) deletes entries\n"
     "                      older than D (default 720h), and the oldest past S (default 512Mi)\n";
@@ -107,10 +110,11 @@ std::string default_data_dir() {
 }
 
 int up_command(std::span<const std::string_view> args) {
-  FlagSpec spec{.booleans = {"--help", "--no-kubeconfig"},
-                .values = {"--repo", "--branch", "--path", "--data-dir", "--port", "--webhook-port",
-                           "--metrics-port", "--journal-max-age", "--journal-max-size"},
-                .aliases = {{"-h", "--help"}}};
+  FlagSpec spec{
+      .booleans = {"--help", "--no-kubeconfig"},
+      .values = {"--repo", "--branch", "--path", "--data-dir", "--port", "--webhook-port",
+                 "--metrics-port", "--journal-max-age", "--journal-max-size", "--log-format"},
+      .aliases = {{"-h", "--help"}}};
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb up: %s\n\n", flags.error().message().c_str());
@@ -130,6 +134,10 @@ int up_command(std::span<const std::string_view> args) {
   std::string data_dir = fs::absolute(flags->value("--data-dir", default_data_dir())).string();
   std::error_code ec;
   fs::create_directories(data_dir, ec);
+  if (auto logging = configure_log_from(*flags, data_dir + "/controller.log"); !logging) {
+    std::fprintf(stderr, "plumb up: %s\n", logging.error().message().c_str());
+    return 2;
+  }
 
   std::string url = flags->has_value("--repo") ? repository_url(flags->value("--repo")) : "";
   std::string branch = flags->value("--branch", "main");  // with --repo: the repository's own

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/json.hpp"
+#include "core/yaml.hpp"
 
 namespace plumb::controller {
 
@@ -142,6 +143,26 @@ Result<bool> HelmStorage::uninstall(std::string_view ns, std::string_view name, 
   for (const Release& release : all)
     TRY(m_client.remove(resource, ns, helm::release_secret_name(name, release.version)));
   return true;
+}
+
+Result<std::vector<ObjectRef>> manifest_refs(kube::Client& client, const Release& release) {
+  std::vector<ObjectRef> out;
+  for (const Node& o : TRY(parse_yaml_stream(release.manifest, "release manifest"))) {
+    if (!o.is_map()) continue;
+    ObjectRef ref = ObjectRef::of(o);
+    auto resource = client.resource_for_group_kind(ref.group, ref.kind);
+    if (!resource) {
+      if (resource.error().code() == 404) continue;
+      return std::unexpected(resource.error());
+    }
+    if (!resource->namespaced) {
+      ref.namespace_.clear();
+    } else if (ref.namespace_.empty()) {
+      ref.namespace_ = release.namespace_name;
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
 }
 
 }  // namespace plumb::controller

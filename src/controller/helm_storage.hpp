@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/object_ref.hpp"
 #include "core/time.hpp"
 #include "helm/release.hpp"
 #include "kube/client.hpp"
@@ -80,5 +81,9 @@ class HelmStorage {
   kube::Client& m_client;
   HelmStorageOptions m_options;
 };
+
+// The objects a stored revision applied, by reference (its namespace filled in where the
+// kind is namespaced); kinds the cluster no longer serves are left out.
+Result<std::vector<ObjectRef>> manifest_refs(kube::Client& client, const helm::Release& release);
 
 }  // namespace plumb::controller

@@ -145,28 +145,6 @@ Result<ChartRender> render_chart(kube::Client& client, const FileSystem& tree,
   return out;
 }
 
-// The objects a stored revision applied, by reference (its namespace filled in where the
-// kind is namespaced); kinds the cluster no longer serves are left out.
-Result<std::vector<ObjectRef>> manifest_refs(kube::Client& client, const Release& release) {
-  std::vector<ObjectRef> out;
-  for (const Node& o : TRY(parse_yaml_stream(release.manifest, "release manifest"))) {
-    if (!o.is_map()) continue;
-    ObjectRef ref = ObjectRef::of(o);
-    auto resource = client.resource_for_group_kind(ref.group, ref.kind);
-    if (!resource) {
-      if (resource.error().code() == 404) continue;
-      return std::unexpected(resource.error());
-    }
-    if (!resource->namespaced) {
-      ref.namespace_.clear();
-    } else if (ref.namespace_.empty()) {
-      ref.namespace_ = release.namespace_name;
-    }
-    out.push_back(std::move(ref));
-  }
-  return out;
-}
-
 const Release* last_deployed(const std::vector<Release>& history) {
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
     if (it->info.status == ReleaseStatus::deployed) return &*it;

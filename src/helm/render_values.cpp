@@ -86,7 +86,7 @@ Node Capabilities::to_node() const {
   kube.set("Major", Node::string(kube_version.major));
   kube.set("Minor", Node::string(kube_version.minor));
   Node helm = Node::map();
-  helm.set("version", Node::string("v4.1.4"));
+  helm.set("version", Node::string(k_helm_version));
   helm.set("git_commit", Node::string("05fa37973dc9e42b76e1d2883494c87174b6074f"));
   helm.set("git_tree_state", Node::string("clean"));
   helm.set("go_version", Node::string("go1.25.9"));

@@ -46,6 +46,9 @@ struct Capabilities {
 // "invalid kube version '...': " prefix, which the caller adds.
 Result<KubeVersion> parse_kube_version(std::string_view text);
 
+// The Helm release Plumb's charts render as (.Capabilities.HelmVersion.version, plumb version).
+inline constexpr std::string_view k_helm_version = "v4.1.4";
+
 // helm v4.1.4's defaults: KubeVersion v1.35.0 and its API version list.
 Capabilities default_capabilities();
 

@@ -15,6 +15,9 @@
 
 namespace plumb::render {
 
+// The kustomize release whose output `plumb build` reproduces (plumb version).
+inline constexpr std::string_view k_kustomize_version = "v5.5.0";
+
 enum class Reorder { unspecified, legacy, none };
 
 struct BuildOptions {

@@ -235,6 +235,12 @@ scenario_app_of_apps() {
   wait_for "the child application synced its guestbook" 40 synced_at child-guestbook "$head"
   wait_for "the root app Synced and Healthy (its child is)" 20 synced_at root "$head"
   kubectl -n child get deploy guestbook-ui >/dev/null || fail "the child's Deployment"
+  # plumb tree app: the child application nested under the root, its objects under it.
+  local tree
+  tree=$("$PLUMB" tree app root) || fail "plumb tree app exited $?"
+  grep -q "^Application/argocd/root  " <<<"$tree" || fail "tree root: $tree"
+  grep -q "^└── Application/argocd/child-guestbook  " <<<"$tree" || fail "tree child: $tree"
+  grep -q "^    [├└]── Deployment/child/guestbook-ui  " <<<"$tree" || fail "tree grandchild: $tree"
 }
 
 # watch PATH: the API server's watch of a collection, recorded into $WORK/watch.N (the

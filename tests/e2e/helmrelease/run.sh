@@ -143,6 +143,15 @@ scenario_install_upgrade_and_prune() {
     fail "Helm's release annotation"
   [ "$(kubectl -n demo get cm web-settings -o jsonpath='{.metadata.labels.helm\.toolkit\.fluxcd\.io/name}')" = web ] ||
     fail "helm-controller's label"
+  # plumb tree hr: the release's objects (from Helm's storage), with health; plumb stats
+  # counts them.
+  local tree
+  tree=$("$PLUMB" tree hr web -n demo) || fail "plumb tree hr exited $?"
+  grep -qx "HelmRelease/demo/web  Current" <<<"$tree" || fail "tree root: $tree"
+  grep -q "^[├└]── Deployment/demo/web  " <<<"$tree" && grep -q "^[├└]── ConfigMap/demo/web-extra  " <<<"$tree" ||
+    fail "tree hr: $tree"
+  "$PLUMB" stats -n demo | grep -q "^Managed objects: $(($(wc -l <<<"$tree") - 1)) (HelmRelease " ||
+    fail "plumb stats: $("$PLUMB" stats -n demo)"
 
   # Unchanged chart and values: no new revision, nothing written.
   local deploy_rv
