@@ -15,6 +15,20 @@
 
 namespace plumb::sealed {
 
+// Names as the sealed-secrets controller and kubeseal spell them.
+inline constexpr std::string_view k_api_version = "bitnami.com/v1alpha1";
+inline constexpr std::string_view k_kind = "SealedSecret";
+// The label that marks key Secrets (value "active"), and the prefix of their generated names.
+inline constexpr std::string_view k_key_label = "sealedsecrets.bitnami.com/sealed-secrets-key";
+inline constexpr std::string_view k_key_prefix = "sealed-secrets-key";
+inline constexpr std::string_view k_namespace_wide_annotation =
+    "sealedsecrets.bitnami.com/namespace-wide";
+inline constexpr std::string_view k_cluster_wide_annotation =
+    "sealedsecrets.bitnami.com/cluster-wide";
+inline constexpr std::string_view k_managed_annotation = "sealedsecrets.bitnami.com/managed";
+inline constexpr std::string_view k_skip_owner_annotation =
+    "sealedsecrets.bitnami.com/skip-set-owner-references";
+
 // strict: bound to name and namespace (OAEP label "NAMESPACE/NAME"); namespace_wide: to the
 // namespace (label "NAMESPACE"); cluster_wide: to nothing (empty label).
 enum class Scope { strict, namespace_wide, cluster_wide };
@@ -66,7 +80,19 @@ Result<std::string> unseal(const std::vector<KeyPair>& keys, std::string_view la
 // Errors name the SealedSecret and the key at fault.
 Result<Node> unseal_object(const Node& sealed_secret, const std::vector<KeyPair>& keys);
 
-// The SealedSecret of a Secret, as `kubeseal` writes it (used by `plumb seal`).
+// The public key of a PEM certificate (or a PEM public key) as a PEM "PUBLIC KEY" block: what
+// tools that take a bare key (kubeseal-encrypt) need.
+Result<std::string> public_key_pem(std::string_view certificate_pem);
+// A PEM certificate's notAfter (kubeseal refuses to seal with an expired certificate).
+Result<std::chrono::system_clock::time_point> certificate_not_after(
+    std::string_view certificate_pem);
+
+// The SealedSecret of a Secret, as `kubeseal` writes it (used by `plumb seal`): fields in
+// kubeseal's order, `creationTimestamp: null`, the Secret's metadata as the template (server
+// fields, last-applied annotations and ownerReferences stripped), encryptedData by key. As with
+// kubeseal's --scope, Scope::strict means "what the Secret's annotations declare" (strict when
+// none); another scope replaces them. The Secret needs a name, and a namespace unless
+// cluster-wide: the caller fills in defaults first.
 Result<Node> seal_object(const Node& secret, std::string_view certificate_pem, Scope scope);
 
 }  // namespace plumb::sealed
