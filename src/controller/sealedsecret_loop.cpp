@@ -75,11 +75,8 @@ Result<void> SealedSecretController::start() {
   }
   for (const std::string& why : skipped)
     say("sealing key skipped: " + why);
-  if (m_keys.empty()) {
-    sealed::KeyPair key = TRY(create_key(m_client, m_options.key_namespace, m_options.key_bits));
-    say("sealing key " + m_options.key_namespace + "/" + key.name + " generated");
-    m_keys.add(std::move(key));
-  }
+  // With no key yet, the key thread makes the first one (RSA 4096 takes seconds: the loop's
+  // start does not wait for it); the workers wait for it.
   m_cache.subscribe([this](const kube::WatchEvent& event, const kube::Resource& resource) {
     on_event(event, resource);
   });
@@ -98,7 +95,7 @@ Result<void> SealedSecretController::start() {
   }
   for (int i = 0; i < std::max(1, m_options.workers); ++i)
     m_threads.emplace_back([this] { worker(); });
-  if (m_options.key_renew_period.count() > 0) m_threads.emplace_back([this] { renewal_loop(); });
+  m_threads.emplace_back([this] { renewal_loop(); });
   return {};
 }
 
@@ -171,6 +168,10 @@ void SealedSecretController::take_key(const Node& secret) {
   std::string name =
       key->name.empty() ? std::string(secret.string_at({"metadata", "name"})) : key->name;
   if (!m_keys.add(std::move(*key))) return;
+  {
+    LockGuard lock(m_mutex);  // the workers check for a key under it
+  }
+  m_wake.notify_all();
   say("sealing key " + m_options.key_namespace + "/" + name + " registered");
   queue_unsynced();
 }
@@ -183,6 +184,11 @@ void SealedSecretController::queue_unsynced() {
 }
 
 void SealedSecretController::worker() {
+  {
+    UniqueLock lock(m_mutex);
+    while (!m_stopping && m_keys.empty())
+      m_wake.wait(lock);
+  }
   while (auto key = m_queue.get()) {
     run(*key);
     m_queue.done(*key);
@@ -214,8 +220,10 @@ void SealedSecretController::report(const Node& sealed_secret, const SealedOutco
 void SealedSecretController::renewal_loop() {
   constexpr std::chrono::seconds k_retry{30};
   while (!m_stopping) {
-    auto delay = renewal_delay(m_keys.newest(), m_options.key_renew_period,
-                               std::chrono::system_clock::now());
+    bool first = m_keys.empty();
+    auto delay = first ? std::chrono::milliseconds(0)
+                       : renewal_delay(m_keys.newest(), m_options.key_renew_period,
+                                       std::chrono::system_clock::now());
     if (!delay) return;
     if (delay->count() > 0) {
       UniqueLock lock(m_mutex);
@@ -224,14 +232,21 @@ void SealedSecretController::renewal_loop() {
     }
     auto key = create_key(m_client, m_options.key_namespace, m_options.key_bits);
     if (key) {
-      say("sealing key " + m_options.key_namespace + "/" + key->name + " generated (renewal)");
+      say("sealing key " + m_options.key_namespace + "/" + key->name +
+          (first ? " generated" : " generated (renewal)"));
       m_keys.add(std::move(*key));
+      {
+        LockGuard lock(m_mutex);  // the workers check for a key under it
+      }
+      m_wake.notify_all();
       continue;
     }
     say("sealing key renewal failed: " + key.error().message());
     UniqueLock lock(m_mutex);
     if (!m_stopping)
-      m_wake.wait_for(lock, std::min<std::chrono::seconds>(k_retry, m_options.key_renew_period));
+      m_wake.wait_for(lock, m_options.key_renew_period.count() > 0
+                                ? std::min(k_retry, m_options.key_renew_period)
+                                : k_retry);
   }
 }
 

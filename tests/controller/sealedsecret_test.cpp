@@ -256,5 +256,31 @@ TEST_F(SealedSecretTest, TheLoopUnsealsWhatIsAppliedAndTakesNewKeysAtOnce) {
   }
 }
 
+TEST_F(SealedSecretTest, TheFirstStartMakesAKeySecretInTheControllersFormat) {
+  SealedSecretController loop(
+      *m_client, {.key_namespace = "plumb-system", .key_renew_period = 0s, .key_bits = 2048});
+  ASSERT_TRUE(loop.start());
+  kube::WatchCache cache(*m_client);
+  ASSERT_TRUE(cache.watch(k_core_secrets, "plumb-system"));
+  auto one_key = [&] { return cache.list(k_core_secrets, "plumb-system").size() == 1; };
+  ASSERT_TRUE(cache.wait_until(one_key, std::chrono::steady_clock::now() + 20s));
+  Node secret = cache.list(k_core_secrets, "plumb-system")[0];
+  EXPECT_TRUE(secret.string_at({"metadata", "name"}).starts_with("sealed-secrets-key"));
+  EXPECT_EQ(
+      secret.string_at({"metadata", "labels", "sealedsecrets.bitnami.com/sealed-secrets-key"}),
+      "active");
+  EXPECT_EQ(secret.string_at({"type"}), "kubernetes.io/tls");
+  auto key = sealed::key_from_secret(secret);
+  ASSERT_TRUE(key) << key.error().message();
+  // What is sealed with its certificate unseals.
+  sealed_secret(*key);
+  kube::WatchCache secrets(*m_client);
+  ASSERT_TRUE(secrets.watch(k_core_secrets, "default"));
+  EXPECT_TRUE(
+      secrets.wait_until([&] { return secrets.get(k_core_secrets, "default", "db").has_value(); },
+                         std::chrono::steady_clock::now() + 5s));
+  loop.stop();
+}
+
 }  // namespace
 }  // namespace plumb::controller
