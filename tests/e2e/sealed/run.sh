@@ -62,7 +62,7 @@ no_leak() {
   ! kubectl get events -A -o yaml | grep -qF "$PLAINTEXT" || fail "the plaintext is in an event"
   ! kubectl get sealedsecrets -A -o yaml | grep -qF "$PLAINTEXT" || fail "the plaintext is in a SealedSecret"
   local f
-  for f in "$WORK"/journal.db*; do
+  for f in "$WORK"/journal.db* "$WORK"/up/journal.db*; do
     [ -f "$f" ] || continue
     ! grep -aqF "$PLAINTEXT" "$f" || fail "the plaintext is in the journal file $f"
     ! grep -aqF "$(printf %s "$PLAINTEXT" | base64)" "$f" || fail "the base64 plaintext is in $f"
@@ -260,6 +260,23 @@ scenario_tampered_and_wrong_key() {
   secret_is db demo || fail "the Secret changed after a wrong key"
   no_leak
   ! grep -qF "$PLAINTEXT-foreign" "$WORK/controller.log" || fail "the foreign plaintext leaked"
+}
+
+# `plumb up` runs the SealedSecret controller too: a Secret sealed with the cluster's
+# certificate and committed to the repository it made is applied (post-commit webhook) and
+# unsealed.
+scenario_up_unseals_a_committed_sealed_secret() {
+  "$PLUMB" up --data-dir "$WORK/up" --port 0 >"$WORK/controller.log" 2>&1 &
+  PID=$!
+  export KUBECONFIG=$WORK/up/kubeconfig
+  wait_for "plumb up prints what to try" 30 grep -q "^Try:" "$WORK/controller.log"
+  wait_for "a sealing key" 30 grep -q "sealing key plumb-system/.* generated" "$WORK/controller.log"
+  wait_for "the staging namespace" 30 kubectl get namespace staging
+  seal db staging >"$WORK/up/repo/clusters/local/db-sealed.yaml"
+  git -C "$WORK/up/repo" add -A && git -C "$WORK/up/repo" -c user.name=t -c user.email=t@example.com \
+    commit -qm "sealed db" || fail "commit"
+  wait_for "the committed SealedSecret unsealed" 30 secret_is db staging
+  no_leak
 }
 
 run_scenario
