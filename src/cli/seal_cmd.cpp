@@ -226,12 +226,25 @@ Result<Node> prepare_secret(Node secret, const Flags& flags, sealed::Scope scope
   return secret;
 }
 
-Result<void> seal_secrets(const Flags& flags, sealed::Scope scope, Output& out) {
+// What sealing Secrets starts from: the input's Secrets and a certificate that has not expired.
+struct SealInput {
+  std::vector<Node> secrets;
+  std::string cert;
+};
+
+Result<SealInput> seal_input(const Flags& flags) {
+  SealInput in;
   std::string input = TRY(read_input(flags));
-  std::string cert = TRY(certificate(flags));
-  TRY_VOID(check_not_expired(cert));
-  auto secrets = TRY(read_documents(input, "input"));
-  if (secrets.empty()) return fail("no secrets found. Ensure the input is valid and UTF-8 encoded");
+  in.cert = TRY(certificate(flags));
+  TRY_VOID(check_not_expired(in.cert));
+  in.secrets = TRY(read_documents(input, "input"));
+  if (in.secrets.empty())
+    return fail("no secrets found. Ensure the input is valid and UTF-8 encoded");
+  return in;
+}
+
+Result<void> seal_secrets(const Flags& flags, sealed::Scope scope, Output& out) {
+  auto [secrets, cert] = TRY(seal_input(flags));
   for (Node& secret : secrets) {
     Node prepared = TRY(prepare_secret(std::move(secret), flags, scope, flags.value("--name")));
     print_object(out, TRY(sealed::seal_object(prepared, cert, scope)));
@@ -289,11 +302,7 @@ Result<void> merge_into(const Flags& flags, sealed::Scope scope, Output& out) {
   auto documents = TRY(read_documents(existing, path));
   if (documents.size() != 1) return fail(path, ": expected one SealedSecret");
   Node orig = documents.front();
-  std::string input = TRY(read_input(flags));
-  std::string cert = TRY(certificate(flags));
-  TRY_VOID(check_not_expired(cert));
-  auto secrets = TRY(read_documents(input, "input"));
-  if (secrets.empty()) return fail("no secrets found. Ensure the input is valid and UTF-8 encoded");
+  auto [secrets, cert] = TRY(seal_input(flags));
   for (Node& secret : secrets) {
     // The existing SealedSecret's name and namespace win, as kubeseal overrides them.
     Node* metadata = secret.find_mut("metadata");
@@ -360,10 +369,10 @@ Result<std::vector<sealed::KeyPair>> recovery_keys(const Flags& flags) {
   std::vector<sealed::KeyPair> keys;
   for (const std::string& path : flags.all("--recovery-private-key")) {
     std::string text = TRY(read_file_text(path, "--recovery-private-key"));
-    if (text.find("-----BEGIN") != std::string::npos && text.find("PRIVATE KEY-----") !=
-                                                             std::string::npos) {
-      keys.push_back(sealed::KeyPair{.name = path, .private_key_pem = text, .certificate_pem = {},
-                                     .created = {}});
+    if (text.find("-----BEGIN") != std::string::npos &&
+        text.find("PRIVATE KEY-----") != std::string::npos) {
+      keys.push_back(sealed::KeyPair{
+          .name = path, .private_key_pem = text, .certificate_pem = {}, .created = {}});
       continue;
     }
     for (const Node& document : TRY(read_documents(text, path))) {
@@ -373,7 +382,8 @@ Result<std::vector<sealed::KeyPair>> recovery_keys(const Flags& flags) {
         secrets.assign(items->items().begin(), items->items().end());
       else
         secrets.push_back(document);
-      for (const Node& secret : secrets) keys.push_back(TRY(sealed::key_from_secret(secret)));
+      for (const Node& secret : secrets)
+        keys.push_back(TRY(sealed::key_from_secret(secret)));
     }
   }
   if (keys.empty()) return fail("--recovery-unseal needs --recovery-private-key");
@@ -405,8 +415,10 @@ Result<void> run_seal(const Flags& flags) {
   if (flags.has_value("--sealed-secret-file")) out.path = flags.value("--sealed-secret-file");
   if (out.path.ends_with(".yaml") || out.path.ends_with(".yml")) out.format = "yaml";
 
-  if (flags.has("--recovery-unseal")) TRY_VOID(recovery_unseal(flags, out));
-  else if (flags.has("--validate")) return validate(flags);
+  if (flags.has("--recovery-unseal"))
+    TRY_VOID(recovery_unseal(flags, out));
+  else if (flags.has("--validate"))
+    return validate(flags);
   if (flags.has("--re-encrypt"))
     TRY_VOID(re_encrypt(flags, out));
   else if (flags.has("--fetch-cert"))
