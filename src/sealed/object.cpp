@@ -246,6 +246,24 @@ Node template_metadata(const Node& metadata, Scope scope, bool set_scope) {
   return out;
 }
 
+// ObjectMeta as Go writes a decoded one: known fields in order, creationTimestamp null when
+// unset, empty values left out.
+Node object_meta_layout(const Node& metadata) {
+  Node out = Node::map();
+  for (std::string_view field : k_object_meta_order) {
+    const Node* found = metadata.is_map() ? metadata.find(field) : nullptr;
+    if (field == "creationTimestamp") {
+      out.set(field, found != nullptr ? *found : Node());
+      continue;
+    }
+    if (found == nullptr || found->is_null()) continue;
+    if (found->is_string() && found->as_string().empty()) continue;
+    if (found->is_container() && found->empty()) continue;
+    out.set(field, found->is_map() ? sorted_string_map(*found) : *found);
+  }
+  return out;
+}
+
 Node sealed_metadata(std::string_view name, std::string_view ns, Scope scope) {
   Node metadata = Node::map();
   metadata.set("name", Node::string(name));
@@ -339,6 +357,40 @@ Result<Node> unseal_object(const Node& sealed_secret, const std::vector<KeyPair>
       !sealed_secret.find("metadata")->is_map())
     return fail(what, ": metadata: missing");
   return detail::in_context(build_secret(sealed_secret, keys), what);
+}
+
+Node kubeseal_layout(const Node& sealed_secret) {
+  Node out = Node::map();
+  out.set("kind", Node::string(k_kind));
+  out.set("apiVersion", Node::string(k_api_version));
+  const Node* metadata = sealed_secret.find("metadata");
+  out.set("metadata", object_meta_layout(metadata != nullptr ? *metadata : Node::map()));
+  const Node* spec = sealed_secret.find("spec");
+  Node spec_out = Node::map();
+  const Node* template_spec = spec != nullptr ? spec->find("template") : nullptr;
+  Node template_out = Node::map();
+  const Node* template_meta = template_spec != nullptr ? template_spec->find("metadata") : nullptr;
+  template_out.set("metadata",
+                   object_meta_layout(template_meta != nullptr ? *template_meta : Node::map()));
+  if (template_spec != nullptr) {
+    if (std::string_view type = template_spec->string_at({"type"}); !type.empty())
+      template_out.set("type", Node::string(type));
+    if (const Node* immutable = template_spec->find("immutable"); immutable && immutable->is_bool())
+      template_out.set("immutable", *immutable);
+    if (const Node* data = template_spec->find("data"); data && data->is_map() && !data->empty())
+      template_out.set("data", sorted_string_map(*data));
+  }
+  spec_out.set("template", template_out);
+  if (const Node* data = spec != nullptr ? spec->find("data") : nullptr; data && !data->is_null())
+    spec_out.set("data", *data);
+  const Node* encrypted = spec != nullptr ? spec->find("encryptedData") : nullptr;
+  spec_out.set("encryptedData", encrypted != nullptr && encrypted->is_map()
+                                    ? sorted_string_map(*encrypted)
+                                    : Node());
+  out.set("spec", spec_out);
+  if (const Node* status = sealed_secret.find("status"); status && status->is_map())
+    out.set("status", *status);
+  return out;
 }
 
 Result<Node> seal_object(const Node& secret, std::string_view certificate_pem, Scope scope) {

@@ -87,6 +87,11 @@ Result<std::string> public_key_pem(std::string_view certificate_pem);
 Result<std::chrono::system_clock::time_point> certificate_not_after(
     std::string_view certificate_pem);
 
+// A SealedSecret read from a file, laid out as kubeseal prints one it decoded (`--merge-into`,
+// `--re-encrypt`): Go's field order, creationTimestamp null when unset, maps by key, unknown
+// fields dropped.
+Node kubeseal_layout(const Node& sealed_secret);
+
 // The SealedSecret of a Secret, as `kubeseal` writes it (used by `plumb seal`): fields in
 // kubeseal's order, `creationTimestamp: null`, the Secret's metadata as the template (server
 // fields, last-applied annotations and ownerReferences stripped), encryptedData by key. As with
