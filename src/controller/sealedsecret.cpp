@@ -151,7 +151,7 @@ void merge_field(Node& into, const Node& from, std::string_view key) {
 // The existing Secret made to hold the unsealed one, as the controller's update does.
 Node updated_secret(const Node& existing, const Node& unsealed) {
   Node secret = existing;
-  Node& metadata = secret["metadata"];
+  Node metadata = *existing.find("metadata");
   const Node& wanted = *unsealed.find("metadata");
   if (annotated_true(existing, k_patch_annotation)) {
     merge_field(secret, unsealed, "data");
@@ -166,6 +166,7 @@ Node updated_secret(const Node& existing, const Node& unsealed) {
     replace_field(metadata, "ownerReferences", wanted.find("ownerReferences"));
   }
   replace_field(secret, "type", unsealed.find("type"));
+  secret.set("metadata", std::move(metadata));
   return secret;
 }
 

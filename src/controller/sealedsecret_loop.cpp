@@ -19,7 +19,11 @@ const Node& spec_of(const Node& object) {
   return spec ? *spec : none;
 }
 
+// Synced True for its current generation.
 bool synced(const Node& sealed_secret) {
+  const Node* generation = sealed_secret.at_path({"metadata", "generation"});
+  const Node* observed = sealed_secret.at_path({"status", "observedGeneration"});
+  if (!generation || !observed || generation->as_int() != observed->as_int()) return false;
   const Node* conditions = sealed_secret.at_path({"status", "conditions"});
   if (!conditions) return false;
   for (const Node& condition : conditions->items()) {
@@ -176,7 +180,8 @@ void SealedSecretController::take_key(const Node& secret) {
   queue_unsynced();
 }
 
-// A new key may open what no key could: the SealedSecrets not Synced are tried again.
+// A new key may open what no key could: the SealedSecrets not Synced for their generation
+// are tried again (one being reconciled now is queued again by the queue).
 void SealedSecretController::queue_unsynced() {
   for (const Node& sealed_secret : m_cache.list(k_sealed_secrets)) {
     if (!synced(sealed_secret)) m_queue.add(key_of(sealed_secret));

@@ -207,7 +207,7 @@ TEST_F(SealedSecretTest, AnUnownedSecretIsNotOverwrittenUnlessManaged) {
   ASSERT_FALSE(outcome.failed()) << outcome.error;
   EXPECT_EQ(outcome.write, SecretWrite::updated);
   EXPECT_EQ(secret()->string_at({"data", "password"}), base64("s3cr3t-value"));
-  EXPECT_TRUE(secret()->at_path({"metadata", "ownerReferences"}));
+  EXPECT_TRUE(secret()->at_path({"metadata", "ownerReferences"})) << to_json(*secret());
 }
 
 TEST_F(SealedSecretTest, TheLoopUnsealsWhatIsAppliedAndTakesNewKeysAtOnce) {
@@ -221,6 +221,7 @@ TEST_F(SealedSecretTest, TheLoopUnsealsWhatIsAppliedAndTakesNewKeysAtOnce) {
                                             lines.push_back(line);
                                           }});
   // A key Secret in the controller's format, there before the start, is used as it is.
+  ASSERT_TRUE(ensure_namespace(*m_client, "plumb-system"));
   m_client
       ->apply(k_core_secrets, sealed::key_secret(m_key, "plumb-system"), "test", kube::Force::yes,
               kube::DryRun::no)
