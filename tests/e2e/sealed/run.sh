@@ -74,6 +74,16 @@ namespaces() {
   for ns in "$@"; do kubectl create namespace "$ns" >/dev/null || fail "namespace $ns"; done
 }
 
+# start_with_db: a cluster and a controller (2048-bit keys), namespace demo, and the
+# SealedSecret demo/db sealed with the cluster's certificate in $WORK/db.yaml, applied.
+start_with_db() {
+  start
+  start_controller --sealed-key-size 2048
+  namespaces demo
+  seal db demo >"$WORK/db.yaml"
+  kubectl apply -f "$WORK/db.yaml" >/dev/null || fail "kubectl apply"
+}
+
 # A Secret sealed with the cluster's certificate (plumb seal --fetch-cert), committed, reaches
 # the cluster through a Kustomization as the Secret it was.
 scenario_git_sealed_secret_reaches_the_cluster() {
@@ -114,12 +124,7 @@ scenario_git_sealed_secret_reaches_the_cluster() {
 # kubectl apply: unsealed within a second; an unowned Secret is not overwritten, a managed
 # one is adopted.
 scenario_kubectl_apply_and_adoption() {
-  start
-  start_controller --sealed-key-size 2048
-  namespaces demo
-  seal db demo >"$WORK/db.yaml"
-  # Timed from kubectl apply's return; the bound includes kubectl's own polling.
-  kubectl apply -f "$WORK/db.yaml" >/dev/null || fail "kubectl apply"
+  start_with_db  # the bound below is timed from kubectl apply's return, with kubectl's polling
   expect_within_ms "a kubectl-applied SealedSecret unsealed" 1000 secret_is db demo
   # Someone else's Secret of that name.
   kubectl -n demo create secret generic other --from-literal=password=theirs >/dev/null || fail "create"
@@ -230,11 +235,7 @@ scenario_sealed_secrets_key_is_used_as_is() {
 # Tampered data and a wrong key: Synced False saying why, a Warning event naming the object,
 # the Secret unsealed before left as it was.
 scenario_tampered_and_wrong_key() {
-  start
-  start_controller --sealed-key-size 2048
-  namespaces demo
-  seal db demo >"$WORK/db.yaml"
-  kubectl apply -f "$WORK/db.yaml" >/dev/null || fail "apply"
+  start_with_db
   wait_for "unsealed" 10 secret_is db demo
   # Tampered: one character of the sealed value changed.
   local value tampered
