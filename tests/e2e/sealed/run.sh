@@ -260,6 +260,15 @@ scenario_tampered_and_wrong_key() {
   kubectl apply -f "$WORK/foreign.yaml" >/dev/null || fail "apply foreign"
   wait_for "wrong key: Synced False" 10 ss_synced db demo False
   secret_is db demo || fail "the Secret changed after a wrong key"
+  # An unknown scope annotation value (on the object and its template).
+  kubectl apply -f "$WORK/db.yaml" >/dev/null || fail "apply good again"
+  wait_for "Synced True once more" 10 ss_synced db demo True
+  kubectl -n demo patch sealedsecret db --type merge -p '{"metadata":{"annotations":{"sealedsecrets.bitnami.com/cluster-wide":"maybe"}},"spec":{"template":{"metadata":{"annotations":{"sealedsecrets.bitnami.com/cluster-wide":"maybe"}}}}}' \
+    >/dev/null || fail "patch scope"
+  wait_for "unknown scope: Synced False" 10 ss_synced db demo False
+  ss_field db demo '{.status.conditions[0].message}' | grep -q "sealedsecrets.bitnami.com/cluster-wide" ||
+    fail "the message does not name the annotation: $(ss_field db demo '{.status.conditions[0].message}')"
+  secret_is db demo || fail "the Secret changed after an unknown scope"
   no_leak
   ! grep -qF "$PLAINTEXT-foreign" "$WORK/controller.log" || fail "the foreign plaintext leaked"
 }
