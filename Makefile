@@ -4,7 +4,7 @@ JOBS  ?= 2
 CMAKE_FLAGS ?=
 FUZZ_BUILD ?= build-fuzz
 LOCKS_BUILD ?= build-locks
-FUZZ_TARGETS ?= build_fuzz merge_fuzz envsubst_fuzz helm_fuzz chart_archive_fuzz template_fuzz age_fuzz sops_fuzz argo_fuzz lua_fuzz appset_fuzz notify_fuzz
+FUZZ_TARGETS ?= build_fuzz merge_fuzz envsubst_fuzz helm_fuzz chart_archive_fuzz template_fuzz age_fuzz sops_fuzz argo_fuzz lua_fuzz appset_fuzz notify_fuzz sealed_fuzz
 
 .PHONY: all deps configure build test test-asan check-locks demo fuzz bench format clean
 

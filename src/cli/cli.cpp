@@ -55,6 +55,8 @@ constexpr Command k_commands[] = {
     {"health", "print an object's health as Argo CD assesses it (built-in checks, Lua scripts)",
      health_command},
     {"sops", "encrypt, decrypt, edit SOPS files and update their keys (age, PGP)", sops_command},
+    {"seal", "seal a Secret into a SealedSecret as kubeseal does (--cert or the cluster's key)",
+     seal_command},
     {"push", "push a directory to an OCI registry as a Flux artifact (flux push artifact)",
      push_command},
     {"version", "print the version, the commit, the cluster's version and the formats plumb reads",

@@ -22,6 +22,8 @@ int cluster_command(std::span<const std::string_view> args);
 int up_command(std::span<const std::string_view> args);
 int template_command(std::span<const std::string_view> args);
 int sops_command(std::span<const std::string_view> args);
+// `seal`: kubeseal's command line (seal_cmd.cpp).
+int seal_command(std::span<const std::string_view> args);
 int push_command(std::span<const std::string_view> args);
 // `health -f OBJECT.yaml`: an object's health as Argo CD assesses it (health_cmd.cpp).
 int health_command(std::span<const std::string_view> args);

@@ -15,6 +15,7 @@
 #include "controller/applicationset.hpp"
 #include "controller/ocirepository.hpp"
 #include "controller/reconcile.hpp"
+#include "controller/sealedsecret.hpp"
 #include "notify/observer.hpp"
 
 namespace plumb::cli {
@@ -62,6 +63,11 @@ constexpr const char* k_usage =
     "                      client-side rate limit of API requests (0: none). Without them\n"
     "                      500/s, burst 1000, lifted when the API server does flow control\n"
     "                      itself (API Priority and Fairness), as Flux does\n"
+    "  --sealed-key-renew-period D\n"
+    "                      SealedSecrets (bitnami.com/v1alpha1) are unsealed with keys kept in\n"
+    "                      plumb-system; a new key every D (default 720h, 0: never), old\n"
+    "                      keys kept for unsealing (sealed-secrets' --key-renew-period)\n"
+    "  --sealed-key-size N bits of new sealing keys (default 4096)\n"
     "  --journal PATH      keep the sync journal (plumb history) in the file PATH\n"
     "  --journal-max-age D, --journal-max-size S\n"
     "                      delete journal entries older than D (default 720h), and the\n"
@@ -99,6 +105,19 @@ Result<kube::ClientOptions> client_options(const Flags& flags) {
   return options;
 }
 
+// The SealedSecret controller's keys from --sealed-key-renew-period / --sealed-key-size.
+Result<controller::SealedSecretOptions> sealed_options(const Flags& flags) {
+  controller::SealedSecretOptions options;
+  auto period = TRY(flags.duration("--sealed-key-renew-period", DurationRange::non_negative,
+                                   controller::k_default_key_renew_period));
+  options.key_renew_period = std::chrono::duration_cast<std::chrono::seconds>(period);
+  if (period.count() > 0 && options.key_renew_period.count() == 0)
+    options.key_renew_period = std::chrono::seconds(1);
+  options.key_bits =
+      int(TRY(flags.integer("--sealed-key-size", {.min = 1024, .max = 16384}, 4096)));
+  return options;
+}
+
 }  // namespace
 
 int controller_command(std::span<const std::string_view> args) {
@@ -108,6 +127,7 @@ int controller_command(std::span<const std::string_view> args) {
                            "--sops-age-secret", "--resource-customizations", "--journal",
                            "--journal-max-age", "--journal-max-size", "--log-format", "--log-file"},
                 .aliases = {{"-h", "--help"}}};
+  spec.values.insert({"--sealed-key-renew-period", "--sealed-key-size"});
   auto flags = parse_flags(args, spec);
   if (!flags || flags->has("--help") || !flags->positional.empty()) {
     if (!flags) std::fprintf(stderr, "plumb controller: %s\n\n", flags.error().message().c_str());
@@ -128,6 +148,11 @@ int controller_command(std::span<const std::string_view> args) {
           : (std::filesystem::path(journal_file).parent_path() / "controller.log").string();
   if (auto logging = configure_log_from(*flags, log_file); !logging) {
     std::fprintf(stderr, "plumb controller: %s\n", logging.error().message().c_str());
+    return 2;
+  }
+  auto sealed = sealed_options(*flags);
+  if (!sealed) {
+    std::fprintf(stderr, "plumb controller: %s\n", sealed.error().message().c_str());
     return 2;
   }
   auto limits = client_options(*flags);
@@ -179,7 +204,8 @@ int controller_command(std::span<const std::string_view> args) {
                              .resource_customizations = customizations,
                              .observers = std::move(observers),
                              .metrics_port = flags->value("--metrics-port"),
-                             .journal = journal.journal.get()});
+                             .journal = journal.journal.get(),
+                             .sealed = std::move(*sealed)});
   DeliveriesCountedIn counting(deliveries_counted_by, loop, notifications);
   if (auto started = loop.start(flags->value("--webhook-port")); !started) {
     std::fprintf(stderr, "plumb controller: %s\n", started.error().message().c_str());
@@ -204,6 +230,7 @@ int run_once(kube::Client& client, const std::string& cache_dir,
   using controller::Outcome;
   auto installed = controller::install_flux_crds(client);
   if (installed) installed = controller::install_crds(client, argo::argo_crds());
+  if (installed) installed = controller::install_crds(client, {controller::sealed_secret_crd()});
   if (!installed) {
     std::fprintf(stderr, "plumb controller: installing CRDs: %s\n",
                  installed.error().message().c_str());

@@ -188,7 +188,12 @@ GitOpsLoop::GitOpsLoop(kube::Client& client, LoopOptions options)
                                                   reason, message);
                                 },
                             .observers = std::move(options.observers),
-                            .metrics = m_metrics ? &m_metrics->registry : nullptr}) {
+                            .metrics = m_metrics ? &m_metrics->registry : nullptr}),
+      m_sealed(client, [&options] {
+        controller::SealedSecretOptions sealed = std::move(options.sealed);
+        if (!sealed.log) sealed.log = log_line;
+        return sealed;
+      }()) {
   if (m_metrics) m_client.set_metrics(&m_metrics->rest_client);
 }
 
@@ -199,6 +204,8 @@ GitOpsLoop::~GitOpsLoop() {
 Result<void> GitOpsLoop::start(std::string_view webhook_port) {
   TRY_VOID(m_controller.start());
   log_line("controller started");
+  if (auto sealed = m_sealed.start(); !sealed)
+    log_line("sealed secrets off: " + sealed.error().message());
   if (m_metrics) {
     int port = int(TRY(parse_integer_flag("--metrics-port", m_metrics->port, k_port_range)));
     m_metrics_server = TRY(controller::MetricsServer::start({.port = port}, m_metrics->registry));
@@ -240,6 +247,7 @@ controller::ControllerMetrics* GitOpsLoop::metrics() const {
 void GitOpsLoop::stop() {
   if (m_webhook) m_webhook->stop();
   if (m_metrics_server) m_metrics_server->stop();
+  m_sealed.stop();
   m_controller.stop();
   m_client.set_metrics(nullptr);
   m_source_events.flush();

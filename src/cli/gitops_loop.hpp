@@ -19,6 +19,7 @@
 #include "controller/events.hpp"
 #include "controller/metrics.hpp"
 #include "controller/metrics_server.hpp"
+#include "controller/sealedsecret.hpp"
 #include "controller/webhook.hpp"
 #include "journal/journal.hpp"
 #include "notify/delivery.hpp"
@@ -55,6 +56,8 @@ struct LoopOptions {
   // When set, each event is written only once the journal holds, durably, what was told
   // before it (waited for on the events' writer threads). Not owned; outlives the loop.
   journal::Journal* journal = nullptr;
+  // Bitnami SealedSecrets unsealed in the cluster (keys, renewal); its log is log_line.
+  controller::SealedSecretOptions sealed;
 };
 
 // The metrics a loop keeps when it serves them: the registry and what records into it.
@@ -118,6 +121,7 @@ class GitOpsLoop {
   controller::EventRecorder m_source_events;
   controller::EventRecorder m_kustomize_events;
   controller::Controller m_controller;
+  controller::SealedSecretController m_sealed;
   std::unique_ptr<controller::WebhookServer> m_webhook;
 };
 
