@@ -419,7 +419,7 @@ Result<void> run_seal(const Flags& flags) {
     TRY_VOID(recovery_unseal(flags, out));
   else if (flags.has("--validate"))
     return validate(flags);
-  if (flags.has("--re-encrypt"))
+  else if (flags.has("--re-encrypt"))
     TRY_VOID(re_encrypt(flags, out));
   else if (flags.has("--fetch-cert"))
     out.text = TRY(certificate(flags));
@@ -436,8 +436,8 @@ Result<void> run_seal(const Flags& flags) {
 
 int seal_command(std::span<const std::string_view> args) {
   FlagSpec spec;
-  spec.booleans = {"--fetch-cert",       "--raw", "--re-encrypt", "--validate",
-                   "--allow-empty-data", "--help"};
+  spec.booleans = {"--fetch-cert",      "--raw", "--re-encrypt", "--validate", "--allow-empty-data",
+                   "--recovery-unseal", "--help"};
   spec.values = {"--secret-file",
                  "--sealed-secret-file",
                  "--format",

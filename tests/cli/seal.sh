@@ -121,7 +121,7 @@ assert d["spec"]["template"]["metadata"]["annotations"]["sealedsecrets.bitnami.c
 python3 -c '
 import json; d=json.load(open("ns.json")); d["metadata"]["name"]="renamed"; json.dump(d, open("renamed.json","w"))'
 check "namespace-wide unseals under another name" \
-  "$plumb" seal --recovery-unseal --recovery-private-key key.pem -f renamed.json -o json
+  bash -c "'$plumb' seal --recovery-unseal --recovery-private-key key.pem -f renamed.json > /dev/null"
 python3 -c '
 import json; d=json.load(open("sealed.json")); d["metadata"]["name"]="renamed"; json.dump(d, open("strict-renamed.json","w"))'
 "$plumb" seal --recovery-unseal --recovery-private-key key.pem -f strict-renamed.json > /dev/null 2> strict.err
