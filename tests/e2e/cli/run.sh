@@ -280,8 +280,9 @@ scenario_progress() {
   fi
 }
 
-# plumb diff ks NAME --path DIR exits 0 (no diff), 1 (diff), 2 (error), as flux diff ks.
-scenario_diff_exit() {
+# plumb diff ks NAME --path DIR exits 0 (no diff), 1 (diff), 2 (error), as flux diff ks;
+# app create's CRD wait takes --timeout.
+scenario_exit_codes() {
   start_up
   local dir=$WORK/checkout/apps/staging out
   mkdir -p "$WORK/checkout" && cp -r "$WORK/up/repo/apps" "$WORK/checkout/"
@@ -294,6 +295,13 @@ scenario_diff_exit() {
   grep -q "extra" <<<"$out" || fail "the change is not shown: $out"
   expect_exit 2 "$PLUMB" diff ks nope --path "$dir"
   expect_exit 2 "$PLUMB" diff ks apps
+  expect_exit 2 "$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
+    --dest-namespace default --timeout 0
+  expect_exit 2 "$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
+    --dest-namespace default --timeout soon
+  out=$("$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
+    --dest-namespace default --timeout 30 2>&1) || fail "app create --timeout 30: $out"
+  kubectl -n argocd get application x >/dev/null || fail "app create --timeout made no Application"
 }
 
 run_scenario
