@@ -299,9 +299,11 @@ scenario_exit_codes() {
     --dest-namespace default --timeout 0
   expect_exit 2 "$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
     --dest-namespace default --timeout soon
+  kubectl create namespace argocd >/dev/null 2>&1
   out=$("$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
     --dest-namespace default --timeout 30 2>&1) || fail "app create --timeout 30: $out"
   kubectl -n argocd get application x >/dev/null || fail "app create --timeout made no Application"
+  expect_exact "app get -o name" "argocd/x" "$("$PLUMB" app get x -o name)"
 }
 
 run_scenario
