@@ -128,7 +128,7 @@ constexpr std::string_view k_get_usage =
     "Namespace, Source, SyncWindow, Sync Policy, Sync Status, Health Status), its conditions,\n"
     "then GROUP KIND NAMESPACE NAME STATUS HEALTH HOOK MESSAGE of its resources.\n\n"
     "Flags:\n"
-    "  -o, --output FORMAT     wide (default), yaml or json\n"
+    "  -o, --output FORMAT     wide (default), name, yaml or json\n"
     "  --refresh               ask the controller to refresh the app first, and wait for it\n"
     "  --hard-refresh          the same, also re-reading the manifests\n"
     "  --timeout SECONDS       give up waiting for the refresh after this long (default 0: never)\n"
@@ -186,7 +186,8 @@ int get_command(std::span<const std::string_view> args) {
   const Flags& flags = call.flags;
   auto timeout = flags.integer("--timeout", {.min = 0}, 0);
   if (!timeout) return flux::usage("app get", timeout.error().message(), usage_text);
-  auto output = parse_output(flags.value("--output", "wide"));
+  bool name_only = flags.value("--output") == "name";  // as app list -o name
+  auto output = parse_output(name_only ? "wide" : flags.value("--output", "wide"));
   if (!output) return fatal(output.error());
   AppName name = parse_app_name(flags.positional[0], app_namespace(flags));
   kube::Client& c = *call.client;
@@ -203,6 +204,10 @@ int get_command(std::span<const std::string_view> args) {
     auto current = get_application(c, name);
     if (!current) return fatal(current.error());
     app = std::move(*current);
+  }
+  if (name_only) {
+    print(qualified_name(*app) + "\n");
+    return 0;
   }
   if (*output != Output::wide) {
     print_object(*app, *output);

@@ -53,7 +53,9 @@ constexpr std::string_view k_create_usage =
     "  --upsert                replace the spec of an existing application that differs\n"
     "  -l, --label K=V         a label (repeatable)\n"
     "  --annotations K=V       an annotation (repeatable)\n"
-    "  --set-finalizer         set resources-finalizer.argocd.argoproj.io (cascading delete)\n";
+    "  --set-finalizer         set resources-finalizer.argocd.argoproj.io (cascading delete)\n"
+    "  --timeout SECONDS       how long to wait for the Argo CD CRDs to be established\n"
+    "                          when it installs them (default 60)\n";
 
 constexpr std::string_view k_set_usage =
     "Usage: plumb app set NAME [flags]\n\n"
@@ -183,7 +185,7 @@ Result<void> update_with(kube::Client& client, const AppName& name,
 
 int create_command(std::span<const std::string_view> args) {
   FlagSpec spec{.booleans = {"--upsert", "--set-finalizer", "--validate"},
-                .values = {"--file"},
+                .values = {"--file", "--timeout"},
                 .aliases = {{"-f", "--file"}, {"-l", "--label"}},
                 .repeated = {"--label", "--annotations"}};
   add_spec_flags(spec);
@@ -195,10 +197,12 @@ int create_command(std::span<const std::string_view> args) {
   if (flags.positional.empty() && !flags.has_value("--file")) {
     return flux::usage("app create", "NAME or -f FILE is required", usage_text);
   }
+  auto timeout = flags.integer("--timeout", {.min = 1}, 60);
+  if (!timeout) return flux::usage("app create", timeout.error().message(), usage_text);
   auto apps = apps_to_create(flags, args);
   if (!apps) return fatal(apps.error(), k_exit_fatal);
   kube::Client& c = *call.client;
-  auto crds = ensure_argo_crds(c, deadline_after(60));
+  auto crds = ensure_argo_crds(c, deadline_after(*timeout));
   if (!crds) return fatal(crds.error());
   for (Node& app : *apps) {
     if (flags.has_value("--app-namespace")) {

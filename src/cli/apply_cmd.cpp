@@ -1,7 +1,9 @@
 // plumb apply PATH: render PATH and make the cluster match it.
 #include <cstdio>
+#include <optional>
 
 #include "cli/cli.hpp"
+#include "cli/progress.hpp"
 #include "cli/sync_common.hpp"
 #include "sync/sync.hpp"
 
@@ -71,8 +73,14 @@ int apply_command(std::span<const std::string_view> args) {
   sync::RunOptions run{.prune = flags->has("--prune") ? sync::Prune::yes : sync::Prune::no};
   if (flags->has("--wait")) run.wait = sync::HealthWait{sync::all_objects(input->plan), *timeout};
   sync::Syncer syncer(client, options);
+  std::optional<Progress> progress;
+  if (run.wait) {
+    progress.emplace("the apply of " + std::to_string(run.wait->targets.size()) +
+                     " objects and their health (Current)");
+  }
   auto synced =
       sync::sync_applyset(syncer, client, input->applyset, input->plan, run, options.dry_run);
+  if (progress) progress->finish(synced && synced->ok() ? "done" : "failed");
   if (!synced) {
     std::fprintf(stderr, "plumb apply: %s\n", synced.error().message().c_str());
     return 1;

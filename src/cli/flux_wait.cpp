@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/flux_table.hpp"
+#include "cli/progress.hpp"
 #include "controller/reconcile.hpp"
 #include "core/conditions.hpp"
 #include "core/duration.hpp"
@@ -143,10 +144,11 @@ Result<void> reconcile_object(kube::Client& client, const FluxKind& kind, const 
   Node applied = TRY(client.apply(*kind.resource, request, k_manager_reconcile, kube::Force::yes,
                                   kube::DryRun::no));
   if (announce == Announce::yes) say(Mark::success, kind_name + " annotated");
-  say(Mark::waiting, "waiting for " + kind_name + " reconciliation");
+  Progress progress(kind_name + " reconciliation", PlainEnd::no);
   auto handled = TRY(wait_for_object(client, *kind.resource, applied, deadline, [&](const Node& o) {
     return o.string_at({"status", "lastHandledReconcileAt"}) == token;
   }));
+  progress.finish(handled ? "done" : "timed out");
   if (!handled) {
     return fail("timed out after ", duration_text(timeout), " waiting for ",
                 object_name(kind, ns, name),

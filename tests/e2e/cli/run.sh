@@ -251,4 +251,59 @@ flux-system" "$(complete_in_bash get ks "" | sort)"
   expect_exit 0 "$PLUMB" completion --help
 }
 
+# Progress of long waits: plain lines in a pipe (no \r), one line rewritten in place on a
+# pseudo-terminal (script), plain again with NO_COLOR.
+scenario_progress() {
+  start_up
+  local out
+  out=$("$PLUMB" reconcile ks apps --with-source 2>&1) || fail "reconcile exited $?: $out"
+  grep -qx "◎ waiting for Kustomization reconciliation" <<<"$out" || fail "plain line: $out"
+  grep -q $'\r' <<<"$out" && fail "a \\r in a pipe: $out"
+  mkdir -p "$WORK/manifests"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: progress, namespace: default}\ndata: {a: b}\n' \
+    >"$WORK/manifests/cm.yaml"
+  out=$("$PLUMB" apply "$WORK/manifests" --wait --timeout 30s 2>&1) || fail "apply --wait: $out"
+  grep -qx "◎ waiting for the apply of 1 objects and their health (Current)" <<<"$out" ||
+    fail "apply --wait start line: $out"
+  grep -q "^◎ the apply of 1 objects and their health (Current): done after [0-9]*s$" <<<"$out" ||
+    fail "apply --wait end line: $out"
+  grep -q $'\r' <<<"$out" && fail "a \\r in a pipe: $out"
+  if command -v script >/dev/null; then
+    out=$(TERM=xterm script -qec "$PLUMB reconcile ks apps" /dev/null) || fail "under script: $out"
+    grep -qF $'\r\e[2K◎ waiting for Kustomization reconciliation (' <<<"$out" ||
+      fail "no in-place line on a terminal: $out"
+    grep -qF $'\r\e[2K◎ Kustomization reconciliation: done after ' <<<"$out" ||
+      fail "no end line on a terminal: $out"
+    out=$(NO_COLOR=1 TERM=xterm script -qec "$PLUMB reconcile ks apps" /dev/null) ||
+      fail "NO_COLOR under script: $out"
+    grep -qF $'\e[2K' <<<"$out" && fail "in-place line with NO_COLOR: $out"
+  fi
+}
+
+# plumb diff ks NAME --path DIR exits 0 (no diff), 1 (diff), 2 (error), as flux diff ks;
+# app create's CRD wait takes --timeout.
+scenario_exit_codes() {
+  start_up
+  local dir=$WORK/checkout/apps/staging out
+  mkdir -p "$WORK/checkout" && cp -r "$WORK/up/repo/apps" "$WORK/checkout/"
+  out=$("$PLUMB" diff ks apps --path "$dir" 2>&1)
+  [ $? = 0 ] || fail "diff ks of the applied checkout did not exit 0: $out"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n' >"$dir/extra.yaml"
+  sed -i 's/^resources:$/resources:\n- extra.yaml/' "$dir/kustomization.yaml"
+  out=$("$PLUMB" diff ks apps --path "$dir" 2>&1)
+  [ $? = 1 ] || fail "diff ks of a change did not exit 1: $out"
+  grep -q "extra" <<<"$out" || fail "the change is not shown: $out"
+  expect_exit 2 "$PLUMB" diff ks nope --path "$dir"
+  expect_exit 2 "$PLUMB" diff ks apps
+  expect_exit 2 "$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
+    --dest-namespace default --timeout 0
+  expect_exit 2 "$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
+    --dest-namespace default --timeout soon
+  kubectl create namespace argocd >/dev/null 2>&1
+  out=$("$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
+    --dest-namespace default --timeout 30 2>&1) || fail "app create --timeout 30: $out"
+  kubectl -n argocd get application x >/dev/null || fail "app create --timeout made no Application"
+  expect_exact "app get -o name" "argocd/x" "$("$PLUMB" app get x -o name)"
+}
+
 run_scenario
