@@ -301,7 +301,7 @@ scenario_exit_codes() {
     --dest-namespace default --timeout soon
   kubectl create namespace argocd >/dev/null 2>&1
   out=$("$PLUMB" app create x --repo "file://$WORK/up/repo" --path apps \
-    --dest-namespace default --timeout 30 2>&1) || fail "app create --timeout 30: $out"
+    --dest-server https://kubernetes.default.svc --dest-namespace default --timeout 30 2>&1) || fail "app create --timeout 30: $out"
   kubectl -n argocd get application x >/dev/null || fail "app create --timeout made no Application"
   expect_exact "app get -o name" "argocd/x" "$("$PLUMB" app get x -o name)"
 }
